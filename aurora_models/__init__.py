@@ -1,0 +1,94 @@
+"""aurora-models: closed-form and Monte Carlo models of Amazon Aurora.
+
+Model families live in submodules, imported on first use so that ``import aurora_models`` stays
+light (no matplotlib, networkx or scipy submodules):
+
+- :mod:`aurora_models.quorum` - quorum layouts, durability and availability (with :mod:`markov`)
+- :mod:`aurora_models.write_path` - network I/O and synchronous hops per commit, commit latency
+- :mod:`aurora_models.queueing` - Lindley recursion, M/G/1, Kingman, Erlang C (shared)
+- :mod:`aurora_models.pricing` - the dated price book and the AWS offer-file importer
+- :mod:`aurora_models.serverless` - Serverless v2 capacity simulation and cost curves
+- :mod:`aurora_models.global_db` - Global Database lag, RPO/RTO, read visibility
+- :mod:`aurora_models.availability` - failover, downtime, reader sizing, deployment decisions
+- :mod:`aurora_models.data` - the bundled data sets with their provenance
+
+Examples
+--------
+>>> import aurora_models as am
+>>> am.Estimate(value=0.5, method="exact").is_exact
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from ._assumptions import assumptions
+from .exceptions import AuroraModelsWarning, ConvergenceError, DataError, UnstableSystemError
+from .results import ConfidenceInterval, Estimate
+
+__version__ = "0.1.0"
+
+_SUBMODULES = frozenset(
+    {
+        "availability",
+        "data",
+        "global_db",
+        "markov",
+        "plotting",
+        "pricing",
+        "queueing",
+        "quorum",
+        "scenario",
+        "serverless",
+        "write_path",
+    }
+)
+
+__all__ = [
+    "AuroraModelsWarning",
+    "ConfidenceInterval",
+    "ConvergenceError",
+    "DataError",
+    "Estimate",
+    "UnstableSystemError",
+    "__version__",
+    "assumptions",
+    "list_datasets",
+]
+
+
+def list_datasets():
+    """The bundled data sets with their provenance (see :func:`aurora_models.data.list_datasets`)."""
+    from .data import list_datasets as _list
+
+    return _list()
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'aurora_models' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import (  # noqa: F401
+        availability,
+        data,
+        global_db,
+        markov,
+        plotting,
+        pricing,
+        queueing,
+        quorum,
+        scenario,
+        serverless,
+        write_path,
+    )

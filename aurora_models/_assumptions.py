@@ -1,0 +1,131 @@
+"""The assumptions registry: every model default is declared once, here or in its module.
+
+A model module declares each default with :func:`register` at import time and uses the returned
+value as its default, so the number in the code and the number in the registry cannot drift::
+
+    COPY_AFR = register("quorum.copy_afr", 0.0157, "1/year",
+                        source="Backblaze Drive Stats 2024 fleet AFR (data/failures/...)")
+
+Exactly one of ``source`` (a citation) or ``rationale`` (why we assume it; the entry is then
+marked ``assumption``) must be given. :func:`assumptions` returns the whole registry as a
+DataFrame, so a notebook or the CLI can show what an estimate rests on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Assumption", "assumptions", "get", "register"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assumption:
+    """One registered default: a cited fact or a stated assumption."""
+
+    name: str
+    value: Any
+    unit: str
+    kind: str  # "cited" or "assumption"
+    source: str
+    module: str
+
+
+_REGISTRY: dict[str, Assumption] = {}
+
+# Modules that declare no defaults, or must not be imported just to list them (plotting pulls in
+# matplotlib, cli the argument parser).
+_SKIP = {"cli", "plotting", "data"}
+
+
+def register(
+    name: str,
+    value: Any,
+    unit: str,
+    *,
+    source: str | None = None,
+    rationale: str | None = None,
+) -> Any:
+    """Declare a default and return its value.
+
+    Parameters
+    ----------
+    name : str
+        Dotted name, ``"<module>.<parameter>"``, unique across the package.
+    value : object
+        The default (a number, or a small tuple).
+    unit : str
+        Its unit (``"s"``, ``"1/year"``, ``"USD/ACU-hour"``, ``"-"`` for dimensionless).
+    source : str, optional
+        Citation for a fact: paper and section, AWS page, or data file in ``data/``.
+    rationale : str, optional
+        One line on why the value is assumed, when no source exists.
+
+    Raises
+    ------
+    ValueError
+        If both or neither of ``source``/``rationale`` are given, or ``name`` is registered
+        again with a different value.
+    """
+    if (source is None) == (rationale is None):
+        raise ValueError(f"assumption {name!r}: give exactly one of `source` or `rationale`")
+    if "." not in name:
+        raise ValueError(f"assumption name must be '<module>.<parameter>', got {name!r}")
+    entry = Assumption(
+        name=name,
+        value=value,
+        unit=unit,
+        kind="cited" if source is not None else "assumption",
+        source=source if source is not None else rationale,  # type: ignore[arg-type]
+        module=name.split(".", 1)[0],
+    )
+    old = _REGISTRY.get(name)
+    if old is not None and old != entry:
+        raise ValueError(f"assumption {name!r} is already registered with value {old.value!r}")
+    _REGISTRY[name] = entry
+    return value
+
+
+def get(name: str) -> Any:
+    """Return the registered value of ``name`` (after importing every model module)."""
+    _import_models()
+    try:
+        return _REGISTRY[name].value
+    except KeyError:
+        raise KeyError(f"no assumption named {name!r}; see aurora_models.assumptions()") from None
+
+
+def _import_models() -> None:
+    import aurora_models
+
+    for info in pkgutil.iter_modules(aurora_models.__path__):
+        if info.name.startswith("_") or info.name in _SKIP:
+            continue
+        importlib.import_module(f"aurora_models.{info.name}")
+
+
+def assumptions(module: str | None = None):
+    """Every registered default as a DataFrame.
+
+    Parameters
+    ----------
+    module : str, optional
+        Only the entries of this model module (``"quorum"``, ``"serverless"``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``value``, ``unit``, ``kind`` (``cited`` or ``assumption``),
+        ``source`` (the citation, or the rationale of an assumption), ``module``.
+    """
+    import pandas as pd
+
+    _import_models()
+    rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
+    if module is not None and not rows:
+        known = sorted({a.module for a in _REGISTRY.values()})
+        raise ValueError(f"`module` must be one of {', '.join(map(repr, known))}, got {module!r}")
+    frame = pd.DataFrame(rows, columns=["name", "value", "unit", "kind", "source", "module"])
+    return frame.sort_values("name", ignore_index=True)

@@ -1,0 +1,193 @@
+"""The ``aurora-models`` command.
+
+Subcommands compose public functions only; no model lives here.
+
+- ``aurora-models report [--out DIR]``: execute every notebook in a fresh kernel and render an HTML
+  page per notebook plus an index (the main job until ``estimate`` exists).
+- ``aurora-models notebooks --in-place``: re-execute every notebook and store its outputs (run after
+  a deliberate change so nbval compares against the new outputs).
+- ``aurora-models datasets``: the bundled data with provenance.
+- ``aurora-models assumptions [--module M]``: every default and its source or rationale.
+
+Exit codes: 0 success, 1 a notebook failed, 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _find_notebooks(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise FileNotFoundError(f"`--notebooks` folder not found: {folder}")
+    books = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if not books:
+        raise FileNotFoundError(f"no notebooks (*.ipynb) in {folder}")
+    return books
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook cell raised; the message names the notebook and the cell."""
+
+
+def _execute(path: Path, timeout_s: int):
+    """Run ``path`` top to bottom in a fresh kernel with the notebook's folder as cwd."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        index = next((i for i, c in enumerate(nb.cells)
+                      if c.cell_type == "code" and any(o.get("output_type") == "error"
+                                                       for o in c.get("outputs", []))), None)
+        where = f"cell {index}" if index is not None else "a cell"
+        last = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise NotebookFailed(f"{path.name}: {where} failed: {last}") from None
+    return nb
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from nbconvert import HTMLExporter
+
+    books = _find_notebooks(Path(args.notebooks))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter()
+    entries, failed = [], []
+    for i, path in enumerate(books, 1):
+        start = time.perf_counter()
+        print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
+        try:
+            nb = _execute(path, args.timeout)
+        except NotebookFailed as exc:
+            print("FAILED", flush=True)
+            print(f"error: {exc}", file=sys.stderr)
+            failed.append(path.name)
+            continue
+        body, _ = exporter.from_notebook_node(nb)
+        target = out / (path.stem + ".html")
+        target.write_text(body, encoding="utf-8")
+        title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells
+                      if c.cell_type == "markdown" and c.source.strip()), path.stem)
+        entries.append((target.name, title))
+        print(f"ok ({time.perf_counter() - start:.1f} s)", flush=True)
+    items = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>'
+                      for href, title in entries)
+    (out / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>aurora-models report</title>"
+        "</head><body><h1>aurora-models report</h1>"
+        f"<p>Every notebook executed in a fresh kernel.</p><ul>{items}</ul></body></html>\n",
+        encoding="utf-8")
+    print(f"report: {out / 'index.html'} ({len(entries)} of {len(books)} notebooks)")
+    if failed:
+        print(f"error: {len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    import nbformat
+
+    if not args.in_place:
+        print("nothing to do: pass --in-place to re-execute and store outputs", file=sys.stderr)
+        return 2
+    books = _find_notebooks(Path(args.notebooks))
+    if args.only:
+        books = [b for b in books if any(s in b.name for s in args.only)]
+    for i, path in enumerate(books, 1):
+        start = time.perf_counter()
+        print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
+        try:
+            nb = _execute(path, args.timeout)
+        except NotebookFailed as exc:
+            print("FAILED", flush=True)
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        nbformat.write(nb, path)
+        print(f"stored ({time.perf_counter() - start:.1f} s)", flush=True)
+    return 0
+
+
+def _print_frame(frame, fmt: str) -> None:
+    if fmt == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif fmt == "json":
+        print(frame.to_json(orient="records", indent=2, default_handler=str))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", 80, "display.width", 200):
+            print(frame.to_string(index=False))
+
+
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from .data import list_datasets
+
+    _print_frame(list_datasets(), args.format)
+    return 0
+
+
+def _cmd_assumptions(args: argparse.Namespace) -> int:
+    from ._assumptions import assumptions
+
+    frame = assumptions(args.module)
+    frame["value"] = frame["value"].map(str)
+    _print_frame(frame, args.format)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="aurora-models", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rep = sub.add_parser("report", help="execute every notebook and render an HTML report")
+    rep.add_argument("--out", default="build/report", help="output folder (default build/report)")
+    rep.add_argument("--notebooks", default="notebooks", help="notebook folder (default notebooks)")
+    rep.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    rep.set_defaults(func=_cmd_report)
+
+    nbs = sub.add_parser("notebooks", help="re-execute notebooks and store their outputs")
+    nbs.add_argument("--in-place", action="store_true", help="store the new outputs in the files")
+    nbs.add_argument("--notebooks", default="notebooks", help="notebook folder (default notebooks)")
+    nbs.add_argument("--only", nargs="*", help="only notebooks whose name contains one of these")
+    nbs.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    nbs.set_defaults(func=_cmd_notebooks)
+
+    ds = sub.add_parser("datasets", help="list the bundled data sets with provenance")
+    ds.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ds.set_defaults(func=_cmd_datasets)
+
+    asm = sub.add_parser("assumptions", help="list every default with its source or rationale")
+    asm.add_argument("--module", default=None, help="only this model module")
+    asm.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    asm.set_defaults(func=_cmd_assumptions)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``aurora-models`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

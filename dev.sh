@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One entry point for the Quick start, CI and contributors. It creates (or reuses) a virtual
+# environment in .venv, installs the package with the tested versions in constraints.txt, then runs
+# the requested job. Works where the system Python refuses global installs (PEP 668).
+#
+#   bash dev.sh run        install, then run the main job (the report of every notebook)
+#   bash dev.sh test       install, then run the test suite (unit tests, doctests, nbval)
+#   bash dev.sh lint       install, then ruff check
+#   bash dev.sh notebooks  install, then re-execute every notebook in place (refresh stored outputs)
+#   bash dev.sh setup      install only
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.installed
+
+setup() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
+  fi
+  # Reinstall only when the package metadata or the tested versions changed.
+  if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt "$STAMP" ]; then
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[notebooks,test,dev]"
+    touch "$STAMP"
+  fi
+}
+
+job=${1:-run}
+shift || true
+case "$job" in
+  setup) setup ;;
+  run) setup; "$VENV/bin/aurora-models" report "$@" ;;
+  test) setup; "$VENV/bin/python" -m pytest "$@" ;;
+  lint) setup; "$VENV/bin/ruff" check . ;;
+  notebooks) setup; "$VENV/bin/aurora-models" notebooks --in-place "$@" ;;
+  *) echo "usage: bash dev.sh [run|test|lint|notebooks|setup]" >&2; exit 2 ;;
+esac
