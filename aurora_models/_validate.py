@@ -71,7 +71,7 @@ def _check(name: str, value: Any, ok, rule: str) -> float | np.ndarray:
             _first_bad(name, x, ~ok(x), rule)
         return x
     if not ok(x):
-        raise ValueError(f"`{name}` must be {rule}, got {_fmt(x)}")
+        raise ValueError(f"`{name}` must be {rule}, got {_fmt(value)}")
     return x
 
 
@@ -94,7 +94,7 @@ def check_positive(
     >>> check_positive("rate_per_year", -1)
     Traceback (most recent call last):
     ...
-    ValueError: `rate_per_year` must be positive, got -1.0
+    ValueError: `rate_per_year` must be positive, got -1
     """
     rule = "non-negative" if allow_zero else "positive"
     if not allow_inf:
@@ -110,7 +110,7 @@ def check_positive(
         # Keep the short form for the common case (a negative or zero value).
         x = _real(name, value)
         if not isinstance(x, np.ndarray) and not math.isnan(x) and math.isfinite(x):
-            raise ValueError(f"`{name}` must be {rule.split(' and')[0]}, got {_fmt(x)}") from None
+            raise ValueError(f"`{name}` must be {rule.split(' and')[0]}, got {_fmt(value)}") from None
         raise exc from None
 
 
@@ -144,7 +144,7 @@ def check_range(
     >>> check_range("rpo_s", 5, 20, math.inf)
     Traceback (most recent call last):
     ...
-    ValueError: `rpo_s` must be in [20, inf], got 5.0
+    ValueError: `rpo_s` must be in [20, inf], got 5
     """
     lo_b, hi_b = ("[" if low_inclusive else "("), ("]" if high_inclusive else ")")
     rule = f"in {lo_b}{_fmt_bound(low)}, {_fmt_bound(high)}{hi_b}"
