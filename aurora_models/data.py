@@ -251,7 +251,7 @@ def load_inter_az_latency(path: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``source_id``, ``published``, ``region``, ``endpoint_a``, ``endpoint_b``,
         ``statistic``, ``value_ms`` (NaN for the qualitative statement), ``method``, ``note``,
-        and ``same_az`` (True when both ends are one AZ).
+        and ``same_az`` (True when both ends are one AZ; generic AZ-to-AZ statements are False).
 
     Examples
     --------
@@ -269,7 +269,8 @@ def load_inter_az_latency(path: str | Path | None = None) -> pd.DataFrame:
              "column 'value_ms': an intra-region round trip must be in (0, 100) ms")
     _require(frame, v.notna() | (frame["statistic"] == "bound_text"), path,
              "column 'value_ms': blank is allowed only for statistic 'bound_text'")
-    frame["same_az"] = frame["endpoint_a"] == frame["endpoint_b"]
+    # Generic statements name both ends "AZ" and are about two different AZs.
+    frame["same_az"] = (frame["endpoint_a"] == frame["endpoint_b"]) & (frame["endpoint_a"] != "AZ")
     frame.attrs.update(unit="ms", source=str(path.name))
     return frame
 
