@@ -1,0 +1,76 @@
+"""Cluster availability, failover and reader sizing: Aurora against the RDS alternatives.
+
+- **Deployments** (:class:`Deployment`): presets :data:`AURORA` (one replica),
+  :data:`AURORA_NO_REPLICA`, :func:`aurora`\\(n) for 0-15 replicas, :data:`RDS_MULTI_AZ_INSTANCE`,
+  :data:`RDS_MULTI_AZ_CLUSTER`, :data:`RDS_SINGLE_AZ`. Failover durations are lognormal
+  (:class:`LognormalDuration`) fitted to the user guides' phrases read as quantiles.
+- **Downtime**: :func:`annual_downtime` (closed form, total or by component),
+  :func:`simulate_downtime` (Monte Carlo: P50, P99, incidents), :func:`nines`; event rates in
+  :class:`FailureRates`, client effects (DNS TTL, retry, RDS Proxy) in :class:`ClientConfig`;
+  Aurora storage write availability from :mod:`aurora_models.quorum`.
+- **Reader sizing**: :func:`readers_needed`, :func:`reader_latency_ms`, :func:`failover_latency`
+  (M/M/k per reader, :mod:`aurora_models.queueing`).
+- **Decision**: :class:`Workload` and :func:`decision_table` (costs from :mod:`aurora_models.pricing`).
+
+Every default is in ``am.assumptions("availability")`` with its source or rationale.
+"""
+
+from ._decision import Workload, decision_table, failover_time_s, read_capacity_per_s
+from ._downtime import (
+    DowntimeSimulation,
+    StorageUnavailability,
+    annual_downtime,
+    downtime_components,
+    nines,
+    simulate_downtime,
+    storage_unavailability,
+)
+from ._params import (
+    AURORA,
+    AURORA_NO_REPLICA,
+    DEPLOYMENTS,
+    DIRECT_CLIENT,
+    ENGINES,
+    PROXY_CLIENT,
+    RDS_MULTI_AZ_CLUSTER,
+    RDS_MULTI_AZ_INSTANCE,
+    RDS_SINGLE_AZ,
+    ClientConfig,
+    Deployment,
+    FailureRates,
+    LognormalDuration,
+    aurora,
+)
+from ._readers import FailoverLatency, failover_latency, reader_latency_ms, readers_needed
+
+__all__ = [
+    "AURORA",
+    "AURORA_NO_REPLICA",
+    "DEPLOYMENTS",
+    "DIRECT_CLIENT",
+    "ENGINES",
+    "PROXY_CLIENT",
+    "RDS_MULTI_AZ_CLUSTER",
+    "RDS_MULTI_AZ_INSTANCE",
+    "RDS_SINGLE_AZ",
+    "ClientConfig",
+    "Deployment",
+    "DowntimeSimulation",
+    "FailoverLatency",
+    "FailureRates",
+    "LognormalDuration",
+    "StorageUnavailability",
+    "Workload",
+    "annual_downtime",
+    "aurora",
+    "decision_table",
+    "downtime_components",
+    "failover_latency",
+    "failover_time_s",
+    "nines",
+    "read_capacity_per_s",
+    "reader_latency_ms",
+    "readers_needed",
+    "simulate_downtime",
+    "storage_unavailability",
+]

@@ -1,0 +1,273 @@
+"""Aurora against the RDS alternatives for one workload: cost, downtime, failover, reads."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .._validate import check_bool, check_choice, check_positive
+from ._downtime import StorageUnavailability, annual_downtime
+from ._params import (
+    DEPLOYMENTS,
+    DIRECT_CLIENT,
+    ENGINES,
+    MAX_REPLICAS,
+    ClientConfig,
+    Deployment,
+    FailureRates,
+    aurora,
+)
+from ._readers import _latency_ms, parse_objective
+
+__all__ = ["Workload", "decision_table", "failover_time_s", "read_capacity_per_s"]
+
+HOURS_PER_MONTH = 730.0
+CONSTRAINTS = ("engine", "serverless", "global database", "annual downtime", "failover time",
+               "read latency")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workload:
+    """What a workload needs, for :func:`decision_table`.
+
+    Parameters
+    ----------
+    name : str
+        Label.
+    engine : str
+        One of ``'mysql'``, ``'postgresql'``, ``'mariadb'``, ``'oracle'``, ``'sqlserver'``,
+        ``'db2'`` (Aurora offers MySQL and PostgreSQL only).
+    instance_class : str
+        Instance class of every instance (its vCPUs are the workers per reader).
+    storage_gib : float
+        Database size, GiB.
+    io_millions_per_month : float
+        Aurora Standard I/O requests per month, millions.
+    reads_per_s : float
+        Read queries per second.
+    read_service_time_ms : float
+        Mean service time of one read on one vCPU, ms.
+    read_latency_objective_ms : float
+        Target for the read latency (mean or the percentile of ``read_objective``), ms.
+    read_objective : str
+        ``'mean'`` or ``'pNN'``.
+    max_annual_downtime_minutes : float
+        Expected client-observed writer downtime allowed per year (inf: no limit).
+    max_failover_s : float
+        Allowed P90 client-observed outage after a writer failure, s (inf: no limit).
+    needs_serverless, needs_global : bool
+        Require an on-demand capacity option / a Global Database.
+    """
+
+    name: str = "workload"
+    engine: str = "mysql"
+    instance_class: str = "db.r6g.large"
+    storage_gib: float = 100.0
+    io_millions_per_month: float = 0.0
+    reads_per_s: float = 0.0
+    read_service_time_ms: float = 5.0
+    read_latency_objective_ms: float = 50.0
+    read_objective: str = "mean"
+    max_annual_downtime_minutes: float = math.inf
+    max_failover_s: float = math.inf
+    needs_serverless: bool = False
+    needs_global: bool = False
+
+    def __post_init__(self) -> None:
+        check_choice("engine", self.engine, ENGINES)
+        for name in ("storage_gib", "io_millions_per_month", "reads_per_s"):
+            object.__setattr__(self, name, float(check_positive(name, getattr(self, name),
+                                                                allow_zero=True)))
+        for name in ("read_service_time_ms", "read_latency_objective_ms"):
+            object.__setattr__(self, name, float(check_positive(name, getattr(self, name))))
+        for name in ("max_annual_downtime_minutes", "max_failover_s"):
+            object.__setattr__(self, name, float(check_positive(name, getattr(self, name),
+                                                                allow_inf=True)))
+        parse_objective(self.read_objective)
+        check_bool("needs_serverless", self.needs_serverless)
+        check_bool("needs_global", self.needs_global)
+
+
+def failover_time_s(deployment: Deployment, *, q: float = 0.9,
+                    client: ClientConfig = DIRECT_CLIENT) -> float:
+    """Client-observed outage after a writer failure at quantile ``q``, seconds (an upper bound).
+
+    The server-side quantile (failover with a standby, replacement without) plus the full DNS
+    TTL and retry interval; through RDS Proxy a failover is cut by the proxy's reduction and a
+    replacement loses the client terms.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import AURORA, RDS_MULTI_AZ_INSTANCE
+    >>> round(failover_time_s(AURORA), 1), round(failover_time_s(RDS_MULTI_AZ_INSTANCE), 1)
+    (66.0, 126.0)
+    """
+    dur = deployment.failover if deployment.has_standby else deployment.recovery
+    t = dur.quantile(q)
+    if client.proxy:
+        if not deployment.has_standby:
+            return t
+        return (t + client.dns_ttl_s + client.retry_interval_s) * (1 - client.reduction(
+            deployment.family))
+    return t + client.dns_ttl_s + client.retry_interval_s
+
+
+def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objective_ms: float,
+                        *, workers_per_reader: int = 2, objective: str = "mean") -> float:
+    """The most reads per second ``read_servers`` M/M/k readers serve within the objective.
+
+    0 when the objective cannot be met even on idle readers.
+
+    Examples
+    --------
+    >>> round(read_capacity_per_s(1, 10.0, 13.3333333333, workers_per_reader=2), 3)
+    100.0
+    """
+    from scipy.optimize import brentq
+
+    q = parse_objective(objective)
+    s = float(check_positive("service_time_ms", service_time_ms))
+    target = float(check_positive("latency_objective_ms", latency_objective_ms))
+    k, n = int(workers_per_reader), int(read_servers)
+    if _latency_ms(1e-12, s, k, n, q) >= target:
+        return 0.0
+    top = n * k * 1000.0 / s
+
+    def f(lam):
+        return min(_latency_ms(lam, s, k, n, q), 1e12) - target
+
+    return float(brentq(f, 1e-12, top * (1 - 1e-12), xtol=1e-9 * top, rtol=1e-12))
+
+
+def _monthly_cost(dep: Deployment, w: Workload, pb) -> float:
+    if dep.family == "aurora":
+        return (dep.instances * pb.instance_hour_usd(w.instance_class) * HOURS_PER_MONTH
+                + w.storage_gib * pb.storage_gb_month_usd()
+                + w.io_millions_per_month * pb.io_per_million_usd)
+    d = dep.pricing_deployment
+    return (pb.rds_instance_hour_usd(w.instance_class, d) * HOURS_PER_MONTH
+            + w.storage_gib * pb.rds_storage_gb_month_usd(d))
+
+
+def _evaluate(dep, w, k, rates, client, storage, pb):
+    downtime = annual_downtime(dep, rates=rates, client=client, storage=storage).value
+    fo = failover_time_s(dep, client=client)
+    q = parse_objective(w.read_objective)
+    lat = _latency_ms(w.reads_per_s, w.read_service_time_ms, k, dep.read_servers, q)
+    cap = read_capacity_per_s(dep.read_servers, w.read_service_time_ms,
+                              w.read_latency_objective_ms, workers_per_reader=k,
+                              objective=w.read_objective)
+    fails = []
+    if w.engine not in dep.engines:
+        fails.append("engine")
+    if w.needs_serverless and not dep.serverless:
+        fails.append("serverless")
+    if w.needs_global and dep.cross_region != "global database":
+        fails.append("global database")
+    if downtime > w.max_annual_downtime_minutes:
+        fails.append("annual downtime")
+    if fo > w.max_failover_s:
+        fails.append("failover time")
+    if lat > w.read_latency_objective_ms:
+        fails.append("read latency")
+    return {
+        "deployment": dep.name, "replicas": dep.replicas, "instances": dep.instances,
+        "monthly_cost_usd": _monthly_cost(dep, w, pb),
+        "annual_downtime_minutes": downtime,
+        "failover_p90_s": fo,
+        "read_capacity_per_s": cap,
+        "read_latency_ms": lat,
+        "serverless": dep.serverless, "cross_region": dep.cross_region,
+        "engine_supported": w.engine in dep.engines,
+        "fails_on": ", ".join(fails),
+    }
+
+
+def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=None,
+                   rates: FailureRates | None = None, client: ClientConfig = DIRECT_CLIENT,
+                   storage: StorageUnavailability | None = None):
+    """Each deployment's cost, downtime, failover time and read capacity for ``workload``, and
+    the cheapest one that meets every objective.
+
+    Parameters
+    ----------
+    workload : Workload
+        Objectives and load.
+    deployments : sequence of Deployment
+        Candidates (default the four presets). An Aurora candidate is re-sized: the fewest
+        replicas (0-15) that meet the downtime, failover and read objectives.
+    price_book : PriceBook, optional
+        Prices (default ``pricing.load()``, us-east-1); costs come only from it.
+    rates, client, storage
+        As for :func:`annual_downtime`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per deployment, sorted by monthly cost: ``deployment, replicas, instances,
+        monthly_cost_usd, annual_downtime_minutes, failover_p90_s, read_capacity_per_s,
+        read_latency_ms, serverless, cross_region, engine_supported, fails_on, meets_objectives,
+        recommended``. ``attrs["recommendation"]`` names the winner (None if nothing qualifies);
+        ``attrs["binding_constraints"]`` lists the objectives that ruled out every cheaper
+        option.
+
+    Notes
+    -----
+    Monthly cost = 730 h x instance-hour price (RDS: the deployment's price, which bills its
+    standbys) + storage GiB x GB-month price + (Aurora Standard) I/O millions x price per
+    million. Read capacity: the deployment's read servers (Aurora replicas, the Multi-AZ
+    cluster's two readable standbys, else the writer) as M/M/k queues, k = the class's vCPUs.
+    Writes are not queued on the readers; RDS read replicas are not added.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import Workload, decision_table, StorageUnavailability
+    >>> w = Workload(engine="oracle", reads_per_s=50.0)
+    >>> t = decision_table(w, storage=StorageUnavailability(p_unavailable=0.0,
+    ...                                                     events_per_year=0.0))
+    >>> t.attrs["recommendation"]
+    'RDS Single-AZ'
+    """
+    import pandas as pd
+
+    from .. import pricing
+
+    if not isinstance(workload, Workload):
+        raise TypeError(f"`workload` must be a Workload, got {type(workload).__name__}")
+    pb = pricing.load() if price_book is None else price_book
+    classes = pb.instance_classes().set_index("instance_class")
+    if workload.instance_class not in classes.index:
+        raise ValueError(f"`instance_class` must be one of {', '.join(classes.index)}, got "
+                         f"{workload.instance_class!r}")
+    k = int(classes.loc[workload.instance_class, "vcpu"])
+    rows = []
+    for dep in deployments:
+        if not isinstance(dep, Deployment):
+            raise TypeError(f"`deployments` must hold Deployment objects, got {type(dep).__name__}")
+        if dep.family == "aurora":
+            best = None
+            for n in range(MAX_REPLICAS + 1):
+                row = _evaluate(dep.with_replicas(n), workload, k, rates, client, storage, pb)
+                perf = {"annual downtime", "failover time", "read latency"}
+                if not perf & set(row["fails_on"].split(", ")):
+                    best = row
+                    break
+            if best is None:  # nothing meets the performance objectives: show one replica
+                best = _evaluate(aurora(1), workload, k, rates, client, storage, pb)
+            rows.append(best)
+        else:
+            rows.append(_evaluate(dep, workload, k, rates, client, storage, pb))
+    frame = pd.DataFrame(rows).sort_values("monthly_cost_usd", kind="stable", ignore_index=True)
+    frame["meets_objectives"] = frame["fails_on"] == ""
+    frame["recommended"] = False
+    binding: list[str] = []
+    rec = None
+    if frame["meets_objectives"].any():
+        i = int(frame.index[frame["meets_objectives"]][0])
+        frame.loc[i, "recommended"] = True
+        rec = str(frame.loc[i, "deployment"])
+        for f in frame.loc[:i - 1, "fails_on"] if i > 0 else []:
+            binding += [c for c in f.split(", ") if c and c not in binding]
+    frame.attrs.update(workload=workload.name, recommendation=rec,
+                       binding_constraints=[c for c in CONSTRAINTS if c in binding])
+    return frame

@@ -1,0 +1,453 @@
+"""Parameters of the availability model: durations, deployments, failure rates, client behaviour.
+
+Every default is registered in the assumptions registry (``availability.*``). Failover durations are
+lognormal distributions fitted to the phrases of the AWS user guides, each phrase read as a stated
+quantile (see :class:`LognormalDuration` and the module constants).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from statistics import NormalDist
+
+import numpy as np
+
+from .._assumptions import register
+from .._rng import as_generator
+from .._validate import check_choice, check_int_range, check_positive, check_probability
+
+__all__ = [
+    "AURORA",
+    "AURORA_NO_REPLICA",
+    "DEPLOYMENTS",
+    "DIRECT_CLIENT",
+    "ENGINES",
+    "PROXY_CLIENT",
+    "RDS_MULTI_AZ_CLUSTER",
+    "RDS_MULTI_AZ_INSTANCE",
+    "RDS_SINGLE_AZ",
+    "ClientConfig",
+    "Deployment",
+    "FailureRates",
+    "LognormalDuration",
+    "aurora",
+]
+
+MAX_REPLICAS = 15
+HOURS_PER_YEAR = 8760.0
+MINUTES_PER_YEAR = HOURS_PER_YEAR * 60.0
+
+#: Database engines a workload can ask for.
+ENGINES = ("mysql", "postgresql", "mariadb", "oracle", "sqlserver", "db2")
+
+_UG_AURORA = "Aurora User Guide, Concepts.AuroraHighAvailability (UG-2023 287c6040)"
+_UG_RDS_MAZ = "RDS User Guide, Concepts.MultiAZ.Failover"
+_UG_RDS_MAZC = "RDS User Guide, multi-az-db-clusters-concepts-failover; FailoverDBCluster API"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LognormalDuration:
+    """A positive duration with a lognormal distribution: ``ln T ~ N(ln median_s, sigma^2)``.
+
+    Parameters
+    ----------
+    median_s : float
+        Median duration, seconds (> 0).
+    sigma : float
+        Shape: standard deviation of ``ln T`` (>= 0; 0 is a fixed duration).
+
+    Notes
+    -----
+    ``E[T] = median exp(sigma^2 / 2)``, ``E[T^2] = median^2 exp(2 sigma^2)``,
+    ``t_q = median exp(sigma z_q)`` with ``z_q`` the standard normal quantile.
+
+    Examples
+    --------
+    >>> d = LognormalDuration.from_quantiles(0.5, 30.0, 0.9, 60.0)
+    >>> round(d.sigma, 4), round(d.quantile(0.9), 6)
+    (0.5409, 60.0)
+    """
+
+    median_s: float
+    sigma: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "median_s", float(check_positive("median_s", self.median_s)))
+        object.__setattr__(self, "sigma", float(check_positive("sigma", self.sigma,
+                                                               allow_zero=True)))
+
+    @classmethod
+    def from_quantiles(cls, q1: float, t1_s: float, q2: float, t2_s: float) -> LognormalDuration:
+        """The lognormal whose ``q1`` and ``q2`` quantiles are ``t1_s`` and ``t2_s`` seconds.
+
+        ``sigma = ln(t2/t1) / (z_q2 - z_q1)``, ``median = t1 exp(-sigma z_q1)``.
+        """
+        q1 = check_probability("q1", q1)
+        q2 = check_probability("q2", q2)
+        t1 = check_positive("t1_s", t1_s)
+        t2 = check_positive("t2_s", t2_s)
+        if not 0.0 < q1 < q2 < 1.0:
+            raise ValueError(f"`q1` and `q2` must satisfy 0 < q1 < q2 < 1, got {q1!r} and {q2!r}")
+        if not t2 > t1:
+            raise ValueError(f"`t2_s` must be greater than `t1_s`, got {t2!r} <= {t1!r}")
+        z1, z2 = NormalDist().inv_cdf(q1), NormalDist().inv_cdf(q2)
+        sigma = math.log(t2 / t1) / (z2 - z1)
+        return cls(median_s=t1 * math.exp(-sigma * z1), sigma=sigma)
+
+    @classmethod
+    def from_quantile(cls, q: float, t_s: float, *, sigma: float) -> LognormalDuration:
+        """The lognormal with shape ``sigma`` whose ``q`` quantile is ``t_s`` seconds."""
+        q = check_probability("q", q)
+        if not 0.0 < q < 1.0:
+            raise ValueError(f"`q` must be in (0, 1), got {q!r}")
+        sigma = check_positive("sigma", sigma, allow_zero=True)
+        return cls(median_s=check_positive("t_s", t_s) * math.exp(-sigma * NormalDist().inv_cdf(q)),
+                   sigma=sigma)
+
+    @property
+    def mean_s(self) -> float:
+        """E[T], seconds."""
+        return self.median_s * math.exp(self.sigma ** 2 / 2.0)
+
+    @property
+    def second_moment_s2(self) -> float:
+        """E[T^2], seconds squared."""
+        return self.median_s ** 2 * math.exp(2.0 * self.sigma ** 2)
+
+    def quantile(self, q: float) -> float:
+        """The ``q`` quantile, seconds."""
+        q = check_probability("q", q)
+        if q in (0.0, 1.0):
+            return 0.0 if q == 0.0 else math.inf
+        return self.median_s * math.exp(self.sigma * NormalDist().inv_cdf(q))
+
+    def sample(self, size, *, rng=None) -> np.ndarray:
+        """``size`` independent draws, seconds."""
+        gen = as_generator(rng)
+        return self.median_s * np.exp(self.sigma * gen.standard_normal(size))
+
+    def scaled(self, factor: float) -> LognormalDuration:
+        """The same shape with every quantile multiplied by ``factor``."""
+        return replace(self, median_s=self.median_s * check_positive("factor", factor))
+
+
+def _dur(name: str, d: LognormalDuration, **cite) -> LognormalDuration:
+    register(f"availability.{name}", (round(d.median_s, 6), round(d.sigma, 6)),
+             "(median s, lognormal sigma)", **cite)
+    return d
+
+
+# ---- failover and recovery durations (server side) --------------------------------------------
+_Z90 = NormalDist().inv_cdf(0.9)
+
+#: Aurora failover to a replica: "often less than 30 seconds" read as the median, "typically ...
+#: less than 60 seconds" as the 90th percentile.
+AURORA_FAILOVER = _dur(
+    "aurora_failover", LognormalDuration.from_quantiles(0.5, 30.0, 0.9, 60.0),
+    source=f"{_UG_AURORA}: 'typically restored in less than 60 seconds, and often less than 30 "
+           "seconds'; read as P50 = 30 s, P90 = 60 s")
+#: Aurora with no replica: the writer is recreated, "typically ... less than 10 minutes" read as
+#: the 90th percentile, with the spread of the replica failover (one phrase fixes one quantile).
+AURORA_RECREATE = _dur(
+    "aurora_recreate", LognormalDuration.from_quantile(0.9, 600.0, sigma=AURORA_FAILOVER.sigma),
+    source=f"{_UG_AURORA}: no replica, instance recreated 'typically ... less than 10 minutes'; "
+           "read as P90 = 600 s; sigma assumed equal to the replica failover's")
+#: RDS Multi-AZ DB instance: "typically 60-120 seconds" read as the 10th-90th percentiles.
+RDS_MULTI_AZ_INSTANCE_FAILOVER = _dur(
+    "rds_multi_az_instance_failover", LognormalDuration.from_quantiles(0.1, 60.0, 0.9, 120.0),
+    source=f"{_UG_RDS_MAZ}: 'typically 60-120 seconds'; read as P10 = 60 s, P90 = 120 s")
+#: RDS Multi-AZ DB cluster: "typically under 35 seconds" read as the 90th percentile, with the
+#: spread of Aurora's replica failover (also a promotion of a readable copy).
+RDS_MULTI_AZ_CLUSTER_FAILOVER = _dur(
+    "rds_multi_az_cluster_failover",
+    LognormalDuration.from_quantile(0.9, 35.0, sigma=AURORA_FAILOVER.sigma),
+    source=f"{_UG_RDS_MAZC}: 'typically under 35 seconds'; read as P90 = 35 s; sigma assumed "
+           "equal to Aurora's replica failover")
+#: Single-AZ RDS: the instance is replaced on a new host and the EBS volume re-attached.
+RDS_SINGLE_AZ_REPLACE = _dur(
+    "rds_single_az_replace", LognormalDuration.from_quantiles(0.5, 600.0, 0.9, 1200.0),
+    rationale="no AWS figure; host replacement plus crash recovery without Aurora's fast "
+              "restart, assumed P50 = 10 min, P90 = 20 min")
+#: A planned restart of a single instance (patching without a standby).
+RESTART = _dur(
+    "restart", LognormalDuration.from_quantiles(0.5, 60.0, 0.9, 180.0),
+    rationale="no AWS figure; reboot with crash recovery, assumed P50 = 60 s, P90 = 180 s")
+#: Restore of a Single-AZ RDS database from backup after losing its EBS volume.
+RESTORE = _dur(
+    "restore_from_backup", LognormalDuration.from_quantiles(0.5, 3600.0, 0.9, 3.0 * 3600.0),
+    rationale="no AWS figure; point-in-time restore of a modest database, assumed P50 = 1 h, "
+              "P90 = 3 h")
+#: How long an AZ-scoped incident keeps an instance in that AZ down.
+AZ_OUTAGE = _dur(
+    "az_outage_duration", LognormalDuration.from_quantiles(0.5, 3600.0, 0.9, 4.0 * 3600.0),
+    rationale="the AZ incident data have no durations; assumed P50 = 1 h, P90 = 4 h")
+
+
+def _az_rate_per_year() -> float:
+    """Publicly posted AZ-scoped incidents per AZ-year in us-east-1 (22 over 4.93 years, 6 AZs)."""
+    from ..data import load_az_incidents
+
+    inc = load_az_incidents()
+    n = int((inc["region_code"] == "us-east-1").sum())
+    return n / float(inc.attrs["window_years"]) / 6.0
+
+
+INSTANCE_FAILURE_RATE_PER_YEAR = register(
+    "availability.instance_failure_rate_per_year", 1.0, "1/year",
+    rationale="no public figure; order of magnitude for unplanned loss of a database instance "
+              "(host failure or engine crash needing recovery)")
+MAINTENANCE_EVENTS_PER_YEAR = register(
+    "availability.maintenance_events_per_year", 4.0, "1/year",
+    rationale="quarterly OS patch or minor-version upgrade; each costs one failover with a "
+              "standby, one restart without")
+AZ_OUTAGE_RATE_PER_YEAR = register(
+    "availability.az_outage_rate_per_year", round(_az_rate_per_year(), 6), "1/AZ-year",
+    source="data/failures/aws_az_incidents_2018_2023.csv: 22 publicly posted AZ-scoped incidents "
+           "in us-east-1 over 4.93 years, 6 AZs; every incident counted as taking the writer's "
+           "AZ down (conservative: most were partial impairments)")
+EBS_VOLUME_FAILURE_RATE_PER_YEAR = register(
+    "availability.ebs_volume_failure_rate_per_year", 0.002, "1/year",
+    rationale="AWS's design annual failure rate for gp2/gp3 EBS volumes, 0.1-0.2 %; upper end "
+              "(not in research/aurora_facts.md)")
+DNS_TTL_S = register(
+    "availability.dns_ttl_s", 5.0, "s",
+    source="AWS re:Post Knowledge Center, aurora-mysql-redirected-endpoint-writer: Aurora DNS "
+           "zones use a 5-second TTL")
+RETRY_INTERVAL_S = register(
+    "availability.retry_interval_s", 1.0, "s",
+    rationale="a client that retries its connection once a second")
+PROXY_REDUCTION = register(
+    "availability.proxy_recovery_reduction", (0.79, 0.32), "(Aurora, RDS) fraction",
+    source="AWS Database Blog, 'Improving application availability with Amazon RDS Proxy': "
+           "client recovery time after failover cut by up to 79 % (Aurora MySQL) and 32 % (RDS "
+           "for MySQL); the 'up to' figures are applied as stated (optimistic)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailureRates:
+    """Rates of the events that take a writer down, per year.
+
+    Parameters
+    ----------
+    instance_failure_rate_per_year : float
+        Unplanned loss of the writer instance (and of each replica), per instance-year.
+    maintenance_events_per_year : float
+        Planned events that restart the writer.
+    az_outage_rate_per_year : float
+        Incidents taking down the writer's Availability Zone, per AZ-year (default from the
+        shared AZ incident data, us-east-1).
+    az_outage : LognormalDuration
+        How long an AZ incident lasts (what a Single-AZ deployment waits out).
+    ebs_volume_failure_rate_per_year : float
+        Loss of an RDS EBS volume, per volume-year (RDS deployments only).
+    """
+
+    instance_failure_rate_per_year: float = INSTANCE_FAILURE_RATE_PER_YEAR
+    maintenance_events_per_year: float = MAINTENANCE_EVENTS_PER_YEAR
+    az_outage_rate_per_year: float = AZ_OUTAGE_RATE_PER_YEAR
+    az_outage: LognormalDuration = AZ_OUTAGE
+    ebs_volume_failure_rate_per_year: float = EBS_VOLUME_FAILURE_RATE_PER_YEAR
+
+    def __post_init__(self) -> None:
+        for name in ("instance_failure_rate_per_year", "maintenance_events_per_year",
+                     "az_outage_rate_per_year", "ebs_volume_failure_rate_per_year"):
+            object.__setattr__(self, name, float(check_positive(name, getattr(self, name),
+                                                                allow_zero=True)))
+        if not isinstance(self.az_outage, LognormalDuration):
+            raise TypeError("`az_outage` must be a LognormalDuration, got "
+                            f"{type(self.az_outage).__name__}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientConfig:
+    """What a client adds to (or, through RDS Proxy, removes from) each server-side outage.
+
+    Parameters
+    ----------
+    dns_ttl_s : float
+        TTL of the endpoint's DNS record (Aurora: 5 s). After a failover the client's cached
+        record is stale for a uniform time in ``[0, dns_ttl_s]``.
+    retry_interval_s : float
+        Interval between connection attempts; the first success comes a uniform time in
+        ``[0, retry_interval_s]`` after the endpoint is ready.
+    proxy : bool
+        Connect through RDS Proxy: no DNS or retry delay, and a failover's client-observed
+        outage multiplied by ``1 - proxy_recovery_reduction``.
+    proxy_recovery_reduction : float or None
+        Fractional cut of client recovery time by the proxy; None takes the cited value for the
+        deployment's family (0.79 Aurora, 0.32 RDS).
+    """
+
+    dns_ttl_s: float = DNS_TTL_S
+    retry_interval_s: float = RETRY_INTERVAL_S
+    proxy: bool = False
+    proxy_recovery_reduction: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dns_ttl_s", float(check_positive("dns_ttl_s", self.dns_ttl_s,
+                                                                   allow_zero=True)))
+        object.__setattr__(self, "retry_interval_s", float(check_positive(
+            "retry_interval_s", self.retry_interval_s, allow_zero=True)))
+        if not isinstance(self.proxy, bool | np.bool_):
+            raise TypeError(f"`proxy` must be True or False, got {self.proxy!r}")
+        if self.proxy_recovery_reduction is not None:
+            r = check_probability("proxy_recovery_reduction", self.proxy_recovery_reduction)
+            if r >= 1.0:
+                raise ValueError(f"`proxy_recovery_reduction` must be in [0, 1), got {r!r}")
+            object.__setattr__(self, "proxy_recovery_reduction", float(r))
+
+    def reduction(self, family: str) -> float:
+        """The proxy's cut for a deployment ``family`` (``"aurora"`` or ``"rds"``); 0 without."""
+        if not self.proxy:
+            return 0.0
+        if self.proxy_recovery_reduction is not None:
+            return self.proxy_recovery_reduction
+        return PROXY_REDUCTION[0] if family == "aurora" else PROXY_REDUCTION[1]
+
+
+DIRECT_CLIENT = ClientConfig()
+PROXY_CLIENT = ClientConfig(proxy=True)
+
+_KINDS = ("aurora", "rds-multi-az-instance", "rds-multi-az-cluster", "rds-single-az")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deployment:
+    """A database deployment: how many instances, how the writer is replaced, what it offers.
+
+    Parameters
+    ----------
+    name : str
+        Label used in tables.
+    kind : str
+        One of ``'aurora'``, ``'rds-multi-az-instance'``, ``'rds-multi-az-cluster'``,
+        ``'rds-single-az'``.
+    replicas : int
+        Aurora replicas (0-15) or RDS standbys (1 for a Multi-AZ instance, 2 for a Multi-AZ
+        cluster, 0 for Single-AZ).
+    failover : LognormalDuration
+        Server-side outage when the writer fails over to a standby or replica.
+    recovery : LognormalDuration
+        Server-side outage when the writer must be replaced with no standby.
+    readable_standbys : bool
+        Whether the standbys/replicas serve reads.
+    engines : tuple of str
+        Engines offered.
+    serverless : bool
+        An on-demand capacity option exists (Aurora Serverless v2).
+    cross_region : str
+        Cross-Region option (``'global database'`` or ``'cross-region read replica'``).
+
+    Examples
+    --------
+    >>> aurora(3).replicas, aurora(3).instances, RDS_MULTI_AZ_INSTANCE.instances
+    (3, 4, 2)
+    """
+
+    name: str
+    kind: str
+    replicas: int
+    failover: LognormalDuration
+    recovery: LognormalDuration
+    readable_standbys: bool
+    engines: tuple[str, ...] = field(default=("mysql", "postgresql"))
+    serverless: bool = False
+    cross_region: str = "cross-region read replica"
+
+    def __post_init__(self) -> None:
+        check_choice("kind", self.kind, _KINDS)
+        fixed = {"rds-multi-az-instance": 1, "rds-multi-az-cluster": 2, "rds-single-az": 0}
+        if self.kind == "aurora":
+            object.__setattr__(self, "replicas",
+                               check_int_range("replicas", self.replicas, 0, MAX_REPLICAS))
+        else:
+            object.__setattr__(self, "replicas", check_int_range(
+                "replicas", self.replicas, fixed[self.kind], fixed[self.kind]))
+        for name in ("failover", "recovery"):
+            if not isinstance(getattr(self, name), LognormalDuration):
+                raise TypeError(f"`{name}` must be a LognormalDuration")
+        for e in self.engines:
+            check_choice("engines", e, ENGINES)
+        object.__setattr__(self, "engines", tuple(self.engines))
+
+    @property
+    def family(self) -> str:
+        """``'aurora'`` or ``'rds'``."""
+        return "aurora" if self.kind == "aurora" else "rds"
+
+    @property
+    def instances(self) -> int:
+        """Billed instances: the writer plus replicas or standbys."""
+        return 1 + self.replicas
+
+    @property
+    def has_standby(self) -> bool:
+        """Whether a failed writer can fail over instead of being replaced."""
+        return self.replicas > 0
+
+    @property
+    def read_servers(self) -> int:
+        """Instances that serve reads: the readable replicas, else the writer alone."""
+        return self.replicas if (self.readable_standbys and self.replicas > 0) else 1
+
+    @property
+    def pricing_deployment(self) -> str:
+        """The deployment name the price book uses for RDS (``'single-az'``, ...)."""
+        return self.kind.removeprefix("rds-")
+
+    def with_replicas(self, replicas: int) -> Deployment:
+        """An Aurora deployment with another replica count (0-15)."""
+        if self.kind != "aurora":
+            raise ValueError(f"`replicas` can only be changed for kind 'aurora', got {self.kind!r}")
+        replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
+        return replace(self, replicas=replicas, name=_aurora_name(replicas))
+
+
+def _aurora_name(replicas: int) -> str:
+    return f"Aurora ({replicas} replica{'s' if replicas != 1 else ''})"
+
+
+def aurora(replicas: int = 1) -> Deployment:
+    """An Aurora provisioned cluster with ``replicas`` Aurora Replicas (0-15).
+
+    Raises
+    ------
+    ValueError
+        If ``replicas`` is outside [0, 15].
+
+    Examples
+    --------
+    >>> aurora(16)
+    Traceback (most recent call last):
+    ...
+    ValueError: `replicas` must be an integer in [0, 15], got 16
+    """
+    replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
+    return Deployment(name=_aurora_name(replicas), kind="aurora", replicas=replicas,
+                      failover=AURORA_FAILOVER, recovery=AURORA_RECREATE, readable_standbys=True,
+                      engines=("mysql", "postgresql"), serverless=True,
+                      cross_region="global database")
+
+
+#: Aurora with one replica in another AZ (the usual production shape).
+AURORA = aurora(1)
+#: Aurora with the writer alone (storage still spans three AZs).
+AURORA_NO_REPLICA = aurora(0)
+#: RDS Multi-AZ DB instance: one synchronous, non-readable standby.
+RDS_MULTI_AZ_INSTANCE = Deployment(
+    name="RDS Multi-AZ instance", kind="rds-multi-az-instance", replicas=1,
+    failover=RDS_MULTI_AZ_INSTANCE_FAILOVER, recovery=RDS_SINGLE_AZ_REPLACE,
+    readable_standbys=False, engines=ENGINES)
+#: RDS Multi-AZ DB cluster: a writer and two readable standbys (MySQL and PostgreSQL only).
+RDS_MULTI_AZ_CLUSTER = Deployment(
+    name="RDS Multi-AZ cluster", kind="rds-multi-az-cluster", replicas=2,
+    failover=RDS_MULTI_AZ_CLUSTER_FAILOVER, recovery=RDS_SINGLE_AZ_REPLACE,
+    readable_standbys=True, engines=("mysql", "postgresql"))
+#: Single-AZ RDS: one instance, one EBS volume.
+RDS_SINGLE_AZ = Deployment(
+    name="RDS Single-AZ", kind="rds-single-az", replicas=0, failover=RDS_SINGLE_AZ_REPLACE,
+    recovery=RDS_SINGLE_AZ_REPLACE, readable_standbys=False, engines=ENGINES)
+
+#: The four presets compared by default.
+DEPLOYMENTS = (AURORA, RDS_MULTI_AZ_INSTANCE, RDS_MULTI_AZ_CLUSTER, RDS_SINGLE_AZ)
