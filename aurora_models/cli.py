@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import sys
 import time
 from pathlib import Path
@@ -38,12 +39,18 @@ class NotebookFailed(RuntimeError):
 
 def _execute(path: Path, timeout_s: int):
     """Run ``path`` top to bottom in a fresh kernel with the notebook's folder as cwd."""
+    import tempfile
+
     import nbformat
+    from jupyter_client import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3",
+    # IPC sockets in a private folder: the kernel then has no TCP port to warn about.
+    sockets = tempfile.mkdtemp(prefix="aurora-kernel-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets, "kernel")))
+    client = NotebookClient(nb, km=km, timeout=timeout_s,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
@@ -52,8 +59,15 @@ def _execute(path: Path, timeout_s: int):
                       if c.cell_type == "code" and any(o.get("output_type") == "error"
                                                        for o in c.get("outputs", []))), None)
         where = f"cell {index}" if index is not None else "a cell"
-        last = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # drop terminal colours
+        last = text.splitlines()[-1] if text else type(exc).__name__
         raise NotebookFailed(f"{path.name}: {where} failed: {last}") from None
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=False)
+        import shutil
+
+        shutil.rmtree(sockets, ignore_errors=True)
     return nb
 
 
