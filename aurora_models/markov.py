@@ -240,7 +240,9 @@ def absorption_probability_within(q, absorbing, t: float, *, initial: int = 0) -
     ``1 - survival`` is formed. ``exp(A h)`` for ``h = t / 2**k`` with ``Lambda h <= 1/2``
     (``Lambda`` the largest exit rate) is the uniformization series
     ``exp(-Lambda h) sum_n (Lambda h)^n / n! P^n`` with ``P = I + A / Lambda`` non-negative,
-    truncated at 40 terms (tail < 1e-60); it is then squared ``k`` times. Sums and products of
+    truncated at 40 terms (tail < 1e-60) and normalised to unit row sums (it is stochastic);
+it is then squared ``k`` times, normalising the rows after each product so that no rounding
+of a scale factor is raised to the power ``2**k``. Sums and products of
     non-negative matrices are accurate entrywise in relative terms, so the result's relative
     error grows only like ``2**k`` ulps in the worst case (about 1e-8 for a year of 10 s repairs)
     where ``scipy.linalg.expm`` gives an absolute error near 1e-16. Cost ``O(k n^3)``.
@@ -272,7 +274,10 @@ def absorption_probability_within(q, absorbing, t: float, *, initial: int = 0) -
     for n in range(1, 41):
         term = (term @ p) * (x / n)
         acc += term
-    e = acc * math.exp(-x)
+    # exp(A h) is stochastic: normalise rows instead of multiplying by exp(-x), whose rounding
+    # error would otherwise be raised to the power 2**k.
+    e = acc / acc.sum(axis=1, keepdims=True)
     for _ in range(k):
         e = e @ e
+        e /= e.sum(axis=1, keepdims=True)
     return float(min(1.0, e[start, m]))
