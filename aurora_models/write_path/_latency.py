@@ -1,0 +1,334 @@
+"""Commit latency: k-th fastest of n acknowledgements (quorum) vs the sum of sequential hops (chain)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+
+from .._rng import as_generator
+from .._validate import check_array, check_int_range, check_positive, check_probability
+from ._graphs import _check_graph, aurora_path, mirrored_mysql_path, slow_down
+
+__all__ = [
+    "commit_hops",
+    "commit_latency",
+    "commit_latency_cdf",
+    "commit_latency_mean_ms",
+    "fit_lognormal_hop",
+    "kth_fastest_cdf",
+    "outlier_masking",
+    "sample_commit_latency",
+    "sequential_sum_cdf",
+    "simulate_commit_latency",
+]
+
+DEFAULT_Q = (0.5, 0.99, 0.999)
+
+
+def _lognorm_cdf(t, median, sigma):
+    from scipy.special import ndtr
+
+    t = np.asarray(t, dtype=float)
+    with np.errstate(divide="ignore"):
+        z = (np.log(np.maximum(t, 0.0)) - np.log(median)) / sigma
+    return ndtr(z)
+
+
+def _hop_arrays(median_ms, sigma):
+    med = check_array("median_ms", np.atleast_1d(median_ms), positive=True)
+    sig = check_array("sigma", np.broadcast_to(np.atleast_1d(sigma), med.shape).copy(),
+                      positive=True)
+    return med, sig
+
+
+def kth_fastest_cdf(t_ms, k: int, median_ms, sigma):
+    """P(the k-th fastest of n independent lognormal acknowledgements arrives by t).
+
+    Parameters
+    ----------
+    t_ms : array_like
+        Times, ms.
+    k : int
+        Acknowledgements waited for, 1 <= k <= n.
+    median_ms, sigma : array_like, shape (n,)
+        Median (ms) and lognormal shape of each acknowledgement (non-identical allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P(T_(k) <= t) = P(at least k of n have T_i <= t)``, the upper tail of the
+        Poisson-binomial distribution with success probabilities ``p_i = F_i(t)``, computed by the
+        usual O(n^2) recursion over nodes (sums of non-negative terms only, no cancellation).
+
+    Examples
+    --------
+    >>> float(kth_fastest_cdf(1.0, 1, [1.0, 1.0], 0.5))   # 1 - (1/2)^2
+    0.75
+    """
+    med, sig = _hop_arrays(median_ms, sigma)
+    n = med.size
+    k = check_int_range("k", k, 1, n)
+    t = np.atleast_1d(np.asarray(t_ms, dtype=float))
+    p = _lognorm_cdf(t[..., None], med, sig)  # (m, n)
+    dist = np.zeros((*t.shape, n + 1))
+    dist[..., 0] = 1.0
+    for i in range(n):
+        pi = p[..., i:i + 1]
+        dist[..., 1:] = dist[..., 1:] * (1 - pi) + dist[..., :-1] * pi
+        dist[..., 0] *= 1 - pi[..., 0]
+    out = dist[..., k:].sum(axis=-1)
+    return out if np.ndim(t_ms) else out.reshape(())
+
+
+def _sum_grid(med, sig, n_grid=1 << 16):
+    from scipy.signal import fftconvolve
+    from scipy.stats import lognorm
+
+    upper = float(sum(lognorm.ppf(1 - 1e-10, s, scale=m) for m, s in zip(med, sig, strict=True)))
+    dt = upper / n_grid
+    edges = np.arange(n_grid + 1) * dt
+    total = np.array([1.0])
+    for m, s in zip(med, sig, strict=True):
+        mass = np.diff(_lognorm_cdf(edges, m, s))
+        total = np.clip(fftconvolve(total, mass), 0.0, None)
+    # each hop's mass sits at its bin's midpoint, so the sum of h hops sits at (j + h/2) dt
+    loc = (np.arange(total.size) + 0.5 * med.size) * dt
+    return loc, np.minimum(np.cumsum(total), 1.0)
+
+
+def sequential_sum_cdf(t_ms, median_ms, sigma):
+    """P(the sum of sequential lognormal hops is <= t), by numerical convolution.
+
+    Each hop's distribution is discretised on a common grid of 65,536 bins up to the sum of the
+    hops' 1 - 1e-10 quantiles, the mass vectors are convolved (FFT) and the CDF is interpolated.
+
+    Examples
+    --------
+    >>> round(float(sequential_sum_cdf(2.0, [1.0, 1.0], 0.01)), 3)   # symmetric about 2
+    0.5
+    """
+    med, sig = _hop_arrays(median_ms, sigma)
+    loc, cdf = _sum_grid(med, sig)
+    out = np.interp(np.asarray(t_ms, dtype=float), loc, cdf, left=0.0, right=1.0)
+    return out
+
+
+def commit_hops(graph):
+    """The hops a commit waits for: (rule, k, medians_ms, sigmas, edge names).
+
+    ``rule`` is ``"quorum"`` (the k-th fastest of the synchronous storage writes) or ``"chain"``
+    (the sum of the synchronous edges on the longest synchronous path).
+    """
+    import networkx as nx
+
+    g = _check_graph(graph)
+    rule = g.graph.get("commit_rule", "chain")
+    if rule == "quorum":
+        edges = [(u, v) for u, v, d in g.edges(data=True)
+                 if d["synchronous"] and d["tier"] == "storage"]
+        k = int(g.graph["write_quorum"])
+    else:
+        h = nx.DiGraph()
+        h.add_nodes_from(g)
+        h.add_weighted_edges_from((u, v, 1 if d["synchronous"] else 0)
+                                  for u, v, d in g.edges(data=True))
+        path = nx.dag_longest_path(h, weight="weight")
+        edges = [(u, v) for u, v in itertools.pairwise(path)
+                 if g.edges[u, v]["synchronous"]]
+        k = len(edges)
+    med = np.array([g.edges[e]["latency_median_ms"] for e in edges])
+    sig = np.array([g.edges[e]["latency_sigma"] for e in edges])
+    return rule, k, med, sig, edges
+
+
+def commit_latency_cdf(t_ms, graph):
+    """P(commit latency <= t) for a write-path graph (closed form / numerical convolution).
+
+    Examples
+    --------
+    >>> round(float(commit_latency_cdf(3.0, aurora_path())), 3)
+    0.975
+    """
+    rule, k, med, sig, _ = commit_hops(graph)
+    if rule == "quorum":
+        return kth_fastest_cdf(t_ms, k, med, sig)
+    return sequential_sum_cdf(t_ms, med, sig)
+
+
+def _quantiles(graph, qs):
+    from scipy.optimize import brentq
+
+    rule, k, med, sig, _ = commit_hops(graph)
+    if rule == "chain":
+        loc, cdf = _sum_grid(med, sig)
+        return np.array([float(np.interp(q, cdf, loc)) for q in qs])
+    hi = float(med.max() * math.exp(8 * sig.max()))
+    return np.array([brentq(lambda t, q=q: float(kth_fastest_cdf(t, k, med, sig)) - q,
+                            1e-9, hi, xtol=1e-10, rtol=1e-12) for q in qs])
+
+
+def commit_latency_mean_ms(graph) -> float:
+    """Mean commit latency, ms: exact lognormal means for a chain, the integral of the
+    survival function for a quorum.
+
+    Examples
+    --------
+    >>> round(commit_latency_mean_ms(mirrored_mysql_path()), 3)
+    3.840
+    """
+    from scipy.integrate import quad
+
+    rule, k, med, sig, _ = commit_hops(graph)
+    if rule == "chain":
+        return float(np.sum(med * np.exp(sig**2 / 2)))
+    hi = float(med.max() * math.exp(10 * sig.max()))
+    val, _ = quad(lambda t: 1.0 - float(kth_fastest_cdf(t, k, med, sig)), 0.0, hi, limit=200)
+    return float(val)
+
+
+def _check_qs(q):
+    qs = np.atleast_1d(np.asarray(q, dtype=float))
+    for x in qs:
+        check_probability("q", x)
+        if not 0 < x < 1:
+            raise ValueError(f"`q` must be in (0, 1), got {x!r}")
+    return qs
+
+
+def commit_latency(graph, *, q=DEFAULT_Q) -> pd.DataFrame:
+    """Commit latency quantiles of a write path, closed form.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        From :func:`aurora_path`, :func:`mirrored_mysql_path` (or a :func:`slow_down` copy).
+    q : sequence of float
+        Quantiles in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``q``, ``latency_ms``, ``method`` (``"order_statistic"`` or ``"convolution"``).
+
+    Notes
+    -----
+    Quorum: ``F(t) = sum_{j>=k} P(exactly j of n acknowledged by t)`` with per-node lognormal
+    CDFs; quantiles by Brent's method on F. Chain: ``F = F_1 * F_2 * ... * F_h`` (convolution),
+    quantiles by interpolation. References: SIGMOD'17 §3.1-3.2 (4/4 chain vs 4/6 quorum).
+
+    Examples
+    --------
+    >>> commit_latency(aurora_path(), q=[0.5]).round(3)
+         q  latency_ms           method
+    0  0.5       2.016  order_statistic
+    """
+    qs = _check_qs(q)
+    rule = commit_hops(graph)[0]
+    return pd.DataFrame({"q": qs, "latency_ms": _quantiles(graph, qs),
+                         "method": "order_statistic" if rule == "quorum" else "convolution"})
+
+
+def sample_commit_latency(graph, *, n_trials: int = 100_000, rng=None) -> np.ndarray:
+    """Monte Carlo draws of commit latency, ms (one lognormal draw per hop per trial).
+
+    Examples
+    --------
+    >>> sample_commit_latency(aurora_path(), n_trials=3, rng=1).shape
+    (3,)
+    """
+    n = check_int_range("n_trials", n_trials, 1)
+    rule, k, med, sig, _ = commit_hops(graph)
+    gen = as_generator(rng)
+    x = med * np.exp(sig * gen.standard_normal((n, med.size)))
+    if rule == "quorum":
+        return np.partition(x, k - 1, axis=1)[:, k - 1]
+    return x.sum(axis=1)
+
+
+def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=None,
+                            n_batches: int = 20) -> pd.DataFrame:
+    """Monte Carlo commit latency quantiles with standard errors (batch means).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``q``, ``latency_ms``, ``standard_error_ms``, ``n_trials``, ``method="monte_carlo"``.
+
+    Examples
+    --------
+    >>> mc = simulate_commit_latency(aurora_path(), q=[0.5], n_trials=20_000, rng=3)
+    >>> bool(abs(mc["latency_ms"][0] - 2.016) < 5 * mc["standard_error_ms"][0])
+    True
+    """
+    qs = _check_qs(q)
+    nb = check_int_range("n_batches", n_batches, 2)
+    x = sample_commit_latency(graph, n_trials=n_trials, rng=rng)
+    if x.size < nb:
+        raise ValueError(f"`n_trials` must be at least n_batches = {nb}, got {x.size}")
+    batches = np.array_split(x, nb)
+    per = np.array([np.quantile(b, qs) for b in batches])
+    se = per.std(axis=0, ddof=1) / math.sqrt(nb)
+    return pd.DataFrame({"q": qs, "latency_ms": np.quantile(x, qs), "standard_error_ms": se,
+                         "n_trials": x.size, "method": "monte_carlo"})
+
+
+def fit_lognormal_hop(samples_ms) -> tuple[float, float]:
+    """Median and lognormal shape fitted to measured hop latencies (maximum likelihood).
+
+    Raises
+    ------
+    ValueError
+        If ``samples_ms`` is empty, has a non-finite or non-positive value, or fewer than 2 values.
+
+    Examples
+    --------
+    >>> m, s = fit_lognormal_hop([1.0, 4.0])
+    >>> round(m, 6), round(s, 4)
+    (2.0, 0.6931)
+    """
+    x = check_array("samples_ms", samples_ms, min_size=2, positive=True)
+    logs = np.log(x)
+    return float(np.exp(logs.mean())), float(logs.std())
+
+
+def outlier_masking(*, factor: float = 10.0, q=DEFAULT_Q) -> pd.DataFrame:
+    """Commit latency quantiles with one slow node or a slow AZ: 4/6 quorum vs mirrored chain.
+
+    Scenarios: ``baseline``; ``slow_node`` (one storage copy in another AZ for Aurora, the
+    standby's EBS mirror for MySQL, ``factor`` times slower); ``slow_same_az_node`` (an Aurora copy
+    in the writer's AZ; the primary's EBS for MySQL); ``slow_az`` (everything in az2).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``engine``, ``scenario``, ``q``, ``latency_ms``, ``vs_baseline`` (ratio).
+
+    Examples
+    --------
+    >>> t = outlier_masking(q=[0.5])
+    >>> t.set_index(["engine", "scenario"])["vs_baseline"].round(2).to_dict()[("aurora", "slow_node")]
+    1.1
+    """
+    factor = float(check_positive("factor", factor))
+    qs = _check_qs(q)
+    cases = {
+        "aurora": (aurora_path(), {"slow_node": {"nodes": ["storage2"]},
+                                   "slow_same_az_node": {"nodes": ["storage1"]},
+                                   "slow_az": {"az": "az2"}}),
+        "mirrored_mysql": (mirrored_mysql_path(),
+                           {"slow_node": {"nodes": ["standby_ebs_mirror"]},
+                            "slow_same_az_node": {"nodes": ["primary_ebs"]},
+                            "slow_az": {"az": "az2"}}),
+    }
+    rows = []
+    for engine, (g, scen) in cases.items():
+        base = _quantiles(g, qs)
+        for name, kw in [("baseline", None), *scen.items()]:
+            lat = base if kw is None else _quantiles(slow_down(g, factor=factor, **kw), qs)
+            for qq, v, b in zip(qs, lat, base, strict=True):
+                rows.append({"engine": engine, "scenario": name, "q": qq, "latency_ms": v,
+                             "vs_baseline": v / b})
+    return pd.DataFrame(rows)
