@@ -136,7 +136,10 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     def f(lam):
         return min(_latency_ms(lam, s, k, n, q), 1e12) - target
 
-    return float(brentq(f, 1e-12, top * (1 - 1e-12), xtol=1e-9 * top, rtol=1e-12))
+    hi = 0.5 * top
+    while f(hi) < 0:  # step towards saturation until the objective is missed
+        hi = 0.5 * (hi + top)
+    return float(brentq(f, 1e-12, hi, xtol=1e-9 * top, rtol=1e-12))
 
 
 def _monthly_cost(dep: Deployment, w: Workload, pb) -> float:

@@ -6,12 +6,17 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .._validate import check_bool, check_int_range, check_positive
-from ..queueing import mmc_mean_wait, mmc_response_quantile, stability
+from ..queueing import erlang_c, mmc_mean_wait, mmc_response_quantile, stability
 from ._params import MAX_REPLICAS
 
 __all__ = ["FailoverLatency", "failover_latency", "parse_objective", "reader_latency_ms",
            "readers_needed"]
+
+
+_FAR = 100.0  # mean service times of waiting beyond which a percentile is reported as inf
 
 
 def parse_objective(objective) -> float | None:
@@ -55,7 +60,16 @@ def _latency_ms(lam: float, s_ms: float, k: int, readers: int, q: float | None) 
         return math.inf
     if q is None:
         return s_ms + 1000.0 * mmc_mean_wait(k, per, mu)
-    return 1000.0 * mmc_response_quantile(q, k, per, mu)
+    # The waiting time alone has quantile ln(C / (1 - q)) / theta; past _FAR service times the
+    # reader is effectively saturated (and the response-time tail overflows in floating point).
+    theta = k * mu - per
+    p_wait = erlang_c(k, per / mu)
+    t_wait = math.log(p_wait / (1.0 - q)) / theta if p_wait > 1.0 - q else 0.0
+    if t_wait * mu > _FAR:
+        return math.inf
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = 1000.0 * mmc_response_quantile(q, k, per, mu)
+    return t if math.isfinite(t) else math.inf
 
 
 def reader_latency_ms(reads_per_s: float, service_time_ms: float, readers: int, *,
