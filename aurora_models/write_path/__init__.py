@@ -11,7 +11,9 @@ from ._graphs import *  # noqa: F403
 from ._graphs import __all__ as _g
 from ._latency import *  # noqa: F403
 from ._latency import __all__ as _l
+from ._replica_lag import *  # noqa: F403
+from ._replica_lag import __all__ as _r
 from ._throughput import *  # noqa: F403
 from ._throughput import __all__ as _t
 
-__all__ = [*_g, *_l, *_t]
+__all__ = [*_g, *_l, *_t, *_r]
