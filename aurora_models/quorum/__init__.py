@@ -29,20 +29,32 @@ from ._model import (
     steady_state_probability,
 )
 from ._monte_carlo import simulate_event_probability, simulate_snapshot_unavailability
+from ._scale import (
+    MAX_VOLUME_GIB,
+    n_protection_groups,
+    placement_loss_probability,
+    simulate_placement_loss_probability,
+    volume_event_probability,
+)
 
 __all__ = [
     "AURORA",
     "AURORA_DEGRADED",
     "EVENTS",
+    "MAX_VOLUME_GIB",
     "MIRRORED_MULTI_AZ",
     "TWO_OF_THREE",
     "FailureModel",
     "QuorumLayout",
     "event_probability",
     "mean_time_to_event",
+    "n_protection_groups",
+    "placement_loss_probability",
     "simulate_event_probability",
+    "simulate_placement_loss_probability",
     "simulate_snapshot_unavailability",
     "snapshot_unavailability",
     "steady_state_probability",
     "tolerance_table",
+    "volume_event_probability",
 ]
