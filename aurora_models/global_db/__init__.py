@@ -1,0 +1,54 @@
+"""Aurora Global Database: cross-region replication lag, RPO/RTO, rds.global_db_rpo, visibility.
+
+Public names
+------------
+- :class:`ReplicationLink` (with :class:`Degradation`): one primary -> secondary redo stream.
+- :func:`lag` (closed form) and :func:`simulate_lag` (Monte Carlo, Poisson or trace-driven
+  writes): replication lag percentiles; an unstable link is an explicit result.
+- :func:`rpo_exposure`: data at risk on an unplanned failover, at a random failure instant.
+- :func:`rpo_blocking`: the ``rds.global_db_rpo`` trade-off (fraction of time commits block and
+  the added commit latency, one or more secondaries).
+- :func:`recovery_timeline`: switchover vs failover (detach and promote) outage timelines.
+- :func:`visibility_probability`: P(a read in the secondary t ms after commit sees the write).
+- :func:`compare_regions`: lag, RPO exposure and replicated write I/O cost per candidate.
+
+Facts used (research/aurora_facts.md section 5, VALIDATION.md row 10): lag "typically under a
+second" (which the bandwidth, batching and apply defaults are FITTED to, so it is not a
+prediction here), up to 10 secondary regions, switchover RPO 0 with an outage proportional to lag,
+unplanned failover RPO of seconds, ``rds.global_db_rpo`` minimum 20 s, blocking commits only when
+every secondary is behind.
+"""
+
+from ._lag import LagResult, LagSimulation, lag, simulate_lag, visibility_probability
+from ._link import DEFAULT_DEGRADATION, MAX_SECONDARIES, Degradation, ReplicationLink, regions
+from ._rpo import (
+    RPO_MIN_S,
+    RecoveryTimeline,
+    RPOBlocking,
+    RPOExposure,
+    compare_regions,
+    recovery_timeline,
+    rpo_blocking,
+    rpo_exposure,
+)
+
+__all__ = [
+    "DEFAULT_DEGRADATION",
+    "MAX_SECONDARIES",
+    "RPO_MIN_S",
+    "Degradation",
+    "LagResult",
+    "LagSimulation",
+    "RPOBlocking",
+    "RPOExposure",
+    "RecoveryTimeline",
+    "ReplicationLink",
+    "compare_regions",
+    "lag",
+    "recovery_timeline",
+    "regions",
+    "rpo_blocking",
+    "rpo_exposure",
+    "simulate_lag",
+    "visibility_probability",
+]

@@ -1,0 +1,347 @@
+"""The replication link between a primary and one secondary region, and its defaults."""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+from .._assumptions import register
+from .._validate import check_choice, check_nonnegative, check_positive, check_probability
+from ..queueing import Stability
+
+__all__ = [
+    "DEFAULT_DEGRADATION",
+    "MAX_SECONDARIES",
+    "Degradation",
+    "ReplicationLink",
+    "regions",
+]
+
+MAX_SECONDARIES = register(
+    "global_db.max_secondary_regions", 10, "regions",
+    source="Aurora User Guide (current), aurora-global-database: up to 10 secondary Regions "
+           "(5 in the 2023 guide); research/aurora_facts.md section 5")
+
+REDO_BYTES_PER_WRITE = register(
+    "global_db.redo_bytes_per_write", 1024.0, "bytes",
+    rationale="typical redo volume of one small OLTP write (a row change plus log headers); "
+              "no public figure; scales the link utilisation only")
+
+LINK_BANDWIDTH_BYTES_PER_S = register(
+    "global_db.link_bandwidth_bytes_per_s", 50e6, "bytes/s",
+    rationale="FIT, not a measurement: storage-level replication bandwidth per secondary chosen "
+              "so that lag is 'typically under a second' (AWS) at tens of thousands of writes/s")
+
+APPLY_BYTES_PER_S = register(
+    "global_db.apply_bytes_per_s", 100e6, "bytes/s",
+    rationale="FIT, not a measurement: redo apply rate at the secondary storage, chosen above the "
+              "link bandwidth so the network is the bottleneck, consistent with lag < 1 s")
+
+BATCH_INTERVAL_MS = register(
+    "global_db.batch_interval_ms", 10.0, "ms",
+    rationale="FIT, not a measurement: redo is shipped in batches; a 10 ms interval adds 5 ms "
+              "mean lag, small against one-way propagation and consistent with lag < 1 s")
+
+DEGRADATION_RATE_PER_HOUR = register(
+    "global_db.degradation_rate_per_hour", 1.0 / 24.0, "1/hour",
+    rationale="assumption, no public data: about one cross-region replication degradation "
+              "episode a day; without episodes lag never approaches the 20 s RPO floor")
+
+DEGRADATION_MEAN_DURATION_S = register(
+    "global_db.degradation_mean_duration_s", 30.0, "s",
+    rationale="assumption, no public data: episodes last tens of seconds on average "
+              "(exponentially distributed)")
+
+DEGRADATION_REMAINING_FRACTION = register(
+    "global_db.degradation_remaining_fraction", 0.0, "-",
+    rationale="assumption: the pessimistic case, a full stall of replication during an episode")
+
+ONE_WAY_FRACTION_OF_RTT = register(
+    "global_db.one_way_fraction_of_rtt", 0.5, "-",
+    source="CloudPing p50 round trip (data/network/interregion_rtt_p50_ms.md): one-way delay "
+           "is about half the round trip")
+
+
+@functools.lru_cache(maxsize=1)
+def _rtt():
+    from ..data import load_interregion_rtt
+
+    return load_interregion_rtt()
+
+
+def regions() -> list[str]:
+    """The region codes of the bundled inter-region latency matrix (32 regions).
+
+    Examples
+    --------
+    >>> len(regions()), "eu-west-1" in regions()
+    (32, True)
+    """
+    return list(_rtt().index)
+
+
+def _check_region(name: str, value) -> str:
+    codes = regions()
+    if not isinstance(value, str) or value not in codes:
+        raise ValueError(f"`{name}` must be one of the {len(codes)} region codes of the latency "
+                         f"data ({', '.join(codes)}), got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Degradation:
+    """Episodes during which replication to a secondary runs slower or stalls.
+
+    Parameters
+    ----------
+    rate_per_hour : float
+        Episodes start as a Poisson process at this rate per hour of healthy operation (> 0).
+    mean_duration_s : float
+        Mean episode length, seconds (> 0).
+    remaining_fraction : float
+        Fraction of the healthy bottleneck capacity left during an episode, in [0, 1);
+        0 is a full stall.
+    duration : {"exponential", "constant"}
+        Distribution of episode lengths.
+
+    Notes
+    -----
+    Episodes alternate with healthy periods (exponential, mean ``1 / rate``), so the long-run
+    fraction of time degraded is ``p = r D / (1 + r D)`` and episodes start at
+    ``r_eff = r / (1 + r D)`` per second of wall time. The defaults (one 30 s stall a day) are a
+    stated assumption; no public data on Global Database degradation exists.
+
+    Examples
+    --------
+    >>> d = Degradation(rate_per_hour=1.0, mean_duration_s=36.0)
+    >>> round(d.fraction_degraded, 6)
+    0.009901
+    """
+
+    rate_per_hour: float = DEGRADATION_RATE_PER_HOUR
+    mean_duration_s: float = DEGRADATION_MEAN_DURATION_S
+    remaining_fraction: float = DEGRADATION_REMAINING_FRACTION
+    duration: str = "exponential"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rate_per_hour", check_positive("rate_per_hour",
+                                                                 self.rate_per_hour))
+        object.__setattr__(self, "mean_duration_s", check_positive("mean_duration_s",
+                                                                   self.mean_duration_s))
+        f = check_probability("remaining_fraction", self.remaining_fraction)
+        if f >= 1.0:
+            raise ValueError(f"`remaining_fraction` must be in [0, 1), got {f!r}")
+        object.__setattr__(self, "remaining_fraction", f)
+        check_choice("duration", self.duration, ["exponential", "constant"])
+
+    @property
+    def rate_per_s(self) -> float:
+        """Episode starts per second of healthy time."""
+        return self.rate_per_hour / 3600.0
+
+    @property
+    def fraction_degraded(self) -> float:
+        """Long-run fraction of time inside an episode, ``r D / (1 + r D)``."""
+        rd = self.rate_per_s * self.mean_duration_s
+        return rd / (1.0 + rd)
+
+    @property
+    def starts_per_s(self) -> float:
+        """Episode starts per second of wall time, ``r / (1 + r D)``."""
+        return self.rate_per_s / (1.0 + self.rate_per_s * self.mean_duration_s)
+
+    @property
+    def duration_second_moment_s2(self) -> float:
+        """E[D^2]: ``2 D^2`` (exponential) or ``D^2`` (constant)."""
+        d = self.mean_duration_s
+        return 2.0 * d * d if self.duration == "exponential" else d * d
+
+    def mean_excess(self, threshold_s, scale: float = 1.0):
+        """``E[(scale D - threshold)^+]`` for this duration distribution (vectorized)."""
+        import numpy as np
+
+        m = scale * self.mean_duration_s
+        t = np.asarray(threshold_s, dtype=float)
+        if self.duration == "exponential":
+            out = np.where(t <= 0, m - t, m * np.exp(-np.maximum(t, 0.0) / m))
+        else:
+            out = np.maximum(m - t, 0.0)
+        return out if out.ndim else float(out)
+
+    def mean_excess_square(self, threshold_s: float, scale: float = 1.0) -> float:
+        """``E[((scale D - threshold)^+)^2]`` for ``threshold >= 0``."""
+        m = scale * self.mean_duration_s
+        if self.duration == "exponential":
+            return 2.0 * m * m * math.exp(-threshold_s / m)
+        return max(m - threshold_s, 0.0) ** 2
+
+
+DEFAULT_DEGRADATION = Degradation()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplicationLink:
+    """Storage-level redo replication from a primary region to one secondary region.
+
+    Parameters
+    ----------
+    primary, secondary : str
+        Region codes of the bundled latency matrix (:func:`regions`); they must differ.
+    one_way_ms : float, optional
+        One-way propagation delay, ms. Default: half the CloudPing p50 round trip between the two
+        regions (``data/network/interregion_rtt_p50_ms.csv``).
+    redo_bytes_per_write : float
+        Mean redo bytes one committed write generates (assumption, 1,024 bytes).
+    redo_size : {"exponential", "constant"}
+        Distribution of redo bytes per write: exponential (variable record sizes; the queue is
+        then M/M/1 for Poisson writes) or constant (M/D/1).
+    link_bandwidth_bytes_per_s : float
+        Replication bandwidth to this secondary (FIT, see Notes).
+    apply_bytes_per_s : float
+        Redo apply capacity at the secondary (FIT).
+    batch_interval_ms : float
+        Redo is shipped at batch boundaries every this many ms (0: each write at once) (FIT).
+    degradation : Degradation or None
+        Episodes of reduced bandwidth or stalls (default :data:`DEFAULT_DEGRADATION`); None for
+        a link that never degrades.
+
+    Raises
+    ------
+    ValueError
+        Unknown region (the message lists the valid codes), ``secondary == primary``,
+        non-positive bandwidth, apply rate or redo size, negative delays.
+
+    Notes
+    -----
+    A write's lag is ``L = B + W + S + d``: ``B`` the wait for the next batch boundary, ``W`` the
+    queueing wait and ``S = bytes / c`` the service time at the bottleneck of rate
+    ``c = min(bandwidth, apply)``, and ``d = one_way + E[bytes] / max(bandwidth, apply)`` a fixed
+    delay (propagation plus the faster stage, taken at its mean). For constant sizes this
+    reduction of the two-stage tandem to its bottleneck is exact (Friedman 1965); for variable
+    sizes the faster stage is approximated by its mean.
+
+    Bandwidth, apply rate and batch interval have no public source. They are a FIT: chosen so
+    that lag is "typically under a second" as the Aurora User Guide states, which therefore is
+    not a prediction of this model.
+
+    References
+    ----------
+    H. D. Friedman, "Reduction methods for tandem queuing systems", Operations Research 13(1),
+    1965. Aurora User Guide, "Using Amazon Aurora global databases".
+
+    Examples
+    --------
+    >>> link = ReplicationLink(primary="us-east-1", secondary="eu-west-1")
+    >>> round(link.one_way_ms, 2)
+    34.8
+    >>> round(link.capacity_writes_per_s)
+    48828
+    """
+
+    primary: str
+    secondary: str
+    one_way_ms: float | None = None
+    redo_bytes_per_write: float = REDO_BYTES_PER_WRITE
+    redo_size: str = "exponential"
+    link_bandwidth_bytes_per_s: float = LINK_BANDWIDTH_BYTES_PER_S
+    apply_bytes_per_s: float = APPLY_BYTES_PER_S
+    batch_interval_ms: float = BATCH_INTERVAL_MS
+    degradation: Degradation | None = field(default=DEFAULT_DEGRADATION)
+
+    def __post_init__(self) -> None:
+        _check_region("primary", self.primary)
+        _check_region("secondary", self.secondary)
+        if self.secondary == self.primary:
+            raise ValueError(f"`secondary` must differ from `primary` ({self.primary!r}), got "
+                             f"{self.secondary!r}")
+        if self.one_way_ms is None:
+            rtt = float(_rtt().loc[self.primary, self.secondary])
+            object.__setattr__(self, "one_way_ms", ONE_WAY_FRACTION_OF_RTT * rtt)
+        else:
+            object.__setattr__(self, "one_way_ms", check_nonnegative("one_way_ms",
+                                                                     self.one_way_ms))
+        for name in ("redo_bytes_per_write", "link_bandwidth_bytes_per_s", "apply_bytes_per_s"):
+            object.__setattr__(self, name, check_positive(name, getattr(self, name)))
+        object.__setattr__(self, "batch_interval_ms",
+                           check_nonnegative("batch_interval_ms", self.batch_interval_ms))
+        check_choice("redo_size", self.redo_size, ["exponential", "constant"])
+        if self.degradation is not None and not isinstance(self.degradation, Degradation):
+            raise TypeError(f"`degradation` must be a Degradation or None, got "
+                            f"{type(self.degradation).__name__}")
+
+    @property
+    def bottleneck_bytes_per_s(self) -> float:
+        """``min(bandwidth, apply)``, bytes per second."""
+        return min(self.link_bandwidth_bytes_per_s, self.apply_bytes_per_s)
+
+    @property
+    def service_mean_s(self) -> float:
+        """Mean bottleneck service time of one write, ``E[bytes] / c``, seconds."""
+        return self.redo_bytes_per_write / self.bottleneck_bytes_per_s
+
+    @property
+    def capacity_writes_per_s(self) -> float:
+        """Healthy capacity in writes per second, ``c / E[bytes]``."""
+        return 1.0 / self.service_mean_s
+
+    @property
+    def fixed_delay_s(self) -> float:
+        """Propagation plus the faster stage's mean service time, seconds."""
+        fast = max(self.link_bandwidth_bytes_per_s, self.apply_bytes_per_s)
+        return self.one_way_ms / 1e3 + self.redo_bytes_per_write / fast
+
+    @property
+    def batch_interval_s(self) -> float:
+        return self.batch_interval_ms / 1e3
+
+    @property
+    def mean_capacity_fraction(self) -> float:
+        """Long-run capacity as a fraction of healthy, ``1 - p (1 - f)`` (1 with no episodes)."""
+        d = self.degradation
+        if d is None:
+            return 1.0
+        return 1.0 - d.fraction_degraded * (1.0 - d.remaining_fraction)
+
+    def stability(self, writes_per_s: float) -> Stability:
+        """Utilisation against the long-run capacity (episodes included) and lag growth.
+
+        ``backlog_growth_per_s`` is the growth of a write's lag per second of wall time in an
+        overload, ``(rho - cap) / cap`` with ``rho = lambda E[S]`` and ``cap`` the long-run
+        capacity fraction.
+
+        Examples
+        --------
+        >>> link = ReplicationLink(primary="us-east-1", secondary="eu-west-1", degradation=None)
+        >>> link.stability(2 * link.capacity_writes_per_s).backlog_growth_per_s
+        1.0
+        """
+        lam = check_nonnegative("writes_per_s", writes_per_s)
+        rho = lam * self.service_mean_s
+        cap = self.mean_capacity_fraction
+        u = rho / cap
+        growth = max(0.0, (rho - cap) / cap)
+        return Stability(utilisation=float(u), stable=bool(u < 1.0),
+                         backlog_growth_per_s=float(growth))
+
+
+def check_links(links) -> tuple[ReplicationLink, ...]:
+    """1 to 10 links from one primary to distinct secondaries."""
+    if isinstance(links, ReplicationLink):
+        links = (links,)
+    links = tuple(links)
+    if not 1 <= len(links) <= MAX_SECONDARIES:
+        raise ValueError(f"`links` must hold 1 to {MAX_SECONDARIES} secondary regions (Aurora's "
+                         f"limit), got {len(links)}")
+    for ln in links:
+        if not isinstance(ln, ReplicationLink):
+            raise TypeError(f"`links` must contain ReplicationLink objects, got "
+                            f"{type(ln).__name__}")
+    primaries = {ln.primary for ln in links}
+    if len(primaries) > 1:
+        raise ValueError(f"`links` must share one primary region, got {sorted(primaries)}")
+    seen = [ln.secondary for ln in links]
+    dup = sorted({s for s in seen if seen.count(s) > 1})
+    if dup:
+        raise ValueError(f"`links` must go to distinct secondary regions, got {dup} twice")
+    return links
