@@ -79,7 +79,7 @@ def kth_fastest_cdf(t_ms, k: int, median_ms, sigma):
         pi = p[..., i:i + 1]
         dist[..., 1:] = dist[..., 1:] * (1 - pi) + dist[..., :-1] * pi
         dist[..., 0] *= 1 - pi[..., 0]
-    out = dist[..., k:].sum(axis=-1)
+    out = np.clip(dist[..., k:].sum(axis=-1), 0.0, 1.0)
     return out if np.ndim(t_ms) else out.reshape(())
 
 
@@ -94,8 +94,9 @@ def _sum_grid(med, sig, n_grid=1 << 16):
     for m, s in zip(med, sig, strict=True):
         mass = np.diff(_lognorm_cdf(edges, m, s))
         total = np.clip(fftconvolve(total, mass), 0.0, None)
-    # each hop's mass sits at its bin's midpoint, so the sum of h hops sits at (j + h/2) dt
-    loc = (np.arange(total.size) + 0.5 * med.size) * dt
+    # each hop's mass sits at its bin's midpoint, so the sum of h hops sits at (j + h/2) dt;
+    # the cumulative mass through j is the CDF half a bin further on (exact for one hop)
+    loc = (np.arange(total.size) + 0.5 * med.size + 0.5) * dt
     return loc, np.minimum(np.cumsum(total), 1.0)
 
 
