@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -57,12 +58,13 @@ class StorageUnavailability:
             raise ValueError("`events_per_year` must be positive when `p_unavailable` is, got 0")
 
 
+@lru_cache(maxsize=1)
 def storage_unavailability() -> StorageUnavailability:
     """Aurora storage write unavailability from :mod:`aurora_models.quorum` (its cited defaults).
 
     This is the one call site of the quorum model: the steady-state probability that the
     6-copy, 3-AZ volume cannot form its 4/6 write quorum, and the probability of at least one
-    such episode in a year, turned into a rate ``-ln(1 - p)``.
+    such episode in a year, turned into a rate ``-ln(1 - p)``. Cached: the defaults are fixed.
     """
     from .. import quorum
 
