@@ -114,9 +114,11 @@ def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: 
     --------
     >>> from aurora_models.quorum import AURORA, MIRRORED_MULTI_AZ, FailureModel
     >>> fm = FailureModel()
-    >>> one = volume_event_probability(10, MIRRORED_MULTI_AZ, fm, event="write_unavailable")
-    >>> big = volume_event_probability(100_000, MIRRORED_MULTI_AZ, fm, event="write_unavailable")
-    >>> big.value < 1.0 and big.value >= one.value
+    >>> one = volume_event_probability(10, AURORA, fm, event="read_unavailable")
+    >>> big = volume_event_probability(128 * 1024, AURORA, fm, event="read_unavailable")
+    >>> f"{one.value:.3g} {big.value:.3g}"
+    '3.99e-09 2.81e-05'
+    >>> volume_event_probability(10, MIRRORED_MULTI_AZ, fm, event="write_unavailable").value > 0.5
     True
     """
     event = _check_inputs(layout, failures, event)
