@@ -84,8 +84,9 @@ class RPOExposure:
     lag_at_instant_s, lag_per_write_s : dict of Estimate
         The time-average lag (at the failure instant) and the per-write lag.
     little_mean_writes : float
-        ``lambda E[L]`` from the closed-form mean lag (Poisson writes) or the simulated mean
-        per-write lag (trace): Little's law, exact for the mean of ``writes``.
+        ``lambda E[L]`` with the simulated mean per-write lag: Little's law, which the mean of
+        ``writes`` must satisfy for any stationary commit process (a consistency check; with
+        Poisson writes and no batching, :func:`lag` gives ``E[L]`` exactly).
     simulation : LagSimulation or None
     note : str
     """
@@ -163,10 +164,7 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
                       "risk grows without bound"))
     sim = simulate_lag(link, writes_per_s=writes_per_s, trace=trace, trace_step_s=trace_step_s,
                        n_writes=n_writes, n_replications=n_replications, rng=rng)
-    if sim.arrivals == "poisson":
-        little = sim.writes_per_s * lag(link, writes_per_s=sim.writes_per_s).mean_s
-    else:
-        little = sim.writes_per_s * sim.per_write["mean"].value
+    little = sim.writes_per_s * sim.per_write["mean"].value
     return RPOExposure(link=link, writes_per_s=sim.writes_per_s, stable=True,
                        writes=sim.writes_at_risk, bytes=sim.bytes_at_risk, window_s=sim.window_s,
                        lag_at_instant_s=sim.at_instant, lag_per_write_s=sim.per_write,
