@@ -1,0 +1,26 @@
+"""Scenario files and the architect's entry point: one TOML file -> every estimate.
+
+- :func:`load` / :func:`loads` read and validate a scenario (default: the bundled gaming
+  leaderboard, :func:`default_path`); errors are :class:`ScenarioError` naming key and line.
+- :func:`estimate` runs every model on it and returns a :class:`ScenarioResult`
+  (``to_dict()`` is the documented JSON schema, ``SCHEMA_VERSION``).
+- Rendering for the CLI: :func:`render` (table, markdown, csv, json) and :func:`write_report`
+  (PNG plots and a one-page HTML report, written all at once).
+
+The format is documented in ``docs/scenario_format.md``.
+"""
+
+from ._spec import Scenario, ScenarioError, default_path, load, loads, template_text
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "default_path",
+    "load",
+    "loads",
+    "template_text",
+]
+
+from ._estimate import SCHEMA_VERSION, ScenarioResult, demand_series, estimate, summary_rows
+
+__all__ += ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "summary_rows"]
