@@ -6,6 +6,9 @@ Subcommands compose public functions only; no model lives here.
   page per notebook plus an index (the main job until ``estimate`` exists).
 - ``aurora-models notebooks --in-place``: re-execute every notebook and store its outputs (run after
   a deliberate change so nbval compares against the new outputs).
+- ``aurora-models estimate [SCENARIO]``: every estimate for a scenario file (default: the bundled
+  gaming leaderboard); ``--format table|json|csv|markdown``, ``--out DIR`` for plots and a report.
+- ``aurora-models scenario init [PATH]``: write a commented scenario template.
 - ``aurora-models datasets``: the bundled data with provenance.
 - ``aurora-models assumptions [--module M]``: every default and its source or rationale.
 
@@ -161,6 +164,51 @@ def _cmd_assumptions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(enabled: bool):
+    """A tiny stderr progress bar (no dependency); None when disabled."""
+    if not enabled:
+        return None
+
+    def tick(step: str, i: int, n: int) -> None:
+        done = int(20 * i / n)
+        end = "\n" if i >= n else ""
+        print(f"\r[{'#' * done}{'.' * (20 - done)}] {i}/{n} {step:<22}", end=end,
+              file=sys.stderr, flush=True)
+
+    return tick
+
+
+def _cmd_estimate(args: argparse.Namespace) -> int:
+    from . import scenario
+
+    if args.trials is not None and args.trials < 100:
+        raise ValueError(f"`--trials` must be an integer >= 100, got {args.trials}")
+    if args.seed is not None and args.seed < 0:
+        raise ValueError(f"`--seed` must be a non-negative integer, got {args.seed}")
+    spec = scenario.load(args.scenario)
+    tick = _progress_bar(args.progress or sys.stderr.isatty())
+    result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
+    if tick:
+        tick("done", 1, 1)
+    text = scenario.render(result, args.format)
+    if args.out:
+        written = scenario.write_report(result, args.out)
+        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+    sys.stdout.write(text)
+    return 0
+
+
+def _cmd_scenario_init(args: argparse.Namespace) -> int:
+    from . import scenario
+
+    target = Path(args.path)
+    if target.exists() and not args.force:
+        raise ValueError(f"`{target}` already exists; pass --force to overwrite it")
+    target.write_text(scenario.template_text(), encoding="utf-8")
+    print(f"wrote {target}: edit it, then run `aurora-models estimate {target}`")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -189,6 +237,27 @@ def _parser() -> argparse.ArgumentParser:
     asm.add_argument("--module", default=None, help="only this model module")
     asm.add_argument("--format", choices=["table", "csv", "json"], default="table")
     asm.set_defaults(func=_cmd_assumptions)
+
+    est = sub.add_parser("estimate", help="every estimate for a scenario file (default: the "
+                                          "bundled gaming leaderboard)")
+    est.add_argument("scenario", nargs="?", default=None,
+                     help="scenario TOML file (default: the bundled leaderboard scenario)")
+    est.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    est.add_argument("--out", default=None, help="also write PNG plots, estimate.json and "
+                                                 "report.html into this folder")
+    est.add_argument("--trials", type=int, default=None, help="Monte Carlo trials (>= 100)")
+    est.add_argument("--seed", type=int, default=None, help="random seed")
+    est.add_argument("--progress", action="store_true",
+                     help="show a progress bar on stderr (default: only on a terminal)")
+    est.set_defaults(func=_cmd_estimate)
+
+    scn = sub.add_parser("scenario", help="scenario files")
+    scn_sub = scn.add_subparsers(dest="scenario_command", required=True)
+    init = scn_sub.add_parser("init", help="write a commented scenario template")
+    init.add_argument("path", nargs="?", default="scenario.toml",
+                      help="where to write it (default scenario.toml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(func=_cmd_scenario_init)
     return parser
 
 
@@ -198,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

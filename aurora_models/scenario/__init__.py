@@ -5,22 +5,32 @@
 - :func:`estimate` runs every model on it and returns a :class:`ScenarioResult`
   (``to_dict()`` is the documented JSON schema, ``SCHEMA_VERSION``).
 - Rendering for the CLI: :func:`render` (table, markdown, csv, json) and :func:`write_report`
-  (PNG plots and a one-page HTML report, written all at once).
+  (PNG plots, ``estimate.json`` and a one-page HTML report, written all at once); plots
+  :func:`plot_capacity`, :func:`plot_costs`, :func:`plot_downtime` take ``ax=None``.
 
 The format is documented in ``docs/scenario_format.md``.
 """
 
+from ._estimate import SCHEMA_VERSION, ScenarioResult, demand_series, estimate, summary_rows
+from ._render import FORMATS, plot_capacity, plot_costs, plot_downtime, render, write_report
 from ._spec import Scenario, ScenarioError, default_path, load, loads, template_text
 
 __all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
     "Scenario",
     "ScenarioError",
+    "ScenarioResult",
     "default_path",
+    "demand_series",
+    "estimate",
     "load",
     "loads",
+    "plot_capacity",
+    "plot_costs",
+    "plot_downtime",
+    "render",
+    "summary_rows",
     "template_text",
+    "write_report",
 ]
-
-from ._estimate import SCHEMA_VERSION, ScenarioResult, demand_series, estimate, summary_rows
-
-__all__ += ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "summary_rows"]

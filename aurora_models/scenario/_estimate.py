@@ -281,6 +281,8 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
                 "mean_capacity_acu": float(c.mean_acu),
                 "acu_hours_per_month": float(c.acu_hours * month),
                 "under_provisioned_s_per_month": float(c.under_provisioned_s * month),
+                "shortfall_share_of_demand": float(
+                    c.under_provisioned_acu_s / max(c.demand_acu.sum() * c.step_s, 1e-300)),
                 "capped_at_max_acu": bool(c.demand_acu.max() > cl["max_acu"])}
 
     sections["serverless"] = {"min_acu": cl["min_acu"], "max_acu": cl["max_acu"],
@@ -453,8 +455,8 @@ def summary_rows(doc: dict) -> list[tuple]:
                          None, "ACU"))
             rows.append(("serverless", f"{role} mean capacity", p["mean_capacity_acu"], None,
                          None, "ACU"))
-            rows.append(("serverless", f"{role} under-provisioned time",
-                         p["under_provisioned_s_per_month"], None, None, "s/month"))
+            rows.append(("serverless", f"{role} demand not served (scale-up lag)",
+                         p["shortfall_share_of_demand"], None, None, "fraction"))
     rd = doc["readers"]
     rows.append(("readers", "configured", rd["configured"], None, None, "readers"))
     for k in ("daily_peak", "event_peak"):

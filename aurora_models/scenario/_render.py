@@ -1,0 +1,219 @@
+"""Presentation of a :class:`ScenarioResult`: text formats, plots and the one-page report."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from ._estimate import ScenarioResult, summary_rows
+
+__all__ = ["FORMATS", "plot_capacity", "plot_costs", "plot_downtime", "render", "write_report"]
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return str(value)
+    v = float(value)
+    if unit == "USD/month":
+        return f"${v:,.0f}"
+    if unit == "fraction" and 0.99 < v < 1:
+        return f"{100 * v:.5f} %"
+    if unit == "fraction":
+        return f"{100 * v:.3g} %"
+    if unit in ("readers",):
+        return f"{int(v)}"
+    return f"{v:.4g}"
+
+
+def _ci(lo, hi, unit: str, value) -> str:
+    if lo is None or hi is None or (lo == hi == value):
+        return ""
+    return f"[{_fmt(lo, unit)}, {_fmt(hi, unit)}]"
+
+
+def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
+    """The result as text: ``table`` (terminal), ``markdown``, ``csv`` (one row per headline
+    number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document)."""
+    doc = result.to_dict() if isinstance(result, ScenarioResult) else result
+    if fmt == "json":
+        return json.dumps(doc, indent=2, allow_nan=False) + "\n"
+    rows = summary_rows(doc)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["section", "metric", "value", "ci_low", "ci_high", "unit"])
+        for r in rows:
+            w.writerow(["" if x is None else x for x in r])
+        return buf.getvalue()
+    sc = doc["scenario"]
+    head = (f"{sc['name']} ({sc['source']}): {sc['trials']:,} trials, seed {sc['seed']}, "
+            f"horizon {sc['horizon_hours']:g} h")
+    cost = doc["cost"]
+    cheapest = f"cheapest option: {cost['cheapest']} (prices {cost['region']}, " \
+               f"as of {cost['price_book_as_of']})"
+    alt = doc["alternatives"]
+    extra = [cheapest,
+             f"configured: {cost['configured']} at ${cost['configured_total_usd']:,.0f}/month",
+             f"Aurora vs RDS (provisioned, daily peak): {alt['recommendation']}"]
+    if not doc["global_database"]["configured"]:
+        extra.append("Global Database: no secondaries configured")
+    extra += [f"note: {n}" for n in doc["notes"]]
+    n_asm = len(doc["assumptions"]["scenario"]) + len(doc["assumptions"]["models"])
+    extra.append(f"assumptions: {n_asm} (scenario keys marked ASSUMPTION in the file and the "
+                 "model registry; --format json lists them all)")
+    if fmt == "markdown":
+        out = [f"# {sc['name']}", "", head, "",
+               "| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
+        for s, m, v, lo, hi, u in rows:
+            name = f"**{m}**" if m.endswith("(cheapest)") else m
+            out.append(f"| {s} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | {u} |")
+        out += ["", *(f"- {e}" for e in extra)]
+        out += ["", "## Scenario assumptions", "", "| key | value | unit |", "| --- | --- | --- |"]
+        out += [f"| {a['key']} | {a['value']} | {a['unit']} |" for a in doc["assumptions"]["scenario"]]
+        return "\n".join(out) + "\n"
+    if fmt != "table":
+        raise ValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
+    cells = [(s, ("* " if m.endswith("(cheapest)") else "  ") + m, _fmt(v, u),
+              _ci(lo, hi, u, v), u) for s, m, v, lo, hi, u in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(5)]
+    out = [head, ""]
+    last = None
+    for c in cells:
+        sec = c[0] if c[0] != last else ""
+        last = c[0]
+        out.append(f"{sec:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  "
+                   f"{c[3]:<{widths[3]}}  {c[4]}".rstrip())
+    out += ["", *extra]
+    return "\n".join(out) + "\n"
+
+
+def plot_capacity(result: ScenarioResult, ax=None):
+    """Writer demand and Serverless v2 capacity over the simulated period (ACU)."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(8, 3.5))[1]
+    t = result.demand["time_h"]
+    for role, c in result.capacity.items():
+        if c is None:
+            continue
+        label = "writer" if role == "writer" else "each reader"
+        ax.plot(t, c.demand_acu, lw=0.6, alpha=0.6, label=f"{label} demand")
+        ax.plot(t, c.capacity_acu, lw=1.0, label=f"{label} capacity")
+    ax.set_xlabel("hour of the simulated period")
+    ax.set_ylabel("ACU")
+    ax.set_title("Serverless v2 capacity profile")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_costs(result: ScenarioResult, ax=None):
+    """Monthly cost per deployment option, stacked by component; the cheapest bar is marked."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(8, 3.5))[1]
+    frame = result.cost_frame()
+    left = [0.0] * len(frame)
+    for part in ("compute_usd", "storage_usd", "io_usd", "backup_usd", "replicated_io_usd"):
+        vals = frame[part].to_list()
+        ax.barh(frame["option"], vals, left=left, label=part.removesuffix("_usd"))
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    for i, (tot, cheap) in enumerate(zip(frame["total_usd"], frame["cheapest"], strict=True)):
+        ax.text(tot, i, f" ${tot:,.0f}" + (" (cheapest)" if cheap else ""), va="center",
+                fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("USD per month")
+    ax.set_title("Monthly cost per deployment option")
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def plot_downtime(result: ScenarioResult, ax=None):
+    """Histogram of simulated annual downtime (minutes per year)."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(8, 3.5))[1]
+    ax.hist(result.downtime_years, bins=60, color="tab:blue", alpha=0.8)
+    mean = result.sections["availability"]["annual_downtime_minutes"]["value"]
+    ax.axvline(mean, color="k", ls="--", label=f"closed-form mean {mean:.3g} min")
+    ax.set_xlabel("writer downtime in a year, minutes")
+    ax.set_ylabel("simulated years")
+    ax.set_title(result.sections["availability"]["deployment"])
+    ax.legend(fontsize=8)
+    return ax
+
+
+_PLOTS = (("capacity.png", plot_capacity), ("cost.png", plot_costs),
+          ("downtime.png", plot_downtime))
+
+
+def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
+    """Write the plots (PNG), ``estimate.json`` and a one-page ``report.html`` into ``out_dir``.
+
+    Everything is written into a temporary folder first and moved into place at the end, so a
+    failure leaves no partial output. Returns the written paths.
+    """
+    import matplotlib
+
+    out = Path(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=".aurora-estimate-", dir=out.parent if out.parent.exists()
+                                else None))
+    try:
+        with matplotlib.rc_context({"figure.dpi": 100}):
+            import matplotlib.pyplot as plt
+
+            for name, fn in _PLOTS:
+                fig, ax = plt.subplots(figsize=(8, 3.5))
+                fn(result, ax=ax)
+                fig.tight_layout()
+                fig.savefig(tmp / name)
+                plt.close(fig)
+        (tmp / "estimate.json").write_text(render(result, "json"), encoding="utf-8")
+        (tmp / "report.html").write_text(_html(result), encoding="utf-8")
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for f in sorted(tmp.iterdir()):
+            target = out / f.name
+            shutil.move(str(f), str(target))
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _html(result: ScenarioResult) -> str:
+    doc = result.to_dict()
+    rows = "".join(
+        f"<tr{' class=cheap' if m.endswith('(cheapest)') else ''}><td>{html.escape(s)}</td>"
+        f"<td>{html.escape(m)}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
+        f"<td>{html.escape(_ci(lo, hi, u, v))}</td><td>{html.escape(u)}</td></tr>"
+        for s, m, v, lo, hi, u in summary_rows(doc))
+    asm = "".join(f"<tr><td>{html.escape(a['key'])}</td><td>{html.escape(str(a['value']))}</td>"
+                  f"<td>{html.escape(a['unit'])}</td></tr>" for a in doc["assumptions"]["scenario"])
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in doc["notes"])
+    imgs = "".join(f"<img src='{n}' alt='{n}' style='max-width:100%'>" for n, _ in _PLOTS)
+    sc = doc["scenario"]
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(sc['name'])}: aurora-models estimate</title><style>"
+        "body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:2px 8px}"
+        "td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
+        "table{border-collapse:collapse}tr:nth-child(even){background:#f6f6f6}</style></head>"
+        f"<body><h1>{html.escape(sc['name'])}</h1><p>{html.escape(sc['description'])}</p>"
+        f"<p>{sc['trials']:,} Monte Carlo trials, seed {sc['seed']}, horizon "
+        f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} as of "
+        f"{html.escape(doc['cost']['price_book_as_of'])}; cheapest option "
+        f"<b>{html.escape(doc['cost']['cheapest'])}</b>.</p>"
+        "<table><tr><th>section</th><th>metric</th><th>value</th><th>95% CI</th><th>unit</th>"
+        f"</tr>{rows}</table><ul>{notes}</ul>{imgs}"
+        "<h2>Scenario assumptions</h2><table><tr><th>key</th><th>value</th><th>unit</th></tr>"
+        f"{asm}</table><p>Model defaults: <code>aurora-models assumptions</code>; full "
+        "document: <a href='estimate.json'>estimate.json</a>.</p></body></html>\n")
