@@ -417,8 +417,10 @@ def mmc_response_sf(t_s, servers: int, arrival_rate: float, service_rate: float)
     -----
     W is 0 with probability 1 - C and otherwise exponential with rate theta = c mu - lambda;
     S is exponential with rate mu and independent of W, so
-    ``P(T > t) = e^{-mu t} [1 + C mu t phi((theta - mu) t)]`` with
-    ``phi(x) = (1 - e^{-x}) / x`` (stable when theta is close to mu).
+    ``P(T > t) = e^{-mu t} + C mu (e^{-theta t} - e^{-mu t}) / (mu - theta)``, evaluated as
+    ``e^{-mu t} + C mu t e^{-min(theta, mu) t} phi(|theta - mu| t)`` with
+    ``phi(x) = (1 - e^{-x}) / x`` for x >= 0: no growing exponential (near saturation theta is
+    tiny) and no cancellation when theta is close to mu.
 
     Examples
     --------
@@ -428,7 +430,8 @@ def mmc_response_sf(t_s, servers: int, arrival_rate: float, service_rate: float)
     t = check_positive("t_s", t_s, allow_zero=True)
     c, lam, mu, pc = _mmc(servers, arrival_rate, service_rate)
     theta = c * mu - lam
-    return np.exp(-mu * t) * (1.0 + pc * mu * t * _phi((theta - mu) * t))
+    slow = min(theta, mu)
+    return np.exp(-mu * t) + pc * mu * t * np.exp(-slow * t) * _phi(abs(theta - mu) * t)
 
 
 def mmc_response_quantile(q: float, servers: int, arrival_rate: float,

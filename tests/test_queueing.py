@@ -179,3 +179,16 @@ def test_bad_input_messages():
         queueing.mg1_mean_wait(1.0, 0.1, 0.001)
     with pytest.raises(ValueError, match=r"`q` must be a probability in \[0, 1\], got 1.5"):
         queueing.mmc_response_quantile(1.5, 2, 1.0, 1.0)
+
+
+def test_mmc_response_sf_is_finite_and_exact_near_saturation():
+    # theta = c mu - lambda is tiny: the old form overflowed in exp(-(theta - mu) t).
+    c, lam, mu = 4, 39.999, 10.0
+    t = np.array([0.0, 1.0, 100.0, 10_000.0])
+    mpmath.mp.dps = 50
+    pc = mpmath.mpf(erlang_c_mpmath(c, lam / mu))
+    theta = c * mu - mpmath.mpf(lam)
+    for x, got in zip(t, queueing.mmc_response_sf(t, c, lam, mu), strict=True):
+        x = mpmath.mpf(float(x))
+        ref = mpmath.exp(-mu * x) + pc * mu * (mpmath.exp(-theta * x) - mpmath.exp(-mu * x)) / (mu - theta)
+        assert np.isfinite(got) and got == pytest.approx(float(ref), rel=1e-9)
