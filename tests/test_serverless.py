@@ -1,0 +1,441 @@
+"""Tests of the Serverless v2 capacity simulator, demand helpers, cost curves and Monte Carlo."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aurora_models import pricing, serverless
+from aurora_models.data import dataset_path, load_trace
+from aurora_models.serverless import ScalingPolicy, V1ScalingPolicy, simulate_capacity
+
+
+@pytest.fixture(scope="module")
+def pb():
+    return pricing.load("us-east-1")
+
+
+# -- plain per-step reference (the model's definition, written as a loop) -----------------
+
+
+def reference_capacity(demand, policy, step_s=1.0):
+    """Half-ACU units per step, number of pauses, paused steps: one step at a time."""
+    n = len(demand)
+    floor = max(1, round(2 * policy.min_acu))
+    top = round(2 * policy.max_acu)
+    target = [min(max(math.ceil(2 * x - 1e-9), floor), top) for x in demand]
+
+    zero = [False] * n
+    n_pauses = paused_steps = 0
+    if policy.min_acu == 0:
+        n_idle = math.ceil(policy.seconds_until_auto_pause / step_s - 1e-9)
+        run, paused, pause_len, resume_until = 0, False, 0, 0
+        for t in range(n):
+            if demand[t] <= 0:
+                run += 1
+                if run > n_idle:
+                    if not paused:
+                        paused, pause_len, n_pauses = True, 0, n_pauses + 1
+                    pause_len += 1
+                    paused_steps += 1
+            else:
+                run = 0
+                if paused:
+                    paused = False
+                    wait = (policy.resume_after_deep_sleep_s
+                            if pause_len * step_s > policy.deep_sleep_after_s else policy.resume_s)
+                    resume_until = t + math.ceil(wait / step_s - 1e-9)
+            zero[t] = paused or t < resume_until
+
+    def run_caps(arrived):
+        out, c = [], None
+        if policy.scale_down == "additive":
+            r = max(round(policy.scale_down_acu_per_s * 2 * step_s * 1000), 1)
+        else:
+            q = math.exp(math.log1p(-policy.scale_down_fraction_per_s) * step_s)
+        for t in range(n):
+            if zero[t]:
+                out.append(0)
+                c = None
+                continue
+            if policy.scale_down == "additive":
+                x = arrived[t] * 1000
+                c = x if c is None else max(x, c - r)
+                out.append(math.ceil(c / 1000))
+            else:
+                x = float(arrived[t])
+                c = x if c is None else max(x, c * q)
+                out.append(math.ceil(c - 1e-6))
+        return out
+
+    k = math.ceil(policy.scale_up_delay_s / step_s - 1e-9)
+    if policy.extra_delay_s_per_halving == 0:
+        return np.array(run_caps([target[max(t - k, 0)] for t in range(n)])), n_pauses, \
+            paused_steps
+
+    def delay(u):  # steps, from the capacity (half-ACU units) when the sample is observed
+        c = max(u, 1) / 2
+        extra = policy.extra_delay_s_per_halving * max(0.0, math.log2(
+            policy.delay_reference_acu / c))
+        return max(1, math.ceil((policy.scale_up_delay_s + extra) / step_s - 1e-9))
+
+    # state-dependent delay, one step at a time: sample t arrives at t + delay(c_t)
+    arrived = [floor] * n
+    for t in range(min(delay(target[0]), n)):
+        arrived[t] = target[0]
+    r = max(round(policy.scale_down_acu_per_s * 2 * step_s * 1000), 1)
+    q = math.exp(math.log1p(-policy.scale_down_fraction_per_s) * step_s)
+    units, c = [], None
+    for t in range(n):
+        if zero[t]:
+            u, c = 0, None
+        elif policy.scale_down == "additive":
+            x = arrived[t] * 1000
+            c = x if c is None else max(x, c - r)
+            u = math.ceil(c / 1000)
+        else:
+            c = float(arrived[t]) if c is None else max(float(arrived[t]), c * q)
+            u = math.ceil(c - 1e-6)
+        units.append(u)
+        j = t + delay(u)
+        if j < n:
+            arrived[j] = max(arrived[j], target[t])
+    return np.array(units), n_pauses, paused_steps
+
+
+def _check_against_reference(demand, policy, step_s):
+    got = simulate_capacity(demand, policy, step_s=step_s)
+    units, n_pauses, paused = reference_capacity(list(demand), policy, step_s)
+    np.testing.assert_array_equal(got.capacity_acu * 2, units)
+    assert got.n_pauses == n_pauses and got.paused_s == paused * step_s
+    assert got.acu_hours == pytest.approx(units.sum() * step_s / 7200, rel=1e-12)
+    short = np.maximum(np.asarray(demand) - units / 2, 0)
+    assert got.under_provisioned_s == np.count_nonzero(short > 1e-9) * step_s
+    return got
+
+
+demand_values = st.sampled_from([0.0, 0.0, 0.25, 0.5, 1.0, 3.3, 8.0, 20.0, 64.0, 300.0])
+
+
+@st.composite
+def demand_series(draw):
+    # piecewise-constant runs, so pauses, jumps and tails all occur
+    runs = draw(st.lists(st.tuples(demand_values, st.integers(1, 400)), min_size=1, max_size=12))
+    return np.concatenate([np.full(k, v) for v, k in runs])
+
+
+policies = st.builds(
+    ScalingPolicy,
+    min_acu=st.sampled_from([0.0, 0.5, 1.0, 2.5]),
+    max_acu=st.sampled_from([4.0, 16.0, 64.0, 256.0]),
+    scale_up_delay_s=st.sampled_from([0.0, 1.0, 5.0, 12.5]),
+    scale_down=st.sampled_from(["additive", "proportional"]),
+    scale_down_acu_per_s=st.sampled_from([0.05, 0.1, 0.37, 2.0]),
+    scale_down_fraction_per_s=st.sampled_from([0.003, 0.02, 0.2]),
+    extra_delay_s_per_halving=st.sampled_from([0.0, 0.0, 2.0]),
+    resume_s=st.sampled_from([15.0, 40.0]),
+    deep_sleep_after_s=st.sampled_from([600.0, 86_400.0]),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(demand=demand_series(), policy=policies, step_s=st.sampled_from([1.0, 2.0, 7.0]))
+def test_vectorized_equals_reference(demand, policy, step_s):
+    r = _check_against_reference(demand, policy, step_s)
+    cap = r.capacity_acu
+    live = cap > 0
+    # capacity is a multiple of 0.5 within [max(min, 0.5), max] whenever not paused
+    assert np.all(cap * 2 == np.round(cap * 2))
+    assert np.all(cap[live] >= max(policy.min_acu, 0.5)) and np.all(cap <= policy.max_acu)
+    if not policy.auto_pause:
+        assert live.all() and r.n_pauses == 0
+
+
+def test_reference_agrees_on_a_long_noisy_day():
+    d = serverless.synthetic_demand(days=0.25, step_s=1.0, mean_acu=6, noise_cv=0.5,
+                                    spikes=[(2, 0.5, 10)], rng=3)
+    d[3000:3900] = 0.0
+    for policy in (ScalingPolicy(min_acu=0, max_acu=128),
+                   ScalingPolicy(min_acu=0.5, max_acu=64, scale_down="proportional"),
+                   ScalingPolicy(min_acu=1, max_acu=32, extra_delay_s_per_halving=3)):
+        _check_against_reference(d, policy, 1.0)
+
+
+def test_step_0p5_to_64_shows_delay_and_tail():
+    demand = np.r_[np.full(60, 0.5), np.full(600, 64.0), np.full(1200, 0.5)]
+    r = simulate_capacity(demand, ScalingPolicy(min_acu=0.5, max_acu=64))
+    cap = r.capacity_acu
+    # reaction delay: 5 s (assumption) at 0.5 ACU, then the full 64 ACU
+    assert np.all(cap[60:65] == 0.5) and cap[65] == 64.0
+    assert r.under_provisioned_s == 5.0
+    assert r.under_provisioned_acu_s == pytest.approx(5 * 63.5)
+    # scale-down tail: holds 64 for the delay, then loses 0.1 ACU/s (not ceil(2 d) / 2)
+    drop = 660
+    assert np.all(cap[drop:drop + 6] == 64.0)
+    tail = cap[drop + 5:]
+    assert np.all(np.diff(tail) <= 0)
+    first_floor = drop + 5 + int(np.argmax(tail == 0.5))
+    assert first_floor - drop == pytest.approx(5 + 63.5 / 0.1, abs=1)
+    assert cap[drop + 305] == pytest.approx(64 - 0.1 * 300, abs=0.5)
+    naive = np.ceil(2 * demand) / 2
+    assert r.acu_hours > naive.sum() / 3600 + 60 * 0.5 * 63.5 / 3600 * 0.9
+
+
+def test_proportional_tail_is_exponential():
+    demand = np.r_[np.full(10, 64.0), np.full(2000, 0.5)]
+    p = ScalingPolicy(min_acu=0.5, max_acu=64, scale_down="proportional",
+                      scale_down_fraction_per_s=0.01, scale_up_delay_s=0)
+    cap = simulate_capacity(demand, p).capacity_acu
+    expected = 64 * 0.99 ** 100
+    assert cap[110] == math.ceil(2 * expected) / 2
+
+
+def test_capacity_dependent_delay_is_longer_from_small_capacity():
+    base = ScalingPolicy(min_acu=0.5, max_acu=64)
+    slow = ScalingPolicy(min_acu=0.5, max_acu=64, extra_delay_s_per_halving=2.0,
+                         delay_reference_acu=8.0)
+    d = np.r_[np.full(50, 0.5), np.full(100, 32.0)]
+    k_base = int(np.argmax(simulate_capacity(d, base).capacity_acu == 32)) - 50
+    k_slow = int(np.argmax(simulate_capacity(d, slow).capacity_acu == 32)) - 50
+    assert k_base == 5 and k_slow == 5 + 8  # 0.5 ACU is 4 halvings below 8 ACU: +8 s
+    d_big = np.r_[np.full(50, 16.0), np.full(100, 32.0)]
+    k_big = int(np.argmax(simulate_capacity(d_big, slow).capacity_acu == 32)) - 50
+    assert k_big == 5
+
+
+def test_auto_pause_and_resume():
+    p = ScalingPolicy(min_acu=0, max_acu=16)
+    d = np.r_[np.full(100, 2.0), np.zeros(1000), np.full(100, 2.0)]
+    r = simulate_capacity(d, p)
+    cap = r.capacity_acu
+    assert r.n_pauses == 1 and r.paused_s == 700
+    assert cap[399] > 0 and cap[400] == 0  # paused after 300 s idle
+    assert np.all(cap[1100:1115] == 0) and cap[1115] == 2.0  # 15 s resume
+    assert r.under_provisioned_s >= 15
+    # deep sleep: paused for more than 24 h -> 30 s resume (10 s steps)
+    d2 = np.r_[np.full(10, 1.0), np.zeros(9000), np.full(20, 1.0)]
+    cap2 = simulate_capacity(d2, p, step_s=10).capacity_acu
+    assert np.all(cap2[9010:9013] == 0) and cap2[9013] == 1.0
+    # a minimum of 0.5 never pauses
+    assert simulate_capacity(d, ScalingPolicy(min_acu=0.5, max_acu=16)).n_pauses == 0
+
+
+def test_year_at_one_second_runs():
+    day = serverless.synthetic_demand(days=1, step_s=1.0, rng=0)
+    d = np.tile(day, 365)
+    r = simulate_capacity(d, ScalingPolicy(min_acu=0, max_acu=64))
+    assert r.capacity_acu.size == 365 * 86400
+    assert r.mean_acu >= d.mean()
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "match"), [
+    (dict(min_acu=8, max_acu=4), ValueError, r"`min_acu` must be at most `max_acu` \(4\), got 8"),
+    (dict(min_acu=0.7, max_acu=4), ValueError, r"`min_acu` must be a multiple of 0.5, got 0.7"),
+    (dict(min_acu=0.5, max_acu=4.2), ValueError, r"`max_acu` must be a multiple of 0.5, got 4.2"),
+    (dict(min_acu=0.5, max_acu=300), ValueError, r"`max_acu` must be in \[1, 256\], got 300"),
+    (dict(min_acu=0.5, max_acu=0.5), ValueError, r"`max_acu` must be in \[1, 256\], got 0.5"),
+    (dict(min_acu=-1, max_acu=4), ValueError, r"`min_acu` must be in \[0, 256\], got -1"),
+    (dict(scale_down="linear"), ValueError, r"`scale_down` must be one of 'additive'"),
+    (dict(scale_down_acu_per_s=0), ValueError, r"`scale_down_acu_per_s` must be positive"),
+    (dict(seconds_until_auto_pause=60), ValueError,
+     r"`seconds_until_auto_pause` must be in \[300, 86400\], got 60"),
+    (dict(min_acu="1"), TypeError, r"`min_acu` must be a real number"),
+])
+def test_policy_bad_input(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        ScalingPolicy(**kwargs)
+
+
+def test_simulate_bad_input():
+    p = ScalingPolicy()
+    with pytest.raises(ValueError, match=r"`demand_acu` must be non-negative, got -1.0 at index 1"):
+        simulate_capacity([1.0, -1.0], p)
+    with pytest.raises(ValueError, match=r"`demand_acu` must be finite, got nan at index 2"):
+        simulate_capacity([1.0, 1.0, np.nan], p)
+    with pytest.raises(ValueError, match=r"`step_s` must be positive, got 0"):
+        simulate_capacity([1.0], p, step_s=0)
+    with pytest.raises(TypeError, match="`policy` must be a ScalingPolicy, got dict"):
+        simulate_capacity([1.0], {"min_acu": 1})
+
+
+# -- v1 ----------------------------------------------------------------------------------
+
+
+def test_v1_doubles_and_cools_down():
+    d = np.r_[np.full(120, 0.5), np.full(1800, 6.0), np.full(3000, 0.2)]
+    r = serverless.simulate_capacity_v1(d, V1ScalingPolicy(), step_s=1.0)
+    cap = r.capacity_acu
+    assert set(np.unique(cap)) <= {1.0, 2.0, 4.0, 8.0, 16.0}
+    assert cap[119] == 1 and cap[179] == 1 and cap[180] == 2 and cap[240] == 4
+    last_up = int(np.flatnonzero(np.diff(cap) > 0)[-1]) + 1
+    first_down = int(np.flatnonzero(np.diff(cap) < 0)[0]) + 1
+    assert first_down - last_up >= 900
+    assert r.under_provisioned_s >= 180  # v1 scales once a minute, one doubling at a time
+
+
+def test_v1_pause_and_cold_start():
+    d = np.r_[np.full(60, 1.0), np.zeros(600), np.full(120, 1.0)]
+    r = serverless.simulate_capacity_v1(d, V1ScalingPolicy(), step_s=1.0)
+    assert r.n_pauses == 1
+    assert np.all(r.capacity_acu[660:685] == 0) and r.capacity_acu[685] == 1
+    with pytest.raises(ValueError, match=r"`min_acu` must be a power of two in \[1, 256\], got 3"):
+        V1ScalingPolicy(min_acu=3)
+
+
+# -- demand ------------------------------------------------------------------------------
+
+
+def test_demand_from_trace_and_gaps():
+    raw = load_trace("elb_request_count")
+    with pytest.raises(ValueError, match=r"`trace` has 8 gap\(s\)"):
+        serverless.demand_from_trace(raw, acu_per_unit=0.01)
+    d = serverless.demand_from_trace(raw, acu_per_unit=0.01, base_acu=0.5, step_s=300,
+                                     allow_gaps=True)
+    filled = serverless.demand_from_trace(load_trace("elb_request_count", fill_gaps="interpolate"),
+                                          acu_per_unit=0.01, base_acu=0.5, step_s=300)
+    np.testing.assert_allclose(d, filled)
+    assert d[0] == pytest.approx(0.5 + 0.01 * raw.iloc[0])
+
+
+def test_trace_bad_input():
+    idx = pd.DatetimeIndex(["2024-01-01 00:00", "2024-01-01 00:05", "2024-01-01 00:10"])
+    f = serverless.demand_from_trace
+    with pytest.raises(ValueError, match=r"`trace` must be finite, got nan at 2024-01-01 00:05:00"):
+        f(pd.Series([1.0, np.nan, 2.0], index=idx), acu_per_unit=1)
+    with pytest.raises(ValueError, match="`trace` timestamps must be unique"):
+        f(pd.Series([1.0, 2.0, 3.0], index=idx[[0, 1, 1]]), acu_per_unit=1)
+    with pytest.raises(ValueError, match="`trace` timestamps must be increasing"):
+        f(pd.Series([1.0, 2.0, 3.0], index=idx[[0, 2, 1]]), acu_per_unit=1)
+    with pytest.raises(ValueError, match="`trace` must be non-negative"):
+        f(pd.Series([1.0, -2.0, 3.0], index=idx), acu_per_unit=1)
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        f(pd.Series([1.0, 2.0]), acu_per_unit=1)
+
+
+def test_daily_shape_and_synthetic():
+    shape = serverless.daily_shape(load_trace("nyc_taxi_30min"), step_s=60)
+    assert shape.size == 1440 and shape.mean() == pytest.approx(1.0)
+    assert shape.max() / shape.min() > 3  # taxi demand: a strong daily cycle
+    d = serverless.synthetic_demand(days=7, step_s=60, mean_acu=2, shape=shape, noise_cv=0,
+                                    weekly_amplitude=0, spikes=[(30, 1, 10)], rng=1)
+    base = serverless.synthetic_demand(days=7, step_s=60, mean_acu=2, shape=shape, noise_cv=0,
+                                       weekly_amplitude=0, rng=1)
+    win = slice(30 * 60, 31 * 60)
+    np.testing.assert_allclose(d[win], 10 * base[win])
+    np.testing.assert_array_equal(d[:win.start], base[:win.start])
+    a = serverless.synthetic_demand(days=2, rng=5)
+    np.testing.assert_array_equal(a, serverless.synthetic_demand(days=2, rng=5))
+    assert not np.array_equal(a, serverless.synthetic_demand(days=2, rng=6))
+    assert a.std() / a.mean() > 0.2
+
+
+# -- cost --------------------------------------------------------------------------------
+
+
+def test_constant_4_acu_month(pb):
+    bill = serverless.monthly_cost(np.full(730, 4.0), pb, step_s=3600, storage_gb=0)
+    assert bill.loc["serverless_standard", "total_usd"] == pytest.approx(4 * 0.12 * 730)
+    assert bill.loc["serverless_io_optimized", "compute_usd"] == pytest.approx(4 * 0.16 * 730)
+    assert bill.loc["provisioned", "instance_classes"] == "1 x db.r6g.large"  # 4.8 ACU = 9.6 GiB
+    assert bill.loc["provisioned", "compute_usd"] == pytest.approx(0.26 * 730)
+    assert bill.loc["provisioned_reserved", "compute_usd"] == pytest.approx(0.26 * 730 * 0.65)
+
+
+def test_bill_breakdown(pb):
+    d = np.full(24 * 60, 2.0)
+    bill = serverless.monthly_cost(d, pb, storage_gb=500, backup_gb=800,
+                                   io_millions_per_month=300,
+                                   replicated_write_io_millions_per_month=50,
+                                   n_secondary_regions=2, n_readers=2, read_share=0.5)
+    std, opt = bill.loc["serverless_standard"], bill.loc["serverless_io_optimized"]
+    assert std["storage_usd"] == pytest.approx(50.0) and opt["storage_usd"] == 112.5
+    assert std["io_usd"] == pytest.approx(60.0) and opt["io_usd"] == 0
+    assert std["backup_usd"] == pytest.approx(300 * 0.021)
+    assert std["replicated_io_usd"] == pytest.approx(2 * 50 * 0.20)
+    # writer 1 ACU + 2 readers 0.5 ACU each, constant: 2 ACU x 730 h
+    assert std["acu_hours"] == pytest.approx(2 * 730)
+    mixed = bill.loc["provisioned_writer_serverless_readers"]
+    assert mixed["instance_classes"].startswith("1 x db.t4g.medium + 2 x serverless")
+    parts = ["compute_usd", "storage_usd", "io_usd", "backup_usd", "replicated_io_usd"]
+    np.testing.assert_allclose(bill[parts].sum(axis=1), bill["total_usd"])
+
+
+def test_prices_come_from_the_book(tmp_path, pb):
+    path = tmp_path / "book.csv"
+    shutil.copy(dataset_path("aurora_price_book"), path)
+    text = path.read_text().replace("us-east-1,acu_hour,,,,USD per ACU-hour,0.12,",
+                                    "us-east-1,acu_hour,,,,USD per ACU-hour,0.24,")
+    path.write_text(text)
+    changed = pricing.load(path=path)
+    d = np.full(100, 3.0)
+    a = serverless.monthly_cost(d, pb, storage_gb=0, options=["serverless_standard"])
+    b = serverless.monthly_cost(d, changed, storage_gb=0, options=["serverless_standard"])
+    assert b["total_usd"].iloc[0] == pytest.approx(2 * a["total_usd"].iloc[0])
+    assert serverless.break_even_utilization(changed, "db.r6g.large") == pytest.approx(0.26 / 1.92)
+
+
+def test_break_even_utilization(pb):
+    # VALIDATION.md row 9: ~27 % for db.r6g.large
+    u = serverless.break_even_utilization(pb, "db.r6g.large")
+    assert u == pytest.approx(0.26 / (8 * 0.12)) and round(u, 2) == 0.27
+    assert 1 / u == pytest.approx(3.69, abs=0.01)
+    cls, u9 = serverless.break_even_utilization_for_peak(pb, 9.0)
+    assert cls == "db.r6g.xlarge" and u9 == pytest.approx(0.519 / (0.12 * 9))
+    cls8, u8 = serverless.break_even_utilization_for_peak(pb, 8.0)
+    assert cls8 == "db.r6g.large" and u8 == pytest.approx(u)
+    with pytest.raises(ValueError, match="`peak_acu` must be positive, got -1"):
+        serverless.break_even_utilization_for_peak(pb, -1)
+    with pytest.raises(ValueError, match=r"`memory_gib` must be at most 1536"):
+        serverless.break_even_utilization_for_peak(pb, 2000.0)
+
+
+def test_break_even_matches_simulated_bills(pb):
+    # a square wave whose average is exactly the break-even share of a db.r6g.large
+    u = serverless.break_even_utilization(pb, "db.r6g.large")
+    hours = 1000
+    high = round(hours * u * 8 / 8)  # hours at 8 ACU; the rest at 0 with auto-pause
+    d = np.r_[np.full(high, 8.0), np.zeros(hours - high)]
+    policy = ScalingPolicy(min_acu=0, max_acu=8, scale_up_delay_s=0, scale_down_acu_per_s=1000,
+                           resume_s=0)
+    bill = serverless.monthly_cost(d, pb, step_s=3600, storage_gb=0, headroom=0, policy=policy,
+                                   options=["serverless_standard", "provisioned"])
+    s, p = bill["total_usd"]
+    assert s == pytest.approx(p, rel=0.01)
+
+
+def test_monthly_cost_bad_input(pb):
+    with pytest.raises(ValueError, match="`n_readers` must be at least 1"):
+        serverless.monthly_cost([1.0], pb, options=["provisioned_writer_serverless_readers"])
+    with pytest.raises(ValueError, match=r"`reserved_discount` must be in \[0, 1\), got 1"):
+        serverless.monthly_cost([1.0], pb, reserved_discount=1.0)
+    with pytest.raises(ValueError, match="`options` must be one of"):
+        serverless.monthly_cost([1.0], pb, options=["spot"])
+    with pytest.raises(ValueError, match="`demand_acu` must be non-negative"):
+        serverless.monthly_cost([-1.0], pb)
+
+
+# -- Monte Carlo -------------------------------------------------------------------------
+
+
+def test_monte_carlo_cost_distribution(pb):
+    kw = dict(n_trials=40, days=3, spike_probability_per_day=0.3, rng=11)
+    dist = serverless.simulate_monthly_cost(pb, **kw)
+    again = serverless.simulate_monthly_cost(pb, **kw)
+    np.testing.assert_array_equal(dist.cost_usd, again.cost_usd)
+    assert dist.cost_p50.value <= dist.cost_p95.value
+    assert dist.cost_p50.standard_error > 0 and dist.cost_p50.n_trials == 40
+    assert dist.cost_mean.standard_error == pytest.approx(dist.cost_usd.std(ddof=1) / np.sqrt(40))
+    assert dist.under_provisioned_p95.value > 0  # 10x spikes outrun the reaction delay
+    assert dist.to_frame()["quantity"].iloc[0].startswith("P50 monthly cost")
+    # with no randomness left, every trial bills the deterministic closed form
+    flat = serverless.simulate_monthly_cost(pb, n_trials=5, days=1, noise_cv=0,
+                                            spike_probability_per_day=0, daily_amplitude=0,
+                                            weekly_amplitude=0, mean_acu=4, storage_gb=0, rng=1)
+    assert flat.cost_mean.value == pytest.approx(4 * 0.12 * 730)
+    assert flat.cost_mean.standard_error == 0
