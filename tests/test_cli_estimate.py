@@ -1,0 +1,149 @@
+"""End-to-end tests of `aurora-models estimate` and `scenario init`, in a subprocess."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aurora_models import scenario as sc
+
+SCHEMA_KEYS = {"schema_version", "scenario", "workload", "durability", "availability",
+               "failover", "serverless", "cost", "readers", "alternatives", "global_database",
+               "assumptions", "notes"}
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "aurora_models.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def default_json():
+    proc = run("estimate", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_default_run_prints_the_table():
+    proc = run("estimate", "--trials", "1000")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("Gaming leaderboard (leaderboard.toml): 1,000 trials")
+    for word in ("durability", "availability", "failover", "cost", "serverless", "readers",
+                 "global_database", "(cheapest)", "assumptions:"):
+        assert word in out
+    assert proc.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_json_schema(default_json):
+    doc = default_json
+    assert set(doc) == SCHEMA_KEYS
+    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.0"
+    est_keys = {"quantity", "value", "standard_error", "ci_low", "ci_high", "n_trials", "method",
+                "unit"}
+    assert set(doc["availability"]["annual_downtime_minutes_monte_carlo"]) == est_keys
+    assert doc["scenario"]["trials"] == 20_000
+    a = doc["availability"]
+    assert a["availability_ci_low"] <= a["availability"] <= a["availability_ci_high"]
+    assert doc["cost"]["cheapest"] in {o["option"] for o in doc["cost"]["options"]}
+    assert doc["global_database"]["secondaries"][0]["secondary"] == "eu-west-1"
+    assert {"key", "value", "unit", "kind", "source"} <= set(doc["assumptions"]["scenario"][0])
+    assert len(doc["assumptions"]["models"]) > 10
+
+
+def test_json_agrees_with_the_python_api(default_json):
+    doc = sc.estimate(sc.load()).to_dict()
+    assert json.loads(json.dumps(doc)) == default_json | {"scenario": doc["scenario"]}
+
+
+def test_seed_changes_monte_carlo_only():
+    a = json.loads(run("estimate", "--format", "json", "--trials", "500", "--seed", "1").stdout)
+    b = json.loads(run("estimate", "--format", "json", "--trials", "500", "--seed", "2").stdout)
+    key = "annual_downtime_minutes_monte_carlo"
+    assert a["availability"][key]["value"] != b["availability"][key]["value"]
+    assert a["durability"]["p_data_loss_volume"] == b["durability"]["p_data_loss_volume"]
+
+
+def test_csv_parses():
+    proc = run("estimate", "--format", "csv", "--trials", "500")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert list(rows[0]) == ["section", "metric", "value", "ci_low", "ci_high", "unit"]
+    assert {r["section"] for r in rows} >= {"durability", "availability", "cost", "readers"}
+    assert all(float(r["value"]) >= 0 for r in rows)
+
+
+def test_markdown_has_a_table():
+    proc = run("estimate", "--format", "markdown", "--trials", "500")
+    assert proc.returncode == 0, proc.stderr
+    assert "| section | metric | value | 95% CI | unit |" in proc.stdout
+    assert "| --- | --- | --- | --- | --- |" in proc.stdout
+    assert "**" in proc.stdout  # the cheapest option is highlighted
+
+
+def test_out_writes_plots_and_report(tmp_path):
+    out = tmp_path / "report"
+    proc = run("estimate", "--trials", "500", "--out", str(out), "--progress")
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["capacity.png", "cost.png", "downtime.png", "estimate.json", "report.html"]
+    assert (out / "cost.png").read_bytes()[:4] == b"\x89PNG"
+    assert "Gaming leaderboard" in (out / "report.html").read_text()
+    assert "[####################]" in proc.stderr  # the progress bar was asked for
+
+
+def test_scenario_init_writes_a_template_that_runs(tmp_path):
+    proc = run("scenario", "init", "mine.toml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "mine.toml").read_text() == sc.template_text()
+    again = run("scenario", "init", "mine.toml", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    proc = run("estimate", "mine.toml", "--trials", "500", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["scenario"]["source"] == "mine.toml"
+
+
+BAD = {
+    "missing key": (("reads_per_s = 20000", ""), "missing required key `workload.reads_per_s`"),
+    "wrong type": (("replicas = 2 ", 'replicas = "2"'), "`cluster.replicas` must be an integer"),
+    "unknown region": (('primary = "us-east-1"', 'primary = "us-east-9"'),
+                       "`regions.primary` must be a known AWS region code"),
+    "invalid range": (("max_acu = 128", "max_acu = 512"), "`cluster.max_acu` must be in [1, 256]"),
+    "malformed toml": (("volume_gib = 200", "volume_gib = 200 GiB"), "malformed TOML in "
+                                                                     "`volume_gib`"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_scenario_exit_2_one_line_no_output(tmp_path, case):
+    (old, new), expected = BAD[case]
+    text = sc.template_text()
+    assert old in text
+    bad = text.replace(old, new, 1)
+    path = tmp_path / "bad.toml"
+    path.write_text(bad)
+    # The expected line: the changed key's line, or the table header for a removed key.
+    marker = new.split("=")[0].strip() + " =" if new else "[workload]"
+    line = next(i for i, ln in enumerate(bad.splitlines(), 1) if ln.startswith(marker))
+    out = tmp_path / "out"
+    proc = run("estimate", str(path), "--out", str(out))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"error: {path}:{line}: "), lines[0]
+    assert expected in lines[0]
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.toml"]
+
+
+def test_missing_file_and_bad_trials(tmp_path):
+    proc = run("estimate", str(tmp_path / "nope.toml"))
+    assert proc.returncode == 2 and "scenario file not found" in proc.stderr
+    proc = run("estimate", "--trials", "5")
+    assert proc.returncode == 2 and "`--trials` must be an integer >= 100" in proc.stderr
+    assert Path(tmp_path).exists()

@@ -1,0 +1,140 @@
+"""Scenario parsing and validation: every error names the key and its line."""
+
+import re
+
+import pytest
+
+from aurora_models import scenario as sc
+
+BASE = """\
+[scenario]
+name = "t"
+
+[cluster]
+capacity = "serverless"
+replicas = 1
+volume_gib = 100
+
+[regions]
+primary = "us-east-1"
+secondaries = []
+
+[workload]
+writes_per_s = 100
+reads_per_s = 1000
+"""
+
+
+def test_bundled_scenario_loads_with_its_documented_numbers():
+    s = sc.load()
+    assert s.name == "Gaming leaderboard"
+    assert s["workload"]["writes_per_s"] == 2000 and s["workload"]["reads_per_s"] == 20000
+    assert s["workload"]["events"] == ((62.0, 2.0, 10.0),)
+    assert s["regions"]["secondaries"] == ("eu-west-1",)
+    assert s["cluster"]["volume_gib"] == 200
+
+
+def test_template_is_the_bundled_file_and_every_number_is_commented():
+    text = sc.template_text()
+    assert text == sc.default_path().read_text(encoding="utf-8")
+    assert text.count("ASSUMPTION") >= 10
+
+
+def test_defaults_filled_in():
+    s = sc.loads(BASE)
+    assert s["scenario"]["trials"] == 20_000
+    assert s["failures"]["copy_failure_rate_per_year"] is None  # the model's default
+
+
+@pytest.mark.parametrize("old,new,line,pattern", [
+    ("replicas = 1", "replicas = 16", 6, r"`cluster.replicas` must be an integer in \[0, 15\], got 16"),
+    ("replicas = 1", 'replicas = "two"', 6, r"`cluster.replicas` must be an integer"),
+    ("volume_gib = 100", "volume_gib = -5", 7, r"`cluster.volume_gib` must be in \[1, 262144\]"),
+    ('primary = "us-east-1"', 'primary = "mars-north-1"', 10,
+     r"`regions.primary` must be a known AWS region code .*got 'mars-north-1'"),
+    ("secondaries = []", 'secondaries = ["us-east-1"]', 11,
+     r"`regions.secondaries` must not contain the primary"),
+    ("reads_per_s = 1000\n", "reads_per_s = 1000\nwrites_per_sec = 3\n", 16,
+     r"unknown key `workload.writes_per_sec`"),
+    ("reads_per_s = 1000\n", "", 13, r"missing required key `workload.reads_per_s`"),
+    ('capacity = "serverless"', 'capacity = "serverles"', 5,
+     r"`cluster.capacity` must be one of 'serverless', 'provisioned'"),
+    ("writes_per_s = 100", "writes_per_s = ", 14, r"malformed TOML in `writes_per_s`"),
+])
+def test_bad_values_name_key_and_line(old, new, line, pattern):
+    text = BASE.replace(old, new)
+    with pytest.raises(sc.ScenarioError, match=pattern) as info:
+        sc.loads(text, source="s.toml")
+    msg = str(info.value)
+    assert msg.startswith(f"s.toml:{line}: "), msg
+    assert "\n" not in msg
+    assert info.value.line == line
+
+
+def test_missing_table_points_at_line_one():
+    text = BASE.split("[workload]")[0]
+    with pytest.raises(sc.ScenarioError, match=r"^s.toml:1: missing required key "
+                                               r"`workload.writes_per_s` .*no \[workload\]"):
+        sc.loads(text, source="s.toml")
+
+
+def test_min_above_max_acu():
+    text = BASE.replace("volume_gib = 100", "volume_gib = 100\nmin_acu = 8\nmax_acu = 4")
+    with pytest.raises(sc.ScenarioError, match=r":8: `cluster.min_acu` must be at most"):
+        sc.loads(text, source="s.toml")
+
+
+def test_event_outside_simulated_days():
+    text = BASE + "days = 1\nevents = [{start_hour = 23, duration_hours = 2, factor = 10}]\n"
+    with pytest.raises(sc.ScenarioError, match=r":17: `workload.events\[0\]` ends at hour 25"):
+        sc.loads(text, source="s.toml")
+
+
+def test_replace_validates_like_the_file():
+    s = sc.load().replace(cluster__replicas=3)
+    assert s["cluster"]["replicas"] == 3
+    with pytest.raises(sc.ScenarioError, match=r"`cluster.replicas` must be an integer"):
+        sc.load().replace(cluster__replicas=99)
+
+
+def test_estimate_is_deterministic_and_consistent():
+    s = sc.load().replace(scenario__trials=2000)
+    a, b = sc.estimate(s), sc.estimate(s)
+    assert a.to_dict() == b.to_dict()
+    doc = a.to_dict()
+    # Monte Carlo vs closed form within 5 standard errors (downtime and quorum data loss).
+    mc = doc["availability"]["annual_downtime_minutes_monte_carlo"]
+    closed = doc["availability"]["annual_downtime_minutes"]["value"]
+    assert abs(mc["value"] - closed) < 5 * mc["standard_error"]
+    dl = doc["durability"]
+    mc = dl["p_data_loss_per_group_monte_carlo"]
+    assert abs(mc["value"] - dl["p_data_loss_per_group"]["value"]) < 5 * mc["standard_error"]
+    # Cost: options sorted, exactly one cheapest, and it is the first.
+    totals = [o["total_usd"] for o in doc["cost"]["options"]]
+    assert totals == sorted(totals)
+    assert [o["cheapest"] for o in doc["cost"]["options"]].count(True) == 1
+    assert doc["cost"]["options"][0]["option"] == doc["cost"]["cheapest"]
+    # The 10x event multiplies the noise-free peak: event peak about 10x the daily peak.
+    w = doc["workload"]
+    assert 8 < w["event_peak_writes_per_s"] / w["daily_peak_writes_per_s"] < 12
+
+
+def test_no_secondaries_means_no_global_section_entries():
+    doc = sc.estimate(sc.load().replace(regions__secondaries=[], scenario__trials=500)).to_dict()
+    assert doc["global_database"] == {"configured": False, "primary": "us-east-1",
+                                      "secondaries": []}
+
+
+def test_trace_workload_runs():
+    s = sc.load().replace(workload__source="trace", scenario__trials=500)
+    doc = sc.estimate(s).to_dict()
+    assert doc["workload"]["source"] == "trace"
+    assert doc["serverless"]["writer"]["peak_capacity_acu"] > 0
+
+
+def test_render_formats():
+    r = sc.estimate(sc.load().replace(scenario__trials=500))
+    assert re.search(r"\* serverless\w* \(cheapest\)", sc.render(r, "table"))
+    assert "| --- |" in sc.render(r, "markdown")
+    with pytest.raises(ValueError, match="`format` must be one of"):
+        sc.render(r, "yaml")
