@@ -58,3 +58,18 @@ def daily_profile(s: pd.Series, *, ax=None, normalise: bool = True, label: str |
     ax.set_ylabel("load / mean" if normalise else s.attrs.get("unit", ""))
     ax.set_xticks(range(0, 24, 3))
     return ax
+
+
+def capacity_vs_demand(result, *, ax=None, time_unit: str = "h", start_s: float = 0.0,
+                       label: str = "capacity"):
+    """Serverless capacity (step line) against demand for a
+    :class:`~aurora_models.serverless.CapacityResult`; ``time_unit`` is "s", "min" or "h"."""
+    ax = _axes(ax)
+    scale = {"s": 1.0, "min": 60.0, "h": 3600.0}[time_unit]
+    t = (start_s + np.arange(len(result.capacity_acu)) * result.step_s) / scale
+    ax.plot(t, result.demand_acu, lw=0.8, color="0.5", label="demand")
+    ax.step(t, result.capacity_acu, where="post", lw=1.2, label=label)
+    ax.set_xlabel(f"time ({time_unit})")
+    ax.set_ylabel("ACU")
+    ax.legend(loc="upper right")
+    return ax

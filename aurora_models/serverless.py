@@ -356,11 +356,16 @@ def _arrivals(target: np.ndarray, k, floor: float) -> np.ndarray:
     return a
 
 
-def _decay_max(a: np.ndarray, zero: np.ndarray, policy: ScalingPolicy, step_s: float):
+def _decay_max(a: np.ndarray, zero: np.ndarray, policy: ScalingPolicy, step_s: float, *,
+               demand: np.ndarray | None = None, bounds: tuple[float, float] | None = None):
     """``c_t = max(a_t, decay(c_{t-1}))`` restarted after each forced-zero run; 0 where forced.
 
-    ``a`` holds half-ACU units as floats. Additive decay runs in units of 1/1000 half-ACU:
-    every intermediate is an integer below 2**53, so float64 arithmetic is exact.
+    ``a`` holds half-ACU units as floats, or (with ``bounds = (floor, top)``) the delayed
+    demand in ACU, turned into units block by block. Work is done in cache-sized blocks, the
+    running maximum carried across them in block-local coordinates. Additive decay runs in
+    units of 1/1000 half-ACU: every intermediate is an integer below 2**53, so float64
+    arithmetic is exact. With ``demand``, also returns the number of under-provisioned steps
+    and the sum of the shortfall (ACU x steps).
     """
     n = a.size
     out = np.zeros(n)
@@ -368,34 +373,52 @@ def _decay_max(a: np.ndarray, zero: np.ndarray, policy: ScalingPolicy, step_s: f
     edges = np.diff(np.concatenate(([0], live.astype(np.int8), [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     additive = policy.scale_down == "additive"
+    d = 1000.0
     if additive:
-        d = 1000.0
         r = -max(float(round(policy.scale_down_acu_per_s * 2.0 * step_s * d)), 1.0)
     else:
         r = math.log1p(-policy.scale_down_fraction_per_s) * step_s  # log decay per step (< 0)
+    t_loc = np.arange(_BLOCK, dtype=float) * r
+    n_short, short_sum = 0, 0.0
+    if demand is not None and zero.any():
+        dz = demand[zero]
+        n_short, short_sum = int(np.count_nonzero(dz > _TOL)), float(dz.sum())
     for s0, e0 in zip(starts.tolist(), ends.tolist(), strict=True):
-        carry = -math.inf
+        carry = -math.inf  # capacity at the previous step, in working coordinates
         for i in range(s0, e0, _BLOCK):
             j = min(i + _BLOCK, e0)
-            t = np.arange(i - s0, j - s0, dtype=float)
-            t *= r
-            if additive:
-                x = a[i:j] * d
+            t = t_loc[: j - i]
+            if bounds is None:
+                x = a[i:j] * d if additive else np.log(a[i:j])
             else:
-                x = np.log(a[i:j])
+                x = a[i:j] * 2.0
+                x -= _TOL
+                np.ceil(x, out=x)
+                np.clip(x, bounds[0], bounds[1], out=x)
+                if additive:
+                    x *= d
+                else:
+                    np.log(x, out=x)
             x -= t
-            if carry > x[0]:
-                x[0] = carry
+            if carry + r > x[0]:
+                x[0] = carry + r
             np.maximum.accumulate(x, out=x)
-            carry = x[-1]
             x += t
+            carry = float(x[-1])
             if additive:
                 x /= d
             else:
                 np.exp(x, out=x)
                 x -= 1e-6
-            np.ceil(x, out=out[i:j])
-    return out
+            np.ceil(x, out=x)
+            out[i:j] = x
+            if demand is not None:
+                x *= -0.5
+                x += demand[i:j]
+                np.maximum(x, 0.0, out=x)
+                n_short += int(np.count_nonzero(x > _TOL))
+                short_sum += float(x.sum())
+    return out, n_short, short_sum
 
 
 def _delay_steps(units: np.ndarray, policy: ScalingPolicy, step_s: float) -> np.ndarray:
@@ -460,25 +483,31 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     step_s = float(check_positive("step_s", step_s))
     demand = check_array("demand_acu", demand_acu, nonnegative=True)
     floor = max(1, round(2 * policy.min_acu))
-    target = 2.0 * demand
-    target -= _TOL
-    np.ceil(target, out=target)
-    np.clip(target, floor, round(2 * policy.max_acu), out=target)
+    top = round(2 * policy.max_acu)
     zero, n_pauses, paused = _pause_mask(demand, policy, step_s)
-    k = _steps(policy.scale_up_delay_s, step_s)
-    units = _decay_max(_arrivals(target, k, floor), zero, policy, step_s)
+    n, k = demand.size, min(_steps(policy.scale_up_delay_s, step_s), demand.size)
+    shifted = demand if k == 0 else np.concatenate((np.full(k, demand[0]), demand[: n - k]))
+    units, n_short, short_sum = _decay_max(shifted, zero, policy, step_s, demand=demand,
+                                           bounds=(floor, top))
     if policy.extra_delay_s_per_halving > 0:
         # state-dependent delay: iterate to the fixed point (causal, so it is reached)
+        target = np.clip(np.ceil(2.0 * demand - _TOL), floor, top)
         for _ in range(_MAX_PASSES):
             ks = np.maximum(_delay_steps(units, policy, step_s), 1)
-            new = _decay_max(_arrivals(target, ks, floor), zero, policy, step_s)
+            new, n_short, short_sum = _decay_max(_arrivals(target, ks, floor), zero, policy,
+                                                 step_s, demand=demand)
             if np.array_equal(new, units):
                 break
             units = new
         else:
             raise ConvergenceError(f"capacity-dependent delay did not settle in {_MAX_PASSES} "
                                    "passes; use a coarser step_s or a constant delay")
-    return _finish(units, demand, step_s, n_pauses, paused)
+    acu_hours = float(units.sum()) * step_s / 7200.0
+    units *= 0.5
+    return CapacityResult(
+        capacity_acu=units, demand_acu=demand, step_s=step_s, acu_hours=acu_hours,
+        under_provisioned_s=n_short * step_s, under_provisioned_acu_s=short_sum * step_s,
+        n_pauses=int(n_pauses), paused_s=float(paused) * step_s)
 
 
 def simulate_capacity_v1(demand_acu, policy: V1ScalingPolicy, *,
