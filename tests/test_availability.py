@@ -60,9 +60,13 @@ def test_lognormal_moments_and_sampling_match_scipy():
 
 def test_registry_lists_the_availability_defaults_and_the_az_rate_from_the_data():
     reg = am.assumptions("availability").set_index("name")
-    for name in ("aurora_failover", "rds_multi_az_instance_failover", "az_outage_rate_per_year",
+    for name in ("aurora_failover", "rds_multi_az_instance_failover",
                  "dns_ttl_s", "instance_failure_rate_per_year", "proxy_recovery_reduction"):
         assert f"availability.{name}" in reg.index
+    # The AZ incident rate has one home, the quorum model's registered default.
+    assert "availability.az_outage_rate_per_year" not in reg.index
+    assert av.FailureRates().az_outage_rate_per_year == am.assumptions("quorum").set_index(
+        "name").loc["quorum.az_outage_rate_per_year", "value"]
     assert reg.loc["availability.aurora_failover", "kind"] == "cited"
     assert reg.loc["availability.instance_failure_rate_per_year", "kind"] == "assumption"
     inc = data.load_az_incidents()

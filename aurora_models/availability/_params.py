@@ -16,6 +16,7 @@ import numpy as np
 from .._assumptions import register
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_probability
+from ..quorum._model import AZ_OUTAGE_RATE_PER_YEAR as _quorum_az_rate
 
 __all__ = [
     "AURORA",
@@ -184,14 +185,6 @@ AZ_OUTAGE = _dur(
     rationale="the AZ incident data have no durations; assumed P50 = 1 h, P90 = 4 h")
 
 
-def _az_rate_per_year() -> float:
-    """Publicly posted AZ-scoped incidents per AZ-year in us-east-1 (22 over 4.93 years, 6 AZs)."""
-    from ..data import load_az_incidents
-
-    inc = load_az_incidents()
-    n = int((inc["region_code"] == "us-east-1").sum())
-    return n / float(inc.attrs["window_years"]) / 6.0
-
 
 INSTANCE_FAILURE_RATE_PER_YEAR = register(
     "availability.instance_failure_rate_per_year", 1.0, "1/year",
@@ -201,11 +194,10 @@ MAINTENANCE_EVENTS_PER_YEAR = register(
     "availability.maintenance_events_per_year", 4.0, "1/year",
     rationale="quarterly OS patch or minor-version upgrade; each costs one failover with a "
               "standby, one restart without")
-AZ_OUTAGE_RATE_PER_YEAR = register(
-    "availability.az_outage_rate_per_year", round(_az_rate_per_year(), 6), "1/AZ-year",
-    source="data/failures/aws_az_incidents_2018_2023.csv: 22 publicly posted AZ-scoped incidents "
-           "in us-east-1 over 4.93 years, 6 AZs; every incident counted as taking the writer's "
-           "AZ down (conservative: most were partial impairments)")
+# One home for the AZ incident rate: the quorum model's cited default (22 publicly posted
+# AZ-scoped incidents in us-east-1 over 4.93 years, 6 AZs). Here every incident is counted as
+# taking the writer's AZ down, which is conservative: most were partial impairments.
+AZ_OUTAGE_RATE_PER_YEAR = _quorum_az_rate
 EBS_VOLUME_FAILURE_RATE_PER_YEAR = register(
     "availability.ebs_volume_failure_rate_per_year", 0.002, "1/year",
     rationale="AWS's design annual failure rate for gp2/gp3 EBS volumes, 0.1-0.2 %; upper end "
