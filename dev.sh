@@ -3,7 +3,8 @@
 # environment in .venv, installs the package with the tested versions in constraints.txt, then runs
 # the requested job. Works where the system Python refuses global installs (PEP 668).
 #
-#   bash dev.sh run        install, then run the main job (the report of every notebook)
+#   bash dev.sh run        install, then run the main job (`aurora-models estimate` on the bundled scenario)
+#   bash dev.sh report     install, then execute every notebook into an HTML report (build/report/)
 #   bash dev.sh test       install, then run the test suite (unit tests, doctests, nbval)
 #   bash dev.sh lint       install, then ruff check
 #   bash dev.sh notebooks  install, then re-execute every notebook in place (refresh stored outputs)
@@ -30,9 +31,10 @@ job=${1:-run}
 shift || true
 case "$job" in
   setup) setup ;;
-  run) setup; "$VENV/bin/aurora-models" report "$@" ;;
+  run) setup; "$VENV/bin/aurora-models" estimate "$@" ;;
+  report) setup; "$VENV/bin/aurora-models" report "$@" ;;
   test) setup; "$VENV/bin/python" -m pytest "$@" ;;
   lint) setup; "$VENV/bin/ruff" check . ;;
   notebooks) setup; "$VENV/bin/aurora-models" notebooks --in-place "$@" ;;
-  *) echo "usage: bash dev.sh [run|test|lint|notebooks|setup]" >&2; exit 2 ;;
+  *) echo "usage: bash dev.sh [run|report|test|lint|notebooks|setup]" >&2; exit 2 ;;
 esac
