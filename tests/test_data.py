@@ -242,8 +242,9 @@ def test_integer_columns_reject_fractions(tmp_path):
 
 @pytest.mark.slow
 def test_data_load_from_an_installed_wheel(tmp_path):
-    """Build the wheel, install it into a fresh virtual environment outside the repository and
-    load every data set there (dependencies come from the test environment via a .pth file)."""
+    """Build the wheel, install it into a fresh virtual environment outside the repository, load
+    every data set and run the bundled scenario there (dependencies come from the test
+    environment via a .pth file)."""
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "--quiet", "-w", str(wheels), str(ROOT)], check=True)
@@ -268,6 +269,13 @@ def test_data_load_from_an_installed_wheel(tmp_path):
         d.load_az_incidents(); d.load_published_prices()
         for t in d.TRACES: d.load_trace(t)
         for n in names: assert d.dataset_path(n).is_file(), n
+        # The bundled scenario ships in the wheel too: the main job runs from an install.
+        import contextlib, io, json
+        from aurora_models import cli
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            assert cli.main(["estimate", "--format", "json", "--trials", "200"]) == 0
+        assert json.loads(buf.getvalue())["schema_version"]
         print(len(names), pathlib.Path(aurora_models.__file__).parent)
     """)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
