@@ -310,6 +310,12 @@ def _steps(seconds: float, step_s: float) -> int:
     return math.ceil(seconds / step_s - 1e-9)
 
 
+def _delay(seconds: float, step_s: float) -> int:
+    """A delay in whole steps, rounded to the nearest (at coarse steps a 5 s delay is 0 steps,
+    rather than a full step that would overstate under-provisioning)."""
+    return math.floor(seconds / step_s + 0.5)
+
+
 def _pause_mask(demand: np.ndarray, policy: ScalingPolicy, step_s: float):
     """Steps forced to 0 ACU (paused or resuming), the number of pauses and paused steps."""
     n = demand.size
@@ -425,7 +431,7 @@ def _delay_steps(units: np.ndarray, policy: ScalingPolicy, step_s: float) -> np.
     c = np.maximum(units, 1) / 2.0
     extra = policy.extra_delay_s_per_halving * np.maximum(
         0.0, np.log2(policy.delay_reference_acu / c))
-    return np.ceil((policy.scale_up_delay_s + extra) / step_s - 1e-9).astype(np.int64)
+    return np.floor((policy.scale_up_delay_s + extra) / step_s + 0.5).astype(np.int64)
 
 
 def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0) -> CapacityResult:
@@ -454,7 +460,8 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     -----
     In half-ACU units, the target is ``u_t = clip(ceil(2 d_t), f, 2 max_acu)`` with floor
     ``f = max(1, 2 min_acu)``. The upward target seen at step ``t`` is ``a_t = u_{t-k}``,
-    ``k = ceil(scale_up_delay_s / step_s)``. Capacity follows
+    ``k = round(scale_up_delay_s / step_s)`` (nearest whole step, so at 1-minute steps a 5 s
+    delay is instantaneous and under-provisioning counts only demand above ``max_acu``). Capacity follows
 
         c_t = max(a_t, c_{t-1} - r)    (additive, r = 2 * scale_down_acu_per_s * step_s)
 
@@ -485,7 +492,7 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     floor = max(1, round(2 * policy.min_acu))
     top = round(2 * policy.max_acu)
     zero, n_pauses, paused = _pause_mask(demand, policy, step_s)
-    n, k = demand.size, min(_steps(policy.scale_up_delay_s, step_s), demand.size)
+    n, k = demand.size, min(_delay(policy.scale_up_delay_s, step_s), demand.size)
     shifted = demand if k == 0 else np.concatenate((np.full(k, demand[0]), demand[: n - k]))
     units, n_short, short_sum = _decay_max(shifted, zero, policy, step_s, demand=demand,
                                            bounds=(floor, top))
