@@ -1,0 +1,331 @@
+"""Monthly bills, break-even utilisation and the Monte Carlo cost distribution."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._rng import spawn
+from .._validate import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_int_range,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+    check_range,
+)
+from ..pricing import PriceBook
+from ..results import Estimate
+from ._defaults import (
+    GIB_PER_ACU,
+    HEADROOM,
+    HOURS_PER_MONTH,
+    RESERVED_DISCOUNT,
+)
+from ._demand import synthetic_demand
+from ._policy import ScalingPolicy
+from ._simulate import simulate_capacity
+
+# ------------------------------------------------------------------------------------------
+# Cost
+
+
+def break_even_utilization(price_book: PriceBook, instance_class: str, *,
+                           io_optimized: bool = False) -> float:
+    """Average Serverless v2 utilisation (of the class's ACU-equivalents) at equal cost.
+
+    Returns
+    -------
+    float
+        ``instance_hour_usd / (acu_hour_usd * memory_gib / 2)``: Serverless v2 is cheaper when
+        the average capacity used is below this share of the instance's capacity.
+
+    Notes
+    -----
+    1 ACU ~ 2 GiB, so db.r6g.large (16 GiB) is 8 ACU-equivalents: $0.26 against
+    8 x $0.12 = $0.96 gives 27 % in us-east-1. Ignores the 0.5 ACU floor, scale-down tails,
+    reserved instances, and Multi-AZ.
+
+    Examples
+    --------
+    >>> from aurora_models import pricing
+    >>> round(break_even_utilization(pricing.load(), "db.r6g.large"), 4)
+    0.2708
+    """
+    if not isinstance(price_book, PriceBook):
+        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+    check_bool("io_optimized", io_optimized)
+    inst = price_book.instance_hour_usd(instance_class, io_optimized=io_optimized)
+    return inst / (price_book.acu_hour_usd(io_optimized=io_optimized)
+                   * price_book.instance_acu(instance_class))
+
+
+def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
+                                    headroom: float = 0.0,
+                                    io_optimized: bool = False) -> tuple[str, float]:
+    """Break-even when the instance must be a whole class sized for ``peak_acu``.
+
+    Returns
+    -------
+    (str, float)
+        The cheapest class with ``2 * peak_acu * (1 + headroom)`` GiB, and the average demand,
+        as a share of ``peak_acu``, below which Serverless v2 is cheaper:
+        ``instance_hour_usd / (acu_hour_usd * peak_acu)``.
+
+    Examples
+    --------
+    >>> from aurora_models import pricing
+    >>> cls, u = break_even_utilization_for_peak(pricing.load(), 9.0)
+    >>> cls, round(u, 4)
+    ('db.r6g.xlarge', 0.4806)
+    """
+    if not isinstance(price_book, PriceBook):
+        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+    peak = float(check_positive("peak_acu", peak_acu))
+    h = float(check_nonnegative("headroom", headroom))
+    cls = price_book.cheapest_instance_class(GIB_PER_ACU * peak * (1 + h),
+                                             io_optimized=io_optimized)
+    inst = price_book.instance_hour_usd(cls, io_optimized=io_optimized)
+    return cls, inst / (price_book.acu_hour_usd(io_optimized=io_optimized) * peak)
+
+
+_OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned",
+            "provisioned_reserved", "provisioned_writer_serverless_readers")
+
+
+def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
+                 policy: ScalingPolicy | None = None, storage_gb: float = 100.0,
+                 io_millions_per_month: float = 0.0, backup_gb: float = 0.0,
+                 replicated_write_io_millions_per_month: float = 0.0,
+                 n_secondary_regions: int = 0, n_readers: int = 0, read_share: float = 0.5,
+                 headroom: float = HEADROOM, reserved_discount: float = RESERVED_DISCOUNT,
+                 options=None) -> pd.DataFrame:
+    """Monthly bill of one cluster under each deployment option, broken down.
+
+    Parameters
+    ----------
+    demand_acu : array_like
+        Cluster demand in ACU, one value per ``step_s``; scaled to a 730-hour month.
+    price_book : PriceBook
+    step_s : float
+    policy : ScalingPolicy, optional
+        Serverless v2 policy (default ``ScalingPolicy()``: 0.5-256 ACU).
+    storage_gb, backup_gb : float
+        Cluster storage; backup beyond the free allowance (= ``storage_gb``) is billed.
+    io_millions_per_month : float
+        I/O requests per month, millions (billed on Aurora Standard only).
+    replicated_write_io_millions_per_month, n_secondary_regions :
+        Global Database replicated write I/O, billed per secondary region (both configs).
+    n_readers : int
+        Readers besides the writer; with readers, the writer carries ``1 - read_share`` of
+        demand and each reader ``read_share / n_readers``.
+    headroom : float
+        Provisioned classes are the cheapest with ``2 GiB * peak * (1 + headroom)``.
+    reserved_discount : float
+        Reserved-instance discount on provisioned compute, in [0, 1).
+    options : sequence of str, optional
+        Any of ``serverless_standard``, ``serverless_io_optimized``, ``provisioned``,
+        ``provisioned_reserved``, ``provisioned_writer_serverless_readers`` (needs readers).
+        Default: all that apply (the last one only when ``n_readers >= 1``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``option``; columns ``instance_classes``, ``acu_hours``, ``compute_usd``,
+        ``storage_usd``, ``io_usd``, ``backup_usd``, ``replicated_io_usd``, ``total_usd``.
+
+    Examples
+    --------
+    >>> from aurora_models import pricing
+    >>> bill = monthly_cost([4.0] * 60, pricing.load(), storage_gb=0.0,
+    ...                     options=["serverless_standard"])
+    >>> round(float(bill.loc["serverless_standard", "compute_usd"]), 2)  # 4 x 0.12 x 730
+    350.4
+    """
+    if not isinstance(price_book, PriceBook):
+        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+    demand = check_array("demand_acu", demand_acu, nonnegative=True)
+    step_s = float(check_positive("step_s", step_s))
+    policy = ScalingPolicy() if policy is None else policy
+    if not isinstance(policy, ScalingPolicy):
+        raise TypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
+    storage = float(check_nonnegative("storage_gb", storage_gb))
+    io = float(check_nonnegative("io_millions_per_month", io_millions_per_month))
+    backup = float(check_nonnegative("backup_gb", backup_gb))
+    rep = float(check_nonnegative("replicated_write_io_millions_per_month",
+                                  replicated_write_io_millions_per_month))
+    n_sec = check_int_range("n_secondary_regions", n_secondary_regions, 0, 5)
+    n_read = check_int_range("n_readers", n_readers, 0, 15)
+    share = float(check_probability("read_share", read_share))
+    h = float(check_nonnegative("headroom", headroom))
+    disc = float(check_range("reserved_discount", reserved_discount, 0.0, 1.0,
+                             high_inclusive=False))
+    if options is None:
+        options = _OPTIONS if n_read else _OPTIONS[:4]
+    options = [check_choice("options", o, _OPTIONS) for o in options]
+    if "provisioned_writer_serverless_readers" in options and n_read == 0:
+        raise ValueError("`n_readers` must be at least 1 for option "
+                         "'provisioned_writer_serverless_readers', got 0")
+
+    month = HOURS_PER_MONTH / (demand.size * step_s / 3600.0)
+    roles = [("writer", demand * (1 - share) if n_read else demand, 1)]
+    if n_read:
+        roles.append(("reader", demand * share / n_read, n_read))
+    sims = {}
+
+    def serverless_acu_hours(role, d):
+        if role not in sims:
+            sims[role] = simulate_capacity(d, policy, step_s=step_s).acu_hours * month
+        return sims[role]
+
+    def provisioned(d, io_opt):
+        cls = price_book.cheapest_instance_class(GIB_PER_ACU * max(float(d.max()), 0.5) * (1 + h))
+        return cls, price_book.instance_hour_usd(cls, io_optimized=io_opt) * HOURS_PER_MONTH
+
+    rows = []
+    for opt in options:
+        io_opt = opt == "serverless_io_optimized"
+        classes, acu_h, compute = [], 0.0, 0.0
+        for role, d, count in roles:
+            use_serverless = opt.startswith("serverless") or (
+                opt == "provisioned_writer_serverless_readers" and role == "reader")
+            if use_serverless:
+                ah = serverless_acu_hours(role, d) * count
+                acu_h += ah
+                compute += ah * price_book.acu_hour_usd(io_optimized=io_opt)
+                classes.append(f"{count} x serverless")
+            else:
+                cls, usd = provisioned(d, False)
+                if opt == "provisioned_reserved":
+                    usd *= 1 - disc
+                compute += usd * count
+                classes.append(f"{count} x {cls}")
+        rows.append(dict(
+            option=opt, instance_classes=" + ".join(classes), acu_hours=acu_h,
+            compute_usd=compute,
+            storage_usd=storage * price_book.storage_gb_month_usd(io_optimized=io_opt),
+            io_usd=0.0 if io_opt else io * price_book.io_per_million_usd,
+            backup_usd=max(backup - storage, 0.0) * price_book.backup_gb_month_usd,
+            replicated_io_usd=(rep * n_sec * price_book.global_write_io_per_million_usd
+                               if n_sec and rep else 0.0)))
+    frame = pd.DataFrame(rows).set_index("option")
+    parts = ["compute_usd", "storage_usd", "io_usd", "backup_usd", "replicated_io_usd"]
+    frame["total_usd"] = frame[parts].sum(axis=1)
+    return frame
+
+
+# ------------------------------------------------------------------------------------------
+# Monte Carlo
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostDistribution:
+    """Monte Carlo distribution of monthly cost and under-provisioned time.
+
+    Attributes
+    ----------
+    cost_usd, under_provisioned_s : numpy.ndarray
+        One value per trial (USD per month; seconds per month).
+    cost_p50, cost_p95, cost_mean, under_provisioned_p50, under_provisioned_p95 : Estimate
+        Quantiles carry an order-statistic standard error (see :func:`simulate_monthly_cost`).
+    """
+
+    cost_usd: np.ndarray = field(repr=False)
+    under_provisioned_s: np.ndarray = field(repr=False)
+    cost_p50: Estimate
+    cost_p95: Estimate
+    cost_mean: Estimate
+    under_provisioned_p50: Estimate
+    under_provisioned_p95: Estimate
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per estimate (value, standard error, 95 % interval)."""
+        ests = [self.cost_p50, self.cost_p95, self.cost_mean, self.under_provisioned_p50,
+                self.under_provisioned_p95]
+        return pd.concat([e.to_frame() for e in ests], ignore_index=True)
+
+
+def _quantile_estimate(x: np.ndarray, p: float, quantity: str, unit: str) -> Estimate:
+    """Sample quantile with the distribution-free order-statistic standard error.
+
+    The 95 % interval of the p-quantile is ``[x_(j), x_(k)]`` with ``j, k = n p -/+ 1.96
+    sqrt(n p (1 - p))``; the standard error is its width / (2 x 1.96).
+    """
+    n = x.size
+    xs = np.sort(x)
+    half = 1.96 * math.sqrt(n * p * (1 - p))
+    j = int(np.clip(math.floor(n * p - half), 0, n - 1))
+    k = int(np.clip(math.ceil(n * p + half), 0, n - 1))
+    se = float(xs[k] - xs[j]) / (2 * 1.96)
+    return Estimate(value=float(np.quantile(x, p)), standard_error=se, n_trials=n,
+                    method="monte_carlo", quantity=quantity, unit=unit,
+                    bounds=(0.0, math.inf))
+
+
+def simulate_monthly_cost(price_book: PriceBook, *, n_trials: int = 200,
+                          policy: ScalingPolicy | None = None, option: str = "serverless_standard",
+                          step_s: float = 60.0, days: float = 30.0, mean_acu: float = 4.0,
+                          daily_amplitude: float = 0.5, weekly_amplitude: float = 0.2,
+                          noise_cv: float = 0.2, spike_probability_per_day: float = 0.1,
+                          spike_factor: float = 10.0, spike_hours: float = 1.0,
+                          storage_gb: float = 100.0, io_millions_per_month: float = 0.0,
+                          rng=None) -> CostDistribution:
+    """Distribution of the monthly bill and under-provisioned time over stochastic demand.
+
+    Each trial draws :func:`synthetic_demand` (its own spawned seed) with, on each day and
+    independently with ``spike_probability_per_day``, one ``spike_factor`` x spike of
+    ``spike_hours`` starting at a uniform time, then bills it with :func:`monthly_cost`.
+
+    Returns
+    -------
+    CostDistribution
+        P50 and P95 with order-statistic standard errors; the mean with ``sd / sqrt(n)``.
+
+    Examples
+    --------
+    >>> from aurora_models import pricing
+    >>> dist = simulate_monthly_cost(pricing.load(), n_trials=20, days=2, rng=7)
+    >>> bool(dist.cost_p95.value >= dist.cost_p50.value > 0)
+    True
+    """
+    if not isinstance(price_book, PriceBook):
+        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+    n = check_int_range("n_trials", n_trials, 2, None)
+    check_choice("option", option, _OPTIONS[:4])
+    p_spike = float(check_probability("spike_probability_per_day", spike_probability_per_day))
+    policy = ScalingPolicy() if policy is None else policy
+    costs, under = np.empty(n), np.empty(n)
+    for i, gen in enumerate(spawn(rng, n)):
+        n_days = math.ceil(days)
+        hit = gen.random(n_days) < p_spike
+        starts = (np.arange(n_days) + gen.random(n_days)) * 24.0
+        spikes = [(float(s), spike_hours, spike_factor) for s in starts[hit]]
+        d = synthetic_demand(days=days, step_s=step_s, mean_acu=mean_acu,
+                             daily_amplitude=daily_amplitude, weekly_amplitude=weekly_amplitude,
+                             noise_cv=noise_cv, spikes=spikes, rng=gen)
+        bill = monthly_cost(d, price_book, step_s=step_s, policy=policy, storage_gb=storage_gb,
+                            io_millions_per_month=io_millions_per_month, options=[option])
+        costs[i] = bill["total_usd"].iloc[0]
+        if option.startswith("serverless"):
+            r = simulate_capacity(d, policy, step_s=step_s)
+            under[i] = r.under_provisioned_s * HOURS_PER_MONTH / r.hours
+        else:
+            under[i] = 0.0
+    unit = "USD/month"
+    mean = Estimate(value=float(costs.mean()), standard_error=float(costs.std(ddof=1) / math.sqrt(n)),
+                    n_trials=n, method="monte_carlo", quantity=f"mean monthly cost ({option})",
+                    unit=unit, bounds=(0.0, math.inf))
+    return CostDistribution(
+        cost_usd=costs, under_provisioned_s=under,
+        cost_p50=_quantile_estimate(costs, 0.5, f"P50 monthly cost ({option})", unit),
+        cost_p95=_quantile_estimate(costs, 0.95, f"P95 monthly cost ({option})", unit),
+        cost_mean=mean,
+        under_provisioned_p50=_quantile_estimate(under, 0.5, "P50 under-provisioned time",
+                                                 "s/month"),
+        under_provisioned_p95=_quantile_estimate(under, 0.95, "P95 under-provisioned time",
+                                                 "s/month"))

@@ -1,0 +1,245 @@
+"""Scaling policies (Serverless v2 and a v1-style comparison) and the capacity result."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._validate import (
+    check_bool,
+    check_choice,
+    check_multiple_of,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+    check_range,
+)
+from ._defaults import (
+    _BLOCK,
+    _TOL,
+    AUTO_PAUSE_S,
+    DEEP_SLEEP_AFTER_S,
+    MAX_ACU_LIMIT,
+    RESUME_DEEP_S,
+    RESUME_S,
+    SCALE_DOWN_ACU_PER_S,
+    SCALE_DOWN_FRACTION_PER_S,
+    SCALE_UP_DELAY_S,
+)
+
+# ------------------------------------------------------------------------------------------
+# Policies
+
+
+def _check_acu(name: str, value, *, low: float) -> float:
+    x = float(check_range(name, value, low, MAX_ACU_LIMIT))
+    return float(check_multiple_of(name, x, 0.5))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScalingPolicy:
+    """Serverless v2 scaling behaviour of one instance.
+
+    Parameters
+    ----------
+    min_acu : float
+        Minimum capacity, 0 (auto-pause) or a multiple of 0.5 (cited: API reference).
+    max_acu : float
+        Maximum capacity, a multiple of 0.5 in [1, 256] (cited; 0.5 is not allowed as maximum).
+    scale_up_delay_s : float
+        Reaction delay: capacity reaches a higher demand this long after it appears
+        (assumption, default 5 s).
+    scale_down : {"additive", "proportional"}
+        Bounded scale-down: ``scale_down_acu_per_s`` ACU per second, or a fraction
+        ``scale_down_fraction_per_s`` of the current capacity per second (assumptions).
+    scale_down_acu_per_s, scale_down_fraction_per_s : float
+        Scale-down rates (defaults 0.1 ACU/s and 0.5 %/s, assumptions).
+    extra_delay_s_per_halving : float
+        Capacity-dependent delay (option, default 0): the guide says larger capacities scale
+        faster, so the delay is ``scale_up_delay_s + extra * log2(delay_reference_acu / c)``
+        for a current capacity ``c`` below ``delay_reference_acu``.
+    delay_reference_acu : float
+        Capacity from which only the base delay applies (default 8 ACU).
+    seconds_until_auto_pause : float
+        Idle time before a ``min_acu = 0`` instance pauses, in [300, 86400] (cited, default 300).
+    resume_s, resume_after_deep_sleep_s, deep_sleep_after_s : float
+        Resume takes ``resume_s`` (15 s), or ``resume_after_deep_sleep_s`` (30 s) after a pause
+        longer than ``deep_sleep_after_s`` (24 h) (cited).
+
+    Examples
+    --------
+    >>> ScalingPolicy(min_acu=0.5, max_acu=64).scale_up_delay_s
+    5.0
+    >>> ScalingPolicy(min_acu=0.7, max_acu=64)
+    Traceback (most recent call last):
+    ...
+    ValueError: `min_acu` must be a multiple of 0.5, got 0.7
+    """
+
+    min_acu: float = 0.5
+    max_acu: float = MAX_ACU_LIMIT
+    scale_up_delay_s: float = SCALE_UP_DELAY_S
+    scale_down: str = "additive"
+    scale_down_acu_per_s: float = SCALE_DOWN_ACU_PER_S
+    scale_down_fraction_per_s: float = SCALE_DOWN_FRACTION_PER_S
+    extra_delay_s_per_halving: float = 0.0
+    delay_reference_acu: float = 8.0
+    seconds_until_auto_pause: float = AUTO_PAUSE_S
+    resume_s: float = RESUME_S
+    resume_after_deep_sleep_s: float = RESUME_DEEP_S
+    deep_sleep_after_s: float = DEEP_SLEEP_AFTER_S
+
+    def __post_init__(self) -> None:
+        s = object.__setattr__
+        s(self, "min_acu", _check_acu("min_acu", self.min_acu, low=0.0))
+        s(self, "max_acu", _check_acu("max_acu", self.max_acu, low=1.0))
+        if self.min_acu > self.max_acu:
+            raise ValueError(f"`min_acu` must be at most `max_acu` ({self.max_acu:g}), "
+                             f"got {self.min_acu:g}")
+        s(self, "scale_up_delay_s", float(check_nonnegative("scale_up_delay_s",
+                                                            self.scale_up_delay_s)))
+        check_choice("scale_down", self.scale_down, ["additive", "proportional"])
+        s(self, "scale_down_acu_per_s", float(check_positive("scale_down_acu_per_s",
+                                                             self.scale_down_acu_per_s)))
+        s(self, "scale_down_fraction_per_s", float(check_range(
+            "scale_down_fraction_per_s", self.scale_down_fraction_per_s, 0.0, 1.0,
+            low_inclusive=False, high_inclusive=False)))
+        s(self, "extra_delay_s_per_halving", float(check_nonnegative(
+            "extra_delay_s_per_halving", self.extra_delay_s_per_halving)))
+        s(self, "delay_reference_acu", float(check_positive("delay_reference_acu",
+                                                            self.delay_reference_acu)))
+        s(self, "seconds_until_auto_pause", float(check_range(
+            "seconds_until_auto_pause", self.seconds_until_auto_pause, 300.0, 86_400.0)))
+        for name in ("resume_s", "resume_after_deep_sleep_s", "deep_sleep_after_s"):
+            s(self, name, float(check_nonnegative(name, getattr(self, name))))
+
+    @property
+    def auto_pause(self) -> bool:
+        """True when ``min_acu == 0``."""
+        return self.min_acu == 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class V1ScalingPolicy:
+    """Serverless v1-style scaling, for comparison (every value a stated assumption).
+
+    v1 capacity came in powers of two; it doubled or halved at scaling points when utilisation
+    crossed thresholds, with cooldowns, and resumed from pause with a cold start.
+
+    Parameters
+    ----------
+    min_acu, max_acu : float
+        Powers of two in [1, 256].
+    scale_up_threshold, scale_down_threshold : float
+        Peak demand / capacity over a decision interval above which capacity doubles (0.7),
+        below which it halves (0.3).
+    decision_interval_s : float
+        Scaling decisions are taken at the end of each interval (60 s).
+    scale_down_cooldown_after_up_s, scale_down_cooldown_s : float
+        No halving within 900 s of a doubling or 310 s of a halving.
+    auto_pause : bool
+        Pause after ``seconds_until_auto_pause`` (300 s) of zero demand.
+    cold_start_s : float
+        Capacity 0 for this long after demand returns to a paused cluster (25 s).
+    """
+
+    min_acu: float = 1.0
+    max_acu: float = 256.0
+    scale_up_threshold: float = 0.7
+    scale_down_threshold: float = 0.3
+    decision_interval_s: float = 60.0
+    scale_down_cooldown_after_up_s: float = 900.0
+    scale_down_cooldown_s: float = 310.0
+    auto_pause: bool = True
+    seconds_until_auto_pause: float = 300.0
+    cold_start_s: float = 25.0
+
+    def __post_init__(self) -> None:
+        for name in ("min_acu", "max_acu"):
+            v = float(check_range(name, getattr(self, name), 1.0, 256.0))
+            if not math.log2(v).is_integer():
+                raise ValueError(f"`{name}` must be a power of two in [1, 256], got {v:g}")
+            object.__setattr__(self, name, v)
+        if self.min_acu > self.max_acu:
+            raise ValueError(f"`min_acu` must be at most `max_acu` ({self.max_acu:g}), "
+                             f"got {self.min_acu:g}")
+        check_probability("scale_up_threshold", self.scale_up_threshold)
+        check_probability("scale_down_threshold", self.scale_down_threshold)
+        if self.scale_down_threshold >= self.scale_up_threshold:
+            raise ValueError("`scale_down_threshold` must be below `scale_up_threshold` "
+                             f"({self.scale_up_threshold:g}), got {self.scale_down_threshold:g}")
+        check_positive("decision_interval_s", self.decision_interval_s)
+        for name in ("scale_down_cooldown_after_up_s", "scale_down_cooldown_s",
+                     "seconds_until_auto_pause", "cold_start_s"):
+            check_nonnegative(name, getattr(self, name))
+        check_bool("auto_pause", self.auto_pause)
+
+
+# ------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True, kw_only=True)
+class CapacityResult:
+    """Simulated capacity and its totals.
+
+    Attributes
+    ----------
+    capacity_acu, demand_acu : numpy.ndarray
+        Per-step capacity (multiples of 0.5; 0 while paused or resuming) and demand, in ACU.
+    step_s : float
+    acu_hours : float
+        Metered capacity, ``sum(capacity) * step_s / 3600`` (per-second metering).
+    under_provisioned_s : float
+        Time with capacity below demand.
+    under_provisioned_acu_s : float
+        ``sum(max(demand - capacity, 0)) * step_s``.
+    n_pauses : int
+    paused_s : float
+    """
+
+    capacity_acu: np.ndarray = field(repr=False)
+    demand_acu: np.ndarray = field(repr=False)
+    step_s: float
+    acu_hours: float
+    under_provisioned_s: float
+    under_provisioned_acu_s: float
+    n_pauses: int
+    paused_s: float
+
+    @property
+    def hours(self) -> float:
+        """Length of the simulated period, hours."""
+        return len(self.capacity_acu) * self.step_s / 3600.0
+
+    @property
+    def mean_acu(self) -> float:
+        """Time-average capacity, ACU."""
+        return self.acu_hours / self.hours
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-step ``time_s``, ``demand_acu``, ``capacity_acu``."""
+        t = np.arange(len(self.capacity_acu)) * self.step_s
+        return pd.DataFrame({"time_s": t, "demand_acu": self.demand_acu,
+                             "capacity_acu": self.capacity_acu})
+
+
+def _finish(units: np.ndarray, demand: np.ndarray, step_s: float, n_pauses: int,
+            paused_steps: int) -> CapacityResult:
+    """Totals from half-ACU ``units`` (converted to ACU in place), block by block."""
+    acu_hours = float(units.sum()) * step_s / 7200.0
+    cap = units
+    cap *= 0.5
+    n_short, short_sum = 0, 0.0
+    for i in range(0, cap.size, _BLOCK):
+        short = demand[i:i + _BLOCK] - cap[i:i + _BLOCK]
+        np.maximum(short, 0.0, out=short)
+        n_short += int(np.count_nonzero(short > _TOL))
+        short_sum += float(short.sum())
+    return CapacityResult(
+        capacity_acu=cap, demand_acu=demand, step_s=step_s, acu_hours=acu_hours,
+        under_provisioned_s=n_short * step_s, under_provisioned_acu_s=short_sum * step_s,
+        n_pauses=int(n_pauses), paused_s=float(paused_steps) * step_s)
