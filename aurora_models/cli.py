@@ -53,7 +53,8 @@ def _execute(path: Path, timeout_s: int):
     # IPC sockets in a private folder: the kernel then has no TCP port to warn about.
     sockets = tempfile.mkdtemp(prefix="aurora-kernel-")
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets, "kernel")))
-    client = NotebookClient(nb, km=km, timeout=timeout_s,
+    # record_timing=False: no per-cell timestamps, so a refresh diff shows only real changes.
+    client = NotebookClient(nb, km=km, timeout=timeout_s, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()

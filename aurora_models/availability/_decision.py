@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from .._validate import check_bool, check_choice, check_positive
+from ..pricing import HOURS_PER_MONTH
 from ._downtime import StorageUnavailability, annual_downtime
 from ._params import (
     DEPLOYMENTS,
@@ -21,7 +22,6 @@ from ._readers import _latency_ms, parse_objective
 
 __all__ = ["Workload", "decision_table", "failover_time_s", "read_capacity_per_s"]
 
-HOURS_PER_MONTH = 730.0
 CONSTRAINTS = ("engine", "serverless", "global database", "annual downtime", "failover time",
                "read latency")
 

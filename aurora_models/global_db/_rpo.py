@@ -10,6 +10,7 @@ import numpy as np
 
 from .._assumptions import register
 from .._validate import check_choice, check_nonnegative, check_positive, check_range
+from ..pricing import HOURS_PER_MONTH
 from ._lag import LagSimulation, _episode_terms, _healthy, lag, simulate_lag
 from ._link import ReplicationLink, _check_region, check_links
 
@@ -34,9 +35,6 @@ WRITE_IO_UNIT_BYTES = register(
     "global_db.write_io_unit_bytes", 4096.0, "bytes",
     source="AWS Database Blog 'Planning I/O in Amazon Aurora': writes are counted in 4 KB units "
            "and smaller records are batched (research/aurora_facts.md 4.1)")
-HOURS_PER_MONTH = register(
-    "global_db.hours_per_month", 730.0, "hours",
-    source="AWS pricing convention (730 hours a month)")
 
 SWITCHOVER_QUIESCE_S = register(
     "global_db.switchover_quiesce_s", 10.0, "s",

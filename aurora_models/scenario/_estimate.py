@@ -10,13 +10,14 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_int_range
+from ..pricing import HOURS_PER_MONTH
 from ._spec import Scenario
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
 SCHEMA_VERSION = "1.0"
-SECONDS_PER_MONTH = 730.0 * 3600.0
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
 MINUTES_PER_YEAR = 525_600.0
 
 #: The scenario keys that are the case study's own assumptions (listed with the output).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._assumptions import register
+from ..pricing import HOURS_PER_MONTH  # noqa: F401  (re-exported; its home is the price book)
 
 _UG = "Aurora User Guide (Serverless v2), aurora_facts.md §3"
 MAX_ACU_LIMIT = register("serverless.max_acu_limit", 256.0, "ACU",
@@ -25,8 +26,6 @@ RESUME_DEEP_S = register("serverless.resume_after_deep_sleep_s", 30.0, "s",
                          source="Aurora User Guide, auto-pause: 30 s or longer after 24 h paused")
 DEEP_SLEEP_AFTER_S = register("serverless.deep_sleep_after_s", 86_400.0, "s",
                               source="Aurora User Guide, auto-pause: 'paused for more than 24 h'")
-HOURS_PER_MONTH = register("serverless.hours_per_month", 730.0, "h",
-                           source="AWS pricing pages bill a month as 730 hours")
 HEADROOM = register("serverless.provisioned_headroom", 0.2, "-",
                     rationale="provisioned instances sized for peak with 20 % spare capacity")
 RESERVED_DISCOUNT = register(
