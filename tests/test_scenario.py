@@ -138,3 +138,23 @@ def test_render_formats():
     assert "| --- |" in sc.render(r, "markdown")
     with pytest.raises(ValueError, match="`format` must be one of"):
         sc.render(r, "yaml")
+
+
+def test_availability_objectives_drive_the_decision():
+    # Bad value: the key and its line.
+    text = BASE + "max_failover_s = -1\n"
+    with pytest.raises(sc.ScenarioError, match=r"^s.toml:16: `workload.max_failover_s` must be "
+                                               r"positive, got -1"):
+        sc.loads(text, source="s.toml")
+    relaxed = sc.load().replace(scenario__trials=500, workload__max_failover_s=float("inf"),
+                                workload__max_annual_downtime_minutes=float("inf"))
+    strict = relaxed.replace(workload__max_failover_s=10.0)
+    loose = sc.estimate(relaxed).to_dict()["alternatives"]
+    tight = sc.estimate(strict).to_dict()["alternatives"]
+    # With no availability objective, failover time cannot be what binds; with a 10 s objective
+    # (below every deployment's P90 failover) nothing qualifies and the result says so.
+    assert "failover time" not in loose["binding_constraints"]
+    assert loose["recommendation"] is not None
+    assert tight["recommendation"] is None
+    assert "failover time" in tight["binding_constraints"]
+    assert "no deployment meets every objective" in sc.render(sc.estimate(strict), "table")

@@ -212,7 +212,7 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
         read_latency_ms, serverless, cross_region, engine_supported, fails_on, meets_objectives,
         recommended``. ``attrs["recommendation"]`` names the winner (None if nothing qualifies);
         ``attrs["binding_constraints"]`` lists the objectives that ruled out every cheaper
-        option.
+        option (when nothing qualifies, every objective some deployment misses).
 
     Notes
     -----
@@ -269,8 +269,11 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
         i = int(frame.index[frame["meets_objectives"]][0])
         frame.loc[i, "recommended"] = True
         rec = str(frame.loc[i, "deployment"])
-        for f in frame.loc[:i - 1, "fails_on"] if i > 0 else []:
-            binding += [c for c in f.split(", ") if c and c not in binding]
+        ruled_out = frame.loc[:i - 1, "fails_on"] if i > 0 else []
+    else:  # nothing qualifies: every objective that some deployment misses is binding
+        ruled_out = frame["fails_on"]
+    for f in ruled_out:
+        binding += [c for c in f.split(", ") if c and c not in binding]
     frame.attrs.update(workload=workload.name, recommendation=rec,
                        binding_constraints=[c for c in CONSTRAINTS if c in binding])
     return frame

@@ -354,6 +354,8 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
         read_service_time_ms=wl["read_service_time_ms"],
         read_latency_objective_ms=wl["read_latency_objective_ms"],
         read_objective=wl["read_objective"], needs_serverless=cl["capacity"] == "serverless",
+        max_failover_s=wl["max_failover_s"],
+        max_annual_downtime_minutes=wl["max_annual_downtime_minutes"],
         needs_global=bool(reg["secondaries"]))
     table = availability.decision_table(workload, price_book=pb, rates=rates)
     sections["alternatives"] = {

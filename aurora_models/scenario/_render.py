@@ -40,6 +40,16 @@ def _ci(lo, hi, unit: str, value) -> str:
     return f"[{_fmt(lo, unit)}, {_fmt(hi, unit)}]"
 
 
+
+def _decision_line(alt: dict) -> str:
+    """The Aurora-vs-RDS outcome in words, with the objectives that ruled out cheaper options."""
+    binding = ", ".join(alt["binding_constraints"]) or "none"
+    if alt["recommendation"] is None:
+        return ("Aurora vs RDS (provisioned, daily peak): no deployment meets every objective "
+                f"(binding: {binding})")
+    return (f"Aurora vs RDS (provisioned, daily peak): {alt['recommendation']} "
+            f"(objectives that ruled out cheaper options: {binding})")
+
 def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     """The result as text: ``table`` (terminal), ``markdown``, ``csv`` (one row per headline
     number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document)."""
@@ -63,7 +73,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     alt = doc["alternatives"]
     extra = [cheapest,
              f"configured: {cost['configured']} at ${cost['configured_total_usd']:,.0f}/month",
-             f"Aurora vs RDS (provisioned, daily peak): {alt['recommendation']}"]
+             _decision_line(alt)]
     if not doc["global_database"]["configured"]:
         extra.append("Global Database: no secondaries configured")
     extra += [f"note: {n}" for n in doc["notes"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -176,6 +177,10 @@ SPEC: dict[str, dict[str, tuple[Any, Any]]] = {
         "read_service_time_ms": (_num(check_positive), 0.2),
         "read_latency_objective_ms": (_num(check_positive), 5.0),
         "read_objective": (_str, "p99"),
+        # Availability objectives for the Aurora-vs-RDS decision (inf: no objective).
+        "max_failover_s": (_num(lambda n, v: check_positive(n, v, allow_inf=True)), math.inf),
+        "max_annual_downtime_minutes": (_num(lambda n, v: check_positive(n, v, allow_inf=True)),
+                                        math.inf),
     },
     "failures": {
         "copy_failure_rate_per_year": (_num(check_nonnegative), None),
