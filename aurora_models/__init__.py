@@ -12,6 +12,10 @@ light (no matplotlib, networkx or scipy submodules):
 - :mod:`aurora_models.availability` - failover, downtime, reader sizing, deployment decisions
 - :mod:`aurora_models.data` - the bundled data sets with their provenance
 
+:func:`sweep` evaluates any model function over a parameter grid, in process or on a
+``concurrent.futures`` / dask executor, with per-point seeds so results do not depend on where
+they ran.
+
 Examples
 --------
 >>> import aurora_models as am
@@ -25,6 +29,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ._assumptions import assumptions
+from ._sweep import sweep
 from .exceptions import AuroraModelsWarning, ConvergenceError, DataError, UnstableSystemError
 from .results import ConfidenceInterval, Estimate
 
@@ -56,6 +61,7 @@ __all__ = [
     "__version__",
     "assumptions",
     "list_datasets",
+    "sweep",
 ]
 
 
