@@ -194,13 +194,14 @@ def _flows(kinds: dict[str, tuple[float, float]], commit_kinds=()) -> dict:
 
 
 def _edge(g, u, v, *, flows, synchronous, step=None, tier="storage", persist=True, note="",
-          latency: HopLatency):
+          latency: HopLatency, internal_copy=False):
     cross = g.nodes[u]["az"] != g.nodes[v]["az"] and "region" not in (g.nodes[u]["az"],
                                                                       g.nodes[v]["az"])
     g.add_edge(u, v, flows=flows, data_kinds=tuple(flows),
                ios_per_txn=sum(f["ios_per_txn"] for f in flows.values()),
                bytes_per_txn=sum(f["bytes_per_txn"] for f in flows.values()),
-               synchronous=bool(synchronous), cross_az=bool(cross), step=step, tier=tier,
+               synchronous=bool(synchronous), internal_copy=bool(internal_copy),
+               cross_az=bool(cross), step=step, tier=tier,
                latency_median_ms=latency.median_ms(cross_az=cross, persist=persist),
                latency_sigma=latency.sigma, note=note)
 
@@ -238,7 +239,8 @@ def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency
     -------
     networkx.DiGraph
         Nodes carry ``role`` and ``az``. Edges carry ``flows`` (data kind -> ``ios_per_txn``,
-        ``bytes_per_txn``, ``commit_path``), their totals, ``synchronous``, ``cross_az``,
+        ``bytes_per_txn``, ``commit_path``), their totals, ``synchronous``, ``internal_copy``,
+        ``cross_az``,
         ``step`` (the paper's step number), ``tier`` and a lognormal latency
         (``latency_median_ms``, ``latency_sigma``). ``graph.graph`` holds ``engine``,
         ``commit_rule="chain"``, ``log_writes_per_commit`` and the workload.
@@ -248,10 +250,20 @@ def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency
     Every edge of the mirror chain carries all five kinds of data: redo log, binlog, data pages,
     double-write and FRM metadata. Per transaction: redo and binlog ``1/g`` writes each
     (``g`` = commits per log write), pages ``p`` writes, the same again for double-write.
-    The paper calls steps 1, 3 and 5 "sequential and synchronous" and the whole a "4/4 write
-    quorum"; steps 2 and 4 are kept as edges but flagged ``synchronous=False`` (the paper does not
-    count them as sequential hops), so :func:`sync_hops` gives 3. Table 1 counts only the
-    primary's writes to its EBS volume (step 1).
+    Table 1 counts only the primary's writes to its EBS volume (step 1).
+
+    All five steps are ``synchronous``: the paper's "4/4 write quorum" waits for all four copies
+    (EBS acknowledges step 1 only "when both are done", i.e. after its mirror copy, step 2; the
+    standby's write is complete only when its EBS volume and that volume's mirror have it, steps 4
+    and 5). The commit path is three *sequential* writes, which the paper calls "steps 1, 3 and 5":
+    the primary's EBS write (steps 1-2), the block-level mirroring to the standby (3) and the
+    standby's EBS write (4-5). EBS's copy to its AZ-local mirror (steps 2 and 5) is part of the
+    EBS write it belongs to, so those edges carry ``internal_copy=True`` and :func:`sync_hops`
+    does not count them as hops of their own: it gives 3. Their latency still counts: the commit
+    latency of a chain (:func:`commit_latency`) is the sum over every synchronous edge, so a slow
+    EBS mirror is on the commit path like any other copy. Step 3 is drawn from ``primary_ebs``
+    because mirroring to the standby starts only once the local EBS write is acknowledged
+    ("Next, the write is staged to the standby", §3.1); the bytes leave the primary instance.
 
     References
     ----------
@@ -285,14 +297,16 @@ def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency
         kinds["double_write"] = (page_io, page_io * w.page_bytes)
     kinds["frm"] = (w.frm_ios_per_txn, w.frm_ios_per_txn * w.page_bytes)
     commit = ("redo", "binlog")
-    chain = [("primary", "primary_ebs", 1, True, "write to EBS"),
-             ("primary_ebs", "primary_ebs_mirror", 2, False, "EBS copies to its AZ-local mirror"),
-             ("primary_ebs", "standby", 3, True, "block-level software mirroring to the standby"),
+    chain = [("primary", "primary_ebs", 1, False, "write to EBS"),
+             ("primary_ebs", "primary_ebs_mirror", 2, True,
+              "EBS copies to its AZ-local mirror before acknowledging step 1"),
+             ("primary_ebs", "standby", 3, False, "block-level software mirroring to the standby"),
              ("standby", "standby_ebs", 4, False, "standby writes to its EBS volume"),
-             ("standby_ebs", "standby_ebs_mirror", 5, True, "standby EBS copies to its mirror")]
-    for u, v, step, sync, note in chain:
-        _edge(g, u, v, flows=_flows(kinds, commit), synchronous=sync, step=step, note=note,
-              persist=(v != "standby"), latency=lat)
+             ("standby_ebs", "standby_ebs_mirror", 5, True,
+              "standby EBS copies to its mirror before acknowledging step 4")]
+    for u, v, step, internal, note in chain:
+        _edge(g, u, v, flows=_flows(kinds, commit), synchronous=True, step=step, note=note,
+              persist=(v != "standby"), latency=lat, internal_copy=internal)
     if w.binlog:
         _edge(g, "primary", "s3", flows=_flows({"binlog": kinds["binlog"]}), synchronous=False,
               tier="archive", note="binlog archived to S3 for point-in-time restore", latency=lat)
@@ -399,7 +413,9 @@ def postgres_sync_standby_path(workload: Workload | None = None, *,
     Returns
     -------
     networkx.DiGraph
-        Same attributes as :func:`mirrored_mysql_path`; :func:`sync_hops` gives 3.
+        Same attributes as :func:`mirrored_mysql_path`; :func:`sync_hops` gives 3 (local WAL
+        flush, streaming to the standby, the standby's flush; each EBS write waits for its
+        AZ-local mirror, ``internal_copy=True``).
 
     Examples
     --------
@@ -424,14 +440,16 @@ def postgres_sync_standby_path(workload: Workload | None = None, *,
     wal_only = _flows({"wal": wal}, ("wal",))
     _edge(g, "primary", "primary_ebs", flows=local, synchronous=True, note="WAL flush; checkpoint "
           "writes pages in the background", latency=lat)
-    _edge(g, "primary_ebs", "primary_ebs_mirror", flows=local, synchronous=False,
-          note="EBS copies to its AZ-local mirror", latency=lat)
+    _edge(g, "primary_ebs", "primary_ebs_mirror", flows=local, synchronous=True,
+          internal_copy=True, note="EBS copies to its AZ-local mirror before acknowledging",
+          latency=lat)
     _edge(g, "primary_ebs", "standby", flows=wal_only, synchronous=True, persist=False,
           note="WAL streamed to the synchronous standby", latency=lat)
     _edge(g, "standby", "standby_ebs", flows=local, synchronous=True,
           note="standby flushes WAL before replying; replays pages locally", latency=lat)
-    _edge(g, "standby_ebs", "standby_ebs_mirror", flows=local, synchronous=False,
-          note="EBS copies to its AZ-local mirror", latency=lat)
+    _edge(g, "standby_ebs", "standby_ebs_mirror", flows=local, synchronous=True,
+          internal_copy=True, note="EBS copies to its AZ-local mirror before acknowledging",
+          latency=lat)
     return g
 
 
@@ -468,10 +486,13 @@ def _check_graph(graph):
 def sync_hops(graph) -> int:
     """Sequential synchronous hops on the commit path.
 
-    The largest number of ``synchronous`` edges on any directed path of the write graph (edges
-    not flagged synchronous count zero): the longest path of the synchronous part of the commit
-    path. 3 for mirrored MySQL (steps 1, 3, 5), 1 for Aurora (the 4/6 quorum write is a single
-    hop however many copies it goes to), 3 for PostgreSQL with a synchronous standby.
+    The largest number of hops on any directed path of the write graph, where an edge is a hop
+    if it is ``synchronous`` (the commit waits for it) and not an ``internal_copy`` (a storage
+    service's copy to its own AZ-local mirror, acknowledged as part of the write to that
+    service): the longest path of the synchronous subgraph. 3 for mirrored MySQL (the paper's
+    "steps 1, 3 and 5": EBS write with its mirror, mirroring to the standby, the standby's EBS
+    write with its mirror), 1 for Aurora (the 4/6 quorum write is a single hop however many
+    copies it goes to), 3 for PostgreSQL with a synchronous standby.
 
     Examples
     --------
@@ -483,8 +504,12 @@ def sync_hops(graph) -> int:
     g = _check_graph(graph)
     h = nx.DiGraph()
     h.add_nodes_from(g)
-    h.add_weighted_edges_from((u, v, 1 if d["synchronous"] else 0) for u, v, d in g.edges(data=True))
+    h.add_weighted_edges_from((u, v, _hop_weight(d)) for u, v, d in g.edges(data=True))
     return int(nx.dag_longest_path_length(h, weight="weight"))
+
+
+def _hop_weight(d) -> int:
+    return int(bool(d["synchronous"]) and not d.get("internal_copy", False))
 
 
 def io_accounting(graph, *, by: str = "edge") -> pd.DataFrame:
@@ -502,7 +527,7 @@ def io_accounting(graph, *, by: str = "edge") -> pd.DataFrame:
     pandas.DataFrame
         Columns ``source``, ``target`` (not for ``by="kind"``), ``data_kind`` (not for
         ``by="edge"``), ``ios_per_txn``, ``bytes_per_txn``, ``cross_az_bytes_per_txn`` and, per
-        edge, ``step``, ``synchronous``, ``cross_az``, ``tier``.
+        edge, ``step``, ``synchronous``, ``internal_copy``, ``cross_az``, ``tier``.
 
     Examples
     --------
@@ -518,7 +543,8 @@ def io_accounting(graph, *, by: str = "edge") -> pd.DataFrame:
     rows = []
     for u, v, d in g.edges(data=True):
         base = {"source": u, "target": v, "step": d["step"], "synchronous": d["synchronous"],
-                "cross_az": d["cross_az"], "tier": d["tier"]}
+                "internal_copy": d.get("internal_copy", False), "cross_az": d["cross_az"],
+                "tier": d["tier"]}
         if by == "edge":
             rows.append({**base, "data_kinds": ", ".join(d["data_kinds"]),
                          "ios_per_txn": d["ios_per_txn"], "bytes_per_txn": d["bytes_per_txn"],
