@@ -150,6 +150,44 @@ def test_storage_term_comes_from_the_quorum_model():
         float(p.value) * MIN_PER_YEAR)
 
 
+def test_storage_term_scales_with_the_volume_and_the_failure_model():
+    from aurora_models import quorum
+
+    fm = quorum.FailureModel()
+    p_group = float(quorum.steady_state_probability(quorum.AURORA, fm,
+                                                    event="write_unavailable").value)
+    n = quorum.n_protection_groups(2000.0, fm.segment_size_bytes)
+    assert n > 100
+    big = av.storage_unavailability(fm, volume_gib=2000.0)
+    assert big.p_unavailable == pytest.approx(n * p_group, rel=1e-12)
+    p_year = float(quorum.volume_event_probability(2000.0, quorum.AURORA, fm,
+                                                   event="write_unavailable").value)
+    assert big.events_per_year == pytest.approx(-math.log1p(-p_year), rel=1e-12)
+    # A harsher storage failure model raises the storage term.
+    worse = av.storage_unavailability(quorum.FailureModel(copy_failure_rate_per_year=1.0),
+                                      volume_gib=2000.0)
+    assert worse.p_unavailable > 1.5 * big.p_unavailable
+    # The decision table asks for the workload's volume, not one protection group.
+    w = av.Workload(storage_gib=2000.0)
+    t = av.decision_table(w).set_index("deployment")
+    expect = av.annual_downtime(av.aurora(0), storage=big).value
+    assert t.loc["Aurora (0 replicas)", "annual_downtime_minutes"] == pytest.approx(expect)
+    with pytest.raises(ValueError, match=r"`volume_gib` must be positive"):
+        av.storage_unavailability(volume_gib=0.0)
+    with pytest.raises(TypeError, match=r"`failures` must be a quorum.FailureModel"):
+        av.storage_unavailability("default")
+
+
+def test_az_outage_duration_has_one_home():
+    from aurora_models import quorum
+
+    assert av.FailureRates().az_outage.mean_s == pytest.approx(
+        quorum.FailureModel().az_outage_hours * 3600, rel=1e-12)
+    d = av.FailureRates().with_az_outage_hours(5.0).az_outage
+    assert d.mean_s == pytest.approx(5 * 3600, rel=1e-12)
+    assert d.quantile(0.9) / d.quantile(0.5) == pytest.approx(4.0, rel=1e-12)
+
+
 # --------------------------------------------------------------------------- Monte Carlo
 
 

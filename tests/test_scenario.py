@@ -158,3 +158,28 @@ def test_availability_objectives_drive_the_decision():
     assert tight["recommendation"] is None
     assert "failover time" in tight["binding_constraints"]
     assert "no deployment meets every objective" in sc.render(sc.estimate(strict), "table")
+
+
+def test_failure_overrides_reach_the_availability_model():
+    from aurora_models import availability as av
+    from aurora_models import quorum
+
+    base = sc.load().replace(scenario__trials=500)
+    doc = sc.estimate(base).to_dict()["availability"]
+    fm = quorum.FailureModel()
+    storage = av.storage_unavailability(fm, volume_gib=base["cluster"]["volume_gib"])
+    dep = av.aurora(base["cluster"]["replicas"])
+    assert doc["annual_downtime_minutes"]["value"] == pytest.approx(
+        av.annual_downtime(dep, storage=storage).value, rel=1e-12)
+    changed = base.replace(failures__az_outage_rate_per_year=5.0, failures__az_outage_hours=6.0,
+                           failures__copy_failure_rate_per_year=2.0,
+                           failures__instance_failure_rate_per_year=3.0)
+    got = sc.estimate(changed).to_dict()["availability"]["annual_downtime_minutes"]["value"]
+    rates = av.FailureRates(instance_failure_rate_per_year=3.0, az_outage_rate_per_year=5.0
+                            ).with_az_outage_hours(6.0)
+    fm = quorum.FailureModel(az_outage_rate_per_year=5.0, az_outage_hours=6.0,
+                             copy_failure_rate_per_year=2.0)
+    storage = av.storage_unavailability(fm, volume_gib=base["cluster"]["volume_gib"])
+    assert got == pytest.approx(av.annual_downtime(dep, rates=rates, storage=storage).value,
+                                rel=1e-12)
+    assert got > 2 * doc["annual_downtime_minutes"]["value"]

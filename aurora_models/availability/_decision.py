@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .._validate import check_bool, check_choice, check_positive
 from ..pricing import HOURS_PER_MONTH
-from ._downtime import StorageUnavailability, annual_downtime
+from ._downtime import StorageUnavailability, annual_downtime, storage_unavailability
 from ._params import (
     DEPLOYMENTS,
     DIRECT_CLIENT,
@@ -16,7 +16,6 @@ from ._params import (
     ClientConfig,
     Deployment,
     FailureRates,
-    aurora,
 )
 from ._readers import _latency_ms, parse_objective
 
@@ -201,8 +200,11 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
         replicas (0-15) that meet the downtime, failover and read objectives.
     price_book : PriceBook, optional
         Prices (default ``pricing.load()``, us-east-1); costs come only from it.
-    rates, client, storage
+    rates, client
         As for :func:`annual_downtime`.
+    storage : StorageUnavailability, optional
+        Aurora storage write unavailability; None asks the quorum model for a volume of
+        ``workload.storage_gib`` (:func:`storage_unavailability`).
 
     Returns
     -------
@@ -243,6 +245,8 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
         raise ValueError(f"`instance_class` must be one of {', '.join(classes.index)}, got "
                          f"{workload.instance_class!r}")
     k = int(classes.loc[workload.instance_class, "vcpu"])
+    if storage is None:
+        storage = storage_unavailability(volume_gib=max(workload.storage_gib, 1.0))
     rows = []
     for dep in deployments:
         if not isinstance(dep, Deployment):
@@ -256,7 +260,7 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
                     best = row
                     break
             if best is None:  # nothing meets the performance objectives: show one replica
-                best = _evaluate(aurora(1), workload, k, rates, client, storage, pb)
+                best = _evaluate(dep.with_replicas(1), workload, k, rates, client, storage, pb)
             rows.append(best)
         else:
             rows.append(_evaluate(dep, workload, k, rates, client, storage, pb))

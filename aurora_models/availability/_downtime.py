@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from .._rng import as_generator
-from .._validate import check_bool, check_int_range, check_probability
+from .._validate import check_bool, check_int_range, check_positive, check_probability
 from ..results import Estimate
 from ._params import (
     DIRECT_CLIENT,
@@ -58,23 +58,70 @@ class StorageUnavailability:
             raise ValueError("`events_per_year` must be positive when `p_unavailable` is, got 0")
 
 
-@lru_cache(maxsize=1)
-def storage_unavailability() -> StorageUnavailability:
-    """Aurora storage write unavailability from :mod:`aurora_models.quorum` (its cited defaults).
+def storage_unavailability(failures=None, *, volume_gib: float | None = None
+                           ) -> StorageUnavailability:
+    """Aurora storage write unavailability from :mod:`aurora_models.quorum`.
 
-    This is the one call site of the quorum model: the steady-state probability that the
-    6-copy, 3-AZ volume cannot form its 4/6 write quorum, and the probability of at least one
-    such episode in a year, turned into a rate ``-ln(1 - p)``. Cached: the defaults are fixed.
+    Parameters
+    ----------
+    failures : quorum.FailureModel, optional
+        The storage failure model (default ``quorum.FailureModel()``, its cited defaults).
+    volume_gib : float, optional
+        Size of the cluster volume, GiB. None: one protection group (10 GB segment); a larger
+        volume has ``quorum.n_protection_groups(volume_gib)`` groups and the writer stalls when
+        *any* of them loses its write quorum.
+
+    Returns
+    -------
+    StorageUnavailability
+
+    Notes
+    -----
+    The one call site of the quorum model. ``p_unavailable = n_groups x p_group``, with
+    ``p_group`` the steady-state probability that one 6-copy, 3-AZ group cannot form its 4/6
+    write quorum (``quorum.steady_state_probability``); the union bound, accurate while episodes
+    in different groups rarely overlap (``p_unavailable`` is capped at 1). The episode rate is
+    ``-ln(1 - P(at least one episode in a year))`` with that probability from
+    ``quorum.event_probability`` (one group) or ``quorum.volume_event_probability`` (the volume,
+    which accounts for the groups' shared AZ outages).
+
+    Examples
+    --------
+    >>> one = storage_unavailability()
+    >>> big = storage_unavailability(volume_gib=10_000)
+    >>> big.p_unavailable > 100 * one.p_unavailable
+    True
     """
     from .. import quorum
 
-    failures = quorum.FailureModel()
-    p_ss = quorum.steady_state_probability(quorum.AURORA, failures, event="write_unavailable")
-    p_year = quorum.event_probability(quorum.AURORA, failures, event="write_unavailable",
-                                      horizon_hours=8760)
+    fm = quorum.FailureModel() if failures is None else failures
+    if not isinstance(fm, quorum.FailureModel):
+        raise TypeError(f"`failures` must be a quorum.FailureModel, got {type(fm).__name__}")
+    if volume_gib is not None:
+        volume_gib = float(check_positive("volume_gib", volume_gib))
+    return _storage_unavailability(fm, volume_gib)
+
+
+@lru_cache(maxsize=32)
+def _storage_unavailability(fm, volume_gib):
+    from .. import quorum
+
+    p_group = float(quorum.steady_state_probability(quorum.AURORA, fm,
+                                                    event="write_unavailable").value)
+    if volume_gib is None:
+        n_groups = 1
+        p_year = quorum.event_probability(quorum.AURORA, fm, event="write_unavailable",
+                                          horizon_hours=8760)
+        where = "one protection group"
+    else:
+        n_groups = quorum.n_protection_groups(volume_gib, fm.segment_size_bytes)
+        p_year = quorum.volume_event_probability(volume_gib, quorum.AURORA, fm,
+                                                 event="write_unavailable", horizon_hours=8760)
+        where = f"{volume_gib:g} GiB volume ({n_groups} protection groups)"
     rate = -math.log1p(-min(float(p_year.value), 1.0 - 1e-16))
-    return StorageUnavailability(p_unavailable=float(p_ss.value), events_per_year=rate,
-                                 source="aurora_models.quorum: AURORA layout, FailureModel()")
+    return StorageUnavailability(p_unavailable=min(1.0, n_groups * p_group),
+                                 events_per_year=rate,
+                                 source=f"aurora_models.quorum: AURORA layout, {where}, {fm!r}")
 
 
 @dataclass(frozen=True)
@@ -230,7 +277,10 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     client : ClientConfig
         DNS TTL, retry interval, RDS Proxy (default: direct connections, 5 s TTL, 1 s retry).
     storage : StorageUnavailability, optional
-        Aurora storage write unavailability; None asks :mod:`aurora_models.quorum`.
+        Aurora storage write unavailability; None asks :mod:`aurora_models.quorum` for one
+        protection group with its default failure model. Pass
+        ``storage_unavailability(failures, volume_gib=...)`` for a real volume: a larger volume
+        has more groups, any of which can stall the writer.
     by_component : bool
         Return the per-component DataFrame of :func:`downtime_components` instead.
 

@@ -16,6 +16,7 @@ import numpy as np
 from .._assumptions import register
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_probability
+from ..quorum._model import AZ_OUTAGE_HOURS as _quorum_az_hours
 from ..quorum._model import AZ_OUTAGE_RATE_PER_YEAR as _quorum_az_rate
 
 __all__ = [
@@ -179,11 +180,15 @@ RESTORE = _dur(
     "restore_from_backup", LognormalDuration.from_quantiles(0.5, 3600.0, 0.9, 3.0 * 3600.0),
     rationale="no AWS figure; point-in-time restore of a modest database, assumed P50 = 1 h, "
               "P90 = 3 h")
-#: How long an AZ-scoped incident keeps an instance in that AZ down.
+#: How long an AZ-scoped incident keeps an instance in that AZ down: the mean is the quorum
+#: model's AZ outage duration (one home for that default), the spread an assumption.
+_AZ_SIGMA = math.log(4.0) / _Z90  # P90 = 4 x P50
 AZ_OUTAGE = _dur(
-    "az_outage_duration", LognormalDuration.from_quantiles(0.5, 3600.0, 0.9, 4.0 * 3600.0),
-    rationale="the AZ incident data have no durations; assumed P50 = 1 h, P90 = 4 h")
-
+    "az_outage_duration",
+    LognormalDuration(median_s=_quorum_az_hours * 3600.0 * math.exp(-_AZ_SIGMA ** 2 / 2.0),
+                      sigma=_AZ_SIGMA),
+    rationale="the AZ incident data have no durations; mean = quorum.az_outage_hours "
+              f"({_quorum_az_hours:g} h, one home), spread assumed P90 = 4 x P50")
 
 
 INSTANCE_FAILURE_RATE_PER_YEAR = register(
@@ -230,7 +235,8 @@ class FailureRates:
         Incidents taking down the writer's Availability Zone, per AZ-year (default from the
         shared AZ incident data, us-east-1).
     az_outage : LognormalDuration
-        How long an AZ incident lasts (what a Single-AZ deployment waits out).
+        How long an AZ incident lasts (what a Single-AZ deployment waits out); default mean
+        ``quorum.az_outage_hours``, P90 = 4 x P50. :meth:`with_az_outage_hours` sets the mean.
     ebs_volume_failure_rate_per_year : float
         Loss of an RDS EBS volume, per volume-year (RDS deployments only).
     """
@@ -249,6 +255,16 @@ class FailureRates:
         if not isinstance(self.az_outage, LognormalDuration):
             raise TypeError("`az_outage` must be a LognormalDuration, got "
                             f"{type(self.az_outage).__name__}")
+
+    def with_az_outage_hours(self, hours: float) -> FailureRates:
+        """The same rates with the AZ outage duration's mean set to ``hours`` (shape kept).
+
+        >>> round(FailureRates().with_az_outage_hours(3.0).az_outage.mean_s / 3600, 9)
+        3.0
+        """
+        hours = float(check_positive("az_outage_hours", hours))
+        return replace(self, az_outage=self.az_outage.scaled(hours * 3600.0
+                                                             / self.az_outage.mean_s))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -234,12 +234,18 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
 
     # 3. Availability and failover -----------------------------------------------------------
     tick(steps[2], 2, len(steps))
-    rates_kw = {k: fl[k] for k in ("instance_failure_rate_per_year",
-                                   "maintenance_events_per_year") if fl[k] is not None}
-    rates = availability.FailureRates(**rates_kw) if rates_kw else None
+    # The same failure overrides as the durability model: instance and maintenance rates, the
+    # AZ incident rate and duration; Aurora storage from the quorum model for this volume.
+    rates = availability.FailureRates(**{
+        k: fl[k] for k in ("instance_failure_rate_per_year", "maintenance_events_per_year",
+                           "az_outage_rate_per_year") if fl[k] is not None})
+    if fl["az_outage_hours"] is not None:
+        rates = rates.with_az_outage_hours(fl["az_outage_hours"])
+    storage = availability.storage_unavailability(fm, volume_gib=cl["volume_gib"])
     dep = availability.aurora(cl["replicas"])
-    closed = availability.annual_downtime(dep, rates=rates)
-    sim = availability.simulate_downtime(dep, rates=rates, n_trials=n, rng=s_down)
+    closed = availability.annual_downtime(dep, rates=rates, storage=storage)
+    sim = availability.simulate_downtime(dep, rates=rates, storage=storage, n_trials=n,
+                                         rng=s_down)
     mean = sim.mean
     lo, hi = mean.confidence_interval()
     sections["availability"] = {
@@ -357,7 +363,8 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
         max_failover_s=wl["max_failover_s"],
         max_annual_downtime_minutes=wl["max_annual_downtime_minutes"],
         needs_global=bool(reg["secondaries"]))
-    table = availability.decision_table(workload, price_book=pb, rates=rates)
+    table = availability.decision_table(workload, price_book=pb, rates=rates,
+                                        storage=storage)
     sections["alternatives"] = {
         "recommendation": table.attrs["recommendation"],
         "binding_constraints": list(table.attrs["binding_constraints"]),
