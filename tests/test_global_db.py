@@ -299,6 +299,55 @@ def test_episode_formulas_by_hand():
     np.testing.assert_allclose(b.mean_added_latency_s, expect * 60, rtol=1e-12)
 
 
+def _fluid_block_time(d_s, rho, f, rpo_s, dt=0.01):
+    """Fluid queue WITH blocking, one episode of length d_s from an empty link: FIFO by commit
+    time, commits stop while the oldest unreplicated commit is older than rpo_s, the deferred
+    commits arrive together when they resume. Independent of the library's formula."""
+    n = int((d_s + 50 * (d_s + rpo_s) / (1 - rho)) / dt)
+    work = np.zeros(n)
+    head, blocked_s, deferred, is_blocked = 0, 0.0, 0.0, False
+    for i in range(n):
+        t = i * dt
+        if is_blocked:
+            deferred += rho * dt
+        else:
+            work[i] += rho * dt + deferred
+            deferred = 0.0
+        cap = (f if t < d_s else 1.0) * dt
+        while cap > 0 and head <= i:
+            x = min(cap, work[head])
+            work[head] -= x
+            cap -= x
+            if work[head] > 1e-15:
+                break
+            head += 1
+        age = t - head * dt if head <= i else 0.0
+        is_blocked = age > rpo_s
+        blocked_s += dt * is_blocked
+        if t > d_s and not is_blocked and head > i and deferred == 0:
+            break
+    return blocked_s
+
+
+@pytest.mark.parametrize(("duration_s", "exact"), [(25.0, True), (60.0, False), (120.0, False)])
+def test_blocking_formula_is_an_upper_bound_on_blocking_with_feedback(duration_s, exact):
+    # constant episodes: a commit hitting a block waits half of it, so the formula's block
+    # length is X(D) = 2 mean_block_wait_s = g (D - R') with g = 2 at rho = 0.5, f = 0
+    dg = Degradation(rate_per_hour=12.0, mean_duration_s=duration_s, remaining_fraction=0.0,
+                     duration="constant")
+    link = slow_link(dg)
+    b = rpo_blocking(link, writes_per_s=5.0, rpo_s=20.0)
+    base = lag(link, writes_per_s=5.0, include_degradation=False).mean_s
+    x_formula = 2.0 * b.mean_block_wait_s
+    assert x_formula == pytest.approx(2.0 * (duration_s - (20.0 - base)))
+    fluid = _fluid_block_time(duration_s, 0.5, 0.0, 20.0 - base)
+    assert x_formula >= fluid - 0.05
+    if exact:  # D <= R'(2 - rho): the block ends before the secondary reaches the gap
+        assert x_formula == pytest.approx(fluid, abs=0.05)
+    else:      # feedback shortens the block: the formula is conservative, not exact
+        assert x_formula > 1.2 * fluid
+
+
 def test_no_degradation_never_blocks():
     b = rpo_blocking(healthy(), writes_per_s=1e4, rpo_s=20.0)
     assert b.fraction_blocked == 0.0 and b.mean_added_latency_s == 0.0
