@@ -188,6 +188,44 @@ def test_az_outage_duration_has_one_home():
     assert d.quantile(0.9) / d.quantile(0.5) == pytest.approx(4.0, rel=1e-12)
 
 
+# --------------------------------------------------------------------------- failover time
+
+
+@pytest.mark.parametrize("dep", [*av.DEPLOYMENTS, av.AURORA_NO_REPLICA], ids=lambda d: d.name)
+@pytest.mark.parametrize("client", [av.DIRECT_CLIENT, av.PROXY_CLIENT,
+                                    av.ClientConfig(dns_ttl_s=30.0, retry_interval_s=2.0)],
+                         ids=["direct", "proxy", "slow-dns"])
+def test_failover_quantiles_against_monte_carlo(dep, client):
+    # Independent check: draw server-side outages and the client's uniform delays directly.
+    gen = np.random.default_rng(11)
+    n = 200_000
+    dur = dep.failover if dep.has_standby else dep.recovery
+    x = dur.median_s * np.exp(dur.sigma * gen.standard_normal(n))
+    if not (client.proxy and not dep.has_standby):
+        x = x + client.dns_ttl_s * gen.random(n) + client.retry_interval_s * gen.random(n)
+        if client.proxy:
+            x = x * (1 - client.reduction(dep.family))
+    for q in (0.5, 0.9, 0.99):
+        t = av.failover_time_s(dep, q=q, client=client)
+        frac = (x <= t).mean()
+        assert abs(frac - q) < 4.5 * math.sqrt(q * (1 - q) / n), (q, frac)
+
+
+def test_failover_quantile_of_a_fixed_duration_is_the_uniform_sum_by_hand():
+    fixed = av.Deployment(name="fixed", kind="aurora", replicas=1,
+                          failover=av.LognormalDuration(median_s=20.0, sigma=0.0),
+                          recovery=av.AURORA.recovery, readable_standbys=True)
+    # 20 s + U(0, 4) + U(0, 4): a triangle on [20, 28]; its median is 24, its P12.5 is 22.
+    c = av.ClientConfig(dns_ttl_s=4.0, retry_interval_s=4.0)
+    assert av.failover_time_s(fixed, q=0.5, client=c) == pytest.approx(24.0, rel=1e-9)
+    assert av.failover_time_s(fixed, q=0.125, client=c) == pytest.approx(22.0, rel=1e-9)
+    assert av.failover_time_s(fixed, q=0.5, client=NO_CLIENT) == pytest.approx(20.0)
+    # The old "server quantile + full TTL + full retry" is an upper bound, never reached.
+    assert av.failover_time_s(av.AURORA) < av.AURORA.failover.quantile(0.9) + 6.0
+    with pytest.raises(ValueError, match=r"`q` must be in \(0, 1\), got 1.0"):
+        av.failover_time_s(av.AURORA, q=1.0)
+
+
 # --------------------------------------------------------------------------- Monte Carlo
 
 

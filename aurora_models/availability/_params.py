@@ -280,11 +280,22 @@ class ClientConfig:
         Interval between connection attempts; the first success comes a uniform time in
         ``[0, retry_interval_s]`` after the endpoint is ready.
     proxy : bool
-        Connect through RDS Proxy: no DNS or retry delay, and a failover's client-observed
-        outage multiplied by ``1 - proxy_recovery_reduction``.
+        Connect through RDS Proxy: a failover's client-observed outage (server-side failover
+        plus DNS staleness plus retry wait) is multiplied by ``1 - proxy_recovery_reduction``;
+        an outage with no failover (replacement, restart, storage) is the server-side outage
+        alone (the proxy holds the connections, so no DNS or retry delay).
     proxy_recovery_reduction : float or None
         Fractional cut of client recovery time by the proxy; None takes the cited value for the
         deployment's family (0.79 Aurora, 0.32 RDS).
+
+    Notes
+    -----
+    The cited cuts are AWS's *best case* ("up to 79 %" on Aurora MySQL, "up to 32 %" on RDS
+    for MySQL, one test in the AWS Database Blog); no absolute failover time through the proxy
+    is published. Applied to every failover they make the proxy rows **optimistic**: treat
+    them as a lower bound on downtime, and pass a smaller ``proxy_recovery_reduction`` (0
+    keeps only the removal of DNS and retry delays from non-failover outages) for a
+    conservative estimate.
     """
 
     dns_ttl_s: float = DNS_TTL_S
