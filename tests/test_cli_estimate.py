@@ -42,7 +42,7 @@ def test_default_run_prints_the_table():
 def test_json_schema(default_json):
     doc = default_json
     assert set(doc) == SCHEMA_KEYS
-    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.0"
+    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.1"
     est_keys = {"quantity", "value", "standard_error", "ci_low", "ci_high", "n_trials", "method",
                 "unit"}
     assert set(doc["availability"]["annual_downtime_minutes_monte_carlo"]) == est_keys
@@ -50,6 +50,8 @@ def test_json_schema(default_json):
     a = doc["availability"]
     assert a["availability_ci_low"] <= a["availability"] <= a["availability_ci_high"]
     assert doc["cost"]["cheapest"] in {o["option"] for o in doc["cost"]["options"]}
+    assert {"option", "total_usd", "total_usd_mean", "total_usd_ci_low", "total_usd_ci_high",
+            "cheapest"} <= set(doc["cost"]["options"][0])
     assert doc["global_database"]["secondaries"][0]["secondary"] == "eu-west-1"
     assert {"key", "value", "unit", "kind", "source"} <= set(doc["assumptions"]["scenario"][0])
     assert len(doc["assumptions"]["models"]) > 10

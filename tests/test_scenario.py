@@ -60,6 +60,15 @@ def test_defaults_filled_in():
     ('capacity = "serverless"', 'capacity = "serverles"', 5,
      r"`cluster.capacity` must be one of 'serverless', 'provisioned'"),
     ("writes_per_s = 100", "writes_per_s = ", 14, r"malformed TOML in `writes_per_s`"),
+    ("reads_per_s = 1000\n", 'reads_per_s = 1000\nread_objective = "p0"\n', 16,
+     r"`workload.read_objective` must be 'mean' or a percentile 'pNN' .*got 'p0'"),
+    ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_latency_objective_ms = 0.5\n", 16,
+     r"`workload.read_latency_objective_ms` must exceed 0.921 ms \(p99: 4.605 x "
+     r"`workload.read_service_time_ms` = 0.2 ms; .*got 0.5"),
+    ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_objective = \"mean\"\n"
+     "read_latency_objective_ms = 0.2\n", 17,
+     r"`workload.read_latency_objective_ms` must exceed 0.2 ms \(the mean"),
+    ("[regions]", "[[regions]]", 9, r"`regions` must be a table \[regions\], got list"),
 ])
 def test_bad_values_name_key_and_line(old, new, line, pattern):
     text = BASE.replace(old, new)
@@ -183,3 +192,40 @@ def test_failure_overrides_reach_the_availability_model():
     assert got == pytest.approx(av.annual_downtime(dep, rates=rates, storage=storage).value,
                                 rel=1e-12)
     assert got > 2 * doc["annual_downtime_minutes"]["value"]
+
+
+def test_a_model_refusing_a_value_names_the_file_and_the_step():
+    s = sc.load().replace(workload__reads_per_s=2e9, scenario__trials=500)
+    with pytest.raises(sc.ScenarioError, match=r"^leaderboard.toml: the cost step failed: "
+                                               r"`memory_gib` must be at most"):
+        sc.estimate(s)
+
+
+def test_cost_spread_over_demand_draws():
+    from aurora_models import pricing, serverless
+
+    s = sc.load().replace(scenario__trials=500)
+    doc = sc.estimate(s).to_dict()
+    cost = doc["cost"]
+    assert cost["demand_draws"] == 10
+    for o in cost["options"]:
+        assert o["total_usd_ci_low"] <= o["total_usd_mean"] <= o["total_usd_ci_high"]
+        # Demand noise moves a month's bill by well under 1 % (the assumptions dominate).
+        assert o["total_usd_ci_high"] - o["total_usd_ci_low"] < 0.01 * o["total_usd"]
+    # Independent recomputation of the first draw's bill through the public functions.
+    from aurora_models._rng import spawn_seeds
+
+    d = sc.demand_series(s, rng=spawn_seeds(s["scenario"]["seed"], 5)[0])
+    wl = s["workload"]
+    month = 730 * 3600 / (d["acu"].size * wl["step_s"])
+    w_io = (d["writes_per_s"] * wl["io_per_write"]).sum() * wl["step_s"] * month / 1e6
+    io = w_io + (d["reads_per_s"] * wl["io_per_read"]).sum() * wl["step_s"] * month / 1e6
+    bill = serverless.monthly_cost(
+        d["acu"], pricing.load("us-east-1"), step_s=wl["step_s"],
+        policy=serverless.ScalingPolicy(min_acu=0.5, max_acu=128.0), storage_gb=200.0,
+        io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
+        n_secondary_regions=1, n_readers=2,
+        read_share=float(d["read_acu"].sum() / d["acu"].sum()))
+    got = {o["option"]: o["total_usd"] for o in cost["options"]}
+    for opt, total in bill["total_usd"].items():
+        assert got[opt] == pytest.approx(float(total), rel=1e-12)

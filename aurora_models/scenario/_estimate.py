@@ -11,12 +11,14 @@ import numpy as np
 
 from .._validate import check_int_range
 from ..pricing import HOURS_PER_MONTH
-from ._spec import Scenario
+from ._spec import Scenario, ScenarioError
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+#: Seeded demand draws the monthly cost is computed over (its spread is reported).
+COST_DRAWS = 10
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
 MINUTES_PER_YEAR = 525_600.0
 
@@ -170,23 +172,41 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     >>> from aurora_models import scenario
     >>> r = scenario.estimate(scenario.load(), n_trials=500)
     >>> r.to_dict()["schema_version"], r.sections["cost"]["cheapest"] is not None
-    ('1.0', True)
+    ('1.1', True)
     """
-    from .. import availability, global_db, pricing, quorum, serverless
-    from .._rng import spawn_seeds
-
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a Scenario, got {type(scenario).__name__}")
     n = check_int_range("n_trials", scenario["scenario"]["trials"] if n_trials is None
                         else n_trials, 100, 10_000_000)
     seed = check_int_range("seed", scenario["scenario"]["seed"] if seed is None else seed, 0)
+    stage = ["demand"]
+
+    def tick(name: str, i: int, total: int) -> None:
+        stage[0] = name
+        if progress is not None:
+            progress(name, i, total)
+
+    try:
+        return _estimate(scenario, n, seed, tick)
+    except ValueError as exc:
+        if isinstance(exc, ScenarioError):
+            raise
+        # A model refused a value the file's validation let through (e.g. a peak no instance
+        # class can hold): one line naming the file and the step, exit code 2 in the CLI.
+        raise ScenarioError(f"the {stage[0]} step failed: {exc}",
+                            source=scenario.source) from exc
+
+
+def _estimate(scenario: Scenario, n: int, seed: int, tick) -> ScenarioResult:
+    from .. import availability, global_db, pricing, quorum, serverless
+    from .._rng import spawn_seeds
+
     cl, reg, wl, fl, pr = (scenario[t] for t in ("cluster", "regions", "workload", "failures",
                                                  "pricing"))
     horizon = scenario["scenario"]["horizon_hours"]
     steps = ["demand", "durability", "availability", "serverless capacity", "cost", "readers",
              "global database"]
-    s_demand, s_quorum, s_down, s_lag = spawn_seeds(seed, 4)
-    tick = progress or (lambda *_: None)
+    s_demand, s_quorum, s_down, s_lag, s_cost = spawn_seeds(seed, 5)
     notes: list[str] = []
     sections: dict[str, Any] = {}
 
@@ -194,9 +214,14 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     tick(steps[0], 0, len(steps))
     d = demand_series(scenario, rng=s_demand)
     month = SECONDS_PER_MONTH / (d["acu"].size * wl["step_s"])
-    io_m = float((d["writes_per_s"] * wl["io_per_write"] + d["reads_per_s"] * wl["io_per_read"]
-                  ).sum() * wl["step_s"] * month / 1e6)
-    write_io_m = float((d["writes_per_s"] * wl["io_per_write"]).sum() * wl["step_s"] * month / 1e6)
+
+    def io_millions(dd):
+        """Billed I/O and replicated write I/O per month, millions, of one demand draw."""
+        writes = (dd["writes_per_s"] * wl["io_per_write"]).sum() * wl["step_s"] * month / 1e6
+        reads = (dd["reads_per_s"] * wl["io_per_read"]).sum() * wl["step_s"] * month / 1e6
+        return float(writes + reads), float(writes)
+
+    io_m = io_millions(d)[0]
     daily = ~d["in_event"]
     peaks = {"daily_peak_writes_per_s": float(d["writes_per_s"][daily].max()),
              "daily_peak_reads_per_s": float(d["reads_per_s"][daily].max()),
@@ -312,15 +337,30 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
                "provisioned_reserved"]
     if cl["replicas"]:
         options.append("provisioned_writer_serverless_readers")
-    bill = serverless.monthly_cost(
-        d["acu"], pb, step_s=wl["step_s"], policy=policy, storage_gb=cl["volume_gib"],
-        io_millions_per_month=io_m, replicated_write_io_millions_per_month=write_io_m,
-        n_secondary_regions=len(reg["secondaries"]), n_readers=cl["replicas"],
-        read_share=read_share, options=options, **cost_kw)
-    bill = bill.sort_values("total_usd", kind="stable")
+
+    def monthly_bill(dd):
+        io, w_io = io_millions(dd)
+        share = float(dd["read_acu"].sum() / dd["acu"].sum()) if cl["replicas"] else 0.0
+        return serverless.monthly_cost(
+            dd["acu"], pb, step_s=wl["step_s"], policy=policy, storage_gb=cl["volume_gib"],
+            io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
+            n_secondary_regions=len(reg["secondaries"]), n_readers=cl["replicas"],
+            read_share=share, options=options, **cost_kw)
+
+    bill = monthly_bill(d).sort_values("total_usd", kind="stable")
+    # The bill of other demand draws (same assumptions, other noise): its spread over
+    # COST_DRAWS draws, the first being the draw above.
+    totals = np.array([bill["total_usd"].to_numpy()]
+                      + [monthly_bill(demand_series(scenario, rng=s)).loc[bill.index,
+                                                                          "total_usd"].to_numpy()
+                         for s in spawn_seeds(s_cost, COST_DRAWS - 1)])
+    t_mean, t_sd = totals.mean(axis=0), totals.std(axis=0, ddof=1)
     rows = [{"option": str(opt), **{k: (str(v) if k == "instance_classes" else float(v))
-                                    for k, v in row.items()}}
-            for opt, row in bill.iterrows()]
+                                    for k, v in row.items()},
+             "total_usd_mean": float(t_mean[i]),
+             "total_usd_ci_low": float(t_mean[i] - 1.96 * t_sd[i]),
+             "total_usd_ci_high": float(t_mean[i] + 1.96 * t_sd[i])}
+            for i, (opt, row) in enumerate(bill.iterrows())]
     cheapest = rows[0]["option"]
     for r in rows:
         r["cheapest"] = r["option"] == cheapest
@@ -329,8 +369,13 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     sections["cost"] = {"region": pb_region, "price_book_as_of": pb.as_of,
                         "options": rows, "cheapest": cheapest, "configured": current,
                         "configured_total_usd": float(bill.loc[current, "total_usd"]),
-                        "note": ("primary-region cluster; Global Database secondaries add "
-                                 "replicated write I/O here, not their own instances")}
+                        "demand_draws": COST_DRAWS,
+                        "note": (f"primary-region cluster; total_usd is the bill of the seeded "
+                                 f"demand draw, total_usd_ci_low/high the 95 % range of a "
+                                 f"month's bill over {COST_DRAWS} demand draws (demand noise "
+                                 f"only: the per-operation CPU and I/O assumptions are not "
+                                 f"sampled); Global Database secondaries add replicated write "
+                                 f"I/O here, not their own instances or storage")}
 
     # 6. Readers needed -----------------------------------------------------------------------
     tick(steps[5], 5, len(steps))
@@ -456,7 +501,7 @@ def summary_rows(doc: dict) -> list[tuple]:
                      "s"))
     for r in doc["cost"]["options"]:
         rows.append(("cost", r["option"] + (" (cheapest)" if r["cheapest"] else ""),
-                     r["total_usd"], None, None, "USD/month"))
+                     r["total_usd"], r["total_usd_ci_low"], r["total_usd_ci_high"], "USD/month"))
     sv = doc["serverless"]
     for role in ("writer", "reader_each"):
         p = sv[role]

@@ -126,6 +126,17 @@ def _events(name: str, value: Any) -> tuple[tuple[float, float, float], ...]:
     return tuple(out)
 
 
+def _objective(name: str, value: Any) -> str:
+    from ..availability._readers import parse_objective
+
+    try:
+        parse_objective(_str(name, value))
+    except ValueError:
+        raise ValueError(f"`{name}` must be 'mean' or a percentile 'pNN' with 0 < NN < 100 "
+                         f"(e.g. 'p99', 'p99.9'), got {value!r}") from None
+    return value
+
+
 def _trace(name: str, value: Any) -> str:
     from ..data import list_datasets
 
@@ -176,7 +187,7 @@ SPEC: dict[str, dict[str, tuple[Any, Any]]] = {
         "io_per_read": (_num(check_nonnegative), 0.02),
         "read_service_time_ms": (_num(check_positive), 0.2),
         "read_latency_objective_ms": (_num(check_positive), 5.0),
-        "read_objective": (_str, "p99"),
+        "read_objective": (_objective, "p99"),
         # Availability objectives for the Aurora-vs-RDS decision (inf: no objective).
         "max_failover_s": (_num(lambda n, v: check_positive(n, v, allow_inf=True)), math.inf),
         "max_annual_downtime_minutes": (_num(lambda n, v: check_positive(n, v, allow_inf=True)),
@@ -252,7 +263,7 @@ def line_of(text: str, table: str, key: str | None = None) -> int | None:
     first ``key =`` line before the next header.
     """
     lines = text.splitlines()
-    header = re.compile(r"^\s*\[\s*" + re.escape(table) + r"\s*\]\s*(#.*)?$")
+    header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
     any_header = re.compile(r"^\s*\[")
     start = next((i for i, ln in enumerate(lines) if header.match(ln)), None)
     if start is None:
@@ -333,10 +344,19 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
         raise fail(f"`cluster.instance_class` must be a class of the {pb_region} price book "
                    f"(e.g. 'db.r6g.2xlarge'), got {cl['instance_class']!r}",
                    "cluster", "instance_class")
-    obj = wl["read_objective"]
-    if obj != "mean" and not re.fullmatch(r"p\d{1,2}(\.\d+)?", obj):
-        raise fail(f"`workload.read_objective` must be 'mean' or a percentile like 'p99', "
-                   f"got {obj!r}", "workload", "read_objective")
+    # The latency objective must be reachable on an idle reader (exponential service): above
+    # the service time for the mean, above -ln(1 - q) service times for a percentile.
+    from ..availability._readers import parse_objective
+
+    q = parse_objective(wl["read_objective"])
+    s_ms, target = wl["read_service_time_ms"], wl["read_latency_objective_ms"]
+    floor = s_ms if q is None else -math.log1p(-q) * s_ms
+    if target <= floor:
+        what = ("the mean" if q is None else
+                f"{wl['read_objective']}: {-math.log1p(-q):.4g} x")
+        raise fail(f"`workload.read_latency_objective_ms` must exceed {floor:.4g} ms ({what} "
+                   f"`workload.read_service_time_ms` = {s_ms:g} ms; with exponential service no "
+                   f"number of readers does better), got {target:g}", "workload", "read_latency_objective_ms")
     horizon_h = wl["days"] * 24.0
     for i, (start, dur, _) in enumerate(wl["events"]):
         if start + dur > horizon_h + 1e-9:
