@@ -439,3 +439,17 @@ def test_bad_input_messages():
 
 def test_frames_are_plain_dataframes():
     assert isinstance(av.annual_downtime(av.RDS_SINGLE_AZ, by_component=True), pd.DataFrame)
+
+
+def test_rds_multi_az_instance_wins_a_modest_workload_that_needs_a_standby():
+    # Production-grade but relaxed: 1 h a year and a 200 s failover. Single-AZ misses both;
+    # the Multi-AZ instance meets them more cheaply than Aurora with one replica.
+    w = av.Workload(engine="mysql", reads_per_s=150.0, read_service_time_ms=5.0,
+                    read_latency_objective_ms=20.0, storage_gib=200.0,
+                    io_millions_per_month=50.0, max_failover_s=200.0,
+                    max_annual_downtime_minutes=60.0)
+    t = av.decision_table(w).set_index("deployment")
+    assert t.attrs["recommendation"] == "RDS Multi-AZ instance"
+    assert t.attrs["binding_constraints"] == ["annual downtime", "failover time"]
+    assert t.loc["RDS Multi-AZ instance", "monthly_cost_usd"] < t.loc[
+        "Aurora (1 replica)", "monthly_cost_usd"]
