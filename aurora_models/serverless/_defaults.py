@@ -33,4 +33,4 @@ RESERVED_DISCOUNT = register(
     source="third party: Aurora 1-year RIs save about 30-40 % (aurora_facts.md §4.4, [S])")
 _TOL = 1e-9
 _MAX_PASSES = 200
-_BLOCK = 1 << 15  # cache-sized blocks: running maxima carry across them
+_BLOCK = 1 << 15  # cache-sized blocks (measured: 2**14-2**17 within noise); maxima carry across

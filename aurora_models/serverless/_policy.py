@@ -194,9 +194,10 @@ class CapacityResult:
     acu_hours : float
         Metered capacity, ``sum(capacity) * step_s / 3600`` (per-second metering).
     under_provisioned_s : float
-        Time with capacity below demand.
+        Time with capacity below demand (by more than 1e-9 ACU), at the step's resolution: a
+        reaction delay shorter than half a step is not seen (see :func:`simulate_capacity`).
     under_provisioned_acu_s : float
-        ``sum(max(demand - capacity, 0)) * step_s``.
+        ``sum(demand - capacity) * step_s`` over those steps.
     n_pauses : int
     paused_s : float
     """
@@ -236,8 +237,8 @@ def _finish(units: np.ndarray, demand: np.ndarray, step_s: float, n_pauses: int,
     n_short, short_sum = 0, 0.0
     for i in range(0, cap.size, _BLOCK):
         short = demand[i:i + _BLOCK] - cap[i:i + _BLOCK]
-        np.maximum(short, 0.0, out=short)
-        n_short += int(np.count_nonzero(short > _TOL))
+        short = short[short > _TOL]
+        n_short += short.size
         short_sum += float(short.sum())
     return CapacityResult(
         capacity_acu=cap, demand_acu=demand, step_s=step_s, acu_hours=acu_hours,

@@ -32,42 +32,66 @@ def _delay(seconds: float, step_s: float) -> int:
     return math.floor(seconds / step_s + 0.5)
 
 
-def _pause_mask(demand: np.ndarray, policy: ScalingPolicy, step_s: float):
-    """Steps forced to 0 ACU (paused or resuming), the number of pauses and paused steps."""
+def _demand_array(values) -> np.ndarray:
+    """``check_array("demand_acu", values, nonnegative=True)`` with a one-reduction fast path
+    for a float64 vector: NaN and negatives fail ``min >= 0``; ``+inf`` makes the shortfall sum
+    infinite, which :func:`simulate_capacity` checks afterwards (:func:`_reject_inf`)."""
+    if isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 1 \
+            and values.size and values.min() >= 0.0:
+        return values
+    return check_array("demand_acu", values, nonnegative=True)
+
+
+def _reject_inf(demand: np.ndarray, short_sum: float) -> None:
+    if not math.isfinite(short_sum):  # only an infinite demand makes the shortfall infinite
+        check_array("demand_acu", demand, nonnegative=True)
+        raise AssertionError("unreachable: check_array rejects infinite demand")
+
+
+def _forced_zero(demand: np.ndarray, policy: ScalingPolicy, step_s: float):
+    """Runs of steps forced to 0 ACU (paused, then resuming), merged and sorted.
+
+    Returns ``(starts, ends, n_pauses, paused_steps)``; the pause mask is never materialised:
+    the kernel iterates over the live runs between these intervals.
+    """
     n = demand.size
-    zero = np.zeros(n, dtype=bool)
+    empty = np.zeros(0, dtype=np.int64)
     if not policy.auto_pause:
-        return zero, 0, 0
+        return empty, empty, 0, 0
     idle = demand <= 0.0
-    edges = np.diff(np.concatenate(([0], idle.astype(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    change = np.flatnonzero(idle[1:] != idle[:-1]) + 1
+    bounds = np.concatenate((np.zeros(int(idle[0]), dtype=np.intp), change,
+                             np.full(int(idle[-1]), n, dtype=np.intp)))
+    starts, ends = bounds[0::2], bounds[1::2]  # idle runs [start, end)
     p = starts + _steps(policy.seconds_until_auto_pause, step_s)
     ok = p < ends
     p, b = p[ok], ends[ok]
+    if p.size == 0:
+        return empty, empty, 0, 0
     deep = (b - p) * step_s > policy.deep_sleep_after_s
     nr = np.where(deep, _steps(policy.resume_after_deep_sleep_s, step_s),
                   _steps(policy.resume_s, step_s))
     r_end = np.minimum(b + nr, n)
-    diff = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(diff, p, 1)
-    np.add.at(diff, r_end, -1)
-    zero = np.cumsum(diff[:n]) > 0
-    return zero, int(p.size), int((b - p).sum())
+    # a resume delay longer than the next idle timeout can overlap the next pause: merge
+    hi = np.maximum.accumulate(r_end)
+    new = np.r_[True, p[1:] > hi[:-1]]
+    last = np.r_[np.flatnonzero(new)[1:] - 1, p.size - 1]
+    return p[new], hi[last], int(p.size), int((b - p).sum())
+
+
+def _live_runs(n: int, z_starts: np.ndarray, z_ends: np.ndarray) -> list[tuple[int, int]]:
+    """Complement of the forced-zero runs in ``[0, n)`` (non-empty runs only)."""
+    bounds = np.r_[0, np.ravel(np.column_stack((z_starts, z_ends))), n].tolist()
+    return [(a, b) for a, b in zip(bounds[0::2], bounds[1::2], strict=True) if b > a]
 
 
 def _arrivals(target: np.ndarray, k, floor: float) -> np.ndarray:
     """Upward target seen at each step: sample ``s`` arrives at step ``s + k_s``.
 
     Steps before the first sample's arrival hold ``target[0]`` (the instance starts sized for
-    the first sample); with a varying delay, steps that no sample reaches hold ``floor``.
+    the first sample); steps that no sample reaches hold ``floor``.
     """
     n = target.size
-    if np.isscalar(k):
-        k = min(int(k), n)
-        a = np.empty_like(target)
-        a[k:] = target[: n - k]
-        a[:k] = target[0]
-        return a
     a = np.full(n, floor, dtype=float)
     a[: min(int(k[0]), n)] = target[0]
     for kv in np.unique(k).tolist():
@@ -78,73 +102,102 @@ def _arrivals(target: np.ndarray, k, floor: float) -> np.ndarray:
     return a
 
 
-def _decay_max(a: np.ndarray, zero: np.ndarray, policy: ScalingPolicy, step_s: float, *,
-               demand: np.ndarray | None = None, bounds: tuple[float, float] | None = None):
-    """``c_t = max(a_t, decay(c_{t-1}))`` restarted after each forced-zero run; 0 where forced.
+_INT32_MAX = 2**31 - 1
 
-    ``a`` holds half-ACU units as floats, or (with ``bounds = (floor, top)``) the delayed
-    demand in ACU, turned into units block by block. Work is done in cache-sized blocks, the
-    running maximum carried across them in block-local coordinates. Additive decay runs in
-    units of 1/1000 half-ACU: every intermediate is an integer below 2**53, so float64
-    arithmetic is exact. With ``demand``, also returns the number of under-provisioned steps
-    and the sum of the shortfall (ACU x steps).
+
+def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k: int = 0,
+            arrived: np.ndarray | None = None):
+    """``c_t = max(a_t, decay(c_{t-1}))`` over each live run (restarting at its start).
+
+    The upward target ``a_t`` is the delayed demand ``clip(ceil(2 d_{t-k} - tol), f, top)``
+    (half-ACU units, computed block by block), or the given ``arrived`` units. Returns the
+    capacity in ACU (0 outside the runs), the metered half-ACU-steps, and the number and sum
+    (ACU x steps) of under-provisioned steps inside the runs.
+
+    Additive decay runs in int32 units of 1/1000 half-ACU: per block, the running maximum of
+    ``1000 a_s + r s`` minus ``r t`` is the capacity, ``ceil(c / 1000)`` an integer division;
+    every intermediate is an exact integer (the block size keeps it below 2**31).
+    Proportional decay is the same in log space (float64).
     """
-    n = a.size
+    n = demand.size
     out = np.zeros(n)
-    live = ~zero
-    edges = np.diff(np.concatenate(([0], live.astype(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    floor = max(1, round(2 * policy.min_acu))
+    top = round(2 * policy.max_acu)
     additive = policy.scale_down == "additive"
-    d = 1000.0
     if additive:
-        r = -max(float(round(policy.scale_down_acu_per_s * 2.0 * step_s * d)), 1.0)
+        r = max(round(policy.scale_down_acu_per_s * 2 * step_s * 1000), 1)
+        # a decay of (top - floor) half-ACU per step already drops any capacity to the target
+        # in one step, so a larger r gives the same series; capping it keeps int32 exact
+        r = min(r, max((top - floor) * 1000, 1))
+        block = min(_BLOCK, (_INT32_MAX - 1000 * top - 1000) // r)
+        rt = np.arange(block, dtype=np.int32) * np.int32(r)
+        up = 999 - rt  # ceil(c / 1000) = (c + 999) // 1000 for c >= 0
+        ibuf = np.empty(block, dtype=np.int32)
     else:
         r = math.log1p(-policy.scale_down_fraction_per_s) * step_s  # log decay per step (< 0)
-    t_loc = np.arange(_BLOCK, dtype=float) * r
-    n_short, short_sum = 0, 0.0
-    if demand is not None and zero.any():
-        dz = demand[zero]
-        n_short, short_sum = int(np.count_nonzero(dz > _TOL)), float(dz.sum())
-    for s0, e0 in zip(starts.tolist(), ends.tolist(), strict=True):
-        carry = -math.inf  # capacity at the previous step, in working coordinates
-        for i in range(s0, e0, _BLOCK):
-            j = min(i + _BLOCK, e0)
-            t = t_loc[: j - i]
-            if bounds is None:
-                x = a[i:j] * d if additive else np.log(a[i:j])
+        block = _BLOCK
+        rt = np.arange(block, dtype=float) * r
+    fbuf = np.empty(block)
+    lt = np.empty(block, dtype=bool)
+    d0 = demand[0]
+    units_sum, n_short, short_sum = 0.0, 0, 0.0
+    for s0, e0 in runs:
+        carry = None  # capacity at the previous step, in working units
+        for i in range(s0, e0, block):
+            j = min(i + block, e0)
+            m = j - i
+            x = fbuf[:m]
+            if arrived is not None:
+                x[:] = arrived[i:j]
             else:
-                x = a[i:j] * 2.0
+                if i >= k:
+                    np.multiply(demand[i - k:j - k], 2.0, out=x)
+                else:  # the instance starts sized for the first sample
+                    h = min(k - i, m)
+                    x[:h] = 2.0 * d0
+                    np.multiply(demand[: m - h], 2.0, out=x[h:])
                 x -= _TOL
                 np.ceil(x, out=x)
-                np.clip(x, bounds[0], bounds[1], out=x)
-                if additive:
-                    x *= d
-                else:
-                    np.log(x, out=x)
-            x -= t
-            if carry + r > x[0]:
-                x[0] = carry + r
-            np.maximum.accumulate(x, out=x)
-            x += t
-            carry = float(x[-1])
+                np.clip(x, floor, top, out=x)
+            o = out[i:j]
             if additive:
-                x /= d
+                y = ibuf[:m]
+                np.multiply(x, 1000.0, out=y, casting="unsafe")  # exact: integer-valued
+                y += rt[:m]
+                if carry is not None and carry - r > y[0]:
+                    y[0] = carry - r
+                np.maximum.accumulate(y, out=y)
+                carry = int(y[-1]) - int(rt[m - 1])
+                y += up[:m]
+                np.floor_divide(y, 1000, out=y)
+                np.multiply(y, 0.5, out=o)
             else:
+                np.log(x, out=x)
+                x -= rt[:m]
+                if carry is not None and carry + r > x[0]:
+                    x[0] = carry + r
+                np.maximum.accumulate(x, out=x)
+                x += rt[:m]
+                carry = float(x[-1])
                 np.exp(x, out=x)
                 x -= 1e-6
-            np.ceil(x, out=x)
-            out[i:j] = x
-            if demand is not None:
-                x *= -0.5
-                x += demand[i:j]
-                np.maximum(x, 0.0, out=x)
-                n_short += int(np.count_nonzero(x > _TOL))
-                short_sum += float(x.sum())
-    return out, n_short, short_sum
+                np.ceil(x, out=x)
+                np.multiply(x, 0.5, out=o)
+            units_sum += float(o.sum())
+            # shortfall only where capacity < demand (one comparison finds them)
+            dem = demand[i:j]
+            np.less(o, dem, out=lt[:m])
+            if lt[:m].any():
+                idx = np.flatnonzero(lt[:m])
+                gap = dem[idx] - o[idx]
+                gap = gap[gap > _TOL]
+                n_short += gap.size
+                short_sum += float(gap.sum())
+    return out, 2.0 * units_sum, n_short, short_sum
 
 
-def _delay_steps(units: np.ndarray, policy: ScalingPolicy, step_s: float) -> np.ndarray:
-    c = np.maximum(units, 1) / 2.0
+def _delay_steps(cap_acu: np.ndarray, policy: ScalingPolicy, step_s: float) -> np.ndarray:
+    c = np.maximum(cap_acu, 0.5)
     extra = policy.extra_delay_s_per_halving * np.maximum(
         0.0, np.log2(policy.delay_reference_acu / c))
     return np.floor((policy.scale_up_delay_s + extra) / step_s + 0.5).astype(np.int64)
@@ -181,11 +234,20 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
 
         c_t = max(a_t, c_{t-1} - r)    (additive, r = 2 * scale_down_acu_per_s * step_s)
 
-    whose solution is the running maximum ``c_t = max_{s<=t}(a_s + r s) - r t``, computed in
-    integer arithmetic (``r`` to 1/1000 half-ACU), then rounded up to a half-ACU. Proportional
+    whose solution is the running maximum ``c_t = max_{s<=t}(a_s + r s) - r t``, computed
+    block by block in int32 arithmetic (``r`` to 1/1000 half-ACU; exact), then rounded up to a
+    half-ACU. Proportional
     decay ``c_t = max(a_t, q c_{t-1})`` is the same in log space. With ``min_acu = 0``, a run
     of zero demand longer than the idle timeout pauses the instance (0 ACU); when demand
     returns, capacity stays 0 for the resume delay and then restarts from the target.
+
+    Resolution: the reaction delay is rounded to the nearest step, the idle timeout and the
+    resume delay up to whole steps. With ``step_s > 2 * scale_up_delay_s`` the reaction delay
+    is therefore 0 steps and the under-provisioning figures omit it: they count only demand
+    above ``max_acu`` and resumes from pause (the latter overstated up to one step). For
+    under-provisioning, use ``step_s`` at or below the delay (1 s); coarse steps are meant
+    for cost, where the delay moves ACU-hours by at most ``delay x jump`` per scale-up.
+    A shortfall counts where ``demand - capacity > 1e-9`` ACU (below that it is rounding).
 
     With ``extra_delay_s_per_halving > 0`` the delay of the sample at step ``s`` (at least one
     step) depends on the capacity ``c_s`` when it is observed. Since ``c_s`` depends only on
@@ -204,31 +266,37 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     if not isinstance(policy, ScalingPolicy):
         raise TypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
     step_s = float(check_positive("step_s", step_s))
-    demand = check_array("demand_acu", demand_acu, nonnegative=True)
-    floor = max(1, round(2 * policy.min_acu))
-    top = round(2 * policy.max_acu)
-    zero, n_pauses, paused = _pause_mask(demand, policy, step_s)
-    n, k = demand.size, min(_delay(policy.scale_up_delay_s, step_s), demand.size)
-    shifted = demand if k == 0 else np.concatenate((np.full(k, demand[0]), demand[: n - k]))
-    units, n_short, short_sum = _decay_max(shifted, zero, policy, step_s, demand=demand,
-                                           bounds=(floor, top))
+    demand = _demand_array(demand_acu)
+    z_starts, z_ends, n_pauses, paused = _forced_zero(demand, policy, step_s)
+    n = demand.size
+    runs = _live_runs(n, z_starts, z_ends)
+    # forced-zero steps: all of their demand is unserved
+    z_short, z_sum = 0, 0.0
+    for a, b in zip(z_starts.tolist(), z_ends.tolist(), strict=True):
+        dz = demand[a:b]
+        dz = dz[dz > _TOL]
+        z_short, z_sum = z_short + dz.size, z_sum + float(dz.sum())
+    k = min(_delay(policy.scale_up_delay_s, step_s), n)
+    cap, units_sum, n_short, short_sum = _kernel(demand, runs, policy, step_s, k=k)
     if policy.extra_delay_s_per_halving > 0:
         # state-dependent delay: iterate to the fixed point (causal, so it is reached)
-        target = np.clip(np.ceil(2.0 * demand - _TOL), floor, top)
+        floor = max(1, round(2 * policy.min_acu))
+        target = np.clip(np.ceil(2.0 * demand - _TOL), floor, round(2 * policy.max_acu))
         for _ in range(_MAX_PASSES):
-            ks = np.maximum(_delay_steps(units, policy, step_s), 1)
-            new, n_short, short_sum = _decay_max(_arrivals(target, ks, floor), zero, policy,
-                                                 step_s, demand=demand)
-            if np.array_equal(new, units):
+            ks = np.maximum(_delay_steps(cap, policy, step_s), 1)
+            new, units_sum, n_short, short_sum = _kernel(
+                demand, runs, policy, step_s, arrived=_arrivals(target, ks, floor))
+            if np.array_equal(new, cap):
                 break
-            units = new
+            cap = new
         else:
             raise ConvergenceError(f"capacity-dependent delay did not settle in {_MAX_PASSES} "
                                    "passes; use a coarser step_s or a constant delay")
-    acu_hours = float(units.sum()) * step_s / 7200.0
-    units *= 0.5
+    n_short += z_short
+    short_sum += z_sum
+    _reject_inf(demand, short_sum)
     return CapacityResult(
-        capacity_acu=units, demand_acu=demand, step_s=step_s, acu_hours=acu_hours,
+        capacity_acu=cap, demand_acu=demand, step_s=step_s, acu_hours=units_sum * step_s / 7200.0,
         under_provisioned_s=n_short * step_s, under_provisioned_acu_s=short_sum * step_s,
         n_pauses=int(n_pauses), paused_s=float(paused) * step_s)
 
