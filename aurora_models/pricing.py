@@ -374,6 +374,15 @@ _AURORA_USAGE = {
     "Aurora:BackupUsage": "backup_gb_month",
 }
 _PER_MILLION = {"io_per_million", "global_write_io_per_million"}
+_EXPECTED_UNIT = {
+    "acu_hour": "ACU-Hr", "acu_hour_io_optimized": "ACU-Hr", "storage_gb_month": "GB-Mo",
+    "storage_gb_month_io_optimized": "GB-Mo", "io_per_million": "IOs", "backup_gb_month": "GB-Mo",
+    "global_write_io_per_million": "IOs", "instance_hour": "Hrs", "rds_instance_hour": "Hrs",
+}
+# an I/O-Optimized row may be told apart by its usageType or only by an attribute: look in all
+_IO_OPT_MARK = re.compile(r"i/?o[- ]?optimi[sz]", re.IGNORECASE)
+_IO_OPT_FIELDS = ("usageType", "Storage", "Volume Type", "Group", "Group Description",
+                  "PriceDescription", "Storage Media")
 _UNITS = {
     "acu_hour": "USD per ACU-hour", "acu_hour_io_optimized": "USD per ACU-hour",
     "storage_gb_month": "USD per GB-month", "storage_gb_month_io_optimized": "USD per GB-month",
@@ -432,6 +441,16 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
     ``InstanceUsageIOOptimized:db.*`` -> the median ratio to Standard is
     ``io_optimized_instance_premium``; Single-AZ ``InstanceUsage:db.*`` of MySQL/PostgreSQL ->
     ``rds_instance_hour``. Items the file lacks are simply absent (the book reports them).
+
+    Two names are not verified against a real file, so the importer does not rely on them:
+    Global Database replicated write I/O is matched by product family and unit ``IOs`` (no
+    usage-type name), and an instance row is I/O-Optimized when its usage type starts with
+    ``InstanceUsageIOOptimized:`` *or* any of its usage type, storage, volume type, group or
+    description mentions I/O-Optimized (so such a row is never taken as a Standard price).
+    A row whose unit is not the item's (``ACU-Hr``, ``GB-Mo``, ``IOs``, ``Hrs``), or an item
+    with different prices for the preferred engine (e.g. two Global Database I/O rows), is
+    skipped rather than guessed. ``snapshot.attrs["skipped"]`` lists every OnDemand row of
+    the region that gave no price (``line, usage_type, engine, reason``).
     """
     check_choice("engine", engine, ["Aurora MySQL", "Aurora PostgreSQL"])
     if not isinstance(region, str):
@@ -471,50 +490,108 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
         raise DataError(f"column 'PricePerUnit': {first['PricePerUnit']!r} is not a "
                         "non-negative number", path=str(path), line=int(first["_line"]))
     raw = raw.assign(price=price, base=raw["usageType"].map(_base_usage))
-    rank = np.where(raw["Database Engine"] == engine, 0, 1)
+    # preferred: the chosen Aurora engine, and for RDS rows its non-Aurora counterpart
+    rank = np.where(raw["Database Engine"].isin([engine, engine.removeprefix("Aurora ")]), 0, 1)
     raw = raw.assign(rank=rank).sort_values(["rank", "_line"], kind="stable")
 
-    out: dict[tuple[str, str], dict] = {}
-    io_opt: dict[str, float] = {}
+    # 1. classify every kept row: (item, instance_class, vcpu, memory) or a reason to skip it
+    skipped: list[dict] = []
+    cands: dict[tuple[str, str], list] = {}
+    io_opt: dict[str, list] = {}
 
-    def put(item, usd, r, cls="", vcpu=np.nan, mem=np.nan):
-        if (item, cls) in out:
-            return
+    def skip(r, reason):
+        skipped.append(dict(line=int(r["_line"]), usage_type=r["usageType"],
+                            engine=r["Database Engine"], reason=reason))
+
+    for _, r in raw.iterrows():
+        base, family, unit = r["base"], r["Product Family"], r["Unit"]
+        engine_r = r["Database Engine"]
+        is_aurora = engine_r.startswith("Aurora")
+        marked = any(_IO_OPT_MARK.search(str(r.get(c, ""))) for c in _IO_OPT_FIELDS)
+        if base in _AURORA_USAGE:
+            item, cls, vcpu, mem = _AURORA_USAGE[base], "", np.nan, np.nan
+        elif family == "Aurora Global Database":
+            # no verified usageType name: match by family and unit, never by a guessed name
+            if unit != "IOs":
+                skip(r, f"Aurora Global Database row with unit {unit!r}, not 'IOs'")
+                continue
+            item, cls, vcpu, mem = "global_write_io_per_million", "", np.nan, np.nan
+        elif base.startswith(("InstanceUsage:db.", "InstanceUsageIOOptimized:db.")):
+            cls = base.split(":", 1)[1]
+            if not (is_aurora or engine_r in ("MySQL", "PostgreSQL")):
+                skip(r, f"engine {engine_r!r} is neither Aurora nor RDS MySQL/PostgreSQL")
+                continue
+            if r["Deployment Option"] not in ("Single-AZ", ""):
+                skip(r, f"deployment option {r['Deployment Option']!r} (Single-AZ only)")
+                continue
+            if marked or base.startswith("InstanceUsageIOOptimized:"):
+                if not is_aurora:
+                    skip(r, "I/O-Optimized marker on a non-Aurora instance")
+                elif unit != "Hrs":
+                    skip(r, f"I/O-Optimized instance row with unit {unit!r}, not 'Hrs'")
+                else:
+                    io_opt.setdefault(cls, []).append(r)
+                continue
+            item = "instance_hour" if is_aurora else "rds_instance_hour"
+            vcpu = pd.to_numeric(r["vCPU"], errors="coerce")
+            mem = pd.to_numeric(r["Memory"].replace("GiB", "").strip(), errors="coerce")
+        else:
+            skip(r, "usage type not used by the price book")
+            continue
+        if unit != _EXPECTED_UNIT[item]:
+            skip(r, f"unit {unit!r} for {item} (expected {_EXPECTED_UNIT[item]!r})")
+            continue
+        if marked and item in ("acu_hour", "storage_gb_month", "global_write_io_per_million"):
+            skip(r, f"I/O-Optimized marker on a row mapped to {item}")
+            continue
+        cands.setdefault((item, cls), []).append((r, vcpu, mem))
+
+    # 2. one price per item: the preferred engine's rows must agree, else skip (never guess)
+    out: dict[tuple[str, str], dict] = {}
+    for (item, cls), rows in cands.items():
+        best = [x for x in rows if x[0]["rank"] == rows[0][0]["rank"]]
+        prices = sorted({float(x[0]["price"]) for x in best})
+        if len(prices) > 1:
+            for x in rows:
+                skip(x[0], f"ambiguous: {len(prices)} different {item} prices for "
+                           f"{cls or 'the region'} ({', '.join(f'{v:g}' for v in prices)})")
+            continue
+        r, vcpu, mem = best[0]
+        usd = float(r["price"]) * (1e6 if item in _PER_MILLION else 1.0)
         out[(item, cls)] = dict(
             region=region, item=item, instance_class=cls, vcpu=vcpu, memory_gib=mem,
             unit=_UNITS[item], usd=usd, as_of=as_of,
             source=f"AWS Price List offer file AmazonRDS, published {as_of}, SKU {r['SKU']} "
                    f"({r['usageType']})", confidence="verified")
+        for x in rows[len(best):]:
+            skip(x[0], f"{item} {cls} also listed for the preferred engine {engine!r}".replace(
+                "  ", " "))
 
-    for _, r in raw.iterrows():
-        base, usd = r["base"], float(r["price"])
-        is_aurora = r["Database Engine"].startswith("Aurora")
-        if base in _AURORA_USAGE:
-            item = _AURORA_USAGE[base]
-            put(item, usd * 1e6 if item in _PER_MILLION else usd, r)
-        elif r["Product Family"] == "Aurora Global Database" and r["Unit"] == "IOs":
-            put("global_write_io_per_million", usd * 1e6, r)
-        elif base.startswith("InstanceUsage:db.") and r["Unit"] == "Hrs":
-            cls = base.split(":", 1)[1]
-            vcpu = pd.to_numeric(r["vCPU"], errors="coerce")
-            mem = pd.to_numeric(r["Memory"].replace("GiB", "").strip(), errors="coerce")
-            if is_aurora:
-                put("instance_hour", usd, r, cls, vcpu, mem)
-            elif r["Database Engine"] in ("MySQL", "PostgreSQL") and \
-                    r["Deployment Option"] == "Single-AZ":
-                put("rds_instance_hour", usd, r, cls, vcpu, mem)
-        elif base.startswith("InstanceUsageIOOptimized:db.") and is_aurora:
-            io_opt.setdefault(base.split(":", 1)[1], usd)
-    ratios = [io_opt[c] / out[("instance_hour", c)]["usd"] for c in io_opt
-              if ("instance_hour", c) in out and out[("instance_hour", c)]["usd"] > 0]
+    # 3. the I/O-Optimized instance premium: ratio to the same class's Standard price
+    ratios = []
+    for cls, rows in io_opt.items():
+        best = [r for r in rows if r["rank"] == rows[0]["rank"]]
+        prices = {float(r["price"]) for r in best}
+        std = out.get(("instance_hour", cls))
+        if len(prices) > 1 or std is None or std["usd"] <= 0:
+            why = ("ambiguous: different I/O-Optimized prices" if len(prices) > 1 else
+                   "no Standard price for the class to compare with")
+            for r in rows:
+                skip(r, f"I/O-Optimized {cls}: {why}")
+            continue
+        ratios.append(prices.pop() / std["usd"])
     if ratios:
+        spread = max(ratios) / min(ratios)
         out[("io_optimized_instance_premium", "")] = dict(
             region=region, item="io_optimized_instance_premium", instance_class="",
             vcpu=np.nan, memory_gib=np.nan, unit="ratio", usd=round(float(np.median(ratios)), 4),
             as_of=as_of, source=f"AWS Price List offer file AmazonRDS, published {as_of}: median "
-            f"I/O-Optimized/Standard instance price ratio over {len(ratios)} class(es)",
-            confidence="verified")
+            f"I/O-Optimized/Standard instance price ratio over {len(ratios)} class(es) "
+            f"(max/min {spread:.4f})", confidence="verified")
     snap = pd.DataFrame(list(out.values()), columns=list(_COLUMNS))
+    snap.attrs["skipped"] = pd.DataFrame(
+        skipped, columns=["line", "usage_type", "engine", "reason"]).sort_values(
+        "line", ignore_index=True)
     if output_path is not None:
         snap.to_csv(output_path, index=False)
     return snap

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -153,6 +154,60 @@ def test_import_offer_file_us_east_1(tmp_path):
     assert pb.as_of == "2026-04-28"
     assert pb.instance_classes().set_index("instance_class").loc["db.r7g.xlarge", "memory_gib"] == 32
     assert "rds_storage_gb_month" in pb.missing_items()
+
+
+def _with_rows(tmp_path, edits):
+    """The fixture with edited copies of its rows (found by usageType and engine) first."""
+    import csv
+    import io
+
+    lines = FIXTURE.read_text().splitlines()
+    header = next(csv.reader([lines[5]]))
+    rows = list(csv.reader(lines[6:]))
+    extra = []
+    for (usage, engine), changes in edits:
+        row = next(r for r in rows if r[header.index("usageType")] == usage
+                   and r[header.index("Database Engine")] == engine
+                   and r[header.index("TermType")] == "OnDemand")
+        row = list(row)
+        for key, value in changes.items():
+            row[header.index(key)] = value
+        extra.append(row)
+    buf = io.StringIO()
+    csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(extra)
+    path = tmp_path / "edited.csv"
+    # before the original rows, so a first-match importer would take the edited ones
+    path.write_text("\n".join(lines[:6]) + "\n" + buf.getvalue() + "\n".join(lines[6:]) + "\n")
+    return path
+
+
+def test_import_offer_file_skips_rather_than_guesses(tmp_path):
+    gdb = ("Aurora:GlobalDatabaseReplicatedWriteIO", "Aurora MySQL")
+    inst = ("InstanceUsage:db.r7g.xlarge", "Aurora MySQL")
+    path = _with_rows(tmp_path, [
+        # a second Global Database I/O row with another price: which is the write I/O? skip
+        (gdb, {"usageType": "Aurora:GlobalDatabaseOtherIO", "PricePerUnit": "0.0000001000"}),
+        # an I/O-Optimized instance whose usage type is the Standard one, told by an attribute
+        (inst, {"PricePerUnit": "0.7190000000", "Storage": "Aurora IO Optimization Mode"}),
+        # a Global Database row in GB, and an ACU row priced per hour: wrong units
+        (gdb, {"Unit": "GB"}),
+        (("Aurora:BackupUsage", "Any"), {"Unit": "Hrs"}),
+    ])
+    snap = pricing.import_offer_file(path, "us-east-1")
+    got = snap.set_index(["item", "instance_class"])["usd"]
+    assert ("global_write_io_per_million", "") not in got.index
+    assert got[("instance_hour", "db.r7g.xlarge")] == 0.553  # never the I/O-Optimized 0.719
+    assert got[("io_optimized_instance_premium", "")] == pytest.approx(
+        np.median([0.338 / 0.26, 0.719 / 0.553]), abs=1e-4)
+    assert got[("backup_gb_month", "")] == 0.021  # the well-formed row still counts
+    reasons = snap.attrs["skipped"].set_index("line")["reason"]
+    assert reasons.str.contains("ambiguous: 2 different global_write_io_per_million").sum() == 2
+    assert reasons.str.contains("unit 'GB', not 'IOs'").sum() == 1
+    assert reasons.str.contains(r"unit 'Hrs' for backup_gb_month").sum() == 1
+    assert reasons.str.contains("engine 'Oracle'").sum() == 1
+    # the unedited fixture: only the expected skips, each with a reason
+    plain = pricing.import_offer_file(FIXTURE, "us-east-1").attrs["skipped"]
+    assert sorted(plain["engine"]) == ["Aurora PostgreSQL", "Aurora PostgreSQL", "MySQL", "Oracle"]
 
 
 def test_import_offer_file_other_region():
