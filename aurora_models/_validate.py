@@ -247,9 +247,13 @@ def check_array(
         raise ValueError(f"`{name}` must be a {ndim}-dimensional array, got {arr.ndim} dimensions")
     if arr.size < min_size:
         raise ValueError(f"`{name}` must have at least {min_size} element(s), got {arr.size}")
-    _first_bad(name, arr, ~np.isfinite(arr), "finite")
-    if positive:
+    # Fast path: two reductions and no temporaries (min/max propagate NaN, so both finite means
+    # every element is). Only a failing array pays for locating the first bad index.
+    lo, hi = (float(arr.min()), float(arr.max())) if arr.size else (0.0, 0.0)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        _first_bad(name, arr, ~np.isfinite(arr), "finite")
+    if positive and lo <= 0:
         _first_bad(name, arr, arr <= 0, "positive")
-    elif nonnegative:
+    elif nonnegative and lo < 0:
         _first_bad(name, arr, arr < 0, "non-negative")
     return arr
