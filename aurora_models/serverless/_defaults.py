@@ -32,5 +32,5 @@ RESERVED_DISCOUNT = register(
     "serverless.reserved_discount", 0.35, "-",
     source="third party: Aurora 1-year RIs save about 30-40 % (aurora_facts.md §4.4, [S])")
 _TOL = 1e-9
-_MAX_PASSES = 200
+_MAX_PASSES = 12  # fixed-point passes before the exact sequential pass takes over
 _BLOCK = 1 << 15  # cache-sized blocks (measured: 2**14-2**17 within noise); maxima carry across
