@@ -140,9 +140,12 @@ def plot_costs(result: ScenarioResult, ax=None):
         ax.text(tot, i, f" ${tot:,.0f}" + (" (cheapest)" if cheap else ""), va="center",
                 fontsize=8)
     ax.invert_yaxis()
+    ax.set_xlim(0, float(frame["total_usd"].max()) * 1.25)  # room for the total labels
     ax.set_xlabel("USD per month")
     ax.set_title("Monthly cost per deployment option")
-    ax.legend(fontsize=8, loc="lower right")
+    # Below the axes, so it never covers a bar or a label.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
+    ax.figure.tight_layout()
     return ax
 
 
