@@ -372,15 +372,10 @@ class DowntimeSimulation:
         statistics (ranks ``n q -/+ 1.96 sqrt(n q (1 - q))``), divided by 1.96.
         """
         q = check_probability("q", q)
-        x = np.sort(self.annual_minutes)
-        n = x.size
-        half = 1.959963984540054 * math.sqrt(n * q * (1.0 - q))
-        lo = x[max(0, math.floor(n * q - half) - 1)]
-        hi = x[min(n - 1, math.ceil(n * q + half))]
-        return Estimate(value=float(np.quantile(x, q)), standard_error=float(hi - lo) / 3.92,
-                        n_trials=n, method="monte carlo",
-                        quantity=f"P{100 * q:g} annual downtime, {self.deployment}",
-                        unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
+        return Estimate.from_quantile(
+            self.annual_minutes, q, method="monte carlo",
+            quantity=f"P{100 * q:g} annual downtime, {self.deployment}",
+            unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
 
     def to_frame(self):
         """Mean, P50 and P99 annual downtime and mean incidents, with standard errors."""

@@ -251,20 +251,9 @@ class CostDistribution:
 
 
 def _quantile_estimate(x: np.ndarray, p: float, quantity: str, unit: str) -> Estimate:
-    """Sample quantile with the distribution-free order-statistic standard error.
-
-    The 95 % interval of the p-quantile is ``[x_(j), x_(k)]`` with ``j, k = n p -/+ 1.96
-    sqrt(n p (1 - p))``; the standard error is its width / (2 x 1.96).
-    """
-    n = x.size
-    xs = np.sort(x)
-    half = 1.96 * math.sqrt(n * p * (1 - p))
-    j = int(np.clip(math.floor(n * p - half), 0, n - 1))
-    k = int(np.clip(math.ceil(n * p + half), 0, n - 1))
-    se = float(xs[k] - xs[j]) / (2 * 1.96)
-    return Estimate(value=float(np.quantile(x, p)), standard_error=se, n_trials=n,
-                    method="monte_carlo", quantity=quantity, unit=unit,
-                    bounds=(0.0, math.inf))
+    """Sample quantile with the distribution-free order-statistic standard error."""
+    return Estimate.from_quantile(x, p, method="monte_carlo", quantity=quantity, unit=unit,
+                                  bounds=(0.0, math.inf))
 
 
 def simulate_monthly_cost(price_book: PriceBook, *, n_trials: int = 200,
