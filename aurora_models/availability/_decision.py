@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_bool, check_choice, check_positive, check_probability
+from .._validate import (
+    check_bool,
+    check_choice,
+    check_int_range,
+    check_positive,
+    check_probability,
+)
 from ..pricing import HOURS_PER_MONTH
 from ._downtime import StorageUnavailability, annual_downtime, storage_unavailability
 from ._params import (
@@ -187,7 +193,8 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     q = parse_objective(objective)
     s = float(check_positive("service_time_ms", service_time_ms))
     target = float(check_positive("latency_objective_ms", latency_objective_ms))
-    k, n = int(workers_per_reader), int(read_servers)
+    n = check_int_range("read_servers", read_servers, 1)
+    k = check_int_range("workers_per_reader", workers_per_reader, 1)
     if _latency_ms(1e-12, s, k, n, q) >= target:
         return 0.0
     top = n * k * 1000.0 / s

@@ -10,7 +10,13 @@ import numpy as np
 
 from .. import _budget
 from .._rng import as_generator
-from .._validate import check_bool, check_int_range, check_positive, check_probability
+from .._validate import (
+    check_bool,
+    check_int_range,
+    check_positive,
+    check_probability,
+    check_range,
+)
 from ..results import Estimate
 from ._params import (
     DIRECT_CLIENT,
@@ -207,8 +213,13 @@ def nines(downtime_minutes_per_year):
     --------
     >>> round(nines(52.56), 6)     # 99.99 %
     4.0
+
+    Zero downtime gives inf nines; a negative, NaN or non-numeric downtime, or more than the
+    minutes of a year, is refused naming ``downtime_minutes_per_year``.
     """
-    frac = np.asarray(downtime_minutes_per_year, dtype=float) / MINUTES_PER_YEAR
+    minutes = check_range("downtime_minutes_per_year", downtime_minutes_per_year, 0.0,
+                          MINUTES_PER_YEAR)
+    frac = np.asarray(minutes, dtype=float) / MINUTES_PER_YEAR
     with np.errstate(divide="ignore"):
         out = -np.log10(frac)
     return float(out) if out.ndim == 0 else out

@@ -9,7 +9,13 @@ import pandas as pd
 
 from .. import _budget
 from .._rng import as_generator
-from .._validate import check_array, check_int_range, check_positive, check_probability
+from .._validate import (
+    check_array,
+    check_int_range,
+    check_positive,
+    check_probability,
+    check_range,
+)
 from ._graphs import _check_graph, aurora_path, mirrored_mysql_path, slow_down
 
 __all__ = [
@@ -71,7 +77,7 @@ def kth_fastest_cdf(t_ms, k: int, median_ms, sigma):
     med, sig = _hop_arrays(median_ms, sigma)
     n = med.size
     k = check_int_range("k", k, 1, n)
-    t = np.atleast_1d(np.asarray(t_ms, dtype=float))
+    t = np.atleast_1d(np.asarray(check_range("t_ms", t_ms), dtype=float))
     p = _lognorm_cdf(t[..., None], med, sig)  # (m, n)
     dist = np.zeros((*t.shape, n + 1))
     dist[..., 0] = 1.0
