@@ -67,7 +67,7 @@ def _limit(name: str, value, *, env: str = "") -> float:
     import numbers
 
     where = f"the environment variable {env}" if env else f"`{name}`"
-    if isinstance(value, str):
+    if isinstance(value, str) and env:
         try:
             value = float(value)
         except ValueError:
