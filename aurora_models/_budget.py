@@ -40,7 +40,7 @@ from typing import NamedTuple
 from .exceptions import BudgetError
 
 __all__ = ["DEFAULT_MEMORY_GIB", "DEFAULT_WORK", "BudgetLimits", "budget", "budget_limits",
-           "check"]
+           "check", "size"]
 
 #: Default memory budget, GiB.
 DEFAULT_MEMORY_GIB = 2.0
@@ -183,6 +183,14 @@ def check(entry: str, param: str, value, *, memory_bytes: float = 0.0, work: flo
             f"budget of {limits.work:.3g}; reduce `{param}` or raise the budget with "
             f"aurora_models.budget(work=...) or {_ENV_WORK}",
             parameter=param, estimate=work, limit=limits.work)
+
+
+def size(n) -> float:
+    """A count as float for cost arithmetic (an int beyond float range is inf, never an error)."""
+    try:
+        return float(n)
+    except OverflowError:
+        return math.inf
 
 
 def _show(value) -> str:

@@ -84,7 +84,7 @@ _POINT_BYTES, _COLUMN_BYTES, _SEED_BYTES = 1000.0, 150.0, 1000.0
 def _check_points(points: int, n_columns: int, seeded: bool) -> None:
     """Refuse a grid whose bookkeeping alone would exceed the memory budget (before building it)."""
     per = _POINT_BYTES + _COLUMN_BYTES * n_columns + (_SEED_BYTES if seeded else 0.0)
-    _budget.check("sweep", "grid", f"{points:,} points", memory_bytes=per * points)
+    _budget.check("sweep", "grid", f"{points:,} points", memory_bytes=per * _budget.size(points))
 
 
 def _columns(result: Any) -> dict[str, Any]:

@@ -329,8 +329,11 @@ def check_array(
     min_size: int = 1,
     nonnegative: bool = False,
     positive: bool = False,
+    scalar_ok: bool = False,
 ) -> np.ndarray:
     """Return ``values`` as a float ndarray after checking shape, finiteness and sign.
+
+    ``scalar_ok`` lets a single number stand for a 1-element array (``ndim=1`` only).
 
     >>> check_array("demand_acu", [1.0, float("nan")])
     Traceback (most recent call last):
@@ -350,6 +353,8 @@ def check_array(
         arr = arr.astype(float, copy=False)
     except (TypeError, ValueError, OverflowError):
         raise bad_type from None
+    if scalar_ok and arr.ndim == 0 and ndim == 1:  # one number stands for a 1-element array
+        arr = arr.reshape(1)
     if arr.ndim != ndim:
         raise ValueError(f"`{name}` must be a {ndim}-dimensional array, got {arr.ndim} dimensions")
     if arr.size < min_size:

@@ -23,6 +23,7 @@ import math
 
 import numpy as np
 
+from . import _budget
 from ._validate import check_array, check_index_array, check_int_range, check_positive
 
 __all__ = [
@@ -57,10 +58,10 @@ def generator(n_states: int, rows, cols, rates) -> np.ndarray:
            [ 3., -3.]])
     """
     n = check_int_range("n_states", n_states, 1)
+    _budget.check("generator", "n_states", n, memory_bytes=16.0 * _budget.size(n) * _budget.size(n))
     rows = check_index_array("rows", rows, n)
     cols = check_index_array("cols", cols, n)
-    rates = check_array("rates", np.ravel(rates) if isinstance(rates, list | tuple | np.ndarray)
-                        else rates, min_size=0, nonnegative=True)
+    rates = check_array("rates", rates, min_size=0, nonnegative=True, scalar_ok=True)
     if not (rows.shape == cols.shape == rates.shape):
         raise ValueError("`rows`, `cols` and `rates` must have the same length")
     q = np.zeros((n, n))

@@ -264,9 +264,9 @@ def simulate_event_probability(
     jumps = 1.0 + _expected_jumps(ch, true_tables[0], true_tables[1])
     if is_tables is not None:
         jumps += _expected_jumps(ch, is_tables[0], is_tables[1])
-    cycles = n * (out0 * horizon + 1.0)
+    cycles = _budget.size(n) * (out0 * horizon + 1.0)
     _budget.check("simulate_event_probability", "n_trials", n, work=4.0 * cycles * jumps,
-                  memory_bytes=8.0 * n + _CYCLE_BYTES * min(cycles, _CYCLE_BUDGET),
+                  memory_bytes=8.0 * _budget.size(n) + _CYCLE_BYTES * min(cycles, _CYCLE_BUDGET),
                   detail=f"over {horizon:g} h at {out0 * 8766:.3g} failures/year, "
                          f"{jumps:.3g} jumps per cycle")
     score = np.zeros(n)

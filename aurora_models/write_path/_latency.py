@@ -44,9 +44,12 @@ def _lognorm_cdf(t, median, sigma):
 
 
 def _hop_arrays(median_ms, sigma):
-    med = check_array("median_ms", np.atleast_1d(median_ms), positive=True)
-    sig = check_array("sigma", np.broadcast_to(np.atleast_1d(sigma), med.shape).copy(),
-                      positive=True)
+    med = check_array("median_ms", median_ms, positive=True, scalar_ok=True)
+    sig = check_array("sigma", sigma, positive=True, scalar_ok=True)
+    if sig.size not in (1, med.size):
+        raise ValueError(f"`sigma` must be one value or one per hop ({med.size}), got "
+                         f"{sig.size} values")
+    sig = np.broadcast_to(sig, med.shape).copy()
     return med, sig
 
 
@@ -250,8 +253,9 @@ def sample_commit_latency(graph, *, n_trials: int = 100_000, rng=None) -> np.nda
     n = check_int_range("n_trials", n_trials, 1)
     rule, k, med, sig, _ = commit_hops(graph)
     chunk = _SAMPLE_CHUNK
-    _budget.check("sample_commit_latency", "n_trials", n, work=4.0 * n * med.size,
-                  memory_bytes=8.0 * n + 24.0 * min(n, chunk) * med.size)
+    nf = _budget.size(n)
+    _budget.check("sample_commit_latency", "n_trials", n, work=4.0 * nf * med.size,
+                  memory_bytes=8.0 * nf + 24.0 * min(nf, chunk) * med.size)
     gen = as_generator(rng)
     out = np.empty(n)
     # Fixed-size chunks of trials (the draws are the same as one (n, hops) draw, row by row).
@@ -286,7 +290,7 @@ def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=
     nb = check_int_range("n_batches", n_batches, 2)
     n = check_int_range("n_trials", n_trials, 1)
     # The draws and their sorted copies (np.quantile), on top of what sampling holds.
-    _budget.check("simulate_commit_latency", "n_trials", n, memory_bytes=24.0 * n)
+    _budget.check("simulate_commit_latency", "n_trials", n, memory_bytes=24.0 * _budget.size(n))
     x = sample_commit_latency(graph, n_trials=n, rng=rng)
     if x.size < nb:
         raise ValueError(f"`n_trials` must be at least n_batches = {nb}, got {x.size}")

@@ -117,7 +117,7 @@ def replica_lag(writes_per_s, params: ReplicaLagParams = AURORA_REPLICA, *,
     0    True                                 stable
     1   False  unstable: lag grows 0.25 s per s of run
     """
-    lam = check_array("writes_per_s", np.atleast_1d(writes_per_s), nonnegative=True)
+    lam = check_array("writes_per_s", writes_per_s, nonnegative=True, scalar_ok=True)
     p = _params(params)
     run = float(check_positive("run_length_s", run_length_s))
     es = p.apply_us_per_write * 1e-6
