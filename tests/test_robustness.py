@@ -120,6 +120,23 @@ def test_quorum_memory_is_the_scores_plus_one_fixed_batch():
                                               n_trials=200_000, rng=1)
 
 
+def test_quorum_snapshot_and_placement_refuse_before_allocating():
+    peak, err = _peak_bytes(lambda: quorum.simulate_snapshot_unavailability(
+        quorum.AURORA, p_copy=0.1, p_az=0.1, n_trials=10**10, rng=1))
+    assert isinstance(err, BudgetError) and "`n_trials` = 10000000000" in str(err), err
+    assert peak < 5 * 2**20
+    peak, err = _peak_bytes(lambda: quorum.simulate_placement_loss_probability(
+        quorum.AURORA, nodes_per_az=5000, n_failed_nodes=20, n_groups=100_000, n_trials=2,
+        rng=1))
+    assert isinstance(err, BudgetError), err
+    assert str(err).startswith("`n_groups` = 100000 (x 5000 nodes per AZ) would make")
+    assert peak < 5 * 2**20
+    with pytest.raises(BudgetError, match="`n_trials` = 1000000 .*steps"):
+        quorum.simulate_placement_loss_probability(
+            quorum.AURORA, nodes_per_az=500, n_failed_nodes=20, n_groups=1000,
+            n_trials=10**6, rng=1)
+
+
 def test_downtime_refuses_before_allocating_and_names_the_rate():
     rates = availability.FailureRates(instance_failure_rate_per_year=1e7)
     peak, err = _peak_bytes(lambda: availability.simulate_downtime(

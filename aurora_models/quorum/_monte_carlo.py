@@ -305,6 +305,10 @@ def simulate_snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_a
     p_copy = float(check_probability("p_copy", p_copy))
     p_az = float(check_probability("p_az", p_az))
     n = check_int_range("n_trials", n_trials, 2)
+    width = layout.n_copies + layout.n_azs
+    _budget.check("simulate_snapshot_unavailability", "n_trials", n,
+                  work=2.0 * _budget.size(n) * width,
+                  memory_bytes=2.0 * _budget.size(n) + 12.0 * min(_budget.size(n), 1 << 20) * width)
     gen = as_generator(rng)
     avail = _draw_available(layout, p_copy, p_az, n, gen)
     out = {}
