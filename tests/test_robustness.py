@@ -190,6 +190,16 @@ def test_sweep_refuses_huge_grids_before_building_them():
     assert peak < 64 * 2**20  # the two value lists, not 2e7 rows
 
 
+def test_demand_and_replica_lag_refuse_before_allocating():
+    peak, err = _peak_bytes(lambda: serverless.synthetic_demand(days=1e6, step_s=1.0))
+    assert isinstance(err, BudgetError), err
+    assert str(err).startswith("`days` = 1e+06 (8.64e+10 steps of 1 s) would make synthetic_demand")
+    assert peak < 5 * 2**20
+    peak, err = _peak_bytes(lambda: write_path.simulate_replica_lag(100, n_writes=10**10))
+    assert isinstance(err, BudgetError) and "`n_writes` = 10000000000" in str(err), err
+    assert peak < 5 * 2**20
+
+
 def test_monthly_cost_refuses_beyond_the_work_budget():
     from aurora_models import pricing
 
