@@ -315,13 +315,13 @@ _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, er
 
 
 def _raised_by_validation(exc: BaseException) -> bool:
-    """True when ``exc`` was raised by the input checks (``_validate``) or a data loader."""
+    """True when ``exc`` was raised by the input checks (``_validate``) or the budget's limits."""
     tb = exc.__traceback__
     last = None
     while tb is not None:
         last = tb.tb_frame.f_code.co_filename
         tb = tb.tb_next
-    return last is not None and Path(last).name == "_validate.py" and \
+    return last is not None and Path(last).name in ("_validate.py", "_budget.py") and \
         Path(last).parent.name == "aurora_models"
 
 
