@@ -13,9 +13,9 @@ from .._rng import as_generator
 from .._validate import (
     check_bool,
     check_int_range,
+    check_nonnegative,
     check_positive,
     check_probability,
-    check_range,
 )
 from ..results import Estimate
 from ._params import (
@@ -214,11 +214,11 @@ def nines(downtime_minutes_per_year):
     >>> round(nines(52.56), 6)     # 99.99 %
     4.0
 
-    Zero downtime gives inf nines; a negative, NaN or non-numeric downtime, or more than the
-    minutes of a year, is refused naming ``downtime_minutes_per_year``.
+    Zero downtime gives inf nines (and more than a year of downtime, negative nines); a negative,
+    NaN or non-numeric downtime is refused naming ``downtime_minutes_per_year``.
     """
-    minutes = check_range("downtime_minutes_per_year", downtime_minutes_per_year, 0.0,
-                          MINUTES_PER_YEAR)
+    minutes = check_nonnegative("downtime_minutes_per_year", downtime_minutes_per_year,
+                                allow_inf=True)
     frac = np.asarray(minutes, dtype=float) / MINUTES_PER_YEAR
     with np.errstate(divide="ignore"):
         out = -np.log10(frac)
