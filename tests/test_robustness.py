@@ -200,6 +200,13 @@ def test_demand_and_replica_lag_refuse_before_allocating():
     assert peak < 5 * 2**20
 
 
+def test_generator_refuses_a_dense_matrix_beyond_the_budget():
+    peak, err = _peak_bytes(lambda: markov.generator(10**6, [0], [1], [1.0]))
+    assert isinstance(err, BudgetError), err
+    assert str(err).startswith("`n_states` = 1000000 would make generator hold about 14.6 TiB")
+    assert peak < 1 * 2**20
+
+
 def test_monthly_cost_refuses_beyond_the_work_budget():
     from aurora_models import pricing
 
@@ -424,6 +431,14 @@ def test_cli_bug_exits_1_with_a_traceback(tmp_path):
                             timeout=60)
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "TypeError" in result.stderr
+
+
+def test_cli_budget_refusal_is_one_line(tmp_path):
+    env = {**os.environ, "AURORA_MODELS_WORK": "1e5"}
+    result = subprocess.run([sys.executable, "-m", "aurora_models.cli", "estimate", "--out", "o"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=300, env=env)
+    _one_error_line(result, "over the work budget of 1e+05", "AURORA_MODELS_WORK")
+    assert _names(tmp_path) == []
 
 
 def test_cli_help_documents_exit_codes():
