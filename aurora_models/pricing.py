@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._assumptions import register
 from ._validate import check_bool, check_choice, check_nonnegative, check_positive
 from .data import _require, dataset_path, read_csv_checked
 from .exceptions import DataError
+from .units import HOURS_PER_MONTH  # re-exported; its home is units
 
 __all__ = [
     "HOURS_PER_MONTH",
@@ -42,10 +42,6 @@ __all__ = [
     "load",
 ]
 
-#: Hours in a billing month: every monthly bill in the package multiplies hourly prices by this.
-HOURS_PER_MONTH = register(
-    "pricing.hours_per_month", 730.0, "hours",
-    source="AWS pricing pages and calculator bill a month as 730 hours (8,760 / 12)")
 
 #: The scalar items of a price book (instance rows are ``instance_hour`` / ``rds_instance_hour``).
 ITEMS = (

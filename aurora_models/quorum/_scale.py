@@ -14,8 +14,9 @@ from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_range
 from ..exceptions import AuroraModelsWarning
 from ..results import Estimate
+from ..units import HOURS_PER_YEAR
 from ._layout import QuorumLayout
-from ._model import HOURS_PER_YEAR, FailureModel, _chain, _check_inputs, event_probability
+from ._model import FailureModel, _chain, _check_inputs, event_probability
 
 __all__ = [
     "MAX_VOLUME_GIB",
