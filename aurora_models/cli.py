@@ -210,6 +210,24 @@ def _cmd_scenario_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenario_schema(args: argparse.Namespace) -> int:
+    from .scenario._schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
+def _cmd_scenario_docs(args: argparse.Namespace) -> int:
+    from .scenario._schema import keys_markdown, update_docs
+
+    if args.update is None:
+        sys.stdout.write(keys_markdown() + "\n")
+        return 0
+    update_docs(args.update)
+    print(f"updated the keys section of {args.update}", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -259,6 +277,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="where to write it (default scenario.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=_cmd_scenario_init)
+    sch = scn_sub.add_parser("schema", help="print the JSON Schema of scenario files (derived "
+                                            "from the parameter declarations)")
+    sch.set_defaults(func=_cmd_scenario_schema)
+    doc = scn_sub.add_parser("docs", help="print the keys section of docs/scenario_format.md")
+    doc.add_argument("--update", metavar="FILE", default=None,
+                     help="rewrite the generated keys section of FILE instead")
+    doc.set_defaults(func=_cmd_scenario_docs)
     return parser
 
 
