@@ -258,7 +258,7 @@ def _shown(value) -> str:
         s = str(int(value))
         return s if len(s) <= 30 else f"{s[:12]}...({len(s)} digits)"
     if isinstance(value, numbers.Real):
-        return repr(float(value)) if not isinstance(value, float) else repr(value)
+        return repr(float(value))
     return repr(value)
 
 

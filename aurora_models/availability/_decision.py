@@ -178,8 +178,9 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
     >>> round(failover_time_s(AURORA), 1), round(failover_time_s(RDS_MULTI_AZ_INSTANCE), 1)
     (63.1, 123.1)
     """
-    from scipy.optimize import brentq
     from scipy.special import ndtr
+
+    from .._roots import bracketed_root
 
     if not isinstance(deployment, Deployment):
         raise TypeError("`deployment` must be a Deployment, got "
@@ -209,7 +210,7 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
         def cdf(t):
             x = np.maximum(t - u, 1e-300)
             return float(w @ ndtr(np.log(x / dur.median_s) / dur.sigma))
-    t = brentq(lambda t: cdf(t) - q, lo, hi, xtol=1e-9 * hi, rtol=1e-12)
+    t = bracketed_root(lambda t: cdf(t) - q, lo, hi, xtol=1e-12 * hi, rtol=1e-12)
     return factor * float(t)
 
 
