@@ -154,7 +154,7 @@ def _inside(p: Param):
     lo = p.low if p.low is not None else -1e6
     hi = p.high if p.high is not None else lo + 1e6
     if p.type == "int":
-        return st.integers(int(math.ceil(lo)) + p.low_open, int(hi) - p.high_open)
+        return st.integers(math.ceil(lo) + p.low_open, int(hi) - p.high_open)
     x = st.floats(lo, hi, exclude_min=p.low_open, exclude_max=p.high_open, allow_nan=False)
     return x.map(lambda v: round(v / p.step) * p.step) if p.step else x
 
