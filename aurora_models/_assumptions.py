@@ -45,6 +45,13 @@ _REGISTRY: dict[str, Assumption] = {}
 _SKIP = {"cli", "plotting", "data"}
 
 
+#: Registry modules whose entries are all declared in one package module (the rest need all).
+_MODULE_HOMES = {"quorum": "quorum", "availability": "availability", "serverless": "serverless",
+                 "global_db": "global_db", "pricing": "pricing", "units": "units",
+                 "write_path": "write_path", "cluster": "cluster", "workload": "serverless",
+                 "scenario": "scenario"}
+
+
 def register(
     name: str,
     value: Any,
@@ -113,13 +120,15 @@ def get(name: str) -> Any:
         raise KeyError(f"no assumption named {name!r}; see aurora_models.assumptions()") from None
 
 
-def _import_models() -> None:
+def _import_models(names=None) -> None:
+    """Import the model modules (all, or ``names``) so that their declarations register."""
     import aurora_models
 
-    for info in pkgutil.iter_modules(aurora_models.__path__):
-        if info.name.startswith("_") or info.name in _SKIP:
-            continue
-        importlib.import_module(f"aurora_models.{info.name}")
+    if names is None:
+        names = [info.name for info in pkgutil.iter_modules(aurora_models.__path__)
+                 if not info.name.startswith("_") and info.name not in _SKIP]
+    for name in names:
+        importlib.import_module(f"aurora_models.{name}")
 
 
 def assumptions(module: str | None = None):
@@ -140,7 +149,9 @@ def assumptions(module: str | None = None):
     """
     import pandas as pd
 
-    _import_models()
+    # One module's entries need only that module (and what it imports) to register.
+    _import_models(None if module is None or module not in _MODULE_HOMES else
+                   [_MODULE_HOMES[module]])
     rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
     if module is not None and not rows:
         known = sorted({a.module for a in _REGISTRY.values()})

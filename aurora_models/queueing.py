@@ -446,7 +446,7 @@ def mmc_response_quantile(q: float, servers: int, arrival_rate: float,
     >>> round(mmc_response_quantile(0.99, 50, 1.0, 1.0), 4)   # almost no waiting: ln(100)
     4.6052
     """
-    from ._roots import bracketed_root
+    from ._numeric import bracketed_root
 
     q = check_probability("q", q)
     if q >= 1.0:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .._params import Rule, declared, param
 from .._validate import check_bool, check_choice, check_positive, check_probability
+from ..queueing import mmc_response_sf
 from ..units import HOURS_PER_MONTH
 from ._downtime import StorageUnavailability, annual_downtime, storage_unavailability
 from ._params import (
@@ -178,9 +179,8 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
     >>> round(failover_time_s(AURORA), 1), round(failover_time_s(RDS_MULTI_AZ_INSTANCE), 1)
     (63.1, 123.1)
     """
-    from scipy.special import ndtr
-
-    from .._roots import bracketed_root
+    from .._numeric import bracketed_root
+    from .._numeric import normal_cdf as ndtr
 
     if not isinstance(deployment, Deployment):
         raise TypeError("`deployment` must be a Deployment, got "
@@ -225,7 +225,7 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     >>> round(read_capacity_per_s(1, 10.0, 13.3333333333, workers_per_reader=2), 3)
     100.0
     """
-    from scipy.optimize import brentq
+    from .._numeric import bracketed_root
 
     q = parse_objective(objective)
     s = float(check_positive("service_time_ms", service_time_ms))
@@ -234,14 +234,23 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     if _latency_ms(1e-12, s, k, n, q) >= target:
         return 0.0
     top = n * k * 1000.0 / s
+    mu = 1000.0 / s
 
-    def f(lam):
-        return min(_latency_ms(lam, s, k, n, q), 1e12) - target
+    if q is None:
+        def f(lam):
+            return min(_latency_ms(lam, s, k, n, q), 1e12) - target
+    else:
+        # A percentile objective is met while P(T > target) <= 1 - q: one root in the load,
+        # with the response-time tail in closed form (no quantile solve inside).
+        def f(lam):
+            if lam >= top:
+                return 1.0
+            return float(mmc_response_sf(target / 1000.0, k, lam / n, mu)) - (1.0 - q)
 
     hi = 0.5 * top
     while f(hi) < 0:  # step towards saturation until the objective is missed
         hi = 0.5 * (hi + top)
-    return float(brentq(f, 1e-12, hi, xtol=1e-9 * top, rtol=1e-12))
+    return float(bracketed_root(f, 1e-12, hi, xtol=1e-9 * top, rtol=1e-12))
 
 
 def _monthly_cost(dep: Deployment, w: Workload, pb) -> float:

@@ -173,11 +173,13 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
 
 def _assumptions(scenario: Scenario) -> dict[str, Any]:
     """The assumptions an estimate rests on: the scenario's own and the models' registry."""
+    import pandas as pd
+
     from .._assumptions import assumptions
 
-    reg_frame = assumptions()
-    used = reg_frame[reg_frame["module"].isin(["quorum", "availability", "serverless",
-                                               "global_db", "pricing", "units"])]
+    used = pd.concat([assumptions(m) for m in ("availability", "global_db", "quorum",
+                                               "serverless", "units")], ignore_index=True)
+    used = used.sort_values("name", ignore_index=True)
     overrides = {k: scenario[t][key] for k in sorted(scenario.given)
                  for t, _, key in [k.partition(".")] if t in ("failures", "pricing")}
     return {
