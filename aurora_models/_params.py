@@ -138,6 +138,10 @@ class Param:
             if not isinstance(value, str):
                 raise TypeError(f"`{name}` must be a string, got {type(value).__name__} "
                                 f"{value!r}")
+            bad = next((c for c in value if ord(c) < 32 or 127 <= ord(c) < 160), None)
+            if bad is not None:  # ANSI escapes and control characters never reach a terminal
+                raise ValueError(f"`{name}` must not contain control characters, got "
+                                 f"{bad!r} in {value!r}")
             return value
         if self.type == "choice":
             if not isinstance(value, type(self.choices[0])) or isinstance(value, bool):

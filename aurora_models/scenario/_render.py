@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,6 +33,11 @@ def _fmt(value, unit: str) -> str:
     if unit in ("readers",):
         return f"{int(v)}"
     return f"{v:.4g}"
+
+
+def _md(text) -> str:
+    """User text made inert in Markdown (no table breaks, emphasis, links or HTML)."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|])", r"\\\1", str(text))
 
 
 def _ci(lo, hi, unit: str, value) -> str:
@@ -81,14 +87,15 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     extra.append(f"assumptions: {n_asm} (scenario keys marked ASSUMPTION in the file and the "
                  "model registry; --format json lists them all)")
     if fmt == "markdown":
-        out = [f"# {sc['name']}", "", head, "",
+        out = [f"# {_md(sc['name'])}", "", _md(head), "",
                "| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
         for s, m, v, lo, hi, u in rows:
-            name = f"**{m}**" if m.endswith("(cheapest)") else m
-            out.append(f"| {s} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | {u} |")
-        out += ["", *(f"- {e}" for e in extra)]
+            name = f"**{_md(m)}**" if m.endswith("(cheapest)") else _md(m)
+            out.append(f"| {s} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | {_md(u)} |")
+        out += ["", *(f"- {_md(e)}" for e in extra)]
         out += ["", "## Scenario assumptions", "", "| key | value | unit |", "| --- | --- | --- |"]
-        out += [f"| {a['key']} | {a['value']} | {a['unit']} |" for a in doc["assumptions"]["scenario"]]
+        out += [f"| {a['key']} | {_md(a['value'])} | {_md(a['unit'])} |"
+                for a in doc["assumptions"]["scenario"]]
         return "\n".join(out) + "\n"
     if fmt != "table":
         raise ValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")

@@ -126,20 +126,29 @@ def line_of(text: str, table: str, key: str | None = None) -> int | None:
     first ``key =`` line before the next header.
     """
     lines = text.splitlines()
-    header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
+
+    def name(n: str) -> str:  # a bare, "double-quoted" or 'single-quoted' key
+        return r"""(?:%s|"%s"|'%s')""" % ((re.escape(n),) * 3)
+
+    header = re.compile(r"^\s*\[\[?\s*" + name(table) + r"\s*\]\]?\s*(#.*)?$")
     any_header = re.compile(r"^\s*\[")
     start = next((i for i, ln in enumerate(lines) if header.match(ln)), None)
     if start is None:
-        # dotted keys at top level, e.g. ``cluster.replicas = 2``
+        # dotted keys at top level (``cluster.replicas = 2``) or an inline table
+        # (``cluster = {...}``), before any header
+        pats = [re.compile(r"^\s*" + name(table) + r"\s*=")]
         if key is not None:
-            dotted = re.compile(r"^\s*" + re.escape(table) + r"\s*\.\s*" + re.escape(key) + r"\s*=")
+            pats.insert(0, re.compile(r"^\s*" + name(table) + r"\s*\.\s*" + name(key) + r"\s*="))
+        for pat in pats:
             for i, ln in enumerate(lines):
-                if dotted.match(ln):
+                if any_header.match(ln):
+                    break
+                if pat.match(ln):
                     return i + 1
         return None
     if key is None:
         return start + 1
-    pat = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+    pat = re.compile(r"^\s*" + name(key) + r"\s*=")
     for i in range(start + 1, len(lines)):
         if any_header.match(lines[i]):
             break
@@ -223,6 +232,8 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
         Malformed TOML, an unknown table or key, a missing required key, a value of the wrong
         type or out of range; the message names the file, the line and the key.
     """
+    # A byte-order mark (Windows editors add one) is not part of the TOML text.
+    text = text.removeprefix("\ufeff")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -60,6 +60,14 @@ def _events_within(v) -> str | None:
         if start + dur > horizon_h + 1e-9:
             return (f"`events[{i}]` ends at hour {start + dur:g}, after the {horizon_h:g} h of "
                     f"`days`")
+    # The daily peak is the peak outside events: some time must be left outside them.
+    covered, end = 0.0, 0.0
+    for start, dur, _ in sorted(v["events"]):
+        covered += max(0.0, start + dur - max(start, end))
+        end = max(end, start + dur)
+    if v["events"] and covered >= horizon_h - 1e-9:
+        return (f"`events` cover all {horizon_h:g} h of `days`: leave some time outside events "
+                f"(the daily peak is measured there)")
     return None
 
 

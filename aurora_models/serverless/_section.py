@@ -62,7 +62,8 @@ WORKLOAD = Section("workload", "Workload", _workload)
 
 def read_share(series: dict, replicas: int) -> float:
     """The readers' share of the cluster's ACU demand (0 without readers)."""
-    return float(series["read_acu"].sum() / series["acu"].sum()) if replicas else 0.0
+    total = float(series["acu"].sum())
+    return float(series["read_acu"].sum()) / total if replicas and total > 0 else 0.0
 
 
 @dataclass(frozen=True, kw_only=True)
