@@ -67,7 +67,7 @@ def test_defaults_filled_in():
     ("reads_per_s = 1000\n", 'reads_per_s = 1000\nread_objective = "p0"\n', 16,
      r"`workload.read_objective` must be 'mean' or a percentile 'pNN' .*got 'p0'"),
     ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_service_time_ms = 0.2\n"
-     "read_objective = \"p99\"\nread_latency_objective_ms = 0.5\n", 16,
+     "read_objective = \"p99\"\nread_latency_objective_ms = 0.5\n", 18,
      r"`workload.read_latency_objective_ms` must exceed 0.921 ms \(p99: 4.605 x "
      r"`workload.read_service_time_ms` = 0.2 ms; .*got 0.5"),
     ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_objective = \"mean\"\n"
