@@ -71,7 +71,7 @@ def test_defaults_filled_in():
      r"`workload.read_latency_objective_ms` must exceed 0.921 ms \(p99: 4.605 x "
      r"`workload.read_service_time_ms` = 0.2 ms; .*got 0.5"),
     ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_objective = \"mean\"\n"
-     "read_service_time_ms = 0.2\nread_latency_objective_ms = 0.2\n", 17,
+     "read_service_time_ms = 0.2\nread_latency_objective_ms = 0.2\n", 18,
      r"`workload.read_latency_objective_ms` must exceed 0.2 ms \(the mean"),
     ("[regions]", "[[regions]]", 9, r"`regions` must be a table \[regions\], got list"),
 ])
