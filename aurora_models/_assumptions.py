@@ -36,6 +36,7 @@ class Assumption:
     module: str
     range: str = ""
     scenario_key: str = ""
+    uncertainty: str = ""
 
 
 _REGISTRY: dict[str, Assumption] = {}
@@ -100,7 +101,15 @@ def register(
 def register_param(p) -> None:
     """Register a declared parameter (:class:`aurora_models._params.Param`)."""
     _add(Assumption(name=p.qualname, value=p.default, unit=p.unit, kind=p.kind, source=p.source,
-                    module=p.family, range=p.rule(), scenario_key=p.scenario or ""))
+                    module=p.family, range=p.rule(), scenario_key=p.scenario or "",
+                    uncertainty=_describe(p.uncertainty)))
+
+
+def _describe(u) -> str:
+    if not u:
+        return ""
+    args = ", ".join(f"{k}={v:g}" for k, v in u.items() if isinstance(v, int | float))
+    return f"{u['dist']}({args})" + (f": {u['rationale']}" if u.get("rationale") else "")
 
 
 def _add(entry: Assumption) -> None:
@@ -145,7 +154,8 @@ def assumptions(module: str | None = None):
         Columns ``name``, ``value``, ``unit``, ``kind`` (``cited``, ``fitted`` or
         ``assumption``), ``source`` (the citation, what it was fitted to, or the rationale of an
         assumption), ``module``, ``range`` (the declared allowed values) and ``scenario_key``
-        (where a scenario file sets it, if it does).
+        (where a scenario file sets it, if it does) and ``uncertainty`` (the distribution the
+        sensitivity analysis samples, where one is declared).
     """
     import pandas as pd
 
@@ -157,5 +167,5 @@ def assumptions(module: str | None = None):
         known = sorted({a.module for a in _REGISTRY.values()})
         raise ValueError(f"`module` must be one of {', '.join(map(repr, known))}, got {module!r}")
     frame = pd.DataFrame(rows, columns=["name", "value", "unit", "kind", "source", "module",
-                                       "range", "scenario_key"])
+                                       "range", "scenario_key", "uncertainty"])
     return frame.sort_values("name", ignore_index=True)

@@ -72,7 +72,7 @@ def test_datasets_and_assumptions_listings():
     result = run("assumptions", "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == ("name,value,unit,kind,source,module,range,"
-                                             "scenario_key")
+                                             "scenario_key,uncertainty")
 
 
 def test_version_and_usage():

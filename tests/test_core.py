@@ -204,7 +204,7 @@ def test_register_returns_value_and_refuses_silent_redefinition():
 def test_assumptions_frame_lists_every_model_default():
     frame = am.assumptions()
     assert list(frame.columns) == ["name", "value", "unit", "kind", "source", "module", "range",
-                                 "scenario_key"]
+                                 "scenario_key", "uncertainty"]
     assert set(frame["kind"]) <= {"cited", "assumption"}
     assert frame["name"].is_unique
     assert (frame["source"].str.len() > 10).all()  # a citation or a real rationale, not a stub

@@ -91,9 +91,15 @@ class ScalingPolicy:
         MAX_ACU_LIMIT, "ACU", low=1.0, high=MAX_ACU_LIMIT, step=0.5, scenario="cluster.max_acu",
         doc="Serverless v2 maximum capacity per instance",
         source=f"{_API}: MaxCapacity 1-{MAX_ACU_LIMIT:g} in steps of 0.5")
-    scale_up_delay_s: float = param(5.0, "s", low=0.0, high=600.0, doc="scale-up reaction delay",
-        rationale="AWS publishes no scale-up rate; the guide and third parties say 'seconds'; "
-                  "bounded at 10 minutes")
+    scale_up_delay_s: float = param(
+        5.0, "s", low=0.0, high=600.0, doc="scale-up reaction delay",
+        rationale="AWS publishes no scale-up rate, only that larger capacities scale faster "
+                  "(Aurora User Guide, Serverless v2 scaling) and that capacity is measured "
+                  "every second; third parties say 'seconds'; the architecture guide's 'minimum "
+                  "to maximum in under a second' has no AWS source; bounded at 10 minutes",
+        uncertainty={"dist": "loguniform", "low": 0.5, "high": 30.0,
+                     "rationale": "from the guide's 'under a second' to half a minute; notebook "
+                                  "03 shows unserved demand and the bill across it"})
     scale_down: str = param("additive", choices=("additive", "proportional"),
                             doc="bounded scale-down rule",
                             rationale="AWS describes scale-down only as gradual")
