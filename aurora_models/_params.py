@@ -205,7 +205,9 @@ class Param:
             bad |= np.isfinite(q) & (np.abs(q - np.round(q)) > 1e-9 * np.maximum(1, np.abs(q)))
         if bad.any():
             i = int(np.argmax(bad))
-            raise ValueError(f"`{name}` must be {self.rule()}, got {_shown(arr[i])} at index {i}")
+            x = arr[i]
+            shown = _shown(int(x) if self.type == "int" and float(x).is_integer() else x)
+            raise ValueError(f"`{name}` must be {self.rule()}, got {shown} at index {i}")
         return arr.astype(int) if self.type == "int" else arr
 
     # ---- derived views ---------------------------------------------------------------------
