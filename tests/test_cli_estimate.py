@@ -33,8 +33,8 @@ def test_default_run_prints_the_table():
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert out.startswith("Gaming leaderboard (leaderboard.toml): 1,000 trials")
-    for word in ("durability", "availability", "failover", "cost", "serverless", "readers",
-                 "global_database", "(cheapest)", "assumptions:"):
+    for word in ("Durability", "Availability", "Failover", "Monthly cost", "Serverless v2",
+                 "Readers", "Global Database", "(cheapest)", "assumptions:"):
         assert word in out
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal
 

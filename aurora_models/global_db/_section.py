@@ -56,15 +56,18 @@ def _rows(d) -> list[Row]:
     for s in d["secondaries"]:
         sec = s["secondary"]
         for k in ("daily_peak", "event_peak"):
+            p99_s = s[f"lag_{k}"]["p99_s"]
             rows.append(Row("global_database", f"{sec} lag p99 at {k.replace('_', ' ')}",
-                            s[f"lag_{k}"]["p99_s"], None, None, "s"))
+                            None if p99_s is None else 1000.0 * p99_s, None, None, "ms"))
         rpo = s["rpo_exposure_event_peak"]
         if rpo["stable"]:
-            for metric, key in (("writes at risk (mean, event peak)", "writes_at_risk_mean"),
-                                ("loss window (mean, event peak)", "loss_window_s_mean")):
-                e = rpo[key]
-                rows.append(Row("global_database", f"{sec} {metric}", e["value"], e["ci_low"],
-                                e["ci_high"], e["unit"]))
+            e = rpo["writes_at_risk_mean"]
+            rows.append(Row("global_database", f"{sec} writes at risk (mean, event peak)",
+                            e["value"], e["ci_low"], e["ci_high"], e["unit"]))
+            e = rpo["loss_window_s_mean"]
+            rows.append(Row("global_database", f"{sec} loss window (mean, event peak)",
+                            *(None if x is None else 1000.0 * x
+                              for x in (e["value"], e["ci_low"], e["ci_high"])), "ms"))
     return rows
 
 

@@ -139,14 +139,14 @@ def _capacity(ctx: Context) -> CapacityResult:
 
 def _capacity_rows(d) -> list[Row]:
     rows = []
-    for role in ("writer", "reader_each"):
+    for role, label in (("writer", "writer"), ("reader_each", "each reader")):
         p = d[role]
         if p:
-            rows += [Row("serverless", f"{role} peak capacity", p["peak_capacity_acu"], None,
+            rows += [Row("serverless", f"{label} peak capacity", p["peak_capacity_acu"], None,
                          None, "ACU"),
-                     Row("serverless", f"{role} mean capacity", p["mean_capacity_acu"], None,
+                     Row("serverless", f"{label} mean capacity", p["mean_capacity_acu"], None,
                          None, "ACU"),
-                     Row("serverless", f"{role} demand not served (scale-up lag)",
+                     Row("serverless", f"{label} demand not served (scale-up lag)",
                          p["shortfall_share_of_demand"], None, None, "fraction")]
     return rows
 
@@ -223,9 +223,9 @@ def _cost(ctx: Context) -> CostResult:
 
 
 def _cost_rows(d) -> list[Row]:
-    return [Row("cost", r["option"] + (" (cheapest)" if r["cheapest"] else ""), r["total_usd"],
-                r["total_usd_ci_low"], r["total_usd_ci_high"], "USD/month")
-            for r in d["options"]]
+    # The metric is the option's id (stable for joins); renderers show its label.
+    return [Row("cost", r["option"], r["total_usd"], r["total_usd_ci_low"],
+                r["total_usd_ci_high"], "USD/month") for r in d["options"]]
 
 
 COST = Section("cost", "Monthly cost", _cost, _cost_rows, consumes=("workload", "serverless"))
