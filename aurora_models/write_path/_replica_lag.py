@@ -360,6 +360,8 @@ def fit_replica_lag(writes_per_s, lag_ms, *, engine: str = "aurora",
     s = brentq(lambda x: _apply_lag_ms(lam[1], x, cs2) - _apply_lag_ms(lam[0], x, cs2) - rise,
                1e-12, s_max, xtol=1e-15, rtol=1e-13)
     delay = float(lag[0] - _apply_lag_ms(lam[0], s, cs2))
+    if -1e-9 < delay < 0:  # a zero delay, up to rounding
+        delay = 0.0
     if delay < 0:
         raise ValueError(f"no apply queue with a non-negative fixed delay fits: it would need "
                          f"`fixed_delay_ms` = {delay:.4g}")
