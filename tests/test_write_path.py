@@ -406,6 +406,21 @@ def test_vdl_gated_lag_limits_and_shape():
         wp.vdl_gated_lag([1_000], wp.mirrored_mysql_path())
 
 
+def test_fit_vdl_gated_lag_recovers_parameters_and_flags_table4():
+    # synthetic lags from known inputs are recovered
+    g = wp.aurora_path(latency=wp.HopLatency(sigma=0.6))
+    lags = wp.vdl_gated_lag([1_000, 10_000], g, after_vdl_ms=0.5)
+    f = wp.fit_vdl_gated_lag([1_000, 10_000], lags)
+    assert float(f["hop_sigma"]) == pytest.approx(0.6, abs=1e-5)
+    assert float(f["after_vdl_ms"]) == pytest.approx(0.5, abs=1e-4)
+    assert f["feasible"]
+    # Table 4's rise needs a spread beyond the stated range and a negative after-VDL delay
+    t4 = wp.fit_vdl_gated_lag([1_000, 10_000], [2.62, 5.38])
+    assert float(t4["hop_sigma"]) > 1.0 and float(t4["after_vdl_ms"]) < 0 and not t4["feasible"]
+    t = wp.table4_validation().set_index("writes_per_s")
+    assert t.loc[[1_000, 10_000], "vdl_fit_residual_ms"].abs().max() < 1e-6
+
+
 # ---------------------------------------------------------------- Table 1: levers, guide claim
 
 

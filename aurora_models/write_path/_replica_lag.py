@@ -17,7 +17,8 @@ from ._graphs import CROSS_AZ_RTT, SAME_AZ_RTT, _check_graph, aurora_path
 from ._latency import commit_hops, commit_latency_mean_ms, kth_fastest_cdf, sample_commit_latency
 
 __all__ = ["AURORA_REPLICA", "AURORA_REPLICA_TABLE4", "MYSQL_BINLOG_REPLICA", "TABLE4",
-           "ReplicaLagParams", "aurora_replica_delay_ms", "fit_replica_lag", "replica_lag",
+           "ReplicaLagParams", "aurora_replica_delay_ms", "fit_replica_lag",
+           "fit_vdl_gated_lag", "replica_lag",
            "replica_lag_bounds", "simulate_replica_lag", "simulate_vdl_gated_lag",
            "table4_comparison", "table4_validation", "vdl_gated_lag"]
 
@@ -378,7 +379,7 @@ def _vdl_graph(graph):
 
 
 def vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CROSS_AZ_RTT / 2,
-                  n_grid: int = 20_001) -> np.ndarray:
+                  n_grid: int = 8_001) -> np.ndarray:
     """Mean replica lag when a write becomes visible only once every earlier write is durable.
 
     A replica applies only records at or below VDL (SIGMOD'17 §4.2.4), and VDL passes a write
@@ -404,7 +405,8 @@ def vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CROSS_AZ_RT
         Delay after VDL passes the write (trip to the replica, apply), ms; default the one-way
         cross-AZ trip.
     n_grid : int
-        Points of the integration grid (trapezoid rule up to ``max median x e^(10 max sigma)``).
+        Points of the integration grid (trapezoid rule on a log-spaced grid from
+        ``min median x e^(-9 max sigma)`` to ``max median x e^(9 max sigma)``).
 
     Returns
     -------
@@ -421,8 +423,12 @@ def vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CROSS_AZ_RT
     after = float(check_positive("after_vdl_ms", after_vdl_ms, allow_zero=True))
     n = check_int_range("n_grid", n_grid, 101)
     _, k, med, sig, _ = commit_hops(_vdl_graph(graph))
-    x = np.linspace(0.0, float(med.max() * math.exp(10 * sig.max())), n)
-    dx = x[1] - x[0]
+    # a log-spaced grid from far below the fastest hop's median to 9 sigma above the slowest's
+    # (the survival beyond is below 1e-18), plus t = 0
+    lo = float(med.min() * math.exp(-9 * sig.max()))
+    hi = float(med.max() * math.exp(9 * sig.max()))
+    x = np.concatenate([[0.0], np.geomspace(lo, hi, n - 1)])
+    dx = np.diff(x)
     cdf = kth_fastest_cdf(x, k, med, sig)
     sf = 1.0 - cdf
     # int_x^inf S(u) du by the trapezoid rule from the right
@@ -476,12 +482,80 @@ def simulate_vdl_gated_lag(writes_per_s: float, graph=None, *,
                     bounds=(0.0, math.inf))
 
 
+def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
+    """Fit :func:`vdl_gated_lag`'s two free inputs to two measured lags.
+
+    The two parameters: the lognormal shape ``sigma`` of every storage acknowledgement (its
+    spread sets how much the in-order gate adds as more writes are in flight) and the delay
+    after VDL passes a write (``after_vdl_ms``: the trip to the replica and the apply). The
+    hop medians stay at the cited round trips plus the persist time of ``latency``. ``sigma``
+    solves ``lag_2 - lag_1 = V(lambda_2; sigma) - V(lambda_1; sigma)`` (Brent's method on
+    [0.05, 2]; the rise grows with ``sigma``), then ``after_vdl_ms = lag_1 - V(lambda_1)``.
+
+    Returns
+    -------
+    pandas.Series
+        ``hop_sigma``, ``after_vdl_ms`` and ``feasible``: whether both lie in their stated
+        ranges (``sigma`` in [0.05, 1.0], the delay from a one-way same-AZ trip, 0.223 ms, to a
+        one-way cross-AZ trip plus an apply, 0.9 ms).
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not two increasing rates and lags, or no ``sigma`` in [0.05, 2]
+        produces the rise.
+
+    Examples
+    --------
+    >>> f = fit_vdl_gated_lag([1_000, 10_000], [2.62, 5.38])
+    >>> round(float(f["hop_sigma"]), 2), round(float(f["after_vdl_ms"]), 2), bool(f["feasible"])
+    (1.08, -0.75, False)
+    """
+    from scipy.optimize import brentq
+
+    from ._graphs import LATENCY_DEFAULTS, HopLatency
+
+    lam = check_array("writes_per_s", writes_per_s, positive=True)
+    lag = check_array("lag_ms", lag_ms, nonnegative=True)
+    if lam.shape != (2,) or lag.shape != (2,):
+        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
+                         f"{lam.size} and {lag.size}")
+    if not (lam[1] > lam[0] and lag[1] > lag[0]):
+        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
+                         f"{lam.tolist()} and {lag.tolist()}")
+    base = LATENCY_DEFAULTS if latency is None else latency
+    if not isinstance(base, HopLatency):
+        raise TypeError(f"`latency` must be a HopLatency, got {type(base).__name__}")
+
+    def gated(sigma):
+        g = aurora_path(latency=HopLatency(same_az_rtt_ms=base.same_az_rtt_ms,
+                                           cross_az_rtt_ms=base.cross_az_rtt_ms,
+                                           persist_ms=base.persist_ms, sigma=sigma))
+        return vdl_gated_lag(lam, g, after_vdl_ms=0.0)
+
+    rise = float(lag[1] - lag[0])
+
+    def f(sigma):
+        v = gated(sigma)
+        return float(v[1] - v[0]) - rise
+
+    if (f(0.05) > 0) or (f(2.0) < 0):
+        raise ValueError(f"no hop spread sigma in [0.05, 2] gives a rise of {rise:.4g} ms")
+    sigma = float(brentq(f, 0.05, 2.0, xtol=1e-8))
+    after = float(lag[0] - gated(sigma)[0])
+    feasible = bool(0.05 <= sigma <= 1.0 and SAME_AZ_RTT / 2 <= after <= CROSS_AZ_RTT / 2 + 0.04)
+    return pd.Series({"hop_sigma": sigma, "after_vdl_ms": after, "feasible": feasible})
+
+
 def table4_validation(*, fit_at=(1_000, 10_000), apply_cs2: float = 1.0) -> pd.DataFrame:
     """SIGMOD'17 Table 4 (Aurora rows): fitted mechanism, straight line, unfitted models.
 
     - ``queue``: :func:`fit_replica_lag` (fixed delay + M/G/1 apply stream, 2 parameters) fitted
       to the rows at ``fit_at`` and predicting the others;
     - ``line``: the straight line in load through the same two rows (2 parameters);
+    - ``vdl_fit``: :func:`vdl_gated_lag` with its hop spread and after-VDL delay fitted to the
+      same two rows by :func:`fit_vdl_gated_lag` (2 parameters; computed even when the fitted
+      delay is negative, i.e. physically impossible, so the shape can be compared);
     - ``vdl``: :func:`vdl_gated_lag`, visibility gated by in-order durability (no parameter
       fitted);
     - ``unfitted``: :func:`replica_lag` with :data:`AURORA_REPLICA` (no parameter fitted).
@@ -509,9 +583,14 @@ def table4_validation(*, fit_at=(1_000, 10_000), apply_cs2: float = 1.0) -> pd.D
     idx = [int(np.flatnonzero(lam == f)[0]) for f in fit_at]
     p = fit_replica_lag(lam[idx], paper[idx], apply_cs2=apply_cs2)
     slope = (paper[idx[1]] - paper[idx[0]]) / (lam[idx[1]] - lam[idx[0]])
+    from ._graphs import HopLatency
+
+    vf = fit_vdl_gated_lag(lam[idx], paper[idx])
+    vdl_fit_graph = aurora_path(latency=HopLatency(sigma=float(vf["hop_sigma"])))
     models = {
         "queue": replica_lag(lam, p)["mean_lag_ms"].to_numpy(),
         "line": paper[idx[0]] + slope * (lam - lam[idx[0]]),
+        "vdl_fit": vdl_gated_lag(lam, vdl_fit_graph, after_vdl_ms=0.0) + float(vf["after_vdl_ms"]),
         "vdl": vdl_gated_lag(lam),
         "unfitted": replica_lag(lam, AURORA_REPLICA)["mean_lag_ms"].to_numpy(),
     }
