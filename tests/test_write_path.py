@@ -460,6 +460,22 @@ def test_table1_levers_by_hand():
     assert t.loc["io_in_flight", "within_range"] and not t.loc["cpu_ms_per_write", "within_range"]
 
 
+def test_table1_counts_inputs_by_hand():
+    t = wp.table1_counts_inputs().set_index("input")
+    lat = wp.LATENCY_DEFAULTS
+    chain_ms = (4 * (lat.same_az_rtt_ms + lat.persist_ms) + lat.cross_az_rtt_ms) * math.exp(
+        lat.sigma**2 / 2)
+    x_mysql, x_aurora = 780_000 / 1800, 27_378_000 / 1800
+    assert t.loc["io_in_flight", "needed"] == pytest.approx(x_mysql * chain_ms * 7.4 / 1000)
+    assert t.loc["cpu_ms_per_write", "needed"] == pytest.approx(32 / (4 * x_aurora) * 1000)
+    r_aurora = wp.throughput(wp.aurora_path())["response_ms"]
+    assert t.loc["concurrency", "needed"] == pytest.approx(x_aurora * r_aurora / 1000)
+    # with that many clients the model gives the paper's Aurora count (closed loop binds)
+    n = t.loc["concurrency", "needed"]
+    assert n / r_aurora * 1000 == pytest.approx(x_aurora)
+    assert list(t["within_range"]) == [True, False, False]
+
+
 def test_guide_claim_concurrency():
     # closed loop at 1 client: ratio of response times, MySQL waiting for 2 chain writes
     lat = wp.LATENCY_DEFAULTS

@@ -23,7 +23,8 @@ from ._graphs import (
 )
 from ._latency import commit_latency_mean_ms
 
-__all__ = ["EngineCapacity", "concurrency_for_ratio", "table1_comparison", "table1_levers",
+__all__ = ["EngineCapacity", "concurrency_for_ratio", "table1_comparison", "table1_counts_inputs",
+           "table1_levers",
            "table2_comparison", "throughput", "throughput_ratios"]
 
 CONCURRENCY = register(
@@ -376,6 +377,55 @@ def table1_levers(capacity: EngineCapacity | None = None, *, latency: HopLatency
             add(f"cpu_ms_per_write at 100 GB (Table 2), then {name}", name, where, moves,
                 bracket, rng, basis, cpu100)
     return pd.DataFrame(rows)
+
+
+def table1_counts_inputs(capacity: EngineCapacity | None = None) -> pd.DataFrame:
+    """The values of single inputs that would reproduce each engine's Table 1 count on its own.
+
+    Table 1 gives 780,000 and 27,378,000 transactions in 30 minutes (433 and 15,210 per s).
+    Each engine's predicted rate is the least of its bounds (:func:`throughput`); this solves,
+    in closed form, for the value of the input behind the binding bound that would make it
+    equal the paper's rate, others at their defaults:
+
+    - mirrored MySQL, I/O bound ``X = B / (L io)``: ``B = X L io`` writes in flight;
+    - Aurora, CPU bound ``X = cores / (s c)``: ``c = cores / (s X)`` CPU ms per write;
+    - Aurora, closed loop ``X = N / R``: ``N = X R`` clients (it binds once ``N`` is that low).
+
+    These are what-ifs, not fits: none of them is registered or used as a default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``engine``, ``input``, ``default``, ``needed``, ``change``, ``range_low``,
+        ``range_high``, ``within_range``, ``basis``.
+
+    Examples
+    --------
+    >>> t = table1_counts_inputs().set_index("input")
+    >>> round(float(t.loc["io_in_flight", "needed"]), 1), round(float(t.loc["concurrency", "needed"]), 1)
+    (18.7, 47.4)
+    """
+    cap = EngineCapacity() if capacity is None else capacity
+    if not isinstance(cap, EngineCapacity):
+        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+    gm, ga = mirrored_mysql_path(), aurora_path()
+    xm, xa = TABLE1["mirrored_mysql"][0] / 1800, TABLE1["aurora"][0] / 1800
+    lm = commit_latency_mean_ms(gm)
+    ios = float(io_summary(gm)["db_node_ios_per_txn"])
+    ra = float(throughput(ga, cap)["response_ms"])
+    s = ga.graph["workload"].statements_per_txn
+    ranges = {name: (rng, basis) for name, _, _, _, rng, basis in _LEVERS}
+    rows = [("mirrored_mysql", "io_in_flight", cap.io_in_flight, xm * lm * ios / 1000.0),
+            ("aurora", "cpu_ms_per_write", cap.cpu_ms_per_write, cap.cores / (s * xa) * 1000.0),
+            ("aurora", "concurrency", float(cap.concurrency), xa * ra / 1000.0)]
+    out = []
+    for engine, name, default, needed in rows:
+        (lo, hi), basis = ranges[name]
+        out.append({"engine": engine, "input": name, "default": float(default),
+                    "needed": float(needed), "change": float(needed) / float(default),
+                    "range_low": float(lo), "range_high": float(hi),
+                    "within_range": bool(lo <= needed <= hi), "basis": basis})
+    return pd.DataFrame(out)
 
 
 def throughput_ratios(concurrency, capacity: EngineCapacity | None = None) -> pd.DataFrame:
