@@ -403,7 +403,7 @@ def table1_counts_inputs(capacity: EngineCapacity | None = None) -> pd.DataFrame
     --------
     >>> t = table1_counts_inputs().set_index("input")
     >>> round(float(t.loc["io_in_flight", "needed"]), 1), round(float(t.loc["concurrency", "needed"]), 1)
-    (18.7, 47.4)
+    (18.8, 47.4)
     """
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
