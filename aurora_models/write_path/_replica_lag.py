@@ -13,7 +13,14 @@ from .. import queueing
 from .._assumptions import register
 from .._rng import as_generator
 from .._validate import check_array, check_choice, check_int_range, check_positive
-from ._graphs import CROSS_AZ_RTT, SAME_AZ_RTT, _check_graph, aurora_path
+from ._graphs import (
+    CROSS_AZ_RTT,
+    LATENCY_DEFAULTS,
+    SAME_AZ_RTT,
+    HopLatency,
+    _check_graph,
+    aurora_path,
+)
 from ._latency import commit_hops, commit_latency_mean_ms, kth_fastest_cdf, sample_commit_latency
 
 __all__ = ["AURORA_REPLICA", "AURORA_REPLICA_TABLE4", "MYSQL_BINLOG_REPLICA", "TABLE4",
@@ -256,10 +263,10 @@ def table4_comparison(*, aurora: ReplicaLagParams = AURORA_REPLICA,
                       run_length_s: float = RUN_LENGTH_S) -> pd.DataFrame:
     """SIGMOD'17 Table 4 (replica lag under SysBench write-only) vs the model, with residuals.
 
-    Nothing here was fitted to Table 4. Aurora's modelled lag is almost flat (the apply queue is
-    lightly loaded), so the residuals grow with the write rate: the rise from 2.6 to 5.4 ms is
-    left unexplained (the model has no batching of commit notifications, no contention with the
-    writer's own work, no network queueing). MySQL's overloaded rows are compared at
+    Nothing here was fitted to Table 4 (with the default :data:`AURORA_REPLICA`). Aurora's
+    modelled lag is almost flat (the apply queue is lightly loaded), so the residuals grow with
+    the write rate: the rise from 2.6 to 5.4 ms is left to :func:`table4_validation`, which fits
+    two-parameter descriptions of it at 1k and 10k writes/s and checks them at 2k and 5k. MySQL's overloaded rows are compared at
     ``run_length_s``; their lag is a property of the run, not of the replica.
 
     Returns
@@ -513,8 +520,6 @@ def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
     """
     from scipy.optimize import brentq
 
-    from ._graphs import LATENCY_DEFAULTS, HopLatency
-
     lam = check_array("writes_per_s", writes_per_s, positive=True)
     lag = check_array("lag_ms", lag_ms, nonnegative=True)
     if lam.shape != (2,) or lag.shape != (2,):
@@ -583,8 +588,6 @@ def table4_validation(*, fit_at=(1_000, 10_000), apply_cs2: float = 1.0) -> pd.D
     idx = [int(np.flatnonzero(lam == f)[0]) for f in fit_at]
     p = fit_replica_lag(lam[idx], paper[idx], apply_cs2=apply_cs2)
     slope = (paper[idx[1]] - paper[idx[0]]) / (lam[idx[1]] - lam[idx[0]])
-    from ._graphs import HopLatency
-
     vf = fit_vdl_gated_lag(lam[idx], paper[idx])
     vdl_fit_graph = aurora_path(latency=HopLatency(sigma=float(vf["hop_sigma"])))
     models = {
