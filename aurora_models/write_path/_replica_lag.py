@@ -385,8 +385,31 @@ def _vdl_graph(graph):
     return g
 
 
+_VDL_COLUMNS = ["writes_per_s", "mean_lag_ms", "standard_error_ms", "n_trials", "method"]
+
+
+def _vdl_mean_ms(lam, graph, after, n_grid) -> np.ndarray:
+    _, k, med, sig, _ = commit_hops(_vdl_graph(graph))
+    # a log-spaced grid from far below the fastest hop's median to 9 sigma above the slowest's
+    # (the survival beyond is below 1e-18), plus t = 0
+    lo = float(med.min() * math.exp(-9 * sig.max()))
+    hi = float(med.max() * math.exp(9 * sig.max()))
+    x = np.concatenate([[0.0], np.geomspace(lo, hi, n_grid - 1)])
+    dx = np.diff(x)
+    cdf = kth_fastest_cdf(x, k, med, sig)
+    sf = 1.0 - cdf
+    # int_x^inf S(u) du by the trapezoid rule from the right
+    seg = 0.5 * (sf[1:] + sf[:-1]) * dx
+    tail = np.concatenate([np.cumsum(seg[::-1])[::-1], [0.0]])
+    out = np.empty(lam.size)
+    for i, rate in enumerate(lam):
+        g = cdf * np.exp(-rate / 1000.0 * tail)
+        out[i] = after + float(np.sum(0.5 * ((1 - g[1:]) + (1 - g[:-1])) * dx))
+    return out
+
+
 def vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CROSS_AZ_RTT / 2,
-                  n_grid: int = 8_001) -> np.ndarray:
+                  n_grid: int = 8_001) -> pd.DataFrame:
     """Mean replica lag when a write becomes visible only once every earlier write is durable.
 
     A replica applies only records at or below VDL (SIGMOD'17 §4.2.4), and VDL passes a write
@@ -417,76 +440,76 @@ def vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CROSS_AZ_RT
 
     Returns
     -------
-    numpy.ndarray
-        Mean lag, ms, one per rate.
+    pandas.DataFrame
+        One row per rate: ``writes_per_s``, ``mean_lag_ms``, ``standard_error_ms`` (0),
+        ``n_trials`` (0), ``method="integral"``; the same columns as
+        :func:`simulate_vdl_gated_lag`, so either can stand in for the other.
 
     Examples
     --------
-    >>> lag = vdl_gated_lag([0, 1_000, 10_000])
+    >>> lag = vdl_gated_lag([0, 1_000, 10_000])["mean_lag_ms"]
     >>> round(float(lag[0]), 3) == round(aurora_replica_delay_ms(), 3), bool(lag[2] > lag[1])
     (True, True)
     """
     lam = check_array("writes_per_s", np.atleast_1d(writes_per_s), nonnegative=True)
     after = float(check_positive("after_vdl_ms", after_vdl_ms, allow_zero=True))
     n = check_int_range("n_grid", n_grid, 101)
-    _, k, med, sig, _ = commit_hops(_vdl_graph(graph))
-    # a log-spaced grid from far below the fastest hop's median to 9 sigma above the slowest's
-    # (the survival beyond is below 1e-18), plus t = 0
-    lo = float(med.min() * math.exp(-9 * sig.max()))
-    hi = float(med.max() * math.exp(9 * sig.max()))
-    x = np.concatenate([[0.0], np.geomspace(lo, hi, n - 1)])
-    dx = np.diff(x)
-    cdf = kth_fastest_cdf(x, k, med, sig)
-    sf = 1.0 - cdf
-    # int_x^inf S(u) du by the trapezoid rule from the right
-    seg = 0.5 * (sf[1:] + sf[:-1]) * dx
-    tail = np.concatenate([np.cumsum(seg[::-1])[::-1], [0.0]])
-    out = np.empty(lam.size)
-    for i, rate in enumerate(lam):
-        g = cdf * np.exp(-rate / 1000.0 * tail)
-        out[i] = after + float(np.sum(0.5 * ((1 - g[1:]) + (1 - g[:-1])) * dx))
-    return out
+    mean = _vdl_mean_ms(lam, graph, after, n)
+    return pd.DataFrame({"writes_per_s": lam, "mean_lag_ms": mean, "standard_error_ms": 0.0,
+                         "n_trials": 0, "method": "integral"}, columns=_VDL_COLUMNS)
 
 
-def simulate_vdl_gated_lag(writes_per_s: float, graph=None, *,
-                           after_vdl_ms: float = CROSS_AZ_RTT / 2, n_writes: int = 200_000,
-                           n_batches: int = 20, rng=None):
-    """Monte Carlo sibling of :func:`vdl_gated_lag` at one write rate.
+def simulate_vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CROSS_AZ_RTT / 2,
+                           n_writes: int = 200_000, n_batches: int = 20,
+                           rng=None) -> pd.DataFrame:
+    """Monte Carlo sibling of :func:`vdl_gated_lag`: same parameters, same columns.
 
-    Poisson writes, one commit time per write from :func:`sample_commit_latency`; the time VDL
-    passes each write is a running maximum, ``V_i = max_{j <= i} (t_j + Q_j)`` (vectorized with
-    ``np.maximum.accumulate``), and the lag is ``V_i - t_i + after_vdl``. The first 1 % of
-    writes (which have no history) are dropped; the standard error comes from ``n_batches``
-    batch means.
+    Per rate: Poisson writes, one commit time per write from :func:`sample_commit_latency`; the
+    time VDL passes each write is a running maximum, ``V_i = max_{j <= i} (t_j + Q_j)``
+    (vectorized with ``np.maximum.accumulate``), and the lag is ``V_i - t_i + after_vdl``. The
+    first 1 % of writes (which have no history) are dropped; the standard error comes from
+    ``n_batches`` batch means. Rates are simulated in turn from one generator.
+
+    Parameters
+    ----------
+    writes_per_s : array_like
+        Write rates, per second (> 0).
+    graph, after_vdl_ms
+        As :func:`vdl_gated_lag`.
+    n_writes : int
+        Writes simulated per rate (>= 200).
+    n_batches : int
+        Batches for the standard error, 2 to ``n_writes // 100``.
+    rng : Generator, SeedSequence, int or None
 
     Returns
     -------
-    aurora_models.results.Estimate
-        Mean lag, ms.
+    pandas.DataFrame
+        ``writes_per_s``, ``mean_lag_ms``, ``standard_error_ms``, ``n_trials``,
+        ``method="monte_carlo"``.
 
     Examples
     --------
-    >>> e = simulate_vdl_gated_lag(5_000, n_writes=20_000, rng=1)
-    >>> bool(abs(e.value - float(vdl_gated_lag([5_000])[0])) < 5 * e.standard_error)
+    >>> mc = simulate_vdl_gated_lag([5_000], n_writes=20_000, rng=1)
+    >>> cf = vdl_gated_lag([5_000])
+    >>> bool(abs(mc["mean_lag_ms"][0] - cf["mean_lag_ms"][0]) < 5 * mc["standard_error_ms"][0])
     True
     """
-    from ..results import Estimate
-
-    lam = float(check_positive("writes_per_s", writes_per_s))
+    lam = check_array("writes_per_s", np.atleast_1d(writes_per_s), positive=True)
     after = float(check_positive("after_vdl_ms", after_vdl_ms, allow_zero=True))
     n = check_int_range("n_writes", n_writes, 200)
     nb = check_int_range("n_batches", n_batches, 2, n // 100)
     g = _vdl_graph(graph)
     gen = as_generator(rng)
-    t = np.cumsum(gen.exponential(1000.0 / lam, n))
-    q = sample_commit_latency(g, n_trials=n, rng=gen)
-    lag = np.maximum.accumulate(t + q) - t + after
-    lag = lag[n // 100:]
-    means = np.array([b.mean() for b in np.array_split(lag, nb)])
-    return Estimate(value=float(lag.mean()), standard_error=float(means.std(ddof=1) / math.sqrt(nb)),
-                    n_trials=int(lag.size), method="monte_carlo",
-                    quantity=f"mean VDL-gated replica lag at {lam:g} writes/s", unit="ms",
-                    bounds=(0.0, math.inf))
+    rows = []
+    for rate in lam:
+        t = np.cumsum(gen.exponential(1000.0 / rate, n))
+        q = sample_commit_latency(g, n_trials=n, rng=gen)
+        lag = (np.maximum.accumulate(t + q) - t + after)[n // 100:]
+        means = np.array([b.mean() for b in np.array_split(lag, nb)])
+        rows.append((float(rate), float(lag.mean()), float(means.std(ddof=1) / math.sqrt(nb)),
+                     int(lag.size), "monte_carlo"))
+    return pd.DataFrame(rows, columns=_VDL_COLUMNS)
 
 
 def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
@@ -536,7 +559,7 @@ def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
         g = aurora_path(latency=HopLatency(same_az_rtt_ms=base.same_az_rtt_ms,
                                            cross_az_rtt_ms=base.cross_az_rtt_ms,
                                            persist_ms=base.persist_ms, sigma=sigma))
-        return vdl_gated_lag(lam, g, after_vdl_ms=0.0)
+        return _vdl_mean_ms(lam, g, 0.0, 8_001)
 
     rise = float(lag[1] - lag[0])
 
@@ -593,8 +616,8 @@ def table4_validation(*, fit_at=(1_000, 10_000), apply_cs2: float = 1.0) -> pd.D
     models = {
         "queue": replica_lag(lam, p)["mean_lag_ms"].to_numpy(),
         "line": paper[idx[0]] + slope * (lam - lam[idx[0]]),
-        "vdl_fit": vdl_gated_lag(lam, vdl_fit_graph, after_vdl_ms=0.0) + float(vf["after_vdl_ms"]),
-        "vdl": vdl_gated_lag(lam),
+        "vdl_fit": _vdl_mean_ms(lam, vdl_fit_graph, float(vf["after_vdl_ms"]), 8_001),
+        "vdl": vdl_gated_lag(lam)["mean_lag_ms"].to_numpy(),
         "unfitted": replica_lag(lam, AURORA_REPLICA)["mean_lag_ms"].to_numpy(),
     }
     out = pd.DataFrame({"writes_per_s": lam.astype(int), "paper_lag_ms": paper,
