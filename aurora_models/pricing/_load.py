@@ -243,7 +243,7 @@ def known_engines() -> list[str]:
     return list(ENGINES)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def _cached_book(key: tuple[str, int, int], region: str, engine: str,
                  fallback: str | None) -> PriceBook:
     snap = _snapshot(key)
