@@ -312,8 +312,21 @@ class PriceBook:
         """ACU-equivalents of a class: memory in GiB / 2 (1 ACU ~ 2 GiB, user guide)."""
         return self.instance_spec(instance_class)[1] / 2
 
-    def cheapest_instance_class(self, memory_gib: float, *, io_optimized: bool = False) -> str:
+    def cheapest_instance_class(self, memory_gib: float, *, io_optimized: bool = False,
+                                vcpu: float | None = None, current_generation: bool = True) -> str:
         """The cheapest class the book sells with at least ``memory_gib`` of memory.
+
+        Parameters
+        ----------
+        memory_gib : float
+            Memory the class must have, GiB.
+        io_optimized : bool
+            Among the classes sold under I/O-Optimized, at their I/O-Optimized price.
+        vcpu : float, optional
+            Also at least this many vCPUs (default: no vCPU requirement).
+        current_generation : bool
+            Skip previous-generation classes (db.r3, db.r4, db.t2; see
+            ``data/pricing/instance_class_specs.md``). Default True.
 
         Raises
         ------
@@ -324,15 +337,27 @@ class PriceBook:
         --------
         >>> from aurora_models import pricing
         >>> pb = pricing.load()
-        >>> pb.cheapest_instance_class(18.0), pb.cheapest_instance_class(18.0, io_optimized=True)
-        ('db.x2g.large', 'db.x2g.large')
+        >>> pb.cheapest_instance_class(18.0), pb.cheapest_instance_class(18.0, vcpu=4)
+        ('db.x2g.large', 'db.r6g.xlarge')
         """
         need = float(check_positive("memory_gib", memory_gib))
+        cpus = 0.0 if vcpu is None else float(check_positive("vcpu", vcpu))
+        check_bool("current_generation", current_generation)
         classes = self.instance_classes(io_optimized=io_optimized)
-        fit = classes[classes["memory_gib"] >= need]
+        if current_generation:
+            from ._load import instance_specs
+
+            gen = classes["instance_class"].map(instance_specs()["generation"])
+            classes = classes[gen != "previous"]
+        fit = classes[(classes["memory_gib"] >= need) & (classes["vcpu"] >= cpus)]
         if fit.empty:
-            raise ValueError(f"`memory_gib` must be at most {classes['memory_gib'].max():g} "
-                             f"(the largest class of {self._where()}), got {need:g}")
+            big = classes[classes["vcpu"] >= cpus]
+            if big.empty:
+                raise ValueError(f"`vcpu` must be at most {classes['vcpu'].max():g} (the most "
+                                 f"of a class of {self._where()}), got {cpus:g}")
+            raise ValueError(f"`memory_gib` must be at most {big['memory_gib'].max():g} "
+                             f"(the largest class of {self._where()}"
+                             + (f" with {cpus:g} vCPUs" if cpus else "") + f"), got {need:g}")
         return str(fit.iloc[0]["instance_class"])
 
     def nearest_classes(self, instance_class: str, n: int = 3, *, item: str | None = None

@@ -30,7 +30,7 @@ def _require_prices(frame: pd.DataFrame, column: str, path: Path) -> None:
 # -- instance specifications -----------------------------------------------------------------
 
 _SPEC_COLUMNS = {"instance_class": "str", "family": "str", "size": "str", "vcpu": "float",
-                 "memory_gib": "float", "source": "str"}
+                 "memory_gib": "float", "generation": "str", "source": "str"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,7 +41,7 @@ def instance_specs() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by ``instance_class``; columns ``family``, ``size``, ``vcpu``, ``memory_gib``,
-        ``source`` (the AWS documentation page). See ``data/pricing/instance_class_specs.md``.
+        ``generation`` (``current``/``previous``), ``source`` (the AWS documentation page). See ``data/pricing/instance_class_specs.md``.
 
     Examples
     --------
@@ -53,6 +53,8 @@ def instance_specs() -> pd.DataFrame:
     _require(frame, (frame["vcpu"] > 0) & (frame["memory_gib"] > 0), path,
              "columns 'vcpu' and 'memory_gib' must be positive")
     _require(frame, ~frame["instance_class"].duplicated(), path, "duplicate instance_class")
+    _require(frame, frame["generation"].isin(["current", "previous"]), path,
+             "column 'generation' must be 'current' or 'previous'")
     return frame.set_index("instance_class")
 
 

@@ -342,7 +342,7 @@ def _estimate(scenario: Scenario, n: int, seed: int, tick) -> ScenarioResult:
         io, w_io = io_millions(dd)
         share = float(dd["read_acu"].sum() / dd["acu"].sum()) if cl["replicas"] else 0.0
         return serverless.monthly_cost(
-            dd["acu"], pb, step_s=wl["step_s"], policy=policy, storage_gb=cl["volume_gib"],
+            dd["acu"], pb, step_s=wl["step_s"], policy=policy, storage_gib=cl["volume_gib"],
             io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
             n_secondary_regions=len(reg["secondaries"]), n_readers=cl["replicas"],
             read_share=share, options=options, **cost_kw)

@@ -82,7 +82,7 @@ def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
     >>> from aurora_models import pricing
     >>> cls, u = break_even_utilization_for_peak(pricing.load(), 9.0)
     >>> cls, round(u, 4)
-    ('db.r6g.xlarge', 0.4806)
+    ('db.x2g.large', 0.3491)
     """
     if not isinstance(price_book, PriceBook):
         raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
@@ -99,8 +99,8 @@ _OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned",
 
 
 def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
-                 policy: ScalingPolicy | None = None, storage_gb: float = 100.0,
-                 io_millions_per_month: float = 0.0, backup_gb: float = 0.0,
+                 policy: ScalingPolicy | None = None, storage_gib: float = 100.0,
+                 io_millions_per_month: float = 0.0, backup_gib: float = 0.0,
                  replicated_write_io_millions_per_month: float = 0.0,
                  n_secondary_regions: int = 0, n_readers: int = 0, read_share: float = 0.5,
                  headroom: float = HEADROOM, reserved_discount: float = RESERVED_DISCOUNT,
@@ -115,8 +115,9 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     step_s : float
     policy : ScalingPolicy, optional
         Serverless v2 policy (default ``ScalingPolicy()``: 0.5-256 ACU).
-    storage_gb, backup_gb : float
-        Cluster storage; backup beyond the free allowance (= ``storage_gb``) is billed.
+    storage_gib, backup_gib : float
+        Cluster storage and backup storage, GiB (AWS bills per GiB-month, which its price
+        list writes "GB-month"); backup beyond the free allowance (= ``storage_gib``) is billed.
     io_millions_per_month : float
         I/O requests per month, millions (billed on Aurora Standard only).
     replicated_write_io_millions_per_month, n_secondary_regions :
@@ -142,7 +143,7 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     Examples
     --------
     >>> from aurora_models import pricing
-    >>> bill = monthly_cost([4.0] * 60, pricing.load(), storage_gb=0.0,
+    >>> bill = monthly_cost([4.0] * 60, pricing.load(), storage_gib=0.0,
     ...                     options=["serverless_standard"])
     >>> round(float(bill.loc["serverless_standard", "compute_usd"]), 2)  # 4 x 0.12 x 730
     350.4
@@ -154,9 +155,9 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     policy = ScalingPolicy() if policy is None else policy
     if not isinstance(policy, ScalingPolicy):
         raise TypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
-    storage = float(check_nonnegative("storage_gb", storage_gb))
+    storage = float(check_nonnegative("storage_gib", storage_gib))
     io = float(check_nonnegative("io_millions_per_month", io_millions_per_month))
-    backup = float(check_nonnegative("backup_gb", backup_gb))
+    backup = float(check_nonnegative("backup_gib", backup_gib))
     rep = float(check_nonnegative("replicated_write_io_millions_per_month",
                                   replicated_write_io_millions_per_month))
     n_sec = check_int_range("n_secondary_regions", n_secondary_regions, 0, 5)
@@ -262,7 +263,7 @@ def simulate_monthly_cost(price_book: PriceBook, *, n_trials: int = 200,
                           daily_amplitude: float = 0.5, weekly_amplitude: float = 0.2,
                           noise_cv: float = 0.2, spike_probability_per_day: float = 0.1,
                           spike_factor: float = 10.0, spike_hours: float = 1.0,
-                          storage_gb: float = 100.0, io_millions_per_month: float = 0.0,
+                          storage_gib: float = 100.0, io_millions_per_month: float = 0.0,
                           rng=None) -> CostDistribution:
     """Distribution of the monthly bill and under-provisioned time over stochastic demand.
 
@@ -297,7 +298,7 @@ def simulate_monthly_cost(price_book: PriceBook, *, n_trials: int = 200,
         d = synthetic_demand(days=days, step_s=step_s, mean_acu=mean_acu,
                              daily_amplitude=daily_amplitude, weekly_amplitude=weekly_amplitude,
                              noise_cv=noise_cv, spikes=spikes, rng=gen)
-        bill = monthly_cost(d, price_book, step_s=step_s, policy=policy, storage_gb=storage_gb,
+        bill = monthly_cost(d, price_book, step_s=step_s, policy=policy, storage_gib=storage_gib,
                             io_millions_per_month=io_millions_per_month, options=[option])
         costs[i] = bill["total_usd"].iloc[0]
         if option.startswith("serverless"):
