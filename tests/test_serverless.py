@@ -420,8 +420,8 @@ def test_break_even_utilization(pb):
     assert u == pytest.approx(0.26 / (8 * 0.12)) and round(u, 2) == 0.27
     assert 1 / u == pytest.approx(3.69, abs=0.01)
     cls, u9 = serverless.break_even_utilization_for_peak(pb, 9.0)
-    # the cheapest class with 18 GiB is the memory-heavy db.x2g.large (2 vCPUs, 32 GiB)
-    assert cls == "db.x2g.large" and u9 == pytest.approx(0.377 / (0.12 * 9))
+    # 9 ACU ~ 18 GiB and 2.25 vCPUs: db.x2g.large (2 vCPUs, 32 GiB) is cheaper but too small
+    assert cls == "db.r6g.xlarge" and u9 == pytest.approx(0.519 / (0.12 * 9))
     cls8, u8 = serverless.break_even_utilization_for_peak(pb, 8.0)
     assert cls8 == "db.r6g.large" and u8 == pytest.approx(u)
     with pytest.raises(ValueError, match="`peak_acu` must be positive, got -1"):

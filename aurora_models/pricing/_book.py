@@ -351,13 +351,13 @@ class PriceBook:
             classes = classes[gen != "previous"]
         fit = classes[(classes["memory_gib"] >= need) & (classes["vcpu"] >= cpus)]
         if fit.empty:
-            big = classes[classes["vcpu"] >= cpus]
-            if big.empty:
-                raise ValueError(f"`vcpu` must be at most {classes['vcpu'].max():g} (the most "
-                                 f"of a class of {self._where()}), got {cpus:g}")
-            raise ValueError(f"`memory_gib` must be at most {big['memory_gib'].max():g} "
-                             f"(the largest class of {self._where()}"
-                             + (f" with {cpus:g} vCPUs" if cpus else "") + f"), got {need:g}")
+            if not (classes["memory_gib"] >= need).any():
+                raise ValueError(f"`memory_gib` must be at most {classes['memory_gib'].max():g} "
+                                 f"(the largest class of {self._where()}), got {need:g}")
+            raise ValueError(f"`vcpu` must be at most "
+                             f"{classes.loc[classes['memory_gib'] >= need, 'vcpu'].max():g} "
+                             f"(the most of a class of {self._where()} with {need:g} GiB), "
+                             f"got {cpus:g}")
         return str(fit.iloc[0]["instance_class"])
 
     def nearest_classes(self, instance_class: str, n: int = 3, *, item: str | None = None

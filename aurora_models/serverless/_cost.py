@@ -23,6 +23,7 @@ from ..pricing import PriceBook
 from ..results import Estimate
 from ._defaults import (
     GIB_PER_ACU,
+    VCPU_PER_ACU,
     HEADROOM,
     HOURS_PER_MONTH,
     RESERVED_DISCOUNT,
@@ -73,7 +74,8 @@ def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
     Returns
     -------
     (str, float)
-        The cheapest class with ``2 * peak_acu * (1 + headroom)`` GiB, and the average demand,
+        The cheapest class with ``2 * peak_acu * (1 + headroom)`` GiB and
+        ``0.25 * peak_acu * (1 + headroom)`` vCPUs (an ACU's memory and CPU), and the average demand,
         as a share of ``peak_acu``, below which Serverless v2 is cheaper:
         ``instance_hour_usd / (acu_hour_usd * peak_acu)``.
 
@@ -82,13 +84,14 @@ def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
     >>> from aurora_models import pricing
     >>> cls, u = break_even_utilization_for_peak(pricing.load(), 9.0)
     >>> cls, round(u, 4)
-    ('db.x2g.large', 0.3491)
+    ('db.r6g.xlarge', 0.4806)
     """
     if not isinstance(price_book, PriceBook):
         raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
     peak = float(check_positive("peak_acu", peak_acu))
     h = float(check_nonnegative("headroom", headroom))
     cls = price_book.cheapest_instance_class(GIB_PER_ACU * peak * (1 + h),
+                                             vcpu=VCPU_PER_ACU * peak * (1 + h),
                                              io_optimized=io_optimized)
     inst = price_book.instance_hour_usd(cls, io_optimized=io_optimized)
     return cls, inst / (price_book.acu_hour_usd(io_optimized=io_optimized) * peak)
@@ -185,7 +188,8 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
         return sims[role]
 
     def provisioned(d, io_opt):
-        cls = price_book.cheapest_instance_class(GIB_PER_ACU * max(float(d.max()), 0.5) * (1 + h))
+        peak = max(float(d.max()), 0.5) * (1 + h)
+        cls = price_book.cheapest_instance_class(GIB_PER_ACU * peak, vcpu=VCPU_PER_ACU * peak)
         return cls, price_book.instance_hour_usd(cls, io_optimized=io_opt) * HOURS_PER_MONTH
 
     rows = []
