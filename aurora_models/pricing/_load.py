@@ -104,6 +104,7 @@ class _Snapshot:
     path: Path
     frame: pd.DataFrame = field(repr=False)
     groups: dict = field(repr=False)
+    columns: dict = field(repr=False, default_factory=dict)
     regions: tuple[str, ...] = ()
     as_of: str = ""
     multi: bool = True
@@ -122,11 +123,38 @@ def _is_multi(path: Path) -> bool:
     return "dimension" in header and "storage_config" in header
 
 
+def _read_multi(path: Path) -> pd.DataFrame:
+    """The multi-region file, checked like :func:`~aurora_models.data.read_csv_checked` (columns
+    present, required cells not blank, ``usd`` a number; file and line named), but without
+    stripping every cell, which costs more than the parse on 24,000 rows."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"not a readable CSV file ({exc})", path=str(path)) from None
+    missing = [c for c in _MULTI_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(map(repr, missing))}; the header has "
+                        f"{', '.join(map(repr, raw.columns))}", path=str(path), line=1)
+    for col, kind in _MULTI_COLUMNS.items():
+        if not kind.endswith("?"):
+            _require(raw, raw[col].str.strip() != "" if col == "usd" else raw[col] != "",
+                     path, f"column {col!r}: blank not allowed")
+    usd = pd.to_numeric(raw["usd"], errors="coerce")
+    bad = usd.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(f"column 'usd': {raw['usd'].iat[i]!r} is not a valid float",
+                        path=str(path), line=i + 2)
+    out = raw[list(_MULTI_COLUMNS)].copy()
+    out["usd"] = usd.astype(float)
+    return out
+
+
 @functools.lru_cache(maxsize=8)
 def _snapshot(key: tuple[str, int, int]) -> _Snapshot:
     path = Path(key[0])
     if _is_multi(path):
-        frame = read_csv_checked(path, _MULTI_COLUMNS)
+        frame = _read_multi(path)
         _require_prices(frame, "usd", path)
         _require(frame, frame["engine"].isin(_DATA_ENGINES), path,
                  "column 'engine' must be one of " + ", ".join(_DATA_ENGINES))
@@ -135,7 +163,9 @@ def _snapshot(key: tuple[str, int, int]) -> _Snapshot:
         _require(frame, ~key_cols.duplicated(), path,
                  "duplicate (region, engine, storage_config, dimension, instance_class) row")
         groups = frame.groupby(["region", "engine"], sort=False).indices
-        return _Snapshot(path=path, frame=frame, groups=groups,
+        columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns if c != "usd"}
+        columns["usd"] = frame["usd"].to_numpy(dtype=float)
+        return _Snapshot(path=path, frame=frame, groups=groups, columns=columns,
                          regions=tuple(sorted(frame["region"].unique())),
                          as_of=str(frame["as_of"].max()), multi=True)
     frame = _read_book_file(path)
@@ -181,44 +211,49 @@ def _with_specs(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _book_rows(snap: _Snapshot, region: str, engine: str) -> pd.DataFrame:
     """The price-book rows of (region, engine) from a multi-region snapshot."""
-    frame = snap.frame
-    parts = []
+    col = snap.columns
     if engine_kind(engine) == "aurora":
         plan = [(engine, _AURORA_MAP), (engine.removeprefix("aurora-"), _RDS_MAP)]
     else:
         plan = [(engine.removeprefix("rds-"), _RDS_MAP)]
     plan.append(("any", _ANY_MAP))
+    specs = instance_specs()
+    vcpu_of, mem_of = specs["vcpu"].to_dict(), specs["memory_gib"].to_dict()
+    out: dict[str, list] = {c: [] for c in COLUMNS}
     for data_engine, mapping in plan:
-        idx = snap.groups.get((region, data_engine))
-        if idx is None:
-            continue
-        sub = frame.iloc[idx]
-        item = [mapping.get(k) for k in zip(sub["storage_config"], sub["dimension"], strict=True)]
-        sub = sub.assign(item=item)
-        parts.append(sub[sub["item"].notna()])
-    rows = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0].assign(item=[])
-    rows = rows.assign(
-        unit=rows["item"].map(UNITS),
-        source=("AWS price list " + rows["as_of"] + " (" + rows["engine"] + ", "
-                + rows["storage_config"] + ", " + rows["dimension"] + "), captured by "
-                + rows["source"]),
-        confidence=_CONFIDENCE_OF_SNAPSHOT, vcpu=np.nan, memory_gib=np.nan)
-    extra = []
-    std = rows[rows["item"] == "instance_hour"].set_index("instance_class")["usd"]
-    io = rows[rows["item"] == "instance_hour_io_optimized"].set_index("instance_class")["usd"]
-    ratio = (io / std.reindex(io.index)).dropna()
-    if len(ratio):
-        extra.append(dict(
-            item="io_optimized_instance_premium", instance_class="", unit="ratio",
-            usd=round(float(np.median(ratio)), 4), confidence=_CONFIDENCE_OF_SNAPSHOT,
-            source=f"derived: median I/O-Optimized / Standard instance price over {len(ratio)} "
-                   f"{region} classes (range {ratio.min():.4f}-{ratio.max():.4f})"))
+        for i in snap.groups.get((region, data_engine), ()):
+            cfg, dim = col["storage_config"][i], col["dimension"][i]
+            item = mapping.get((cfg, dim))
+            if item is None:
+                continue
+            cls = col["instance_class"][i]
+            out["item"].append(item)
+            out["instance_class"].append(cls)
+            out["vcpu"].append(vcpu_of.get(cls, np.nan))
+            out["memory_gib"].append(mem_of.get(cls, np.nan))
+            out["unit"].append(UNITS[item])
+            out["usd"].append(float(col["usd"][i]))
+            out["source"].append(f"AWS price list {col['as_of'][i]} ({data_engine}, {cfg}, {dim}), "
+                                 f"captured by {col['source'][i]}")
+            out["confidence"].append(_CONFIDENCE_OF_SNAPSHOT)
+
+    def add(item, usd, source, confidence):
+        for c, v in zip(COLUMNS, (item, "", np.nan, np.nan, UNITS[item], usd, source, confidence),
+                        strict=True):
+            out[c].append(v)
+
+    price = {(it, c): u for it, c, u in zip(out["item"], out["instance_class"], out["usd"],
+                                            strict=True)}
+    ratio = [price[("instance_hour_io_optimized", c)] / price[("instance_hour", c)]
+             for (it, c) in price if it == "instance_hour_io_optimized"
+             and price.get(("instance_hour", c), 0) > 0]
+    if ratio:
+        add("io_optimized_instance_premium", round(float(np.median(ratio)), 4),
+            f"derived: median I/O-Optimized / Standard instance price over {len(ratio)} {region} "
+            f"classes (range {min(ratio):.4f}-{max(ratio):.4f})", _CONFIDENCE_OF_SNAPSHOT)
     if engine in ("rds-mysql", "rds-postgresql") or engine_kind(engine) == "aurora":
-        extra.append(dict(item="rds_multi_az_cluster_factor", instance_class="", unit="ratio",
-                          usd=3.0, confidence="assumption", source=_CLUSTER_FACTOR_SOURCE))
-    if extra:
-        rows = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
-    return _with_specs(rows)[COLUMNS]
+        add("rds_multi_az_cluster_factor", 3.0, _CLUSTER_FACTOR_SOURCE, "assumption")
+    return pd.DataFrame(out, columns=COLUMNS)
 
 
 # -- public loaders ----------------------------------------------------------------------------

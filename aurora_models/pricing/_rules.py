@@ -66,14 +66,13 @@ def price_violations(values) -> np.ndarray:
     >>> list(price_violations([0.12, -1.0, float("inf"), 1e308, float("nan")]))
     ['', 'must be non-negative', 'must be finite', 'must be at most 10000 USD per unit', 'must be finite']
     """
-    x = np.asarray(values, dtype=float)
-    with np.errstate(invalid="ignore"):
-        out = np.where(~np.isfinite(x), "must be finite",
-                       np.where(x < 0, "must be non-negative",
-                                np.where(x > MAX_UNIT_PRICE_USD,
-                                         f"must be at most {MAX_UNIT_PRICE_USD:g} USD per unit",
-                                         "")))
-    return out.astype(object) if out.ndim else np.array([str(out)], dtype=object)
+    x = np.atleast_1d(np.asarray(values, dtype=float))
+    out = np.full(x.shape, "", dtype=object)
+    finite = np.isfinite(x)
+    out[~finite] = "must be finite"
+    out[finite & (x < 0)] = "must be non-negative"
+    out[finite & (x > MAX_UNIT_PRICE_USD)] = f"must be at most {MAX_UNIT_PRICE_USD:g} USD per unit"
+    return out
 
 
 def check_price(name: str, value) -> float:
