@@ -15,6 +15,12 @@ from ..exceptions import DataError
 from ._book import CLASS_ITEMS, COLUMNS, CONFIDENCE, ITEMS, UNITS, PriceBook, engine_kind
 from ._rules import ENGINES, MissingPriceError, canonical_engine, check_name, price_violations
 
+@functools.lru_cache(maxsize=8)
+def _bundled(name: str) -> Path:
+    """Path of a bundled data set (the catalogue is read once per process)."""
+    return dataset_path(name)
+
+
 # -- the price rule on a file: one check, the first bad row named -------------------------------
 
 
@@ -48,7 +54,7 @@ def instance_specs() -> pd.DataFrame:
     >>> instance_specs().loc["db.r6g.xlarge", ["vcpu", "memory_gib"]].tolist()
     [4.0, 32.0]
     """
-    path = dataset_path("instance_class_specs")
+    path = _bundled("instance_class_specs")
     frame = read_csv_checked(path, _SPEC_COLUMNS)
     _require(frame, (frame["vcpu"] > 0) & (frame["memory_gib"] > 0), path,
              "columns 'vcpu' and 'memory_gib' must be positive")
@@ -260,7 +266,7 @@ def _book_rows(snap: _Snapshot, region: str, engine: str) -> pd.DataFrame:
 
 
 def _snapshot_for(path) -> _Snapshot:
-    p = Path(path) if path is not None else dataset_path("aurora_prices_multiregion")
+    p = Path(path) if path is not None else _bundled("aurora_prices_multiregion")
     if not p.is_file():
         raise DataError("file not found", path=str(p))
     return _snapshot(_file_key(p))
@@ -435,7 +441,7 @@ def load_transfer(*, path: str | Path | None = None) -> TransferPrices:
     >>> load_transfer().missing
     (('ap-southeast-3', 'ap-northeast-3'), ('ap-southeast-3', 'sa-east-1'))
     """
-    p = Path(path) if path is not None else dataset_path("interregion_transfer")
+    p = Path(path) if path is not None else _bundled("interregion_transfer")
     if not p.is_file():
         raise DataError("file not found", path=str(p))
     return _transfer(_file_key(p))
