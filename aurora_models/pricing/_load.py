@@ -15,6 +15,7 @@ from ..exceptions import DataError
 from ._book import CLASS_ITEMS, COLUMNS, CONFIDENCE, ITEMS, UNITS, PriceBook, engine_kind
 from ._rules import ENGINES, MissingPriceError, canonical_engine, check_name, price_violations
 
+
 @functools.lru_cache(maxsize=8)
 def _bundled(name: str) -> Path:
     """Path of a bundled data set (the catalogue is read once per process)."""

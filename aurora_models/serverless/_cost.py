@@ -23,10 +23,10 @@ from ..pricing import PriceBook
 from ..results import Estimate
 from ._defaults import (
     GIB_PER_ACU,
-    VCPU_PER_ACU,
     HEADROOM,
     HOURS_PER_MONTH,
     RESERVED_DISCOUNT,
+    VCPU_PER_ACU,
 )
 from ._demand import synthetic_demand
 from ._policy import ScalingPolicy
