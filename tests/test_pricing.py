@@ -493,3 +493,34 @@ def test_io_optimized_break_even(pb):
         f(pb, compute_usd_per_month=1.0, storage_gib=-1)
     with pytest.raises(TypeError, match="`price_book` must be a PriceBook"):
         f(pd.DataFrame(), compute_usd_per_month=1.0, storage_gib=1)
+
+
+def test_user_file_in_the_34_region_format(tmp_path):
+    src = dataset_path("aurora_prices_multiregion").read_text().splitlines()
+    keep = [src[0]] + [s for s in src[1:] if s.startswith("us-west-2,")]
+    good = tmp_path / "west.csv"
+    good.write_text("\n".join(keep) + "\n")
+    assert pricing.known_regions(path=good) == ["us-west-2"]
+    book = pricing.load("us-west-2", path=good)
+    assert book.acu_hour_usd() == pricing.load("us-west-2").acu_hour_usd()
+    with pytest.raises(ValueError, match=r"`region` must be one of 'us-west-2', got 'us-east-1'"):
+        pricing.load("us-east-1", path=good)
+    bad = tmp_path / "bad.csv"
+    fields = keep[1].split(",")
+    fields[1] = "aurora-oracle"  # the engine column
+    bad.write_text(keep[0] + "\n" + ",".join(fields) + "\n")
+    with pytest.raises(DataError, match=r"bad\.csv, line 2: column 'engine' must be one of"):
+        pricing.load("us-west-2", path=bad)
+    nocol = tmp_path / "nocol.csv"
+    nocol.write_text(keep[0].replace(",term", ",terms") + "\n" + keep[1] + "\n")
+    with pytest.raises(DataError, match=r"nocol\.csv, line 1: missing column\(s\) 'term'"):
+        pricing.load("us-west-2", path=nocol)
+
+
+def test_imported_offer_file_loads_as_a_book(tmp_path):
+    out = tmp_path / "snap.csv"
+    pricing.import_offer_file(FIXTURE, "us-east-1", output_path=out)
+    book = pricing.load("us-east-1", path=out)
+    assert book.instance_hour_usd("db.r6g.large", io_optimized=True) == pytest.approx(0.338)
+    assert book.instance_spec("db.r7g.xlarge") == (4.0, 32.0)
+    assert pricing.known_engines()[:2] == ["aurora-mysql", "aurora-postgresql"]
