@@ -11,7 +11,7 @@ import pandas as pd
 from .._validate import check_bool, check_choice, check_nonnegative, check_positive
 from ._rules import MissingPriceError, check_name, check_price, price_violations
 
-#: The scalar items of a price book (instance rows are the ``_CLASS_ITEMS``).
+#: The scalar items of a price book (instance rows are the ``CLASS_ITEMS``).
 ITEMS = (
     "acu_hour",
     "acu_hour_io_optimized",

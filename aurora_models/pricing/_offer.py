@@ -77,7 +77,12 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
     Raises
     ------
     DataError
-        Missing metadata or columns, an unparseable or negative price (file and line named).
+        Naming the file, the line and the rule: a file that is not UTF-8 text (binary,
+        Latin-1), missing metadata or columns, a row whose field count differs from the
+        header's, a region with no rows in the file (never an empty book), a price that is not
+        a number or breaks the price rule (finite, non-negative, at most
+        :data:`~aurora_models.pricing.MAX_UNIT_PRICE_USD`: the rule of every price file and of
+        :meth:`PriceBook.with_price`), a vCPU or memory value that is not positive or is absurd.
 
     Notes
     -----
