@@ -524,3 +524,22 @@ def test_imported_offer_file_loads_as_a_book(tmp_path):
     assert book.instance_hour_usd("db.r6g.large", io_optimized=True) == pytest.approx(0.338)
     assert book.instance_spec("db.r7g.xlarge") == (4.0, 32.0)
     assert pricing.known_engines()[:2] == ["aurora-mysql", "aurora-postgresql"]
+
+
+def test_every_region_engine_and_storage_prices_the_nearest_sold_class():
+    """The scenario's default class, or the nearest one each (region, engine, storage) sells."""
+    for region in pricing.known_regions():
+        for engine in ("aurora-mysql", "aurora-postgresql"):
+            book = pricing.load(region, engine=engine)
+            for io in (False, True):
+                cls = book.nearest_classes("db.r6g.2xlarge", 1, io_optimized=io)[0]
+                assert book.instance_hour_usd(cls, io_optimized=io) > 0, (region, engine, io)
+                assert book.acu_hour_usd(io_optimized=io) > 0
+                assert book.storage_gb_month_usd(io_optimized=io) > 0
+
+
+def test_with_price_on_new_items(pb):
+    changed = pb.with_price("instance_hour_io_optimized", 1.0, instance_class="db.r6g.large")
+    assert changed.instance_hour_usd("db.r6g.large", io_optimized=True) == 1.0
+    assert changed.instance_hour_usd("db.r6g.large") == 0.26
+    assert pb.instance_hour_usd("db.r6g.large", io_optimized=True) == 0.338  # the original

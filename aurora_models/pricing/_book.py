@@ -254,7 +254,7 @@ class PriceBook:
 
         specs = instance_specs()
         if instance_class in specs.index and sold:
-            near = self.nearest_classes(instance_class, item=item)
+            near = self._nearest(instance_class, 3, item)
             raise MissingPriceError(
                 f"`instance_class` {instance_class!r} is not sold in {self._where()} "
                 f"({item}); nearest classes it sells: {', '.join(near)}", item=item,
@@ -360,13 +360,14 @@ class PriceBook:
                              f"got {cpus:g}")
         return str(fit.iloc[0]["instance_class"])
 
-    def nearest_classes(self, instance_class: str, n: int = 3, *, item: str | None = None
-                        ) -> list[str]:
+    def nearest_classes(self, instance_class: str, n: int = 3, *,
+                        io_optimized: bool = False) -> list[str]:
         """The ``n`` classes the book sells nearest to ``instance_class``.
 
         Same family first, then others; within each, by distance in vCPU and memory
         (``|log2 vcpu ratio| + |log2 memory ratio|``), then by price. The class itself comes
         first when the book sells it. For "configured class unavailable" messages.
+        ``io_optimized``: among the classes sold under I/O-Optimized.
 
         Examples
         --------
@@ -374,6 +375,10 @@ class PriceBook:
         >>> pricing.load("il-central-1").nearest_classes("db.r8g.xlarge")
         ['db.r7g.xlarge', 'db.r5.xlarge', 'db.r7g.large']
         """
+        check_bool("io_optimized", io_optimized)
+        return self._nearest(instance_class, n, self._class_item(io_optimized))
+
+    def _nearest(self, instance_class: str, n: int, item: str) -> list[str]:
         from ._load import instance_specs
 
         specs = instance_specs()
@@ -381,7 +386,6 @@ class PriceBook:
                    what="the classes of the specification table")
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"`n` must be a positive integer, got {n!r}")
-        item = item or self._class_item()
         fam0 = instance_class.split(".")[1]
         v0, m0 = specs.loc[instance_class, ["vcpu", "memory_gib"]]
         keyed = []
