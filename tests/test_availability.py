@@ -17,12 +17,13 @@ from scipy import stats
 
 import aurora_models as am
 from aurora_models import availability as av
-from aurora_models import data
+from aurora_models import data, quorum
 
 # A fixed, small storage term so that most tests do not depend on the quorum model's numbers.
 STORAGE = av.StorageUnavailability(p_unavailable=2e-8, events_per_year=1e-3)
 NO_EVENTS = dict(instance_failure_rate_per_year=0.0, maintenance_events_per_year=0.0,
-                 az_outage_rate_per_year=0.0, ebs_volume_failure_rate_per_year=0.0)
+                 failures=quorum.FailureModel(az_outage_rate_per_year=0.0),
+                 ebs_volume_failure_rate_per_year=0.0)
 NO_CLIENT = av.ClientConfig(dns_ttl_s=0.0, retry_interval_s=0.0)
 MIN_PER_YEAR = 8760 * 60
 

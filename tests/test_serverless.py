@@ -267,14 +267,14 @@ def test_year_at_one_second_runs():
     (dict(min_acu=8, max_acu=4), ValueError, r"`min_acu` must be at most `max_acu` \(4\), got 8"),
     (dict(min_acu=0.7, max_acu=4), ValueError, r"`min_acu` must be a multiple of 0.5, got 0.7"),
     (dict(min_acu=0.5, max_acu=4.2), ValueError, r"`max_acu` must be a multiple of 0.5, got 4.2"),
-    (dict(min_acu=0.5, max_acu=300), ValueError, r"`max_acu` must be in \[1, 256\], got 300"),
-    (dict(min_acu=0.5, max_acu=0.5), ValueError, r"`max_acu` must be in \[1, 256\], got 0.5"),
-    (dict(min_acu=-1, max_acu=4), ValueError, r"`min_acu` must be in \[0, 256\], got -1"),
+    (dict(min_acu=0.5, max_acu=300), ValueError, r"`max_acu` must be a number in \[1, 256\], a multiple of 0.5, got 300"),
+    (dict(min_acu=0.5, max_acu=0.5), ValueError, r"`max_acu` must be a number in \[1, 256\], a multiple of 0.5, got 0.5"),
+    (dict(min_acu=-1, max_acu=4), ValueError, r"`min_acu` must be a number in \[0, 256\], a multiple of 0.5, got -1"),
     (dict(scale_down="linear"), ValueError, r"`scale_down` must be one of 'additive'"),
-    (dict(scale_down_acu_per_s=0), ValueError, r"`scale_down_acu_per_s` must be positive"),
+    (dict(scale_down_acu_per_s=0), ValueError, r"`scale_down_acu_per_s` must be a number in \(0, 1,000,000\], got 0"),
     (dict(seconds_until_auto_pause=60), ValueError,
-     r"`seconds_until_auto_pause` must be in \[300, 86400\], got 60"),
-    (dict(min_acu="1"), TypeError, r"`min_acu` must be a real number"),
+     r"`seconds_until_auto_pause` must be a number in \[300, 86,400\], got 60"),
+    (dict(min_acu="1"), TypeError, r"`min_acu` must be a number in \[0, 256\], a multiple of 0.5, got str '1'"),
 ])
 def test_policy_bad_input(kwargs, exc, match):
     with pytest.raises(exc, match=match):

@@ -9,11 +9,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .._assumptions import register
-
-#: Hours in a billing month: every monthly bill in the package multiplies hourly prices by this.
-HOURS_PER_MONTH = register(
-    "pricing.hours_per_month", 730.0, "hours",
-    source="AWS pricing pages and calculator bill a month as 730 hours (8,760 / 12)")
+from ..units import HOURS_PER_MONTH  # noqa: F401  (re-exported by the price book; its home is units)
 
 #: Largest unit price a price row may hold, USD (per hour, GB-month, million requests, ...).
 MAX_UNIT_PRICE_USD = register(

@@ -19,6 +19,8 @@ from .._validate import (
     check_probability,
     check_range,
 )
+from ..availability._params import MAX_REPLICAS
+from ..global_db._link import MAX_SECONDARIES
 from ..pricing import PriceBook
 from ..results import Estimate
 from ._defaults import (
@@ -163,8 +165,8 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     backup = float(check_nonnegative("backup_gib", backup_gib))
     rep = float(check_nonnegative("replicated_write_io_millions_per_month",
                                   replicated_write_io_millions_per_month))
-    n_sec = check_int_range("n_secondary_regions", n_secondary_regions, 0, 5)
-    n_read = check_int_range("n_readers", n_readers, 0, 15)
+    n_sec = check_int_range("n_secondary_regions", n_secondary_regions, 0, MAX_SECONDARIES)
+    n_read = check_int_range("n_readers", n_readers, 0, MAX_REPLICAS)
     share = float(check_probability("read_share", read_share))
     h = float(check_nonnegative("headroom", headroom))
     disc = float(check_range("reserved_discount", reserved_discount, 0.0, 1.0,
