@@ -229,7 +229,7 @@ def test_cost_spread_over_demand_draws():
     io = w_io + (d["reads_per_s"] * wl["io_per_read"]).sum() * wl["step_s"] * month / 1e6
     bill = serverless.monthly_cost(
         d["acu"], pricing.load("us-east-1"), step_s=wl["step_s"],
-        policy=serverless.ScalingPolicy(min_acu=0.5, max_acu=128.0), storage_gb=200.0,
+        policy=serverless.ScalingPolicy(min_acu=0.5, max_acu=128.0), storage_gib=200.0,
         io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
         n_secondary_regions=1, n_readers=2,
         read_share=float(d["read_acu"].sum() / d["acu"].sum()))

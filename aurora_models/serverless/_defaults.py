@@ -10,6 +10,11 @@ _UG = "Aurora User Guide (Serverless v2), aurora_facts.md §3"
 MAX_ACU_LIMIT = register("serverless.max_acu_limit", 256.0, "ACU",
                          source="RDS API ServerlessV2ScalingConfiguration: 256 (128 older versions)")
 GIB_PER_ACU = register("serverless.gib_per_acu", 2.0, "GiB/ACU", source=_UG + ".1: 1 ACU ~ 2 GiB")
+VCPU_PER_ACU = register(
+    "serverless.vcpu_per_acu", 0.25, "vCPU/ACU",
+    rationale="an ACU is ~2 GiB 'with corresponding CPU' (Aurora user guide, no figure given); "
+              "Aurora's memory-optimized r classes pair 8 GiB with each vCPU, so 2 GiB ~ 0.25 "
+              "vCPU: a class stands in for a peak only with both the memory and the vCPUs")
 # Declared on CostOptions ([pricing] keys); the cost functions' defaults read them here.
 HEADROOM = CostOptions.__params__["headroom"].default
 RESERVED_DISCOUNT = CostOptions.__params__["reserved_discount"].default

@@ -187,7 +187,7 @@ def _cost(ctx: Context) -> CostResult:
     def bill_of(d):
         io, w_io = dm.io_millions_per_month(d)
         return monthly_cost(
-            d["acu"], pb, step_s=dm.step_s, policy=policy, storage_gb=cl["volume_gib"],
+            d["acu"], pb, step_s=dm.step_s, policy=policy, storage_gib=cl["volume_gib"],
             io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
             n_secondary_regions=len(reg["secondaries"]), n_readers=cl["replicas"],
             read_share=read_share(d, cl["replicas"]), options=options,
