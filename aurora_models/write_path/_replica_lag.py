@@ -51,12 +51,12 @@ TABLE4 = pd.DataFrame({"writes_per_s": [1_000, 2_000, 5_000, 10_000],
 _T4_FIT = "fitted to SIGMOD'17 Table 4 at 1k and 10k writes/s"
 TABLE4_DELAY_MS = register(
     "write_path.table4_replica_fixed_delay_ms", 2.5130, "ms",
-    rationale=_T4_FIT + " (with the apply time below, by fit_replica_lag); allowed range "
+    fitted=_T4_FIT + " (with the apply time below, by fit_replica_lag); allowed range "
               "[0.223, 2.94] ms: a one-way same-AZ trip up to the mean 4/6 commit plus a "
               "one-way cross-AZ trip")
 TABLE4_APPLY_US = register(
     "write_path.table4_replica_apply_us_per_write", 96.63, "us",
-    rationale=_T4_FIT + " (with the fixed delay above, by fit_replica_lag); allowed range "
+    fitted=_T4_FIT + " (with the fixed delay above, by fit_replica_lag); allowed range "
               "[1, 250] us: a memory-only redo apply up to a MySQL SQL-thread row apply")
 
 #: Stated ranges of the two Table 4 parameters (see :func:`replica_lag_bounds`).
