@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import queueing
+from .. import _budget, queueing
 from .._assumptions import register
 from .._rng import as_generator
 from .._validate import check_array, check_choice, check_int_range, check_positive
@@ -197,7 +197,7 @@ def replica_lag(writes_per_s, params: ReplicaLagParams = AURORA_REPLICA, *,
     0    True                                 stable
     1   False  unstable: lag grows 0.25 s per s of run
     """
-    lam = check_array("writes_per_s", np.atleast_1d(writes_per_s), nonnegative=True)
+    lam = check_array("writes_per_s", writes_per_s, nonnegative=True, scalar_ok=True)
     p = _params(params)
     run = float(check_positive("run_length_s", run_length_s))
     fixed = p.delay_ms
@@ -242,6 +242,8 @@ def simulate_replica_lag(writes_per_s: float, params: ReplicaLagParams = AURORA_
     lam = float(check_positive("writes_per_s", writes_per_s))
     p = _params(params)
     n = check_int_range("n_writes", n_writes, 2)
+    _budget.check("simulate_replica_lag", "n_writes", n, memory_bytes=64.0 * _budget.size(n),
+                  work=20.0 * _budget.size(n))
     nw = check_int_range("n_windows", n_windows, 1, n)
     gen = as_generator(rng)
     gaps = gen.exponential(1.0 / lam, n)
