@@ -146,6 +146,7 @@ def test_batch_validation_names_the_row():
 
 
 def _numeric_params():
+    am.assumptions()  # imports every model module, so every declaration is registered
     return [(cls, p) for cls in _DECLARED for p in params_of(cls).values()
             if p.type in ("real", "int") and p.default is not None]
 

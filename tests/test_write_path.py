@@ -147,7 +147,7 @@ def test_accounting_by_kind_sums_to_by_edge():
 @given(statements=st.floats(0.5, 50), redo=st.floats(1, 5000), pages=st.floats(0, 20),
        group=st.floats(1, 32), batch=st.floats(1, 100), copies=st.integers(1, 9))
 def test_accounting_invariants(statements, redo, pages, group, batch, copies):
-    w = wp.Workload(statements_per_txn=statements, redo_bytes_per_statement=redo,
+    w = wp.TransactionMix(statements_per_txn=statements, redo_bytes_per_statement=redo,
                     page_writes_per_txn=pages, commits_per_log_write=group,
                     txns_per_redo_batch=batch)
     sm = wp.io_summary(wp.mirrored_mysql_path(w))
@@ -508,9 +508,9 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match=r"`replicas` must be an integer in \[0, 15\], got 16"):
         wp.aurora_path(replicas=16)
     with pytest.raises(ValueError, match="`redo_bytes_per_statement` must be non-negative, got -1"):
-        wp.Workload(redo_bytes_per_statement=-1)
+        wp.TransactionMix(redo_bytes_per_statement=-1)
     with pytest.raises(ValueError, match="`commits_per_log_write` must be at least 1"):
-        wp.Workload(commits_per_log_write=0.5)
+        wp.TransactionMix(commits_per_log_write=0.5)
     with pytest.raises(ValueError, match="`cross_az_rtt_ms` must be positive"):
         wp.HopLatency(cross_az_rtt_ms=0)
     with pytest.raises(ValueError, match="`samples_ms` must have at least 2"):
@@ -525,7 +525,7 @@ def test_bad_inputs():
         wp.kth_fastest_cdf(1.0, 3, [1.0, 2.0], 0.3)
     with pytest.raises(ValueError, match=r"`q` must be in \(0, 1\)"):
         wp.commit_latency(wp.aurora_path(), q=[1.0])
-    with pytest.raises(TypeError, match="`workload` must be a Workload"):
+    with pytest.raises(TypeError, match="`workload` must be a TransactionMix"):
         wp.mirrored_mysql_path({"statements_per_txn": 4})
     with pytest.raises(TypeError, match="`graph` must be a networkx DiGraph"):
         wp.sync_hops([1, 2])

@@ -343,22 +343,33 @@ class PriceBook:
         need = float(check_positive("memory_gib", memory_gib))
         cpus = 0.0 if vcpu is None else float(check_positive("vcpu", vcpu))
         check_bool("current_generation", current_generation)
-        classes = self.instance_classes(io_optimized=io_optimized)
-        if current_generation:
-            from ._load import instance_specs
-
-            gen = classes["instance_class"].map(instance_specs()["generation"])
-            classes = classes[gen != "previous"]
-        fit = classes[(classes["memory_gib"] >= need) & (classes["vcpu"] >= cpus)]
-        if fit.empty:
-            if not (classes["memory_gib"] >= need).any():
-                raise ValueError(f"`memory_gib` must be at most {classes['memory_gib'].max():g} "
+        names, memory, vcpus = self._sizing_table(bool(io_optimized), bool(current_generation))
+        fit = (memory >= need) & (vcpus >= cpus)
+        if not fit.any():
+            if not (memory >= need).any():
+                raise ValueError(f"`memory_gib` must be at most {memory.max():g} "
                                  f"(the largest class of {self._where()}), got {need:g}")
-            raise ValueError(f"`vcpu` must be at most "
-                             f"{classes.loc[classes['memory_gib'] >= need, 'vcpu'].max():g} "
+            raise ValueError(f"`vcpu` must be at most {vcpus[memory >= need].max():g} "
                              f"(the most of a class of {self._where()} with {need:g} GiB), "
                              f"got {cpus:g}")
-        return str(fit.iloc[0]["instance_class"])
+        return str(names[int(np.argmax(fit))])
+
+    def _sizing_table(self, io_optimized: bool, current_generation: bool):
+        """Class names, memory and vCPUs in price order, built once per book and key (a sizing
+        loop asks for the cheapest class hundreds of times)."""
+        cache = self.__dict__.setdefault("_sizing_cache", {})
+        key = (io_optimized, current_generation)
+        if key not in cache:
+            classes = self.instance_classes(io_optimized=io_optimized)
+            if current_generation:
+                from ._load import instance_specs
+
+                gen = classes["instance_class"].map(instance_specs()["generation"])
+                classes = classes[gen != "previous"]
+            cache[key] = (classes["instance_class"].to_numpy(),
+                          classes["memory_gib"].to_numpy(dtype=float),
+                          classes["vcpu"].to_numpy(dtype=float))
+        return cache[key]
 
     def nearest_classes(self, instance_class: str, n: int = 3, *,
                         io_optimized: bool = False) -> list[str]:

@@ -49,7 +49,7 @@ def rules() -> list[tuple[Rule, dict[str, str]]]:
                      if k in cls.__params__ and cls.__params__[k].scenario}
             if len(names) == len(rule.keys) and all(r is not rule for r, _ in out):
                 out.append((rule, names))
-    return out
+    return sorted(out, key=lambda rn: rn[0].name)  # the same order whatever was imported first
 
 
 def _freeze(x):

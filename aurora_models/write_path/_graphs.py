@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._assumptions import register
 from .._validate import check_bool, check_int_range, check_positive
+from ..availability._params import MAX_REPLICAS
 from ..quorum import AURORA, QuorumLayout
 
 __all__ = [
@@ -18,7 +19,7 @@ __all__ = [
     "MYSQL_SYSBENCH",
     "POSTGRES_SYSBENCH",
     "HopLatency",
-    "Workload",
+    "TransactionMix",
     "aurora_path",
     "io_accounting",
     "io_summary",
@@ -88,7 +89,7 @@ def _num(name, value, *, positive=False):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Workload:
+class TransactionMix:
     """What one transaction writes. Defaults: SysBench write-only as in SIGMOD'17 Table 1.
 
     Parameters
@@ -148,9 +149,9 @@ class Workload:
         return self.statements_per_txn * self.redo_bytes_per_statement
 
 
-MYSQL_SYSBENCH = Workload()
-AURORA_SYSBENCH = Workload(binlog=False, double_write=False, page_writes_per_txn=0.0)
-POSTGRES_SYSBENCH = Workload(page_bytes=PG_PAGE, binlog=False, double_write=False,
+MYSQL_SYSBENCH = TransactionMix()
+AURORA_SYSBENCH = TransactionMix(binlog=False, double_write=False, page_writes_per_txn=0.0)
+POSTGRES_SYSBENCH = TransactionMix(page_bytes=PG_PAGE, binlog=False, double_write=False,
                              page_writes_per_txn=PG_PAGE_WRITES,
                              full_page_images_per_txn=PG_FPI)
 
@@ -210,8 +211,8 @@ def _edge(g, u, v, *, flows, synchronous, step=None, tier="storage", persist=Tru
 def _check_workload(workload, default):
     if workload is None:
         return default
-    if not isinstance(workload, Workload):
-        raise TypeError(f"`workload` must be a Workload, got {type(workload).__name__}")
+    if not isinstance(workload, TransactionMix):
+        raise TypeError(f"`workload` must be a TransactionMix, got {type(workload).__name__}")
     return workload
 
 
@@ -232,7 +233,7 @@ def _check_latency(latency):
     return latency
 
 
-def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency | None = None):
+def mirrored_mysql_path(workload: TransactionMix | None = None, *, latency: HopLatency | None = None):
     """Mirrored MySQL's write path (SIGMOD'17 §3.1, Figure 2) as a networkx DiGraph.
 
     An active MySQL in AZ1 on EBS, an EBS mirror in AZ1, block-level software mirroring to a
@@ -240,7 +241,7 @@ def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency
 
     Parameters
     ----------
-    workload : Workload, optional
+    workload : TransactionMix, optional
         What a transaction writes (default :data:`MYSQL_SYSBENCH`).
     latency : HopLatency, optional
         Per-hop latency model (default :data:`LATENCY_DEFAULTS`).
@@ -323,7 +324,7 @@ def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency
     return g
 
 
-def aurora_path(workload: Workload | None = None, *, layout: QuorumLayout | None = None,
+def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout | None = None,
                 latency: HopLatency | None = None, replicas: int = 2):
     """Aurora's write path (SIGMOD'17 §3.2, Figure 3) as a networkx DiGraph.
 
@@ -337,7 +338,7 @@ def aurora_path(workload: Workload | None = None, *, layout: QuorumLayout | None
 
     Parameters
     ----------
-    workload : Workload, optional
+    workload : TransactionMix, optional
         Default :data:`AURORA_SYSBENCH` (boxcarring fitted to Table 1).
     layout : aurora_models.quorum.QuorumLayout, optional
         Copies per AZ and write quorum (default :data:`aurora_models.quorum.AURORA`: 2+2+2,
@@ -393,7 +394,7 @@ def aurora_path(workload: Workload | None = None, *, layout: QuorumLayout | None
     w = _check_workload(workload, AURORA_SYSBENCH)
     lat = _check_latency(latency)
     lay = _check_layout(layout)
-    replicas = check_int_range("replicas", replicas, 0, 15)
+    replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
     copies, write_quorum, azs = lay.n_copies, lay.write_quorum, lay.n_azs
     g = nx.DiGraph(engine="aurora", commit_rule="quorum", write_quorum=write_quorum,
                    layout=lay, workload=w, log_writes_per_commit=1, commit_blocks_worker=False)
@@ -420,7 +421,7 @@ def aurora_path(workload: Workload | None = None, *, layout: QuorumLayout | None
     return g
 
 
-def postgres_sync_standby_path(workload: Workload | None = None, *,
+def postgres_sync_standby_path(workload: TransactionMix | None = None, *,
                                latency: HopLatency | None = None):
     """PostgreSQL with a synchronous streaming standby in another AZ, both on EBS.
 
@@ -430,7 +431,7 @@ def postgres_sync_standby_path(workload: Workload | None = None, *,
 
     Parameters
     ----------
-    workload : Workload, optional
+    workload : TransactionMix, optional
         Default :data:`POSTGRES_SYSBENCH`.
     latency : HopLatency, optional
         Per-hop latency model.
