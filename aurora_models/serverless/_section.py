@@ -178,7 +178,7 @@ def _cost(ctx: Context) -> CostResult:
     cl, reg, pr = s["cluster"], s["regions"], s["pricing"]
     dm, policy = demand_model(s), _policy(s)
     pb_region = pr["region"] or reg["primary"]
-    pb = pricing.load(pb_region)
+    pb = pricing.load(pb_region, engine=cl["engine"])
     options = ["serverless_standard", "serverless_io_optimized", "provisioned",
                "provisioned_reserved"]
     if cl["replicas"]:
