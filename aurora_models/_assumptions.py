@@ -6,9 +6,12 @@ value as its default, so the number in the code and the number in the registry c
     COPY_AFR = register("quorum.copy_afr", 0.0157, "1/year",
                         source="Backblaze Drive Stats 2024 fleet AFR (data/failures/...)")
 
-Exactly one of ``source`` (a citation) or ``rationale`` (why we assume it; the entry is then
-marked ``assumption``) must be given. :func:`assumptions` returns the whole registry as a
-DataFrame, so a notebook or the CLI can show what an estimate rests on.
+Exactly one of ``source`` (a citation), ``fitted`` (what the value was fitted to) or
+``rationale`` (why we assume it; the entry is then marked ``assumption``) must be given.
+Parameters declared on a model's dataclass (:func:`aurora_models._params.param`) register here
+through :func:`register_param`, with their allowed range and scenario key. :func:`assumptions`
+returns the whole registry as a DataFrame, so a notebook or the CLI can show what an estimate
+rests on.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Assumption", "assumptions", "get", "register"]
+__all__ = ["Assumption", "assumptions", "get", "register", "register_param"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,9 +31,12 @@ class Assumption:
     name: str
     value: Any
     unit: str
-    kind: str  # "cited" or "assumption"
+    kind: str  # "cited", "fitted" or "assumption"
     source: str
     module: str
+    range: str = ""
+    scenario_key: str = ""
+    uncertainty: str = ""
 
 
 _REGISTRY: dict[str, Assumption] = {}
@@ -40,12 +46,20 @@ _REGISTRY: dict[str, Assumption] = {}
 _SKIP = {"cli", "plotting", "data"}
 
 
+#: Registry modules whose entries are all declared in one package module (the rest need all).
+_MODULE_HOMES = {"quorum": "quorum", "availability": "availability", "serverless": "serverless",
+                 "global_db": "global_db", "pricing": "pricing", "units": "units",
+                 "write_path": "write_path", "cluster": "cluster", "workload": "serverless",
+                 "scenario": "scenario"}
+
+
 def register(
     name: str,
     value: Any,
     unit: str,
     *,
     source: str | None = None,
+    fitted: str | None = None,
     rationale: str | None = None,
 ) -> Any:
     """Declare a default and return its value.
@@ -60,32 +74,50 @@ def register(
         Its unit (``"s"``, ``"1/year"``, ``"USD/ACU-hour"``, ``"-"`` for dimensionless).
     source : str, optional
         Citation for a fact: paper and section, AWS page, or data file in ``data/``.
+    fitted : str, optional
+        What the value was fitted to (a figure used to fit is not also a prediction).
     rationale : str, optional
         One line on why the value is assumed, when no source exists.
 
     Raises
     ------
     ValueError
-        If both or neither of ``source``/``rationale`` are given, or ``name`` is registered
-        again with a different value.
+        If not exactly one of ``source``/``fitted``/``rationale`` is given, or ``name`` is
+        registered again with a different value.
     """
-    if (source is None) == (rationale is None):
-        raise ValueError(f"assumption {name!r}: give exactly one of `source` or `rationale`")
+    given = [(k, t) for k, t in (("cited", source), ("fitted", fitted),
+                                 ("assumption", rationale)) if t is not None]
+    if len(given) != 1:
+        raise ValueError(f"assumption {name!r}: give exactly one of `source`, `fitted` or "
+                         "`rationale`")
     if "." not in name:
         raise ValueError(f"assumption name must be '<module>.<parameter>', got {name!r}")
-    entry = Assumption(
-        name=name,
-        value=value,
-        unit=unit,
-        kind="cited" if source is not None else "assumption",
-        source=source if source is not None else rationale,  # type: ignore[arg-type]
-        module=name.split(".", 1)[0],
-    )
+    kind, text = given[0]
+    _add(Assumption(name=name, value=value, unit=unit, kind=kind, source=text,
+                    module=name.split(".", 1)[0]))
+    return value
+
+
+def register_param(p) -> None:
+    """Register a declared parameter (:class:`aurora_models._params.Param`)."""
+    _add(Assumption(name=p.qualname, value=p.default, unit=p.unit, kind=p.kind, source=p.source,
+                    module=p.family, range=p.rule(), scenario_key=p.scenario or "",
+                    uncertainty=_describe(p.uncertainty)))
+
+
+def _describe(u) -> str:
+    if not u:
+        return ""
+    args = ", ".join(f"{k}={v:g}" for k, v in u.items() if isinstance(v, int | float))
+    return f"{u['dist']}({args})" + (f": {u['rationale']}" if u.get("rationale") else "")
+
+
+def _add(entry: Assumption) -> None:
+    name = entry.name
     old = _REGISTRY.get(name)
     if old is not None and old != entry:
         raise ValueError(f"assumption {name!r} is already registered with value {old.value!r}")
     _REGISTRY[name] = entry
-    return value
 
 
 def get(name: str) -> Any:
@@ -97,13 +129,15 @@ def get(name: str) -> Any:
         raise KeyError(f"no assumption named {name!r}; see aurora_models.assumptions()") from None
 
 
-def _import_models() -> None:
+def _import_models(names=None) -> None:
+    """Import the model modules (all, or ``names``) so that their declarations register."""
     import aurora_models
 
-    for info in pkgutil.iter_modules(aurora_models.__path__):
-        if info.name.startswith("_") or info.name in _SKIP:
-            continue
-        importlib.import_module(f"aurora_models.{info.name}")
+    if names is None:
+        names = [info.name for info in pkgutil.iter_modules(aurora_models.__path__)
+                 if not info.name.startswith("_") and info.name not in _SKIP]
+    for name in names:
+        importlib.import_module(f"aurora_models.{name}")
 
 
 def assumptions(module: str | None = None):
@@ -117,16 +151,22 @@ def assumptions(module: str | None = None):
     Returns
     -------
     pandas.DataFrame
-        Columns ``name``, ``value``, ``unit``, ``kind`` (``cited`` or ``assumption``),
-        ``source`` (the citation, or the rationale of an assumption), ``module``.
+        Columns ``name``, ``value``, ``unit``, ``kind`` (``cited``, ``fitted`` or
+        ``assumption``), ``source`` (the citation, what it was fitted to, or the rationale of an
+        assumption), ``module``, ``range`` (the declared allowed values) and ``scenario_key``
+        (where a scenario file sets it, if it does) and ``uncertainty`` (the distribution the
+        sensitivity analysis samples, where one is declared).
     """
     import pandas as pd
 
-    _import_models()
+    # One module's entries need only that module (and what it imports) to register.
+    _import_models(None if module is None or module not in _MODULE_HOMES else
+                   [_MODULE_HOMES[module]])
     rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
     if module is not None and not rows:
         from ._validate import check_choice
 
         check_choice("module", module, sorted({a.module for a in _REGISTRY.values()}))
-    frame = pd.DataFrame(rows, columns=["name", "value", "unit", "kind", "source", "module"])
+    frame = pd.DataFrame(rows, columns=["name", "value", "unit", "kind", "source", "module",
+                                       "range", "scenario_key", "uncertainty"])
     return frame.sort_values("name", ignore_index=True)

@@ -159,22 +159,39 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_frame(frame, fmt: str) -> None:
+#: Width of the terminal tables (`assumptions`, `datasets`).
+TABLE_WIDTH = 100
+
+
+def _print_frame(frame, fmt: str, *, head: tuple[str, ...] = (), body: tuple[str, ...] = ()) -> None:
+    """CSV, JSON, or a readable listing no wider than TABLE_WIDTH: per row, the ``head``
+    columns on one line, then each ``body`` column wrapped and indented under it."""
     if fmt == "csv":
         print(frame.to_csv(index=False), end="")
-    elif fmt == "json":
+        return
+    if fmt == "json":
         print(frame.to_json(orient="records", indent=2, default_handler=str))
-    else:
-        import pandas as pd
+        return
+    import textwrap
 
-        with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-            print(frame.to_string(index=False))
+    out = []
+    for row in frame.to_dict(orient="records"):
+        line = "  ".join(str(row[c]) for c in head if str(row[c]) not in ("", "nan"))
+        out.append(textwrap.shorten(line, TABLE_WIDTH, placeholder=" ..."))
+        for c in body:
+            text = str(row[c])
+            if text in ("", "nan", "None"):
+                continue
+            out += textwrap.wrap(f"{c}: {text}", TABLE_WIDTH, initial_indent="    ",
+                                 subsequent_indent="      ")
+    print("\n".join(out))
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
     from .data import list_datasets
 
-    _print_frame(list_datasets(), args.format)
+    _print_frame(list_datasets(), args.format, head=("name", "path"),
+                 body=("description", "source", "date", "licence", "provenance"))
     return 0
 
 
@@ -183,7 +200,8 @@ def _cmd_assumptions(args: argparse.Namespace) -> int:
 
     frame = assumptions(args.module)
     frame["value"] = frame["value"].map(str)
-    _print_frame(frame, args.format)
+    _print_frame(frame, args.format, head=("name", "value", "unit", "kind"),
+                 body=("source", "range", "scenario_key", "uncertainty"))
     return 0
 
 
@@ -240,6 +258,24 @@ def _cmd_scenario_init(args: argparse.Namespace) -> int:
     with staged_output(target.parent) as stage:
         stage.write_text(target.name, scenario.template_text())
     print(f"wrote {target}: edit it, then run `aurora-models estimate {target}`")
+    return 0
+
+
+def _cmd_scenario_schema(args: argparse.Namespace) -> int:
+    from .scenario._schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
+def _cmd_scenario_docs(args: argparse.Namespace) -> int:
+    from .scenario._schema import keys_markdown, update_docs
+
+    if args.update is None:
+        sys.stdout.write(keys_markdown() + "\n")
+        return 0
+    update_docs(args.update)
+    print(f"updated the keys section of {args.update}", file=sys.stderr)
     return 0
 
 
@@ -304,6 +340,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="where to write it (default scenario.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=_cmd_scenario_init)
+    sch = scn_sub.add_parser("schema", help="print the JSON Schema of scenario files (derived "
+                                            "from the parameter declarations)")
+    sch.set_defaults(func=_cmd_scenario_schema)
+    doc = scn_sub.add_parser("docs", help="print the keys section of docs/scenario_format.md")
+    doc.add_argument("--update", metavar="FILE", default=None,
+                     help="rewrite the generated keys section of FILE instead")
+    doc.set_defaults(func=_cmd_scenario_docs)
     return parser
 
 

@@ -446,7 +446,7 @@ def mmc_response_quantile(q: float, servers: int, arrival_rate: float,
     >>> round(mmc_response_quantile(0.99, 50, 1.0, 1.0), 4)   # almost no waiting: ln(100)
     4.6052
     """
-    from scipy.optimize import brentq
+    from ._numeric import bracketed_root
 
     q = check_probability("q", q)
     if q >= 1.0:
@@ -461,4 +461,4 @@ def mmc_response_quantile(q: float, servers: int, arrival_rate: float,
     hi = -math.log(1.0 - q) / mu
     while f(hi) > 0:
         hi *= 2.0
-    return float(brentq(f, 0.0, hi, xtol=1e-12 * hi, rtol=1e-12))
+    return float(bracketed_root(f, 0.0, hi, xtol=1e-12 * hi, rtol=1e-12))

@@ -17,12 +17,13 @@ from scipy import stats
 
 import aurora_models as am
 from aurora_models import availability as av
-from aurora_models import data
+from aurora_models import data, quorum
 
 # A fixed, small storage term so that most tests do not depend on the quorum model's numbers.
 STORAGE = av.StorageUnavailability(p_unavailable=2e-8, events_per_year=1e-3)
 NO_EVENTS = dict(instance_failure_rate_per_year=0.0, maintenance_events_per_year=0.0,
-                 az_outage_rate_per_year=0.0, ebs_volume_failure_rate_per_year=0.0)
+                 failures=quorum.FailureModel(az_outage_rate_per_year=0.0),
+                 ebs_volume_failure_rate_per_year=0.0)
 NO_CLIENT = av.ClientConfig(dns_ttl_s=0.0, retry_interval_s=0.0)
 MIN_PER_YEAR = 8760 * 60
 
@@ -413,7 +414,7 @@ def test_bad_input_messages():
     with pytest.raises(ValueError, match=r"`replicas` must be an integer in \[0, 15\], got -1"):
         av.AURORA.with_replicas(-1)
     with pytest.raises(ValueError, match=r"`instance_failure_rate_per_year` must be "
-                                         r"non-negative, got -0.5"):
+                                         r"a number in \[0, 365\], got -0.5"):
         av.FailureRates(instance_failure_rate_per_year=-0.5)
     with pytest.raises(ValueError, match=r"`engine` must be one of 'mysql', 'postgresql', "
                                          r"'mariadb', 'oracle', 'sqlserver', 'db2', got 'db3'"):

@@ -71,7 +71,8 @@ def test_datasets_and_assumptions_listings():
     assert all(r["licence"] and r["source"] for r in rows)
     result = run("assumptions", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "name,value,unit,kind,source,module"
+    assert result.stdout.splitlines()[0] == ("name,value,unit,kind,source,module,range,"
+                                             "scenario_key,uncertainty")
 
 
 def test_version_and_usage():

@@ -33,8 +33,8 @@ def test_default_run_prints_the_table():
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert out.startswith("Gaming leaderboard (leaderboard.toml): 1,000 trials")
-    for word in ("durability", "availability", "failover", "cost", "serverless", "readers",
-                 "global_database", "(cheapest)", "assumptions:"):
+    for word in ("Durability", "Availability", "Failover", "Monthly cost", "Serverless v2",
+                 "Readers", "Global Database", "(cheapest)", "assumptions:"):
         assert word in out
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal
 
@@ -114,7 +114,7 @@ BAD = {
     "wrong type": (("replicas = 2 ", 'replicas = "2"'), "`cluster.replicas` must be an integer"),
     "unknown region": (('primary = "us-east-1"', 'primary = "us-east-9"'),
                        "`regions.primary` must be a known AWS region code"),
-    "invalid range": (("max_acu = 128", "max_acu = 512"), "`cluster.max_acu` must be in [1, 256]"),
+    "invalid range": (("max_acu = 128", "max_acu = 512"), "`cluster.max_acu` must be a number in [1, 256]"),
     "malformed toml": (("volume_gib = 200", "volume_gib = 200 GiB"), "malformed TOML in "
                                                                      "`volume_gib`"),
 }

@@ -241,9 +241,9 @@ def test_estimate_bad_input():
 
 
 def test_register_requires_exactly_one_of_source_or_rationale():
-    with pytest.raises(ValueError, match="exactly one of `source` or `rationale`"):
+    with pytest.raises(ValueError, match="exactly one of `source`, `fitted` or `rationale`"):
         _assumptions.register("test.x", 1, "-")
-    with pytest.raises(ValueError, match="exactly one of `source` or `rationale`"):
+    with pytest.raises(ValueError, match="exactly one of `source`, `fitted` or `rationale`"):
         _assumptions.register("test.x", 1, "-", source="a", rationale="b")
     with pytest.raises(ValueError, match="must be '<module>.<parameter>'"):
         _assumptions.register("nodot", 1, "-", source="a")
@@ -264,8 +264,9 @@ def test_register_returns_value_and_refuses_silent_redefinition():
 
 def test_assumptions_frame_lists_every_model_default():
     frame = am.assumptions()
-    assert list(frame.columns) == ["name", "value", "unit", "kind", "source", "module"]
-    assert set(frame["kind"]) <= {"cited", "assumption"}
+    assert list(frame.columns) == ["name", "value", "unit", "kind", "source", "module", "range",
+                                 "scenario_key", "uncertainty"]
+    assert set(frame["kind"]) <= {"cited", "fitted", "assumption"}
     assert frame["name"].is_unique
     assert (frame["source"].str.len() > 10).all()  # a citation or a real rationale, not a stub
     with pytest.raises(ValueError, match="`module` must be one of"):

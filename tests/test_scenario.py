@@ -43,13 +43,17 @@ def test_template_is_the_bundled_file_and_every_number_is_commented():
 def test_defaults_filled_in():
     s = sc.loads(BASE)
     assert s["scenario"]["trials"] == 20_000
-    assert s["failures"]["copy_failure_rate_per_year"] is None  # the model's default
+    # The declared default, and the file did not set it.
+    from aurora_models.quorum import FailureModel
+
+    assert s["failures"]["copy_failure_rate_per_year"] == FailureModel().copy_failure_rate_per_year
+    assert not s.is_set("failures.copy_failure_rate_per_year")
 
 
 @pytest.mark.parametrize("old,new,line,pattern", [
     ("replicas = 1", "replicas = 16", 6, r"`cluster.replicas` must be an integer in \[0, 15\], got 16"),
     ("replicas = 1", 'replicas = "two"', 6, r"`cluster.replicas` must be an integer"),
-    ("volume_gib = 100", "volume_gib = -5", 7, r"`cluster.volume_gib` must be in \[1, 262144\]"),
+    ("volume_gib = 100", "volume_gib = -5", 7, r"`cluster.volume_gib` must be a number in \[1, 131,072\]"),
     ('primary = "us-east-1"', 'primary = "mars-north-1"', 10,
      r"`regions.primary` must be a known AWS region code .*got 'mars-north-1'"),
     ("secondaries = []", 'secondaries = ["us-east-1"]', 11,
@@ -62,11 +66,12 @@ def test_defaults_filled_in():
     ("writes_per_s = 100", "writes_per_s = ", 14, r"malformed TOML in `writes_per_s`"),
     ("reads_per_s = 1000\n", 'reads_per_s = 1000\nread_objective = "p0"\n', 16,
      r"`workload.read_objective` must be 'mean' or a percentile 'pNN' .*got 'p0'"),
-    ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_latency_objective_ms = 0.5\n", 16,
+    ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_service_time_ms = 0.2\n"
+     "read_objective = \"p99\"\nread_latency_objective_ms = 0.5\n", 18,
      r"`workload.read_latency_objective_ms` must exceed 0.921 ms \(p99: 4.605 x "
      r"`workload.read_service_time_ms` = 0.2 ms; .*got 0.5"),
     ("reads_per_s = 1000\n", "reads_per_s = 1000\nread_objective = \"mean\"\n"
-     "read_latency_objective_ms = 0.2\n", 17,
+     "read_service_time_ms = 0.2\nread_latency_objective_ms = 0.2\n", 18,
      r"`workload.read_latency_objective_ms` must exceed 0.2 ms \(the mean"),
     ("[regions]", "[[regions]]", 9, r"`regions` must be a table \[regions\], got list"),
 ])
@@ -143,7 +148,10 @@ def test_trace_workload_runs():
 
 def test_render_formats():
     r = sc.estimate(sc.load().replace(scenario__trials=500))
-    assert re.search(r"\* serverless\w* \(cheapest\)", sc.render(r, "table"))
+    assert re.search(r"\* Serverless v2, [\w/ -]+ \(cheapest\)", sc.render(r, "table"))
+    # CSV keeps the option ids, so rows join across runs.
+    assert "(cheapest)" not in sc.render(r, "csv")
+    assert f"cost,{r.sections['cost']['cheapest']}," in sc.render(r, "csv")
     assert "| --- |" in sc.render(r, "markdown")
     with pytest.raises(ValueError, match="`format` must be one of"):
         sc.render(r, "yaml")
@@ -153,7 +161,7 @@ def test_availability_objectives_drive_the_decision():
     # Bad value: the key and its line.
     text = BASE + "max_failover_s = -1\n"
     with pytest.raises(sc.ScenarioError, match=r"^s.toml:16: `workload.max_failover_s` must be "
-                                               r"positive, got -1"):
+                                               r"a number in \(0, inf\], got -1"):
         sc.loads(text, source="s.toml")
     relaxed = sc.load().replace(scenario__trials=500, workload__max_failover_s=float("inf"),
                                 workload__max_annual_downtime_minutes=float("inf"))
@@ -184,10 +192,9 @@ def test_failure_overrides_reach_the_availability_model():
                            failures__copy_failure_rate_per_year=2.0,
                            failures__instance_failure_rate_per_year=3.0)
     got = sc.estimate(changed).to_dict()["availability"]["annual_downtime_minutes"]["value"]
-    rates = av.FailureRates(instance_failure_rate_per_year=3.0, az_outage_rate_per_year=5.0
-                            ).with_az_outage_hours(6.0)
     fm = quorum.FailureModel(az_outage_rate_per_year=5.0, az_outage_hours=6.0,
                              copy_failure_rate_per_year=2.0)
+    rates = av.FailureRates(instance_failure_rate_per_year=3.0, failures=fm)
     storage = av.storage_unavailability(fm, volume_gib=base["cluster"]["volume_gib"])
     assert got == pytest.approx(av.annual_downtime(dep, rates=rates, storage=storage).value,
                                 rel=1e-12)
@@ -222,7 +229,7 @@ def test_cost_spread_over_demand_draws():
     io = w_io + (d["reads_per_s"] * wl["io_per_read"]).sum() * wl["step_s"] * month / 1e6
     bill = serverless.monthly_cost(
         d["acu"], pricing.load("us-east-1"), step_s=wl["step_s"],
-        policy=serverless.ScalingPolicy(min_acu=0.5, max_acu=128.0), storage_gb=200.0,
+        policy=serverless.ScalingPolicy(min_acu=0.5, max_acu=128.0), storage_gib=200.0,
         io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
         n_secondary_regions=1, n_readers=2,
         read_share=float(d["read_acu"].sum() / d["acu"].sum()))

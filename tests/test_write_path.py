@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import lognorm
 
+from aurora_models import quorum
 from aurora_models import write_path as wp
 
 # ---------------------------------------------------------------- structure (VALIDATION row 4)
@@ -50,6 +51,45 @@ def test_aurora_structure():
         if g.nodes[v]["role"] == "replica":
             assert not d["synchronous"]
     assert int(wp.storage_node_pipeline()["foreground"].sum()) == 2
+
+
+def test_aurora_path_takes_a_quorum_layout():
+    # one concept, one object: copies, their AZs and the write quorum come from QuorumLayout
+    g = wp.aurora_path(layout=quorum.AURORA_DEGRADED)
+    storage = [n for n, d in g.nodes(data=True) if d["role"] == "storage"]
+    assert sorted(g.nodes[n]["az"] for n in storage) == ["az1", "az1", "az2", "az2"]
+    assert g.graph["layout"] is quorum.AURORA_DEGRADED
+    rule, k, med, _, _ = wp.commit_hops(g)
+    assert (rule, k, med.size) == ("quorum", 3, 4)
+    uneven = wp.aurora_path(layout=quorum.QuorumLayout(copies_per_az=(3, 1, 1), write_quorum=3,
+                                                       read_quorum=3))
+    azs = [uneven.nodes[f"storage{i}"]["az"] for i in range(1, 6)]
+    assert azs == ["az1", "az2", "az3", "az1", "az1"]  # round-robin while an AZ has copies left
+    assert wp.aurora_path().graph["layout"] == quorum.AURORA
+    # a 2-of-6 write quorum is refused where it is defined, by QuorumLayout (Gifford)
+    with pytest.raises(ValueError, match=r"2 \* write_quorum > n_copies"):
+        wp.aurora_path(layout=quorum.QuorumLayout(copies_per_az=(2, 2, 2), write_quorum=2,
+                                                  read_quorum=5))
+
+
+def test_import_computes_nothing():
+    # networkx and scipy.integrate are imported where used, not by `import aurora_models.write_path`
+    # (issue 11 item 6); the Aurora replica's delay is computed on first use
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import aurora_models.write_path as wp\n"
+        "print(sorted(m for m in ('networkx', 'scipy.integrate') if m in sys.modules))\n"
+        "_ = wp.AURORA_REPLICA\n"
+        "print(sorted(m for m in ('networkx', 'scipy.integrate') if m in sys.modules))\n"
+        "wp.replica_lag([1000])\n"
+        "print(sorted(m for m in ('networkx', 'scipy.integrate') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["[]", "[]", "['networkx', 'scipy.integrate']"]
 
 
 def test_postgres_path():
@@ -107,14 +147,15 @@ def test_accounting_by_kind_sums_to_by_edge():
 @given(statements=st.floats(0.5, 50), redo=st.floats(1, 5000), pages=st.floats(0, 20),
        group=st.floats(1, 32), batch=st.floats(1, 100), copies=st.integers(1, 9))
 def test_accounting_invariants(statements, redo, pages, group, batch, copies):
-    w = wp.Workload(statements_per_txn=statements, redo_bytes_per_statement=redo,
+    w = wp.TransactionMix(statements_per_txn=statements, redo_bytes_per_statement=redo,
                     page_writes_per_txn=pages, commits_per_log_write=group,
                     txns_per_redo_batch=batch)
     sm = wp.io_summary(wp.mirrored_mysql_path(w))
     assert sm["db_node_ios_per_txn"] == pytest.approx(2 / group + 2 * pages)
     # every chain edge carries the same traffic: 5 copies of the database-node writes
     assert sm["network_ios_per_txn"] == pytest.approx(5 * sm["db_node_ios_per_txn"] + 1 / group)
-    sa = wp.io_summary(wp.aurora_path(w, copies=copies, write_quorum=1, azs=1, replicas=0))
+    one_az = quorum.QuorumLayout(copies_per_az=(copies,), write_quorum=copies, read_quorum=1)
+    sa = wp.io_summary(wp.aurora_path(w, layout=one_az, replicas=0))
     assert sa["db_node_ios_per_txn"] == pytest.approx(copies / batch)
     assert sa["write_amplification"] == pytest.approx(copies)
     assert sa["cross_az_bytes_per_txn"] == 0
@@ -275,16 +316,203 @@ def test_table4_residuals():
     assert list(my["status"].str.startswith("unstable")) == [False, False, True, True]
 
 
+def test_aurora_replica_delay_is_quorum_mean_plus_one_way_trip():
+    # independent of the library's order statistic: Monte Carlo of the 4th fastest of 6
+    # lognormal acknowledgements (2 copies in the writer's AZ, 4 across AZs)
+    lat = wp.LATENCY_DEFAULTS
+    med = np.array([lat.same_az_rtt_ms] * 2 + [lat.cross_az_rtt_ms] * 4) + lat.persist_ms
+    rng = np.random.default_rng(11)
+    x = np.sort(med * np.exp(lat.sigma * rng.standard_normal((200_000, 6))), axis=1)[:, 3]
+    expected = x.mean() + lat.cross_az_rtt_ms / 2
+    assert abs(wp.aurora_replica_delay_ms() - expected) < 4.5 * x.std() / math.sqrt(x.size)
+    assert wp.AURORA_REPLICA.fixed_delay_ms is None
+    assert wp.AURORA_REPLICA.delay_ms == wp.aurora_replica_delay_ms()
+
+
+def test_fit_replica_lag_passes_through_both_points_and_matches_registry():
+    lam, lag = [1_000, 10_000], [2.62, 5.38]
+    p = wp.fit_replica_lag(lam, lag)
+    # the mechanism by hand: D + P-K wait + service, exponential apply (cs2 = 1)
+    s = p.apply_us_per_write * 1e-6
+    for x, y in zip(lam, lag, strict=True):
+        assert p.fixed_delay_ms + (x * s * s / (1 - x * s) + s) * 1e3 == pytest.approx(y, abs=1e-9)
+    # the registered (fitted) defaults are this fit, rounded
+    assert p.fixed_delay_ms == pytest.approx(wp.AURORA_REPLICA_TABLE4.fixed_delay_ms, abs=5e-5)
+    assert p.apply_us_per_write == pytest.approx(wp.AURORA_REPLICA_TABLE4.apply_us_per_write,
+                                                 abs=5e-3)
+    bounds = wp.replica_lag_bounds().set_index("parameter")
+    for name in ("fixed_delay_ms", "apply_us_per_write"):
+        assert bounds.loc[name, "low"] <= getattr(p, name) <= bounds.loc[name, "high"]
+    assert wp.fit_replica_lag(lam, lag, apply_cs2=0.0).apply_us_per_write > p.apply_us_per_write
+
+
+@settings(max_examples=30, deadline=None)
+@given(l1=st.floats(100, 5_000), frac=st.floats(0.05, 0.95), delay=st.floats(0, 5),
+       apply_us=st.floats(1, 500), cs2=st.floats(0, 2))
+def test_fitted_queue_recovers_parameters_and_lies_below_the_chord(l1, frac, delay, apply_us,
+                                                                   cs2):
+    s = apply_us * 1e-6
+    l2 = max(l1 * 1.5, frac / s)  # second rate at utilisation up to 95 %
+    if l2 * s >= 0.99 or l1 * s >= 0.9:
+        l2 = 0.95 / s
+        l1 = min(l1, 0.5 / s)
+    truth = wp.ReplicaLagParams(engine="aurora", fixed_delay_ms=delay, apply_us_per_write=apply_us,
+                                apply_cs2=cs2)
+    lags = wp.replica_lag([l1, l2], truth)["mean_lag_ms"].to_numpy()
+    p = wp.fit_replica_lag([l1, l2], lags, apply_cs2=cs2)
+    assert p.apply_us_per_write == pytest.approx(apply_us, rel=1e-6)
+    assert p.fixed_delay_ms == pytest.approx(delay, abs=1e-6)
+    # the apply wait is convex in load: pinned at two rates, the queue cannot rise faster than
+    # the straight line between them anywhere in between
+    mid = np.linspace(l1, l2, 7)[1:-1]
+    chord = lags[0] + (lags[1] - lags[0]) * (mid - l1) / (l2 - l1)
+    assert (wp.replica_lag(mid, p)["mean_lag_ms"].to_numpy() <= chord + 1e-9).all()
+
+
+def test_table4_validation_line_and_queue():
+    t = wp.table4_validation().set_index("writes_per_s")
+    assert t["role"].to_dict() == {1_000: "fitted", 2_000: "predicted", 5_000: "predicted",
+                                   10_000: "fitted"}
+    # the line through (1k, 2.62) and (10k, 5.38), by hand
+    for x, paper in ((2_000, 3.42), (5_000, 3.94)):
+        line = 2.62 + (5.38 - 2.62) * (x - 1_000) / 9_000
+        assert t.loc[x, "line_ms"] == pytest.approx(line)
+        assert t.loc[x, "line_residual_ms"] == pytest.approx(line - paper)
+    assert (t.loc[[1_000, 10_000], ["queue_residual_ms", "line_residual_ms"]].abs() < 1e-9).all().all()
+    # Table 4's interior points lie above the chord, so the (convex) queue misses them by more
+    assert (t.loc[[2_000, 5_000], "queue_residual_ms"] < t.loc[[2_000, 5_000], "line_residual_ms"]).all()
+    assert t["unfitted_ms"].to_list() == pytest.approx(
+        wp.replica_lag(wp.TABLE4["writes_per_s"])["mean_lag_ms"].to_list())
+    with pytest.raises(ValueError, match="`fit_at` must name two rates of Table 4"):
+        wp.table4_validation(fit_at=(1_000, 3_000))
+
+
+def test_vdl_gated_lag_matches_simulation():
+    closed = wp.vdl_gated_lag([1_000, 10_000])
+    sim = wp.simulate_vdl_gated_lag([1_000, 10_000], n_writes=200_000, rng=20170514)
+    assert list(sim.columns) == list(closed.columns)
+    z = (sim["mean_lag_ms"] - closed["mean_lag_ms"]) / sim["standard_error_ms"]
+    assert (z.abs() < 4.5).all(), z.tolist()
+    assert (closed["standard_error_ms"] == 0).all() and (sim["n_trials"] == 198_000).all()
+
+
+def test_vdl_gated_lag_limits_and_shape():
+    g = wp.aurora_path()
+    # no load: the write waits only for its own quorum, then the trip to the replica
+    lag0 = wp.vdl_gated_lag([0.0], g, after_vdl_ms=0.0)["mean_lag_ms"][0]
+    assert lag0 == pytest.approx(wp.commit_latency_mean_ms(g), rel=1e-4)
+    lam = np.linspace(0, 40_000, 9)
+    lag = wp.vdl_gated_lag(lam)["mean_lag_ms"].to_numpy()
+    assert (np.diff(lag) > 0).all() and (np.diff(lag, 2) < 0).all()  # rising, concave
+    with pytest.raises(ValueError, match="`graph` must be a quorum write path"):
+        wp.vdl_gated_lag([1_000], wp.mirrored_mysql_path())
+    with pytest.raises(ValueError, match="`writes_per_s` must be positive"):
+        wp.simulate_vdl_gated_lag([0.0])
+
+
+def test_fit_vdl_gated_lag_recovers_parameters_and_flags_table4():
+    # synthetic lags from known inputs are recovered
+    g = wp.aurora_path(latency=wp.HopLatency(sigma=0.6))
+    lags = wp.vdl_gated_lag([1_000, 10_000], g, after_vdl_ms=0.5)["mean_lag_ms"]
+    f = wp.fit_vdl_gated_lag([1_000, 10_000], lags)
+    assert float(f["hop_sigma"]) == pytest.approx(0.6, abs=1e-5)
+    assert float(f["after_vdl_ms"]) == pytest.approx(0.5, abs=1e-4)
+    assert f["feasible"]
+    # Table 4's rise needs a spread beyond the stated range and a negative after-VDL delay
+    t4 = wp.fit_vdl_gated_lag([1_000, 10_000], [2.62, 5.38])
+    assert float(t4["hop_sigma"]) > 1.0 and float(t4["after_vdl_ms"]) < 0 and not t4["feasible"]
+    t = wp.table4_validation().set_index("writes_per_s")
+    assert t.loc[[1_000, 10_000], "vdl_fit_residual_ms"].abs().max() < 1e-6
+
+
+# ---------------------------------------------------------------- Table 1: levers, guide claim
+
+
+def test_throughput_iops_and_network_bounds():
+    m = wp.throughput(wp.mirrored_mysql_path())
+    assert m["iops_bound_per_s"] == pytest.approx(30_000 / 7.4)
+    a = wp.throughput(wp.aurora_path())
+    # 6 storage copies + 2 replicas, each 4 statements x 250 bytes of redo per transaction
+    assert a["network_bound_per_s"] == pytest.approx(10e9 / 8 / (8 * 1000.0))
+    assert math.isinf(a["iops_bound_per_s"])
+    low = wp.throughput(wp.mirrored_mysql_path(), wp.EngineCapacity(storage_iops=1_000))
+    assert low["bottleneck"] == "iops" and low["txn_per_s"] == pytest.approx(1_000 / 7.4)
+
+
+def test_table1_levers_by_hand():
+    t = wp.table1_levers().set_index("input")
+    target = 27_378_000 / 780_000
+    cap, lat = wp.EngineCapacity(), wp.LATENCY_DEFAULTS
+    chain_ms = (4 * (lat.same_az_rtt_ms + lat.persist_ms) + lat.cross_az_rtt_ms) * math.exp(
+        lat.sigma**2 / 2)
+    x_mysql = cap.io_in_flight / (chain_ms * 7.4) * 1000  # MySQL at its I/O bound throughout
+    # Aurora's CPU bound cores / (4 c) must come down to target x MySQL
+    assert t.loc["cpu_ms_per_write", "needed"] == pytest.approx(
+        cap.cores / (4 * target * x_mysql) * 1000, rel=1e-6)
+    # MySQL's I/O bound B / (L 7.4) must go up to Aurora / target
+    assert t.loc["io_in_flight", "needed"] == pytest.approx(
+        cap.io_in_flight * (cap.cores / (4 * cap.cpu_ms_per_write) * 1000) / x_mysql / target,
+        rel=1e-6)
+    # Aurora's network bound 10 Gbit/s / 8,000 bytes must come down to target x MySQL
+    assert t.loc["network_gbps", "needed"] == pytest.approx(target * x_mysql * 8000 * 8 / 1e9,
+                                                            rel=1e-6)
+    # the closed loop N / R_aurora reaches target x MySQL at the smallest integer N above
+    r_aurora = wp.throughput(wp.aurora_path())["response_ms"]
+    assert t.loc["concurrency", "needed"] == math.ceil(target * x_mysql * r_aurora / 1000)
+    # no hop latency or IOPS value gives 35x: MySQL's chain cannot get 2.3x faster that way
+    assert t.loc[["persist_ms", "sigma", "storage_iops"], "needed"].isna().all()
+    # group commit with Table 1's 7.4 I/Os per transaction kept: no value changes the ratio
+    assert math.isnan(t.loc["commits_per_log_write", "needed"])
+    assert t.loc["io_in_flight", "within_range"] and not t.loc["cpu_ms_per_write", "within_range"]
+
+
+def test_table1_counts_inputs_by_hand():
+    t = wp.table1_counts_inputs().set_index("input")
+    lat = wp.LATENCY_DEFAULTS
+    chain_ms = (4 * (lat.same_az_rtt_ms + lat.persist_ms) + lat.cross_az_rtt_ms) * math.exp(
+        lat.sigma**2 / 2)
+    x_mysql, x_aurora = 780_000 / 1800, 27_378_000 / 1800
+    assert t.loc["io_in_flight", "needed"] == pytest.approx(x_mysql * chain_ms * 7.4 / 1000)
+    assert t.loc["cpu_ms_per_write", "needed"] == pytest.approx(32 / (4 * x_aurora) * 1000)
+    r_aurora = wp.throughput(wp.aurora_path())["response_ms"]
+    assert t.loc["concurrency", "needed"] == pytest.approx(x_aurora * r_aurora / 1000)
+    # with that many clients the model gives the paper's Aurora count (closed loop binds)
+    n = t.loc["concurrency", "needed"]
+    assert n / r_aurora * 1000 == pytest.approx(x_aurora)
+    assert list(t["within_range"]) == [True, False, False]
+
+
+def test_guide_claim_concurrency():
+    # closed loop at 1 client: ratio of response times, MySQL waiting for 2 chain writes
+    lat = wp.LATENCY_DEFAULTS
+    cap = wp.EngineCapacity()
+    chain_ms = (4 * (lat.same_az_rtt_ms + lat.persist_ms) + lat.cross_az_rtt_ms) * math.exp(
+        lat.sigma**2 / 2)
+    quorum_ms = wp.commit_latency_mean_ms(wp.aurora_path())
+    cpu = 4 * cap.cpu_ms_per_write
+    r = wp.throughput_ratios([1, 6, 7])
+    assert r["vs_mirrored_mysql"][0] == pytest.approx((cpu + 2 * chain_ms) / (cpu + quorum_ms))
+    assert wp.concurrency_for_ratio(5) == 6
+    assert wp.concurrency_for_ratio(3, baseline="postgres") == 7
+    assert r["vs_mirrored_mysql"][0] < 5 <= r["vs_mirrored_mysql"][1]
+    assert r["vs_postgres"][1] < 3 <= r["vs_postgres"][2]
+    assert wp.concurrency_for_ratio(1000) == -1
+    with pytest.raises(ValueError, match="`baseline` must be one of"):
+        wp.concurrency_for_ratio(5, baseline="oracle")
+
+
 # ---------------------------------------------------------------- bad input
 
 
 def test_bad_inputs():
-    with pytest.raises(ValueError, match=r"`write_quorum` must be an integer in \[1, 6\], got 7"):
-        wp.aurora_path(write_quorum=7)
+    with pytest.raises(TypeError, match="`layout` must be a quorum.QuorumLayout"):
+        wp.aurora_path(layout=(2, 2, 2))
+    with pytest.raises(ValueError, match=r"`replicas` must be an integer in \[0, 15\], got 16"):
+        wp.aurora_path(replicas=16)
     with pytest.raises(ValueError, match="`redo_bytes_per_statement` must be non-negative, got -1"):
-        wp.Workload(redo_bytes_per_statement=-1)
+        wp.TransactionMix(redo_bytes_per_statement=-1)
     with pytest.raises(ValueError, match="`commits_per_log_write` must be at least 1"):
-        wp.Workload(commits_per_log_write=0.5)
+        wp.TransactionMix(commits_per_log_write=0.5)
     with pytest.raises(ValueError, match="`cross_az_rtt_ms` must be positive"):
         wp.HopLatency(cross_az_rtt_ms=0)
     with pytest.raises(ValueError, match="`samples_ms` must have at least 2"):
@@ -299,7 +527,7 @@ def test_bad_inputs():
         wp.kth_fastest_cdf(1.0, 3, [1.0, 2.0], 0.3)
     with pytest.raises(ValueError, match=r"`q` must be in \(0, 1\)"):
         wp.commit_latency(wp.aurora_path(), q=[1.0])
-    with pytest.raises(TypeError, match="`workload` must be a Workload"):
+    with pytest.raises(TypeError, match="`workload` must be a TransactionMix"):
         wp.mirrored_mysql_path({"statements_per_txn": 4})
     with pytest.raises(TypeError, match="`graph` must be a networkx DiGraph"):
         wp.sync_hops([1, 2])
@@ -307,6 +535,16 @@ def test_bad_inputs():
         wp.slow_down(wp.aurora_path(), nodes=["storage9"])
     with pytest.raises(ValueError, match="`apply_us_per_write` must be positive"):
         wp.ReplicaLagParams(engine="aurora", fixed_delay_ms=1, apply_us_per_write=0)
+    with pytest.raises(ValueError, match="`fixed_delay_ms` must be given for engine"):
+        wp.ReplicaLagParams(engine="mysql_binlog", apply_us_per_write=250)
+    with pytest.raises(ValueError, match="`writes_per_s` and `lag_ms` must both increase"):
+        wp.fit_replica_lag([1_000, 10_000], [5.0, 2.0])
+    with pytest.raises(ValueError, match="must hold exactly 2 values each"):
+        wp.fit_replica_lag([1_000, 2_000, 3_000], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="no apply queue with a non-negative fixed delay"):
+        wp.fit_replica_lag([1_000, 10_000], [0.01, 5.0])
+    with pytest.raises(ValueError, match="`storage_iops` must be positive"):
+        wp.EngineCapacity(storage_iops=0)
 
 
 def test_fit_lognormal_hop_recovers_parameters():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._params import Rule, declared, param
 from .._validate import (
     check_bool,
     check_choice,
@@ -14,7 +15,8 @@ from .._validate import (
     check_positive,
     check_probability,
 )
-from ..pricing import HOURS_PER_MONTH
+from ..queueing import mmc_response_sf
+from ..units import HOURS_PER_MONTH
 from ._downtime import StorageUnavailability, annual_downtime, storage_unavailability
 from ._params import (
     DEPLOYMENTS,
@@ -33,6 +35,36 @@ CONSTRAINTS = ("engine", "serverless", "global database", "annual downtime", "fa
                "read latency")
 
 
+def _objective(name: str, value) -> str:
+    try:
+        parse_objective(value)
+    except ValueError:
+        raise ValueError(f"`{name}` must be 'mean' or a percentile 'pNN' with 0 < NN < 100 "
+                         f"(e.g. 'p99', 'p99.9'), got {value!r}") from None
+    return value
+
+
+def _reachable(v) -> str | None:
+    # With exponential service no number of readers beats the mean service time (objective
+    # 'mean') or -ln(1 - q) service times (percentile q) on an idle reader.
+    q = parse_objective(v["read_objective"])
+    s_ms, target = v["read_service_time_ms"], v["read_latency_objective_ms"]
+    floor = s_ms if q is None else -math.log1p(-q) * s_ms
+    if target <= floor:
+        what = "the mean" if q is None else f"{v['read_objective']}: {-math.log1p(-q):.4g} x"
+        return (f"`read_latency_objective_ms` must exceed {floor:.4g} ms ({what} "
+                f"`read_service_time_ms` = {s_ms:g} ms; with exponential service no number of "
+                f"readers does better), got {target:g}")
+    return None
+
+
+#: The read latency objective is above what an idle reader can deliver.
+OBJECTIVE_REACHABLE = Rule("objective_reachable",
+                           ("read_latency_objective_ms", "read_objective", "read_service_time_ms"),
+                           _reachable)
+
+
+@declared("workload")
 @dataclass(frozen=True, kw_only=True)
 class Workload:
     """What a workload needs, for :func:`decision_table`.
@@ -66,17 +98,34 @@ class Workload:
         Require an on-demand capacity option / a Global Database.
     """
 
+    __rules__ = (OBJECTIVE_REACHABLE,)
+
     name: str = "workload"
     engine: str = "mysql"
     instance_class: str = "db.r6g.large"
     storage_gib: float = 100.0
     io_millions_per_month: float = 0.0
     reads_per_s: float = 0.0
-    read_service_time_ms: float = 5.0
-    read_latency_objective_ms: float = 50.0
-    read_objective: str = "mean"
-    max_annual_downtime_minutes: float = math.inf
-    max_failover_s: float = math.inf
+    read_service_time_ms: float = param(
+        5.0, "ms", low=0.0, low_open=True, high=60_000.0, scenario="workload.read_service_time_ms",
+        user_input=True, doc="mean service time of one read on one vCPU")
+    read_latency_objective_ms: float = param(
+        50.0, "ms", low=0.0, low_open=True, high=3_600_000.0,
+        scenario="workload.read_latency_objective_ms", user_input=True,
+        doc="target read latency (mean or the percentile of read_objective)")
+    read_objective: str = param("mean", type="custom", checker=_objective,
+                                scenario="workload.read_objective", user_input=True,
+                                doc="'mean' or a percentile 'pNN' (e.g. 'p99', 'p99.9')",
+                                json_schema_extra={"type": "string",
+                                                   "pattern": r"^(mean|p\d+(\.\d+)?)$"})
+    max_annual_downtime_minutes: float = param(
+        math.inf, "minutes/year", low=0.0, low_open=True, allow_inf=True, high=None,
+        scenario="workload.max_annual_downtime_minutes", user_input=True,
+        doc="expected writer downtime allowed per year (inf: no objective)")
+    max_failover_s: float = param(
+        math.inf, "s", low=0.0, low_open=True, allow_inf=True, high=None,
+        scenario="workload.max_failover_s", user_input=True,
+        doc="allowed P90 client-observed outage after a writer failure (inf: no objective)")
     needs_serverless: bool = False
     needs_global: bool = False
 
@@ -85,12 +134,6 @@ class Workload:
         for name in ("storage_gib", "io_millions_per_month", "reads_per_s"):
             object.__setattr__(self, name, float(check_positive(name, getattr(self, name),
                                                                 allow_zero=True)))
-        for name in ("read_service_time_ms", "read_latency_objective_ms"):
-            object.__setattr__(self, name, float(check_positive(name, getattr(self, name))))
-        for name in ("max_annual_downtime_minutes", "max_failover_s"):
-            object.__setattr__(self, name, float(check_positive(name, getattr(self, name),
-                                                                allow_inf=True)))
-        parse_objective(self.read_objective)
         check_bool("needs_serverless", self.needs_serverless)
         check_bool("needs_global", self.needs_global)
 
@@ -142,8 +185,8 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
     >>> round(failover_time_s(AURORA), 1), round(failover_time_s(RDS_MULTI_AZ_INSTANCE), 1)
     (63.1, 123.1)
     """
-    from scipy.optimize import brentq
-    from scipy.special import ndtr
+    from .._numeric import bracketed_root
+    from .._numeric import normal_cdf as ndtr
 
     if not isinstance(deployment, Deployment):
         raise TypeError("`deployment` must be a Deployment, got "
@@ -173,7 +216,7 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
         def cdf(t):
             x = np.maximum(t - u, 1e-300)
             return float(w @ ndtr(np.log(x / dur.median_s) / dur.sigma))
-    t = brentq(lambda t: cdf(t) - q, lo, hi, xtol=1e-9 * hi, rtol=1e-12)
+    t = bracketed_root(lambda t: cdf(t) - q, lo, hi, xtol=1e-12 * hi, rtol=1e-12)
     return factor * float(t)
 
 
@@ -188,7 +231,7 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     >>> round(read_capacity_per_s(1, 10.0, 13.3333333333, workers_per_reader=2), 3)
     100.0
     """
-    from scipy.optimize import brentq
+    from .._numeric import bracketed_root
 
     q = parse_objective(objective)
     s = float(check_positive("service_time_ms", service_time_ms))
@@ -198,9 +241,18 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     if _latency_ms(1e-12, s, k, n, q) >= target:
         return 0.0
     top = n * k * 1000.0 / s
+    mu = 1000.0 / s
 
-    def f(lam):
-        return min(_latency_ms(lam, s, k, n, q), 1e12) - target
+    if q is None:
+        def f(lam):
+            return min(_latency_ms(lam, s, k, n, q), 1e12) - target
+    else:
+        # A percentile objective is met while P(T > target) <= 1 - q: one root in the load,
+        # with the response-time tail in closed form (no quantile solve inside).
+        def f(lam):
+            if lam >= top:
+                return 1.0
+            return float(mmc_response_sf(target / 1000.0, k, lam / n, mu)) - (1.0 - q)
 
     hi = 0.5 * top
     while f(hi) < 0:  # step towards saturation until the objective is missed
@@ -208,7 +260,7 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
         if nxt == hi:  # met up to saturation (an objective beyond any queueing delay)
             return float(hi)
         hi = nxt
-    return float(brentq(f, 1e-12, hi, xtol=1e-9 * top, rtol=1e-12))
+    return float(bracketed_root(f, 1e-12, hi, xtol=1e-9 * top, rtol=1e-12))
 
 
 def _monthly_cost(dep: Deployment, w: Workload, pb) -> float:

@@ -32,7 +32,7 @@ from ._params import (
 __all__ = ["DowntimeSimulation", "StorageUnavailability", "annual_downtime", "downtime_components",
            "nines", "simulate_downtime", "storage_unavailability"]
 
-_SECONDS_PER_YEAR = MINUTES_PER_YEAR * 60.0
+from ..units import SECONDS_PER_YEAR as _SECONDS_PER_YEAR
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,10 +14,11 @@ from statistics import NormalDist
 import numpy as np
 
 from .._assumptions import register
+from .._params import declared, param
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_probability
-from ..quorum._model import AZ_OUTAGE_HOURS as _quorum_az_hours
-from ..quorum._model import AZ_OUTAGE_RATE_PER_YEAR as _quorum_az_rate
+from ..quorum._model import FailureModel
+from ..units import MINUTES_PER_YEAR  # noqa: F401  (used by _downtime)
 
 __all__ = [
     "AURORA",
@@ -37,8 +38,6 @@ __all__ = [
 ]
 
 MAX_REPLICAS = 15
-HOURS_PER_YEAR = 8760.0
-MINUTES_PER_YEAR = HOURS_PER_YEAR * 60.0
 
 #: Database engines a workload can ask for.
 ENGINES = ("mysql", "postgresql", "mariadb", "oracle", "sqlserver", "db2")
@@ -180,33 +179,8 @@ RESTORE = _dur(
     "restore_from_backup", LognormalDuration.from_quantiles(0.5, 3600.0, 0.9, 3.0 * 3600.0),
     rationale="no AWS figure; point-in-time restore of a modest database, assumed P50 = 1 h, "
               "P90 = 3 h")
-#: How long an AZ-scoped incident keeps an instance in that AZ down: the mean is the quorum
-#: model's AZ outage duration (one home for that default), the spread an assumption.
-_AZ_SIGMA = math.log(4.0) / _Z90  # P90 = 4 x P50
-AZ_OUTAGE = _dur(
-    "az_outage_duration",
-    LognormalDuration(median_s=_quorum_az_hours * 3600.0 * math.exp(-_AZ_SIGMA ** 2 / 2.0),
-                      sigma=_AZ_SIGMA),
-    rationale="the AZ incident data have no durations; mean = quorum.az_outage_hours "
-              f"({_quorum_az_hours:g} h, one home), spread assumed P90 = 4 x P50")
 
 
-INSTANCE_FAILURE_RATE_PER_YEAR = register(
-    "availability.instance_failure_rate_per_year", 1.0, "1/year",
-    rationale="no public figure; order of magnitude for unplanned loss of a database instance "
-              "(host failure or engine crash needing recovery)")
-MAINTENANCE_EVENTS_PER_YEAR = register(
-    "availability.maintenance_events_per_year", 4.0, "1/year",
-    rationale="quarterly OS patch or minor-version upgrade; each costs one failover with a "
-              "standby, one restart without")
-# One home for the AZ incident rate: the quorum model's cited default (22 publicly posted
-# AZ-scoped incidents in us-east-1 over 4.93 years, 6 AZs). Here every incident is counted as
-# taking the writer's AZ down, which is conservative: most were partial impairments.
-AZ_OUTAGE_RATE_PER_YEAR = _quorum_az_rate
-EBS_VOLUME_FAILURE_RATE_PER_YEAR = register(
-    "availability.ebs_volume_failure_rate_per_year", 0.002, "1/year",
-    rationale="AWS's design annual failure rate for gp2/gp3 EBS volumes, 0.1-0.2 %; upper end "
-              "(not in research/aurora_facts.md)")
 DNS_TTL_S = register(
     "availability.dns_ttl_s", 5.0, "s",
     source="AWS re:Post Knowledge Center, aurora-mysql-redirected-endpoint-writer: Aurora DNS "
@@ -221,6 +195,7 @@ PROXY_REDUCTION = register(
            "for MySQL); the 'up to' figures are applied as stated (optimistic)")
 
 
+@declared("availability")
 @dataclass(frozen=True, kw_only=True)
 class FailureRates:
     """Rates of the events that take a writer down, per year.
@@ -231,30 +206,62 @@ class FailureRates:
         Unplanned loss of the writer instance (and of each replica), per instance-year.
     maintenance_events_per_year : float
         Planned events that restart the writer.
-    az_outage_rate_per_year : float
-        Incidents taking down the writer's Availability Zone, per AZ-year (default from the
-        shared AZ incident data, us-east-1).
-    az_outage : LognormalDuration
-        How long an AZ incident lasts (what a Single-AZ deployment waits out); default mean
-        ``quorum.az_outage_hours``, P90 = 4 x P50. :meth:`with_az_outage_hours` sets the mean.
     ebs_volume_failure_rate_per_year : float
         Loss of an RDS EBS volume, per volume-year (RDS deployments only).
+    az_outage_p90_over_p50 : float
+        Spread of an AZ incident's duration: its P90 over its P50 (lognormal).
+    failures : quorum.FailureModel
+        The one home of the AZ parameters: ``az_outage_rate_per_year`` (incidents taking down
+        the writer's AZ, per AZ-year) and ``az_outage_hours`` (their mean duration, what a
+        Single-AZ deployment waits out). The storage term uses the same object.
+
+    Examples
+    --------
+    >>> r = FailureRates(failures=FailureModel(az_outage_hours=3.0))
+    >>> round(r.az_outage.mean_s / 3600, 9), r.az_outage_rate_per_year == r.failures.az_outage_rate_per_year
+    (3.0, True)
     """
 
-    instance_failure_rate_per_year: float = INSTANCE_FAILURE_RATE_PER_YEAR
-    maintenance_events_per_year: float = MAINTENANCE_EVENTS_PER_YEAR
-    az_outage_rate_per_year: float = AZ_OUTAGE_RATE_PER_YEAR
-    az_outage: LognormalDuration = AZ_OUTAGE
-    ebs_volume_failure_rate_per_year: float = EBS_VOLUME_FAILURE_RATE_PER_YEAR
+    instance_failure_rate_per_year: float = param(
+        1.0, "1/year", low=0.0, high=365.0, scenario="failures.instance_failure_rate_per_year",
+        doc="unplanned loss of a database instance, per instance-year",
+        rationale="no public figure; order of magnitude for unplanned loss of a database "
+                  "instance (host failure or engine crash needing recovery); bounded at one a day")
+    maintenance_events_per_year: float = param(
+        4.0, "1/year", low=0.0, high=365.0, scenario="failures.maintenance_events_per_year",
+        doc="planned events that restart the writer, per year",
+        rationale="quarterly OS patch or minor-version upgrade; each costs one failover with a "
+                  "standby, one restart without; bounded at one a day")
+    ebs_volume_failure_rate_per_year: float = param(
+        0.002, "1/year", low=0.0, high=10.0, doc="loss of an RDS EBS volume, per volume-year",
+        rationale="AWS's design annual failure rate for gp2/gp3 EBS volumes, 0.1-0.2 %; upper "
+                  "end (not in research/aurora_facts.md)")
+    az_outage_p90_over_p50: float = param(
+        4.0, "-", low=1.0, high=100.0, doc="AZ incident duration: P90 / P50",
+        rationale="the AZ incident data have no durations; mean = quorum.az_outage_hours (one "
+                  "home), spread assumed P90 = 4 x P50")
+    failures: FailureModel = field(default_factory=FailureModel)
 
     def __post_init__(self) -> None:
-        for name in ("instance_failure_rate_per_year", "maintenance_events_per_year",
-                     "az_outage_rate_per_year", "ebs_volume_failure_rate_per_year"):
-            object.__setattr__(self, name, float(check_positive(name, getattr(self, name),
-                                                                allow_zero=True)))
-        if not isinstance(self.az_outage, LognormalDuration):
-            raise TypeError("`az_outage` must be a LognormalDuration, got "
-                            f"{type(self.az_outage).__name__}")
+        if not isinstance(self.failures, FailureModel):
+            raise TypeError("`failures` must be a quorum.FailureModel, got "
+                            f"{type(self.failures).__name__}")
+
+    @property
+    def az_outage_rate_per_year(self) -> float:
+        """Incidents taking down the writer's AZ, per AZ-year (``failures``' value).
+
+        Every incident is counted as taking the writer's AZ down, which is conservative: most
+        of the 22 posted us-east-1 incidents were partial impairments.
+        """
+        return self.failures.az_outage_rate_per_year
+
+    @property
+    def az_outage(self) -> LognormalDuration:
+        """How long an AZ incident lasts: lognormal, mean ``failures.az_outage_hours``."""
+        sigma = math.log(self.az_outage_p90_over_p50) / _Z90
+        mean_s = self.failures.az_outage_hours * 3600.0
+        return LognormalDuration(median_s=mean_s * math.exp(-sigma ** 2 / 2.0), sigma=sigma)
 
     def with_az_outage_hours(self, hours: float) -> FailureRates:
         """The same rates with the AZ outage duration's mean set to ``hours`` (shape kept).
@@ -262,9 +269,7 @@ class FailureRates:
         >>> round(FailureRates().with_az_outage_hours(3.0).az_outage.mean_s / 3600, 9)
         3.0
         """
-        hours = float(check_positive("az_outage_hours", hours))
-        return replace(self, az_outage=self.az_outage.scaled(hours * 3600.0
-                                                             / self.az_outage.mean_s))
+        return replace(self, failures=self.failures.replace(az_outage_hours=hours))
 
 
 @dataclass(frozen=True, kw_only=True)

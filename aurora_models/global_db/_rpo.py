@@ -10,7 +10,7 @@ import numpy as np
 
 from .._assumptions import register
 from .._validate import check_choice, check_nonnegative, check_positive, check_range
-from ..pricing import HOURS_PER_MONTH
+from ..units import HOURS_PER_MONTH
 from ._lag import LagSimulation, _episode_terms, _healthy, lag, simulate_lag
 from ._link import ReplicationLink, _check_region, check_links
 

@@ -10,9 +10,10 @@ from functools import lru_cache
 import numpy as np
 
 from .. import markov
-from .._assumptions import register
-from .._validate import check_choice, check_int_range, check_nonnegative, check_positive
+from .._params import declared, param
+from .._validate import check_choice, check_positive
 from ..results import Estimate
+from ..units import HOURS_PER_YEAR
 from ._layout import EVENTS, QuorumLayout
 
 __all__ = [
@@ -22,44 +23,12 @@ __all__ = [
     "steady_state_probability",
 ]
 
-HOURS_PER_YEAR = 8760.0
 
 #: us-east-1 AZ-scoped incidents in data/failures/aws_az_incidents_2018_2023.csv: 22 in a window of
 #: 1802 days (2018-05-10 to 2023-04-16, 365.25-day years) over 6 AZs.
 _AZ_RATE = 22 / (1802 / 365.25) / 6
 
-COPY_FAILURE_RATE_PER_YEAR = register(
-    "quorum.copy_failure_rate_per_year", 0.0157, "1/year",
-    source="Backblaze Drive Stats 2024 fleet AFR 1.57% (data/failures/backblaze_drive_afr.csv, "
-           "row 2024); a disk stand-in for Aurora's SSD storage nodes")
-TRANSIENT_FAILURE_RATE_PER_YEAR = register(
-    "quorum.transient_failure_rate_per_year", 1.0, "1/year",
-    rationale="node restarts and network blips, about one per copy-year; the drive data covers "
-              "permanent failures only; swept in notebook 01")
-SEGMENT_SIZE_BYTES = register(
-    "quorum.segment_size_bytes", 10**10, "bytes", source="SIGMOD'17 §2.2: 10 GB segments")
-REPAIR_BANDWIDTH_GBIT_PER_S = register(
-    "quorum.repair_bandwidth_gbit_per_s", 10.0, "Gbit/s",
-    source="SIGMOD'17 §2.2: a 10 GB segment is repaired in 10 s on a 10 Gbps link")
-DETECTION_S = register(
-    "quorum.detection_s", 2.0, "s",
-    rationale="detection and set-up, so that 8 s of transfer + 2 s gives the paper's 10 s window")
-AZ_OUTAGE_RATE_PER_YEAR = register(
-    "quorum.az_outage_rate_per_year", _AZ_RATE, "1/year per AZ",
-    source="22 us-east-1 AZ-scoped incidents in 4.93 years over 6 AZs "
-           "(data/failures/aws_az_incidents_2018_2023.csv)")
-AZ_OUTAGE_HOURS = register(
-    "quorum.az_outage_hours", 2.0, "hours",
-    rationale="the incident data has no durations; 2 h mean, exponential; swept in notebook 01")
-MAX_AZS_DOWN = register(
-    "quorum.max_azs_down", 1, "AZs",
-    rationale="outages of two AZs at once are region-scale events outside this model (the paper "
-              "designs for AZ+1); set None for independent, overlapping AZ outages")
-AZ_LOSS_RATE_PER_YEAR = register(
-    "quorum.az_loss_rate_per_year", 0.0, "1/year per AZ",
-    rationale="no permanent loss of a whole AZ is on public record; optional stress parameter")
-
-
+@declared("quorum")
 @dataclass(frozen=True, kw_only=True)
 class FailureModel:
     """Failure and repair rates of the copies and AZs of one protection group.
@@ -98,25 +67,43 @@ class FailureModel:
     loses no data; a permanent AZ loss loses every copy in the AZ, which are then rebuilt.
     """
 
-    copy_failure_rate_per_year: float = COPY_FAILURE_RATE_PER_YEAR
-    transient_failure_rate_per_year: float = TRANSIENT_FAILURE_RATE_PER_YEAR
-    segment_size_bytes: float = SEGMENT_SIZE_BYTES
-    repair_bandwidth_gbit_per_s: float = REPAIR_BANDWIDTH_GBIT_PER_S
-    detection_s: float = DETECTION_S
-    az_outage_rate_per_year: float = AZ_OUTAGE_RATE_PER_YEAR
-    az_outage_hours: float = AZ_OUTAGE_HOURS
-    az_loss_rate_per_year: float = AZ_LOSS_RATE_PER_YEAR
-    max_azs_down: int | None = MAX_AZS_DOWN
-
-    def __post_init__(self) -> None:
-        if self.max_azs_down is not None:
-            object.__setattr__(self, "max_azs_down",
-                               check_int_range("max_azs_down", self.max_azs_down, 1))
-        for name in ("copy_failure_rate_per_year", "transient_failure_rate_per_year",
-                     "detection_s", "az_outage_rate_per_year", "az_loss_rate_per_year"):
-            object.__setattr__(self, name, float(check_nonnegative(name, getattr(self, name))))
-        for name in ("segment_size_bytes", "repair_bandwidth_gbit_per_s", "az_outage_hours"):
-            object.__setattr__(self, name, float(check_positive(name, getattr(self, name))))
+    copy_failure_rate_per_year: float = param(
+        0.0157, "1/year", low=0.0, high=100.0, scenario="failures.copy_failure_rate_per_year",
+        doc="permanent failure rate of one copy",
+        source="Backblaze Drive Stats 2024 fleet AFR 1.57% (data/failures/backblaze_drive_afr.csv, "
+               "row 2024); a disk stand-in for Aurora's SSD storage nodes; bounded at 100/year "
+               "(a failure every 3.7 days is no longer a storage node)")
+    transient_failure_rate_per_year: float = param(
+        1.0, "1/year", low=0.0, high=1000.0, doc="transient unavailability rate of one copy",
+        rationale="node restarts and network blips, about one per copy-year; the drive data covers "
+                  "permanent failures only; swept in notebook 01")
+    segment_size_bytes: float = param(
+        float(10**10), "bytes", low=1e6, high=1e12, doc="segment (protection group) size",
+        source="SIGMOD'17 §2.2: 10 GB segments")
+    repair_bandwidth_gbit_per_s: float = param(
+        10.0, "Gbit/s", low=0.0, low_open=True, high=400.0, doc="bandwidth of a re-replication",
+        source="SIGMOD'17 §2.2: a 10 GB segment is repaired in 10 s on a 10 Gbps link")
+    detection_s: float = param(
+        2.0, "s", low=0.0, high=86_400.0, doc="time to detect a failure and start the copy",
+        rationale="detection and set-up, so that 8 s of transfer + 2 s gives the paper's 10 s "
+                  "window")
+    az_outage_rate_per_year: float = param(
+        _AZ_RATE, "1/year per AZ", low=0.0, high=365.0,
+        scenario="failures.az_outage_rate_per_year", doc="outages per Availability Zone per year",
+        source="22 us-east-1 AZ-scoped incidents in 4.93 years over 6 AZs "
+               "(data/failures/aws_az_incidents_2018_2023.csv); bounded at one a day")
+    az_outage_hours: float = param(
+        2.0, "hours", low=0.0, low_open=True, high=720.0, scenario="failures.az_outage_hours",
+        doc="mean duration of an AZ outage (exponential)",
+        rationale="the incident data have no durations; 2 h mean, exponential; swept in "
+                  "notebook 01; bounded at 30 days")
+    az_loss_rate_per_year: float = param(
+        0.0, "1/year per AZ", low=0.0, high=10.0, doc="permanent loss of a whole AZ",
+        rationale="no permanent loss of a whole AZ is on public record; optional stress parameter")
+    max_azs_down: int | None = param(
+        1, "AZs", low=1, high=6, nullable=True, doc="AZs down at once (None: overlap freely)",
+        rationale="outages of two AZs at once are region-scale events outside this model (the "
+                  "paper designs for AZ+1); set None for independent, overlapping AZ outages")
 
     @property
     def transfer_s(self) -> float:

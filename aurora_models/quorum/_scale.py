@@ -14,8 +14,9 @@ from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_range
 from ..exceptions import AuroraModelsWarning
 from ..results import Estimate
+from ..units import HOURS_PER_YEAR
 from ._layout import QuorumLayout
-from ._model import HOURS_PER_YEAR, FailureModel, _chain, _check_inputs, event_probability
+from ._model import FailureModel, _chain, _check_inputs, event_probability
 
 __all__ = [
     "MAX_VOLUME_GIB",
@@ -81,7 +82,7 @@ def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: 
     Parameters
     ----------
     volume_gib : float
-        Volume size in GiB (binary), in (0, 131072] (128 TiB).
+        Volume size in GiB (binary), in (0, MAX_VOLUME_GIB] (128 TiB).
     layout, failures, event, horizon_hours
         As for :func:`event_probability`; ``failures.az_loss_rate_per_year`` must be 0 and
         ``failures.max_azs_down`` must be 1 (outages one AZ at a time, the default).

@@ -11,9 +11,17 @@
 The format is documented in ``docs/scenario_format.md``.
 """
 
-from ._estimate import SCHEMA_VERSION, ScenarioResult, demand_series, estimate, summary_rows
+from ._estimate import (
+    SCHEMA_VERSION,
+    ScenarioResult,
+    demand_series,
+    estimate,
+    estimate_batch,
+    summary_rows,
+)
 from ._render import FORMATS, plot_capacity, plot_costs, plot_downtime, render, write_report
-from ._spec import Scenario, ScenarioError, default_path, load, loads, template_text
+from ._schema import json_schema
+from ._spec import Scenario, ScenarioError, default_path, load, loads, rules, spec, template_text
 
 __all__ = [
     "FORMATS",
@@ -24,12 +32,16 @@ __all__ = [
     "default_path",
     "demand_series",
     "estimate",
+    "estimate_batch",
+    "json_schema",
     "load",
     "loads",
     "plot_capacity",
     "plot_costs",
     "plot_downtime",
     "render",
+    "rules",
+    "spec",
     "summary_rows",
     "template_text",
     "write_report",

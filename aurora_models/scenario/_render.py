@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+import re
 from pathlib import Path
 
 from ._estimate import ScenarioResult, summary_rows
@@ -27,15 +28,50 @@ def _fmt(value, unit: str) -> str:
         return f"{100 * v:.5f} %"
     if unit == "fraction":
         return f"{100 * v:.3g} %"
-    if unit in ("readers",):
-        return f"{int(v)}"
+    if unit == "readers":
+        return f"{int(v)} reader{'s' if int(v) != 1 else ''}"
     return f"{v:.4g}"
 
 
+#: How the deployment options read in tables and reports (JSON and CSV keep the ids).
+OPTION_LABELS = {
+    "serverless_standard": "Serverless v2, Aurora Standard",
+    "serverless_io_optimized": "Serverless v2, I/O-Optimized",
+    "provisioned": "provisioned",
+    "provisioned_standard": "provisioned, Aurora Standard",
+    "provisioned_io_optimized": "provisioned, I/O-Optimized",
+    "provisioned_reserved": "provisioned, reserved",
+    "provisioned_writer_serverless_readers": "provisioned writer + Serverless readers",
+}
+
+
+def _title(section: str) -> str:
+    """A section's title as the tables show it (its registered adapter's title)."""
+    from ._sections import registered
+
+    return next((s.title for s in registered() if s.name == section), section)
+
+
+def _label(section: str, metric: str, cheapest: str | None) -> str:
+    if section != "cost":
+        return metric
+    text = OPTION_LABELS.get(metric, metric)
+    return text + (" (cheapest)" if metric == cheapest else "")
+
+
+def _md(text) -> str:
+    """User text made inert in Markdown (no table breaks, emphasis, links or HTML)."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(text))
+
+
 def _ci(lo, hi, unit: str, value) -> str:
-    if lo is None or hi is None or (lo == hi == value):
+    """The interval as shown, or nothing when it would say nothing (``[$726, $726]``)."""
+    if lo is None or hi is None:
         return ""
-    return f"[{_fmt(lo, unit)}, {_fmt(hi, unit)}]"
+    a, b = _fmt(lo, unit), _fmt(hi, unit)
+    if a == b:
+        return ""
+    return f"[{a}, {b}]"
 
 
 
@@ -66,11 +102,12 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     head = (f"{sc['name']} ({sc['source']}): {sc['trials']:,} trials, seed {sc['seed']}, "
             f"horizon {sc['horizon_hours']:g} h")
     cost = doc["cost"]
-    cheapest = f"cheapest option: {cost['cheapest']} (prices {cost['region']}, " \
-               f"as of {cost['price_book_as_of']})"
+    cheapest = (f"cheapest option: {OPTION_LABELS.get(cost['cheapest'], cost['cheapest'])} "
+                f"(prices {cost['region']}, as of {cost['price_book_as_of']})")
     alt = doc["alternatives"]
     extra = [cheapest,
-             f"configured: {cost['configured']} at ${cost['configured_total_usd']:,.0f}/month",
+             f"configured: {OPTION_LABELS.get(cost['configured'], cost['configured'])} at "
+             f"${cost['configured_total_usd']:,.0f}/month",
              _decision_line(alt)]
     if not doc["global_database"]["configured"]:
         extra.append("Global Database: no secondaries configured")
@@ -79,19 +116,23 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     extra.append(f"assumptions: {n_asm} (scenario keys marked ASSUMPTION in the file and the "
                  "model registry; --format json lists them all)")
     if fmt == "markdown":
-        out = [f"# {sc['name']}", "", head, "",
+        out = [f"# {_md(sc['name'])}", "", _md(head), "",
                "| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
         for s, m, v, lo, hi, u in rows:
-            name = f"**{m}**" if m.endswith("(cheapest)") else m
-            out.append(f"| {s} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | {u} |")
-        out += ["", *(f"- {e}" for e in extra)]
+            name = (f"**{_md(_label(s, m, cost['cheapest']))}**" if s == "cost" and
+                    m == cost["cheapest"] else _md(_label(s, m, None)))
+            out.append(f"| {_md(_title(s))} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | "
+                       f"{'' if u == 'readers' else _md(u)} |")
+        out += ["", *(f"- {_md(e)}" for e in extra)]
         out += ["", "## Scenario assumptions", "", "| key | value | unit |", "| --- | --- | --- |"]
-        out += [f"| {a['key']} | {a['value']} | {a['unit']} |" for a in doc["assumptions"]["scenario"]]
+        out += [f"| {a['key']} | {_md(a['value'])} | {_md(a['unit'])} |"
+                for a in doc["assumptions"]["scenario"]]
         return "\n".join(out) + "\n"
     if fmt != "table":
         raise ValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
-    cells = [(s, ("* " if m.endswith("(cheapest)") else "  ") + m, _fmt(v, u),
-              _ci(lo, hi, u, v), u) for s, m, v, lo, hi, u in rows]
+    cells = [(_title(s), ("* " if s == "cost" and m == cost["cheapest"] else "  ")
+              + _label(s, m, cost["cheapest"]), _fmt(v, u), _ci(lo, hi, u, v),
+              "" if u == "readers" else u) for s, m, v, lo, hi, u in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(5)]
     out = [head, ""]
     last = None
@@ -196,9 +237,11 @@ def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
 
 def _html(result: ScenarioResult) -> str:
     doc = result.to_dict()
+    cheap = doc["cost"]["cheapest"]
     rows = "".join(
-        f"<tr{' class=cheap' if m.endswith('(cheapest)') else ''}><td>{html.escape(s)}</td>"
-        f"<td>{html.escape(m)}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
+        f"<tr{' class=cheap' if s == 'cost' and m == cheap else ''}>"
+        f"<td>{html.escape(_title(s))}</td>"
+        f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td>{html.escape(_ci(lo, hi, u, v))}</td><td>{html.escape(u)}</td></tr>"
         for s, m, v, lo, hi, u in summary_rows(doc))
     asm = "".join(f"<tr><td>{html.escape(a['key'])}</td><td>{html.escape(str(a['value']))}</td>"

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import math
+import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from .._validate import (
-    check_choice,
-    check_int_range,
-    check_multiple_of,
-    check_nonnegative,
-    check_positive,
-    check_probability,
-    check_range,
-)
+from .._params import Param, Rule, scenario_params
 
-__all__ = ["Scenario", "ScenarioError", "default_path", "load", "loads", "template_text"]
-
-REQUIRED = object()
+__all__ = ["Scenario", "ScenarioError", "default_path", "load", "loads", "rules", "spec",
+           "template_text"]
 
 
 class ScenarioError(ValueError):
@@ -38,175 +31,33 @@ class ScenarioError(ValueError):
         super().__init__(where + message)
 
 
-def _regions() -> list[str]:
-    from ..data import load_interregion_rtt
-
-    return list(load_interregion_rtt().index)
-
-
-def _region(name: str, value: Any) -> str:
-    codes = _regions()
-    if not isinstance(value, str):
-        raise TypeError(f"`{name}` must be a region code string, got {type(value).__name__} "
-                        f"{value!r}")
-    if value not in codes:
-        raise ValueError(f"`{name}` must be a known AWS region code (one of the {len(codes)} of "
-                         f"the latency data, e.g. 'us-east-1', 'eu-west-1'), got {value!r}")
-    return value
+def spec() -> dict[str, dict[str, Param]]:
+    """The scenario file's keys: ``{table: {key: Param}}``, derived from the declarations."""
+    return scenario_params()
 
 
-def _str(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"`{name}` must be a string, got {type(value).__name__} {value!r}")
-    return value
+def rules() -> list[tuple[Rule, dict[str, str]]]:
+    """The declared cross-key rules whose every key a scenario file sets, with the mapping
+    from each rule key to its ``table.key``."""
+    from .._params import _DECLARED
 
-
-def _num(check):
-    """Wrap a numeric check so that a string or bool is a TypeError naming the key."""
-
-    def run(name: str, value: Any):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"`{name}` must be a number, got {type(value).__name__} {value!r}")
-        return float(check(name, value))
-
-    return run
-
-
-def _int(low, high):
-    def run(name: str, value: Any) -> int:
-        if isinstance(value, float) and not value.is_integer():
-            raise TypeError(f"`{name}` must be an integer in [{low}, {high}], got float {value!r}")
-        return check_int_range(name, value, low, high)
-
-    return run
-
-
-def _choice(options):
-    return lambda name, value: check_choice(name, _str(name, value), options)
-
-
-def _acu(low):
-    def run(name, value):
-        x = _num(lambda n, v: check_range(n, v, low, 256.0))(name, value)
-        return float(check_multiple_of(name, x, 0.5))
-
-    return run
-
-
-def _regions_list(name: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple):
-        raise TypeError(f"`{name}` must be a list of region codes, got {type(value).__name__} "
-                        f"{value!r}")
-    if len(value) > 10:
-        raise ValueError(f"`{name}` must hold at most 10 regions, got {len(value)}")
-    return tuple(_region(f"{name}[{i}]", v) for i, v in enumerate(value))
-
-
-def _events(name: str, value: Any) -> tuple[tuple[float, float, float], ...]:
-    if not isinstance(value, list | tuple):
-        raise TypeError(f"`{name}` must be a list of tables {{start_hour, duration_hours, "
-                        f"factor}}, got {type(value).__name__}")
+    scenario_params()  # imports the declaring modules
     out = []
-    for i, ev in enumerate(value):
-        if isinstance(ev, tuple) and len(ev) == 3:
-            ev = dict(zip(("start_hour", "duration_hours", "factor"), ev, strict=True))
-        if not isinstance(ev, dict):
-            raise TypeError(f"`{name}[{i}]` must be a table {{start_hour, duration_hours, "
-                            f"factor}}, got {type(ev).__name__} {ev!r}")
-        unknown = set(ev) - {"start_hour", "duration_hours", "factor", "name"}
-        if unknown:
-            raise ValueError(f"`{name}[{i}]` has unknown key(s) {', '.join(sorted(unknown))}")
-        missing = {"start_hour", "duration_hours", "factor"} - set(ev)
-        if missing:
-            raise ValueError(f"`{name}[{i}]` is missing {', '.join(sorted(missing))}")
-        start = _num(check_nonnegative)(f"{name}[{i}].start_hour", ev["start_hour"])
-        dur = _num(check_positive)(f"{name}[{i}].duration_hours", ev["duration_hours"])
-        factor = _num(check_positive)(f"{name}[{i}].factor", ev["factor"])
-        out.append((start, dur, factor))
-    return tuple(out)
+    for cls in _DECLARED:
+        for rule in getattr(cls, "__rules__", ()):
+            names = {k: cls.__params__[k].scenario for k in rule.keys
+                     if k in cls.__params__ and cls.__params__[k].scenario}
+            if len(names) == len(rule.keys) and all(r is not rule for r, _ in out):
+                out.append((rule, names))
+    return sorted(out, key=lambda rn: rn[0].name)  # the same order whatever was imported first
 
 
-def _objective(name: str, value: Any) -> str:
-    from ..availability._readers import parse_objective
-
-    try:
-        parse_objective(_str(name, value))
-    except ValueError:
-        raise ValueError(f"`{name}` must be 'mean' or a percentile 'pNN' with 0 < NN < 100 "
-                         f"(e.g. 'p99', 'p99.9'), got {value!r}") from None
-    return value
-
-
-def _trace(name: str, value: Any) -> str:
-    from ..data import list_datasets
-
-    names = [n for n in list_datasets()["name"] if n in
-             ("elb_request_count", "nyc_taxi_30min", "rds_cpu_utilization")]
-    return check_choice(name, _str(name, value), names)
-
-
-# (table, key) -> (checker, default). REQUIRED marks keys a scenario must give.
-SPEC: dict[str, dict[str, tuple[Any, Any]]] = {
-    "scenario": {
-        "name": (_str, "scenario"),
-        "description": (_str, ""),
-        "horizon_hours": (_num(lambda n, v: check_range(n, v, 1.0, 87_600.0)), 8760.0),
-        "trials": (_int(100, 10_000_000), 20_000),
-        "seed": (_int(0, 2**63 - 1), 2024),
-    },
-    "cluster": {
-        "engine": (_choice(["mysql", "postgresql"]), "mysql"),
-        "capacity": (_choice(["serverless", "provisioned"]), REQUIRED),
-        "instance_class": (_str, "db.r6g.2xlarge"),
-        "min_acu": (_acu(0.0), 0.5),
-        "max_acu": (_acu(1.0), 128.0),
-        "replicas": (_int(0, 15), REQUIRED),
-        "storage": (_choice(["standard", "io-optimized"]), "standard"),
-        "volume_gib": (_num(lambda n, v: check_range(n, v, 1.0, 262_144.0)), REQUIRED),
-        "acu_per_vcpu": (_num(check_positive), 4.0),
-    },
-    "regions": {
-        "primary": (_region, REQUIRED),
-        "secondaries": (_regions_list, ()),
-    },
-    "workload": {
-        "source": (_choice(["synthetic", "trace"]), "synthetic"),
-        "trace": (_trace, "elb_request_count"),
-        "writes_per_s": (_num(check_nonnegative), REQUIRED),
-        "reads_per_s": (_num(check_nonnegative), REQUIRED),
-        "days": (_num(lambda n, v: check_range(n, v, 1.0, 31.0)), 7.0),
-        "step_s": (_num(lambda n, v: check_range(n, v, 1.0, 3600.0)), 60.0),
-        "daily_amplitude": (_num(check_probability), 0.6),
-        "weekly_amplitude": (_num(check_probability), 0.0),
-        "noise_cv": (_num(check_nonnegative), 0.05),
-        "events": (_events, ()),
-        "base_acu": (_num(check_nonnegative), 1.0),
-        "vcpu_ms_per_write": (_num(check_positive), 0.5),
-        "vcpu_ms_per_read": (_num(check_positive), 0.2),
-        "io_per_write": (_num(check_nonnegative), 1.0),
-        "io_per_read": (_num(check_nonnegative), 0.02),
-        "read_service_time_ms": (_num(check_positive), 0.2),
-        "read_latency_objective_ms": (_num(check_positive), 5.0),
-        "read_objective": (_objective, "p99"),
-        # Availability objectives for the Aurora-vs-RDS decision (inf: no objective).
-        "max_failover_s": (_num(lambda n, v: check_positive(n, v, allow_inf=True)), math.inf),
-        "max_annual_downtime_minutes": (_num(lambda n, v: check_positive(n, v, allow_inf=True)),
-                                        math.inf),
-    },
-    "failures": {
-        "copy_failure_rate_per_year": (_num(check_nonnegative), None),
-        "az_outage_rate_per_year": (_num(check_nonnegative), None),
-        "az_outage_hours": (_num(check_positive), None),
-        "instance_failure_rate_per_year": (_num(check_nonnegative), None),
-        "maintenance_events_per_year": (_num(check_nonnegative), None),
-    },
-    "pricing": {
-        "region": (_str, None),
-        "headroom": (_num(check_nonnegative), None),
-        "reserved_discount": (_num(lambda n, v: check_range(n, v, 0.0, 1.0,
-                                                            high_inclusive=False)), None),
-    },
-}
+def _freeze(x):
+    if isinstance(x, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in x.items()})
+    if isinstance(x, list | tuple):
+        return tuple(_freeze(v) for v in x)
+    return x
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,17 +78,28 @@ class Scenario:
     aurora_models.scenario._spec.ScenarioError: x.toml:2: `cluster.replicas` must be an integer in [0, 15], got 16
     """
 
-    values: dict[str, dict[str, Any]]
+    values: Mapping[str, Mapping[str, Any]]
     source: str = "<string>"
     text: str = field(default="", repr=False)
+    given: frozenset[str] = frozenset()
 
-    def __getitem__(self, table: str) -> dict[str, Any]:
+    def __post_init__(self) -> None:
+        # Immutable all the way down: a nested assignment raises instead of skipping validation.
+        object.__setattr__(self, "values", _freeze({t: dict(kv) for t, kv in
+                                                    self.values.items()}))
+        object.__setattr__(self, "given", frozenset(self.given))
+
+    def __getitem__(self, table: str) -> Mapping[str, Any]:
         return self.values[table]
 
     @property
     def name(self) -> str:
         """The scenario's name."""
         return self.values["scenario"]["name"]
+
+    def is_set(self, key: str) -> bool:
+        """Whether ``table.key`` was written in the file (not taken from the declaration)."""
+        return key in self.given
 
     def replace(self, **changes) -> Scenario:
         """A copy with ``table__key=value`` overrides, validated like the file.
@@ -246,13 +108,14 @@ class Scenario:
         >>> s["scenario"]["trials"]
         500
         """
-        raw = {t: dict(v) for t, v in self.values.items()}
+        table_keys = spec()
+        raw = {t: {k: v for k, v in kv.items() if f"{t}.{k}" in self.given}
+               for t, kv in self.values.items()}
         for name, value in changes.items():
             table, _, key = name.partition("__")
-            if table not in SPEC or key not in SPEC[table]:
+            if table not in table_keys or key not in table_keys[table]:
                 raise ValueError(f"`{name}` is not a scenario key (use table__key)")
             raw[table][key] = value
-        raw = {t: {k: v for k, v in kv.items() if v is not None} for t, kv in raw.items()}
         return _validate(raw, source=self.source, text=self.text)
 
 
@@ -263,20 +126,29 @@ def line_of(text: str, table: str, key: str | None = None) -> int | None:
     first ``key =`` line before the next header.
     """
     lines = text.splitlines()
-    header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
+
+    def name(n: str) -> str:  # a bare, "double-quoted" or 'single-quoted' key
+        return r"""(?:%s|"%s"|'%s')""" % ((re.escape(n),) * 3)
+
+    header = re.compile(r"^\s*\[\[?\s*" + name(table) + r"\s*\]\]?\s*(#.*)?$")
     any_header = re.compile(r"^\s*\[")
     start = next((i for i, ln in enumerate(lines) if header.match(ln)), None)
     if start is None:
-        # dotted keys at top level, e.g. ``cluster.replicas = 2``
+        # dotted keys at top level (``cluster.replicas = 2``) or an inline table
+        # (``cluster = {...}``), before any header
+        pats = [re.compile(r"^\s*" + name(table) + r"\s*=")]
         if key is not None:
-            dotted = re.compile(r"^\s*" + re.escape(table) + r"\s*\.\s*" + re.escape(key) + r"\s*=")
+            pats.insert(0, re.compile(r"^\s*" + name(table) + r"\s*\.\s*" + name(key) + r"\s*="))
+        for pat in pats:
             for i, ln in enumerate(lines):
-                if dotted.match(ln):
+                if any_header.match(ln):
+                    break
+                if pat.match(ln):
                     return i + 1
         return None
     if key is None:
         return start + 1
-    pat = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+    pat = re.compile(r"^\s*" + name(key) + r"\s*=")
     for i in range(start + 1, len(lines)):
         if any_header.match(lines[i]):
             break
@@ -294,75 +166,70 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
         return ScenarioError(msg, source=source, line=line,
                              key=f"{table}.{key}" if key else table)
 
+    table_keys = spec()
     for table in raw:
-        if table not in SPEC:
+        if table not in table_keys:
             raise fail(f"unknown table [{table}] (known: "
-                       f"{', '.join('[' + t + ']' for t in SPEC)})", table)
+                       f"{', '.join('[' + t + ']' for t in table_keys)})", table)
         if not isinstance(raw[table], dict):
             raise fail(f"`{table}` must be a table [{table}], got {type(raw[table]).__name__}",
                        table)
     values: dict[str, dict[str, Any]] = {}
-    for table, keys in SPEC.items():
-        given = raw.get(table, {})
-        for key in given:
+    given: set[str] = set()
+    for table, keys in table_keys.items():
+        have = raw.get(table, {})
+        for key in have:
             if key not in keys:
-                raise fail(f"unknown key `{table}.{key}` (known keys of [{table}]: "
+                near = difflib.get_close_matches(key, list(keys), n=1)
+                hint = f"did you mean `{table}.{near[0]}`? " if near else ""
+                raise fail(f"unknown key `{table}.{key}` ({hint}known keys of [{table}]: "
                            f"{', '.join(keys)})", table, key)
         values[table] = {}
-        for key, value in given.items():
-            try:
-                values[table][key] = keys[key][0](f"{table}.{key}", value)
-            except (TypeError, ValueError) as exc:
-                raise fail(str(exc), table, key) from None
-    for table, keys in SPEC.items():
-        for key, (_, default) in keys.items():
-            if key not in values[table]:
-                if default is REQUIRED:
-                    raise fail(f"missing required key `{table}.{key}`", table)
-                values[table][key] = default
-    # Cross-key rules.
-    cl, reg, wl = values["cluster"], values["regions"], values["workload"]
-    if cl["min_acu"] > cl["max_acu"]:
-        raise fail(f"`cluster.min_acu` must be at most `cluster.max_acu` ({cl['max_acu']:g}), "
-                   f"got {cl['min_acu']:g}", "cluster", "min_acu")
-    if reg["primary"] in reg["secondaries"]:
-        raise fail(f"`regions.secondaries` must not contain the primary region "
-                   f"{reg['primary']!r}", "regions", "secondaries")
-    if len(set(reg["secondaries"])) != len(reg["secondaries"]):
-        raise fail("`regions.secondaries` must not repeat a region", "regions", "secondaries")
+        for key, p in keys.items():
+            if key in have:
+                try:
+                    values[table][key] = p.check(have[key], name=f"{table}.{key}")
+                except (TypeError, ValueError) as exc:
+                    raise fail(str(exc), table, key) from None
+                given.add(f"{table}.{key}")
+    # Every given value is checked before a missing key is reported (the first error a user
+    # sees is about what they wrote).
+    for table, keys in table_keys.items():
+        for key, p in keys.items():
+            if key in values[table]:
+                continue
+            if p.default is None and not p.nullable:
+                raise fail(f"missing required key `{table}.{key}`", table)
+            values[table][key] = p.default
+    # Cross-key rules, each declared once beside its parameters.
+    for rule, names in rules():
+        pairs = {k: names[k].partition(".") for k in rule.keys}
+        try:
+            rule.check({k: values[t][key] for k, (t, _, key) in pairs.items()}, names=names)
+        except ValueError as exc:
+            t, _, key = pairs[rule.keys[0]]
+            raise fail(str(exc), t, key) from None
+    cl, reg = values["cluster"], values["regions"]
+    # Data rules (not declarations): the region has a price book and the class exists. Whether
+    # the region sells the class is for the bill to report, with the nearest classes it does.
     from .. import pricing
+    from ..pricing._rules import check_name, suggest
 
     pb_region = values["pricing"]["region"] or reg["primary"]
-    known = pricing.known_regions()
-    if pb_region not in known:
-        table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions",
-                                                                                "primary")
-        raise fail(f"`{table}.{key}` has no price book: `pricing.region` must be one of "
-                   f"{', '.join(map(repr, known))}, got {pb_region!r}", table, key)
-    classes = list(pricing.load(pb_region).instance_classes()["instance_class"])
+    table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions", "primary")
+    try:
+        check_name(f"{table}.{key}", pb_region, pricing.known_regions(),
+                   what="the regions of the price book")
+    except ValueError as exc:
+        raise fail(str(exc), table, key) from None
+    classes = pricing.instance_specs().index
     if cl["instance_class"] not in classes:
-        raise fail(f"`cluster.instance_class` must be a class of the {pb_region} price book "
-                   f"(e.g. 'db.r6g.2xlarge'), got {cl['instance_class']!r}",
+        near = suggest(cl["instance_class"], classes)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise fail(f"`cluster.instance_class` must be a DB instance class ({len(classes)} known; "
+                   f"`aurora-models prices` lists them), got {cl['instance_class']!r}{hint}",
                    "cluster", "instance_class")
-    # The latency objective must be reachable on an idle reader (exponential service): above
-    # the service time for the mean, above -ln(1 - q) service times for a percentile.
-    from ..availability._readers import parse_objective
-
-    q = parse_objective(wl["read_objective"])
-    s_ms, target = wl["read_service_time_ms"], wl["read_latency_objective_ms"]
-    floor = s_ms if q is None else -math.log1p(-q) * s_ms
-    if target <= floor:
-        what = ("the mean" if q is None else
-                f"{wl['read_objective']}: {-math.log1p(-q):.4g} x")
-        raise fail(f"`workload.read_latency_objective_ms` must exceed {floor:.4g} ms ({what} "
-                   f"`workload.read_service_time_ms` = {s_ms:g} ms; with exponential service no "
-                   f"number of readers does better), got {target:g}", "workload", "read_latency_objective_ms")
-    horizon_h = wl["days"] * 24.0
-    for i, (start, dur, _) in enumerate(wl["events"]):
-        if start + dur > horizon_h + 1e-9:
-            raise fail(f"`workload.events[{i}]` ends at hour {start + dur:g}, after the "
-                       f"{horizon_h:g} h of `workload.days`", "workload", "events")
-    return Scenario(values=values, source=source, text=text)
+    return Scenario(values=values, source=source, text=text, given=frozenset(given))
 
 
 def loads(text: str, *, source: str = "<string>") -> Scenario:
@@ -374,6 +241,8 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
         Malformed TOML, an unknown table or key, a missing required key, a value of the wrong
         type or out of range; the message names the file, the line and the key.
     """
+    # A byte-order mark (Windows editors add one) is not part of the TOML text.
+    text = text.removeprefix("\ufeff")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

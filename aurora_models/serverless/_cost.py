@@ -20,6 +20,8 @@ from .._validate import (
     check_probability,
     check_range,
 )
+from ..availability._params import MAX_REPLICAS
+from ..global_db._link import MAX_SECONDARIES
 from ..pricing import PriceBook
 from ..results import Estimate
 from ._defaults import (
@@ -27,6 +29,7 @@ from ._defaults import (
     HEADROOM,
     HOURS_PER_MONTH,
     RESERVED_DISCOUNT,
+    VCPU_PER_ACU,
 )
 from ._demand import synthetic_demand
 from ._policy import ScalingPolicy
@@ -74,7 +77,8 @@ def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
     Returns
     -------
     (str, float)
-        The cheapest class with ``2 * peak_acu * (1 + headroom)`` GiB, and the average demand,
+        The cheapest class with ``2 * peak_acu * (1 + headroom)`` GiB and
+        ``0.25 * peak_acu * (1 + headroom)`` vCPUs (an ACU's memory and CPU), and the average demand,
         as a share of ``peak_acu``, below which Serverless v2 is cheaper:
         ``instance_hour_usd / (acu_hour_usd * peak_acu)``.
 
@@ -90,6 +94,7 @@ def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
     peak = float(check_positive("peak_acu", peak_acu))
     h = float(check_nonnegative("headroom", headroom))
     cls = price_book.cheapest_instance_class(GIB_PER_ACU * peak * (1 + h),
+                                             vcpu=VCPU_PER_ACU * peak * (1 + h),
                                              io_optimized=io_optimized)
     inst = price_book.instance_hour_usd(cls, io_optimized=io_optimized)
     return cls, inst / (price_book.acu_hour_usd(io_optimized=io_optimized) * peak)
@@ -100,8 +105,8 @@ _OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned",
 
 
 def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
-                 policy: ScalingPolicy | None = None, storage_gb: float = 100.0,
-                 io_millions_per_month: float = 0.0, backup_gb: float = 0.0,
+                 policy: ScalingPolicy | None = None, storage_gib: float = 100.0,
+                 io_millions_per_month: float = 0.0, backup_gib: float = 0.0,
                  replicated_write_io_millions_per_month: float = 0.0,
                  n_secondary_regions: int = 0, n_readers: int = 0, read_share: float = 0.5,
                  headroom: float = HEADROOM, reserved_discount: float = RESERVED_DISCOUNT,
@@ -116,8 +121,9 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     step_s : float
     policy : ScalingPolicy, optional
         Serverless v2 policy (default ``ScalingPolicy()``: 0.5-256 ACU).
-    storage_gb, backup_gb : float
-        Cluster storage; backup beyond the free allowance (= ``storage_gb``) is billed.
+    storage_gib, backup_gib : float
+        Cluster storage and backup storage, GiB (AWS bills per GiB-month, which its price
+        list writes "GB-month"); backup beyond the free allowance (= ``storage_gib``) is billed.
     io_millions_per_month : float
         I/O requests per month, millions (billed on Aurora Standard only).
     replicated_write_io_millions_per_month, n_secondary_regions :
@@ -143,7 +149,7 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     Examples
     --------
     >>> from aurora_models import pricing
-    >>> bill = monthly_cost([4.0] * 60, pricing.load(), storage_gb=0.0,
+    >>> bill = monthly_cost([4.0] * 60, pricing.load(), storage_gib=0.0,
     ...                     options=["serverless_standard"])
     >>> round(float(bill.loc["serverless_standard", "compute_usd"]), 2)  # 4 x 0.12 x 730
     350.4
@@ -155,13 +161,13 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     policy = ScalingPolicy() if policy is None else policy
     if not isinstance(policy, ScalingPolicy):
         raise TypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
-    storage = float(check_nonnegative("storage_gb", storage_gb))
+    storage = float(check_nonnegative("storage_gib", storage_gib))
     io = float(check_nonnegative("io_millions_per_month", io_millions_per_month))
-    backup = float(check_nonnegative("backup_gb", backup_gb))
+    backup = float(check_nonnegative("backup_gib", backup_gib))
     rep = float(check_nonnegative("replicated_write_io_millions_per_month",
                                   replicated_write_io_millions_per_month))
-    n_sec = check_int_range("n_secondary_regions", n_secondary_regions, 0, 5)
-    n_read = check_int_range("n_readers", n_readers, 0, 15)
+    n_sec = check_int_range("n_secondary_regions", n_secondary_regions, 0, MAX_SECONDARIES)
+    n_read = check_int_range("n_readers", n_readers, 0, MAX_REPLICAS)
     share = float(check_probability("read_share", read_share))
     h = float(check_nonnegative("headroom", headroom))
     disc = float(check_range("reserved_discount", reserved_discount, 0.0, 1.0,
@@ -185,7 +191,8 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
         return sims[role]
 
     def provisioned(d, io_opt):
-        cls = price_book.cheapest_instance_class(GIB_PER_ACU * max(float(d.max()), 0.5) * (1 + h))
+        peak = max(float(d.max()), 0.5) * (1 + h)
+        cls = price_book.cheapest_instance_class(GIB_PER_ACU * peak, vcpu=VCPU_PER_ACU * peak)
         return cls, price_book.instance_hour_usd(cls, io_optimized=io_opt) * HOURS_PER_MONTH
 
     rows = []
@@ -263,7 +270,7 @@ def simulate_monthly_cost(price_book: PriceBook, *, n_trials: int = 200,
                           daily_amplitude: float = 0.5, weekly_amplitude: float = 0.2,
                           noise_cv: float = 0.2, spike_probability_per_day: float = 0.1,
                           spike_factor: float = 10.0, spike_hours: float = 1.0,
-                          storage_gb: float = 100.0, io_millions_per_month: float = 0.0,
+                          storage_gib: float = 100.0, io_millions_per_month: float = 0.0,
                           rng=None) -> CostDistribution:
     """Distribution of the monthly bill and under-provisioned time over stochastic demand.
 
@@ -304,7 +311,7 @@ def simulate_monthly_cost(price_book: PriceBook, *, n_trials: int = 200,
         d = synthetic_demand(days=days, step_s=step_s, mean_acu=mean_acu,
                              daily_amplitude=daily_amplitude, weekly_amplitude=weekly_amplitude,
                              noise_cv=noise_cv, spikes=spikes, rng=gen)
-        bill = monthly_cost(d, price_book, step_s=step_s, policy=policy, storage_gb=storage_gb,
+        bill = monthly_cost(d, price_book, step_s=step_s, policy=policy, storage_gib=storage_gib,
                             io_millions_per_month=io_millions_per_month, options=[option])
         costs[i] = bill["total_usd"].iloc[0]
         if option.startswith("serverless"):

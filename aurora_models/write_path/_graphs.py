@@ -9,6 +9,8 @@ import pandas as pd
 
 from .._assumptions import register
 from .._validate import check_bool, check_int_range, check_positive
+from ..availability._params import MAX_REPLICAS
+from ..quorum import AURORA, QuorumLayout
 
 __all__ = [
     "AURORA_SYSBENCH",
@@ -17,7 +19,7 @@ __all__ = [
     "MYSQL_SYSBENCH",
     "POSTGRES_SYSBENCH",
     "HopLatency",
-    "Workload",
+    "TransactionMix",
     "aurora_path",
     "io_accounting",
     "io_summary",
@@ -53,10 +55,10 @@ COMMITS_PER_FLUSH = register(
               "sync_binlog=1); Table 1 cannot separate it from page writes")
 MYSQL_PAGE_WRITES = register(
     "write_path.mysql_page_writes_per_txn", 2.7, "pages/txn",
-    source=_SRC_T1 + ": (7.4 - 1 redo - 1 binlog) / 2 (each page is also double-written)")
+    fitted=_SRC_T1 + ": (7.4 - 1 redo - 1 binlog) / 2 (each page is also double-written)")
 AURORA_BATCH = register(
     "write_path.aurora_txns_per_redo_batch", 6.0 / 0.95, "txn/batch",
-    source=_SRC_T1 + ": 6 copies / 0.95 I/Os per transaction")
+    fitted=_SRC_T1 + ": 6 copies / 0.95 I/Os per transaction")
 PG_PAGE_WRITES = register(
     "write_path.postgres_page_writes_per_txn", 2.7, "pages/txn",
     rationale="same page write-back rate as the fitted MySQL figure (no published breakdown)")
@@ -87,7 +89,7 @@ def _num(name, value, *, positive=False):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Workload:
+class TransactionMix:
     """What one transaction writes. Defaults: SysBench write-only as in SIGMOD'17 Table 1.
 
     Parameters
@@ -147,9 +149,9 @@ class Workload:
         return self.statements_per_txn * self.redo_bytes_per_statement
 
 
-MYSQL_SYSBENCH = Workload()
-AURORA_SYSBENCH = Workload(binlog=False, double_write=False, page_writes_per_txn=0.0)
-POSTGRES_SYSBENCH = Workload(page_bytes=PG_PAGE, binlog=False, double_write=False,
+MYSQL_SYSBENCH = TransactionMix()
+AURORA_SYSBENCH = TransactionMix(binlog=False, double_write=False, page_writes_per_txn=0.0)
+POSTGRES_SYSBENCH = TransactionMix(page_bytes=PG_PAGE, binlog=False, double_write=False,
                              page_writes_per_txn=PG_PAGE_WRITES,
                              full_page_images_per_txn=PG_FPI)
 
@@ -209,9 +211,18 @@ def _edge(g, u, v, *, flows, synchronous, step=None, tier="storage", persist=Tru
 def _check_workload(workload, default):
     if workload is None:
         return default
-    if not isinstance(workload, Workload):
-        raise TypeError(f"`workload` must be a Workload, got {type(workload).__name__}")
+    if not isinstance(workload, TransactionMix):
+        raise TypeError(f"`workload` must be a TransactionMix, got {type(workload).__name__}")
     return workload
+
+
+def _check_layout(layout):
+    if layout is None:
+        return AURORA
+    if not isinstance(layout, QuorumLayout):
+        raise TypeError(f"`layout` must be a quorum.QuorumLayout (e.g. quorum.AURORA), "
+                        f"got {type(layout).__name__}")
+    return layout
 
 
 def _check_latency(latency):
@@ -222,7 +233,7 @@ def _check_latency(latency):
     return latency
 
 
-def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency | None = None):
+def mirrored_mysql_path(workload: TransactionMix | None = None, *, latency: HopLatency | None = None):
     """Mirrored MySQL's write path (SIGMOD'17 §3.1, Figure 2) as a networkx DiGraph.
 
     An active MySQL in AZ1 on EBS, an EBS mirror in AZ1, block-level software mirroring to a
@@ -230,7 +241,7 @@ def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency
 
     Parameters
     ----------
-    workload : Workload, optional
+    workload : TransactionMix, optional
         What a transaction writes (default :data:`MYSQL_SYSBENCH`).
     latency : HopLatency, optional
         Per-hop latency model (default :data:`LATENCY_DEFAULTS`).
@@ -313,27 +324,27 @@ def mirrored_mysql_path(workload: Workload | None = None, *, latency: HopLatency
     return g
 
 
-def aurora_path(workload: Workload | None = None, *, latency: HopLatency | None = None,
-                copies: int = 6, write_quorum: int = 4, azs: int = 3, replicas: int = 2):
+def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout | None = None,
+                latency: HopLatency | None = None, replicas: int = 2):
     """Aurora's write path (SIGMOD'17 §3.2, Figure 3) as a networkx DiGraph.
 
-    The primary sends redo records only, batched per protection group, to ``copies`` storage
-    nodes spread round-robin over ``azs`` AZs (2 per AZ by default, so 2 copies share the
-    writer's AZ) and waits for ``write_quorum`` acknowledgements; it sends redo and metadata to
-    ``replicas`` read replicas asynchronously.
+    The primary sends redo records only, batched per protection group, to the ``V`` storage
+    copies of a :class:`~aurora_models.quorum.QuorumLayout` (``layout.copies_per_az`` copies in
+    each AZ; the writer sits in the first AZ) and waits for ``layout.write_quorum``
+    acknowledgements; it sends redo and metadata to ``replicas`` read replicas asynchronously.
+    The layout is the one object that says how many copies there are, where, and how many a
+    write waits for: a quorum that :class:`~aurora_models.quorum.QuorumLayout` rejects (e.g. a
+    2-of-6 write quorum, which breaks Gifford's ``2 Vw > V``) cannot be built.
 
     Parameters
     ----------
-    workload : Workload, optional
+    workload : TransactionMix, optional
         Default :data:`AURORA_SYSBENCH` (boxcarring fitted to Table 1).
+    layout : aurora_models.quorum.QuorumLayout, optional
+        Copies per AZ and write quorum (default :data:`aurora_models.quorum.AURORA`: 2+2+2,
+        4 of 6).
     latency : HopLatency, optional
         Per-hop latency model.
-    copies : int
-        Storage copies per protection group, 1-15 (6).
-    write_quorum : int
-        Acknowledgements a write waits for, 1 to ``copies`` (4).
-    azs : int
-        Availability zones, 1 to ``copies`` (3).
     replicas : int
         Read replicas, 0-15 (2, placed in the other AZs in turn).
 
@@ -346,12 +357,16 @@ def aurora_path(workload: Workload | None = None, *, latency: HopLatency | None 
 
     Raises
     ------
+    TypeError
+        If ``layout`` is not a QuorumLayout.
     ValueError
-        If ``write_quorum`` exceeds ``copies`` (or any count is out of range).
+        If ``replicas`` is out of range.
 
     Notes
     -----
-    Network writes per transaction from the database node: ``copies / b`` with ``b`` the
+    Storage copies are numbered round-robin over the AZs (``storage1`` in the writer's AZ,
+    ``storage2`` in the next, ...). Network writes per transaction from the database node:
+    ``V / b`` with ``b`` the
     transactions per redo batch; each storage node receives ``1 / b``. Replica traffic is
     accounted on its own edges (``tier="replica"``) and is not part of Table 1's count.
 
@@ -361,27 +376,38 @@ def aurora_path(workload: Workload | None = None, *, latency: HopLatency | None 
 
     Examples
     --------
-    >>> g = aurora_path()
+    >>> from aurora_models import quorum
+    >>> g = aurora_path(layout=quorum.AURORA)
     >>> sync_hops(g), g.graph["write_quorum"], round(float(io_summary(g)["db_node_ios_per_txn"]), 2)
     (1, 4, 0.95)
+    >>> sorted(d["az"] for n, d in aurora_path(layout=quorum.AURORA_DEGRADED).nodes(data=True)
+    ...        if d["role"] == "storage")
+    ['az1', 'az1', 'az2', 'az2']
+    >>> aurora_path(layout=quorum.QuorumLayout(copies_per_az=(2, 2, 2), write_quorum=2,
+    ...                                        read_quorum=5))
+    Traceback (most recent call last):
+    ...
+    ValueError: `write_quorum` must satisfy 2 * write_quorum > n_copies (Gifford), got write_quorum=2 with n_copies=6
     """
     import networkx as nx
 
     w = _check_workload(workload, AURORA_SYSBENCH)
     lat = _check_latency(latency)
-    copies = check_int_range("copies", copies, 1, 15)
-    write_quorum = check_int_range("write_quorum", write_quorum, 1, copies)
-    azs = check_int_range("azs", azs, 1, copies)
-    replicas = check_int_range("replicas", replicas, 0, 15)
+    lay = _check_layout(layout)
+    replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
+    copies, write_quorum, azs = lay.n_copies, lay.write_quorum, lay.n_azs
     g = nx.DiGraph(engine="aurora", commit_rule="quorum", write_quorum=write_quorum,
-                   workload=w, log_writes_per_commit=1, commit_blocks_worker=False)
+                   layout=lay, workload=w, log_writes_per_commit=1, commit_blocks_worker=False)
     g.add_node("primary", role="database", az="az1")
     batch = 1.0 / w.txns_per_redo_batch
     redo = {"redo": (batch, w.redo_bytes_per_txn)}
     pipeline = storage_node_pipeline()
-    for i in range(copies):
+    # round-robin over the AZs: copy r of every AZ that holds more than r copies
+    placement = [a for r in range(max(lay.copies_per_az))
+                 for a, c in enumerate(lay.copies_per_az) if c > r]
+    for i, a in enumerate(placement):
         node = f"storage{i + 1}"
-        g.add_node(node, role="storage", az=f"az{i % azs + 1}",
+        g.add_node(node, role="storage", az=f"az{a + 1}",
                    pipeline=tuple(pipeline["step"][pipeline["foreground"]]))
         _edge(g, "primary", node, flows=_flows(redo, ("redo",)), synchronous=True,
               note=f"redo batch to copy {i + 1}; the commit waits for {write_quorum} of {copies}",
@@ -395,7 +421,7 @@ def aurora_path(workload: Workload | None = None, *, latency: HopLatency | None 
     return g
 
 
-def postgres_sync_standby_path(workload: Workload | None = None, *,
+def postgres_sync_standby_path(workload: TransactionMix | None = None, *,
                                latency: HopLatency | None = None):
     """PostgreSQL with a synchronous streaming standby in another AZ, both on EBS.
 
@@ -405,7 +431,7 @@ def postgres_sync_standby_path(workload: Workload | None = None, *,
 
     Parameters
     ----------
-    workload : Workload, optional
+    workload : TransactionMix, optional
         Default :data:`POSTGRES_SYSBENCH`.
     latency : HopLatency, optional
         Per-hop latency model.

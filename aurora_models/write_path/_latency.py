@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -190,9 +191,16 @@ def commit_latency_mean_ms(graph) -> float:
     >>> round(commit_latency_mean_ms(mirrored_mysql_path()), 3)
     5.852
     """
+    rule, k, med, sig, _ = commit_hops(graph)
+    return _mean_ms(rule, k, tuple(med.tolist()), tuple(sig.tolist()))
+
+
+@functools.lru_cache(maxsize=512)
+def _mean_ms(rule, k, med, sig) -> float:
+    # cached on the hop parameters: sweeps (table1_levers, sensitivity) revisit the same graphs
     from scipy.integrate import quad
 
-    rule, k, med, sig, _ = commit_hops(graph)
+    med, sig = np.array(med), np.array(sig)
     if rule == "chain":
         return float(np.sum(med * np.exp(sig**2 / 2)))
     hi = float(med.max() * math.exp(10 * sig.max()))

@@ -1,0 +1,492 @@
+"""One declaration per parameter: name, type, unit, range, default, kind and scenario key.
+
+A model family declares each parameter once, as a field of its frozen parameter dataclass::
+
+    @declared("quorum")
+    @dataclass(frozen=True, kw_only=True)
+    class FailureModel:
+        az_outage_hours: float = param(
+            2.0, "hours", low=0, low_open=True, high=24 * 30,
+            rationale="the incident data have no durations; 2 h mean",
+            scenario="failures.az_outage_hours")
+
+Everything else is derived from that declaration, so a limit is never written twice:
+
+- validation on construction (:func:`declared` runs :meth:`Param.check` on every declared field
+  before the class's own ``__post_init__``), and batch validation (:func:`check_batch`);
+- the scenario file's keys, types, ranges and defaults (:func:`scenario_params`), its JSON Schema
+  and ``docs/scenario_format.md`` (``aurora_models.scenario.schema``);
+- the assumptions registry (:func:`aurora_models.assumptions`);
+- hypothesis strategies in the tests (``tests/strategies.py`` reads :attr:`Param.low` ...).
+
+Rules that involve several parameters (``min_acu <= max_acu``) are :class:`Rule` objects declared
+beside the dataclass and checked by it and by the scenario loader alike.
+
+Kinds: ``cited`` (``source=``: paper, AWS page or data file), ``fitted`` (``fitted=``: what the
+value was fitted to; a figure used to fit is not also a prediction), ``assumption``
+(``rationale=``) and ``input`` (the user's own figure, e.g. writes per second: no default claim).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _validate as v
+
+__all__ = ["KINDS", "Param", "Rule", "check_batch", "declared", "param", "params_of",
+           "scenario_params"]
+
+KINDS = ("cited", "fitted", "assumption", "input")
+TYPES = ("real", "int", "choice", "str", "bool", "custom")
+
+#: Every dataclass decorated with :func:`declared`, in import order.
+_DECLARED: list[type] = []
+
+
+@dataclass(frozen=True, kw_only=True)
+class Param:
+    """The single declaration of one parameter.
+
+    ``low``/``high`` bound a ``real`` or ``int`` (``low_open``/``high_open`` make them strict;
+    ``allow_inf`` admits +inf as "no limit"); ``step`` requires a whole multiple (0.5 ACU);
+    ``choices`` lists a ``choice``'s values; ``nullable`` admits None ("not set").
+    ``checker`` validates a ``custom`` value (a list of regions, a table of events).
+    ``uncertainty`` is reserved for the distribution the sensitivity analysis samples.
+    """
+
+    name: str = ""
+    family: str = ""
+    default: Any
+    unit: str = "-"
+    type: str = "real"
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    allow_inf: bool = False
+    step: float | None = None
+    choices: tuple | None = None
+    nullable: bool = False
+    kind: str
+    source: str
+    scenario: str | None = None
+    doc: str = ""
+    checker: Callable[[str, Any], Any] | None = None
+    json_schema_extra: Mapping[str, Any] | None = None
+    uncertainty: Any = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"parameter {self.name!r}: kind must be one of {KINDS}, got "
+                             f"{self.kind!r}")
+        if self.type not in TYPES:
+            raise ValueError(f"parameter {self.name!r}: type must be one of {TYPES}")
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"parameter {self.name!r}: a choice needs `choices`")
+        if self.type == "custom" and self.checker is None:
+            raise ValueError(f"parameter {self.name!r}: a custom type needs `checker`")
+
+    @property
+    def qualname(self) -> str:
+        """``family.name``: the parameter's name in the assumptions registry."""
+        return f"{self.family}.{self.name}"
+
+    # ---- the rule in words -------------------------------------------------------------
+    def rule(self) -> str:
+        """The allowed values in words (``"a number in (0, 720]"``)."""
+        if self.type == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.type in ("str", "bool", "custom"):
+            return {"str": "a string", "bool": "true or false"}.get(self.type, self.doc or
+                                                                     "see the format")
+        what = "an integer" if self.type == "int" else "a number"
+        lo = "-inf" if self.low is None else _num(self.low)
+        hi = "inf" if self.high is None else _num(self.high)
+        if self.high is not None and self.allow_inf:
+            hi += " or inf"
+        text = (f"{what} in {'(' if self.low_open else '['}{lo}, {hi}"
+                f"{')' if self.high_open else ']'}")
+        if self.step is not None:
+            text += f", a multiple of {_num(self.step)}"
+        return text
+
+    # ---- validation ----------------------------------------------------------------------
+    def check(self, value: Any, *, name: str | None = None, batch: bool = False) -> Any:
+        """Return ``value`` converted to the model's type, or raise naming ``name``.
+
+        With ``batch=True`` a real or integer parameter also accepts a 1-d array (a leading
+        batch axis of parameter sets); the error names the first offending index.
+        """
+        name = name or self.name
+        if value is None:
+            if self.nullable:
+                return None
+            raise TypeError(f"`{name}` must be {self.rule()}, got None")
+        if self.type == "custom":
+            return self.checker(name, value)
+        if self.type == "bool":
+            return v.check_bool(name, value)
+        if self.type == "str":
+            if not isinstance(value, str):
+                raise TypeError(f"`{name}` must be a string, got {type(value).__name__} "
+                                f"{value!r}")
+            bad = next((c for c in value if ord(c) < 32 or 127 <= ord(c) < 160), None)
+            if bad is not None:  # ANSI escapes and control characters never reach a terminal
+                raise ValueError(f"`{name}` must not contain control characters, got "
+                                 f"{bad!r} in {value!r}")
+            return value
+        if self.type == "choice":
+            if not isinstance(value, type(self.choices[0])) or isinstance(value, bool):
+                raise TypeError(f"`{name}` must be {self.rule()}, got "
+                                f"{type(value).__name__} {value!r}")
+            return v.check_choice(name, value, self.choices)
+        if batch and isinstance(value, np.ndarray | list | tuple):
+            return self._check_array(name, value)
+        if self.type == "int":
+            return self._check_int(name, value)
+        return self._check_real(name, value)
+
+    def _bounds_ok(self, x):
+        lo = -math.inf if self.low is None else self.low
+        hi = math.inf if self.high is None else self.high
+        above = (x > lo) if self.low_open else (x >= lo)
+        below = (x < hi) if self.high_open else (x <= hi)
+        if self.allow_inf:
+            below = below | (x == math.inf)
+        return above & below & ~np.isnan(x)
+
+    def _check_real(self, name: str, value: Any) -> float:
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise TypeError(f"`{name}` must be {self.rule()}, got {type(value).__name__} "
+                            f"{value!r}")
+        try:
+            x = float(value)
+        except OverflowError:
+            x = math.inf if value > 0 else -math.inf
+        if not self._bounds_ok(x) or (math.isinf(x) and not (x > 0 and self.allow_inf)):
+            raise ValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
+        if self.step is not None and math.isfinite(x):
+            v.check_multiple_of(name, x, self.step)
+        return x
+
+    def _check_int(self, name: str, value: Any) -> int:
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise TypeError(f"`{name}` must be {self.rule()}, got {type(value).__name__} "
+                            f"{value!r}")
+        if not isinstance(value, numbers.Integral):
+            if not (math.isfinite(value) and float(value).is_integer()):
+                raise ValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
+        n = int(value)
+        if not self._bounds_ok(n):
+            raise ValueError(f"`{name}` must be {self.rule()}, got {n}")
+        return n
+
+    def _check_array(self, name: str, value: Any) -> np.ndarray:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "iuf" or arr.ndim != 1:
+            raise TypeError(f"`{name}` must be {self.rule()} or a 1-d array of them, got "
+                            f"{type(value).__name__} of dtype {arr.dtype} and shape {arr.shape}")
+        arr = arr.astype(float)
+        bad = ~self._bounds_ok(arr)
+        if not self.allow_inf:
+            bad |= np.isinf(arr)
+        if self.type == "int":
+            bad |= np.isfinite(arr) & (arr != np.round(arr))
+        if self.step is not None:
+            q = arr / self.step
+            bad |= np.isfinite(q) & (np.abs(q - np.round(q)) > 1e-9 * np.maximum(1, np.abs(q)))
+        if bad.any():
+            i = int(np.argmax(bad))
+            x = arr[i]
+            shown = _shown(int(x) if self.type == "int" and float(x).is_integer() else x)
+            raise ValueError(f"`{name}` must be {self.rule()}, got {shown} at index {i}")
+        return arr.astype(int) if self.type == "int" else arr
+
+    # ---- derived views ---------------------------------------------------------------------
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of one value (as a scenario file holds it)."""
+        desc = self.doc or self.name
+        if self.unit not in ("-", ""):
+            desc += f" ({self.unit})"
+        desc += f". {self.kind}: {self.source}"
+        out: dict[str, Any]
+        if self.type in ("real", "int"):
+            out = {"type": "integer" if self.type == "int" else "number"}
+            if self.low is not None:
+                out["exclusiveMinimum" if self.low_open else "minimum"] = self.low
+            if self.high is not None and not self.allow_inf:
+                out["exclusiveMaximum" if self.high_open else "maximum"] = self.high
+            if self.step is not None:
+                out["multipleOf"] = self.step
+        elif self.type == "choice":
+            out = {"enum": list(self.choices)}
+        elif self.type == "bool":
+            out = {"type": "boolean"}
+        else:
+            out = {"type": "string"}
+        if self.json_schema_extra:
+            out = {**out, **self.json_schema_extra}
+        if self.nullable is False and _jsonable(self.default):
+            out["default"] = self.default
+        out["description"] = desc
+        return out
+
+    def shown_default(self) -> str:
+        """The default as written in a scenario file (or ``required``)."""
+        d = self.default
+        if d is None:
+            return "unset" if self.nullable else "required"
+        if isinstance(d, str):
+            return repr(d)
+        if isinstance(d, float) and math.isinf(d):
+            return "inf (none)"
+        if isinstance(d, tuple | list):
+            return "[]" if not d else repr(list(d))
+        return _num(d) if isinstance(d, numbers.Real) and not isinstance(d, bool) else str(d)
+
+
+def _num(x) -> str:
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
+        return f"{int(x):,}" if abs(x) >= 10_000 else str(int(x))
+    return f"{x:,}" if isinstance(x, int) and abs(x) >= 10_000 else f"{x:g}"
+
+
+def _shown(value) -> str:
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        s = str(int(value))
+        return s if len(s) <= 30 else f"{s[:12]}...({len(s)} digits)"
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    return repr(value)
+
+
+def _jsonable(x) -> bool:
+    if isinstance(x, float):
+        return math.isfinite(x)
+    return isinstance(x, str | int | bool) or (isinstance(x, tuple | list) and len(x) == 0)
+
+
+# ---- declaring ------------------------------------------------------------------------------
+def param(default: Any, unit: str = "-", *, source: str | None = None,
+          fitted: str | None = None, rationale: str | None = None, user_input: bool = False,
+          **spec: Any) -> dataclasses.Field:
+    """Declare a dataclass field's parameter (see :class:`Param` for ``spec``'s keywords).
+
+    Exactly one of ``source`` (cited), ``fitted`` (what it was fitted to), ``rationale``
+    (assumption) or ``user_input=True`` (the user's own figure; ``spec['doc']`` says what it
+    is) gives the kind.
+    """
+    given = [k for k, x in (("cited", source), ("fitted", fitted), ("assumption", rationale))
+             if x is not None]
+    if user_input:
+        given.append("input")
+    if len(given) != 1:
+        raise ValueError("give exactly one of `source`, `fitted`, `rationale` or `user_input`")
+    kind = given[0]
+    text = {"cited": source, "fitted": fitted, "assumption": rationale,
+            "input": "the user's figure (scenario file)"}[kind]
+    if "type" not in spec:
+        if "choices" in spec:
+            spec["type"] = "choice"
+        elif isinstance(default, bool):
+            spec["type"] = "bool"
+        elif isinstance(default, int) and not isinstance(default, bool):
+            spec["type"] = "int"
+    p = Param(default=default, unit=unit, kind=kind, source=text, **spec)
+    mutable = isinstance(default, list | dict | set)
+    if mutable:
+        raise ValueError("a declared default must be immutable (use a tuple)")
+    return dataclasses.field(default=default, metadata={"param": p})
+
+
+def declared(family: str) -> Callable[[type], type]:
+    """Class decorator: name the declared fields, register them, validate on construction.
+
+    Apply above ``@dataclass``. Every declared field is checked (and converted) before the
+    class's own ``__post_init__`` runs, which keeps only the rules that are not per-field.
+    """
+
+    def wrap(cls: type) -> type:
+        from ._assumptions import register_param
+
+        params: dict[str, Param] = {}
+        for f in dataclasses.fields(cls):
+            p = f.metadata.get("param")
+            if p is None:
+                continue
+            p = dataclasses.replace(p, name=f.name, family=family)
+            params[f.name] = p
+            if p.kind != "input":
+                register_param(p)
+        cls.__params__ = params
+        own = getattr(cls, "__post_init__", None)
+
+        def __post_init__(self) -> None:
+            for name, p in params.items():
+                object.__setattr__(self, name, p.check(getattr(self, name)))
+            for rule in getattr(cls, "__rules__", ()):
+                rule.check({k: getattr(self, k) for k in rule.keys})
+            if own is not None:
+                own(self)
+
+        if own is not None or hasattr(cls, "__post_init__"):
+            cls.__post_init__ = __post_init__  # the generated __init__ calls it
+        else:  # the generated __init__ calls no __post_init__: run the checks after it
+            init = cls.__init__
+
+            def __init__(self, *args, **kwargs) -> None:
+                init(self, *args, **kwargs)
+                __post_init__(self)
+
+            __init__.__doc__, __init__.__wrapped__ = init.__doc__, init
+            cls.__init__ = __init__
+        _DECLARED.append(cls)
+        return cls
+
+    return wrap
+
+
+def params_of(cls_or_obj: Any) -> dict[str, Param]:
+    """The declared parameters of a dataclass (or of an instance), by field name."""
+    cls = cls_or_obj if isinstance(cls_or_obj, type) else type(cls_or_obj)
+    try:
+        return dict(cls.__params__)
+    except AttributeError:
+        raise TypeError(f"{cls.__name__} declares no parameters (not @declared)") from None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule over several parameters, declared once beside them.
+
+    ``test(values)`` gets a mapping of the ``keys`` and returns an error message (naming the
+    first key's value) or None. The scenario loader reports it at the first key's line.
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    test: Callable[[Mapping[str, Any]], str | None]
+    doc: str = ""
+
+    def check(self, values: Mapping[str, Any], *, names: Mapping[str, str] | None = None) -> None:
+        msg = self.test(values)
+        if msg is None:
+            return
+        for k in self.keys:  # public names: `min_acu` in the API, `cluster.min_acu` in a file
+            if names and k in names:
+                msg = re.sub(rf"`{re.escape(k)}(?=[`\[.])", f"`{names[k]}", msg)
+        raise ValueError(msg)
+
+
+def check_batch(cls: type, n: int | None = None, **values: Any) -> dict[str, np.ndarray]:
+    """Validate a batch of parameter vectors of ``cls`` (a leading axis of length ``n``).
+
+    Scalars broadcast; every vector must have the same length. Returns float/int arrays of
+    length ``n``; an error names the parameter and the first offending index.
+
+    >>> from aurora_models.quorum import FailureModel
+    >>> check_batch(FailureModel, az_outage_hours=[1.0, -2.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: `az_outage_hours` must be a number in (0, 720], got -2.0 at index 1
+    """
+    params = params_of(cls)
+    out: dict[str, np.ndarray] = {}
+    for name, value in values.items():
+        if name not in params:
+            raise TypeError(f"`{name}` is not a declared parameter of {cls.__name__} "
+                            f"(declared: {', '.join(params)})")
+        arr = params[name].check(value, batch=True)
+        out[name] = np.atleast_1d(np.asarray(arr))
+    sizes = {a.size for a in out.values() if a.size != 1}
+    if len(sizes) > 1:
+        raise ValueError(f"batch vectors of {cls.__name__} must share one length, got "
+                         f"{sorted(sizes)}")
+    size = n if n is not None else (sizes.pop() if sizes else 1)
+    return {k: np.broadcast_to(a, (size,)).copy() if a.size == 1 else a for k, a in out.items()}
+
+
+def batch_instances(cls: type, **values: Any) -> list:
+    """``cls`` built once per row of a validated batch (scalars broadcast)."""
+    cols = check_batch(cls, **values)
+    size = len(next(iter(cols.values()))) if cols else 1
+    return [cls(**{k: a[i].item() for k, a in cols.items()}) for i in range(size)]
+
+
+def scenario_params() -> dict[str, dict[str, Param]]:
+    """Every parameter a scenario file exposes, as ``{table: {key: Param}}`` in file order.
+
+    A parameter declared on two dataclasses with the same scenario key (one concept shown in
+    two models) appears once; two different declarations of one key are an error.
+    """
+    _import_declarations()
+    tables: dict[str, dict[str, Param]] = {}
+    for table in _TABLE_ORDER:
+        tables[table] = {}
+    for cls in _DECLARED:
+        for p in cls.__params__.values():
+            if not p.scenario:
+                continue
+            table, _, key = p.scenario.partition(".")
+            have = tables.setdefault(table, {}).get(key)
+            if have is not None and have is not p and _same(have, p) is False:
+                raise RuntimeError(f"scenario key {p.scenario!r} is declared twice "
+                                   f"({have.qualname} and {p.qualname})")
+            tables[table].setdefault(key, p)
+    return {t: _ordered(kv) for t, kv in tables.items() if kv}
+
+
+def _same(a: Param, b: Param) -> bool:
+    fields = ("default", "unit", "type", "low", "high", "low_open", "high_open", "allow_inf",
+              "step", "choices", "nullable")
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+def _ordered(kv: dict[str, Param]) -> dict[str, Param]:
+    order = {k: i for i, k in enumerate(_KEY_ORDER)}
+    return dict(sorted(kv.items(), key=lambda it: order.get(it[0], len(order))))
+
+
+#: The order of the file's tables and, within them, of the keys (documentation order).
+_TABLE_ORDER = ("scenario", "cluster", "regions", "workload", "failures", "pricing")
+_KEY_ORDER = (
+    "name", "description", "horizon_hours", "trials", "seed",
+    "engine", "capacity", "instance_class", "min_acu", "max_acu", "replicas", "storage",
+    "volume_gib", "acu_per_vcpu",
+    "primary", "secondaries",
+    "source", "trace", "writes_per_s", "reads_per_s", "days", "step_s", "daily_amplitude",
+    "weekly_amplitude", "noise_cv", "events", "base_acu", "vcpu_ms_per_write",
+    "vcpu_ms_per_read", "io_per_write", "io_per_read", "read_service_time_ms",
+    "read_latency_objective_ms", "read_objective", "max_failover_s",
+    "max_annual_downtime_minutes",
+    "copy_failure_rate_per_year", "az_outage_rate_per_year", "az_outage_hours",
+    "instance_failure_rate_per_year", "maintenance_events_per_year",
+    "region", "headroom", "reserved_discount",
+)
+
+#: Modules whose dataclasses declare scenario keys (imported to collect them; all light).
+_DECLARING_MODULES: tuple[str, ...] = (
+    "aurora_models.scenario._settings",
+    "aurora_models.quorum._model",
+    "aurora_models.availability._params",
+    "aurora_models.availability._decision",
+    "aurora_models.serverless._policy",
+    "aurora_models.serverless._demand_model",
+    "aurora_models.serverless._cost_options",
+    "aurora_models.cluster",
+)
+
+
+def _import_declarations(modules: Iterable[str] = _DECLARING_MODULES) -> None:
+    import importlib
+
+    for m in modules:
+        importlib.import_module(m)

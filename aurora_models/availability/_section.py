@@ -1,0 +1,218 @@
+"""Scenario sections of the availability family: downtime, failover, readers, RDS options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._section import Context, Row, Section, SectionResult
+from ..results import Estimate
+from ..units import MINUTES_PER_YEAR
+
+__all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "failure_rates"]
+
+
+def failure_rates(scenario):
+    """The scenario's :class:`FailureRates`, over the same quorum failure model (one home of
+    the AZ parameters)."""
+    from ..quorum._section import failure_model
+    from ._params import FailureRates
+
+    fl = scenario["failures"]
+    return FailureRates(failures=failure_model(scenario),
+                        **{k: fl[k] for k in FailureRates.__params__ if k in fl})
+
+
+def _storage(scenario):
+    from ..quorum._section import failure_model
+    from ._downtime import storage_unavailability
+
+    return storage_unavailability(failure_model(scenario),
+                                  volume_gib=scenario["cluster"]["volume_gib"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class AvailabilityResult(SectionResult):
+    """Expected and simulated annual downtime of the configured Aurora cluster."""
+
+    _private = ("downtime_years",)
+    deployment: str
+    annual_downtime_minutes: Estimate
+    annual_downtime_minutes_monte_carlo: Estimate
+    annual_downtime_minutes_p50: Estimate
+    annual_downtime_minutes_p99: Estimate
+    outages_per_year: Estimate
+    availability: float
+    availability_ci_low: float
+    availability_ci_high: float
+    nines: float
+    downtime_years: Any = field(repr=False)
+
+
+def _availability(ctx: Context) -> AvailabilityResult:
+    from . import annual_downtime, aurora, nines, simulate_downtime
+
+    s = ctx.scenario
+    rates, storage = failure_rates(s), _storage(s)
+    dep = aurora(s["cluster"]["replicas"])
+    closed = annual_downtime(dep, rates=rates, storage=storage)
+    sim = simulate_downtime(dep, rates=rates, storage=storage, n_trials=ctx.n_trials,
+                            rng=ctx.stream(2))
+    lo, hi = sim.mean.confidence_interval()
+    return AvailabilityResult(
+        deployment=dep.name, annual_downtime_minutes=closed,
+        annual_downtime_minutes_monte_carlo=sim.mean,
+        annual_downtime_minutes_p50=sim.quantile(0.5),
+        annual_downtime_minutes_p99=sim.quantile(0.99), outages_per_year=sim.mean_incidents,
+        availability=1.0 - closed.value / MINUTES_PER_YEAR,
+        availability_ci_low=1.0 - hi / MINUTES_PER_YEAR,
+        availability_ci_high=1.0 - lo / MINUTES_PER_YEAR,
+        nines=float(nines(closed.value)), downtime_years=sim.annual_minutes)
+
+
+def _availability_rows(d) -> list[Row]:
+    def est(metric, e):
+        return Row("availability", metric, e["value"], e["ci_low"], e["ci_high"], e["unit"])
+
+    return [Row("availability", "availability per year", d["availability"],
+                d["availability_ci_low"], d["availability_ci_high"], "fraction"),
+            est("expected downtime (closed form)", d["annual_downtime_minutes"]),
+            est("expected downtime (Monte Carlo)", d["annual_downtime_minutes_monte_carlo"]),
+            est("P99 downtime of a year", d["annual_downtime_minutes_p99"])]
+
+
+AVAILABILITY = Section("availability", "Availability", _availability, _availability_rows)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailoverResult(SectionResult):
+    """Client-observed outage quantiles after a writer failure."""
+
+    deployment: str
+    p50_s: float
+    p90_s: float
+    p99_s: float
+    note: str
+
+
+def _failover(ctx: Context) -> FailoverResult:
+    from . import aurora, failover_time_s
+
+    dep = aurora(ctx.scenario["cluster"]["replicas"])
+    return FailoverResult(
+        deployment=dep.name, p50_s=failover_time_s(dep, q=0.5),
+        p90_s=failover_time_s(dep, q=0.9), p99_s=failover_time_s(dep, q=0.99),
+        note=("client-observed outage after a writer failure (failover to a replica; "
+              "replacement when there is none), DNS TTL and retry included"))
+
+
+def _failover_rows(d) -> list[Row]:
+    return [Row("failover", f"client-observed outage {q.upper()}", d[f"{q}_s"], None, None, "s")
+            for q in ("p50", "p90", "p99")]
+
+
+FAILOVER = Section("failover", "Failover", _failover, _failover_rows)
+
+
+def _workers_per_reader(scenario) -> int:
+    """Read workers per reader: vCPUs of the instance class, or of the max ACU."""
+    from .. import pricing
+
+    cl = scenario["cluster"]
+    if cl["capacity"] == "serverless":
+        return max(1, int(cl["max_acu"] / cl["acu_per_vcpu"]))
+    return int(pricing.instance_specs().loc[cl["instance_class"], "vcpu"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadersResult(SectionResult):
+    """Readers needed to meet the read latency objective at the daily and event peaks."""
+
+    configured: int
+    workers_per_reader: int
+    objective: str
+    daily_peak: int | None
+    event_peak: int | None
+
+
+def _readers(ctx: Context) -> ReadersResult:
+    from . import readers_needed
+
+    s = ctx.scenario
+    cl, wl, peaks = s["cluster"], s["workload"], ctx["workload"]
+    workers = _workers_per_reader(s)
+    needed: dict[str, int | None] = {}
+    for label, rate in (("daily_peak", peaks.daily_peak_reads_per_s),
+                        ("event_peak", peaks.event_peak_reads_per_s)):
+        try:
+            needed[label] = readers_needed(
+                rate, wl["read_service_time_ms"], wl["read_latency_objective_ms"],
+                workers_per_reader=workers, objective=wl["read_objective"])
+        except ValueError as exc:
+            needed[label] = None
+            ctx.notes.append(f"readers at {label.replace('_', ' ')}: {exc}")
+    if needed["event_peak"] is not None and needed["event_peak"] > cl["replicas"]:
+        ctx.notes.append(f"the event peak needs {needed['event_peak']} readers, "
+                         f"{cl['replicas']} configured")
+    return ReadersResult(configured=cl["replicas"], workers_per_reader=workers,
+                         objective=f"{wl['read_objective']} <= "
+                                   f"{wl['read_latency_objective_ms']:g} ms", **needed)
+
+
+def _readers_rows(d) -> list[Row]:
+    return [Row("readers", "configured", d["configured"], None, None, "readers"),
+            *(Row("readers", f"needed at {k.replace('_', ' ')}", d[k], None, None, "readers")
+              for k in ("daily_peak", "event_peak"))]
+
+
+READERS = Section("readers", "Readers", _readers, _readers_rows, consumes=("workload",))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlternativesResult(SectionResult):
+    """Aurora vs RDS deployments priced and checked against the objectives."""
+
+    recommendation: str | None
+    binding_constraints: list[str]
+    rows: list[dict[str, Any]]
+    note: str
+
+
+def _alternatives(ctx: Context) -> AlternativesResult:
+    from .. import pricing
+    from ._decision import Workload, decision_table
+
+    s = ctx.scenario
+    cl, reg, wl, load = s["cluster"], s["regions"], s["workload"], ctx["workload"]
+    workload = Workload(
+        name=s.name, engine=cl["engine"], instance_class=cl["instance_class"],
+        storage_gib=cl["volume_gib"], io_millions_per_month=load.io_millions_per_month,
+        reads_per_s=load.daily_peak_reads_per_s,
+        read_service_time_ms=wl["read_service_time_ms"],
+        read_latency_objective_ms=wl["read_latency_objective_ms"],
+        read_objective=wl["read_objective"], needs_serverless=cl["capacity"] == "serverless",
+        max_failover_s=wl["max_failover_s"],
+        max_annual_downtime_minutes=wl["max_annual_downtime_minutes"],
+        needs_global=bool(reg["secondaries"]))
+    pb = pricing.load(s["pricing"]["region"] or reg["primary"], engine=cl["engine"])
+    cls, note = cl["instance_class"], ""
+    if not pb.has("instance_hour", cls):  # the region does not sell it: its nearest class
+        cls = pb.nearest_classes(cls, 1)[0]
+        note = (f"; {pb.region} does not sell {cl['instance_class']} for {pb.engine}, priced "
+                f"as {cls}")
+        ctx.notes.append(f"{cl['instance_class']} is not sold in {pb.region} ({pb.engine}); "
+                         f"the Aurora-vs-RDS table uses {cls}")
+    from dataclasses import replace
+
+    workload = replace(workload, instance_class=cls)
+    table = decision_table(workload, price_book=pb, rates=failure_rates(s), storage=_storage(s))
+    return AlternativesResult(
+        recommendation=table.attrs["recommendation"],
+        binding_constraints=list(table.attrs["binding_constraints"]),
+        rows=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+              for row in table.to_dict(orient="records")],
+        note=f"provisioned {cls} at the daily peak (availability model){note}")
+
+
+ALTERNATIVES = Section("alternatives", "Aurora vs RDS", _alternatives,
+                       consumes=("workload",))

@@ -1,0 +1,75 @@
+"""The Global Database section of a scenario: lag and RPO exposure per secondary region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .._section import Context, Row, Section, SectionResult
+
+__all__ = ["GLOBAL_DATABASE", "GlobalDatabaseResult"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GlobalDatabaseResult(SectionResult):
+    """Lag at the daily and event write peaks and the writes a regional failover would lose."""
+
+    configured: bool
+    primary: str
+    secondaries: list[dict[str, Any]]
+
+
+def _run(ctx: Context) -> GlobalDatabaseResult:
+    from .._rng import spawn_seeds
+    from ._lag import lag
+    from ._link import ReplicationLink
+    from ._rpo import rpo_exposure
+
+    reg, peaks = ctx.scenario["regions"], ctx["workload"]
+    secs = []
+    seeds = spawn_seeds(ctx.stream(3), max(1, len(reg["secondaries"])))
+    for sec, seed in zip(reg["secondaries"], seeds, strict=False):
+        link = ReplicationLink(primary=reg["primary"], secondary=sec)
+        entry: dict[str, Any] = {"secondary": sec, "one_way_ms": float(link.one_way_ms)}
+        for label, rate in (("daily_peak", peaks.daily_peak_writes_per_s),
+                            ("event_peak", peaks.event_peak_writes_per_s)):
+            res = lag(link, writes_per_s=rate)
+            entry[f"lag_{label}"] = {"writes_per_s": rate, "stable": bool(res.stable),
+                                     "utilisation": float(res.utilisation),
+                                     "mean_s": res.mean_s, "p50_s": res.p50_s,
+                                     "p99_s": res.p99_s, "p999_s": res.p999_s,
+                                     "note": res.note}
+        exp = rpo_exposure(link, writes_per_s=peaks.event_peak_writes_per_s, n_writes=20_000,
+                           n_replications=10, rng=seed)
+        entry["rpo_exposure_event_peak"] = (
+            {"stable": True, "writes_at_risk_mean": exp.writes["mean"],
+             "writes_at_risk_p99": exp.writes["p99"], "loss_window_s_mean": exp.window_s["mean"],
+             "loss_window_s_p99": exp.window_s["p99"]}
+            if exp.stable else {"stable": False, "note": exp.note})
+        secs.append(entry)
+    return GlobalDatabaseResult(configured=bool(reg["secondaries"]), primary=reg["primary"],
+                                secondaries=secs)
+
+
+def _rows(d) -> list[Row]:
+    rows = []
+    for s in d["secondaries"]:
+        sec = s["secondary"]
+        for k in ("daily_peak", "event_peak"):
+            p99_s = s[f"lag_{k}"]["p99_s"]
+            rows.append(Row("global_database", f"{sec} lag p99 at {k.replace('_', ' ')}",
+                            None if p99_s is None else 1000.0 * p99_s, None, None, "ms"))
+        rpo = s["rpo_exposure_event_peak"]
+        if rpo["stable"]:
+            e = rpo["writes_at_risk_mean"]
+            rows.append(Row("global_database", f"{sec} writes at risk (mean, event peak)",
+                            e["value"], e["ci_low"], e["ci_high"], e["unit"]))
+            e = rpo["loss_window_s_mean"]
+            rows.append(Row("global_database", f"{sec} loss window (mean, event peak)",
+                            *(None if x is None else 1000.0 * x
+                              for x in (e["value"], e["ci_low"], e["ci_high"])), "ms"))
+    return rows
+
+
+GLOBAL_DATABASE = Section("global_database", "Global Database", _run, _rows,
+                          consumes=("workload",))

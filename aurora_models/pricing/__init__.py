@@ -1,0 +1,67 @@
+"""The price book: AWS list prices for every region and engine, and the offer-file importer.
+
+Every model reads prices only through a :class:`PriceBook`, so a refreshed snapshot (or a
+changed row) changes every bill without code changes.
+
+- :func:`load` reads the bundled AWS price list (published 2025-12-05, 34 commercial regions,
+  ``data/pricing/aurora_prices_multiregion.csv``) for one region and engine: both Aurora
+  engines, and the RDS engines (MySQL, PostgreSQL, Oracle SE2 licence-included and BYOL, SQL
+  Server Express/Web/SE/EE; Single-AZ and Multi-AZ; gp3) for comparison. It also reads a file
+  of the same format, or a price-book file such as one written by :func:`import_offer_file`.
+- :func:`instance_specs` is the cited vCPU and memory table of every class in the data.
+- :func:`load_transfer` prices inter-region data transfer by (from, to) region.
+- :func:`import_offer_file` reads AWS's public AmazonRDS offer file (CSV, Price List Bulk API)
+  and writes a price-book file.
+- :func:`io_optimized_break_even_share` derives AWS's "I/O-Optimized pays from 25 % I/O spend"
+  rule and shows where it holds.
+
+Every row carries ``source`` and ``confidence``: ``verified`` (AWS's own page or Price List
+API read directly), ``secondary`` (AWS's feed captured by a third party, or a third-party page),
+or ``assumption`` (no source; the rationale is in ``source``). A price the data lacks for a
+region is never zero: it raises :class:`MissingPriceError` and is listed in
+:attr:`PriceBook.missing`. One rule checks every price, wherever it comes from: finite,
+non-negative, at most :data:`MAX_UNIT_PRICE_USD`.
+"""
+
+from __future__ import annotations
+
+from ._book import CLASS_ITEMS, ITEMS, PriceBook, io_optimized_break_even_share
+from ._load import (
+    TransferPrices,
+    instance_specs,
+    known_engines,
+    known_regions,
+    load,
+    load_transfer,
+)
+from ._offer import import_offer_file
+from ._rules import (
+    AURORA_ENGINES,
+    ENGINES,
+    HOURS_PER_MONTH,
+    MAX_UNIT_PRICE_USD,
+    MissingPriceError,
+    check_price,
+    price_violations,
+)
+
+__all__ = [
+    "AURORA_ENGINES",
+    "CLASS_ITEMS",
+    "ENGINES",
+    "HOURS_PER_MONTH",
+    "ITEMS",
+    "MAX_UNIT_PRICE_USD",
+    "MissingPriceError",
+    "PriceBook",
+    "TransferPrices",
+    "check_price",
+    "import_offer_file",
+    "instance_specs",
+    "io_optimized_break_even_share",
+    "known_engines",
+    "known_regions",
+    "load",
+    "load_transfer",
+    "price_violations",
+]

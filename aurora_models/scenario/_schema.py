@@ -1,0 +1,87 @@
+"""Derived views of the scenario format: its JSON Schema and the keys table of the docs.
+
+Both come from the parameter declarations (:func:`aurora_models._params.scenario_params`), so
+the committed ``docs/scenario.schema.json`` and the keys section of ``docs/scenario_format.md``
+can be regenerated (``aurora-models scenario schema``, ``aurora-models scenario docs``) and a
+test fails when either is stale.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ._spec import rules, spec
+
+__all__ = ["DOC_BEGIN", "DOC_END", "json_schema", "keys_markdown", "update_docs"]
+
+DOC_BEGIN = "<!-- BEGIN keys: generated from the declarations by `aurora-models scenario docs` -->"
+DOC_END = "<!-- END keys -->"
+SCHEMA_ID = "https://aurora-models.invalid/scenario.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a scenario file, as TOML parses it.
+
+    Editors with TOML schema support (Taplo, Even Better TOML) complete and check keys with
+    it: add ``#:schema ./scenario.schema.json`` at the top of a scenario file.
+    """
+    tables = {}
+    required_tables = []
+    for table, keys in spec().items():
+        props = {key: p.json_schema() for key, p in keys.items()}
+        required = [k for k, p in keys.items() if p.default is None and not p.nullable]
+        tables[table] = {"type": "object", "additionalProperties": False,
+                         "properties": props, **({"required": required} if required else {})}
+        if required:
+            required_tables.append(table)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+            "title": "aurora-models scenario",
+            "description": "A scenario file of `aurora-models estimate` (docs/scenario_format.md). "
+                           "Cross-key rules: " + "; ".join(_rule_text(r, n) for r, n in rules()),
+            "type": "object", "additionalProperties": False, "properties": tables,
+            "required": required_tables}
+
+
+def _rule_text(rule, names) -> str:
+    return f"{rule.name} ({', '.join(names[k] for k in rule.keys)})"
+
+
+def keys_markdown() -> str:
+    """The keys section of ``docs/scenario_format.md``: one table per file table."""
+    out = [DOC_BEGIN, ""]
+    for table, keys in spec().items():
+        out += [f"### [{table}]", "", "| key | allowed | default | unit | kind | meaning |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        for key, p in keys.items():
+            meaning = p.doc.replace("|", "\\|")
+            if p.kind != "input":
+                meaning += f" ({p.source})".replace("|", "\\|")
+            out.append(f"| `{table}.{key}` | {p.rule().replace('|', '/')} | "
+                       f"{p.shown_default()} | {p.unit} | {p.kind} | {meaning} |")
+        out.append("")
+    out += ["Rules over several keys, each declared once beside its parameters:", ""]
+    out += [f"- `{r.name}`: {', '.join('`' + n[k] + '`' for k in r.keys)}" for r, n in rules()]
+    out += ["", DOC_END]
+    return "\n".join(out)
+
+
+def update_docs(path: str | Path, *, check: bool = False) -> bool:
+    """Rewrite the generated keys section of the format doc at ``path``.
+
+    With ``check=True`` nothing is written; returns whether the file is up to date.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(DOC_BEGIN), text.index(DOC_END) + len(DOC_END)
+    new = text[:start] + keys_markdown() + text[end:]
+    if check:
+        return new == text
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
+def schema_text() -> str:
+    """The committed form of the schema (sorted, indented, newline-terminated)."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

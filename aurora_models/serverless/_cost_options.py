@@ -1,0 +1,34 @@
+"""How the bill is priced: region, provisioned headroom, reserved discount (``[pricing]``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._params import declared, param
+
+__all__ = ["CostOptions"]
+
+
+def _region(name, value):
+    from ..cluster import _region as check_region
+
+    return check_region(name, value)
+
+
+@declared("serverless")
+@dataclass(frozen=True, kw_only=True)
+class CostOptions:
+    """Pricing choices of a monthly bill."""
+
+    region: str | None = param(None, type="custom", checker=_region, nullable=True,
+                               scenario="pricing.region", user_input=True,
+                               doc="price book region (default: regions.primary)",
+                               json_schema_extra={"type": "string"})
+    headroom: float = param(
+        0.2, "-", low=0.0, high=10.0, scenario="pricing.headroom",
+        doc="spare capacity of provisioned instances sized for the peak",
+        rationale="provisioned instances sized for peak with 20 % spare capacity")
+    reserved_discount: float = param(
+        0.35, "-", low=0.0, high=1.0, high_open=True, scenario="pricing.reserved_discount",
+        doc="discount of reserved instances on the on-demand rate",
+        source="third party: Aurora 1-year RIs save about 30-40 % (aurora_facts.md §4.4, [S])")

@@ -1,0 +1,178 @@
+"""The workload's demand: request rates over time and what they cost in ACU and I/O.
+
+:class:`DemandModel` is the scenario's ``[workload]`` load description, declared once; its
+:meth:`~DemandModel.series` turns it into per-step writes, reads and ACU demand (the model logic
+that used to live in the scenario layer), and :meth:`~DemandModel.io_millions_per_month` the
+billed I/O of a series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._params import Rule, declared, param
+from .._validate import check_nonnegative, check_positive
+from ..units import SECONDS_PER_MONTH
+
+__all__ = ["EVENTS_WITHIN_DAYS", "DemandModel"]
+
+_TRACES = ("elb_request_count", "nyc_taxi_30min", "rds_cpu_utilization")
+_EVENT_KEYS = ("start_hour", "duration_hours", "factor")
+
+
+def _events(name: str, value: Any) -> tuple[tuple[float, float, float], ...]:
+    def num(key, v, check):
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise TypeError(f"`{key}` must be a number, got {type(v).__name__} {v!r}")
+        return float(check(key, v))
+
+    if not isinstance(value, list | tuple):
+        raise TypeError(f"`{name}` must be a list of tables {{start_hour, duration_hours, "
+                        f"factor}}, got {type(value).__name__}")
+    out = []
+    for i, ev in enumerate(value):
+        if isinstance(ev, tuple) and len(ev) == 3:
+            ev = dict(zip(_EVENT_KEYS, ev, strict=True))
+        if not isinstance(ev, dict):
+            raise TypeError(f"`{name}[{i}]` must be a table {{start_hour, duration_hours, "
+                            f"factor}}, got {type(ev).__name__} {ev!r}")
+        unknown = set(ev) - {*_EVENT_KEYS, "name"}
+        if unknown:
+            raise ValueError(f"`{name}[{i}]` has unknown key(s) {', '.join(sorted(unknown))}")
+        missing = set(_EVENT_KEYS) - set(ev)
+        if missing:
+            raise ValueError(f"`{name}[{i}]` is missing {', '.join(sorted(missing))}")
+        if "name" in ev and not isinstance(ev["name"], str):
+            raise TypeError(f"`{name}[{i}].name` must be a string, got "
+                            f"{type(ev['name']).__name__} {ev['name']!r}")
+        out.append((num(f"{name}[{i}].start_hour", ev["start_hour"], check_nonnegative),
+                    num(f"{name}[{i}].duration_hours", ev["duration_hours"], check_positive),
+                    num(f"{name}[{i}].factor", ev["factor"], check_positive)))
+    return tuple(out)
+
+
+def _events_within(v) -> str | None:
+    horizon_h = v["days"] * 24.0
+    for i, (start, dur, _) in enumerate(v["events"]):
+        if start + dur > horizon_h + 1e-9:
+            return (f"`events[{i}]` ends at hour {start + dur:g}, after the {horizon_h:g} h of "
+                    f"`days`")
+    # The daily peak is the peak outside events: some time must be left outside them.
+    covered, end = 0.0, 0.0
+    for start, dur, _ in sorted(v["events"]):
+        covered += max(0.0, start + dur - max(start, end))
+        end = max(end, start + dur)
+    if v["events"] and covered >= horizon_h - 1e-9:
+        return (f"`events` cover all {horizon_h:g} h of `days`: leave some time outside events "
+                f"(the daily peak is measured there)")
+    return None
+
+
+#: Every event ends within the simulated days.
+EVENTS_WITHIN_DAYS = Rule("events_within_days", ("events", "days"), _events_within)
+
+_EVENT_SCHEMA = {"type": "array", "items": {
+    "type": "object", "additionalProperties": False,
+    "required": list(_EVENT_KEYS),
+    "properties": {"name": {"type": "string"},
+                   "start_hour": {"type": "number", "minimum": 0},
+                   "duration_hours": {"type": "number", "exclusiveMinimum": 0},
+                   "factor": {"type": "number", "exclusiveMinimum": 0}}}}
+
+
+@declared("workload")
+@dataclass(frozen=True, kw_only=True)
+class DemandModel:
+    """Request rates over the simulated days and what one request costs (``[workload]``).
+
+    The daily shape comes from :func:`synthetic_demand` (mean 1; ``source = "trace"`` uses
+    :func:`daily_shape` of a bundled trace), scaled so that the noise-free daily peak equals
+    ``writes_per_s`` / ``reads_per_s``; each event multiplies both rates by its factor over its
+    window. ACU demand is
+    ``base_acu + acu_per_vcpu * (writes * vcpu_ms_per_write + reads * vcpu_ms_per_read) / 1000``.
+    """
+
+    __rules__ = (EVENTS_WITHIN_DAYS,)
+
+    source: str = param("synthetic", choices=("synthetic", "trace"), scenario="workload.source",
+                        user_input=True, doc="synthetic daily cycle, or a bundled trace's day")
+    trace: str = param("elb_request_count", choices=_TRACES, scenario="workload.trace",
+                       user_input=True, doc="bundled trace used when source = 'trace'")
+    writes_per_s: float = param(None, "writes/s", low=0.0, high=1e9,
+                                scenario="workload.writes_per_s", user_input=True,
+                                doc="writes per second at the daily peak")
+    reads_per_s: float = param(None, "reads/s", low=0.0, high=1e10,
+                               scenario="workload.reads_per_s", user_input=True,
+                               doc="reads per second at the daily peak")
+    days: float = param(7.0, "days", low=1.0, high=31.0, scenario="workload.days",
+                        user_input=True, doc="simulated days (scaled to a 730-hour month)")
+    step_s: float = param(60.0, "s", low=1.0, high=3600.0, scenario="workload.step_s",
+                          user_input=True, doc="demand resolution")
+    daily_amplitude: float = param(0.6, "-", low=0.0, high=1.0,
+                                   scenario="workload.daily_amplitude", user_input=True,
+                                   doc="daily cycle 1 + a sin(...)")
+    weekly_amplitude: float = param(0.0, "-", low=0.0, high=1.0,
+                                    scenario="workload.weekly_amplitude", user_input=True,
+                                    doc="weekly cycle amplitude")
+    noise_cv: float = param(0.05, "-", low=0.0, high=10.0, scenario="workload.noise_cv",
+                            user_input=True, doc="step-to-step noise, coefficient of variation")
+    events: tuple = param((), type="custom", checker=_events, scenario="workload.events",
+                          user_input=True, json_schema_extra=_EVENT_SCHEMA,
+                          doc="load events: {name, start_hour, duration_hours, factor}")
+    base_acu: float = param(1.0, "ACU", low=0.0, high=1e4, scenario="workload.base_acu",
+                            user_input=True, doc="load-independent ACU per cluster")
+    vcpu_ms_per_write: float = param(0.5, "vCPU ms", low=0.0, low_open=True, high=1e4,
+                                     scenario="workload.vcpu_ms_per_write", user_input=True,
+                                     doc="CPU per write")
+    vcpu_ms_per_read: float = param(0.2, "vCPU ms", low=0.0, low_open=True, high=1e4,
+                                    scenario="workload.vcpu_ms_per_read", user_input=True,
+                                    doc="CPU per read")
+    io_per_write: float = param(1.0, "I/Os", low=0.0, high=1e4, scenario="workload.io_per_write",
+                                user_input=True, doc="billed I/Os per write (Aurora Standard)")
+    io_per_read: float = param(0.02, "I/Os", low=0.0, high=1e4, scenario="workload.io_per_read",
+                               user_input=True, doc="billed I/Os per read")
+    acu_per_vcpu: float = param(4.0, "ACU/vCPU", low=0.0, low_open=True, high=64.0,
+                                scenario="cluster.acu_per_vcpu", user_input=True,
+                                doc="ACU per busy vCPU (1 ACU ~ 2 GiB, r-classes 8 GiB/vCPU)")
+
+    def series(self, *, rng=None) -> dict[str, np.ndarray]:
+        """Per-step ``time_h``, ``writes_per_s``, ``reads_per_s``, ``acu``, ``read_acu`` and
+        ``in_event`` (a mask of the event windows) of one demand draw."""
+        from ._demand import daily_shape, synthetic_demand
+
+        shape = None
+        if self.source == "trace":
+            from ..data import load_trace
+
+            shape = daily_shape(load_trace(self.trace, fill_gaps="interpolate"),
+                                step_s=self.step_s)
+        base = synthetic_demand(
+            days=self.days, step_s=self.step_s, mean_acu=1.0,
+            daily_amplitude=self.daily_amplitude, weekly_amplitude=self.weekly_amplitude,
+            noise_cv=self.noise_cv, spikes=list(self.events), shape=shape, rng=rng)
+        peak = float(shape.max()) if shape is not None else 1.0 + self.daily_amplitude
+        unit = base / peak
+        writes, reads = self.writes_per_s * unit, self.reads_per_s * unit
+        vcpu = (writes * self.vcpu_ms_per_write + reads * self.vcpu_ms_per_read) / 1e3
+        t_h = np.arange(unit.size) * self.step_s / 3600.0
+        in_event = np.zeros(unit.size, dtype=bool)
+        for start, dur, _ in self.events:
+            in_event |= (t_h >= start) & (t_h < start + dur)
+        return {"time_h": t_h, "writes_per_s": writes, "reads_per_s": reads,
+                "acu": self.base_acu + self.acu_per_vcpu * vcpu,
+                "read_acu": self.acu_per_vcpu * reads * self.vcpu_ms_per_read / 1e3,
+                "in_event": in_event}
+
+    def months_per_series(self, series: dict[str, np.ndarray]) -> float:
+        """How many series fit in a 730-hour month (the bill's scale factor)."""
+        return SECONDS_PER_MONTH / (series["acu"].size * self.step_s)
+
+    def io_millions_per_month(self, series: dict[str, np.ndarray]) -> tuple[float, float]:
+        """Billed I/O and replicated write I/O per month, millions, of one demand series."""
+        scale = self.step_s * self.months_per_series(series) / 1e6
+        writes = float((series["writes_per_s"] * self.io_per_write).sum() * scale)
+        reads = float((series["reads_per_s"] * self.io_per_read).sum() * scale)
+        return writes + reads, writes

@@ -1,0 +1,205 @@
+"""One declaration per parameter: everything derived from it agrees, and nothing else declares."""
+
+import json
+import math
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import aurora_models as am
+from aurora_models import scenario as sc
+from aurora_models._params import _DECLARED, Param, check_batch, params_of, scenario_params
+from aurora_models.scenario._schema import json_schema, keys_markdown, schema_text, update_docs
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def test_committed_schema_and_docs_are_derived_from_the_declarations():
+    assert (DOCS / "scenario.schema.json").read_text(encoding="utf-8") == schema_text(), \
+        "stale: run `aurora-models scenario schema > docs/scenario.schema.json`"
+    assert update_docs(DOCS / "scenario_format.md", check=True), \
+        "stale: run `aurora-models scenario docs --update docs/scenario_format.md`"
+    for table, keys in scenario_params().items():
+        for key, p in keys.items():
+            assert f"`{table}.{key}` | {p.rule()}" in keys_markdown()
+
+
+def test_bundled_scenario_and_template_validate_against_the_schema():
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for text in (sc.template_text(), sc.default_path().read_text(encoding="utf-8")):
+        jsonschema.validate(tomllib.loads(text), schema)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("replicas = 2", "replcas = 2"),             # a typo'd key
+    ("[failures]", "[failure]"),                  # a typo'd table
+    ("replicas = 2", "replicas = 16"),            # out of range
+    ("volume_gib = 200", "volume_gib = 200000"),  # above 128 TiB
+    ('engine = "mysql"', 'engine = "oracle"'),
+])
+def test_schema_refuses_what_the_loader_refuses(old, new):
+    text = sc.template_text().replace(old, new)
+    assert text != sc.template_text()
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(tomllib.loads(text), json_schema())
+    with pytest.raises(sc.ScenarioError):
+        sc.loads(text)
+
+
+def test_scenario_keys_come_from_the_model_declarations():
+    spec = sc.spec()
+    assert spec["failures"]["az_outage_hours"] is am.quorum.FailureModel.__params__[
+        "az_outage_hours"]
+    assert spec["cluster"]["max_acu"] is am.serverless.ScalingPolicy.__params__["max_acu"]
+    assert spec["cluster"]["replicas"].high == am.availability.MAX_REPLICAS
+    assert spec["cluster"]["volume_gib"].high == am.quorum.MAX_VOLUME_GIB
+    assert spec["cluster"]["max_acu"].high == 256.0
+    frame = am.assumptions()
+    row = frame.set_index("name").loc["quorum.az_outage_hours"]
+    assert row["scenario_key"] == "failures.az_outage_hours" and row["range"] == "a number in (0, 720]"
+    assert set(frame["kind"]) <= {"cited", "fitted", "assumption"}
+
+
+LIMITS = {  # each AWS limit is defined once in the package source
+    "15 replicas": r"^MAX_REPLICAS = 15\b",
+    "128 TiB": r"^MAX_VOLUME_GIB = 128 \* 1024\b",
+    "256 ACU": r"MAX_ACU_LIMIT = register\(\"serverless.max_acu_limit\", 256\.0",
+    "10 secondaries": r"\"global_db.max_secondary_regions\", 10,",
+}
+
+
+@pytest.mark.parametrize("limit", sorted(LIMITS))
+def test_every_limit_has_one_definition(limit):
+    sources = {p: p.read_text(encoding="utf-8") for p in (ROOT / "aurora_models").rglob("*.py")}
+    hits = [p for p, text in sources.items() if re.search(LIMITS[limit], text, re.M)]
+    assert len(hits) == 1, (limit, hits)
+    # ... and no second literal of it in a check.
+    literal = {"15 replicas": r"check_int_range\([^)]*, 15\)", "128 TiB": r"\b(131_?072|262_?144)\b",
+               "256 ACU": r"(check_range|high=)[^)\n]*\b256(\.0)?\b",
+               "10 secondaries": r"check_int_range\([^)]*, (5|10)\)"}[limit]
+    assert not [p for p, text in sources.items() if re.search(literal, text)], limit
+
+
+def test_six_secondaries_run_and_oversized_volume_is_refused_at_load():
+    six = ["eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-1", "ap-northeast-1",
+           "us-west-2"]
+    s = sc.load().replace(regions__secondaries=six, scenario__trials=200)
+    doc = sc.estimate(s).to_dict()
+    assert [x["secondary"] for x in doc["global_database"]["secondaries"]] == six
+    assert doc["cost"]["options"][0]["replicated_io_usd"] > 0
+    text = sc.template_text().replace("volume_gib = 200", "volume_gib = 200000")
+    with pytest.raises(sc.ScenarioError, match=r"^x.toml:\d+: `cluster.volume_gib` must be a "
+                                               r"number in \[1, 131,072\], got 200000"):
+        sc.loads(text, source="x.toml")
+
+
+def test_scenario_is_immutable_and_replace_validates():
+    s = sc.load()
+    with pytest.raises(TypeError):
+        s["cluster"]["replicas"] = 99
+    with pytest.raises(TypeError):
+        s.values["cluster"] = {}
+    with pytest.raises(AttributeError):
+        s.source = "x"
+    assert isinstance(s["regions"]["secondaries"], tuple)
+    with pytest.raises(sc.ScenarioError, match=r"`cluster.replicas` must be an integer in \[0, 15\]"):
+        s.replace(cluster__replicas=99)
+    with pytest.raises(sc.ScenarioError, match=r"`cluster.min_acu` must be at most"):
+        s.replace(cluster__min_acu=64, cluster__max_acu=32)
+    assert s.replace(cluster__replicas=3)["cluster"]["replicas"] == 3
+    assert s["cluster"]["replicas"] == 2
+
+
+def test_a_rule_reads_the_same_in_the_api_and_in_a_file():
+    with pytest.raises(ValueError, match=r"^`min_acu` must be at most `max_acu` \(4\), got 8$"):
+        am.serverless.ScalingPolicy(min_acu=8, max_acu=4)
+    text = sc.template_text().replace("min_acu = 0.5", "min_acu = 200")
+    with pytest.raises(sc.ScenarioError, match=r":\d+: `cluster.min_acu` must be at most "
+                                               r"`cluster.max_acu` \(128\), got 200$"):
+        sc.loads(text, source="x.toml")
+
+
+def test_unknown_key_gets_a_did_you_mean():
+    text = sc.template_text().replace("noise_cv", "noise_vc")
+    with pytest.raises(sc.ScenarioError, match=r"did you mean `workload.noise_cv`\?"):
+        sc.loads(text)
+
+
+def test_batch_validation_names_the_row():
+    cols = check_batch(am.quorum.FailureModel, az_outage_hours=[1.0, 2.0, 4.0],
+                       copy_failure_rate_per_year=0.02)
+    assert cols["copy_failure_rate_per_year"].tolist() == [0.02] * 3
+    with pytest.raises(ValueError, match=r"`max_acu` must be a number in \[1, 256\], a multiple "
+                                         r"of 0.5, got 0.7 at index 2"):
+        check_batch(am.serverless.ScalingPolicy, max_acu=[2.0, 3.5, 0.7])
+    with pytest.raises(ValueError, match="share one length"):
+        check_batch(am.quorum.FailureModel, az_outage_hours=[1.0, 2.0], detection_s=[1, 2, 3])
+
+
+def _numeric_params():
+    am.assumptions()  # imports every model module, so every declaration is registered
+    return [(cls, p) for cls in _DECLARED for p in params_of(cls).values()
+            if p.type in ("real", "int") and p.default is not None]
+
+
+def _inside(p: Param):
+    lo = p.low if p.low is not None else -1e6
+    hi = p.high if p.high is not None else lo + 1e6
+    if p.type == "int":
+        return st.integers(math.ceil(lo) + p.low_open, int(hi) - p.high_open)
+    x = st.floats(lo, hi, exclude_min=p.low_open, exclude_max=p.high_open, allow_nan=False)
+    return x.map(lambda v: round(v / p.step) * p.step) if p.step else x
+
+
+@pytest.mark.parametrize(("cls", "p"), _numeric_params(), ids=lambda x: getattr(x, "qualname",
+                                                                                   None))
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_declared_range_is_what_construction_accepts(cls, p, data):
+    """Hypothesis strategies from the declaration: inside the range constructs (when the
+    parameter's own rule allows it alone), outside names the parameter."""
+    value = data.draw(_inside(p))
+    try:
+        obj = cls(**{p.name: value})
+    except ValueError as exc:  # a cross-key rule with the other defaults, never this range
+        assert "must be at most" in str(exc) or "must exceed" in str(exc), exc
+    else:
+        assert getattr(obj, p.name) == pytest.approx(value)
+    outside = [x for x in (
+        (p.low - 1 if p.low_open is False else p.low) if p.low is not None else None,
+        (p.high * 2 + 1 if not p.allow_inf else None) if p.high is not None else None,
+        math.nan, "1", True) if x is not None]
+    bad = data.draw(st.sampled_from(outside))
+    with pytest.raises((TypeError, ValueError), match=rf"^`{p.name}` must be"):
+        cls(**{p.name: bad})
+
+
+def test_estimate_imports_no_heavy_module():
+    code = ("import sys, io, contextlib\n"
+            "from aurora_models import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    assert cli.main(['estimate', '--format', 'table', '--trials', '200']) == 0\n"
+            "print(sorted(m for m in ('scipy.optimize', 'networkx', 'matplotlib') "
+            "if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=300)
+    assert json.loads(out.stdout.replace("'", '"')) == []
+
+
+def test_importing_the_package_evaluates_no_model():
+    code = ("import sys, aurora_models as am\n"
+            "am.assumptions()\n"
+            "print(sorted(m for m in ('scipy.optimize', 'scipy.integrate', 'networkx', "
+            "'matplotlib') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=300)
+    assert json.loads(out.stdout.replace("'", '"')) == []
