@@ -668,3 +668,23 @@ def test_fuzz_hostile_values_name_the_parameter(target, param, value):
         else:
             named = re.search(rf"`{param}(\[[^`]*\])?`", msg)  # `grid` or `grid['a']`
             assert named, f"{target}({param}={value!r}): {msg}"
+
+
+_CSV_LINES = st.lists(st.one_of(
+    st.just("from_region,to_region,p50_ms"), st.just("us-east-1,eu-west-1,70"),
+    st.just("eu-west-1,us-east-1,nan"), st.just("a,b"), st.just("x,y,z,w"), st.just(""),
+    st.just('"unclosed,1,2'), st.text(max_size=12)), max_size=5)
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=_CSV_LINES, raw=st.one_of(st.none(), st.binary(max_size=40)))
+def test_fuzz_hostile_rtt_files_are_data_errors_naming_the_file(tmp_path, lines, raw):
+    f = tmp_path / "rtt.csv"
+    # lone surrogates become invalid UTF-8 bytes: one more hostile case
+    f.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") if raw is None else raw)
+    try:
+        data.load_interregion_rtt(f)
+    except DataError as exc:
+        assert str(exc).startswith(str(f)) and "\n" not in str(exc), str(exc)
