@@ -286,7 +286,7 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     try:
         if value in options:
             return value
-    except TypeError:  # unhashable or incomparable value
+    except (TypeError, ValueError):  # unhashable, incomparable, or an array (ambiguous truth)
         pass
     listed = ", ".join(repr(c) for c in options)
     raise ValueError(f"`{name}` must be one of {listed}, got {value!r}")

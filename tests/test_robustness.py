@@ -688,3 +688,40 @@ def test_fuzz_hostile_rtt_files_are_data_errors_naming_the_file(tmp_path, lines,
         data.load_interregion_rtt(f)
     except DataError as exc:
         assert str(exc).startswith(str(f)) and "\n" not in str(exc), str(exc)
+
+
+def _presets():
+    import dataclasses
+    import importlib
+
+    out = []
+    for fam in ("quorum", "availability", "global_db", "serverless", "write_path", "pricing"):
+        module = importlib.import_module(f"aurora_models.{fam}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name, None)
+            if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+                out.append((f"{fam}.{name}", obj))
+    return out
+
+
+_PRESETS = _presets()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("preset", [p for _, p in _PRESETS], ids=[n for n, _ in _PRESETS])
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(data=st.data(), value=HOSTILE)
+def test_fuzz_every_preset_field(preset, data, value):
+    """Every parameter object a family exports, each field replaced by a hostile value."""
+    import dataclasses
+
+    fields = [f.name for f in dataclasses.fields(preset) if f.init]
+    name = data.draw(st.sampled_from(fields))
+    try:
+        dataclasses.replace(preset, **{name: value})
+    except (TypeError, ValueError) as exc:
+        msg = str(exc)
+        assert "\n" not in msg, msg
+        # the field itself, or (a rule across fields) another field of the same object
+        assert any(re.search(rf"`{f}(\[[^`]*\])?`", msg) for f in fields), \
+            f"{type(preset).__name__}({name}={value!r}): {msg}"

@@ -391,6 +391,9 @@ class Deployment:
         for name in ("failover", "recovery"):
             if not isinstance(getattr(self, name), LognormalDuration):
                 raise TypeError(f"`{name}` must be a LognormalDuration")
+        if isinstance(self.engines, str) or not isinstance(self.engines, tuple | list):
+            raise TypeError(f"`engines` must be a tuple of engine names, got "
+                            f"{type(self.engines).__name__} {self.engines!r:.60}")
         for e in self.engines:
             check_choice("engines", e, ENGINES)
         object.__setattr__(self, "engines", tuple(self.engines))

@@ -129,7 +129,7 @@ class Degradation:
                                                                  self.rate_per_hour))
         object.__setattr__(self, "mean_duration_s", check_positive("mean_duration_s",
                                                                    self.mean_duration_s))
-        f = check_probability("remaining_fraction", self.remaining_fraction)
+        f = float(check_probability("remaining_fraction", self.remaining_fraction))
         if f >= 1.0:
             raise ValueError(f"`remaining_fraction` must be in [0, 1), got {f!r}")
         object.__setattr__(self, "remaining_fraction", f)
