@@ -299,7 +299,7 @@ def test_naive_on_accelerated_model_long_horizon():
     horizon = 8760.0 * 2
     exact = quorum.event_probability(AURORA, fast, event="read_unavailable",
                                      horizon_hours=horizon).value
-    for method in ("naive", "importance"):
+    for method in ("monte_carlo", "importance_sampling"):
         est = quorum.simulate_event_probability(AURORA, fast, event="read_unavailable",
                                                 horizon_hours=horizon, n_trials=1000,
                                                 method=method, rng=8)
@@ -314,7 +314,7 @@ def test_naive_on_accelerated_model():
     n = 10_000
     assert n * exact >= 1000
     est = quorum.simulate_event_probability(AURORA, fast, event="read_unavailable",
-                                            n_trials=n, method="naive", rng=5)
+                                            n_trials=n, method="monte_carlo", rng=5)
     assert est.value * n >= 500  # hits happened
     assert abs(est.zscore(exact)) <= 4.5
 

@@ -253,7 +253,7 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     Returns
     -------
     Estimate
-        Exact (``method="ctmc"``), a probability with ``bounds=(0, 1)``; every group starts with
+        Exact (``method="exact"``, a CTMC solve), a probability with ``bounds=(0, 1)``; every group starts with
         all copies and AZs up.
 
     Raises
@@ -289,7 +289,7 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     horizon_hours = float(check_positive("horizon_hours", horizon_hours))
     ch = _chain(layout, failures, event)
     p = markov.absorption_probability_within(ch.q, ch.event, horizon_hours, initial=ch.initial)
-    return Estimate(value=p, method="ctmc", quantity=f"P({event} within {horizon_hours:g} h)",
+    return Estimate(value=p, method="exact", quantity=f"P({event} within {horizon_hours:g} h)",
                     unit="probability", bounds=(0.0, 1.0))
 
 
@@ -312,7 +312,7 @@ def mean_time_to_event(layout: QuorumLayout, failures: FailureModel, *, event: s
     event = _check_inputs(layout, failures, event)
     ch = _chain(layout, failures, event)
     t = markov.mean_time_to_absorption(ch.q, ch.event, initial=ch.initial)
-    return Estimate(value=t, method="ctmc", quantity=f"mean time to {event}", unit="hours",
+    return Estimate(value=t, method="exact", quantity=f"mean time to {event}", unit="hours",
                     bounds=(0.0, math.inf))
 
 
@@ -344,5 +344,5 @@ def steady_state_probability(layout: QuorumLayout, failures: FailureModel, *,
                          "steady state (data loss is absorbing), got 'data_loss'")
     ch = _chain(layout, failures, event)
     pi = markov.stationary_distribution(ch.q)
-    return Estimate(value=float(min(1.0, pi[ch.event].sum())), method="ctmc",
+    return Estimate(value=float(min(1.0, pi[ch.event].sum())), method="exact",
                     quantity=f"steady-state P({event})", unit="probability", bounds=(0.0, 1.0))
