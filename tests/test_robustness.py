@@ -207,7 +207,7 @@ def test_demand_and_replica_lag_refuse_before_allocating():
     assert isinstance(err, BudgetError), err
     assert str(err).startswith("`days` = 1e+06 (8.64e+10 steps of 1 s) would make synthetic_demand")
     assert peak < 5 * 2**20
-    peak, err = _peak_bytes(lambda: write_path.simulate_replica_lag(100, n_writes=10**10))
+    peak, err = _peak_bytes(lambda: write_path.simulate_replica_lag_run(100, n_writes=10**10))
     assert isinstance(err, BudgetError) and "`n_writes` = 10000000000" in str(err), err
     assert peak < 5 * 2**20
 
@@ -216,7 +216,7 @@ def test_monthly_cost_refuses_beyond_the_work_budget():
     from aurora_models import pricing
 
     with pytest.raises(BudgetError, match="`n_trials` = 100000 .*steps of 1 s each"):
-        serverless.simulate_monthly_cost(pricing.load(), n_trials=100_000, step_s=1.0)
+        serverless.monthly_cost_distribution(pricing.load(), n_trials=100_000, step_s=1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,11 +468,11 @@ def test_nines_accepts_zero_and_arrays():
 
 @pytest.mark.parametrize("days, exc", [(float("nan"), ValueError), (-1, ValueError),
                                        (float("inf"), ValueError), ("2", TypeError)])
-def test_simulate_monthly_cost_days(days, exc):
+def test_monthly_cost_distribution_days(days, exc):
     from aurora_models import pricing
 
     with pytest.raises(exc, match="`days` must be"):
-        serverless.simulate_monthly_cost(pricing.load(), n_trials=2, days=days, rng=1)
+        serverless.monthly_cost_distribution(pricing.load(), n_trials=2, days=days, rng=1)
 
 
 @pytest.mark.parametrize("servers, exc", [(-1, ValueError), ("2", TypeError), (True, TypeError),
@@ -626,8 +626,8 @@ _TARGETS = {
         lambda **kw: am.global_db.ReplicationLink(primary="us-east-1", secondary="eu-west-1", **kw),
         {"redo_bytes_per_write": 1024.0, "batch_interval_ms": 1.0}),
     "sweep": (lambda grid: am.sweep(lambda a: a, grid), {"grid": {"a": [1, 2]}}),
-    "simulate_monthly_cost": (
-        lambda days: serverless.simulate_monthly_cost(_PRICES, n_trials=2, days=days, rng=1),
+    "monthly_cost_distribution": (
+        lambda days: serverless.monthly_cost_distribution(_PRICES, n_trials=2, days=days, rng=1),
         {"days": 0.5}),
 }
 _STORAGE = availability.storage_unavailability()
