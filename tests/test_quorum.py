@@ -173,7 +173,7 @@ def test_defaults_derive_from_data():
 
 @pytest.mark.parametrize(("field", "value", "match"), [
     ("copy_failure_rate_per_year", -1.0, r"`copy_failure_rate_per_year` must be a number in \[0, 100\], got -1.0"),
-    ("az_outage_hours", 0.0, r"`az_outage_hours` must be a number in \(0, 720\], got 0.0"),
+    ("az_outage_hours", 0.0, r"`az_outage_hours` must be a number in \[0.01, 720\], got 0.0"),
     ("detection_s", -2.0, r"`detection_s` must be a number in \[0, 86,400\], got -2.0"),
     ("max_azs_down", 0, r"`max_azs_down` must be an integer in \[1, 6\], got 0"),
 ])

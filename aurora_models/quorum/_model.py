@@ -93,10 +93,11 @@ class FailureModel:
         source="22 us-east-1 AZ-scoped incidents in 4.93 years over 6 AZs "
                "(data/failures/aws_az_incidents_2018_2023.csv); bounded at one a day")
     az_outage_hours: float = param(
-        2.0, "hours", low=0.0, low_open=True, high=720.0, scenario="failures.az_outage_hours",
+        2.0, "hours", low=0.01, high=720.0, scenario="failures.az_outage_hours",
         doc="mean duration of an AZ outage (exponential)",
         rationale="the incident data have no durations; 2 h mean, exponential; swept in "
-                  "notebook 01; bounded at 30 days")
+                  "notebook 01; bounded between 36 s (shorter is no AZ outage, and the CTMC's "
+                  "rates would overflow) and 30 days")
     az_loss_rate_per_year: float = param(
         0.0, "1/year per AZ", low=0.0, high=10.0, doc="permanent loss of a whole AZ",
         rationale="no permanent loss of a whole AZ is on public record; optional stress parameter")
