@@ -94,6 +94,21 @@ def _execute(path: Path, timeout_s: int):
     return nb
 
 
+def _executed(books: list[Path], timeout_s: int):
+    """Execute each notebook with a progress line; yield ``(path, nb, start)``, ``nb`` None on
+    failure (the error already printed)."""
+    for i, path in enumerate(books, 1):
+        start = time.perf_counter()
+        print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
+        try:
+            nb = _execute(path, timeout_s)
+        except NotebookFailed as exc:
+            print("FAILED", flush=True)
+            print(f"error: {exc}", file=sys.stderr)
+            nb = None
+        yield path, nb, start
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from nbconvert import HTMLExporter
 
@@ -104,14 +119,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     exporter = HTMLExporter()
     entries, failed = [], []
     with staged_output(args.out) as stage:
-        for i, path in enumerate(books, 1):
-            start = time.perf_counter()
-            print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
-            try:
-                nb = _execute(path, args.timeout)
-            except NotebookFailed as exc:
-                print("FAILED", flush=True)
-                print(f"error: {exc}", file=sys.stderr)
+        for path, nb, start in _executed(books, args.timeout):
+            if nb is None:
                 failed.append(path.name)
                 continue
             body, _ = exporter.from_notebook_node(nb)
@@ -165,14 +174,8 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     books = _find_notebooks(Path(args.notebooks))
     if args.only:
         books = [b for b in books if any(s in b.name for s in args.only)]
-    for i, path in enumerate(books, 1):
-        start = time.perf_counter()
-        print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
-        try:
-            nb = _execute(path, args.timeout)
-        except NotebookFailed as exc:
-            print("FAILED", flush=True)
-            print(f"error: {exc}", file=sys.stderr)
+    for path, nb, start in _executed(books, args.timeout):
+        if nb is None:
             return 1
         tag_assertion_cells(nb)
         nbformat.write(nb, path)
