@@ -394,8 +394,10 @@ def _raised_by_validation(exc: BaseException) -> bool:
 
 def _user_error(exc: BaseException) -> str | None:
     """The one-line message of a user error, or None when ``exc`` is a bug."""
-    spec = sys.modules.get("aurora_models.scenario._spec")
-    if isinstance(exc, UserInputError) or (spec is not None and isinstance(exc, spec.ScenarioError)):
+    # ScenarioError (wherever the scenario layer defines it) is a user error too; it should
+    # derive from UserInputError, and until it does it is recognised by name.
+    if isinstance(exc, UserInputError) or any(c.__name__ == "ScenarioError"
+                                               for c in type(exc).__mro__):
         return str(exc)
     if isinstance(exc, OSError) and (isinstance(exc, _PATH_ERRORS) or exc.filename is not None
                                      or exc.errno in _ENVIRONMENT_ERRNOS):
