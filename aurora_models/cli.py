@@ -382,22 +382,21 @@ _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, er
 
 
 def _raised_by_validation(exc: BaseException) -> bool:
-    """True when ``exc`` was raised by the input checks (``_validate``) or the budget's limits."""
+    """True when ``exc`` was raised by the input checks (``_validate``, the declarations'
+    ``_params``) or the budget's limits."""
     tb = exc.__traceback__
     last = None
     while tb is not None:
         last = tb.tb_frame.f_code.co_filename
         tb = tb.tb_next
-    return last is not None and Path(last).name in ("_validate.py", "_budget.py") and \
+    return last is not None and Path(last).name in ("_validate.py", "_params.py",
+                                                    "_budget.py") and \
         Path(last).parent.name == "aurora_models"
 
 
 def _user_error(exc: BaseException) -> str | None:
     """The one-line message of a user error, or None when ``exc`` is a bug."""
-    # ScenarioError (wherever the scenario layer defines it) is a user error too; it should
-    # derive from UserInputError, and until it does it is recognised by name.
-    if isinstance(exc, UserInputError) or any(c.__name__ == "ScenarioError"
-                                               for c in type(exc).__mro__):
+    if isinstance(exc, UserInputError):
         return str(exc)
     if isinstance(exc, OSError) and (isinstance(exc, _PATH_ERRORS) or exc.filename is not None
                                      or exc.errno in _ENVIRONMENT_ERRNOS):
