@@ -245,11 +245,15 @@ def _progress_bar(enabled: bool):
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
     from . import scenario
+    from .scenario._settings import RunSettings
 
-    if args.trials is not None and args.trials < 100:
-        raise UsageError(f"`--trials` must be an integer >= 100, got {args.trials}")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"`--seed` must be a non-negative integer, got {args.seed}")
+    for flag in ("trials", "seed"):  # the rules of the file's own keys, declared once
+        value = getattr(args, flag)
+        if value is not None:
+            try:
+                RunSettings.__params__[flag].check(value, name=f"--{flag}")
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
     if args.out:
         from ._output import check_out_dir
 

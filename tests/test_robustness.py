@@ -412,7 +412,7 @@ def test_cli_closed_pipe_exits_quietly():
 
 def test_cli_validation_error_is_a_user_error():
     _one_error_line(run("assumptions", "--module", "nope"), "`module` must be one of")
-    _one_error_line(run("estimate", "--trials", "5"), "`--trials` must be an integer >= 100")
+    _one_error_line(run("estimate", "--trials", "5"), "`--trials` must be an integer in [100, 10,000,000], got 5")
 
 
 def test_cli_bug_keeps_its_traceback_and_debug_shows_user_tracebacks(monkeypatch, capsys):
