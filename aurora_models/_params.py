@@ -161,7 +161,9 @@ class Param:
         below = (x < hi) if self.high_open else (x <= hi)
         if self.allow_inf:
             below = below | (x == math.inf)
-        return above & below & ~np.isnan(x)
+        if isinstance(x, np.ndarray):
+            return above & below & ~np.isnan(x)
+        return bool(above and below) and x == x  # a Python int of any size, or a float
 
     def _check_real(self, name: str, value: Any) -> float:
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
@@ -396,7 +398,7 @@ def check_batch(cls: type, n: int | None = None, **values: Any) -> dict[str, np.
     >>> check_batch(FailureModel, az_outage_hours=[1.0, -2.0])
     Traceback (most recent call last):
     ...
-    ValueError: `az_outage_hours` must be a number in (0, 720], got -2.0 at index 1
+    ValueError: `az_outage_hours` must be a number in [0.01, 720], got -2.0 at index 1
     """
     params = params_of(cls)
     out: dict[str, np.ndarray] = {}

@@ -112,7 +112,7 @@ def test_quorum_refuses_runaway_rates_before_allocating():
 def test_quorum_refuses_excursions_that_never_end():
     # An AZ outage that practically never ends is refused by the declaration (at most 30 days);
     # long excursions within it are counted by the budget (jumps per cycle).
-    with pytest.raises(ValueError, match=r"`az_outage_hours` must be a number in \(0, 720\]"):
+    with pytest.raises(ValueError, match=r"`az_outage_hours` must be a number in \[0.01, 720\]"):
         quorum.FailureModel(az_outage_hours=1e300)
     fm = quorum.FailureModel(az_outage_hours=720.0, transient_failure_rate_per_year=1000.0)
     with am.budget(work=1e4), pytest.raises(BudgetError, match="jumps per cycle"):
@@ -207,7 +207,7 @@ def test_demand_and_replica_lag_refuse_before_allocating():
     assert isinstance(err, BudgetError), err
     assert str(err).startswith("`days` = 1e+06 (8.64e+10 steps of 1 s) would make synthetic_demand")
     assert peak < 5 * 2**20
-    peak, err = _peak_bytes(lambda: write_path.simulate_replica_lag(100, n_writes=10**10))
+    peak, err = _peak_bytes(lambda: write_path.simulate_replica_lag_run(100, n_writes=10**10))
     assert isinstance(err, BudgetError) and "`n_writes` = 10000000000" in str(err), err
     assert peak < 5 * 2**20
 
@@ -223,7 +223,7 @@ def test_monthly_cost_refuses_beyond_the_work_budget():
     from aurora_models import pricing
 
     with pytest.raises(BudgetError, match="`n_trials` = 100000 .*steps of 1 s each"):
-        serverless.simulate_monthly_cost(pricing.load(), n_trials=100_000, step_s=1.0)
+        serverless.monthly_cost_distribution(pricing.load(), n_trials=100_000, step_s=1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,7 +412,7 @@ def test_cli_closed_pipe_exits_quietly():
 
 def test_cli_validation_error_is_a_user_error():
     _one_error_line(run("assumptions", "--module", "nope"), "`module` must be one of")
-    _one_error_line(run("estimate", "--trials", "5"), "`--trials` must be an integer >= 100")
+    _one_error_line(run("estimate", "--trials", "5"), "`--trials` must be an integer in [100, 10,000,000], got 5")
 
 
 def test_cli_bug_keeps_its_traceback_and_debug_shows_user_tracebacks(monkeypatch, capsys):
@@ -483,11 +483,11 @@ def test_nines_accepts_zero_and_arrays():
 
 @pytest.mark.parametrize("days, exc", [(float("nan"), ValueError), (-1, ValueError),
                                        (float("inf"), ValueError), ("2", TypeError)])
-def test_simulate_monthly_cost_days(days, exc):
+def test_monthly_cost_distribution_days(days, exc):
     from aurora_models import pricing
 
     with pytest.raises(exc, match="`days` must be"):
-        serverless.simulate_monthly_cost(pricing.load(), n_trials=2, days=days, rng=1)
+        serverless.monthly_cost_distribution(pricing.load(), n_trials=2, days=days, rng=1)
 
 
 @pytest.mark.parametrize("servers, exc", [(-1, ValueError), ("2", TypeError), (True, TypeError),
@@ -641,8 +641,8 @@ _TARGETS = {
         lambda **kw: am.global_db.ReplicationLink(primary="us-east-1", secondary="eu-west-1", **kw),
         {"redo_bytes_per_write": 1024.0, "batch_interval_ms": 1.0}),
     "sweep": (lambda grid: am.sweep(lambda a: a, grid), {"grid": {"a": [1, 2]}}),
-    "simulate_monthly_cost": (
-        lambda days: serverless.simulate_monthly_cost(_PRICES, n_trials=2, days=days, rng=1),
+    "monthly_cost_distribution": (
+        lambda days: serverless.monthly_cost_distribution(_PRICES, n_trials=2, days=days, rng=1),
         {"days": 0.5}),
 }
 _STORAGE = availability.storage_unavailability()

@@ -26,7 +26,7 @@ from ._latency import commit_hops, commit_latency_mean_ms, kth_fastest_cdf, samp
 __all__ = ["AURORA_REPLICA", "AURORA_REPLICA_TABLE4", "MYSQL_BINLOG_REPLICA", "TABLE4",
            "ReplicaLagParams", "aurora_replica_delay_ms", "fit_replica_lag",
            "fit_vdl_gated_lag", "replica_lag",
-           "replica_lag_bounds", "simulate_replica_lag", "simulate_vdl_gated_lag",
+           "replica_lag_bounds", "simulate_replica_lag_run", "simulate_vdl_gated_lag",
            "table4_comparison", "table4_validation", "vdl_gated_lag"]
 
 AURORA_APPLY_US = register(
@@ -77,6 +77,19 @@ def aurora_replica_delay_ms() -> float:
     2.919
     """
     return round(commit_latency_mean_ms(aurora_path()) + CROSS_AZ_RTT / 2, 6)
+
+
+def _two_points(writes_per_s, lag_ms):
+    """The two (rate, lag) points a two-parameter fit goes through, checked."""
+    lam = check_array("writes_per_s", writes_per_s, positive=True)
+    lag = check_array("lag_ms", lag_ms, nonnegative=True)
+    if lam.shape != (2,) or lag.shape != (2,):
+        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
+                         f"{lam.size} and {lag.size}")
+    if not (lam[1] > lam[0] and lag[1] > lag[0]):
+        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
+                         f"{lam.tolist()} and {lag.tolist()}")
+    return lam, lag
 
 
 def replica_lag_bounds() -> pd.DataFrame:
@@ -219,7 +232,7 @@ def replica_lag(writes_per_s, params: ReplicaLagParams = AURORA_REPLICA, *,
                                        "backlog_growth_s_per_s", "lag_at_end_of_run_ms", "status"])
 
 
-def simulate_replica_lag(writes_per_s: float, params: ReplicaLagParams = AURORA_REPLICA, *,
+def simulate_replica_lag_run(writes_per_s: float, params: ReplicaLagParams = AURORA_REPLICA, *,
                          n_writes: int = 200_000, n_windows: int = 20, rng=None) -> pd.DataFrame:
     """Monte Carlo replica lag through the Lindley recursion, by window of the run.
 
@@ -235,14 +248,14 @@ def simulate_replica_lag(writes_per_s: float, params: ReplicaLagParams = AURORA_
 
     Examples
     --------
-    >>> sim = simulate_replica_lag(5000, MYSQL_BINLOG_REPLICA, n_writes=50_000, rng=1)
+    >>> sim = simulate_replica_lag_run(5000, MYSQL_BINLOG_REPLICA, n_writes=50_000, rng=1)
     >>> bool(sim["mean_lag_ms"].is_monotonic_increasing)   # overloaded: lag grows with the run
     True
     """
     lam = float(check_positive("writes_per_s", writes_per_s))
     p = _params(params)
     n = check_int_range("n_writes", n_writes, 2)
-    _budget.check("simulate_replica_lag", "n_writes", n, memory_bytes=64.0 * _budget.size(n),
+    _budget.check("simulate_replica_lag_run", "n_writes", n, memory_bytes=64.0 * _budget.size(n),
                   work=20.0 * _budget.size(n))
     nw = check_int_range("n_windows", n_windows, 1, n)
     gen = as_generator(rng)
@@ -356,14 +369,7 @@ def fit_replica_lag(writes_per_s, lag_ms, *, engine: str = "aurora",
     """
     from scipy.optimize import brentq
 
-    lam = check_array("writes_per_s", writes_per_s, positive=True)
-    lag = check_array("lag_ms", lag_ms, nonnegative=True)
-    if lam.shape != (2,) or lag.shape != (2,):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
-                         f"{lam.size} and {lag.size}")
-    if not (lam[1] > lam[0] and lag[1] > lag[0]):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
-                         f"{lam.tolist()} and {lag.tolist()}")
+    lam, lag = _two_points(writes_per_s, lag_ms)
     cs2 = float(check_positive("apply_cs2", apply_cs2, allow_zero=True))
     rise = float(lag[1] - lag[0])
     s_max = (1.0 - 1e-12) / lam[1]
@@ -545,14 +551,7 @@ def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
     """
     from scipy.optimize import brentq
 
-    lam = check_array("writes_per_s", writes_per_s, positive=True)
-    lag = check_array("lag_ms", lag_ms, nonnegative=True)
-    if lam.shape != (2,) or lag.shape != (2,):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
-                         f"{lam.size} and {lag.size}")
-    if not (lam[1] > lam[0] and lag[1] > lag[0]):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
-                         f"{lam.tolist()} and {lag.tolist()}")
+    lam, lag = _two_points(writes_per_s, lag_ms)
     base = LATENCY_DEFAULTS if latency is None else latency
     if not isinstance(base, HopLatency):
         raise TypeError(f"`latency` must be a HopLatency, got {type(base).__name__}")
