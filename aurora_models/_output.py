@@ -21,7 +21,9 @@ It works in five steps:
    aside until the end, and if a move fails every file moved so far is removed, the replaced
    ones are put back and the folders it created are removed;
 5. remove the staging folder on every exit it can catch: an exception, ``KeyboardInterrupt``,
-   and ``SIGTERM`` (turned into ``SystemExit`` while the block runs in the main thread).
+   and ``SIGTERM`` (turned into ``SystemExit`` while the block runs in the main thread). A
+   staging folder is named after its process (``.aurora-output-PID-*``); one left by a process
+   that no longer runs (``SIGKILL``) is removed by the next writer in the same place.
 
 ``stage.written`` lists exactly the paths written (empty when nothing was).
 """
@@ -168,6 +170,24 @@ def _commit(stage: Stage) -> None:
     stage.written = moved
 
 
+def _remove_stale(folder: Path) -> None:
+    """Remove staging folders left by a process that no longer runs (killed with SIGKILL)."""
+    try:
+        entries = list(folder.glob(f"{_PREFIX}*-*"))
+    except OSError:
+        return
+    for d in entries:
+        pid = d.name[len(_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or not d.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (PermissionError, OverflowError, OSError):
+            pass  # alive under another user, or not a pid at all: leave it
+
+
 @contextlib.contextmanager
 def staged_output(out_dir: str | os.PathLike) -> Iterator[Stage]:
     """Stage files in a private folder, then move them all into ``out_dir`` (see the module notes).
@@ -192,8 +212,9 @@ def staged_output(out_dir: str | os.PathLike) -> Iterator[Stage]:
     """
     out = Path(out_dir)
     anchor = check_out_dir(out)
+    _remove_stale(anchor)
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=anchor))
+        tmp = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=anchor))
     except PermissionError as exc:
         raise PermissionError(exc.errno, "cannot write there (permission denied)",
                               str(anchor)) from None

@@ -322,6 +322,24 @@ def test_writer_cleans_up_on_sigterm(tmp_path):
     assert _names(tmp_path) == []
 
 
+def test_writer_removes_what_a_killed_writer_left(tmp_path):
+    script = textwrap.dedent(f"""
+        import os, signal
+        from aurora_models._output import staged_output
+        with staged_output({str(tmp_path / "o")!r}) as stage:
+            stage.write_text("a.txt", "a")
+            os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert result.returncode == -signal.SIGKILL
+    left = [n for n in _names(tmp_path) if n.startswith(".aurora-output-")]
+    assert len(left) == 1  # SIGKILL cannot be caught ...
+    (tmp_path / ".aurora-output-notapid").mkdir()  # ... and what is not ours is left alone
+    with _output.staged_output(tmp_path / "o") as stage:  # ... but the next writer cleans up
+        stage.write_text("b.txt", "b")
+    assert _names(tmp_path) == [".aurora-output-notapid", "o"]
+
+
 def test_writer_refuses_names_with_folders(tmp_path):
     with pytest.raises(ValueError, match="`name` must be a plain file name, got '../x'"):
         with _output.staged_output(tmp_path / "o") as stage:
