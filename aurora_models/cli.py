@@ -139,6 +139,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"<p>Every notebook executed in a fresh kernel.</p><ul>{items}</ul></body></html>\n")
     out = Path(args.out)
     print(f"report: {out / 'index.html'} ({len(entries)} of {len(books)} notebooks)")
+    print(stage.summary(), file=sys.stderr)
     if failed:
         print(f"error: {len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -391,6 +391,27 @@ def test_cli_reports_exactly_what_it_wrote(tmp_path):
     assert _names(tmp_path) == ["o"]
 
 
+def test_cli_report_is_written_atomically_and_says_what_it_wrote(tmp_path):
+    import nbformat
+
+    books = tmp_path / "nbs"
+    books.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# one"), nbformat.v4.new_code_cell("1 + 1")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, books / "01_one.ipynb")
+    (tmp_path / "r" / "index.html").mkdir(parents=True)  # a folder where the index goes
+    result = run("report", "--notebooks", str(books), "--out", "r", cwd=tmp_path)
+    _one_error_line(result, "r/index.html: is a directory")
+    assert _names(tmp_path / "r") == ["index.html"]
+    (tmp_path / "r" / "index.html").rmdir()
+    result = run("report", "--notebooks", str(books), "--out", "r", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "wrote 2 file(s) to r: 01_one.html, index.html"
+    assert _names(tmp_path / "r") == ["01_one.html", "index.html"]
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
 def test_cli_unreadable_scenario_and_read_only_folder(tmp_path):
     scen = tmp_path / "s.toml"
