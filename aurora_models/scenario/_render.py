@@ -11,9 +11,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..billing._bill import OPTION_LABELS as _BILL_LABELS
 from ._estimate import ScenarioResult, summary_rows
 
-__all__ = ["FORMATS", "plot_capacity", "plot_costs", "plot_downtime", "render", "write_report"]
+__all__ = ["FORMATS", "bill_lines", "plot_capacity", "plot_costs", "plot_downtime", "render",
+           "render_bill", "write_report"]
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -24,7 +26,7 @@ def _fmt(value, unit: str) -> str:
     if isinstance(value, bool):
         return str(value)
     v = float(value)
-    if unit == "USD/month":
+    if unit in ("USD/month", "USD/12 months", "USD"):
         return f"${v:,.0f}"
     if unit == "fraction" and 0.99 < v < 1:
         return f"{100 * v:.5f} %"
@@ -37,13 +39,9 @@ def _fmt(value, unit: str) -> str:
 
 #: How the deployment options read in tables and reports (JSON and CSV keep the ids).
 OPTION_LABELS = {
-    "serverless_standard": "Serverless v2, Aurora Standard",
-    "serverless_io_optimized": "Serverless v2, I/O-Optimized",
+    **_BILL_LABELS,
     "provisioned": "provisioned",
-    "provisioned_standard": "provisioned, Aurora Standard",
-    "provisioned_io_optimized": "provisioned, I/O-Optimized",
-    "provisioned_reserved": "provisioned, reserved",
-    "provisioned_writer_serverless_readers": "provisioned writer + Serverless readers",
+    "configured_12_months": "configured option, 12 months",
 }
 
 
@@ -86,6 +84,79 @@ def _decision_line(alt: dict) -> str:
     return (f"Aurora vs RDS (provisioned, daily peak): {alt['recommendation']} "
             f"(objectives that ruled out cheaper options: {binding})")
 
+def _usd(x) -> str:
+    return "n/a" if x is None else f"${x:,.2f}"
+
+
+def _qty(x: float) -> str:
+    return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
+
+
+def bill_lines(bill: dict) -> list[tuple[str, str, str, str, str]]:
+    """One option's lines as text cells: region, line, ``quantity unit``, ``x $price``,
+    ``= $amount``; then the monthly and 12-month totals and what could not be priced."""
+    out = [(li["region"], li["line"], f"{_qty(li['quantity'])} {li['unit']}",
+            f"x ${li['unit_price_usd']:,.6g}", f"= {_usd(li['amount_usd'])}")
+           for li in bill["lines"]]
+    out.append(("", "total per month", "", "", f"= {_usd(bill['total_usd'])}"))
+    out.append(("", "total over 12 months", "", "", f"= {_usd(bill['total_12_months_usd'])}"))
+    for m in bill["missing"]:
+        out.append(("", f"NOT PRICED: {m}", "", "", ""))
+    return out
+
+
+def _bill_title(bill: dict) -> str:
+    flags = [w for w, on in (("configured", bill["configured"]), ("cheapest", bill["cheapest"]))
+             if on]
+    term = f", term {bill['reserved_term']}" if bill.get("reserved_term") else ""
+    return (f"Bill: {bill['label']}{term} ({bill['instance_classes']})"
+            + (f" [{', '.join(flags)}]" if flags else ""))
+
+
+def _shown_bills(doc: dict) -> list[dict]:
+    """The bills the text formats spell out: the configured option, and the cheapest."""
+    return [b for b in doc["cost"]["bills"] if b["configured"] or b["cheapest"]]
+
+
+def _table_bill(bill: dict) -> list[str]:
+    cells = bill_lines(bill)
+    w = [max(len(c[i]) for c in cells) for i in range(5)]
+    return [_bill_title(bill) + ":"] + [
+        f"  {c[0]:<{w[0]}}  {c[1]:<{w[1]}}  {c[2]:>{w[2]}}  {c[3]:<{w[3]}}  {c[4]}".rstrip()
+        for c in cells]
+
+
+def _md_bill(bill: dict) -> list[str]:
+    out = [f"### {_md(_bill_title(bill))}", "", "| region | line | quantity | unit price | amount |",
+           "| --- | --- | --- | --- | --- |"]
+    out += [f"| {' | '.join(_md(x) for x in c)} |" for c in bill_lines(bill)]
+    return out + [""]
+
+
+def render_bill(result, fmt: str = "csv") -> str:
+    """Every line of every option's bill: ``csv`` (the ``bill.csv`` columns) or ``table``."""
+    from ..billing import bills_frame
+
+    doc = result.to_dict() if isinstance(result, ScenarioResult) else result
+    if fmt == "csv":
+        return bills_frame(doc["cost"]["bills"], scenario=doc["scenario"]["name"]).to_csv(
+            index=False, lineterminator="\n")
+    if fmt == "json":
+        return json.dumps(doc["cost"]["bills"], indent=2, allow_nan=False) + "\n"
+    out = []
+    for b in doc["cost"]["bills"]:
+        out += _table_bill(b) + [""]
+    return "\n".join(out)
+
+
+def _configured_line(cost: dict) -> str:
+    label = OPTION_LABELS.get(cost["configured"], cost["configured"])
+    if cost.get("configured_unavailable"):
+        return f"configured: {label} is unavailable as written: {cost['configured_unavailable']}"
+    return (f"configured: {label} at ${cost['configured_total_usd']:,.0f}/month, "
+            f"${cost['configured_total_12_months_usd']:,.0f} over 12 months")
+
+
 def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     """The result as text: ``table`` (terminal), ``markdown``, ``csv`` (one row per headline
     number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document)."""
@@ -105,11 +176,11 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
             f"horizon {sc['horizon_hours']:g} h")
     cost = doc["cost"]
     cheapest = (f"cheapest option: {OPTION_LABELS.get(cost['cheapest'], cost['cheapest'])} "
-                f"(prices {cost['region']}, as of {cost['price_book_as_of']})")
+                f"(prices {cost['region']}, as of {cost['price_book_as_of']}, "
+                f"{cost['price_source']})")
     alt = doc["alternatives"]
     extra = [cheapest,
-             f"configured: {OPTION_LABELS.get(cost['configured'], cost['configured'])} at "
-             f"${cost['configured_total_usd']:,.0f}/month",
+             _configured_line(cost),
              _decision_line(alt)]
     if not doc["global_database"]["configured"]:
         extra.append("Global Database: no secondaries configured")
@@ -125,7 +196,9 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
                     m == cost["cheapest"] else _md(_label(s, m, None)))
             out.append(f"| {_md(_title(s))} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | "
                        f"{'' if u == 'readers' else _md(u)} |")
-        out += ["", *(f"- {_md(e)}" for e in extra)]
+        out += ["", *(f"- {_md(e)}" for e in extra), "", "## Bill, line by line", ""]
+        for b in _shown_bills(doc):
+            out += _md_bill(b)
         out += ["", "## Scenario assumptions", "", "| key | value | unit |", "| --- | --- | --- |"]
         out += [f"| {a['key']} | {_md(a['value'])} | {_md(a['unit'])} |"
                 for a in doc["assumptions"]["scenario"]]
@@ -143,7 +216,10 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
         last = c[0]
         out.append(f"{sec:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  "
                    f"{c[3]:<{widths[3]}}  {c[4]}".rstrip())
-    out += ["", *extra]
+    out += ["", *extra, ""]
+    for b in _shown_bills(doc):
+        out += _table_bill(b) + [""]
+    out.append("(every option's lines: --format json, or `estimate --format csv --bill`)")
     return "\n".join(out) + "\n"
 
 
@@ -173,9 +249,13 @@ def plot_costs(result: ScenarioResult, ax=None):
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     frame = result.cost_frame()
     left = [0.0] * len(frame)
-    for part in ("compute_usd", "storage_usd", "io_usd", "backup_usd", "replicated_io_usd"):
-        vals = frame[part].to_list()
-        ax.barh(frame["option"], vals, left=left, label=part.removesuffix("_usd"))
+    names = [OPTION_LABELS.get(o, o) for o in frame["option"]]
+    for part in ("compute", "storage", "io", "backup", "replicated_io", "secondary",
+                 "transfer", "other"):
+        vals = frame[f"{part}_usd"].to_list()
+        if not any(vals):
+            continue
+        ax.barh(names, vals, left=left, label=part.replace("_", " "))
         left = [a + b for a, b in zip(left, vals, strict=True)]
     for i, (tot, cheap) in enumerate(zip(frame["total_usd"], frame["cheapest"], strict=True)):
         ax.text(tot, i, f" ${tot:,.0f}" + (" (cheapest)" if cheap else ""), va="center",
@@ -185,7 +265,7 @@ def plot_costs(result: ScenarioResult, ax=None):
     ax.set_xlabel("USD per month")
     ax.set_title("Monthly cost per deployment option")
     # Below the axes, so it never covers a bar or a label.
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False)
     ax.figure.tight_layout()
     return ax
 
