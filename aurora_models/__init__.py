@@ -14,7 +14,8 @@ light (no matplotlib, networkx or scipy submodules):
 
 :func:`sweep` evaluates any model function over a parameter grid, in process or on a
 ``concurrent.futures`` / dask executor, with per-point seeds so results do not depend on where
-they ran.
+they ran. :func:`budget` sets the work and memory limits every entry that scales with a count
+checks before it starts.
 
 Examples
 --------
@@ -29,8 +30,16 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ._assumptions import assumptions
+from ._budget import budget, budget_limits
 from ._sweep import sweep
-from .exceptions import AuroraModelsWarning, ConvergenceError, DataError, UnstableSystemError
+from .exceptions import (
+    AuroraModelsWarning,
+    BudgetError,
+    ConvergenceError,
+    DataError,
+    UnstableSystemError,
+    UserInputError,
+)
 from .results import ConfidenceInterval, Estimate
 
 __version__ = "0.1.0"
@@ -53,13 +62,17 @@ _SUBMODULES = frozenset(
 
 __all__ = [
     "AuroraModelsWarning",
+    "BudgetError",
     "ConfidenceInterval",
     "ConvergenceError",
     "DataError",
     "Estimate",
     "UnstableSystemError",
+    "UserInputError",
     "__version__",
     "assumptions",
+    "budget",
+    "budget_limits",
     "list_datasets",
     "sweep",
 ]

@@ -164,8 +164,9 @@ def assumptions(module: str | None = None):
                    [_MODULE_HOMES[module]])
     rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
     if module is not None and not rows:
-        known = sorted({a.module for a in _REGISTRY.values()})
-        raise ValueError(f"`module` must be one of {', '.join(map(repr, known))}, got {module!r}")
+        from ._validate import check_choice
+
+        check_choice("module", module, sorted({a.module for a in _REGISTRY.values()}))
     frame = pd.DataFrame(rows, columns=["name", "value", "unit", "kind", "source", "module",
                                        "range", "scenario_key", "uncertainty"])
     return frame.sort_values("name", ignore_index=True)

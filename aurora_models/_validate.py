@@ -24,6 +24,7 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_finite",
+    "check_index_array",
     "check_int_range",
     "check_multiple_of",
     "check_nonnegative",
@@ -37,24 +38,90 @@ def _fmt(value: Any) -> str:
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
     if isinstance(value, numbers.Integral):
-        return str(int(value))
+        text = str(int(value)) if abs(int(value)) < 10 ** 30 else None
+        if text is None:  # a huge int: its size, not its 10**k digits
+            digits = len(str(abs(int(value))))
+            return f"{'a negative' if value < 0 else 'an'} integer of {digits} digits"
+        return text
     if isinstance(value, numbers.Real):
-        return repr(float(value))
-    return repr(value)
+        try:
+            return repr(float(value))
+        except (OverflowError, ValueError):
+            return repr(value)
+    text = " ".join(repr(value).split())  # one line
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class _Checked(np.ndarray):
+    """A checked float array that remembers its parameter's name.
+
+    Arithmetic on it gives plain ndarrays; only a conversion to a scalar (``float(x)``, the
+    mistake of passing a list where one number belongs) is intercepted, to name the parameter
+    instead of numpy's "only 0-dimensional arrays can be converted to Python scalars".
+    """
+
+    _name: str = "value"
+
+    def __array_finalize__(self, obj) -> None:
+        self._name = getattr(obj, "_name", "value")
+
+    def __array_wrap__(self, obj, context=None, return_scalar=False):
+        out = obj.view(np.ndarray) if isinstance(obj, np.ndarray) else obj
+        return out[()] if return_scalar and isinstance(out, np.ndarray) else out
+
+    def _scalar(self, kind):
+        if self.ndim > 0:
+            raise TypeError(f"`{self._name}` must be a single real number, got an array of "
+                            f"shape {self.shape}")
+        return kind(self.view(np.ndarray)[()])
+
+    def __float__(self) -> float:
+        return self._scalar(float)
+
+    def __int__(self) -> int:
+        return self._scalar(int)
+
+    def __reduce__(self):  # pickle as a plain array (executors ship arguments)
+        return self.view(np.ndarray).__reduce__()
+
+
+def _named(name: str, arr: np.ndarray) -> np.ndarray:
+    out = arr.view(_Checked)
+    out._name = name
+    return out
 
 
 def _real(name: str, value: Any) -> float | np.ndarray:
-    """A real scalar as float, or an array of reals as a float ndarray; TypeError otherwise."""
+    """A real scalar as float, or an array of reals as a float ndarray; TypeError otherwise.
+
+    An integer beyond float range becomes +-inf (so the finiteness rules refuse it by name
+    instead of ``float()`` raising OverflowError).
+    """
     if isinstance(value, bool | np.bool_):
         raise TypeError(f"`{name}` must be a real number, got bool {value!r}")
     if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, np.ndarray | list | tuple):
-        arr = np.asarray(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    if isinstance(value, np.ndarray | list | tuple) or (
+            hasattr(value, "__array__") and not isinstance(value, str | bytes)):
+        try:
+            arr = np.asarray(value)
+        except (ValueError, TypeError, OverflowError):
+            raise TypeError(f"`{name}` must be a real number or a rectangular array of them, "
+                            f"got a ragged {type(value).__name__}") from None
+        if arr.dtype.kind == "O" and arr.size and all(
+                isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
+                for v in arr.flat):
+            arr = np.array([_real(name, v) for v in arr.flat]).reshape(arr.shape)
+        if arr.size == 0:
+            raise ValueError(f"`{name}` must be a real number or a non-empty array of them, "
+                             f"got an empty {type(value).__name__}")
         if arr.dtype.kind not in "iuf":
             raise TypeError(f"`{name}` must contain real numbers, got dtype {arr.dtype}")
-        return arr.astype(float)
-    raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}")
+        return _named(name, arr.astype(float))
+    raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {_fmt(value)}")
 
 
 def _first_bad(name: str, arr: np.ndarray, bad: np.ndarray, rule: str) -> None:
@@ -148,6 +215,8 @@ def check_range(
     """
     lo_b, hi_b = ("[" if low_inclusive else "("), ("]" if high_inclusive else ")")
     rule = f"in {lo_b}{_fmt_bound(low)}, {_fmt_bound(high)}{hi_b}"
+    if low == -math.inf and high == math.inf and low_inclusive and high_inclusive:
+        rule = "a number (not NaN)"
 
     def ok(x):
         above = (x >= low) if low_inclusive else (x > low)
@@ -173,13 +242,17 @@ def check_int_range(name: str, value: Any, low: int | None = None, high: int | N
     hi = "inf" if high is None else str(high)
     rule = f"an integer in [{lo}, {hi}]"
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be {rule}, got {type(value).__name__} {value!r}")
+        raise TypeError(f"`{name}` must be {rule}, got {type(value).__name__} {_fmt(value)}")
     if not isinstance(value, numbers.Integral):
-        if not (math.isfinite(value) and float(value).is_integer()):
+        try:
+            whole = math.isfinite(value) and float(value).is_integer()
+        except (OverflowError, ValueError):
+            whole = False
+        if not whole:
             raise ValueError(f"`{name}` must be {rule}, got {_fmt(value)}")
     v = int(value)
     if (low is not None and v < low) or (high is not None and v > high):
-        raise ValueError(f"`{name}` must be {rule}, got {v}")
+        raise ValueError(f"`{name}` must be {rule}, got {_fmt(v)}")
     return v
 
 
@@ -223,6 +296,31 @@ def check_bool(name: str, value: Any) -> bool:
     return bool(value)
 
 
+def check_index_array(name: str, values: Any, n: int) -> np.ndarray:
+    """Return ``values`` as a flat int ndarray after checking every entry is an index in [0, n).
+
+    >>> check_index_array("rows", ["0"], 2)
+    Traceback (most recent call last):
+    ...
+    TypeError: `rows` must be an array of integers, got list ['0']
+    """
+    bad_type = TypeError(f"`{name}` must be an array of integers, got {type(values).__name__} "
+                         f"{_fmt(values)}")
+    if isinstance(values, str | bytes | bool | np.bool_):
+        raise bad_type
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError, OverflowError):
+        raise bad_type from None
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    if arr.dtype.kind not in "iu":
+        raise bad_type
+    arr = arr.ravel()
+    _first_bad(name, arr, (arr < 0) | (arr >= n), f"a state index in [0, {n - 1}]")
+    return arr.astype(np.intp)
+
+
 def check_array(
     name: str,
     values: Any,
@@ -231,18 +329,32 @@ def check_array(
     min_size: int = 1,
     nonnegative: bool = False,
     positive: bool = False,
+    scalar_ok: bool = False,
 ) -> np.ndarray:
     """Return ``values`` as a float ndarray after checking shape, finiteness and sign.
+
+    ``scalar_ok`` lets a single number stand for a 1-element array (``ndim=1`` only).
 
     >>> check_array("demand_acu", [1.0, float("nan")])
     Traceback (most recent call last):
     ...
     ValueError: `demand_acu` must be finite, got nan at index 1
     """
+    bad_type = TypeError(f"`{name}` must be an array of real numbers, got "
+                         f"{type(values).__name__} {_fmt(values)}")
+    if isinstance(values, str | bytes | bool | np.bool_):
+        raise bad_type
     try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"`{name}` must be an array of real numbers, got {type(values).__name__}") from None
+        arr = np.asarray(values)
+        if arr.dtype.kind not in "iuf":
+            if arr.dtype.kind != "O" or any(isinstance(v, str | bytes | bool | np.bool_)
+                                            for v in arr.flat):
+                raise bad_type
+        arr = arr.astype(float, copy=False)
+    except (TypeError, ValueError, OverflowError):
+        raise bad_type from None
+    if scalar_ok and arr.ndim == 0 and ndim == 1:  # one number stands for a 1-element array
+        arr = arr.reshape(1)
     if arr.ndim != ndim:
         raise ValueError(f"`{name}` must be a {ndim}-dimensional array, got {arr.ndim} dimensions")
     if arr.size < min_size:

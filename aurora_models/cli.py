@@ -12,19 +12,34 @@ Subcommands compose public functions only; no model lives here.
 - ``aurora-models datasets``: the bundled data with provenance.
 - ``aurora-models assumptions [--module M]``: every default and its source or rationale.
 
-Exit codes: 0 success, 1 a notebook failed, 2 bad usage or input.
+Exit codes: 0 success, 1 a notebook failed or a bug (traceback), 2 bad usage or input.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import html
+import os
 import re
 import sys
 import time
+import traceback
 from pathlib import Path
 
+from .exceptions import UserInputError
+
 __all__ = ["main"]
+
+_EXIT_CODES = """\
+exit codes:
+  0  success (also when the reader of a pipe closes it early, as `| head` does)
+  1  a notebook failed (report, notebooks), or an unexpected error: a bug, shown with its
+     traceback; please report it
+  2  bad usage or input: a bad option, scenario file, value or data file, an unusable path,
+     or work beyond the budget; one line names the path or parameter and the reason
+     (--debug adds the traceback)
+"""
 
 
 def _find_notebooks(folder: Path) -> list[Path]:
@@ -38,6 +53,10 @@ def _find_notebooks(folder: Path) -> list[Path]:
 
 class NotebookFailed(RuntimeError):
     """A notebook cell raised; the message names the notebook and the cell."""
+
+
+class UsageError(UserInputError, ValueError):
+    """A bad command-line value (exit code 2, one line)."""
 
 
 def _execute(path: Path, timeout_s: int):
@@ -78,35 +97,38 @@ def _execute(path: Path, timeout_s: int):
 def _cmd_report(args: argparse.Namespace) -> int:
     from nbconvert import HTMLExporter
 
+    from ._output import check_out_dir, staged_output
+
     books = _find_notebooks(Path(args.notebooks))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_out_dir(Path(args.out))
     exporter = HTMLExporter()
     entries, failed = [], []
-    for i, path in enumerate(books, 1):
-        start = time.perf_counter()
-        print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
-        try:
-            nb = _execute(path, args.timeout)
-        except NotebookFailed as exc:
-            print("FAILED", flush=True)
-            print(f"error: {exc}", file=sys.stderr)
-            failed.append(path.name)
-            continue
-        body, _ = exporter.from_notebook_node(nb)
-        target = out / (path.stem + ".html")
-        target.write_text(body, encoding="utf-8")
-        title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells
-                      if c.cell_type == "markdown" and c.source.strip()), path.stem)
-        entries.append((target.name, title))
-        print(f"ok ({time.perf_counter() - start:.1f} s)", flush=True)
-    items = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>'
-                      for href, title in entries)
-    (out / "index.html").write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>aurora-models report</title>"
-        "</head><body><h1>aurora-models report</h1>"
-        f"<p>Every notebook executed in a fresh kernel.</p><ul>{items}</ul></body></html>\n",
-        encoding="utf-8")
+    with staged_output(args.out) as stage:
+        for i, path in enumerate(books, 1):
+            start = time.perf_counter()
+            print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
+            try:
+                nb = _execute(path, args.timeout)
+            except NotebookFailed as exc:
+                print("FAILED", flush=True)
+                print(f"error: {exc}", file=sys.stderr)
+                failed.append(path.name)
+                continue
+            body, _ = exporter.from_notebook_node(nb)
+            name = path.stem + ".html"
+            stage.write_text(name, body)
+            title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells
+                          if c.cell_type == "markdown" and c.source.strip()), path.stem)
+            entries.append((name, title))
+            print(f"ok ({time.perf_counter() - start:.1f} s)", flush=True)
+        items = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>'
+                          for href, title in entries)
+        stage.write_text(
+            "index.html",
+            "<!doctype html><html><head><meta charset='utf-8'><title>aurora-models report</title>"
+            "</head><body><h1>aurora-models report</h1>"
+            f"<p>Every notebook executed in a fresh kernel.</p><ul>{items}</ul></body></html>\n")
+    out = Path(args.out)
     print(f"report: {out / 'index.html'} ({len(entries)} of {len(books)} notebooks)")
     if failed:
         print(f"error: {len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
@@ -201,9 +223,13 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     from . import scenario
 
     if args.trials is not None and args.trials < 100:
-        raise ValueError(f"`--trials` must be an integer >= 100, got {args.trials}")
+        raise UsageError(f"`--trials` must be an integer >= 100, got {args.trials}")
     if args.seed is not None and args.seed < 0:
-        raise ValueError(f"`--seed` must be a non-negative integer, got {args.seed}")
+        raise UsageError(f"`--seed` must be a non-negative integer, got {args.seed}")
+    if args.out:
+        from ._output import check_out_dir
+
+        check_out_dir(Path(args.out))  # a bad --out fails now, not after the work
     spec = scenario.load(args.scenario)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
     result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
@@ -212,18 +238,25 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     text = scenario.render(result, args.format)
     if args.out:
         written = scenario.write_report(result, args.out)
-        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+        names = ", ".join(p.name for p in written)
+        print(f"wrote {len(written)} files to {args.out}: {names}", file=sys.stderr)
     sys.stdout.write(text)
     return 0
 
 
 def _cmd_scenario_init(args: argparse.Namespace) -> int:
     from . import scenario
+    from ._output import staged_output
 
     target = Path(args.path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory; give the path of a file",
+                                str(target))
     if target.exists() and not args.force:
-        raise ValueError(f"`{target}` already exists; pass --force to overwrite it")
-    target.write_text(scenario.template_text(), encoding="utf-8")
+        raise FileExistsError(errno.EEXIST, "already exists; pass --force to overwrite it",
+                              str(target))
+    with staged_output(target.parent) as stage:
+        stage.write_text(target.name, scenario.template_text())
     print(f"wrote {target}: edit it, then run `aurora-models estimate {target}`")
     return 0
 
@@ -249,9 +282,21 @@ def _cmd_scenario_docs(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(prog="aurora-models", description=__doc__.splitlines()[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback of an input error too (exit code 2)")
+    parser = argparse.ArgumentParser(prog="aurora-models", description=__doc__.splitlines()[0],
+                                     epilog=_EXIT_CODES, parents=[common],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add = sub.add_parser
+
+    def add_parser(name, **kw):
+        return _add(name, parents=[common], epilog=_EXIT_CODES,
+                    formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+
+    sub.add_parser = add_parser
 
     rep = sub.add_parser("report", help="execute every notebook and render an HTML report")
     rep.add_argument("--out", default="build/report", help="output folder (default build/report)")
@@ -290,7 +335,7 @@ def _parser() -> argparse.ArgumentParser:
 
     scn = sub.add_parser("scenario", help="scenario files")
     scn_sub = scn.add_subparsers(dest="scenario_command", required=True)
-    init = scn_sub.add_parser("init", help="write a commented scenario template")
+    init = scn_sub.add_parser("init", help="write a commented scenario template", parents=[common])
     init.add_argument("path", nargs="?", default="scenario.toml",
                       help="where to write it (default scenario.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -305,14 +350,77 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_PATH_ERRORS = (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError,
+                PermissionError)
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                       errno.ENAMETOOLONG, errno.ELOOP, errno.EISDIR, errno.ENOTDIR, errno.EEXIST,
+                       errno.ENOENT}
+
+
+def _raised_by_validation(exc: BaseException) -> bool:
+    """True when ``exc`` was raised by the input checks (``_validate``) or the budget's limits."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return last is not None and Path(last).name in ("_validate.py", "_budget.py") and \
+        Path(last).parent.name == "aurora_models"
+
+
+def _user_error(exc: BaseException) -> str | None:
+    """The one-line message of a user error, or None when ``exc`` is a bug."""
+    spec = sys.modules.get("aurora_models.scenario._spec")
+    if isinstance(exc, UserInputError) or (spec is not None and isinstance(exc, spec.ScenarioError)):
+        return str(exc)
+    if isinstance(exc, OSError) and (isinstance(exc, _PATH_ERRORS) or exc.filename is not None
+                                     or exc.errno in _ENVIRONMENT_ERRNOS):
+        if exc.filename is not None:
+            reason = (exc.strerror or str(exc)).rstrip(".")
+            return f"{exc.filename}: {reason[:1].lower() + reason[1:]}"
+        return str(exc)
+    if isinstance(exc, ValueError | TypeError) and _raised_by_validation(exc):
+        return str(exc)
+    return None
+
+
+def _one_line(text: str) -> str:
+    """A message as one printable line (control characters shown escaped)."""
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in flat)
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of stdout left (``| head``): stop quietly, and keep the exit flush quiet too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``aurora-models`` console script."""
+    """Entry point of the ``aurora-models`` console script (exit codes: see ``--help``)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
-        return int(args.func(args))
-    except (FileNotFoundError, ValueError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        code = int(args.func(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message = _user_error(exc)
+        if message is None:
+            raise  # a bug: the traceback is the report (exit code 1)
+        if debug:
+            traceback.print_exc()
+        print(f"error: {_one_line(message)}", file=sys.stderr)
         return 2
 
 

@@ -114,6 +114,7 @@ def read_csv_checked(
     columns: dict[str, str],
     *,
     datetime_format: str | None = None,
+    min_rows: int = 1,
 ) -> pd.DataFrame:
     """Read a CSV and check that ``columns`` are present and parse as declared.
 
@@ -126,24 +127,38 @@ def read_csv_checked(
         allows blanks (read as NaN / NaT / empty string).
     datetime_format : str, optional
         ``strftime`` format of datetime columns (parsing is strict when given).
+    min_rows : int
+        Fewest data rows accepted (default 1: a header alone is refused).
 
     Raises
     ------
     DataError
-        Missing file or column, or a value that does not parse, with the file and line.
+        Missing, unreadable or empty file, missing column, too few rows, or a value that does
+        not parse, with the file and line.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise DataError("file not found", path=str(path))
+    if not path.is_file():
+        raise DataError("not a regular file", path=str(path))
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"not a readable CSV file ({exc})", path=str(path)) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("empty file: expected a header line and data rows",
+                        path=str(path)) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        detail = " ".join(str(exc).split())
+        raise DataError(f"not a readable CSV file ({detail})", path=str(path)) from None
+    except OSError as exc:
+        raise DataError(f"cannot read the file ({exc.strerror or exc})", path=str(path)) from None
     missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise DataError(
             f"missing column(s) {', '.join(map(repr, missing))}; the header has "
             f"{', '.join(map(repr, raw.columns))}", path=str(path), line=1)
+    if len(raw) < min_rows:
+        raise DataError(f"{len(raw)} data row(s) after the header; at least {min_rows} needed",
+                        path=str(path), line=1)
     out = pd.DataFrame(index=raw.index)
     for col, kind in columns.items():
         optional = kind.endswith("?")
@@ -472,7 +487,7 @@ def load_trace(
     ------
     DataError
         Unparseable, duplicate or unsorted timestamps, or a negative or missing value, with the
-        line of the first offence.
+        line of the first offence; an empty file or fewer than 2 samples.
     ValueError
         Unknown trace name (the message lists the valid ones) or fill method.
 
@@ -490,7 +505,7 @@ def load_trace(
         check_choice("fill_gaps", fill_gaps, ["interpolate", "ffill", "zero"])
     path = Path(path) if path is not None else dataset_path(name)
     frame = read_csv_checked(path, {"timestamp": "datetime", "value": "float"},
-                             datetime_format="%Y-%m-%d %H:%M:%S")
+                             datetime_format="%Y-%m-%d %H:%M:%S", min_rows=2)
     ts = frame["timestamp"]
     _require(frame, np.isfinite(frame["value"]), path, "column 'value' must be finite")
     _require(frame, frame["value"] >= 0, path, "column 'value' must be non-negative")

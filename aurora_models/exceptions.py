@@ -9,13 +9,24 @@ from __future__ import annotations
 
 __all__ = [
     "AuroraModelsWarning",
+    "BudgetError",
     "ConvergenceError",
     "DataError",
     "UnstableSystemError",
+    "UserInputError",
 ]
 
 
-class DataError(ValueError):
+class UserInputError(Exception):
+    """Marker base: the caller's input (a value, a file, a budget) is at fault, not the code.
+
+    The CLI reports these as one line with exit code 2; any other exception is a bug and keeps
+    its traceback (exit code 1). Concrete classes also derive from ``ValueError`` or
+    ``TypeError``, so ``except ValueError`` keeps working.
+    """
+
+
+class DataError(UserInputError, ValueError):
     """A bundled or user-supplied data file is malformed.
 
     The message names the file and, where it applies, the line (1-based, header = line 1) and the
@@ -32,6 +43,19 @@ class DataError(ValueError):
         super().__init__(where + message)
         self.path = path
         self.line = line
+
+
+class BudgetError(UserInputError, ValueError):
+    """An input would make an entry exceed the work or memory budget (see ``aurora_models.budget``).
+
+    Raised before anything is allocated. ``parameter`` is the input the cost scales with,
+    ``estimate`` and ``limit`` the estimated and allowed cost (bytes or steps).
+    """
+
+    def __init__(self, message: str, *, parameter: str = "", estimate: float = 0.0,
+                 limit: float = 0.0):
+        super().__init__(message)
+        self.parameter, self.estimate, self.limit = parameter, estimate, limit
 
 
 class ConvergenceError(RuntimeError):

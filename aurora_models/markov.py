@@ -23,7 +23,8 @@ import math
 
 import numpy as np
 
-from ._validate import check_int_range, check_positive
+from . import _budget
+from ._validate import check_array, check_index_array, check_int_range, check_positive
 
 __all__ = [
     "absorption_probability_within",
@@ -57,15 +58,12 @@ def generator(n_states: int, rows, cols, rates) -> np.ndarray:
            [ 3., -3.]])
     """
     n = check_int_range("n_states", n_states, 1)
-    rows = np.asarray(rows, dtype=int).ravel()
-    cols = np.asarray(cols, dtype=int).ravel()
-    rates = np.asarray(rates, dtype=float).ravel()
+    _budget.check("generator", "n_states", n, memory_bytes=16.0 * _budget.size(n) * _budget.size(n))
+    rows = check_index_array("rows", rows, n)
+    cols = check_index_array("cols", cols, n)
+    rates = check_array("rates", rates, min_size=0, nonnegative=True, scalar_ok=True)
     if not (rows.shape == cols.shape == rates.shape):
         raise ValueError("`rows`, `cols` and `rates` must have the same length")
-    if rates.size and (np.any(rates < 0) or not np.all(np.isfinite(rates))):
-        raise ValueError("`rates` must be non-negative and finite")
-    if rows.size and (rows.min() < 0 or cols.min() < 0 or max(rows.max(), cols.max()) >= n):
-        raise ValueError(f"`rows` and `cols` must be state indices in [0, {n - 1}]")
     q = np.zeros((n, n))
     keep = rows != cols
     np.add.at(q, (rows[keep], cols[keep]), rates[keep])

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_nonnegative, check_range
+from ._validate import check_int_range, check_nonnegative, check_range
 
 __all__ = ["ConfidenceInterval", "Estimate"]
 
@@ -68,10 +68,25 @@ class Estimate:
     bounds: tuple[float, float] = field(default=(-math.inf, math.inf))
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "value", float(self.value))
+        value = check_range("value", self.value, low_inclusive=True)
+        if not isinstance(value, float):
+            value = float(value)  # an array: TypeError naming `value`
         se = check_nonnegative("standard_error", self.standard_error, allow_inf=True)
+        n = check_int_range("n_trials", self.n_trials, 0)
+        for name in ("method", "quantity", "unit"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"`{name}` must be a string, got "
+                                f"{type(getattr(self, name)).__name__} {getattr(self, name)!r}")
+        try:
+            low, high = self.bounds
+        except (TypeError, ValueError):
+            raise TypeError(f"`bounds` must be a pair (low, high), got {self.bounds!r}") from None
+        low = float(check_range("bounds[0]", low))
+        high = float(check_range("bounds[1]", high, low))
+        object.__setattr__(self, "value", value)
         object.__setattr__(self, "standard_error", float(se))
-        object.__setattr__(self, "n_trials", int(self.n_trials))
+        object.__setattr__(self, "n_trials", n)
+        object.__setattr__(self, "bounds", (low, high))
 
     @property
     def is_exact(self) -> bool:

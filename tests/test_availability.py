@@ -414,7 +414,7 @@ def test_bad_input_messages():
     with pytest.raises(ValueError, match=r"`replicas` must be an integer in \[0, 15\], got -1"):
         av.AURORA.with_replicas(-1)
     with pytest.raises(ValueError, match=r"`instance_failure_rate_per_year` must be "
-                                         r"non-negative, got -0.5"):
+                                         r"a number in \[0, 365\], got -0.5"):
         av.FailureRates(instance_failure_rate_per_year=-0.5)
     with pytest.raises(ValueError, match=r"`engine` must be one of 'mysql', 'postgresql', "
                                          r"'mariadb', 'oracle', 'sqlserver', 'db2', got 'db3'"):

@@ -110,6 +110,67 @@ def test_type_errors_for_non_numbers():
         _validate.check_bool("flag", 1)
 
 
+def test_huge_ints_are_named_not_overflow_errors():
+    huge = 10**400
+    with pytest.raises(ValueError, match="`x` must be positive and finite, got an integer of "
+                                         "401 digits"):
+        _validate.check_positive("x", huge)
+    with pytest.raises(ValueError, match="`x` must be finite, got -inf at index 1"):
+        _validate.check_finite("x", [1, -huge])
+    with pytest.raises(ValueError, match=r"`n` must be an integer in \[1, 5\], got an integer "
+                                         "of 401 digits"):
+        _validate.check_int_range("n", huge, 1, 5)
+    with pytest.raises(ValueError, match=r"`n` must be an integer in \[1, inf\], got inf"):
+        _validate.check_int_range("n", np.float64("inf"), 1)
+    with pytest.raises(TypeError, match="`a` must be an array of real numbers"):
+        _validate.check_array("a", [huge])
+    assert _validate.check_positive("x", huge, allow_inf=True) == math.inf
+
+
+def test_a_list_where_one_number_belongs_is_named():
+    x = _validate.check_positive("rate", [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"`rate` must be a single real number, got an array of "
+                                        r"shape \(2,\)"):
+        float(x)
+    with pytest.raises(TypeError, match="`rate` must be a single real number"):
+        int(_validate.check_positive("rate", [3.0]))
+    # arithmetic and reductions give plain numpy results; a 0-d array converts as usual
+    assert type(x * 2) is np.ndarray and type(x.sum()) is np.float64
+    assert float(_validate.check_positive("rate", np.array(2.0))) == 2.0
+    import pickle
+
+    assert type(pickle.loads(pickle.dumps(x))) is np.ndarray
+
+
+@pytest.mark.parametrize("value, exc, match", [
+    ([], ValueError, "`x` must be a real number or a non-empty array of them, got an empty list"),
+    ([[1.0], [1.0, 2.0]], TypeError, "`x` must be a real number or a rectangular array"),
+    (pd.Series(["a"]), TypeError, "`x` must contain real numbers, got dtype object"),
+])
+def test_bad_arrays_for_scalar_checks(value, exc, match):
+    with pytest.raises(exc, match=match):
+        _validate.check_finite("x", value)
+
+
+def test_check_array_refuses_strings_and_bools_and_takes_a_scalar_when_asked():
+    for bad in (["1", "2"], "12", [True, False], True):
+        with pytest.raises(TypeError, match="`a` must be an array of real numbers"):
+            _validate.check_array("a", bad)
+    assert _validate.check_array("a", 2.5, scalar_ok=True).tolist() == [2.5]
+    with pytest.raises(ValueError, match="`a` must be a 1-dimensional array, got 0 dimensions"):
+        _validate.check_array("a", 2.5)
+
+
+def test_check_index_array():
+    assert _validate.check_index_array("rows", [0, 2], 3).tolist() == [0, 2]
+    assert _validate.check_index_array("rows", [], 3).size == 0
+    with pytest.raises(TypeError, match="`rows` must be an array of integers, got list"):
+        _validate.check_index_array("rows", [0.0, 1.0], 3)
+    with pytest.raises(ValueError, match=r"`rows` must be a state index in \[0, 2\], got -1 at "
+                                         "index 1"):
+        _validate.check_index_array("rows", [0, -1], 3)
+
+
 def test_range_choice_and_multiple():
     with pytest.raises(ValueError, match=r"`rpo_s` must be in \[20, inf\], got 5"):
         _validate.check_range("rpo_s", 5, 20, math.inf)

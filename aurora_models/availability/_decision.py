@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._params import Rule, declared, param
-from .._validate import check_bool, check_choice, check_positive, check_probability
+from .._validate import (
+    check_bool,
+    check_choice,
+    check_int_range,
+    check_positive,
+    check_probability,
+)
 from ..queueing import mmc_response_sf
 from ..units import HOURS_PER_MONTH
 from ._downtime import StorageUnavailability, annual_downtime, storage_unavailability
@@ -230,7 +236,8 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     q = parse_objective(objective)
     s = float(check_positive("service_time_ms", service_time_ms))
     target = float(check_positive("latency_objective_ms", latency_objective_ms))
-    k, n = int(workers_per_reader), int(read_servers)
+    n = check_int_range("read_servers", read_servers, 1, 10**6)  # a technical bound only
+    k = check_int_range("workers_per_reader", workers_per_reader, 1, 10**6)
     if _latency_ms(1e-12, s, k, n, q) >= target:
         return 0.0
     top = n * k * 1000.0 / s
@@ -249,7 +256,10 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
 
     hi = 0.5 * top
     while f(hi) < 0:  # step towards saturation until the objective is missed
-        hi = 0.5 * (hi + top)
+        nxt = 0.5 * (hi + top)
+        if nxt == hi:  # met up to saturation (an objective beyond any queueing delay)
+            return float(hi)
+        hi = nxt
     return float(bracketed_root(f, 1e-12, hi, xtol=1e-9 * top, rtol=1e-12))
 
 

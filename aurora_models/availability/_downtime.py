@@ -8,8 +8,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import _budget
 from .._rng import as_generator
-from .._validate import check_bool, check_int_range, check_positive, check_probability
+from .._validate import (
+    check_bool,
+    check_int_range,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+)
 from ..results import Estimate
 from ._params import (
     DIRECT_CLIENT,
@@ -206,8 +213,13 @@ def nines(downtime_minutes_per_year):
     --------
     >>> round(nines(52.56), 6)     # 99.99 %
     4.0
+
+    Zero downtime gives inf nines (and more than a year of downtime, negative nines); a negative,
+    NaN or non-numeric downtime is refused naming ``downtime_minutes_per_year``.
     """
-    frac = np.asarray(downtime_minutes_per_year, dtype=float) / MINUTES_PER_YEAR
+    minutes = check_nonnegative("downtime_minutes_per_year", downtime_minutes_per_year,
+                                allow_inf=True)
+    frac = np.asarray(minutes, dtype=float) / MINUTES_PER_YEAR
     with np.errstate(divide="ignore"):
         out = -np.log10(frac)
     return float(out) if out.ndim == 0 else out
@@ -423,10 +435,43 @@ def simulate_downtime(deployment: Deployment, *, rates: FailureRates | None = No
     """
     dep, rates, client = _check(deployment, rates, client)
     n = check_int_range("n_trials", n_trials, 1, 10 ** 8)
+    comps = _components(dep, rates, storage)
+    rate = sum(c.rate_per_year for c in comps)
+    chunk = _downtime_chunk(rate)
+    events = n * rate
+    _budget.check("simulate_downtime", "n_trials", n, work=8.0 * (events + n),
+                  memory_bytes=16.0 * n + _EVENT_BYTES * min(n, chunk) * (rate + 1.0),
+                  detail=f"at {rate:.3g} outages/year")
     gen = as_generator(rng)
     total = np.zeros(n)
     incidents = np.zeros(n, dtype=np.int64)
-    for comp in _components(dep, rates, storage):
+    # Years in chunks of a size fixed by the event rates alone (never by the budget), so the
+    # working set stays bounded whatever n_trials is and the draws do not depend on the budget.
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        _simulate_years(comps, dep, client, gen, total[lo:hi], incidents[lo:hi])
+    return DowntimeSimulation(annual_minutes=total, incidents=incidents, deployment=dep.name)
+
+
+#: Simulated years per chunk at ordinary rates; fewer when events are frequent (see below).
+_YEARS_PER_CHUNK = 1 << 16
+#: Events per chunk when rates are high: about 48 MiB of working arrays.
+_EVENTS_PER_CHUNK = 1 << 20
+#: Bytes held per event in a chunk (counts, year index, branch, duration, temporaries).
+_EVENT_BYTES = 48.0
+
+
+def _downtime_chunk(rate_per_year: float) -> int:
+    """Years per chunk: a function of the total event rate only (results never depend on the budget)."""
+    if rate_per_year * _YEARS_PER_CHUNK <= _EVENTS_PER_CHUNK:
+        return _YEARS_PER_CHUNK
+    return max(1, int(_EVENTS_PER_CHUNK // rate_per_year))
+
+
+def _simulate_years(comps, dep, client, gen, total, incidents) -> None:
+    """Add the downtime (minutes) and outage counts of ``total.size`` simulated years in place."""
+    n = total.size
+    for comp in comps:
         counts = gen.poisson(comp.rate_per_year, size=n)
         m = int(counts.sum())
         if m == 0:
@@ -449,4 +494,3 @@ def simulate_downtime(deployment: Deployment, *, rates: FailureRates | None = No
             out[sel] = d
         total += np.bincount(year, weights=out, minlength=n) / 60.0
         incidents += counts
-    return DowntimeSimulation(annual_minutes=total, incidents=incidents, deployment=dep.name)

@@ -30,17 +30,17 @@ REDO_BYTES_PER_WRITE = register(
 
 LINK_BANDWIDTH_BYTES_PER_S = register(
     "global_db.link_bandwidth_bytes_per_s", 50e6, "bytes/s",
-    rationale="FIT, not a measurement: storage-level replication bandwidth per secondary chosen "
+    fitted="FIT, not a measurement: storage-level replication bandwidth per secondary chosen "
               "so that lag is 'typically under a second' (AWS) at tens of thousands of writes/s")
 
 APPLY_BYTES_PER_S = register(
     "global_db.apply_bytes_per_s", 100e6, "bytes/s",
-    rationale="FIT, not a measurement: redo apply rate at the secondary storage, chosen above the "
+    fitted="FIT, not a measurement: redo apply rate at the secondary storage, chosen above the "
               "link bandwidth so the network is the bottleneck, consistent with lag < 1 s")
 
 BATCH_INTERVAL_MS = register(
     "global_db.batch_interval_ms", 10.0, "ms",
-    rationale="FIT, not a measurement: redo is shipped in batches; a 10 ms interval adds 5 ms "
+    fitted="FIT, not a measurement: redo is shipped in batches; a 10 ms interval adds 5 ms "
               "mean lag, small against one-way propagation and consistent with lag < 1 s")
 
 DEGRADATION_RATE_PER_HOUR = register(

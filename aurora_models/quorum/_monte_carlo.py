@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from .. import _budget
 from .._rng import as_generator
 from .._validate import (
     check_choice,
@@ -95,6 +96,35 @@ def _excursions(ch, targets, cum, ratio, out, m, gen):
 
 #: Regenerative cycles simulated per batch (bounds memory on long horizons).
 _CYCLE_BUDGET = 1_000_000
+#: Bytes held per cycle of a batch (holding times, hits, elapsed times, starts, temporaries).
+_CYCLE_BYTES = 160.0
+
+
+def _expected_jumps(ch, targets, cum) -> float:
+    """Expected jumps of one excursion from the all-up state under the jump chain ``cum``.
+
+    Solves ``x = 1 + P_TT x`` over the transient states (neither the event, the all-up state
+    nor a state with no exit); inf when an excursion may never end (a repair rate of ~0).
+    """
+    n_states = cum.shape[0]
+    probs = np.diff(cum, axis=1, prepend=0.0)
+    p = np.zeros((n_states, n_states))
+    np.add.at(p, (np.repeat(np.arange(n_states), cum.shape[1]), targets.ravel()), probs.ravel())
+    stop = ch.event.copy()
+    stop[ch.initial] = True
+    trans = np.flatnonzero(~stop)
+    if trans.size == 0:
+        return 1.0
+    a = np.eye(trans.size) - p[np.ix_(trans, trans)]
+    with np.errstate(all="ignore"):
+        try:
+            x = np.linalg.solve(a, np.ones(trans.size))
+        except np.linalg.LinAlgError:
+            return math.inf
+        jumps = 1.0 + float(p[ch.initial, trans] @ x)
+    if not math.isfinite(jumps) or (x < 0).any():
+        return math.inf
+    return jumps
 
 
 def _regenerative_scores(ch, out, out0, horizon, m, gen, true_tables, is_tables):
@@ -228,6 +258,17 @@ def simulate_event_probability(
     *true_tables, out = _jump_tables(ch, "naive", bias)
     is_tables = _jump_tables(ch, "importance", bias)[:3] if method == "importance" else None
     out0 = float(out[ch.initial])
+    # Work: cycles (at most one per all-up holding time, out0 * horizon per trajectory) times
+    # the jumps of an excursion (true, plus a biased one per cycle under importance sampling),
+    # each jump a few draws; memory: the scores and one batch of _CYCLE_BUDGET cycles.
+    jumps = 1.0 + _expected_jumps(ch, true_tables[0], true_tables[1])
+    if is_tables is not None:
+        jumps += _expected_jumps(ch, is_tables[0], is_tables[1])
+    cycles = _budget.size(n) * (out0 * horizon + 1.0)
+    _budget.check("simulate_event_probability", "n_trials", n, work=4.0 * cycles * jumps,
+                  memory_bytes=8.0 * _budget.size(n) + _CYCLE_BYTES * min(cycles, _CYCLE_BUDGET),
+                  detail=f"over {horizon:g} h at {out0 * 8766:.3g} failures/year, "
+                         f"{jumps:.3g} jumps per cycle")
     score = np.zeros(n)
     if out0 > 0:
         # Trials in chunks of about _CYCLE_BUDGET cycles, whatever the horizon.
@@ -264,6 +305,10 @@ def simulate_snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_a
     p_copy = float(check_probability("p_copy", p_copy))
     p_az = float(check_probability("p_az", p_az))
     n = check_int_range("n_trials", n_trials, 2)
+    width = layout.n_copies + layout.n_azs
+    _budget.check("simulate_snapshot_unavailability", "n_trials", n,
+                  work=2.0 * _budget.size(n) * width,
+                  memory_bytes=2.0 * _budget.size(n) + 12.0 * min(_budget.size(n), 1 << 20) * width)
     gen = as_generator(rng)
     avail = _draw_available(layout, p_copy, p_az, n, gen)
     out = {}

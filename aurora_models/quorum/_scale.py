@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .. import markov
+from .. import _budget, markov
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_range
 from ..exceptions import AuroraModelsWarning
@@ -300,9 +300,16 @@ def simulate_placement_loss_probability(layout: QuorumLayout, *, nodes_per_az: i
     n, f, g, event = _check_fleet(layout, nodes_per_az, n_failed_nodes, n_groups, event)
     placement = check_choice("placement", placement, ["random", "copyset"])
     trials = check_int_range("n_trials", n_trials, 2)
+    a = layout.n_azs
+    cells = float(n_groups) * float(nodes_per_az)  # one (groups x nodes) draw per AZ and trial
+    _budget.check("simulate_placement_loss_probability", "n_groups", n_groups,
+                  memory_bytes=8.0 * _budget.size(trials) + 32.0 * cells,
+                  detail=f"x {nodes_per_az} nodes per AZ")
+    _budget.check("simulate_placement_loss_probability", "n_trials", trials,
+                  work=2.0 * a * _budget.size(trials) * cells,
+                  detail=f"{n_groups} groups x {nodes_per_az} nodes per AZ")
     gen = as_generator(rng)
     t = _threshold(layout, event)
-    a = layout.n_azs
     m = n * a
     hits = np.zeros(trials)
     s = min(n // c for c in layout.copies_per_az)

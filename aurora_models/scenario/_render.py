@@ -7,8 +7,6 @@ import html
 import io
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from ..billing._bill import OPTION_LABELS as _BILL_LABELS
@@ -292,35 +290,29 @@ _PLOTS = (("capacity.png", plot_capacity), ("cost.png", plot_costs),
 def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
     """Write the plots (PNG), ``estimate.json`` and a one-page ``report.html`` into ``out_dir``.
 
-    Everything is written into a temporary folder first and moved into place at the end, so a
-    failure leaves no partial output. Returns the written paths.
+    Everything is written through :func:`aurora_models._output.staged_output`: into a staging
+    folder first, every target checked, then moved into place; a failure leaves no partial output.
+    Returns exactly the paths written.
     """
     import matplotlib
 
-    out = Path(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=".aurora-estimate-", dir=out.parent if out.parent.exists()
-                                else None))
-    try:
+    from .._output import staged_output
+
+    with staged_output(out_dir) as stage:
         with matplotlib.rc_context({"figure.dpi": 100}):
             import matplotlib.pyplot as plt
 
             for name, fn in _PLOTS:
                 fig, ax = plt.subplots(figsize=(8, 3.5))
-                fn(result, ax=ax)
-                fig.tight_layout()
-                fig.savefig(tmp / name)
-                plt.close(fig)
-        (tmp / "estimate.json").write_text(render(result, "json"), encoding="utf-8")
-        (tmp / "report.html").write_text(_html(result), encoding="utf-8")
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for f in sorted(tmp.iterdir()):
-            target = out / f.name
-            shutil.move(str(f), str(target))
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+                try:
+                    fn(result, ax=ax)
+                    fig.tight_layout()
+                    fig.savefig(stage.path(name))
+                finally:
+                    plt.close(fig)
+        stage.write_text("estimate.json", render(result, "json"))
+        stage.write_text("report.html", _html(result))
+    return stage.written
 
 
 def _html(result: ScenarioResult) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import _budget
 from .._rng import spawn
 from .._validate import (
     check_array,
@@ -294,6 +295,12 @@ def simulate_monthly_cost(price_book: PriceBook, *, n_trials: int = 200,
     n = check_int_range("n_trials", n_trials, 2, None)
     check_choice("option", option, _OPTIONS[:4])
     p_spike = float(check_probability("spike_probability_per_day", spike_probability_per_day))
+    days = float(check_positive("days", days))
+    step_s = float(check_positive("step_s", step_s))
+    steps = days * 86_400.0 / step_s
+    _budget.check("simulate_monthly_cost", "n_trials", n, work=40.0 * _budget.size(n) * steps,
+                  memory_bytes=16.0 * _budget.size(n) + 160.0 * steps,
+                  detail=f"{steps:.3g} steps of {step_s:g} s each")
     policy = ScalingPolicy() if policy is None else policy
     costs, under = np.empty(n), np.empty(n)
     for i, gen in enumerate(spawn(rng, n)):

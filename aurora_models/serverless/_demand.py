@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import _budget
 from .._rng import as_generator
 from .._validate import (
     check_array,
@@ -163,7 +164,10 @@ def synthetic_demand(*, days: float = 30.0, step_s: float = 60.0, mean_acu: floa
     w = float(check_probability("weekly_amplitude", weekly_amplitude))
     cv = float(check_nonnegative("noise_cv", noise_cv))
     gen = as_generator(rng)
-    n = round(days * 86_400 / step_s)
+    steps = days * 86_400 / step_s
+    _budget.check("synthetic_demand", "days", days, memory_bytes=64.0 * steps,
+                  work=20.0 * steps, detail=f"{steps:.3g} steps of {step_s:g} s")
+    n = round(steps)
     t = np.arange(n) * step_s
     hour = (t / 3600.0) % 24.0
     if shape is None:

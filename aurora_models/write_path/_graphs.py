@@ -55,10 +55,10 @@ COMMITS_PER_FLUSH = register(
               "sync_binlog=1); Table 1 cannot separate it from page writes")
 MYSQL_PAGE_WRITES = register(
     "write_path.mysql_page_writes_per_txn", 2.7, "pages/txn",
-    source=_SRC_T1 + ": (7.4 - 1 redo - 1 binlog) / 2 (each page is also double-written)")
+    fitted=_SRC_T1 + ": (7.4 - 1 redo - 1 binlog) / 2 (each page is also double-written)")
 AURORA_BATCH = register(
     "write_path.aurora_txns_per_redo_batch", 6.0 / 0.95, "txn/batch",
-    source=_SRC_T1 + ": 6 copies / 0.95 I/Os per transaction")
+    fitted=_SRC_T1 + ": 6 copies / 0.95 I/Os per transaction")
 PG_PAGE_WRITES = register(
     "write_path.postgres_page_writes_per_txn", 2.7, "pages/txn",
     rationale="same page write-back rate as the fitted MySQL figure (no published breakdown)")

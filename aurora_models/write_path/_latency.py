@@ -8,8 +8,15 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import _budget
 from .._rng import as_generator
-from .._validate import check_array, check_int_range, check_positive, check_probability
+from .._validate import (
+    check_array,
+    check_int_range,
+    check_positive,
+    check_probability,
+    check_range,
+)
 from ._graphs import _check_graph, aurora_path, mirrored_mysql_path, slow_down
 
 __all__ = [
@@ -38,9 +45,12 @@ def _lognorm_cdf(t, median, sigma):
 
 
 def _hop_arrays(median_ms, sigma):
-    med = check_array("median_ms", np.atleast_1d(median_ms), positive=True)
-    sig = check_array("sigma", np.broadcast_to(np.atleast_1d(sigma), med.shape).copy(),
-                      positive=True)
+    med = check_array("median_ms", median_ms, positive=True, scalar_ok=True)
+    sig = check_array("sigma", sigma, positive=True, scalar_ok=True)
+    if sig.size not in (1, med.size):
+        raise ValueError(f"`sigma` must be one value or one per hop ({med.size}), got "
+                         f"{sig.size} values")
+    sig = np.broadcast_to(sig, med.shape).copy()
     return med, sig
 
 
@@ -71,7 +81,7 @@ def kth_fastest_cdf(t_ms, k: int, median_ms, sigma):
     med, sig = _hop_arrays(median_ms, sigma)
     n = med.size
     k = check_int_range("k", k, 1, n)
-    t = np.atleast_1d(np.asarray(t_ms, dtype=float))
+    t = np.atleast_1d(np.asarray(check_range("t_ms", t_ms), dtype=float))
     p = _lognorm_cdf(t[..., None], med, sig)  # (m, n)
     dist = np.zeros((*t.shape, n + 1))
     dist[..., 0] = 1.0
@@ -250,11 +260,23 @@ def sample_commit_latency(graph, *, n_trials: int = 100_000, rng=None) -> np.nda
     """
     n = check_int_range("n_trials", n_trials, 1)
     rule, k, med, sig, _ = commit_hops(graph)
+    chunk = _SAMPLE_CHUNK
+    nf = _budget.size(n)
+    _budget.check("sample_commit_latency", "n_trials", n, work=4.0 * nf * med.size,
+                  memory_bytes=8.0 * nf + 24.0 * min(nf, chunk) * med.size)
     gen = as_generator(rng)
-    x = med * np.exp(sig * gen.standard_normal((n, med.size)))
-    if rule == "quorum":
-        return np.partition(x, k - 1, axis=1)[:, k - 1]
-    return x.sum(axis=1)
+    out = np.empty(n)
+    # Fixed-size chunks of trials (the draws are the same as one (n, hops) draw, row by row).
+    for lo in range(0, n, chunk):
+        m = min(chunk, n - lo)
+        x = med * np.exp(sig * gen.standard_normal((m, med.size)))
+        out[lo:lo + m] = np.partition(x, k - 1, axis=1)[:, k - 1] if rule == "quorum" \
+            else x.sum(axis=1)
+    return out
+
+
+#: Trials per chunk in :func:`sample_commit_latency` (fixed: results never depend on the budget).
+_SAMPLE_CHUNK = 1 << 16
 
 
 def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=None,
@@ -274,7 +296,10 @@ def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=
     """
     qs = _check_qs(q)
     nb = check_int_range("n_batches", n_batches, 2)
-    x = sample_commit_latency(graph, n_trials=n_trials, rng=rng)
+    n = check_int_range("n_trials", n_trials, 1)
+    # The draws and their sorted copies (np.quantile), on top of what sampling holds.
+    _budget.check("simulate_commit_latency", "n_trials", n, memory_bytes=24.0 * _budget.size(n))
+    x = sample_commit_latency(graph, n_trials=n, rng=rng)
     if x.size < nb:
         raise ValueError(f"`n_trials` must be at least n_batches = {nb}, got {x.size}")
     batches = np.array_split(x, nb)

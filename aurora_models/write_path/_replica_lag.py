@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import queueing
+from .. import _budget, queueing
 from .._assumptions import register
 from .._rng import as_generator
 from .._validate import check_array, check_choice, check_int_range, check_positive
@@ -51,12 +51,12 @@ TABLE4 = pd.DataFrame({"writes_per_s": [1_000, 2_000, 5_000, 10_000],
 _T4_FIT = "fitted to SIGMOD'17 Table 4 at 1k and 10k writes/s"
 TABLE4_DELAY_MS = register(
     "write_path.table4_replica_fixed_delay_ms", 2.5130, "ms",
-    rationale=_T4_FIT + " (with the apply time below, by fit_replica_lag); allowed range "
+    fitted=_T4_FIT + " (with the apply time below, by fit_replica_lag); allowed range "
               "[0.223, 2.94] ms: a one-way same-AZ trip up to the mean 4/6 commit plus a "
               "one-way cross-AZ trip")
 TABLE4_APPLY_US = register(
     "write_path.table4_replica_apply_us_per_write", 96.63, "us",
-    rationale=_T4_FIT + " (with the fixed delay above, by fit_replica_lag); allowed range "
+    fitted=_T4_FIT + " (with the fixed delay above, by fit_replica_lag); allowed range "
               "[1, 250] us: a memory-only redo apply up to a MySQL SQL-thread row apply")
 
 #: Stated ranges of the two Table 4 parameters (see :func:`replica_lag_bounds`).
@@ -197,7 +197,7 @@ def replica_lag(writes_per_s, params: ReplicaLagParams = AURORA_REPLICA, *,
     0    True                                 stable
     1   False  unstable: lag grows 0.25 s per s of run
     """
-    lam = check_array("writes_per_s", np.atleast_1d(writes_per_s), nonnegative=True)
+    lam = check_array("writes_per_s", writes_per_s, nonnegative=True, scalar_ok=True)
     p = _params(params)
     run = float(check_positive("run_length_s", run_length_s))
     fixed = p.delay_ms
@@ -242,6 +242,8 @@ def simulate_replica_lag(writes_per_s: float, params: ReplicaLagParams = AURORA_
     lam = float(check_positive("writes_per_s", writes_per_s))
     p = _params(params)
     n = check_int_range("n_writes", n_writes, 2)
+    _budget.check("simulate_replica_lag", "n_writes", n, memory_bytes=64.0 * _budget.size(n),
+                  work=20.0 * _budget.size(n))
     nw = check_int_range("n_windows", n_windows, 1, n)
     gen = as_generator(rng)
     gaps = gen.exponential(1.0 / lam, n)
