@@ -20,8 +20,10 @@ from ._bill import (
     backup_billed_gib,
     bill_options,
     bills_frame,
+    diff_bills,
 )
 from ._keys import RESERVED_DISCOUNTS, RESERVED_TERMS
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS", "Bill",
-           "LineItem", "Usage", "backup_billed_gib", "bill_options", "bills_frame"]
+           "LineItem", "Usage", "backup_billed_gib", "bill_options", "bills_frame",
+           "diff_bills"]

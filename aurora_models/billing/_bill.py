@@ -16,7 +16,7 @@ from ..units import HOURS_PER_MONTH
 from ._keys import MAX_SECONDARY_INSTANCES, RESERVED_DISCOUNTS, RESERVED_TERMS
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
-           "bill_options"]
+           "bill_options", "bills_frame", "diff_bills"]
 
 #: Deployment options, ids that never change (JSON, CSV, diffs join on them).
 OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned_standard",
@@ -49,12 +49,13 @@ class LineItem:
     unit_price_usd: float
     amount_usd: float
     component: str = "other"
+    amount_12_months_usd: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"option": self.option, "region": self.region, "line": self.line,
                 "quantity": self.quantity, "unit": self.unit,
                 "unit_price_usd": self.unit_price_usd, "amount_usd": self.amount_usd,
-                "component": self.component}
+                "amount_12_months_usd": self.amount_12_months_usd, "component": self.component}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -411,7 +412,10 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> 
     for o in options:
         first = _build(o, usage, bk, usage.volume_gib + g / 2.0)
         year = first if g == 0 else _build(o, usage, bk, usage.volume_gib + 6.0 * g)
-        out.append(replace(first, total_12_months_usd=12.0 * year.total_usd))
+        yearly = {(li.region, li.line): 12.0 * li.amount_usd for li in year.lines}
+        lines = tuple(replace(li, amount_12_months_usd=yearly.get((li.region, li.line), 0.0))
+                      for li in first.lines)
+        out.append(replace(first, lines=lines, total_12_months_usd=12.0 * year.total_usd))
     complete = [b for b in out if b.complete]
     if complete:
         best = min(complete, key=lambda b: b.total_usd).option
@@ -435,3 +439,44 @@ def bills_frame(bills, *, scenario: str = "") -> Any:
     return pd.DataFrame(rows, columns=["scenario", "option", "region", "line", "quantity", "unit",
                                        "unit_price_usd", "amount_usd", "configured", "cheapest"])
 
+
+
+def diff_bills(base, new) -> Any:
+    """Per option and per line, the monthly and 12-month change from ``base`` to ``new``.
+
+    ``base`` and ``new`` are lists of bills (:class:`Bill` or their JSON dicts). Lines are
+    matched by ``(option, region, line)``; a line in one only counts as 0 in the other. Each
+    option ends with its ``TOTAL`` row. A bill diffed with itself is all zeros.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``option, region, line, base_usd, new_usd, delta_usd, base_12_months_usd,
+        new_12_months_usd, delta_12_months_usd``.
+    """
+    import pandas as pd
+
+    def as_dicts(bills):
+        return {d["option"]: d for d in (b if isinstance(b, dict) else b.to_dict()
+                                         for b in bills)}
+
+    a, b = as_dicts(base), as_dicts(new)
+    rows = []
+    for opt in [o for o in OPTIONS if o in a or o in b]:
+        la = {(li["region"], li["line"]): li for li in a.get(opt, {}).get("lines", [])}
+        lb = {(li["region"], li["line"]): li for li in b.get(opt, {}).get("lines", [])}
+        keys = list(la) + [k for k in lb if k not in la]
+        for key in keys:
+            x, y = la.get(key), lb.get(key)
+            m0, m1 = (x["amount_usd"] if x else 0.0), (y["amount_usd"] if y else 0.0)
+            t0 = x["amount_12_months_usd"] if x else 0.0
+            t1 = y["amount_12_months_usd"] if y else 0.0
+            rows.append((opt, key[0], key[1], m0, m1, m1 - m0, t0, t1, t1 - t0))
+        m0 = a[opt]["total_usd"] if opt in a else 0.0
+        m1 = b[opt]["total_usd"] if opt in b else 0.0
+        t0 = a[opt]["total_12_months_usd"] if opt in a else 0.0
+        t1 = b[opt]["total_12_months_usd"] if opt in b else 0.0
+        rows.append((opt, "", "TOTAL", m0, m1, m1 - m0, t0, t1, t1 - t0))
+    return pd.DataFrame(rows, columns=["option", "region", "line", "base_usd", "new_usd",
+                                       "delta_usd", "base_12_months_usd", "new_12_months_usd",
+                                       "delta_12_months_usd"])

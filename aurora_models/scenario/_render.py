@@ -283,12 +283,19 @@ def plot_downtime(result: ScenarioResult, ax=None):
     return ax
 
 
-_PLOTS = (("capacity.png", plot_capacity), ("cost.png", plot_costs),
-          ("downtime.png", plot_downtime))
+_PLOTS = (("capacity.png", plot_capacity,
+           "Serverless v2 capacity against demand over the simulated period, writer and each "
+           "reader (ACU)"),
+          ("cost.png", plot_costs, "Monthly bill per deployment option, stacked by component; "
+                                   "the cheapest complete bill is marked"),
+          ("downtime.png", plot_downtime, "Simulated writer downtime per year (histogram) and "
+                                          "the closed-form mean"))
 
 
 def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
-    """Write the plots (PNG), ``estimate.json`` and a one-page ``report.html`` into ``out_dir``.
+    """Write the plots (PNG), ``estimate.json``, ``summary.csv`` (the headline rows),
+    ``bill.csv`` (every line of every option's bill) and a self-contained ``report.html``
+    (plots embedded) into ``out_dir``.
 
     Everything is written through :func:`aurora_models._output.staged_output`: into a staging
     folder first, every target checked, then moved into place; a failure leaves no partial output.
@@ -298,11 +305,12 @@ def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
 
     from .._output import staged_output
 
+    images = {}
     with staged_output(out_dir) as stage:
         with matplotlib.rc_context({"figure.dpi": 100}):
             import matplotlib.pyplot as plt
 
-            for name, fn in _PLOTS:
+            for name, fn, _ in _PLOTS:
                 fig, ax = plt.subplots(figsize=(8, 3.5))
                 try:
                     fn(result, ax=ax)
@@ -310,12 +318,64 @@ def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
                     fig.savefig(stage.path(name))
                 finally:
                     plt.close(fig)
+                images[name] = stage.path(name).read_bytes()
         stage.write_text("estimate.json", render(result, "json"))
-        stage.write_text("report.html", _html(result))
+        stage.write_text("summary.csv", render(result, "csv"))
+        stage.write_text("bill.csv", render_bill(result, "csv"))
+        stage.write_text("report.html", _html(result, images))
     return stage.written
 
 
-def _html(result: ScenarioResult) -> str:
+def _headline(doc: dict) -> list[tuple[str, str]]:
+    """The report's first table: what a budget owner reads first."""
+    cost = doc["cost"]
+    conf = OPTION_LABELS.get(cost["configured"], cost["configured"])
+    out = []
+    if cost.get("configured_unavailable"):
+        out.append(("configured cluster", f"{conf}: unavailable as written "
+                                          f"({cost['configured_unavailable']})"))
+    else:
+        out.append(("configured cluster", f"{conf}: ${cost['configured_total_usd']:,.0f} a month, "
+                                          f"${cost['configured_total_12_months_usd']:,.0f} over "
+                                          f"12 months"))
+    cheap = next((o for o in cost["options"] if o["option"] == cost["cheapest"]), None)
+    if cheap is not None:
+        saving = cost["configured_total_usd"] - cheap["total_usd"]
+        out.append(("cheapest option", f"{cheap['label']}: ${cheap['total_usd']:,.0f} a month"
+                    + (f", saves ${saving:,.0f} a month (${12 * saving:,.0f} a year)"
+                       if saving > 0.5 else " (the configured cluster)")))
+    av = doc.get("availability", {})
+    if "availability" in av:
+        out.append(("availability", f"{_fmt(av['availability'], 'fraction')} a year "
+                                    f"({_fmt(av['annual_downtime_minutes']['value'], '')} "
+                                    f"minutes of downtime, {av['deployment']})"))
+    fo = doc.get("failover", {})
+    if "p50_s" in fo:
+        out.append(("failover (client-observed)", f"P50 {fo['p50_s']:.0f} s, "
+                                                  f"P99 {fo['p99_s']:.0f} s"))
+    du = doc.get("durability", {})
+    if "p_data_loss_volume" in du:
+        out.append(("durability", f"P(data loss in the horizon) "
+                                  f"{du['p_data_loss_volume']['value']:.3g} ({du['layout']})"))
+    if "alternatives" in doc:
+        out.append(("Aurora vs RDS", _decision_line(doc["alternatives"])))
+    return out
+
+
+def _html_bill(bill: dict) -> str:
+    body = "".join("<tr>" + "".join(f"<td{' class=n' if k >= 2 else ''}>{html.escape(c)}</td>"
+                                    for k, c in enumerate(cells)) + "</tr>"
+                   for cells in bill_lines(bill))
+    opened = " open" if bill["configured"] or bill["cheapest"] else ""
+    return (f"<details{opened}><summary>{html.escape(_bill_title(bill))}: "
+            f"{html.escape(_usd(bill['total_usd']))} a month</summary><table><tr><th>region</th>"
+            f"<th>line</th><th>quantity</th><th>unit price</th><th>amount</th></tr>{body}"
+            "</table></details>")
+
+
+def _html(result: ScenarioResult, images: dict[str, bytes] | None = None) -> str:
+    import base64
+
     doc = result.to_dict()
     cheap = doc["cost"]["cheapest"]
     rows = "".join(
@@ -324,24 +384,40 @@ def _html(result: ScenarioResult) -> str:
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td>{html.escape(_ci(lo, hi, u, v))}</td><td>{html.escape(u)}</td></tr>"
         for s, m, v, lo, hi, u in summary_rows(doc))
+    head = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in _headline(doc))
     asm = "".join(f"<tr><td>{html.escape(a['key'])}</td><td>{html.escape(str(a['value']))}</td>"
                   f"<td>{html.escape(a['unit'])}</td></tr>" for a in doc["assumptions"]["scenario"])
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in doc["notes"])
-    imgs = "".join(f"<img src='{n}' alt='{n}' style='max-width:100%'>" for n, _ in _PLOTS)
+    extra = [_configured_line(doc["cost"]), _decision_line(doc["alternatives"])]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*extra, *doc["notes"]])
+    images = images or {}
+    imgs = "".join(
+        "<figure>"
+        + (f"<img src='data:image/png;base64,{base64.b64encode(images[n]).decode()}' "
+           f"alt='{html.escape(cap)}' style='max-width:100%'>" if n in images else "")
+        + f"<figcaption>{html.escape(cap)}</figcaption></figure>"
+        for n, _, cap in _PLOTS)
+    bills = "".join(_html_bill(b) for b in doc["cost"]["bills"])
+    whatif = ("" if result.scenario["cluster"]["capacity"] == "serverless" else
+              "<p><i>The cluster is provisioned: its Serverless v2 capacity section and the "
+              "Serverless options are a what-if.</i></p>")
     sc = doc["scenario"]
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(sc['name'])}: aurora-models estimate</title><style>"
         "body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:2px 8px}"
-        "td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
+        "th{text-align:left}td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
+        "figcaption{font-size:90%;color:#444}"
         "table{border-collapse:collapse}tr:nth-child(even){background:#f6f6f6}</style></head>"
         f"<body><h1>{html.escape(sc['name'])}</h1><p>{html.escape(sc['description'])}</p>"
+        f"<h2>Summary</h2><table>{head}</table>{whatif}"
         f"<p>{sc['trials']:,} Monte Carlo trials, seed {sc['seed']}, horizon "
         f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} as of "
-        f"{html.escape(doc['cost']['price_book_as_of'])}; cheapest option "
-        f"<b>{html.escape(doc['cost']['cheapest'])}</b>.</p>"
+        f"{html.escape(doc['cost']['price_book_as_of'])} "
+        f"({html.escape(doc['cost']['price_source'])}).</p>"
+        "<h2>Estimates</h2>"
         "<table><tr><th>section</th><th>metric</th><th>value</th><th>95% CI</th><th>unit</th>"
-        f"</tr>{rows}</table><ul>{notes}</ul>{imgs}"
+        f"</tr>{rows}</table><ul>{notes}</ul><h2>Bills, line by line</h2>{bills}{imgs}"
         "<h2>Scenario assumptions</h2><table><tr><th>key</th><th>value</th><th>unit</th></tr>"
         f"{asm}</table><p>Model defaults: <code>aurora-models assumptions</code>; full "
-        "document: <a href='estimate.json'>estimate.json</a>.</p></body></html>\n")
+        "document: estimate.json; every bill line: bill.csv.</p></body></html>\n")
