@@ -42,7 +42,7 @@ def test_default_run_prints_the_table():
 def test_json_schema(default_json):
     doc = default_json
     assert set(doc) == SCHEMA_KEYS
-    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.1"
+    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.2"
     est_keys = {"quantity", "value", "standard_error", "ci_low", "ci_high", "n_trials", "method",
                 "unit"}
     assert set(doc["availability"]["annual_downtime_minutes_monte_carlo"]) == est_keys
@@ -92,9 +92,33 @@ def test_out_writes_plots_and_report(tmp_path):
     proc = run("estimate", "--trials", "500", "--out", str(out), "--progress")
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["capacity.png", "cost.png", "downtime.png", "estimate.json", "report.html"]
+    assert names == ["bill.csv", "capacity.png", "cost.png", "downtime.png", "estimate.json",
+                     "report.html", "summary.csv"]
     assert (out / "cost.png").read_bytes()[:4] == b"\x89PNG"
-    assert "Gaming leaderboard" in (out / "report.html").read_text()
+    report = (out / "report.html").read_text()
+    assert "Gaming leaderboard" in report
+    # Self-contained: the plots are embedded, each with a caption; the headline comes first.
+    assert report.count("src='data:image/png;base64,") == 3 and "src='cost.png'" not in report
+    assert report.count("<figcaption>") == 3
+    assert report.index("<h2>Summary</h2>") < report.index("<h2>Estimates</h2>")
+    doc = json.loads((out / "estimate.json").read_text())
+    assert "12 months" in report
+    for line in ("configured: ", "Aurora vs RDS"):
+        assert line in report
+    # bill.csv: one row per line of every option's bill, ids not labels.
+    with (out / "bill.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["scenario", "option", "region", "line", "quantity", "unit",
+                             "unit_price_usd", "amount_usd", "configured", "cheapest"]
+    assert {r["option"] for r in rows} == {b["option"] for b in doc["cost"]["bills"]}
+    for r in rows:
+        assert float(r["amount_usd"]) == pytest.approx(float(r["quantity"])
+                                                       * float(r["unit_price_usd"]), rel=1e-12)
+    conf = [b for b in doc["cost"]["bills"] if b["configured"]][0]
+    assert sum(float(r["amount_usd"]) for r in rows if r["option"] == conf["option"]) == \
+        pytest.approx(conf["total_usd"], rel=1e-12)
+    summary = (out / "summary.csv").read_text().splitlines()
+    assert summary[0] == "section,metric,value,ci_low,ci_high,unit"
     assert "[####################]" in proc.stderr  # the progress bar was asked for
 
 
