@@ -170,6 +170,11 @@ class Usage:
     reserved_hourly_usd: float | None = None
 
     def __post_init__(self) -> None:
+        if self.engine in ("mysql", "postgresql"):  # the scenario file's names
+            object.__setattr__(self, "engine", f"aurora-{self.engine}")
+        if self.engine not in ("aurora-mysql", "aurora-postgresql"):
+            raise ValueError(f"`engine` must be 'aurora-mysql' or 'aurora-postgresql', got "
+                             f"{self.engine!r}")
         if self.reserved_term not in RESERVED_TERMS:
             raise ValueError(f"`reserved_term` must be one of {', '.join(map(repr, RESERVED_TERMS))}, "
                              f"got {self.reserved_term!r}")
@@ -404,9 +409,7 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> 
     for o in options:
         if o not in OPTIONS:
             raise ValueError(f"`options` must hold only {', '.join(map(repr, OPTIONS))}, got {o!r}")
-    engine = usage.engine if usage.engine.startswith("aurora-") else f"aurora-{usage.engine}"
-    usage = replace(usage, engine=engine)
-    bk = _Books(engine, price_file, books)
+    bk = _Books(usage.engine, price_file, books)
     g = usage.storage_growth_gib_per_month
     out = []
     for o in options:
