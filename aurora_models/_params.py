@@ -468,7 +468,7 @@ _KEY_ORDER = (
     "weekly_amplitude", "noise_cv", "events", "base_acu", "vcpu_ms_per_write",
     "vcpu_ms_per_read", "io_per_write", "io_per_read", "read_service_time_ms",
     "read_latency_objective_ms", "read_objective", "max_failover_s",
-    "max_annual_downtime_minutes",
+    "max_annual_downtime_minutes", "migrating_from", "licence",
     "copy_failure_rate_per_year", "az_outage_rate_per_year", "az_outage_hours",
     "instance_failure_rate_per_year", "maintenance_events_per_year",
     "region", "headroom", "reserved_term", "reserved_discount", "reserved_hourly_usd",

@@ -202,3 +202,53 @@ def test_diff_of_a_bill_with_itself_is_zero_and_a_change_shows_per_line():
     assert float(row["delta_usd"].iloc[0]) == pytest.approx(200 * 0.1)
     total = d[(d["option"] == "provisioned_standard") & (d["line"] == "TOTAL")]
     assert float(total["delta_12_months_usd"].iloc[0]) == pytest.approx(12 * 200 * 0.1)
+
+
+def _raw_rds(region: str, engine: str, dimension: str, cls: str = "") -> float:
+    return RAW[(region, engine, "n/a", dimension, cls)]
+
+
+@pytest.mark.parametrize(("source", "licence", "engine"), [
+    ("sqlserver-se", "licence-included", "sqlserver-se"),
+    ("oracle-se2", "licence-included", "oracle-se2"),
+    ("oracle-se2", "byol", "oracle-se2-byol"),
+])
+def test_aurora_vs_rds_prices_licensed_engines_at_their_own_rates(source, licence, engine):
+    from aurora_models.availability import StorageUnavailability, Workload, decision_table
+    from aurora_models.availability._decision import engine_family
+
+    w = Workload(engine=engine_family(source), migrating_from=source, licence=licence,
+                 instance_class="db.r6g.xlarge", storage_gib=500.0, reads_per_s=50.0)
+    t = decision_table(w, price_book=pricing.load("us-east-1", engine="postgresql"),
+                       storage=StorageUnavailability(p_unavailable=0.0, events_per_year=0.0))
+    rows = t.set_index("priced_class", append=True)
+    single = t[t["deployment"] == "RDS Single-AZ"].iloc[0]
+    # licence-included Oracle and SQL Server are not sold on Graviton: the nearest class sold
+    assert single["priced_class"] == "db.r5.xlarge"
+    hand = (730 * _raw_rds("us-east-1", engine, "instance_hour", "db.r5.xlarge")
+            + 500 * _raw_rds("us-east-1", engine, "storage_gp3_gb_month"))
+    assert single["monthly_cost_usd"] == pytest.approx(hand, rel=1e-12)
+    multi = t[t["deployment"] == "RDS Multi-AZ instance"].iloc[0]
+    hand = (730 * _raw_rds("us-east-1", engine, "instance_hour_multi_az", "db.r5.xlarge")
+            + 500 * _raw_rds("us-east-1", engine, "storage_gp3_gb_month_multi_az"))
+    assert multi["monthly_cost_usd"] == pytest.approx(hand, rel=1e-12)
+    cluster = t[t["deployment"] == "RDS Multi-AZ cluster"].iloc[0]
+    assert cluster["price_basis"].startswith("ASSUMPTION")
+    aurora = t[t["deployment"].str.startswith("Aurora")].iloc[0]
+    assert aurora["engine_supported"] == source.startswith("sqlserver")  # Babelfish
+    assert ("Babelfish" in aurora["deployment"]) == source.startswith("sqlserver")
+    assert len(rows) == 4
+
+
+def test_byol_only_for_oracle_and_babelfish_needs_postgresql():
+    from aurora_models import scenario as sc
+    from aurora_models.availability import Workload
+
+    with pytest.raises(ValueError, match=r"`licence` must be 'licence-included' for "
+                                         r"`migrating_from` = 'sqlserver-se'"):
+        Workload(engine="sqlserver", migrating_from="sqlserver-se", licence="byol")
+    s = sc.load().replace(workload__migrating_from="sqlserver-ee", cluster__engine="mysql",
+                          scenario__trials=100)
+    with pytest.raises(sc.ScenarioError, match=r"`cluster.engine` must be 'postgresql' when "
+                                               r"`workload.migrating_from` is 'sqlserver-ee'"):
+        sc.estimate(s, only=("alternatives",))
