@@ -173,3 +173,53 @@ def test_missing_file_and_bad_trials(tmp_path):
     proc = run("estimate", "--trials", "5")
     assert proc.returncode == 2 and "`--trials` must be an integer >= 100" in proc.stderr
     assert Path(tmp_path).exists()
+
+
+def test_bill_lines_price_book_diff_and_prices(tmp_path):
+    from aurora_models.data import dataset_path
+
+    # --price-book: a dated us-east-1 price-book file with the ACU rate changed
+    book = tmp_path / "book.csv"
+    lines = dataset_path("aurora_price_book").read_text().splitlines()
+    assert lines[1].startswith("us-east-1,acu_hour,") and ",0.12," in lines[1]
+    lines[1] = lines[1].replace(",0.12,", ",0.2,")
+    book.write_text("\n".join(lines) + "\n")
+    proc = run("estimate", "--trials", "100", "--format", "csv", "--bill",
+               "--price-book", str(book))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    writer = [r for r in rows if r["option"] == "serverless_standard"
+              and r["line"].startswith("compute: writer")]
+    assert writer and float(writer[0]["unit_price_usd"]) == 0.2
+    # the dated file has no eu-west-1 storage: named, never a zero line
+    assert not any(r["region"] == "eu-west-1" and r["line"].startswith("secondary storage")
+                   for r in rows)
+    table = run("estimate", "--trials", "100", "--price-book", str(book)).stdout
+    assert "NOT PRICED: storage_gb_month in eu-west-1" in table
+    assert run("estimate", "--price-book", str(tmp_path / "nope.csv")).returncode == 2
+    # diff: a file with itself is all zeros; a change shows on its line
+    base = tmp_path / "base.toml"
+    base.write_text(sc.template_text())
+    new = tmp_path / "new.toml"
+    new.write_text(sc.template_text().replace("volume_gib = 200 ", "volume_gib = 300 "))
+    proc = run("diff", str(base), str(base), "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    diff = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert diff and all(float(r["delta_usd"]) == 0 == float(r["delta_12_months_usd"])
+                        for r in diff)
+    proc = run("diff", str(base), str(new), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    storage = [r for r in doc["rows"] if r["option"] == "serverless_standard"
+               and r["line"] == "storage (Standard)"][0]
+    assert storage["delta_usd"] == pytest.approx(100 * 0.10)
+    for fmt in ("table", "markdown"):
+        assert "TOTAL" in run("diff", str(base), str(new), "--format", fmt).stdout
+    # prices: what the book holds, as-of date and source; bad names are one-line errors
+    proc = run("prices", "--region", "us-west-2", "--class", "r6g.xlarge")
+    assert proc.returncode == 0, proc.stderr
+    assert "as of 2025-12-0" in proc.stdout and "aws-price-watcher" in proc.stdout
+    assert "0.519" in proc.stdout
+    bad = run("prices", "--region", "us-west2")
+    assert bad.returncode == 2 and "did you mean 'us-west-2'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

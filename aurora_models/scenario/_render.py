@@ -147,12 +147,22 @@ def render_bill(result, fmt: str = "csv") -> str:
     return "\n".join(out)
 
 
+def _cheapest_label(cost: dict) -> str:
+    if cost["cheapest"] is None:
+        return "none (every bill misses a price, see the notes)"
+    return OPTION_LABELS.get(cost["cheapest"], cost["cheapest"])
+
+
 def _configured_line(cost: dict) -> str:
     label = OPTION_LABELS.get(cost["configured"], cost["configured"])
     if cost.get("configured_unavailable"):
         return f"configured: {label} is unavailable as written: {cost['configured_unavailable']}"
+    conf = next((o for o in cost["options"] if o["option"] == cost["configured"]), {})
+    gaps = len(conf.get("missing", []))
     return (f"configured: {label} at ${cost['configured_total_usd']:,.0f}/month, "
-            f"${cost['configured_total_12_months_usd']:,.0f} over 12 months")
+            f"${cost['configured_total_12_months_usd']:,.0f} over 12 months"
+            + (f" (incomplete: {gaps} dimension{'s' if gaps != 1 else ''} not priced)"
+               if gaps else ""))
 
 
 def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
@@ -173,7 +183,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     head = (f"{sc['name']} ({sc['source']}): {sc['trials']:,} trials, seed {sc['seed']}, "
             f"horizon {sc['horizon_hours']:g} h")
     cost = doc["cost"]
-    cheapest = (f"cheapest option: {OPTION_LABELS.get(cost['cheapest'], cost['cheapest'])} "
+    cheapest = (f"cheapest option: {_cheapest_label(cost)} "
                 f"(prices {cost['region']}, as of {cost['price_book_as_of']}, "
                 f"{cost['price_source']})")
     alt = doc["alternatives"]
