@@ -114,7 +114,7 @@ def test_out_writes_plots_and_report(tmp_path):
     for r in rows:
         assert float(r["amount_usd"]) == pytest.approx(float(r["quantity"])
                                                        * float(r["unit_price_usd"]), rel=1e-12)
-    conf = [b for b in doc["cost"]["bills"] if b["configured"]][0]
+    conf = next(b for b in doc["cost"]["bills"] if b["configured"])
     assert sum(float(r["amount_usd"]) for r in rows if r["option"] == conf["option"]) == \
         pytest.approx(conf["total_usd"], rel=1e-12)
     summary = (out / "summary.csv").read_text().splitlines()
@@ -210,8 +210,8 @@ def test_bill_lines_price_book_diff_and_prices(tmp_path):
     proc = run("diff", str(base), str(new), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    storage = [r for r in doc["rows"] if r["option"] == "serverless_standard"
-               and r["line"] == "storage (Standard)"][0]
+    storage = next(r for r in doc["rows"] if r["option"] == "serverless_standard"
+               and r["line"] == "storage (Standard)")
     assert storage["delta_usd"] == pytest.approx(100 * 0.10)
     for fmt in ("table", "markdown"):
         assert "TOTAL" in run("diff", str(base), str(new), "--format", fmt).stdout

@@ -70,7 +70,7 @@ class BillingKeys:
     snapshot_export_gib_per_month: float = param(
         0.0, "GiB/month", low=0.0, scenario="cluster.snapshot_export_gib_per_month",
         user_input=True, doc="snapshot data exported to Amazon S3 per month")
-    secondary_instances: Any = param(
+    secondary_instances: int | tuple[int, ...] = param(
         0, "instances", type="custom", checker=_secondary_instances,
         scenario="regions.secondary_instances", user_input=True,
         doc="instances of each Global Database secondary cluster (0: headless; a list gives one "

@@ -128,7 +128,7 @@ def _md_bill(bill: dict) -> list[str]:
     out = [f"### {_md(_bill_title(bill))}", "", "| region | line | quantity | unit price | amount |",
            "| --- | --- | --- | --- | --- |"]
     out += [f"| {' | '.join(_md(x) for x in c)} |" for c in bill_lines(bill)]
-    return out + [""]
+    return [*out, ""]
 
 
 def render_bill(result, fmt: str = "csv") -> str:
@@ -143,7 +143,7 @@ def render_bill(result, fmt: str = "csv") -> str:
         return json.dumps(doc["cost"]["bills"], indent=2, allow_nan=False) + "\n"
     out = []
     for b in doc["cost"]["bills"]:
-        out += _table_bill(b) + [""]
+        out += [*_table_bill(b), ""]
     return "\n".join(out)
 
 
@@ -226,7 +226,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
                    f"{c[3]:<{widths[3]}}  {c[4]}".rstrip())
     out += ["", *extra, ""]
     for b in _shown_bills(doc):
-        out += _table_bill(b) + [""]
+        out += [*_table_bill(b), ""]
     out.append("(every option's lines: --format json, or `estimate --format csv --bill`)")
     return "\n".join(out) + "\n"
 
