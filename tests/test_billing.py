@@ -252,3 +252,25 @@ def test_byol_only_for_oracle_and_babelfish_needs_postgresql():
     with pytest.raises(sc.ScenarioError, match=r"`cluster.engine` must be 'postgresql' when "
                                                r"`workload.migrating_from` is 'sqlserver-ee'"):
         sc.estimate(s, only=("alternatives",))
+
+
+def test_bill_by_region_bills_the_same_cluster_everywhere():
+    u = Usage(region="us-east-1", capacity="provisioned", instance_class="db.r6g.xlarge",
+              replicas=1, volume_gib=500.0, io_millions_per_month=100.0,
+              secondaries=("eu-west-1",), secondary_instances=1)
+    t = billing.bill_by_region(u)
+    assert sorted(t["region"]) == sorted(pricing.known_regions())
+    assert t["total_usd"].is_monotonic_increasing
+    by = t.set_index("region")
+    # the secondary is left out: the primary cluster alone, as billed in us-east-1
+    alone = Usage(**{**u.__dict__, "secondaries": (), "secondary_instances": 0})
+    assert by.loc["us-east-1", "total_usd"] == _one(bill_options(alone),
+                                                    "provisioned_standard").total_usd
+    # il-central-1 does not sell db.r6g.xlarge: the nearest class it sells
+    assert by.loc["il-central-1", "priced_class"] == pricing.load(
+        "il-central-1").nearest_classes("db.r6g.xlarge", 1)[0] != "db.r6g.xlarge"
+    sa = (2 * 730 * RAW[("sa-east-1", "aurora-mysql", "standard", "instance_hour",
+                         "db.r6g.xlarge")]
+          + 500 * RAW[("sa-east-1", "aurora-mysql", "standard", "storage_gb_month", "")]
+          + 100 * RAW[("sa-east-1", "aurora-mysql", "standard", "io_per_million", "")])
+    assert _cents(by.loc["sa-east-1", "total_usd"]) == _cents(sa)

@@ -18,6 +18,7 @@ from ._bill import (
     LineItem,
     Usage,
     backup_billed_gib,
+    bill_by_region,
     bill_options,
     bills_frame,
     diff_bills,
@@ -25,5 +26,5 @@ from ._bill import (
 from ._keys import RESERVED_DISCOUNTS, RESERVED_TERMS
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS", "Bill",
-           "LineItem", "Usage", "backup_billed_gib", "bill_options", "bills_frame",
+           "LineItem", "Usage", "backup_billed_gib", "bill_by_region", "bill_options", "bills_frame",
            "diff_bills"]

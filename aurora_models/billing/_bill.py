@@ -16,7 +16,7 @@ from ..units import HOURS_PER_MONTH
 from ._keys import MAX_SECONDARY_INSTANCES, RESERVED_DISCOUNTS, RESERVED_TERMS
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
-           "bill_options", "bills_frame", "diff_bills"]
+           "bill_by_region", "bill_options", "bills_frame", "diff_bills"]
 
 #: Deployment options, ids that never change (JSON, CSV, diffs join on them).
 OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned_standard",
@@ -483,3 +483,63 @@ def diff_bills(base, new) -> Any:
     return pd.DataFrame(rows, columns=["option", "region", "line", "base_usd", "new_usd",
                                        "delta_usd", "base_12_months_usd", "new_12_months_usd",
                                        "delta_12_months_usd"])
+
+
+def bill_by_region(usage: Usage, *, regions=None, option: str | None = None,
+                   price_file=None) -> Any:
+    """The same cluster's bill in every region (the primary cluster only, no secondaries).
+
+    Parameters
+    ----------
+    usage : Usage
+        The cluster; its ``region`` and ``secondaries`` are replaced per region.
+    regions : sequence of str, optional
+        Default every region of the price data (:func:`aurora_models.pricing.known_regions`).
+    option : str, optional
+        The option billed (default the configured one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region, cheapest first: ``region, option, priced_class, total_usd,
+        total_12_months_usd, complete, missing``. A configured class the region does not sell
+        is billed as the nearest class it sells (``priced_class`` says which).
+
+    Examples
+    --------
+    >>> t = bill_by_region(Usage(region="us-east-1", instance_class="db.r6g.large"),
+    ...                    regions=["us-east-1", "eu-west-1"])
+    >>> t[["region", "priced_class"]].values.tolist()
+    [['us-east-1', 'db.r6g.large'], ['eu-west-1', 'db.r6g.large']]
+    """
+    import pandas as pd
+
+    from .. import pricing
+
+    if not isinstance(usage, Usage):
+        raise TypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
+    regions = list(pricing.known_regions() if regions is None else regions)
+    if option is None:
+        option = (("serverless_" if usage.capacity == "serverless" else "provisioned_")
+                  + ("io_optimized" if usage.storage == "io-optimized" else "standard"))
+    io_opt = option.endswith("io_optimized") or (
+        usage.storage == "io-optimized" and option not in ("serverless_standard",
+                                                            "provisioned_standard"))
+    rows = []
+    for region in regions:
+        book = (pricing.load(region, engine=usage.engine) if price_file is None
+                else pricing.load(region, engine=usage.engine, path=price_file))
+        cls = usage.instance_class
+        if not book.has("instance_hour_io_optimized" if io_opt else "instance_hour", cls):
+            cls = book.nearest_classes(cls, 1, io_optimized=io_opt)[0]
+        u = replace(usage, region=region, instance_class=cls, secondaries=(),
+                    secondary_instances=0)
+        b = bill_options(u, options=[option], price_file=price_file,
+                         books={region: book})[0]
+        rows.append({"region": region, "option": option,
+                     "priced_class": cls if usage.capacity == "provisioned" or
+                     option.startswith("provisioned") else "",
+                     "total_usd": b.total_usd, "total_12_months_usd": b.total_12_months_usd,
+                     "complete": b.complete, "missing": "; ".join(b.missing)})
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["total_usd", "region"], ignore_index=True)
