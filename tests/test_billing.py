@@ -274,3 +274,27 @@ def test_bill_by_region_bills_the_same_cluster_everywhere():
           + 500 * RAW[("sa-east-1", "aurora-mysql", "standard", "storage_gb_month", "")]
           + 100 * RAW[("sa-east-1", "aurora-mysql", "standard", "io_per_million", "")])
     assert _cents(by.loc["sa-east-1", "total_usd"]) == _cents(sa)
+
+
+def test_the_configured_cluster_is_costed_as_written():
+    from aurora_models import scenario as sc
+
+    s = sc.load().replace(cluster__capacity="provisioned", cluster__instance_class="db.r6g.xlarge",
+                          cluster__replicas=3, cluster__storage="io-optimized",
+                          regions__primary="us-west-2", regions__secondaries=["ap-southeast-1"],
+                          regions__secondary_instances=1, scenario__trials=100)
+    r = sc.estimate(s, only=("cost",))
+    cost = r.sections["cost"]
+    assert cost["configured"] == "provisioned_io_optimized"
+    conf = next(b for b in cost["bills"] if b["configured"])
+    assert conf["instance_classes"] == "1 x db.r6g.xlarge + 3 x db.r6g.xlarge"
+    inst = RAW[("us-west-2", "aurora-postgresql", "io-optimized", "instance_hour",
+                "db.r6g.xlarge")]
+    compute = [li for li in conf["lines"] if li["region"] == "us-west-2"
+               and li["line"].startswith("compute")]
+    assert [li["unit_price_usd"] for li in compute] == [inst, inst]
+    assert sum(li["quantity"] for li in compute) == 4 * 730
+    secondary = [li for li in conf["lines"] if li["region"] == "ap-southeast-1"]
+    assert {li["component"] for li in secondary} == {"secondary", "replicated_io"}
+    assert any("what-if" in n for n in r.notes)
+    assert {o["option"] for o in cost["options"]} == set(billing.OPTIONS)

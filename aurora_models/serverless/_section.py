@@ -125,6 +125,9 @@ def _capacity(ctx: Context) -> CapacityResult:
                 c.under_provisioned_acu_s / max(c.demand_acu.sum() * c.step_s, 1e-300)),
             capped_at_max_acu=bool(c.demand_acu.max() > cl["max_acu"]))
 
+    if cl["capacity"] == "provisioned":
+        ctx.notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "
+                         f"capacity section and the Serverless options are a what-if")
     for role, c in (("writer", cap_w), ("each reader", cap_r)):
         if c is not None and c.demand_acu.max() > cl["max_acu"]:
             ctx.notes.append(f"{role} demand peaks at {c.demand_acu.max():.4g} ACU, above "
