@@ -20,8 +20,8 @@ _ERFC = np.frompyfunc(math.erfc, 1, 1)
 def normal_cdf(x) -> np.ndarray:
     """Standard normal CDF of ``x`` (array), accurate in both tails.
 
-    >>> float(normal_cdf(np.array([-40.0]))[0]) > 0.0
-    True
+    >>> float(normal_cdf(np.array([-30.0]))[0])  # no cancellation deep in the tail
+    4.906713927148764e-198
     """
     return 0.5 * _ERFC(np.asarray(x, dtype=float) / -math.sqrt(2.0)).astype(float)
 

@@ -136,6 +136,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The notebooks' cell tags (DESIGN.md, "Notebooks"): reports hide ``assert`` cells, papermill
+#: replaces the one ``parameters`` cell, nbval ignores only explorer (widget) output,
+#: ``hide-input`` shows a cell's output alone.
+CELL_TAGS = ("assert", "parameters", "explorer", "nbval-ignore-output", "hide-input")
+
+
+def tag_assertion_cells(nb) -> None:
+    """Tag every code cell that asserts with ``assert`` (and untag one that no longer does)."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = [t for t in cell.metadata.get("tags", []) if t != "assert"]
+        if re.search(r"^\s*assert\b", cell.source, re.M):
+            tags.insert(0, "assert")
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+
+
 def _cmd_notebooks(args: argparse.Namespace) -> int:
     import nbformat
 
@@ -154,6 +174,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
             print("FAILED", flush=True)
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        tag_assertion_cells(nb)
         nbformat.write(nb, path)
         print(f"stored ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0

@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_int_range, check_nonnegative, check_range
+from ._validate import check_choice, check_int_range, check_nonnegative, check_range
 
-__all__ = ["ConfidenceInterval", "Estimate"]
+__all__ = ["METHODS", "ConfidenceInterval", "Estimate"]
 
 
 class ConfidenceInterval(NamedTuple):
@@ -24,6 +24,12 @@ class ConfidenceInterval(NamedTuple):
 
     low: float
     high: float
+
+
+#: How an :class:`Estimate` was obtained, one spelling each: an exact solve or closed form, a
+#: stated approximation (its error documented where it is made), plain Monte Carlo, importance
+#: sampling.
+METHODS = ("exact", "approximation", "monte_carlo", "importance_sampling")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,7 +45,8 @@ class Estimate:
     n_trials : int
         Monte Carlo trials behind ``value``; 0 for an exact result.
     method : str
-        How it was computed, e.g. ``"exact"``, ``"ctmc"``, ``"naive"``, ``"importance"``.
+        How it was computed: one of :data:`METHODS` (``"exact"``, ``"approximation"``,
+        ``"monte_carlo"``, ``"importance_sampling"``); one spelling each.
     quantity : str
         What it is, e.g. ``"p(data_loss within 8760 h)"``.
     unit : str
@@ -50,7 +57,7 @@ class Estimate:
 
     Examples
     --------
-    >>> e = Estimate(value=0.25, standard_error=0.01, n_trials=10_000, method="naive",
+    >>> e = Estimate(value=0.25, standard_error=0.01, n_trials=10_000, method="monte_carlo",
     ...              quantity="p(x)", unit="probability", bounds=(0.0, 1.0))
     >>> lo, hi = e.confidence_interval(0.95)
     >>> round(lo, 4), round(hi, 4)
@@ -77,6 +84,7 @@ class Estimate:
             if not isinstance(getattr(self, name), str):
                 raise TypeError(f"`{name}` must be a string, got "
                                 f"{type(getattr(self, name)).__name__} {getattr(self, name)!r}")
+        check_choice("method", self.method, METHODS)
         try:
             low, high = self.bounds
         except (TypeError, ValueError):
@@ -149,7 +157,7 @@ class Estimate:
 
         Examples
         --------
-        >>> e = Estimate.from_quantile(np.arange(1000.0), 0.5, method="mc")
+        >>> e = Estimate.from_quantile(np.arange(1000.0), 0.5, method="monte_carlo")
         >>> e.value, round(e.standard_error, 1)
         (499.5, 15.8)
         """

@@ -47,7 +47,7 @@ def main():
     n_nv = 2_000
     t0 = time.perf_counter()
     quorum.simulate_event_probability(layout, fm, event=event, horizon_hours=horizon,
-                                      n_trials=n_nv, method="naive", rng=2)
+                                      n_trials=n_nv, method="monte_carlo", rng=2)
     t_nv = (time.perf_counter() - t0) / n_nv
     var_is = est.standard_error**2 * n_is
     gain = (exact * (1 - exact) * t_nv) / (var_is * t_is)

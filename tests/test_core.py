@@ -189,7 +189,7 @@ def test_range_choice_and_multiple():
 
 
 def test_estimate_interval_and_zscore():
-    e = Estimate(value=0.25, standard_error=0.01, n_trials=10_000, method="naive",
+    e = Estimate(value=0.25, standard_error=0.01, n_trials=10_000, method="monte_carlo",
                  quantity="p", unit="probability", bounds=(0.0, 1.0))
     lo, hi = e.confidence_interval(0.95)
     assert lo == pytest.approx(0.25 - 1.959964 * 0.01, rel=1e-6)
@@ -202,7 +202,7 @@ def test_estimate_interval_and_zscore():
 
 
 def test_estimate_interval_is_clipped_to_bounds():
-    e = Estimate(value=1e-6, standard_error=1e-6, n_trials=100, method="naive", bounds=(0.0, 1.0))
+    e = Estimate(value=1e-6, standard_error=1e-6, n_trials=100, method="monte_carlo", bounds=(0.0, 1.0))
     assert e.confidence_interval().low == 0.0
 
 
@@ -216,7 +216,7 @@ def test_exact_estimate():
 def test_estimate_from_samples_and_frames():
     rng = np.random.default_rng(0)
     x = rng.normal(3.0, 2.0, 400)
-    e = Estimate.from_samples(x, method="mc", quantity="mean", unit="s")
+    e = Estimate.from_samples(x, method="monte_carlo", quantity="mean", unit="s")
     assert e.value == pytest.approx(float(x.mean()))
     assert e.standard_error == pytest.approx(float(x.std(ddof=1) / 20))
     frame = e.to_frame()
@@ -234,7 +234,7 @@ def test_estimate_bad_input():
     with pytest.raises(ValueError, match=r"`level` must be in \(0, 1\), got 1.5"):
         Estimate(value=1.0).confidence_interval(1.5)
     with pytest.raises(ValueError, match="`samples` must have at least 1 element"):
-        Estimate.from_samples([], method="mc")
+        Estimate.from_samples([], method="monte_carlo")
 
 
 # --- assumptions registry ---------------------------------------------------------------------
@@ -266,7 +266,7 @@ def test_assumptions_frame_lists_every_model_default():
     frame = am.assumptions()
     assert list(frame.columns) == ["name", "value", "unit", "kind", "source", "module", "range",
                                  "scenario_key", "uncertainty"]
-    assert set(frame["kind"]) <= {"cited", "assumption"}
+    assert set(frame["kind"]) <= {"cited", "fitted", "assumption"}
     assert frame["name"].is_unique
     assert (frame["source"].str.len() > 10).all()  # a citation or a real rationale, not a stub
     with pytest.raises(ValueError, match="`module` must be one of"):
@@ -301,11 +301,11 @@ def test_quantile_estimate_interval_covers_the_true_quantile():
     rng = np.random.default_rng(2026)
     covered = 0
     for _ in range(400):
-        e = Estimate.from_quantile(rng.exponential(1.0, 2000), 0.9, method="mc", bounds=(0, math.inf))
+        e = Estimate.from_quantile(rng.exponential(1.0, 2000), 0.9, method="monte_carlo", bounds=(0, math.inf))
         lo, hi = e.confidence_interval()
         covered += lo <= math.log(10) <= hi
     assert 0.90 <= covered / 400 <= 0.99
     with pytest.raises(ValueError, match=r"`q` must be a probability in \[0, 1\], got 1.5"):
-        Estimate.from_quantile([1.0], 1.5, method="mc")
+        Estimate.from_quantile([1.0], 1.5, method="monte_carlo")
     with pytest.raises(ValueError, match="`samples` must have at least 1 element"):
-        Estimate.from_quantile([], 0.5, method="mc")
+        Estimate.from_quantile([], 0.5, method="monte_carlo")

@@ -55,3 +55,32 @@ def test_notebook_is_committed_clean(path):
         source = "".join(cell["source"])
         assert "matplotlib.use(" not in source
     assert any("assert " in "".join(c["source"]) for c in code), "no assertion cell"
+
+
+def _tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_follows_the_cell_tag_convention(path):
+    """DESIGN.md, "Notebooks": ``assert`` on every assertion cell, one ``parameters`` cell of
+    literal settings first among the code cells, ``nbval-ignore-output`` only on explorers."""
+    import ast
+
+    from aurora_models.cli import CELL_TAGS
+
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    for cell in code:
+        source = "".join(cell["source"])
+        assert _tags(cell) <= set(CELL_TAGS), _tags(cell) - set(CELL_TAGS)
+        asserts = bool(re.search(r"^\s*assert\b", source, re.M))
+        assert asserts == ("assert" in _tags(cell)), source[:120]
+        if "nbval-ignore-output" in _tags(cell):
+            assert "explorer" in _tags(cell), "only explorer output may escape nbval"
+    params = [c for c in code if "parameters" in _tags(c)]
+    assert len(params) == 1, "exactly one `parameters` cell"
+    assert params[0] is code[0], "the `parameters` cell comes before every other code cell"
+    for node in ast.parse("".join(params[0]["source"])).body:
+        assert isinstance(node, ast.Assign), ast.dump(node)[:80]
+        ast.literal_eval(node.value)  # literal settings only: papermill writes literals

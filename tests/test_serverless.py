@@ -461,8 +461,8 @@ def test_monthly_cost_bad_input(pb):
 def test_monte_carlo_cost_distribution(pb):
     kw = dict(n_trials=40, days=3, spike_probability_per_day=0.3, rng=11,
               policy=ScalingPolicy(min_acu=0.5, max_acu=16))
-    dist = serverless.simulate_monthly_cost(pb, **kw)
-    again = serverless.simulate_monthly_cost(pb, **kw)
+    dist = serverless.monthly_cost_distribution(pb, **kw)
+    again = serverless.monthly_cost_distribution(pb, **kw)
     np.testing.assert_array_equal(dist.cost_usd, again.cost_usd)
     assert dist.cost_p50.value <= dist.cost_p95.value
     assert dist.cost_p50.standard_error > 0 and dist.cost_p50.n_trials == 40
@@ -470,7 +470,7 @@ def test_monte_carlo_cost_distribution(pb):
     assert dist.under_provisioned_p95.value > 0  # 10x spikes exceed max_acu
     assert dist.to_frame()["quantity"].iloc[0].startswith("P50 monthly cost")
     # with no randomness left, every trial bills the deterministic closed form
-    flat = serverless.simulate_monthly_cost(pb, n_trials=5, days=1, noise_cv=0,
+    flat = serverless.monthly_cost_distribution(pb, n_trials=5, days=1, noise_cv=0,
                                             spike_probability_per_day=0, daily_amplitude=0,
                                             weekly_amplitude=0, mean_acu=4, storage_gib=0, rng=1)
     assert flat.cost_mean.value == pytest.approx(4 * 0.12 * 730)

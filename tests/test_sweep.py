@@ -15,7 +15,7 @@ from aurora_models.results import Estimate
 def noisy_mean(loc, n, *, rng):
     """A module-level stochastic model (picklable for process pools)."""
     x = np.random.default_rng(rng).normal(loc, 1.0, n)
-    return Estimate.from_samples(x, method="mc")
+    return Estimate.from_samples(x, method="monte_carlo")
 
 
 def test_cartesian_grid_in_order_with_numbers():

@@ -285,7 +285,7 @@ def test_replica_lag_stable_matches_pk_and_simulation():
     rho = 2000 * es
     expected = 0.86 + (rho * es / (1 - rho) + es) * 1e3
     assert lag["mean_lag_ms"][0] == pytest.approx(expected)
-    sim = wp.simulate_replica_lag(2000, wp.MYSQL_BINLOG_REPLICA, n_writes=400_000, n_windows=40,
+    sim = wp.simulate_replica_lag_run(2000, wp.MYSQL_BINLOG_REPLICA, n_writes=400_000, n_windows=40,
                                   rng=7)
     w = sim["mean_lag_ms"].iloc[1:]  # first window as warm-up
     se = w.std(ddof=1) / math.sqrt(len(w))
@@ -300,7 +300,7 @@ def test_replica_lag_unstable_reported_not_a_number():
     np.testing.assert_allclose(lag["backlog_growth_s_per_s"], [0.25, 1.5])
     longer = wp.replica_lag([5000], wp.MYSQL_BINLOG_REPLICA, run_length_s=200)
     assert longer["lag_at_end_of_run_ms"][0] > lag["lag_at_end_of_run_ms"][0]
-    sim = wp.simulate_replica_lag(5000, wp.MYSQL_BINLOG_REPLICA, n_writes=100_000, rng=3)
+    sim = wp.simulate_replica_lag_run(5000, wp.MYSQL_BINLOG_REPLICA, n_writes=100_000, rng=3)
     slope = np.polyfit(sim["t_end_s"], sim["mean_lag_ms"] / 1e3, 1)[0]
     assert slope == pytest.approx(0.25, rel=0.1)
 

@@ -299,7 +299,7 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     Returns
     -------
     Estimate or pandas.DataFrame
-        Exact expected minutes per year (``method="closed form"``).
+        Exact expected minutes per year (``method="exact"``).
 
     Notes
     -----
@@ -329,14 +329,14 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     >>> from aurora_models.availability import RDS_SINGLE_AZ, annual_downtime
     >>> e = annual_downtime(RDS_SINGLE_AZ)
     >>> e.unit, e.method
-    ('minutes/year', 'closed form')
+    ('minutes/year', 'exact')
     """
     by_component = check_bool("by_component", by_component)
     frame = downtime_components(deployment, rates=rates, client=client, storage=storage)
     if by_component:
         return frame
     return Estimate(value=float(frame.loc["total", "downtime_minutes_per_year"]),
-                    method="closed form", quantity=f"annual downtime, {deployment.name}",
+                    method="exact", quantity=f"annual downtime, {deployment.name}",
                     unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
 
 
@@ -366,14 +366,14 @@ class DowntimeSimulation:
     @property
     def mean(self) -> Estimate:
         """Mean annual downtime, minutes, with its standard error."""
-        return Estimate.from_samples(self.annual_minutes, method="monte carlo",
+        return Estimate.from_samples(self.annual_minutes, method="monte_carlo",
                                      quantity=f"annual downtime, {self.deployment}",
                                      unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
 
     @property
     def mean_incidents(self) -> Estimate:
         """Mean number of outages a year, with its standard error."""
-        return Estimate.from_samples(self.incidents, method="monte carlo",
+        return Estimate.from_samples(self.incidents, method="monte_carlo",
                                      quantity=f"outages per year, {self.deployment}",
                                      unit="1/year", bounds=(0.0, math.inf))
 
@@ -385,7 +385,7 @@ class DowntimeSimulation:
         """
         q = check_probability("q", q)
         return Estimate.from_quantile(
-            self.annual_minutes, q, method="monte carlo",
+            self.annual_minutes, q, method="monte_carlo",
             quantity=f"P{100 * q:g} annual downtime, {self.deployment}",
             unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
 

@@ -121,9 +121,7 @@ def _workers_per_reader(scenario) -> int:
     cl = scenario["cluster"]
     if cl["capacity"] == "serverless":
         return max(1, int(cl["max_acu"] / cl["acu_per_vcpu"]))
-    pb = pricing.load(scenario["pricing"]["region"] or scenario["regions"]["primary"])
-    return int(pb.instance_classes().set_index("instance_class").loc[cl["instance_class"],
-                                                                     "vcpu"])
+    return int(pricing.instance_specs().loc[cl["instance_class"], "vcpu"])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,14 +201,24 @@ def _alternatives(ctx: Context) -> AlternativesResult:
         max_annual_downtime_minutes=wl["max_annual_downtime_minutes"],
         needs_global=bool(reg["secondaries"]))
     pb = pricing.load(s["pricing"]["region"] or reg["primary"], engine=cl["engine"])
+    cls, note = cl["instance_class"], ""
+    if not pb.has("instance_hour", cls):  # the region does not sell it: its nearest class
+        cls = pb.nearest_classes(cls, 1)[0]
+        note = (f"; {pb.region} does not sell {cl['instance_class']} for {pb.engine}, priced "
+                f"as {cls}")
+        ctx.notes.append(f"{cl['instance_class']} is not sold in {pb.region} ({pb.engine}); "
+                         f"the Aurora-vs-RDS table uses {cls}")
+    from dataclasses import replace
+
+    workload = replace(workload, instance_class=cls)
     table = decision_table(workload, price_book=pb, rates=failure_rates(s), storage=_storage(s))
     return AlternativesResult(
         recommendation=table.attrs["recommendation"],
         binding_constraints=list(table.attrs["binding_constraints"]),
         rows=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
               for row in table.to_dict(orient="records")],
-        note=(f"provisioned {cl['instance_class']} at the daily peak (availability model); RDS "
-              f"rows priced as {'the Aurora engine' if source == 'none' else source} "
+        note=(f"provisioned {cls} at the daily peak (availability model){note}; RDS rows "
+              f"priced as {'the Aurora engine' if source == 'none' else source} "
               f"({wl['licence']}) at the nearest class it sells; RDS Multi-AZ DB clusters are "
               f"not in the price list (ASSUMPTION rows, see price_basis)"))
 

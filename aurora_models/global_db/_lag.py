@@ -275,7 +275,7 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
         return LagResult(link=link, writes_per_s=lam, utilisation=st.utilisation, stable=False,
                          lag_growth_s_per_s=st.backlog_growth_per_s, mean_s=math.inf,
                          quantiles_s={q: math.inf for q in qs}, components_s=components,
-                         method="closed form", note=note)
+                         method="exact", note=note)
     healthy_rho = lam * link.service_mean_s
     if healthy_rho >= 1.0:  # stable on average but not during healthy periods: impossible
         raise UnstableSystemError("healthy utilisation >= 1")  # pragma: no cover
@@ -417,7 +417,7 @@ def _stats(samples_by_rep: np.ndarray, *, quantity: str, unit: str, mean_only: b
     out = {}
     means = samples_by_rep.mean(axis=1)
     out["mean"] = Estimate(value=float(means.mean()), standard_error=float(means.std(ddof=1) / root),
-                           n_trials=samples_by_rep.size, method="monte carlo",
+                           n_trials=samples_by_rep.size, method="monte_carlo",
                            quantity=f"mean {quantity}", unit=unit)
     if mean_only:
         return out
@@ -426,11 +426,11 @@ def _stats(samples_by_rep: np.ndarray, *, quantity: str, unit: str, mean_only: b
         per = np.quantile(samples_by_rep, q, axis=1)
         out[_qname(q)] = Estimate(value=float(np.quantile(pooled, q)),
                                   standard_error=float(per.std(ddof=1) / root),
-                                  n_trials=pooled.size, method="monte carlo",
+                                  n_trials=pooled.size, method="monte_carlo",
                                   quantity=f"{_qname(q)} {quantity}", unit=unit)
     mx = samples_by_rep.max(axis=1)
     out["max"] = Estimate(value=float(mx.mean()), standard_error=float(mx.std(ddof=1) / root),
-                          n_trials=reps, method="monte carlo",
+                          n_trials=reps, method="monte_carlo",
                           quantity=f"expected max {quantity} per replication", unit=unit)
     return out
 

@@ -93,10 +93,11 @@ class FailureModel:
         source="22 us-east-1 AZ-scoped incidents in 4.93 years over 6 AZs "
                "(data/failures/aws_az_incidents_2018_2023.csv); bounded at one a day")
     az_outage_hours: float = param(
-        2.0, "hours", low=0.0, low_open=True, high=720.0, scenario="failures.az_outage_hours",
+        2.0, "hours", low=0.01, high=720.0, scenario="failures.az_outage_hours",
         doc="mean duration of an AZ outage (exponential)",
         rationale="the incident data have no durations; 2 h mean, exponential; swept in "
-                  "notebook 01; bounded at 30 days")
+                  "notebook 01; bounded between 36 s (shorter is no AZ outage, and the CTMC's "
+                  "rates would overflow) and 30 days")
     az_loss_rate_per_year: float = param(
         0.0, "1/year per AZ", low=0.0, high=10.0, doc="permanent loss of a whole AZ",
         rationale="no permanent loss of a whole AZ is on public record; optional stress parameter")
@@ -253,7 +254,7 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     Returns
     -------
     Estimate
-        Exact (``method="ctmc"``), a probability with ``bounds=(0, 1)``; every group starts with
+        Exact (``method="exact"``, a CTMC solve), a probability with ``bounds=(0, 1)``; every group starts with
         all copies and AZs up.
 
     Raises
@@ -289,7 +290,7 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     horizon_hours = float(check_positive("horizon_hours", horizon_hours))
     ch = _chain(layout, failures, event)
     p = markov.absorption_probability_within(ch.q, ch.event, horizon_hours, initial=ch.initial)
-    return Estimate(value=p, method="ctmc", quantity=f"P({event} within {horizon_hours:g} h)",
+    return Estimate(value=p, method="exact", quantity=f"P({event} within {horizon_hours:g} h)",
                     unit="probability", bounds=(0.0, 1.0))
 
 
@@ -312,7 +313,7 @@ def mean_time_to_event(layout: QuorumLayout, failures: FailureModel, *, event: s
     event = _check_inputs(layout, failures, event)
     ch = _chain(layout, failures, event)
     t = markov.mean_time_to_absorption(ch.q, ch.event, initial=ch.initial)
-    return Estimate(value=t, method="ctmc", quantity=f"mean time to {event}", unit="hours",
+    return Estimate(value=t, method="exact", quantity=f"mean time to {event}", unit="hours",
                     bounds=(0.0, math.inf))
 
 
@@ -344,5 +345,5 @@ def steady_state_probability(layout: QuorumLayout, failures: FailureModel, *,
                          "steady state (data loss is absorbing), got 'data_loss'")
     ch = _chain(layout, failures, event)
     pi = markov.stationary_distribution(ch.q)
-    return Estimate(value=float(min(1.0, pi[ch.event].sum())), method="ctmc",
+    return Estimate(value=float(min(1.0, pi[ch.event].sum())), method="exact",
                     quantity=f"steady-state P({event})", unit="probability", bounds=(0.0, 1.0))

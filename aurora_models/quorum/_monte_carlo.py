@@ -31,7 +31,7 @@ def _jump_tables(ch, method: str, bias: float):
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(out[:, None] > 0, rates / out[:, None], 0.0)
     b = p.copy()
-    if method == "importance":
+    if method == "importance_sampling":
         fail = ch.is_failure & (rates > 0)
         rep = ~ch.is_failure & (rates > 0)
         n_fail = fail.sum(axis=1)
@@ -179,7 +179,7 @@ def simulate_event_probability(
     event: str,
     horizon_hours: float = 8760.0,
     n_trials: int = 10_000,
-    method: str = "importance",
+    method: str = "importance_sampling",
     bias: float = 0.5,
     rng=None,
 ) -> Estimate:
@@ -191,8 +191,9 @@ def simulate_event_probability(
         As for :func:`event_probability`.
     n_trials : int
         Independent trajectories (>= 2).
-    method : {"importance", "naive"}
-        ``"naive"`` simulates the chain as it is; ``"importance"`` uses balanced failure biasing.
+    method : {"importance_sampling", "monte_carlo"}
+        ``"monte_carlo"`` simulates the chain as it is; ``"importance_sampling"`` uses balanced
+        failure biasing. The returned Estimate's ``method`` is the same value.
     bias : float
         Importance sampling only: total probability given to failure transitions in states
         where a repair competes (in (0, 1), default 0.5).
@@ -212,9 +213,9 @@ def simulate_event_probability(
     all-up state, then an excursion that returns to it or reaches the event). Cycles are
     simulated in batches, vectorized over trajectories and cycles.
 
-    ``"naive"``: the score is the indicator that the event happens by the horizon.
+    ``"monte_carlo"``: the score is the indicator that the event happens by the horizon.
 
-    ``"importance"``: the first occurrence falls in exactly one cycle ``k``, so
+    ``"importance_sampling"``: the first occurrence falls in exactly one cycle ``k``, so
     ``P(tau <= T) = sum_k E[1{no hit in cycles < k, S_k <= T} h(T - S_k)]`` with ``S_k`` the
     start of cycle ``k`` and ``h(r)`` the probability that a cycle hits the event within ``r``.
     The path (the ``S_k`` and the true hits) is simulated with the true dynamics; every cycle
@@ -251,12 +252,13 @@ def simulate_event_probability(
     event = _check_inputs(layout, failures, event)
     horizon = float(check_positive("horizon_hours", horizon_hours))
     n = check_int_range("n_trials", n_trials, 2)
-    method = check_choice("method", method, ["importance", "naive"])
+    method = check_choice("method", method, ["importance_sampling", "monte_carlo"])
     bias = float(check_range("bias", bias, 0.0, 1.0, low_inclusive=False, high_inclusive=False))
     gen = as_generator(rng)
     ch = _chain(layout, failures, event)
-    *true_tables, out = _jump_tables(ch, "naive", bias)
-    is_tables = _jump_tables(ch, "importance", bias)[:3] if method == "importance" else None
+    *true_tables, out = _jump_tables(ch, "monte_carlo", bias)
+    is_tables = (_jump_tables(ch, "importance_sampling", bias)[:3]
+                 if method == "importance_sampling" else None)
     out0 = float(out[ch.initial])
     # Work: cycles (at most one per all-up holding time, out0 * horizon per trajectory) times
     # the jumps of an excursion (true, plus a biased one per cycle under importance sampling),
@@ -317,7 +319,7 @@ def simulate_snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_a
         hits = float(np.count_nonzero(avail < quorum))
         p = hits / n
         se = math.sqrt(p * (1 - p) / (n - 1)) if n > 1 else math.inf
-        out[name] = Estimate(value=p, standard_error=se, n_trials=n, method="naive",
+        out[name] = Estimate(value=p, standard_error=se, n_trials=n, method="monte_carlo",
                              quantity=f"snapshot P({name})", unit="probability", bounds=(0.0, 1.0))
     return out
 

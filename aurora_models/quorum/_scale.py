@@ -90,7 +90,7 @@ def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: 
     Returns
     -------
     Estimate
-        ``method="ctmc+az-conditioning"``; an approximation (see Notes for its error).
+        ``method="approximation"`` (CTMC per group with AZ conditioning) (see Notes for its error).
 
     Raises
     ------
@@ -174,7 +174,7 @@ def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: 
                 hit = -np.expm1(g * np.log1p(-hc))
             log_surv -= rate_h * horizon_up * float(w @ hit)
     p = -math.expm1(log_surv)
-    return Estimate(value=p, method="ctmc+az-conditioning",
+    return Estimate(value=p, method="approximation",
                     quantity=f"P({event} in a {v:g} GiB volume ({g} groups) within {horizon:g} h)",
                     unit="probability", bounds=(0.0, 1.0))
 
@@ -326,5 +326,5 @@ def simulate_placement_loss_probability(layout: QuorumLayout, *, nodes_per_az: i
                 nodes = j[:, None] * c + np.arange(c)[None, :]
             lost += failed[az][nodes].sum(axis=1)
         hits[i] = float((lost > t).any())
-    return Estimate.from_samples(hits, method="monte carlo", unit="probability", bounds=(0.0, 1.0),
+    return Estimate.from_samples(hits, method="monte_carlo", unit="probability", bounds=(0.0, 1.0),
                                  quantity=f"P(some group {event}; {f} of {m} nodes fail, {placement})")

@@ -192,10 +192,15 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
                 except (TypeError, ValueError) as exc:
                     raise fail(str(exc), table, key) from None
                 given.add(f"{table}.{key}")
-            elif p.default is None and not p.nullable:
+    # Every given value is checked before a missing key is reported (the first error a user
+    # sees is about what they wrote).
+    for table, keys in table_keys.items():
+        for key, p in keys.items():
+            if key in values[table]:
+                continue
+            if p.default is None and not p.nullable:
                 raise fail(f"missing required key `{table}.{key}`", table)
-            else:
-                values[table][key] = p.default
+            values[table][key] = p.default
     # Cross-key rules, each declared once beside its parameters.
     for rule, names in rules():
         pairs = {k: names[k].partition(".") for k in rule.keys}
@@ -205,20 +210,24 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
             t, _, key = pairs[rule.keys[0]]
             raise fail(str(exc), t, key) from None
     cl, reg = values["cluster"], values["regions"]
-    # The price book must sell the configured class (a data rule, not a declaration).
+    # Data rules (not declarations): the region has a price book and the class exists. Whether
+    # the region sells the class is for the bill to report, with the nearest classes it does.
     from .. import pricing
+    from ..pricing._rules import check_name, suggest
 
     pb_region = values["pricing"]["region"] or reg["primary"]
-    known = pricing.known_regions()
-    if pb_region not in known:
-        table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions",
-                                                                                "primary")
-        raise fail(f"`{table}.{key}` has no price book: `pricing.region` must be one of "
-                   f"{', '.join(map(repr, known))}, got {pb_region!r}", table, key)
-    classes = list(pricing.load(pb_region).instance_classes()["instance_class"])
+    table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions", "primary")
+    try:
+        check_name(f"{table}.{key}", pb_region, pricing.known_regions(),
+                   what="the regions of the price book")
+    except ValueError as exc:
+        raise fail(str(exc), table, key) from None
+    classes = pricing.instance_specs().index
     if cl["instance_class"] not in classes:
-        raise fail(f"`cluster.instance_class` must be a class of the {pb_region} price book "
-                   f"(e.g. 'db.r6g.2xlarge'), got {cl['instance_class']!r}",
+        near = suggest(cl["instance_class"], classes)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise fail(f"`cluster.instance_class` must be a DB instance class ({len(classes)} known; "
+                   f"`aurora-models prices` lists them), got {cl['instance_class']!r}{hint}",
                    "cluster", "instance_class")
     return Scenario(values=values, source=source, text=text, given=frozenset(given))
 

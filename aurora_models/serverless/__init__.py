@@ -18,6 +18,7 @@ from ._cost import (
     break_even_utilization,
     break_even_utilization_for_peak,
     monthly_cost,
+    monthly_cost_distribution,
     simulate_monthly_cost,
 )
 from ._demand import daily_shape, demand_from_trace, synthetic_demand
@@ -34,6 +35,7 @@ __all__ = [
     "daily_shape",
     "demand_from_trace",
     "monthly_cost",
+    "monthly_cost_distribution",
     "simulate_capacity",
     "simulate_capacity_v1",
     "simulate_monthly_cost",

@@ -230,7 +230,9 @@ def commit_latency(graph, *, q=DEFAULT_Q) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``q``, ``latency_ms``, ``method`` (``"order_statistic"`` or ``"convolution"``).
+        Columns ``q``, ``latency_ms``, ``standard_error_ms`` (0), ``n_trials`` (0) and
+        ``method`` (``"order_statistic"`` or ``"convolution"``): the columns of
+        :func:`simulate_commit_latency`, so either can stand in for the other.
 
     Notes
     -----
@@ -241,12 +243,13 @@ def commit_latency(graph, *, q=DEFAULT_Q) -> pd.DataFrame:
     Examples
     --------
     >>> commit_latency(aurora_path(), q=[0.5]).round(3)
-         q  latency_ms           method
-    0  0.5       2.016  order_statistic
+         q  latency_ms  standard_error_ms  n_trials           method
+    0  0.5       2.016                0.0         0  order_statistic
     """
     qs = _check_qs(q)
     rule = commit_hops(graph)[0]
-    return pd.DataFrame({"q": qs, "latency_ms": _quantiles(graph, qs),
+    return pd.DataFrame({"q": qs, "latency_ms": _quantiles(graph, qs), "standard_error_ms": 0.0,
+                         "n_trials": 0,
                          "method": "order_statistic" if rule == "quorum" else "convolution"})
 
 

@@ -26,7 +26,7 @@ from ._latency import commit_hops, commit_latency_mean_ms, kth_fastest_cdf, samp
 __all__ = ["AURORA_REPLICA", "AURORA_REPLICA_TABLE4", "MYSQL_BINLOG_REPLICA", "TABLE4",
            "ReplicaLagParams", "aurora_replica_delay_ms", "fit_replica_lag",
            "fit_vdl_gated_lag", "replica_lag",
-           "replica_lag_bounds", "simulate_replica_lag", "simulate_vdl_gated_lag",
+           "replica_lag_bounds", "simulate_replica_lag_run", "simulate_vdl_gated_lag",
            "table4_comparison", "table4_validation", "vdl_gated_lag"]
 
 AURORA_APPLY_US = register(
@@ -219,7 +219,7 @@ def replica_lag(writes_per_s, params: ReplicaLagParams = AURORA_REPLICA, *,
                                        "backlog_growth_s_per_s", "lag_at_end_of_run_ms", "status"])
 
 
-def simulate_replica_lag(writes_per_s: float, params: ReplicaLagParams = AURORA_REPLICA, *,
+def simulate_replica_lag_run(writes_per_s: float, params: ReplicaLagParams = AURORA_REPLICA, *,
                          n_writes: int = 200_000, n_windows: int = 20, rng=None) -> pd.DataFrame:
     """Monte Carlo replica lag through the Lindley recursion, by window of the run.
 
@@ -235,14 +235,14 @@ def simulate_replica_lag(writes_per_s: float, params: ReplicaLagParams = AURORA_
 
     Examples
     --------
-    >>> sim = simulate_replica_lag(5000, MYSQL_BINLOG_REPLICA, n_writes=50_000, rng=1)
+    >>> sim = simulate_replica_lag_run(5000, MYSQL_BINLOG_REPLICA, n_writes=50_000, rng=1)
     >>> bool(sim["mean_lag_ms"].is_monotonic_increasing)   # overloaded: lag grows with the run
     True
     """
     lam = float(check_positive("writes_per_s", writes_per_s))
     p = _params(params)
     n = check_int_range("n_writes", n_writes, 2)
-    _budget.check("simulate_replica_lag", "n_writes", n, memory_bytes=64.0 * _budget.size(n),
+    _budget.check("simulate_replica_lag_run", "n_writes", n, memory_bytes=64.0 * _budget.size(n),
                   work=20.0 * _budget.size(n))
     nw = check_int_range("n_windows", n_windows, 1, n)
     gen = as_generator(rng)
