@@ -215,7 +215,9 @@ class _Books:
     """Price books per region (one engine), loaded once."""
 
     def __init__(self, engine: str, path=None, books=None):
-        self.engine, self.path, self.cache = engine, path, dict(books or {})
+        # a caller's dict is used (and filled) as is, so repeated bills share their books
+        self.engine, self.path = engine, path
+        self.cache = books if isinstance(books, dict) else dict(books or {})
         self._transfer = None
 
     def __call__(self, region: str):
@@ -383,7 +385,8 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> 
     price_file : path, optional
         A price file for :func:`aurora_models.pricing.load` (default: the bundled snapshot).
     books : mapping of region to PriceBook, optional
-        Books to use instead of loading (a what-if book from ``PriceBook.with_price``).
+        Books to use instead of loading (a what-if book from ``PriceBook.with_price``); a
+        ``dict`` is filled with the books loaded, so bills of one cluster can share it.
 
     Returns
     -------

@@ -234,14 +234,15 @@ def _cost(ctx: Context) -> CostResult:
     dm = demand_model(s)
     price_file = s["pricing"]["offer_file"]
     usage = _usage(s, ctx["workload"].series, ctx["serverless"])
-    bills = bill_options(usage, price_file=price_file)
+    books: dict = {}  # loaded once, shared by the demand draws' bills
+    bills = bill_options(usage, price_file=price_file, books=books)
     book = (pricing.load(usage.region, engine=usage.engine) if price_file is None
             else pricing.load(usage.region, engine=usage.engine, path=price_file))
     # The bill of other demand draws (same assumptions, other noise): its spread over
     # COST_DRAWS draws, the first being the draw above.
     totals = np.array([[b.total_usd for b in bills]]
                       + [[b.total_usd for b in bill_options(_usage(s, dm.series(rng=seed)),
-                                                            price_file=price_file)]
+                                                            price_file=price_file, books=books)]
                          for seed in spawn_seeds(ctx.stream(4), COST_DRAWS - 1)])
     t_mean, t_sd = totals.mean(axis=0), totals.std(axis=0, ddof=1)
     rows = []
