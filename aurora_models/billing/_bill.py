@@ -219,6 +219,7 @@ class _Books:
         self.engine, self.path = engine, path
         self.cache = books if isinstance(books, dict) else dict(books or {})
         self._transfer = None
+        self.sized: dict = {}
 
     def __call__(self, region: str):
         if region not in self.cache:
@@ -278,10 +279,13 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
 
     def sized(peak: float) -> str:
         need = max(peak, 0.5) * (1.0 + u.headroom)
-        from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
+        key = (u.region, need, io_opt)
+        if key not in books.sized:
+            from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
 
-        return pb.cheapest_instance_class(GIB_PER_ACU * need, vcpu=VCPU_PER_ACU * need,
-                                          io_optimized=io_opt)
+            books.sized[key] = pb.cheapest_instance_class(
+                GIB_PER_ACU * need, vcpu=VCPU_PER_ACU * need, io_optimized=io_opt)
+        return books.sized[key]
 
     if u.capacity == "provisioned":
         writer_cls = reader_cls = u.instance_class

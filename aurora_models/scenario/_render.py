@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -45,9 +46,14 @@ OPTION_LABELS = {
 
 def _title(section: str) -> str:
     """A section's title as the tables show it (its registered adapter's title)."""
+    return _titles().get(section, section)
+
+
+@functools.lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
     from ._sections import registered
 
-    return next((s.title for s in registered() if s.name == section), section)
+    return {s.name: s.title for s in registered()}
 
 
 def _label(section: str, metric: str, cheapest: str | None) -> str:
