@@ -298,3 +298,20 @@ def test_the_configured_cluster_is_costed_as_written():
     assert {li["component"] for li in secondary} == {"secondary", "replicated_io"}
     assert any("what-if" in n for n in r.notes)
     assert {o["option"] for o in cost["options"]} == set(billing.OPTIONS)
+
+
+def test_every_format_shows_the_bill_lines():
+    from aurora_models import scenario as sc
+
+    r = sc.estimate(sc.load(), n_trials=100)
+    conf = next(b for b in r.sections["cost"]["bills"] if b["configured"])
+    first = conf["lines"][0]
+    md = sc.render(r, "markdown")
+    assert "## Bill, line by line" in md and "[configured]" in md
+    assert f"= ${first['amount_usd']:,.2f}" in md
+    table = sc.render(r, "table")
+    assert "total over 12 months" in table and f"= ${conf['total_usd']:,.2f}" in table
+    assert "configured option, 12 months" in table
+    rows = sc.render_bill(r, "csv").splitlines()
+    assert len(rows) == 1 + sum(len(b["lines"]) for b in r.sections["cost"]["bills"])
+    assert all(o["option"] in billing.OPTIONS for o in r.sections["cost"]["options"])
