@@ -307,7 +307,7 @@ def test_every_format_shows_the_bill_lines():
     conf = next(b for b in r.sections["cost"]["bills"] if b["configured"])
     first = conf["lines"][0]
     md = sc.render(r, "markdown")
-    assert "## Bill, line by line" in md and "[configured]" in md
+    assert "## Bill, line by line" in md and r"\[configured\]" in md  # escaped brackets
     assert f"= ${first['amount_usd']:,.2f}" in md
     table = sc.render(r, "table")
     assert "total over 12 months" in table and f"= ${conf['total_usd']:,.2f}" in table
