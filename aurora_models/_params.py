@@ -161,7 +161,9 @@ class Param:
         below = (x < hi) if self.high_open else (x <= hi)
         if self.allow_inf:
             below = below | (x == math.inf)
-        return above & below & ~np.isnan(x)
+        if isinstance(x, np.ndarray):
+            return above & below & ~np.isnan(x)
+        return bool(above and below) and x == x  # a Python int of any size, or a float
 
     def _check_real(self, name: str, value: Any) -> float:
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):

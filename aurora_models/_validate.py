@@ -84,6 +84,9 @@ class _Checked(np.ndarray):
     def __reduce__(self):  # pickle as a plain array (executors ship arguments)
         return self.view(np.ndarray).__reduce__()
 
+    def __repr__(self) -> str:  # shown as the plain array it is
+        return repr(self.view(np.ndarray))
+
 
 def _named(name: str, arr: np.ndarray) -> np.ndarray:
     out = arr.view(_Checked)

@@ -94,6 +94,21 @@ def _execute(path: Path, timeout_s: int):
     return nb
 
 
+def _executed(books: list[Path], timeout_s: int):
+    """Execute each notebook with a progress line; yield ``(path, nb, start)``, ``nb`` None on
+    failure (the error already printed)."""
+    for i, path in enumerate(books, 1):
+        start = time.perf_counter()
+        print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
+        try:
+            nb = _execute(path, timeout_s)
+        except NotebookFailed as exc:
+            print("FAILED", flush=True)
+            print(f"error: {exc}", file=sys.stderr)
+            nb = None
+        yield path, nb, start
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from nbconvert import HTMLExporter
 
@@ -104,14 +119,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     exporter = HTMLExporter()
     entries, failed = [], []
     with staged_output(args.out) as stage:
-        for i, path in enumerate(books, 1):
-            start = time.perf_counter()
-            print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
-            try:
-                nb = _execute(path, args.timeout)
-            except NotebookFailed as exc:
-                print("FAILED", flush=True)
-                print(f"error: {exc}", file=sys.stderr)
+        for path, nb, start in _executed(books, args.timeout):
+            if nb is None:
                 failed.append(path.name)
                 continue
             body, _ = exporter.from_notebook_node(nb)
@@ -165,14 +174,8 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     books = _find_notebooks(Path(args.notebooks))
     if args.only:
         books = [b for b in books if any(s in b.name for s in args.only)]
-    for i, path in enumerate(books, 1):
-        start = time.perf_counter()
-        print(f"[{i}/{len(books)}] {path.name} ...", end=" ", flush=True)
-        try:
-            nb = _execute(path, args.timeout)
-        except NotebookFailed as exc:
-            print("FAILED", flush=True)
-            print(f"error: {exc}", file=sys.stderr)
+    for path, nb, start in _executed(books, args.timeout):
+        if nb is None:
             return 1
         tag_assertion_cells(nb)
         nbformat.write(nb, path)
@@ -242,11 +245,15 @@ def _progress_bar(enabled: bool):
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
     from . import scenario
+    from .scenario._settings import RunSettings
 
-    if args.trials is not None and args.trials < 100:
-        raise UsageError(f"`--trials` must be an integer >= 100, got {args.trials}")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"`--seed` must be a non-negative integer, got {args.seed}")
+    for flag in ("trials", "seed"):  # the rules of the file's own keys, declared once
+        value = getattr(args, flag)
+        if value is not None:
+            try:
+                RunSettings.__params__[flag].check(value, name=f"--{flag}")
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
     if args.out:
         from ._output import check_out_dir
 
@@ -499,20 +506,21 @@ _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, er
 
 
 def _raised_by_validation(exc: BaseException) -> bool:
-    """True when ``exc`` was raised by the input checks (``_validate``) or the budget's limits."""
+    """True when ``exc`` was raised by the input checks (``_validate``, the declarations'
+    ``_params``) or the budget's limits."""
     tb = exc.__traceback__
     last = None
     while tb is not None:
         last = tb.tb_frame.f_code.co_filename
         tb = tb.tb_next
-    return last is not None and Path(last).name in ("_validate.py", "_budget.py") and \
+    return last is not None and Path(last).name in ("_validate.py", "_params.py",
+                                                    "_budget.py") and \
         Path(last).parent.name == "aurora_models"
 
 
 def _user_error(exc: BaseException) -> str | None:
     """The one-line message of a user error, or None when ``exc`` is a bug."""
-    spec = sys.modules.get("aurora_models.scenario._spec")
-    if isinstance(exc, UserInputError) or (spec is not None and isinstance(exc, spec.ScenarioError)):
+    if isinstance(exc, UserInputError):
         return str(exc)
     if isinstance(exc, OSError) and (isinstance(exc, _PATH_ERRORS) or exc.filename is not None
                                      or exc.errno in _ENVIRONMENT_ERRNOS):

@@ -171,7 +171,7 @@ def test_missing_file_and_bad_trials(tmp_path):
     proc = run("estimate", str(tmp_path / "nope.toml"))
     assert proc.returncode == 2 and "scenario file not found" in proc.stderr
     proc = run("estimate", "--trials", "5")
-    assert proc.returncode == 2 and "`--trials` must be an integer >= 100" in proc.stderr
+    assert proc.returncode == 2 and "`--trials` must be an integer in [100, 10,000,000], got 5" in proc.stderr
     assert Path(tmp_path).exists()
 
 

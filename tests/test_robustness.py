@@ -212,6 +212,13 @@ def test_demand_and_replica_lag_refuse_before_allocating():
     assert peak < 5 * 2**20
 
 
+def test_generator_refuses_a_dense_matrix_beyond_the_budget():
+    peak, err = _peak_bytes(lambda: markov.generator(10**6, [0], [1], [1.0]))
+    assert isinstance(err, BudgetError), err
+    assert str(err).startswith("`n_states` = 1000000 would make generator hold about 14.6 TiB")
+    assert peak < 1 * 2**20
+
+
 def test_monthly_cost_refuses_beyond_the_work_budget():
     from aurora_models import pricing
 
@@ -405,7 +412,7 @@ def test_cli_closed_pipe_exits_quietly():
 
 def test_cli_validation_error_is_a_user_error():
     _one_error_line(run("assumptions", "--module", "nope"), "`module` must be one of")
-    _one_error_line(run("estimate", "--trials", "5"), "`--trials` must be an integer >= 100")
+    _one_error_line(run("estimate", "--trials", "5"), "`--trials` must be an integer in [100, 10,000,000], got 5")
 
 
 def test_cli_bug_keeps_its_traceback_and_debug_shows_user_tracebacks(monkeypatch, capsys):
@@ -436,6 +443,14 @@ def test_cli_bug_exits_1_with_a_traceback(tmp_path):
                             timeout=60)
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "TypeError" in result.stderr
+
+
+def test_cli_budget_refusal_is_one_line(tmp_path):
+    env = {**os.environ, "AURORA_MODELS_WORK": "1e5"}
+    result = subprocess.run([sys.executable, "-m", "aurora_models.cli", "estimate", "--out", "o"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=300, env=env)
+    _one_error_line(result, "over the work budget of 1e+05", "AURORA_MODELS_WORK")
+    assert _names(tmp_path) == []
 
 
 def test_cli_help_documents_exit_codes():
@@ -653,3 +668,23 @@ def test_fuzz_hostile_values_name_the_parameter(target, param, value):
         else:
             named = re.search(rf"`{param}(\[[^`]*\])?`", msg)  # `grid` or `grid['a']`
             assert named, f"{target}({param}={value!r}): {msg}"
+
+
+_CSV_LINES = st.lists(st.one_of(
+    st.just("from_region,to_region,p50_ms"), st.just("us-east-1,eu-west-1,70"),
+    st.just("eu-west-1,us-east-1,nan"), st.just("a,b"), st.just("x,y,z,w"), st.just(""),
+    st.just('"unclosed,1,2'), st.text(max_size=12)), max_size=5)
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=_CSV_LINES, raw=st.one_of(st.none(), st.binary(max_size=40)))
+def test_fuzz_hostile_rtt_files_are_data_errors_naming_the_file(tmp_path, lines, raw):
+    f = tmp_path / "rtt.csv"
+    # lone surrogates become invalid UTF-8 bytes: one more hostile case
+    f.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") if raw is None else raw)
+    try:
+        data.load_interregion_rtt(f)
+    except DataError as exc:
+        assert str(exc).startswith(str(f)) and "\n" not in str(exc), str(exc)

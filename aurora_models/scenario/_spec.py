@@ -13,12 +13,13 @@ from types import MappingProxyType
 from typing import Any
 
 from .._params import Param, Rule, scenario_params
+from ..exceptions import UserInputError
 
 __all__ = ["Scenario", "ScenarioError", "default_path", "load", "loads", "rules", "spec",
            "template_text"]
 
 
-class ScenarioError(ValueError):
+class ScenarioError(UserInputError, ValueError):
     """A scenario file is malformed or holds an invalid value.
 
     The message is one line: ``FILE:LINE: `table.key` must be ..., got ...``.

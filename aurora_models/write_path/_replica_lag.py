@@ -79,6 +79,19 @@ def aurora_replica_delay_ms() -> float:
     return round(commit_latency_mean_ms(aurora_path()) + CROSS_AZ_RTT / 2, 6)
 
 
+def _two_points(writes_per_s, lag_ms):
+    """The two (rate, lag) points a two-parameter fit goes through, checked."""
+    lam = check_array("writes_per_s", writes_per_s, positive=True)
+    lag = check_array("lag_ms", lag_ms, nonnegative=True)
+    if lam.shape != (2,) or lag.shape != (2,):
+        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
+                         f"{lam.size} and {lag.size}")
+    if not (lam[1] > lam[0] and lag[1] > lag[0]):
+        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
+                         f"{lam.tolist()} and {lag.tolist()}")
+    return lam, lag
+
+
 def replica_lag_bounds() -> pd.DataFrame:
     """Allowed ranges of the two parameters fitted to Table 4, with where each bound comes from.
 
@@ -356,14 +369,7 @@ def fit_replica_lag(writes_per_s, lag_ms, *, engine: str = "aurora",
     """
     from scipy.optimize import brentq
 
-    lam = check_array("writes_per_s", writes_per_s, positive=True)
-    lag = check_array("lag_ms", lag_ms, nonnegative=True)
-    if lam.shape != (2,) or lag.shape != (2,):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
-                         f"{lam.size} and {lag.size}")
-    if not (lam[1] > lam[0] and lag[1] > lag[0]):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
-                         f"{lam.tolist()} and {lag.tolist()}")
+    lam, lag = _two_points(writes_per_s, lag_ms)
     cs2 = float(check_positive("apply_cs2", apply_cs2, allow_zero=True))
     rise = float(lag[1] - lag[0])
     s_max = (1.0 - 1e-12) / lam[1]
@@ -545,14 +551,7 @@ def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
     """
     from scipy.optimize import brentq
 
-    lam = check_array("writes_per_s", writes_per_s, positive=True)
-    lag = check_array("lag_ms", lag_ms, nonnegative=True)
-    if lam.shape != (2,) or lag.shape != (2,):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
-                         f"{lam.size} and {lag.size}")
-    if not (lam[1] > lam[0] and lag[1] > lag[0]):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
-                         f"{lam.tolist()} and {lag.tolist()}")
+    lam, lag = _two_points(writes_per_s, lag_ms)
     base = LATENCY_DEFAULTS if latency is None else latency
     if not isinstance(base, HopLatency):
         raise TypeError(f"`latency` must be a HopLatency, got {type(base).__name__}")
