@@ -462,16 +462,19 @@ _TABLE_ORDER = ("scenario", "cluster", "regions", "workload", "failures", "prici
 _KEY_ORDER = (
     "name", "description", "horizon_hours", "trials", "seed",
     "engine", "capacity", "instance_class", "min_acu", "max_acu", "replicas", "storage",
-    "volume_gib", "acu_per_vcpu",
-    "primary", "secondaries",
+    "volume_gib", "acu_per_vcpu", "backup_retention_days", "backup_change_rate_per_day",
+    "manual_snapshot_gib", "storage_growth_gib_per_month", "backtrack_window_hours",
+    "snapshot_export_gib_per_month",
+    "primary", "secondaries", "secondary_instances", "inter_region_transfer",
     "source", "trace", "writes_per_s", "reads_per_s", "days", "step_s", "daily_amplitude",
     "weekly_amplitude", "noise_cv", "events", "base_acu", "vcpu_ms_per_write",
     "vcpu_ms_per_read", "io_per_write", "io_per_read", "read_service_time_ms",
     "read_latency_objective_ms", "read_objective", "max_failover_s",
-    "max_annual_downtime_minutes",
+    "max_annual_downtime_minutes", "migrating_from", "licence",
     "copy_failure_rate_per_year", "az_outage_rate_per_year", "az_outage_hours",
     "instance_failure_rate_per_year", "maintenance_events_per_year",
-    "region", "headroom", "reserved_discount",
+    "region", "headroom", "reserved_term", "reserved_discount", "reserved_hourly_usd",
+    "offer_file",
 )
 
 #: Modules whose dataclasses declare scenario keys (imported to collect them; all light).
@@ -484,6 +487,7 @@ _DECLARING_MODULES: tuple[str, ...] = (
     "aurora_models.serverless._demand_model",
     "aurora_models.serverless._cost_options",
     "aurora_models.cluster",
+    "aurora_models.billing._keys",
 )
 
 

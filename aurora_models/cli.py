@@ -259,17 +259,111 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         from ._output import check_out_dir
 
         check_out_dir(Path(args.out))  # a bad --out fails now, not after the work
-    spec = scenario.load(args.scenario)
+    if args.bill and args.format not in ("csv", "json", "table"):
+        raise UsageError(f"`--bill` prints the bill lines as csv, json or table, got --format "
+                         f"{args.format}")
+    spec = _with_price_book(scenario.load(args.scenario), args.price_book)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
     result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
     if tick:
         tick("done", 1, 1)
-    text = scenario.render(result, args.format)
+    text = (scenario.render_bill(result, args.format) if args.bill
+            else scenario.render(result, args.format))
     if args.out:
         written = scenario.write_report(result, args.out)
         names = ", ".join(p.name for p in written)
         print(f"wrote {len(written)} files to {args.out}: {names}", file=sys.stderr)
     sys.stdout.write(text)
+    return 0
+
+
+def _with_price_book(spec, path):
+    """The scenario priced from ``--price-book FILE`` (it wins over ``[pricing] offer_file``)."""
+    if path is None:
+        return spec
+    if not Path(path).is_file():
+        raise UsageError(f"`--price-book` must be a price file, got {path!r} (no such file)")
+    return spec.replace(pricing__offer_file=str(path))
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from . import scenario
+    from .billing import diff_bills
+
+    bills = []
+    for path in (args.base, args.new):
+        spec = _with_price_book(scenario.load(path), args.price_book)
+        r = scenario.estimate(spec, n_trials=100, seed=args.seed, only=("cost",))
+        bills.append(r.sections["cost"]["bills"])
+    frame = diff_bills(*bills)
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        return 0
+    if args.format == "json":
+        import json
+
+        doc = {"base": args.base, "new": args.new, "rows": frame.to_dict(orient="records")}
+        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
+        return 0
+    from .billing import OPTION_LABELS
+
+    def usd(x):
+        return f"{'+' if x > 0.005 else '-' if x < -0.005 else ' '}${abs(x):,.2f}"
+
+    cells = [(OPTION_LABELS.get(r.option, r.option), r.region, r.line, f"${r.base_usd:,.2f}",
+              f"${r.new_usd:,.2f}", usd(r.delta_usd), usd(r.delta_12_months_usd))
+             for r in frame.itertuples()]
+    head = ("option", "region", "line", "base/month", "new/month", "delta/month",
+            "delta/12 months")
+    if args.format == "markdown":
+        out = [f"# diff: {args.base} -> {args.new}", "", "| " + " | ".join(head) + " |",
+               "|" + " --- |" * len(head)]
+        out += ["| " + " | ".join(c) + " |" for c in cells]
+    else:
+        w = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
+        out = [f"diff: {args.base} -> {args.new} (per month; 12 months bills the growth)", ""]
+        out += ["  ".join(f"{c[i]:<{w[i]}}" if i < 3 else f"{c[i]:>{w[i]}}"
+                          for i in range(len(head))).rstrip() for c in [head, *cells]]
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _cmd_prices(args: argparse.Namespace) -> int:
+    import fnmatch
+
+    from . import pricing
+
+    try:
+        book = (pricing.load(args.region, engine=args.engine) if args.price_book is None
+                else pricing.load(args.region, engine=args.engine, path=args.price_book))
+    except ValueError as exc:  # an unknown region or engine: the message lists the valid ones
+        raise UsageError(str(exc).replace("`region`", "`--region`").replace(
+            "`engine`", "`--engine`")) from None
+    frame = book.to_frame()
+    if args.instance_class:
+        pattern = args.instance_class if any(c in args.instance_class for c in "*?[") \
+            else f"*{args.instance_class}*"
+        if not pattern.startswith(("db.", "*")):
+            pattern = "*" + pattern
+        frame = frame[frame["instance_class"].map(
+            lambda c: bool(c) and fnmatch.fnmatch(c, pattern))]
+        if frame.empty:
+            raise UsageError(f"`--class` {args.instance_class!r} matches no class of the "
+                             f"{book.region} {book.engine} price book")
+    sources = frame["source"].value_counts()
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        return 0
+    if args.format == "json":
+        sys.stdout.write(frame.to_json(orient="records", indent=2) + "\n")
+        return 0
+    print(f"{book.region} {book.engine}: {len(frame)} prices as of {book.as_of}; source: "
+          f"{sources.index[0] if len(sources) else 'n/a'}"
+          + (f" (+{len(sources) - 1} other sources: --format csv)" if len(sources) > 1 else ""))
+    if book.missing:
+        print(f"missing here: {', '.join(book.missing)}")
+    show = frame[["item", "instance_class", "vcpu", "memory_gib", "usd", "unit", "confidence"]]
+    print(show.to_string(index=False, na_rep=""))
     return 0
 
 
@@ -360,7 +454,33 @@ def _parser() -> argparse.ArgumentParser:
     est.add_argument("--seed", type=int, default=None, help="random seed")
     est.add_argument("--progress", action="store_true",
                      help="show a progress bar on stderr (default: only on a terminal)")
+    est.add_argument("--bill", action="store_true",
+                     help="print every bill line (option, region, line, quantity, unit price, "
+                          "amount) instead of the summary")
+    est.add_argument("--price-book", default=None, metavar="FILE",
+                     help="price file to use instead of the bundled snapshot")
     est.set_defaults(func=_cmd_estimate)
+
+    dif = sub.add_parser("diff", help="per option and per line, the monthly and 12-month bill "
+                                      "change from BASE to NEW")
+    dif.add_argument("base", help="base scenario TOML file")
+    dif.add_argument("new", help="new scenario TOML file")
+    dif.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    dif.add_argument("--seed", type=int, default=None, help="random seed (default: each file's)")
+    dif.add_argument("--price-book", default=None, metavar="FILE",
+                     help="price file to use instead of the bundled snapshot")
+    dif.set_defaults(func=_cmd_diff)
+
+    prc = sub.add_parser("prices", help="what the price book holds (as-of date and source)")
+    prc.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
+    prc.add_argument("--engine", default="aurora-mysql",
+                     help="aurora-mysql (default), aurora-postgresql or an RDS engine")
+    prc.add_argument("--class", dest="instance_class", default=None, metavar="PATTERN",
+                     help="only instance classes matching PATTERN (glob or substring)")
+    prc.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    prc.add_argument("--price-book", default=None, metavar="FILE",
+                     help="price file to read instead of the bundled snapshot")
+    prc.set_defaults(func=_cmd_prices)
 
     scn = sub.add_parser("scenario", help="scenario files")
     scn_sub = scn.add_subparsers(dest="scenario_command", required=True)

@@ -42,7 +42,7 @@ def test_default_run_prints_the_table():
 def test_json_schema(default_json):
     doc = default_json
     assert set(doc) == SCHEMA_KEYS
-    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.1"
+    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.2"
     est_keys = {"quantity", "value", "standard_error", "ci_low", "ci_high", "n_trials", "method",
                 "unit"}
     assert set(doc["availability"]["annual_downtime_minutes_monte_carlo"]) == est_keys
@@ -92,9 +92,33 @@ def test_out_writes_plots_and_report(tmp_path):
     proc = run("estimate", "--trials", "500", "--out", str(out), "--progress")
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["capacity.png", "cost.png", "downtime.png", "estimate.json", "report.html"]
+    assert names == ["bill.csv", "capacity.png", "cost.png", "downtime.png", "estimate.json",
+                     "report.html", "summary.csv"]
     assert (out / "cost.png").read_bytes()[:4] == b"\x89PNG"
-    assert "Gaming leaderboard" in (out / "report.html").read_text()
+    report = (out / "report.html").read_text()
+    assert "Gaming leaderboard" in report
+    # Self-contained: the plots are embedded, each with a caption; the headline comes first.
+    assert report.count("src='data:image/png;base64,") == 3 and "src='cost.png'" not in report
+    assert report.count("<figcaption>") == 3
+    assert report.index("<h2>Summary</h2>") < report.index("<h2>Estimates</h2>")
+    doc = json.loads((out / "estimate.json").read_text())
+    assert "12 months" in report
+    for line in ("configured: ", "Aurora vs RDS"):
+        assert line in report
+    # bill.csv: one row per line of every option's bill, ids not labels.
+    with (out / "bill.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["scenario", "option", "region", "line", "quantity", "unit",
+                             "unit_price_usd", "amount_usd", "configured", "cheapest"]
+    assert {r["option"] for r in rows} == {b["option"] for b in doc["cost"]["bills"]}
+    for r in rows:
+        assert float(r["amount_usd"]) == pytest.approx(float(r["quantity"])
+                                                       * float(r["unit_price_usd"]), rel=1e-12)
+    conf = next(b for b in doc["cost"]["bills"] if b["configured"])
+    assert sum(float(r["amount_usd"]) for r in rows if r["option"] == conf["option"]) == \
+        pytest.approx(conf["total_usd"], rel=1e-12)
+    summary = (out / "summary.csv").read_text().splitlines()
+    assert summary[0] == "section,metric,value,ci_low,ci_high,unit"
     assert "[####################]" in proc.stderr  # the progress bar was asked for
 
 
@@ -149,3 +173,53 @@ def test_missing_file_and_bad_trials(tmp_path):
     proc = run("estimate", "--trials", "5")
     assert proc.returncode == 2 and "`--trials` must be an integer in [100, 10,000,000], got 5" in proc.stderr
     assert Path(tmp_path).exists()
+
+
+def test_bill_lines_price_book_diff_and_prices(tmp_path):
+    from aurora_models.data import dataset_path
+
+    # --price-book: a dated us-east-1 price-book file with the ACU rate changed
+    book = tmp_path / "book.csv"
+    lines = dataset_path("aurora_price_book").read_text().splitlines()
+    assert lines[1].startswith("us-east-1,acu_hour,") and ",0.12," in lines[1]
+    lines[1] = lines[1].replace(",0.12,", ",0.2,")
+    book.write_text("\n".join(lines) + "\n")
+    proc = run("estimate", "--trials", "100", "--format", "csv", "--bill",
+               "--price-book", str(book))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    writer = [r for r in rows if r["option"] == "serverless_standard"
+              and r["line"].startswith("compute: writer")]
+    assert writer and float(writer[0]["unit_price_usd"]) == 0.2
+    # the dated file has no eu-west-1 storage: named, never a zero line
+    assert not any(r["region"] == "eu-west-1" and r["line"].startswith("secondary storage")
+                   for r in rows)
+    table = run("estimate", "--trials", "100", "--price-book", str(book)).stdout
+    assert "NOT PRICED: storage_gb_month in eu-west-1" in table
+    assert run("estimate", "--price-book", str(tmp_path / "nope.csv")).returncode == 2
+    # diff: a file with itself is all zeros; a change shows on its line
+    base = tmp_path / "base.toml"
+    base.write_text(sc.template_text())
+    new = tmp_path / "new.toml"
+    new.write_text(sc.template_text().replace("volume_gib = 200 ", "volume_gib = 300 "))
+    proc = run("diff", str(base), str(base), "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    diff = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert diff and all(float(r["delta_usd"]) == 0 == float(r["delta_12_months_usd"])
+                        for r in diff)
+    proc = run("diff", str(base), str(new), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    storage = next(r for r in doc["rows"] if r["option"] == "serverless_standard"
+               and r["line"] == "storage (Standard)")
+    assert storage["delta_usd"] == pytest.approx(100 * 0.10)
+    for fmt in ("table", "markdown"):
+        assert "TOTAL" in run("diff", str(base), str(new), "--format", fmt).stdout
+    # prices: what the book holds, as-of date and source; bad names are one-line errors
+    proc = run("prices", "--region", "us-west-2", "--class", "r6g.xlarge")
+    assert proc.returncode == 0, proc.stderr
+    assert "as of 2025-12-0" in proc.stdout and "aws-price-watcher" in proc.stdout
+    assert "0.519" in proc.stdout
+    bad = run("prices", "--region", "us-west2")
+    assert bad.returncode == 2 and "did you mean 'us-west-2'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

@@ -44,7 +44,7 @@ def test_bundled_scenario_and_template_validate_against_the_schema():
     ("[failures]", "[failure]"),                  # a typo'd table
     ("replicas = 2", "replicas = 16"),            # out of range
     ("volume_gib = 200", "volume_gib = 200000"),  # above 128 TiB
-    ('engine = "mysql"', 'engine = "oracle"'),
+    ('engine = "postgresql"', 'engine = "oracle"'),
 ])
 def test_schema_refuses_what_the_loader_refuses(old, new):
     text = sc.template_text().replace(old, new)

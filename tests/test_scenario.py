@@ -230,9 +230,14 @@ def test_cost_spread_over_demand_draws():
     bill = serverless.monthly_cost(
         d["acu"], pricing.load("us-east-1"), step_s=wl["step_s"],
         policy=serverless.ScalingPolicy(min_acu=0.5, max_acu=128.0), storage_gib=200.0,
-        io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
-        n_secondary_regions=1, n_readers=2,
-        read_share=float(d["read_acu"].sum() / d["acu"].sum()))
+        io_millions_per_month=io, n_readers=2,
+        read_share=float(d["read_acu"].sum() / d["acu"].sum()),
+        options=["serverless_standard", "serverless_io_optimized"])
+    # The eu-west-1 secondary (headless by default) adds its own storage and the replicated
+    # write I/O at eu-west-1's rates.
+    eu = pricing.load("eu-west-1")
     got = {o["option"]: o["total_usd"] for o in cost["options"]}
     for opt, total in bill["total_usd"].items():
-        assert got[opt] == pytest.approx(float(total), rel=1e-12)
+        secondary = (200.0 * eu.storage_gb_month_usd(io_optimized=opt.endswith("optimized"))
+                     + w_io * eu.global_write_io_per_million_usd)
+        assert got[opt] == pytest.approx(float(total) + secondary, rel=1e-12)

@@ -63,6 +63,37 @@ OBJECTIVE_REACHABLE = Rule("objective_reachable",
                            ("read_latency_objective_ms", "read_objective", "read_service_time_ms"),
                            _reachable)
 
+#: RDS engines a workload can migrate from, as the price list names them (licence-included).
+MIGRATION_SOURCES = ("none", "mysql", "postgresql", "oracle-se2", "sqlserver-ex", "sqlserver-web",
+                     "sqlserver-se", "sqlserver-ee")
+LICENCES = ("licence-included", "byol")
+
+
+def _byol_sold(v) -> str | None:
+    if v["licence"] == "byol" and v["migrating_from"] != "oracle-se2":
+        return (f"`licence` must be 'licence-included' for `migrating_from` = "
+                f"{v['migrating_from']!r} (the price list sells BYOL for Oracle SE2 only), "
+                f"got 'byol'")
+    return None
+
+
+#: Bring-your-own-licence is priced for Oracle SE2 only.
+BYOL_SOLD = Rule("byol_sold", ("licence", "migrating_from"), _byol_sold)
+
+
+def rds_engine_of(migrating_from: str, licence: str = "licence-included") -> str | None:
+    """The price list's RDS engine for a migration source (None: the Aurora engine's own)."""
+    if migrating_from == "none":
+        return None
+    return migrating_from + ("-byol" if licence == "byol" else "")
+
+
+def engine_family(migrating_from: str) -> str | None:
+    """The availability model's engine name of a migration source."""
+    if migrating_from == "none":
+        return None
+    return migrating_from.split("-")[0]
+
 
 @declared("workload")
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +129,7 @@ class Workload:
         Require an on-demand capacity option / a Global Database.
     """
 
-    __rules__ = (OBJECTIVE_REACHABLE,)
+    __rules__ = (OBJECTIVE_REACHABLE, BYOL_SOLD)
 
     name: str = "workload"
     engine: str = "mysql"
@@ -128,6 +159,15 @@ class Workload:
         doc="allowed P90 client-observed outage after a writer failure (inf: no objective)")
     needs_serverless: bool = False
     needs_global: bool = False
+    migrating_from: str = param(
+        "none", choices=MIGRATION_SOURCES, scenario="workload.migrating_from", user_input=True,
+        doc="the RDS engine the workload runs on today: its RDS rows are priced at that "
+            "engine's own licence-included (or BYOL) rates; a SQL Server edition makes Aurora "
+            "PostgreSQL with Babelfish the Aurora option ('none': the Aurora engine's RDS "
+            "counterpart)")
+    licence: str = param(
+        "licence-included", choices=LICENCES, scenario="workload.licence", user_input=True,
+        doc="licence model of the migrated-from engine ('byol': Oracle SE2 only)")
 
     def __post_init__(self) -> None:
         check_choice("engine", self.engine, ENGINES)
@@ -263,14 +303,40 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     return float(bracketed_root(f, 1e-12, hi, xtol=1e-9 * top, rtol=1e-12))
 
 
-def _monthly_cost(dep: Deployment, w: Workload, pb) -> float:
+def _rds_book(w: Workload, pb):
+    """The price book the RDS rows use: the migrated-from engine's own (licence-included or
+    BYOL) in the Aurora book's region, else the Aurora book (its engine's RDS prices)."""
+    engine = rds_engine_of(w.migrating_from, w.licence)
+    if engine is None:
+        return pb
+    from .. import pricing
+
+    return pricing.load(pb.region, engine=f"rds-{engine}")
+
+
+def _monthly_cost(dep: Deployment, w: Workload, pb) -> tuple[float, str, str]:
+    """Monthly cost, the class priced, and the basis of the price (list price or assumption)."""
     if dep.family == "aurora":
         return (dep.instances * pb.instance_hour_usd(w.instance_class) * HOURS_PER_MONTH
                 + w.storage_gib * pb.storage_gb_month_usd()
-                + w.io_millions_per_month * pb.io_per_million_usd)
+                + w.io_millions_per_month * pb.io_per_million_usd,
+                w.instance_class, f"{pb.engine} list price")
     d = dep.pricing_deployment
-    return (pb.rds_instance_hour_usd(w.instance_class, d) * HOURS_PER_MONTH
-            + w.storage_gib * pb.rds_storage_gb_month_usd(d))
+    book = _rds_book(w, pb)
+    # a licensed engine is sold on fewer classes (Oracle and SQL Server licence-included run on
+    # m5/m6i/r5/r6i): the nearest class it sells
+    cls = (w.instance_class if book.has("rds_instance_hour", w.instance_class)
+           else book.nearest_classes(w.instance_class, 1)[0])
+    engine = book.engine if book.kind == "rds" else f"rds-{book.engine.removeprefix('aurora-')}"
+    basis = (f"ASSUMPTION: {engine} Single-AZ x rds_multi_az_cluster_factor (not in the price "
+             f"list)" if d == "multi-az-cluster" else f"{engine} list price")
+    if d == "multi-az-cluster" and not book.has("rds_multi_az_cluster_factor"):
+        # the factor (an assumption row) lives in the Aurora book
+        factor = pb._deployment_factor(d)
+        return (factor * (book.rds_instance_hour_usd(cls) * HOURS_PER_MONTH
+                          + w.storage_gib * book.rds_storage_gb_month_usd()), cls, basis)
+    return (book.rds_instance_hour_usd(cls, d) * HOURS_PER_MONTH
+            + w.storage_gib * book.rds_storage_gb_month_usd(d), cls, basis)
 
 
 def _evaluate(dep, w, k, rates, client, storage, pb):
@@ -282,7 +348,12 @@ def _evaluate(dep, w, k, rates, client, storage, pb):
                               w.read_latency_objective_ms, workers_per_reader=k,
                               objective=w.read_objective)
     fails = []
-    if w.engine not in dep.engines:
+    # For SQL Server, Aurora PostgreSQL with Babelfish is the Aurora option (priced from an
+    # Aurora PostgreSQL book).
+    babelfish = (dep.family == "aurora" and w.engine == "sqlserver"
+                 and pb.engine == "aurora-postgresql")
+    supported = w.engine in dep.engines or babelfish
+    if not supported:
         fails.append("engine")
     if w.needs_serverless and not dep.serverless:
         fails.append("serverless")
@@ -294,15 +365,17 @@ def _evaluate(dep, w, k, rates, client, storage, pb):
         fails.append("failover time")
     if lat > w.read_latency_objective_ms:
         fails.append("read latency")
+    cost, priced_class, basis = _monthly_cost(dep, w, pb)
     return {
-        "deployment": dep.name, "replicas": dep.replicas, "instances": dep.instances,
-        "monthly_cost_usd": _monthly_cost(dep, w, pb),
+        "deployment": dep.name + (" (PostgreSQL + Babelfish)" if babelfish else ""),
+        "replicas": dep.replicas, "instances": dep.instances,
+        "monthly_cost_usd": cost, "priced_class": priced_class, "price_basis": basis,
         "annual_downtime_minutes": downtime,
         "failover_p90_s": fo,
         "read_capacity_per_s": cap,
         "read_latency_ms": lat,
         "serverless": dep.serverless, "cross_region": dep.cross_region,
-        "engine_supported": w.engine in dep.engines,
+        "engine_supported": supported,
         "fails_on": ", ".join(fails),
     }
 

@@ -180,12 +180,18 @@ class AlternativesResult(SectionResult):
 
 def _alternatives(ctx: Context) -> AlternativesResult:
     from .. import pricing
-    from ._decision import Workload, decision_table
+    from ._decision import Workload, decision_table, engine_family
 
     s = ctx.scenario
     cl, reg, wl, load = s["cluster"], s["regions"], s["workload"], ctx["workload"]
+    source = wl["migrating_from"]
+    if source.startswith("sqlserver") and cl["engine"] != "postgresql":
+        raise ValueError(f"`cluster.engine` must be 'postgresql' when `workload.migrating_from` "
+                         f"is {source!r} (Babelfish, the SQL Server-compatible Aurora option, "
+                         f"is Aurora PostgreSQL only), got {cl['engine']!r}")
     workload = Workload(
-        name=s.name, engine=cl["engine"], instance_class=cl["instance_class"],
+        name=s.name, engine=engine_family(source) or cl["engine"],
+        migrating_from=source, licence=wl["licence"], instance_class=cl["instance_class"],
         storage_gib=cl["volume_gib"], io_millions_per_month=load.io_millions_per_month,
         reads_per_s=load.daily_peak_reads_per_s,
         read_service_time_ms=wl["read_service_time_ms"],
@@ -211,7 +217,10 @@ def _alternatives(ctx: Context) -> AlternativesResult:
         binding_constraints=list(table.attrs["binding_constraints"]),
         rows=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
               for row in table.to_dict(orient="records")],
-        note=f"provisioned {cls} at the daily peak (availability model){note}")
+        note=(f"provisioned {cls} at the daily peak (availability model){note}; RDS rows "
+              f"priced as {'the Aurora engine' if source == 'none' else source} "
+              f"({wl['licence']}) at the nearest class it sells; RDS Multi-AZ DB clusters are "
+              f"not in the price list (ASSUMPTION rows, see price_basis)"))
 
 
 ALTERNATIVES = Section("alternatives", "Aurora vs RDS", _alternatives,

@@ -19,7 +19,15 @@ from ._estimate import (
     estimate_batch,
     summary_rows,
 )
-from ._render import FORMATS, plot_capacity, plot_costs, plot_downtime, render, write_report
+from ._render import (
+    FORMATS,
+    plot_capacity,
+    plot_costs,
+    plot_downtime,
+    render,
+    render_bill,
+    write_report,
+)
 from ._schema import json_schema
 from ._spec import Scenario, ScenarioError, default_path, load, loads, rules, spec, template_text
 
@@ -40,6 +48,7 @@ __all__ = [
     "plot_costs",
     "plot_downtime",
     "render",
+    "render_bill",
     "rules",
     "spec",
     "summary_rows",

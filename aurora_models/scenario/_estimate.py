@@ -18,7 +18,7 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
            "summary_rows"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 #: The scenario keys that are the case study's own assumptions (listed with the output).
 _SCENARIO_ASSUMPTIONS = (
@@ -107,7 +107,8 @@ def demand_series(scenario: Scenario, *, rng=None) -> dict[str, np.ndarray]:
 
 
 def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | None = None,
-             progress: Callable[[str, int, int], None] | None = None) -> ScenarioResult:
+             progress: Callable[[str, int, int], None] | None = None,
+             only: tuple[str, ...] | None = None) -> ScenarioResult:
     """Run every model on ``scenario``.
 
     Parameters
@@ -121,6 +122,9 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
         Seed (default ``scenario.seed``); one child stream per model (``SeedSequence.spawn``).
     progress : callable, optional
         Called as ``progress(step_name, i, n)`` before each of the n steps.
+    only : tuple of str, optional
+        Run only these sections and those they consume (``("cost",)`` for the bills alone,
+        as ``aurora-models diff`` does); default every registered section.
 
     Returns
     -------
@@ -140,7 +144,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     >>> from aurora_models import scenario
     >>> r = scenario.estimate(scenario.load(), n_trials=500)
     >>> r.to_dict()["schema_version"], r.sections["cost"]["cheapest"] is not None
-    ('1.1', True)
+    ('1.2', True)
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a Scenario, got {type(scenario).__name__}")
@@ -156,6 +160,19 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
 
     ctx = Context(scenario=scenario, n_trials=n, seed=seed)
     sections = ordered(registered())
+    if only is not None:
+        by_name = {sec.name: sec for sec in sections}
+        unknown = [n for n in only if n not in by_name]
+        if unknown:
+            raise ValueError(f"`only` must name registered sections "
+                             f"({', '.join(by_name)}), got {unknown[0]!r}")
+        need, todo = set(), list(only)
+        while todo:
+            n = todo.pop()
+            if n not in need:
+                need.add(n)
+                todo += list(by_name[n].consumes)
+        sections = [sec for sec in sections if sec.name in need]
     try:
         for i, section in enumerate(sections):
             tick(section.name, i, len(sections))
@@ -167,7 +184,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
         # class can hold): one line naming the file and the step, exit code 2 in the CLI.
         raise ScenarioError(f"the {stage[0]} step failed: {exc}",
                             source=scenario.source) from exc
-    order = [s.name for s in registered()]
+    order = [s.name for s in registered() if s.name in ctx.results]
     return ScenarioResult(scenario=scenario, n_trials=n, seed=seed,
                           results={k: ctx.results[k] for k in order}, notes=tuple(ctx.notes))
 

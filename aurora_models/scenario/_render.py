@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
 import re
 from pathlib import Path
 
+from ..billing._bill import OPTION_LABELS as _BILL_LABELS
 from ._estimate import ScenarioResult, summary_rows
 
-__all__ = ["FORMATS", "plot_capacity", "plot_costs", "plot_downtime", "render", "write_report"]
+__all__ = ["FORMATS", "bill_lines", "plot_capacity", "plot_costs", "plot_downtime", "render",
+           "render_bill", "write_report"]
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -22,7 +25,7 @@ def _fmt(value, unit: str) -> str:
     if isinstance(value, bool):
         return str(value)
     v = float(value)
-    if unit == "USD/month":
+    if unit in ("USD/month", "USD/12 months", "USD"):
         return f"${v:,.0f}"
     if unit == "fraction" and 0.99 < v < 1:
         return f"{100 * v:.5f} %"
@@ -35,21 +38,22 @@ def _fmt(value, unit: str) -> str:
 
 #: How the deployment options read in tables and reports (JSON and CSV keep the ids).
 OPTION_LABELS = {
-    "serverless_standard": "Serverless v2, Aurora Standard",
-    "serverless_io_optimized": "Serverless v2, I/O-Optimized",
+    **_BILL_LABELS,
     "provisioned": "provisioned",
-    "provisioned_standard": "provisioned, Aurora Standard",
-    "provisioned_io_optimized": "provisioned, I/O-Optimized",
-    "provisioned_reserved": "provisioned, reserved",
-    "provisioned_writer_serverless_readers": "provisioned writer + Serverless readers",
+    "configured_12_months": "configured option, 12 months",
 }
 
 
 def _title(section: str) -> str:
     """A section's title as the tables show it (its registered adapter's title)."""
+    return _titles().get(section, section)
+
+
+@functools.lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
     from ._sections import registered
 
-    return next((s.title for s in registered() if s.name == section), section)
+    return {s.name: s.title for s in registered()}
 
 
 def _label(section: str, metric: str, cheapest: str | None) -> str:
@@ -84,6 +88,89 @@ def _decision_line(alt: dict) -> str:
     return (f"Aurora vs RDS (provisioned, daily peak): {alt['recommendation']} "
             f"(objectives that ruled out cheaper options: {binding})")
 
+def _usd(x) -> str:
+    return "n/a" if x is None else f"${x:,.2f}"
+
+
+def _qty(x: float) -> str:
+    return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
+
+
+def bill_lines(bill: dict) -> list[tuple[str, str, str, str, str]]:
+    """One option's lines as text cells: region, line, ``quantity unit``, ``x $price``,
+    ``= $amount``; then the monthly and 12-month totals and what could not be priced."""
+    out = [(li["region"], li["line"], f"{_qty(li['quantity'])} {li['unit']}",
+            f"x ${li['unit_price_usd']:,.6g}", f"= {_usd(li['amount_usd'])}")
+           for li in bill["lines"]]
+    out.append(("", "total per month", "", "", f"= {_usd(bill['total_usd'])}"))
+    out.append(("", "total over 12 months", "", "", f"= {_usd(bill['total_12_months_usd'])}"))
+    for m in bill["missing"]:
+        out.append(("", f"NOT PRICED: {m}", "", "", ""))
+    return out
+
+
+def _bill_title(bill: dict) -> str:
+    flags = [w for w, on in (("configured", bill["configured"]), ("cheapest", bill["cheapest"]))
+             if on]
+    term = f", term {bill['reserved_term']}" if bill.get("reserved_term") else ""
+    return (f"Bill: {bill['label']}{term} ({bill['instance_classes']})"
+            + (f" [{', '.join(flags)}]" if flags else ""))
+
+
+def _shown_bills(doc: dict) -> list[dict]:
+    """The bills the text formats spell out: the configured option, and the cheapest."""
+    return [b for b in doc["cost"]["bills"] if b["configured"] or b["cheapest"]]
+
+
+def _table_bill(bill: dict) -> list[str]:
+    cells = bill_lines(bill)
+    w = [max(len(c[i]) for c in cells) for i in range(5)]
+    return [_bill_title(bill) + ":"] + [
+        f"  {c[0]:<{w[0]}}  {c[1]:<{w[1]}}  {c[2]:>{w[2]}}  {c[3]:<{w[3]}}  {c[4]}".rstrip()
+        for c in cells]
+
+
+def _md_bill(bill: dict) -> list[str]:
+    out = [f"### {_md(_bill_title(bill))}", "", "| region | line | quantity | unit price | amount |",
+           "| --- | --- | --- | --- | --- |"]
+    out += [f"| {' | '.join(_md(x) for x in c)} |" for c in bill_lines(bill)]
+    return [*out, ""]
+
+
+def render_bill(result, fmt: str = "csv") -> str:
+    """Every line of every option's bill: ``csv`` (the ``bill.csv`` columns) or ``table``."""
+    from ..billing import bills_frame
+
+    doc = result.to_dict() if isinstance(result, ScenarioResult) else result
+    if fmt == "csv":
+        return bills_frame(doc["cost"]["bills"], scenario=doc["scenario"]["name"]).to_csv(
+            index=False, lineterminator="\n")
+    if fmt == "json":
+        return json.dumps(doc["cost"]["bills"], indent=2, allow_nan=False) + "\n"
+    out = []
+    for b in doc["cost"]["bills"]:
+        out += [*_table_bill(b), ""]
+    return "\n".join(out)
+
+
+def _cheapest_label(cost: dict) -> str:
+    if cost["cheapest"] is None:
+        return "none (every bill misses a price, see the notes)"
+    return OPTION_LABELS.get(cost["cheapest"], cost["cheapest"])
+
+
+def _configured_line(cost: dict) -> str:
+    label = OPTION_LABELS.get(cost["configured"], cost["configured"])
+    if cost.get("configured_unavailable"):
+        return f"configured: {label} is unavailable as written: {cost['configured_unavailable']}"
+    conf = next((o for o in cost["options"] if o["option"] == cost["configured"]), {})
+    gaps = len(conf.get("missing", []))
+    return (f"configured: {label} at ${cost['configured_total_usd']:,.0f}/month, "
+            f"${cost['configured_total_12_months_usd']:,.0f} over 12 months"
+            + (f" (incomplete: {gaps} dimension{'s' if gaps != 1 else ''} not priced)"
+               if gaps else ""))
+
+
 def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     """The result as text: ``table`` (terminal), ``markdown``, ``csv`` (one row per headline
     number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document)."""
@@ -102,12 +189,12 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     head = (f"{sc['name']} ({sc['source']}): {sc['trials']:,} trials, seed {sc['seed']}, "
             f"horizon {sc['horizon_hours']:g} h")
     cost = doc["cost"]
-    cheapest = (f"cheapest option: {OPTION_LABELS.get(cost['cheapest'], cost['cheapest'])} "
-                f"(prices {cost['region']}, as of {cost['price_book_as_of']})")
+    cheapest = (f"cheapest option: {_cheapest_label(cost)} "
+                f"(prices {cost['region']}, as of {cost['price_book_as_of']}, "
+                f"{cost['price_source']})")
     alt = doc["alternatives"]
     extra = [cheapest,
-             f"configured: {OPTION_LABELS.get(cost['configured'], cost['configured'])} at "
-             f"${cost['configured_total_usd']:,.0f}/month",
+             _configured_line(cost),
              _decision_line(alt)]
     if not doc["global_database"]["configured"]:
         extra.append("Global Database: no secondaries configured")
@@ -123,7 +210,9 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
                     m == cost["cheapest"] else _md(_label(s, m, None)))
             out.append(f"| {_md(_title(s))} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | "
                        f"{'' if u == 'readers' else _md(u)} |")
-        out += ["", *(f"- {_md(e)}" for e in extra)]
+        out += ["", *(f"- {_md(e)}" for e in extra), "", "## Bill, line by line", ""]
+        for b in _shown_bills(doc):
+            out += _md_bill(b)
         out += ["", "## Scenario assumptions", "", "| key | value | unit |", "| --- | --- | --- |"]
         out += [f"| {a['key']} | {_md(a['value'])} | {_md(a['unit'])} |"
                 for a in doc["assumptions"]["scenario"]]
@@ -141,7 +230,10 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
         last = c[0]
         out.append(f"{sec:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  "
                    f"{c[3]:<{widths[3]}}  {c[4]}".rstrip())
-    out += ["", *extra]
+    out += ["", *extra, ""]
+    for b in _shown_bills(doc):
+        out += [*_table_bill(b), ""]
+    out.append("(every option's lines: --format json, or `estimate --format csv --bill`)")
     return "\n".join(out) + "\n"
 
 
@@ -171,9 +263,13 @@ def plot_costs(result: ScenarioResult, ax=None):
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     frame = result.cost_frame()
     left = [0.0] * len(frame)
-    for part in ("compute_usd", "storage_usd", "io_usd", "backup_usd", "replicated_io_usd"):
-        vals = frame[part].to_list()
-        ax.barh(frame["option"], vals, left=left, label=part.removesuffix("_usd"))
+    names = [OPTION_LABELS.get(o, o) for o in frame["option"]]
+    for part in ("compute", "storage", "io", "backup", "replicated_io", "secondary",
+                 "transfer", "other"):
+        vals = frame[f"{part}_usd"].to_list()
+        if not any(vals):
+            continue
+        ax.barh(names, vals, left=left, label=part.replace("_", " "))
         left = [a + b for a, b in zip(left, vals, strict=True)]
     for i, (tot, cheap) in enumerate(zip(frame["total_usd"], frame["cheapest"], strict=True)):
         ax.text(tot, i, f" ${tot:,.0f}" + (" (cheapest)" if cheap else ""), va="center",
@@ -183,7 +279,7 @@ def plot_costs(result: ScenarioResult, ax=None):
     ax.set_xlabel("USD per month")
     ax.set_title("Monthly cost per deployment option")
     # Below the axes, so it never covers a bar or a label.
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False)
     ax.figure.tight_layout()
     return ax
 
@@ -203,12 +299,19 @@ def plot_downtime(result: ScenarioResult, ax=None):
     return ax
 
 
-_PLOTS = (("capacity.png", plot_capacity), ("cost.png", plot_costs),
-          ("downtime.png", plot_downtime))
+_PLOTS = (("capacity.png", plot_capacity,
+           "Serverless v2 capacity against demand over the simulated period, writer and each "
+           "reader (ACU)"),
+          ("cost.png", plot_costs, "Monthly bill per deployment option, stacked by component; "
+                                   "the cheapest complete bill is marked"),
+          ("downtime.png", plot_downtime, "Simulated writer downtime per year (histogram) and "
+                                          "the closed-form mean"))
 
 
 def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
-    """Write the plots (PNG), ``estimate.json`` and a one-page ``report.html`` into ``out_dir``.
+    """Write the plots (PNG), ``estimate.json``, ``summary.csv`` (the headline rows),
+    ``bill.csv`` (every line of every option's bill) and a self-contained ``report.html``
+    (plots embedded) into ``out_dir``.
 
     Everything is written through :func:`aurora_models._output.staged_output`: into a staging
     folder first, every target checked, then moved into place; a failure leaves no partial output.
@@ -218,11 +321,12 @@ def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
 
     from .._output import staged_output
 
+    images = {}
     with staged_output(out_dir) as stage:
         with matplotlib.rc_context({"figure.dpi": 100}):
             import matplotlib.pyplot as plt
 
-            for name, fn in _PLOTS:
+            for name, fn, _ in _PLOTS:
                 fig, ax = plt.subplots(figsize=(8, 3.5))
                 try:
                     fn(result, ax=ax)
@@ -230,12 +334,64 @@ def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
                     fig.savefig(stage.path(name))
                 finally:
                     plt.close(fig)
+                images[name] = stage.path(name).read_bytes()
         stage.write_text("estimate.json", render(result, "json"))
-        stage.write_text("report.html", _html(result))
+        stage.write_text("summary.csv", render(result, "csv"))
+        stage.write_text("bill.csv", render_bill(result, "csv"))
+        stage.write_text("report.html", _html(result, images))
     return stage.written
 
 
-def _html(result: ScenarioResult) -> str:
+def _headline(doc: dict) -> list[tuple[str, str]]:
+    """The report's first table: what a budget owner reads first."""
+    cost = doc["cost"]
+    conf = OPTION_LABELS.get(cost["configured"], cost["configured"])
+    out = []
+    if cost.get("configured_unavailable"):
+        out.append(("configured cluster", f"{conf}: unavailable as written "
+                                          f"({cost['configured_unavailable']})"))
+    else:
+        out.append(("configured cluster", f"{conf}: ${cost['configured_total_usd']:,.0f} a month, "
+                                          f"${cost['configured_total_12_months_usd']:,.0f} over "
+                                          f"12 months"))
+    cheap = next((o for o in cost["options"] if o["option"] == cost["cheapest"]), None)
+    if cheap is not None:
+        saving = cost["configured_total_usd"] - cheap["total_usd"]
+        out.append(("cheapest option", f"{cheap['label']}: ${cheap['total_usd']:,.0f} a month"
+                    + (f", saves ${saving:,.0f} a month (${12 * saving:,.0f} a year)"
+                       if saving > 0.5 else " (the configured cluster)")))
+    av = doc.get("availability", {})
+    if "availability" in av:
+        out.append(("availability", f"{_fmt(av['availability'], 'fraction')} a year "
+                                    f"({_fmt(av['annual_downtime_minutes']['value'], '')} "
+                                    f"minutes of downtime, {av['deployment']})"))
+    fo = doc.get("failover", {})
+    if "p50_s" in fo:
+        out.append(("failover (client-observed)", f"P50 {fo['p50_s']:.0f} s, "
+                                                  f"P99 {fo['p99_s']:.0f} s"))
+    du = doc.get("durability", {})
+    if "p_data_loss_volume" in du:
+        out.append(("durability", f"P(data loss in the horizon) "
+                                  f"{du['p_data_loss_volume']['value']:.3g} ({du['layout']})"))
+    if "alternatives" in doc:
+        out.append(("Aurora vs RDS", _decision_line(doc["alternatives"])))
+    return out
+
+
+def _html_bill(bill: dict) -> str:
+    body = "".join("<tr>" + "".join(f"<td{' class=n' if k >= 2 else ''}>{html.escape(c)}</td>"
+                                    for k, c in enumerate(cells)) + "</tr>"
+                   for cells in bill_lines(bill))
+    opened = " open" if bill["configured"] or bill["cheapest"] else ""
+    return (f"<details{opened}><summary>{html.escape(_bill_title(bill))}: "
+            f"{html.escape(_usd(bill['total_usd']))} a month</summary><table><tr><th>region</th>"
+            f"<th>line</th><th>quantity</th><th>unit price</th><th>amount</th></tr>{body}"
+            "</table></details>")
+
+
+def _html(result: ScenarioResult, images: dict[str, bytes] | None = None) -> str:
+    import base64
+
     doc = result.to_dict()
     cheap = doc["cost"]["cheapest"]
     rows = "".join(
@@ -244,24 +400,40 @@ def _html(result: ScenarioResult) -> str:
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td>{html.escape(_ci(lo, hi, u, v))}</td><td>{html.escape(u)}</td></tr>"
         for s, m, v, lo, hi, u in summary_rows(doc))
+    head = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in _headline(doc))
     asm = "".join(f"<tr><td>{html.escape(a['key'])}</td><td>{html.escape(str(a['value']))}</td>"
                   f"<td>{html.escape(a['unit'])}</td></tr>" for a in doc["assumptions"]["scenario"])
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in doc["notes"])
-    imgs = "".join(f"<img src='{n}' alt='{n}' style='max-width:100%'>" for n, _ in _PLOTS)
+    extra = [_configured_line(doc["cost"]), _decision_line(doc["alternatives"])]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*extra, *doc["notes"]])
+    images = images or {}
+    imgs = "".join(
+        "<figure>"
+        + (f"<img src='data:image/png;base64,{base64.b64encode(images[n]).decode()}' "
+           f"alt='{html.escape(cap)}' style='max-width:100%'>" if n in images else "")
+        + f"<figcaption>{html.escape(cap)}</figcaption></figure>"
+        for n, _, cap in _PLOTS)
+    bills = "".join(_html_bill(b) for b in doc["cost"]["bills"])
+    whatif = ("" if result.scenario["cluster"]["capacity"] == "serverless" else
+              "<p><i>The cluster is provisioned: its Serverless v2 capacity section and the "
+              "Serverless options are a what-if.</i></p>")
     sc = doc["scenario"]
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(sc['name'])}: aurora-models estimate</title><style>"
         "body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:2px 8px}"
-        "td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
+        "th{text-align:left}td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
+        "figcaption{font-size:90%;color:#444}"
         "table{border-collapse:collapse}tr:nth-child(even){background:#f6f6f6}</style></head>"
         f"<body><h1>{html.escape(sc['name'])}</h1><p>{html.escape(sc['description'])}</p>"
+        f"<h2>Summary</h2><table>{head}</table>{whatif}"
         f"<p>{sc['trials']:,} Monte Carlo trials, seed {sc['seed']}, horizon "
         f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} as of "
-        f"{html.escape(doc['cost']['price_book_as_of'])}; cheapest option "
-        f"<b>{html.escape(doc['cost']['cheapest'])}</b>.</p>"
+        f"{html.escape(doc['cost']['price_book_as_of'])} "
+        f"({html.escape(doc['cost']['price_source'])}).</p>"
+        "<h2>Estimates</h2>"
         "<table><tr><th>section</th><th>metric</th><th>value</th><th>95% CI</th><th>unit</th>"
-        f"</tr>{rows}</table><ul>{notes}</ul>{imgs}"
+        f"</tr>{rows}</table><ul>{notes}</ul><h2>Bills, line by line</h2>{bills}{imgs}"
         "<h2>Scenario assumptions</h2><table><tr><th>key</th><th>value</th><th>unit</th></tr>"
         f"{asm}</table><p>Model defaults: <code>aurora-models assumptions</code>; full "
-        "document: <a href='estimate.json'>estimate.json</a>.</p></body></html>\n")
+        "document: estimate.json; every bill line: bill.csv.</p></body></html>\n")

@@ -1,4 +1,5 @@
-"""How the bill is priced: region, provisioned headroom, reserved discount (``[pricing]``)."""
+"""How the bill is priced: region and provisioned headroom (``[pricing]``; reserved terms are
+declared in :mod:`aurora_models.billing`)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,3 @@ class CostOptions:
         0.2, "-", low=0.0, high=10.0, scenario="pricing.headroom",
         doc="spare capacity of provisioned instances sized for the peak",
         rationale="provisioned instances sized for peak with 20 % spare capacity")
-    reserved_discount: float = param(
-        0.35, "-", low=0.0, high=1.0, high_open=True, scenario="pricing.reserved_discount",
-        doc="discount of reserved instances on the on-demand rate",
-        source="third party: Aurora 1-year RIs save about 30-40 % (aurora_facts.md §4.4, [S])")

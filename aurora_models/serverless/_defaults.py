@@ -6,6 +6,13 @@ from .._assumptions import register
 from ..units import HOURS_PER_MONTH  # noqa: F401  (re-exported; its home is units)
 from ._cost_options import CostOptions
 
+
+def _reserved_default() -> float:
+    from ..billing._keys import RESERVED_DISCOUNTS, ReservedKeys
+
+    return RESERVED_DISCOUNTS[ReservedKeys.__params__["reserved_term"].default]
+
+
 _UG = "Aurora User Guide (Serverless v2), aurora_facts.md §3"
 MAX_ACU_LIMIT = register("serverless.max_acu_limit", 256.0, "ACU",
                          source="RDS API ServerlessV2ScalingConfiguration: 256 (128 older versions)")
@@ -17,7 +24,8 @@ VCPU_PER_ACU = register(
               "vCPU: a class stands in for a peak only with both the memory and the vCPUs")
 # Declared on CostOptions ([pricing] keys); the cost functions' defaults read them here.
 HEADROOM = CostOptions.__params__["headroom"].default
-RESERVED_DISCOUNT = CostOptions.__params__["reserved_discount"].default
+# the default term's registered discount (aurora_models.billing declares the terms)
+RESERVED_DISCOUNT = _reserved_default()
 _TOL = 1e-9
 _MAX_PASSES = 12  # fixed-point passes before the exact sequential pass takes over
 _BLOCK = 1 << 15  # cache-sized blocks (measured: 2**14-2**17 within noise); maxima carry across

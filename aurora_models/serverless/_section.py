@@ -125,6 +125,9 @@ def _capacity(ctx: Context) -> CapacityResult:
                 c.under_provisioned_acu_s / max(c.demand_acu.sum() * c.step_s, 1e-300)),
             capped_at_max_acu=bool(c.demand_acu.max() > cl["max_acu"]))
 
+    if cl["capacity"] == "provisioned":
+        ctx.notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "
+                         f"capacity section and the Serverless options are a what-if")
     for role, c in (("writer", cap_w), ("each reader", cap_r)):
         if c is not None and c.demand_acu.max() > cl["max_acu"]:
             ctx.notes.append(f"{role} demand peaks at {c.demand_acu.max():.4g} ACU, above "
@@ -157,75 +160,135 @@ CAPACITY = Section("serverless", "Serverless v2 capacity", _capacity, _capacity_
 
 @dataclass(frozen=True, kw_only=True)
 class CostResult(SectionResult):
-    """The monthly bill per option, cheapest first, with its spread over demand draws."""
+    """The bill of every deployment option, line by line, cheapest first, with its spread over
+    demand draws (see :mod:`aurora_models.billing`)."""
 
     region: str
     price_book_as_of: str
+    price_source: str
     options: list[dict[str, Any]]
-    cheapest: str
+    bills: list[dict[str, Any]]
+    cheapest: str | None
     configured: str
     configured_total_usd: float
+    configured_total_12_months_usd: float
+    configured_unavailable: str | None
+    missing: list[str]
     demand_draws: int
     note: str
+
+
+def _usage(s, series, capacity=None):
+    """The :class:`~aurora_models.billing.Usage` of one demand draw (its capacity simulated
+    unless the ``serverless`` section's result for it is given)."""
+    from ..billing import Usage
+    from ..global_db._link import REDO_BYTES_PER_WRITE
+    from ._simulate import simulate_capacity
+
+    cl, reg, pr = s["cluster"], s["regions"], s["pricing"]
+    dm = demand_model(s)
+    io, w_io = dm.io_millions_per_month(series)
+    replicas = cl["replicas"]
+    if capacity is None:
+        policy, month = _policy(s), dm.months_per_series(series)
+        share = read_share(series, replicas)
+        w = simulate_capacity(series["acu"] * (1.0 - share), policy, step_s=dm.step_s)
+        r = (simulate_capacity(series["acu"] * share / replicas, policy, step_s=dm.step_s)
+             if replicas else None)
+        w_ah, w_peak = w.acu_hours * month, float(w.demand_acu.max())
+        r_ah, r_peak = (r.acu_hours * month, float(r.demand_acu.max())) if r else (0.0, 0.5)
+    else:
+        w_ah, w_peak = capacity.writer.acu_hours_per_month, capacity.writer.peak_demand_acu
+        r = capacity.reader_each
+        r_ah, r_peak = (r.acu_hours_per_month, r.peak_demand_acu) if r else (0.0, 0.5)
+    return Usage(
+        region=pr["region"] or reg["primary"], engine=f"aurora-{cl['engine']}",
+        capacity=cl["capacity"], instance_class=cl["instance_class"], replicas=replicas,
+        storage=cl["storage"], volume_gib=cl["volume_gib"],
+        storage_growth_gib_per_month=cl["storage_growth_gib_per_month"],
+        io_millions_per_month=io, write_io_millions_per_month=w_io,
+        writes_per_s_mean=float(series["writes_per_s"].mean()),
+        writer_acu_hours=float(w_ah), reader_acu_hours_each=float(r_ah),
+        writer_peak_acu=float(w_peak), reader_peak_acu=float(r_peak), headroom=pr["headroom"],
+        secondaries=tuple(reg["secondaries"]), secondary_instances=reg["secondary_instances"],
+        backup_retention_days=cl["backup_retention_days"],
+        backup_change_rate_per_day=cl["backup_change_rate_per_day"],
+        manual_snapshot_gib=cl["manual_snapshot_gib"],
+        backtrack_window_hours=cl["backtrack_window_hours"],
+        snapshot_export_gib_per_month=cl["snapshot_export_gib_per_month"],
+        inter_region_transfer=reg["inter_region_transfer"],
+        redo_bytes_per_write=REDO_BYTES_PER_WRITE, reserved_term=pr["reserved_term"],
+        reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
+
+
+_COMPONENTS = ("compute", "storage", "io", "backup", "replicated_io", "secondary", "transfer",
+               "other")
 
 
 def _cost(ctx: Context) -> CostResult:
     from .. import pricing
     from .._rng import spawn_seeds
-    from ._cost import monthly_cost
+    from ..billing import bill_options
 
     s = ctx.scenario
-    cl, reg, pr = s["cluster"], s["regions"], s["pricing"]
-    dm, policy = demand_model(s), _policy(s)
-    pb_region = pr["region"] or reg["primary"]
-    pb = pricing.load(pb_region, engine=cl["engine"])
-    options = ["serverless_standard", "serverless_io_optimized", "provisioned",
-               "provisioned_reserved"]
-    if cl["replicas"]:
-        options.append("provisioned_writer_serverless_readers")
-
-    def bill_of(d):
-        io, w_io = dm.io_millions_per_month(d)
-        return monthly_cost(
-            d["acu"], pb, step_s=dm.step_s, policy=policy, storage_gib=cl["volume_gib"],
-            io_millions_per_month=io, replicated_write_io_millions_per_month=w_io,
-            n_secondary_regions=len(reg["secondaries"]), n_readers=cl["replicas"],
-            read_share=read_share(d, cl["replicas"]), options=options,
-            headroom=pr["headroom"], reserved_discount=pr["reserved_discount"])
-
-    bill = bill_of(ctx["workload"].series).sort_values("total_usd", kind="stable")
+    dm = demand_model(s)
+    price_file = s["pricing"]["offer_file"]
+    usage = _usage(s, ctx["workload"].series, ctx["serverless"])
+    books: dict = {}  # loaded once, shared by the demand draws' bills
+    bills = bill_options(usage, price_file=price_file, books=books)
+    book = (pricing.load(usage.region, engine=usage.engine) if price_file is None
+            else pricing.load(usage.region, engine=usage.engine, path=price_file))
     # The bill of other demand draws (same assumptions, other noise): its spread over
     # COST_DRAWS draws, the first being the draw above.
-    totals = np.array([bill["total_usd"].to_numpy()]
-                      + [bill_of(dm.series(rng=seed)).loc[bill.index, "total_usd"].to_numpy()
+    totals = np.array([[b.total_usd for b in bills]]
+                      + [[b.total_usd for b in bill_options(_usage(s, dm.series(rng=seed)),
+                                                            price_file=price_file, books=books)]
                          for seed in spawn_seeds(ctx.stream(4), COST_DRAWS - 1)])
     t_mean, t_sd = totals.mean(axis=0), totals.std(axis=0, ddof=1)
-    rows = [{"option": str(opt), **{k: (str(v) if k == "instance_classes" else float(v))
-                                    for k, v in row.items()},
-             "total_usd_mean": float(t_mean[i]),
-             "total_usd_ci_low": float(t_mean[i] - 1.96 * t_sd[i]),
-             "total_usd_ci_high": float(t_mean[i] + 1.96 * t_sd[i])}
-            for i, (opt, row) in enumerate(bill.iterrows())]
-    cheapest = rows[0]["option"]
-    for r in rows:
-        r["cheapest"] = r["option"] == cheapest
-    current = ("serverless_io_optimized" if cl["storage"] == "io-optimized"
-               else "serverless_standard") if cl["capacity"] == "serverless" else "provisioned"
+    rows = []
+    for i, b in enumerate(bills):
+        row = {"option": b.option, "label": b.label, "instance_classes": b.instance_classes,
+               "reserved_term": b.reserved_term,
+               "acu_hours": float(sum(li.quantity for li in b.lines
+                                      if li.unit == "ACU-hours" and li.region == usage.region))}
+        row.update({f"{c}_usd": b.component_usd(c) for c in _COMPONENTS})
+        row.update(total_usd=b.total_usd, total_12_months_usd=b.total_12_months_usd,
+                   total_usd_mean=float(t_mean[i]),
+                   total_usd_ci_low=float(t_mean[i] - 1.96 * t_sd[i]),
+                   total_usd_ci_high=float(t_mean[i] + 1.96 * t_sd[i]),
+                   configured=b.configured, cheapest=b.cheapest, complete=b.complete,
+                   missing=list(b.missing), unavailable=b.unavailable)
+        rows.append(row)
+    order = sorted(range(len(rows)), key=lambda i: (not rows[i]["complete"],
+                                                    rows[i]["total_usd"]))
+    rows = [rows[i] for i in order]
+    conf = next(b for b in bills if b.configured)
+    missing = sorted({m for b in bills for m in b.missing})
+    for m in missing:
+        ctx.notes.append(f"not priced (the price data has none): {m}")
+    src = "bundled AWS price list" if price_file is None else f"price file {price_file}"
     return CostResult(
-        region=pb_region, price_book_as_of=pb.as_of, options=rows, cheapest=cheapest,
-        configured=current, configured_total_usd=float(bill.loc[current, "total_usd"]),
-        demand_draws=COST_DRAWS,
-        note=(f"primary-region cluster; total_usd is the bill of the seeded demand draw, "
+        region=usage.region, price_book_as_of=book.as_of, price_source=src, options=rows,
+        bills=[b.to_dict() for b in (bills[i] for i in order)],
+        cheapest=next((b.option for b in bills if b.cheapest), None), configured=conf.option,
+        configured_total_usd=conf.total_usd,
+        configured_total_12_months_usd=conf.total_12_months_usd,
+        configured_unavailable=conf.unavailable, missing=missing, demand_draws=COST_DRAWS,
+        note=(f"total_usd is the bill of the seeded demand draw (a 730-hour month), "
               f"total_usd_ci_low/high the 95 % range of a month's bill over {COST_DRAWS} demand "
               f"draws (demand noise only: the per-operation CPU and I/O assumptions are not "
-              f"sampled); Global Database secondaries add replicated write I/O here, not their "
-              f"own instances or storage"))
+              f"sampled); Serverless options bill the simulated ACU-hours, provisioned options "
+              f"of a Serverless cluster are sized to its peaks; Global Database secondaries are "
+              f"billed in their own regions (instances, storage, replicated write I/O)"))
 
 
 def _cost_rows(d) -> list[Row]:
     # The metric is the option's id (stable for joins); renderers show its label.
-    return [Row("cost", r["option"], r["total_usd"], r["total_usd_ci_low"],
+    rows = [Row("cost", r["option"], r["total_usd"], r["total_usd_ci_low"],
                 r["total_usd_ci_high"], "USD/month") for r in d["options"]]
+    rows.append(Row("cost", "configured_12_months", d["configured_total_12_months_usd"], None,
+                    None, "USD/12 months"))
+    return rows
 
 
 COST = Section("cost", "Monthly cost", _cost, _cost_rows, consumes=("workload", "serverless"))

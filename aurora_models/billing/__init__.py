@@ -1,0 +1,30 @@
+"""The bill: every line of an Aurora bill, per option and region, as quantity x unit price.
+
+- :class:`Usage`: the cluster as configured and what a month of it consumes.
+- :func:`bill_options`: one :class:`Bill` per deployment option (:data:`OPTIONS`, ids that never
+  change), each a tuple of :class:`LineItem` (``quantity x unit_price_usd = amount_usd``), the
+  missing dimensions named, monthly and 12-month totals.
+- :func:`backup_billed_gib`: AWS's backup rule, ``V (1 + c (R - 1))`` capped at ``V R``,
+  minus the free ``V``.
+- :func:`bills_frame`: the ``bill.csv`` rows; :func:`diff_bills`: per option and line deltas.
+"""
+
+from __future__ import annotations
+
+from ._bill import (
+    OPTION_LABELS,
+    OPTIONS,
+    Bill,
+    LineItem,
+    Usage,
+    backup_billed_gib,
+    bill_by_region,
+    bill_options,
+    bills_frame,
+    diff_bills,
+)
+from ._keys import RESERVED_DISCOUNTS, RESERVED_TERMS
+
+__all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS", "Bill",
+           "LineItem", "Usage", "backup_billed_gib", "bill_by_region", "bill_options", "bills_frame",
+           "diff_bills"]

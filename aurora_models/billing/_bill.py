@@ -1,0 +1,552 @@
+"""Line items and bills: every line of an Aurora bill as quantity x unit price = amount.
+
+One :class:`Bill` per deployment option, built from a :class:`Usage` (the cluster as configured
+and its simulated or given consumption) and the price books of its regions. A price the data
+lacks is never zero: the line is left out and named in :attr:`Bill.missing`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .._validate import check_nonnegative
+from ..units import HOURS_PER_MONTH
+from ._keys import MAX_SECONDARY_INSTANCES, RESERVED_DISCOUNTS, RESERVED_TERMS
+
+__all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
+           "bill_by_region", "bill_options", "bills_frame", "diff_bills"]
+
+#: Deployment options, ids that never change (JSON, CSV, diffs join on them).
+OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned_standard",
+           "provisioned_io_optimized", "provisioned_reserved",
+           "provisioned_writer_serverless_readers")
+
+#: How the options read in tables and reports.
+OPTION_LABELS = {
+    "serverless_standard": "Serverless v2, Aurora Standard",
+    "serverless_io_optimized": "Serverless v2, I/O-Optimized",
+    "provisioned_standard": "provisioned, Aurora Standard",
+    "provisioned_io_optimized": "provisioned, I/O-Optimized",
+    "provisioned_reserved": "provisioned, reserved",
+    "provisioned_writer_serverless_readers": "provisioned writer + Serverless readers",
+}
+
+#: Bytes in the GB of AWS's transfer and storage prices (billed per GiB).
+BYTES_PER_GIB = 2.0 ** 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineItem:
+    """One line of a bill: ``quantity x unit_price_usd = amount_usd`` (per month)."""
+
+    option: str
+    region: str
+    line: str
+    quantity: float
+    unit: str
+    unit_price_usd: float
+    amount_usd: float
+    component: str = "other"
+    amount_12_months_usd: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"option": self.option, "region": self.region, "line": self.line,
+                "quantity": self.quantity, "unit": self.unit,
+                "unit_price_usd": self.unit_price_usd, "amount_usd": self.amount_usd,
+                "amount_12_months_usd": self.amount_12_months_usd, "component": self.component}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bill:
+    """The monthly bill of one deployment option.
+
+    ``total_usd`` is the sum of the lines (the first month); ``total_12_months_usd`` bills twelve
+    months with the volume growing by ``storage_growth_gib_per_month``. ``missing`` names every
+    dimension the price data lacks (those lines are absent, never zero); ``unavailable`` says
+    why the option cannot be bought as written (a class the region does not sell).
+    """
+
+    option: str
+    label: str
+    configured: bool
+    cheapest: bool = False
+    reserved_term: str | None = None
+    instance_classes: str = ""
+    lines: tuple[LineItem, ...] = ()
+    missing: tuple[str, ...] = ()
+    unavailable: str | None = None
+    total_usd: float = 0.0
+    total_12_months_usd: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Every line priced (nothing missing, nothing unavailable)."""
+        return not self.missing and self.unavailable is None
+
+    def component_usd(self, component: str) -> float:
+        return math.fsum(li.amount_usd for li in self.lines if li.component == component)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"option": self.option, "label": self.label, "configured": self.configured,
+                "cheapest": self.cheapest, "reserved_term": self.reserved_term,
+                "instance_classes": self.instance_classes,
+                "lines": [li.to_dict() for li in self.lines], "missing": list(self.missing),
+                "unavailable": self.unavailable, "total_usd": self.total_usd,
+                "total_12_months_usd": self.total_12_months_usd}
+
+    def to_frame(self):
+        """One row per line: ``option, region, line, quantity, unit, unit_price_usd,
+        amount_usd, component, configured, cheapest``."""
+        import pandas as pd
+
+        cols = ["option", "region", "line", "quantity", "unit", "unit_price_usd", "amount_usd",
+                "component"]
+        frame = pd.DataFrame([li.to_dict() for li in self.lines], columns=cols)
+        frame["configured"] = self.configured
+        frame["cheapest"] = self.cheapest
+        return frame
+
+
+def backup_billed_gib(volume_gib: float, retention_days: int, change_rate_per_day: float) -> float:
+    """Billed automated-backup storage, GiB-months, by AWS's rule.
+
+    Usage is ``U = V (1 + c (R - 1))``, capped at ``V R`` (a full copy a day at most); the
+    backup storage up to the cluster's volume ``V`` is free, so the billed amount is
+    ``U - V``. A 1-day retention is free (``U = V``).
+
+    >>> backup_billed_gib(1000.0, 7, 0.05)  # 1000 x (1 + 0.05 x 6) - 1000
+    300.0
+    >>> backup_billed_gib(1000.0, 1, 0.5)
+    0.0
+    """
+    v = float(check_nonnegative("volume_gib", volume_gib))
+    c = float(check_nonnegative("change_rate_per_day", change_rate_per_day))
+    r = int(retention_days)
+    if r < 1:
+        raise ValueError(f"`retention_days` must be an integer >= 1, got {retention_days!r}")
+    usage = min(v * (1.0 + c * (r - 1)), v * r)
+    return max(usage - v, 0.0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Usage:
+    """What a month of the cluster consumes, and how it is configured.
+
+    Compute comes from the Serverless v2 capacity simulation (``*_acu_hours``: per month; the
+    readers' per instance) and, for provisioned what-ifs of a Serverless cluster, from its peaks
+    (``*_peak_acu``, sized with ``headroom``). Volumes in GiB, I/O in millions per month.
+    """
+
+    region: str
+    engine: str = "aurora-mysql"
+    capacity: str = "provisioned"
+    instance_class: str = "db.r6g.xlarge"
+    replicas: int = 0
+    storage: str = "standard"
+    volume_gib: float = 100.0
+    storage_growth_gib_per_month: float = 0.0
+    io_millions_per_month: float = 0.0
+    write_io_millions_per_month: float = 0.0
+    writes_per_s_mean: float = 0.0
+    writer_acu_hours: float = 0.0
+    reader_acu_hours_each: float = 0.0
+    writer_peak_acu: float = 0.5
+    reader_peak_acu: float = 0.5
+    headroom: float = 0.2
+    secondaries: tuple[str, ...] = ()
+    secondary_instances: Any = 0
+    backup_retention_days: int = 1
+    backup_change_rate_per_day: float = 0.05
+    manual_snapshot_gib: float = 0.0
+    backtrack_window_hours: float = 0.0
+    backtrack_records_per_write: float = 1.0
+    snapshot_export_gib_per_month: float = 0.0
+    inter_region_transfer: bool = False
+    redo_bytes_per_write: float = 1024.0
+    reserved_term: str = "1y-partial-upfront"
+    reserved_discount: float | None = None
+    reserved_hourly_usd: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine in ("mysql", "postgresql"):  # the scenario file's names
+            object.__setattr__(self, "engine", f"aurora-{self.engine}")
+        if self.engine not in ("aurora-mysql", "aurora-postgresql"):
+            raise ValueError(f"`engine` must be 'aurora-mysql' or 'aurora-postgresql', got "
+                             f"{self.engine!r}")
+        if self.reserved_term not in RESERVED_TERMS:
+            raise ValueError(f"`reserved_term` must be one of {', '.join(map(repr, RESERVED_TERMS))}, "
+                             f"got {self.reserved_term!r}")
+        if self.backtrack_window_hours > 0 and self.engine != "aurora-mysql":
+            raise ValueError("`cluster.backtrack_window_hours` must be 0 for "
+                             f"{self.engine} (backtrack is Aurora MySQL only), got "
+                             f"{self.backtrack_window_hours:g}")
+        counts = self.secondary_counts()
+        if len(counts) != len(self.secondaries):
+            raise ValueError(f"`regions.secondary_instances` must hold one count per secondary "
+                             f"({len(self.secondaries)}), got {len(counts)}")
+        if any(not 0 <= n <= MAX_SECONDARY_INSTANCES for n in counts):
+            raise ValueError(f"`regions.secondary_instances` must be in [0, "
+                             f"{MAX_SECONDARY_INSTANCES}], got {list(counts)}")
+
+    def secondary_counts(self) -> tuple[int, ...]:
+        n = self.secondary_instances
+        if isinstance(n, list | tuple):
+            return tuple(int(x) for x in n)
+        return (int(n),) * len(self.secondaries)
+
+    @property
+    def reserved_rate_source(self) -> str:
+        if self.reserved_hourly_usd is not None:
+            return "scenario effective hourly rate"
+        if self.reserved_discount is not None:
+            return "scenario discount"
+        return "ASSUMPTION (registered default per term)"
+
+    @property
+    def discount(self) -> float:
+        if self.reserved_discount is not None:
+            return float(self.reserved_discount)
+        return RESERVED_DISCOUNTS[self.reserved_term]
+
+
+class _Books:
+    """Price books per region (one engine), loaded once."""
+
+    def __init__(self, engine: str, path=None, books=None):
+        # a caller's dict is used (and filled) as is, so repeated bills share their books
+        self.engine, self.path = engine, path
+        self.cache = books if isinstance(books, dict) else dict(books or {})
+        self._transfer = None
+        self.sized: dict = {}
+
+    def __call__(self, region: str):
+        if region not in self.cache:
+            from .. import pricing
+
+            self.cache[region] = (pricing.load(region, engine=self.engine) if self.path is None
+                                  else pricing.load(region, engine=self.engine, path=self.path))
+        return self.cache[region]
+
+    def transfer(self):
+        if self._transfer is None:
+            from .. import pricing
+
+            self._transfer = pricing.load_transfer()
+        return self._transfer
+
+
+class _Builder:
+    """Collects the lines of one option; a missing price becomes a named gap."""
+
+    def __init__(self, option: str):
+        self.option, self.lines, self.missing = option, [], []
+
+    def add(self, region: str, line: str, quantity: float, unit: str, price, component: str):
+        from ..pricing import MissingPriceError
+
+        try:
+            p = float(price()) if callable(price) else float(price)
+        except MissingPriceError as exc:
+            self.missing.append(f"{exc.item or line} in {region}"
+                                + (f": {exc}" if "not sold" in str(exc) else ""))
+            return None
+        q = float(quantity)
+        self.lines.append(LineItem(option=self.option, region=region, line=line, quantity=q,
+                                   unit=unit, unit_price_usd=p, amount_usd=q * p,
+                                   component=component))
+        return p
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
+    configured_option = (("serverless_" if u.capacity == "serverless" else "provisioned_")
+                         + ("io_optimized" if u.storage == "io-optimized" else "standard"))
+    io_opt = {"serverless_standard": False, "serverless_io_optimized": True,
+              "provisioned_standard": False, "provisioned_io_optimized": True}.get(
+        option, u.storage == "io-optimized")
+    config = "I/O-Optimized" if io_opt else "Standard"
+    pb = books(u.region)
+    b = _Builder(option)
+    h = HOURS_PER_MONTH
+    unavailable = None
+    writer_serverless = option.startswith("serverless")
+    readers_serverless = writer_serverless or option == "provisioned_writer_serverless_readers"
+
+    def sized(peak: float) -> str:
+        need = max(peak, 0.5) * (1.0 + u.headroom)
+        key = (u.region, need, io_opt)
+        if key not in books.sized:
+            from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
+
+            books.sized[key] = pb.cheapest_instance_class(
+                GIB_PER_ACU * need, vcpu=VCPU_PER_ACU * need, io_optimized=io_opt)
+        return books.sized[key]
+
+    if u.capacity == "provisioned":
+        writer_cls = reader_cls = u.instance_class
+    else:
+        writer_cls, reader_cls = sized(u.writer_peak_acu), sized(u.reader_peak_acu)
+
+    def hourly(book, cls: str):
+        def price():
+            on_demand = book.instance_hour_usd(cls, io_optimized=io_opt)
+            if option != "provisioned_reserved":
+                return on_demand
+            if u.reserved_hourly_usd is not None and cls == u.instance_class:
+                return float(u.reserved_hourly_usd)
+            return on_demand * (1.0 - u.discount)
+        return price
+
+    term = f", reserved {u.reserved_term}" if option == "provisioned_reserved" else ""
+    classes = []
+    acu_unit = "ACU-hours"
+    # -- compute, primary region ------------------------------------------------------------
+    if writer_serverless:
+        b.add(u.region, f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
+              acu_unit, lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
+        classes.append("1 x serverless")
+    else:
+        before = len(b.missing)
+        b.add(u.region, f"compute: writer, {writer_cls}{term}", h, "instance-hours",
+              hourly(pb, writer_cls), "compute")
+        if len(b.missing) > before and "not sold" in b.missing[-1]:
+            unavailable = b.missing[-1]
+        classes.append(f"1 x {writer_cls}")
+    if u.replicas:
+        if readers_serverless:
+            b.add(u.region, f"compute: {_plural(u.replicas, 'reader')}, Serverless v2 ({config})",
+                  u.reader_acu_hours_each * u.replicas, acu_unit,
+                  lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
+            classes.append(f"{u.replicas} x serverless")
+        else:
+            b.add(u.region, f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}{term}",
+                  h * u.replicas, "instance-hours", hourly(pb, reader_cls), "compute")
+            classes.append(f"{u.replicas} x {reader_cls}")
+    # -- storage, I/O, backups, features ----------------------------------------------------
+    b.add(u.region, f"storage ({config})", volume_gib, "GiB-months",
+          lambda: pb.storage_gb_month_usd(io_optimized=io_opt), "storage")
+    if not io_opt:
+        b.add(u.region, "I/O requests", u.io_millions_per_month, "million requests",
+              lambda: pb.io_per_million_usd, "io")
+    billed = backup_billed_gib(volume_gib, u.backup_retention_days, u.backup_change_rate_per_day)
+    if billed > 0:
+        b.add(u.region, f"backup storage beyond the free allowance ({u.backup_retention_days}-day "
+              f"retention, {u.backup_change_rate_per_day:g}/day changed)", billed, "GiB-months",
+              lambda: pb.backup_gb_month_usd, "backup")
+    if u.manual_snapshot_gib > 0:
+        b.add(u.region, "manual snapshots beyond retention", u.manual_snapshot_gib, "GiB-months",
+              lambda: pb.backup_gb_month_usd, "backup")
+    if u.backtrack_window_hours > 0:
+        stored = (u.writes_per_s_mean * 3600.0 * u.backtrack_window_hours
+                  * u.backtrack_records_per_write / 1e6)
+        b.add(u.region, f"backtrack change records ({u.backtrack_window_hours:g} h window)",
+              stored * h, "million record-hours", lambda: pb.backtrack_per_million_usd, "other")
+    if u.snapshot_export_gib_per_month > 0:
+        b.add(u.region, "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
+              lambda: pb.snapshot_export_gb_usd, "other")
+    # -- Global Database secondaries --------------------------------------------------------
+    for sec, n in zip(u.secondaries, u.secondary_counts(), strict=True):
+        sb = books(sec)
+        if n:
+            if readers_serverless:
+                each = u.reader_acu_hours_each if u.replicas else u.writer_acu_hours
+                b.add(sec, f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
+                      f"({config})", each * n, acu_unit,
+                      lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
+            else:
+                b.add(sec, f"secondary compute: {_plural(n, 'instance')}, {reader_cls}{term}",
+                      h * n, "instance-hours", hourly(sb, reader_cls), "secondary")
+        b.add(sec, f"secondary storage ({config})", volume_gib, "GiB-months",
+              lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
+        b.add(sec, "Global Database replicated write I/O", u.write_io_millions_per_month,
+              "million write I/Os", lambda sb=sb: sb.global_write_io_per_million_usd,
+              "replicated_io")
+        if u.inter_region_transfer:
+            gib = u.writes_per_s_mean * h * 3600.0 * u.redo_bytes_per_write / BYTES_PER_GIB
+            b.add(sec, f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
+                  "GiB", lambda sec=sec: books.transfer().usd_per_gb(u.region, sec), "transfer")
+    total = math.fsum(li.amount_usd for li in b.lines)
+    return Bill(option=option, label=OPTION_LABELS[option],
+                configured=option == configured_option,
+                reserved_term=u.reserved_term if option == "provisioned_reserved" else None,
+                instance_classes=" + ".join(classes), lines=tuple(b.lines),
+                missing=tuple(b.missing), unavailable=unavailable, total_usd=total)
+
+
+def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> list[Bill]:
+    """The bill of every deployment option for one cluster, cheapest complete bill flagged.
+
+    Parameters
+    ----------
+    usage : Usage
+    options : sequence of str, optional
+        Any of :data:`OPTIONS`; default all that apply (the last needs readers).
+    price_file : path, optional
+        A price file for :func:`aurora_models.pricing.load` (default: the bundled snapshot).
+    books : mapping of region to PriceBook, optional
+        Books to use instead of loading (a what-if book from ``PriceBook.with_price``); a
+        ``dict`` is filled with the books loaded, so bills of one cluster can share it.
+
+    Returns
+    -------
+    list of Bill
+        In :data:`OPTIONS` order. The month's volume is ``volume_gib + growth / 2`` (the first
+        month's average); the 12-month total bills the twelve months' average volume
+        ``volume_gib + 6 x growth`` (every line is linear in the volume).
+
+    Examples
+    --------
+    >>> bills = bill_options(Usage(region="us-east-1", instance_class="db.r6g.large",
+    ...                            volume_gib=100.0), options=["provisioned_standard"])
+    >>> [(li.line, li.quantity, li.unit_price_usd) for li in bills[0].lines][:2]
+    [('compute: writer, db.r6g.large', 730.0, 0.26), ('storage (Standard)', 100.0, 0.1)]
+    >>> round(bills[0].total_usd, 2)  # 730 x 0.26 + 100 x 0.10
+    199.8
+    """
+    if not isinstance(usage, Usage):
+        raise TypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
+    if options is None:
+        options = [o for o in OPTIONS
+                   if o != "provisioned_writer_serverless_readers" or usage.replicas]
+    for o in options:
+        if o not in OPTIONS:
+            raise ValueError(f"`options` must hold only {', '.join(map(repr, OPTIONS))}, got {o!r}")
+    bk = _Books(usage.engine, price_file, books)
+    g = usage.storage_growth_gib_per_month
+    out = []
+    for o in options:
+        first = _build(o, usage, bk, usage.volume_gib + g / 2.0)
+        year = first if g == 0 else _build(o, usage, bk, usage.volume_gib + 6.0 * g)
+        yearly = {(li.region, li.line): 12.0 * li.amount_usd for li in year.lines}
+        lines = tuple(replace(li, amount_12_months_usd=yearly.get((li.region, li.line), 0.0))
+                      for li in first.lines)
+        out.append(replace(first, lines=lines, total_12_months_usd=12.0 * year.total_usd))
+    complete = [b for b in out if b.complete]
+    if complete:
+        best = min(complete, key=lambda b: b.total_usd).option
+        out = [replace(b, cheapest=b.option == best) for b in out]
+    return out
+
+
+def bills_frame(bills, *, scenario: str = "") -> Any:
+    """Every line of every bill: ``scenario, option, region, line, quantity, unit,
+    unit_price_usd, amount_usd, configured, cheapest`` (the ``bill.csv`` columns)."""
+    import pandas as pd
+
+    rows = []
+    for b in bills:
+        d = b if isinstance(b, dict) else b.to_dict()
+        for li in d["lines"]:
+            rows.append({"scenario": scenario, "option": d["option"], "region": li["region"],
+                         "line": li["line"], "quantity": li["quantity"], "unit": li["unit"],
+                         "unit_price_usd": li["unit_price_usd"], "amount_usd": li["amount_usd"],
+                         "configured": d["configured"], "cheapest": d["cheapest"]})
+    return pd.DataFrame(rows, columns=["scenario", "option", "region", "line", "quantity", "unit",
+                                       "unit_price_usd", "amount_usd", "configured", "cheapest"])
+
+
+
+def diff_bills(base, new) -> Any:
+    """Per option and per line, the monthly and 12-month change from ``base`` to ``new``.
+
+    ``base`` and ``new`` are lists of bills (:class:`Bill` or their JSON dicts). Lines are
+    matched by ``(option, region, line)``; a line in one only counts as 0 in the other. Each
+    option ends with its ``TOTAL`` row. A bill diffed with itself is all zeros.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``option, region, line, base_usd, new_usd, delta_usd, base_12_months_usd,
+        new_12_months_usd, delta_12_months_usd``.
+    """
+    import pandas as pd
+
+    def as_dicts(bills):
+        return {d["option"]: d for d in (b if isinstance(b, dict) else b.to_dict()
+                                         for b in bills)}
+
+    a, b = as_dicts(base), as_dicts(new)
+    rows = []
+    for opt in [o for o in OPTIONS if o in a or o in b]:
+        la = {(li["region"], li["line"]): li for li in a.get(opt, {}).get("lines", [])}
+        lb = {(li["region"], li["line"]): li for li in b.get(opt, {}).get("lines", [])}
+        keys = list(la) + [k for k in lb if k not in la]
+        for key in keys:
+            x, y = la.get(key), lb.get(key)
+            m0, m1 = (x["amount_usd"] if x else 0.0), (y["amount_usd"] if y else 0.0)
+            t0 = x["amount_12_months_usd"] if x else 0.0
+            t1 = y["amount_12_months_usd"] if y else 0.0
+            rows.append((opt, key[0], key[1], m0, m1, m1 - m0, t0, t1, t1 - t0))
+        m0 = a[opt]["total_usd"] if opt in a else 0.0
+        m1 = b[opt]["total_usd"] if opt in b else 0.0
+        t0 = a[opt]["total_12_months_usd"] if opt in a else 0.0
+        t1 = b[opt]["total_12_months_usd"] if opt in b else 0.0
+        rows.append((opt, "", "TOTAL", m0, m1, m1 - m0, t0, t1, t1 - t0))
+    return pd.DataFrame(rows, columns=["option", "region", "line", "base_usd", "new_usd",
+                                       "delta_usd", "base_12_months_usd", "new_12_months_usd",
+                                       "delta_12_months_usd"])
+
+
+def bill_by_region(usage: Usage, *, regions=None, option: str | None = None,
+                   price_file=None) -> Any:
+    """The same cluster's bill in every region (the primary cluster only, no secondaries).
+
+    Parameters
+    ----------
+    usage : Usage
+        The cluster; its ``region`` and ``secondaries`` are replaced per region.
+    regions : sequence of str, optional
+        Default every region of the price data (:func:`aurora_models.pricing.known_regions`).
+    option : str, optional
+        The option billed (default the configured one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region, cheapest first: ``region, option, priced_class, total_usd,
+        total_12_months_usd, complete, missing``. A configured class the region does not sell
+        is billed as the nearest class it sells (``priced_class`` says which).
+
+    Examples
+    --------
+    >>> t = bill_by_region(Usage(region="us-east-1", instance_class="db.r6g.large"),
+    ...                    regions=["us-east-1", "eu-west-1"])
+    >>> t[["region", "priced_class"]].values.tolist()
+    [['us-east-1', 'db.r6g.large'], ['eu-west-1', 'db.r6g.large']]
+    """
+    import pandas as pd
+
+    from .. import pricing
+
+    if not isinstance(usage, Usage):
+        raise TypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
+    regions = list(pricing.known_regions() if regions is None else regions)
+    if option is None:
+        option = (("serverless_" if usage.capacity == "serverless" else "provisioned_")
+                  + ("io_optimized" if usage.storage == "io-optimized" else "standard"))
+    io_opt = option.endswith("io_optimized") or (
+        usage.storage == "io-optimized" and option not in ("serverless_standard",
+                                                            "provisioned_standard"))
+    rows = []
+    for region in regions:
+        book = (pricing.load(region, engine=usage.engine) if price_file is None
+                else pricing.load(region, engine=usage.engine, path=price_file))
+        cls = usage.instance_class
+        if not book.has("instance_hour_io_optimized" if io_opt else "instance_hour", cls):
+            cls = book.nearest_classes(cls, 1, io_optimized=io_opt)[0]
+        u = replace(usage, region=region, instance_class=cls, secondaries=(),
+                    secondary_instances=0)
+        b = bill_options(u, options=[option], price_file=price_file,
+                         books={region: book})[0]
+        rows.append({"region": region, "option": option,
+                     "priced_class": cls if usage.capacity == "provisioned" or
+                     option.startswith("provisioned") else "",
+                     "total_usd": b.total_usd, "total_12_months_usd": b.total_12_months_usd,
+                     "complete": b.complete, "missing": "; ".join(b.missing)})
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["total_usd", "region"], ignore_index=True)

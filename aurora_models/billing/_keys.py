@@ -1,0 +1,145 @@
+"""The scenario keys of the bill: backups, growth, backtrack, export, secondaries, reserved terms.
+
+Declared once here; the scenario loader, its JSON Schema and ``docs/scenario_format.md`` are
+derived from these declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .._params import Rule, declared, param
+
+__all__ = ["RESERVED_TERMS", "BillingKeys", "ReservedKeys"]
+
+#: Reserved-instance terms AWS sells for Aurora (No Upfront only as a 1-year term).
+RESERVED_TERMS = ("1y-no-upfront", "1y-partial-upfront", "1y-all-upfront",
+                  "3y-partial-upfront", "3y-all-upfront")
+
+#: Global Database secondary clusters: up to 16 read-only instances (Aurora User Guide 2023,
+#: aurora_facts.md §5).
+MAX_SECONDARY_INSTANCES = 16
+
+
+def _secondary_instances(name: str, value: Any):
+    """An integer (every secondary alike) or one integer per secondary, each in [0, 16]."""
+    items = value if isinstance(value, list | tuple) else [value]
+    out = []
+    for i, v in enumerate(items):
+        where = name if not isinstance(value, list | tuple) else f"{name}[{i}]"
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise TypeError(f"`{where}` must be an integer in [0, {MAX_SECONDARY_INSTANCES}] "
+                            f"(or a list of them, one per secondary), got {type(v).__name__} "
+                            f"{v!r}")
+        if not 0 <= v <= MAX_SECONDARY_INSTANCES:
+            raise ValueError(f"`{where}` must be an integer in [0, {MAX_SECONDARY_INSTANCES}], "
+                             f"got {v}")
+        out.append(int(v))
+    return tuple(out) if isinstance(value, list | tuple) else out[0]
+
+
+def _offer_file(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"`{name}` must be a path string, got {type(value).__name__} {value!r}")
+    return value
+
+
+@declared("billing")
+@dataclass(frozen=True, kw_only=True)
+class BillingKeys:
+    """What the bill needs beyond the cluster's shape (``[cluster]`` and ``[regions]`` keys)."""
+
+    backup_retention_days: int = param(
+        1, "days", low=1, high=35, scenario="cluster.backup_retention_days",
+        doc="automated backup retention (1 day is free)",
+        rationale="AWS's API default retention is 1 day (the console proposes 7); set yours")
+    backup_change_rate_per_day: float = param(
+        0.05, "share/day", low=0.0, high=1.0, scenario="cluster.backup_change_rate_per_day",
+        doc="share of the volume rewritten per day (sizes incremental backups)",
+        rationale="no public figure; 5 % of an OLTP volume rewritten a day")
+    manual_snapshot_gib: float = param(
+        0.0, "GiB", low=0.0, scenario="cluster.manual_snapshot_gib", user_input=True,
+        doc="manual snapshots kept beyond the retention window (billed in full)")
+    storage_growth_gib_per_month: float = param(
+        0.0, "GiB/month", low=0.0, scenario="cluster.storage_growth_gib_per_month",
+        user_input=True, doc="volume growth per month (the 12-month total bills it)")
+    backtrack_window_hours: float = param(
+        0.0, "hours", low=0.0, high=72.0, scenario="cluster.backtrack_window_hours",
+        user_input=True, doc="Aurora MySQL backtrack target window (0: disabled)")
+    snapshot_export_gib_per_month: float = param(
+        0.0, "GiB/month", low=0.0, scenario="cluster.snapshot_export_gib_per_month",
+        user_input=True, doc="snapshot data exported to Amazon S3 per month")
+    secondary_instances: int | tuple[int, ...] = param(
+        0, "instances", type="custom", checker=_secondary_instances,
+        scenario="regions.secondary_instances", user_input=True,
+        doc="instances of each Global Database secondary cluster (0: headless; a list gives one "
+            "count per secondary); the primary's class or ACU range",
+        json_schema_extra={"anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": MAX_SECONDARY_INSTANCES},
+            {"type": "array", "items": {"type": "integer", "minimum": 0,
+                                        "maximum": MAX_SECONDARY_INSTANCES}}]})
+    inter_region_transfer: bool = param(
+        False, scenario="regions.inter_region_transfer",
+        doc="add an inter-region transfer line for the replication stream",
+        rationale="AWS does not clearly document whether Global Database replication also pays "
+                  "inter-region transfer; off by default, priced by destination when on")
+    offer_file: str | None = param(
+        None, type="custom", checker=_offer_file, nullable=True, scenario="pricing.offer_file",
+        user_input=True, doc="price file to use instead of the bundled snapshot (e.g. written "
+                             "by pricing.import_offer_file), relative to the working directory",
+        json_schema_extra={"type": "string"})
+
+
+def _one_reserved_rate(v) -> str | None:
+    if v["reserved_discount"] is not None and v["reserved_hourly_usd"] is not None:
+        return "`reserved_discount` and `reserved_hourly_usd` must not both be set"
+    return None
+
+
+#: A reserved rate is a discount or an effective hourly rate, not both.
+ONE_RESERVED_RATE = Rule("one_reserved_rate", ("reserved_discount", "reserved_hourly_usd"),
+                         _one_reserved_rate)
+
+
+@declared("billing")
+@dataclass(frozen=True, kw_only=True)
+class ReservedKeys:
+    """The reserved-instance term and rate of the ``provisioned_reserved`` option."""
+
+    __rules__ = (ONE_RESERVED_RATE,)
+
+    reserved_term: str = param(
+        "1y-partial-upfront", choices=RESERVED_TERMS, scenario="pricing.reserved_term",
+        doc="reserved-instance term of the provisioned_reserved option",
+        rationale="the commonest commitment; the default discount per term is registered "
+                  "(billing.reserved_discount_*)")
+    reserved_discount: float | None = param(
+        None, "-", low=0.0, high=1.0, high_open=True, nullable=True,
+        scenario="pricing.reserved_discount", user_input=True,
+        doc="your reserved discount on the on-demand rate (default: the term's registered "
+            "assumption)")
+    reserved_hourly_usd: float | None = param(
+        None, "USD/hour", low=0.0, nullable=True, scenario="pricing.reserved_hourly_usd",
+        user_input=True,
+        doc="your effective reserved hourly rate of the configured class (upfront amortised)")
+
+
+def _register_term_discounts() -> dict[str, float]:
+    from .._assumptions import register
+
+    why = ("Aurora-specific RI rates are not in the price data; third parties quote ~30-40 % "
+           "for a 1-year term and AWS 'up to 69 %' for RDS RIs (3-year all upfront) "
+           "(aurora_facts.md §4.4, [S]/[V]); {}")
+    values = {"1y-no-upfront": (0.30, "the low end of the 1-year range"),
+              "1y-partial-upfront": (0.35, "the middle of the 1-year range"),
+              "1y-all-upfront": (0.38, "the upper part of the 1-year range"),
+              "3y-partial-upfront": (0.55, "between the 1-year range and AWS's 69 % ceiling"),
+              "3y-all-upfront": (0.60, "below AWS's 69 % ceiling (Aurora rates are lower)")}
+    return {term: register(f"billing.reserved_discount_{term.replace('-', '_')}", d, "-",
+                           rationale=why.format(note))
+            for term, (d, note) in values.items()}
+
+
+#: Default reserved discount per term (ASSUMPTION; registered with the source of its range).
+RESERVED_DISCOUNTS = _register_term_discounts()
