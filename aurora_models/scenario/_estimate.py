@@ -162,7 +162,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     -----
     Models called (public functions only): ``quorum.event_probability`` /
     ``volume_event_probability`` / ``simulate_event_probability`` (durability);
-    ``availability.annual_downtime`` / ``simulate_downtime`` / ``failover_time_s`` /
+    ``availability.annual_downtime`` / ``simulate_annual_downtime`` / ``failover_time_s`` /
     ``readers_needed`` / ``decision_table`` (availability, failover, readers, RDS alternatives);
     ``serverless.synthetic_demand`` / ``simulate_capacity`` / ``monthly_cost`` (capacity, cost,
     with ``pricing.load``); ``global_db.lag`` / ``rpo_exposure`` (secondaries).
@@ -268,9 +268,9 @@ def _estimate(scenario: Scenario, n: int, seed: int, tick) -> ScenarioResult:
         rates = rates.with_az_outage_hours(fl["az_outage_hours"])
     storage = availability.storage_unavailability(fm, volume_gib=cl["volume_gib"])
     dep = availability.aurora(cl["replicas"])
-    closed = availability.annual_downtime(dep, rates=rates, storage=storage)
-    sim = availability.simulate_downtime(dep, rates=rates, storage=storage, n_trials=n,
-                                         rng=s_down)
+    closed = availability.annual_downtime(dep, rates=rates, storage=storage).mean
+    sim = availability.simulate_annual_downtime(dep, rates=rates, storage=storage, n_trials=n,
+                                                rng=s_down)
     mean = sim.mean
     lo, hi = mean.confidence_interval()
     sections["availability"] = {
