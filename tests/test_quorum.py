@@ -117,8 +117,8 @@ def test_snapshot_matches_brute_force(layout, p, paz):
     got = quorum.snapshot_unavailability(layout, p_copy=p, p_az=paz)
     ref = _brute_snapshot(layout, p, paz)
     for key in got:
-        assert 0.0 <= got[key] <= 1.0
-        assert got[key] == pytest.approx(ref[key], rel=1e-9, abs=1e-300)
+        assert 0.0 <= got[key].value <= 1.0
+        assert got[key].value == pytest.approx(ref[key], rel=1e-9, abs=1e-300)
 
 
 def test_snapshot_tiny_probabilities_against_mpmath():
@@ -135,7 +135,7 @@ def test_snapshot_tiny_probabilities_against_mpmath():
             avail = sum((2 - j) * u for j, u in zip(k, az_up, strict=True))
             if avail < 4:
                 exact += waz * wk
-    got = quorum.snapshot_unavailability(AURORA, p_copy=1e-60, p_az=1e-100)["write_unavailable"]
+    got = quorum.snapshot_unavailability(AURORA, p_copy=1e-60, p_az=1e-100)["write_unavailable"].value
     assert abs(got / float(exact) - 1) < 1e-12
     assert 1e-300 < got < 1e-150
 
@@ -152,7 +152,7 @@ def test_simulated_snapshot_agrees():
     mc = quorum.simulate_snapshot_unavailability(TWO_OF_THREE, p_copy=0.1, p_az=0.05,
                                                  n_trials=200_000, rng=11)
     for key in exact:
-        assert abs(mc[key].zscore(exact[key])) < 4.5
+        assert abs(mc[key].zscore(exact[key].value)) < 4.5
 
 
 # --- failure model and defaults ---------------------------------------------------------------

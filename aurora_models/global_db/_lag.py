@@ -15,7 +15,7 @@ from ..exceptions import UnstableSystemError
 from ..results import Estimate
 from ._link import ReplicationLink
 
-__all__ = ["LagResult", "LagSimulation", "lag", "simulate_lag", "visibility_probability"]
+__all__ = ["LagResult", "LagSamples", "lag", "simulate_lag", "visibility_probability"]
 
 QUANTILES = (0.5, 0.99, 0.999)
 
@@ -107,7 +107,7 @@ def _batch_table(lam: float, es: float, t_b: float, redo_size: str):
         p_s = np.exp(math.log(m) - j / m + 2.0 * log_2sinh)
         p_s[0] = 1.0 - m * -math.expm1(-1.0 / m)
     else:
-        i0 = int(math.floor(m))
+        i0 = math.floor(m)
         p_s = np.zeros(n)
         p_s[i0] += 1.0 - (m - i0)
         p_s[i0 + 1] += m - i0
@@ -240,9 +240,14 @@ def _quantile_from_sf(sf, q: float, lo: float) -> float:
     return float(hi)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class LagResult:
-    """Closed-form replication lag of one link at one write rate.
+    """Replication lag of one link at one write rate, from :func:`lag` or :func:`simulate_lag`.
+
+    Both functions take the same parameters and return this type, so they can be swapped; the
+    statistics are :class:`~aurora_models.Estimate` objects (``method="exact"`` for the exact
+    healthy solutions, ``"numerical"`` for the batch-arrival lattice solve, ``"fluid
+    approximation"`` with degradation episodes, ``"monte carlo"`` with a standard error).
 
     Attributes
     ----------
@@ -251,21 +256,29 @@ class LagResult:
     utilisation : float
         Offered load against the long-run bottleneck capacity (episodes included).
     stable : bool
-        False when utilisation >= 1: the lag then grows without bound and ``mean_s`` and every
-        quantile are ``inf`` *because* of that (see ``lag_growth_s_per_s`` and ``note``).
+        False when utilisation >= 1: the lag then grows without bound and every statistic is
+        ``inf`` *because* of that (see ``lag_growth_s_per_s`` and ``note``; closed form only,
+        the simulation refuses an unstable link).
     lag_growth_s_per_s : float
         For an unstable link, seconds of lag added per second of wall time; 0 when stable.
-    mean_s : float
+    mean : Estimate
         Mean per-write lag, seconds.
-    quantiles_s : dict
-        ``{q: lag quantile in seconds}``.
+    quantiles : dict
+        ``{q: Estimate}``, per-write lag quantiles in seconds.
+    writes_at_risk : Estimate
+        Mean writes committed but not yet visible on the secondary (``lambda E[L]`` by Little's
+        law in the closed form; at random instants in the simulation).
     p_episode : float
-        Fraction of writes whose lag is shaped by a degradation episode (fluid model).
+        Fraction of writes whose lag is shaped by a degradation episode (fluid model; NaN for a
+        simulation).
     components_s : dict
-        Mean contributions: ``propagation``, ``batching``, ``queueing``, ``transmission``,
-        ``episodes``.
+        Mean contributions (closed form): ``propagation``, ``batching``, ``queueing``,
+        ``transmission``, ``episodes``; empty for a simulation.
     method : str
     note : str
+    simulation : LagSamples or None
+        The simulation's other views (lag at random instants, bytes at risk, loss window,
+        expected maximum) and samples; None for the closed form.
     """
 
     link: ReplicationLink
@@ -273,42 +286,74 @@ class LagResult:
     utilisation: float
     stable: bool
     lag_growth_s_per_s: float
-    mean_s: float
-    quantiles_s: dict = field(default_factory=dict)
+    mean: Estimate
+    quantiles: dict
+    writes_at_risk: Estimate
     p_episode: float = 0.0
     components_s: dict = field(default_factory=dict)
     method: str = ""
     note: str = ""
+    simulation: LagSamples | None = None
+
+    @property
+    def mean_s(self) -> float:
+        """``mean.value``, seconds."""
+        return self.mean.value
+
+    @property
+    def quantiles_s(self) -> dict:
+        """``{q: value}`` of :attr:`quantiles`, seconds."""
+        return {q: e.value for q, e in self.quantiles.items()}
 
     @property
     def p50_s(self) -> float:
-        return self.quantiles_s.get(0.5, math.nan)
+        return self.quantiles[0.5].value if 0.5 in self.quantiles else math.nan
 
     @property
     def p99_s(self) -> float:
-        return self.quantiles_s.get(0.99, math.nan)
+        return self.quantiles[0.99].value if 0.99 in self.quantiles else math.nan
 
     @property
     def p999_s(self) -> float:
-        return self.quantiles_s.get(0.999, math.nan)
+        return self.quantiles[0.999].value if 0.999 in self.quantiles else math.nan
 
     def to_frame(self):
-        """One row per statistic: ``statistic``, ``lag_s``."""
+        """One row per statistic: ``statistic``, ``lag_s``, ``standard_error_s``, ``method``."""
         import pandas as pd
 
-        rows = [("mean", self.mean_s)] + [(_qname(q), v) for q, v in self.quantiles_s.items()]
-        return pd.DataFrame(rows, columns=["statistic", "lag_s"])
+        rows = [("mean", self.mean)] + [(_qname(q), e) for q, e in self.quantiles.items()]
+        return pd.DataFrame([(n, e.value, e.standard_error, e.method) for n, e in rows],
+                            columns=["statistic", "lag_s", "standard_error_s", "method"])
 
     def __str__(self) -> str:
         head = f"{self.link.primary} -> {self.link.secondary} at {self.writes_per_s:.4g} writes/s"
         if not self.stable:
             return f"{head}: {self.note}"
         qs = ", ".join(f"{_qname(q)} {1e3 * v:.4g} ms" for q, v in self.quantiles_s.items())
-        return f"{head}: mean {1e3 * self.mean_s:.4g} ms, {qs} (utilisation {self.utilisation:.3g})"
+        return (f"{head}: mean {1e3 * self.mean_s:.4g} ms, {qs} (utilisation "
+                f"{self.utilisation:.3g}; {self.method})")
+
+
+def _exact(value: float, method: str, quantity: str, unit: str = "s") -> Estimate:
+    return Estimate(value=float(value), method=method, quantity=quantity, unit=unit,
+                    bounds=(0.0, math.inf))
+
+
+def _check_common(link, writes_per_s, quantiles, include_degradation):
+    """The shared input check of :func:`lag` and :func:`simulate_lag`."""
+    from .._validate import check_bool
+
+    if not isinstance(link, ReplicationLink):
+        raise TypeError(f"`link` must be a ReplicationLink, got {type(link).__name__}")
+    lam = float(check_nonnegative("writes_per_s", writes_per_s))
+    qs = tuple(float(check_range("quantiles", q, 0.0, 1.0, low_inclusive=False,
+                                 high_inclusive=False)) for q in quantiles)
+    return lam, qs, check_bool("include_degradation", include_degradation)
 
 
 def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
-        include_degradation: bool = True) -> LagResult:
+        include_degradation: bool = True, trace=None, trace_step_s: float | None = None
+        ) -> LagResult:
     """Closed-form cross-region replication lag (commit on the primary to visible on the secondary).
 
     Parameters
@@ -321,17 +366,20 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
     include_degradation : bool
         Add the degradation episodes of ``link`` (fluid approximation); False gives the
         healthy-link lag only.
+    trace, trace_step_s
+        Bursty (trace-modulated) commits have no closed form: must be None here (they are
+        accepted so that :func:`simulate_lag`, which simulates them, has the same signature).
 
     Returns
     -------
     LagResult
-        For an unstable link (utilisation >= 1) ``stable`` is False, the lag growth rate is given
+        Estimates with no sampling error. For an unstable link (utilisation >= 1) ``stable`` is False, the lag growth rate is given
         and the lag statistics are ``inf`` with that explanation in ``note``; never NaN.
 
     Raises
     ------
     ValueError
-        Negative ``writes_per_s`` or a quantile outside (0, 1).
+        Negative ``writes_per_s``, a quantile outside (0, 1), or a ``trace``.
 
     Notes
     -----
@@ -381,21 +429,25 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
     >>> lag(link, writes_per_s=2 * link.capacity_writes_per_s).stable
     False
     """
-    if not isinstance(link, ReplicationLink):
-        raise TypeError(f"`link` must be a ReplicationLink, got {type(link).__name__}")
-    lam = float(check_nonnegative("writes_per_s", writes_per_s))
-    qs = tuple(float(check_range("quantiles", q, 0.0, 1.0, low_inclusive=False,
-                                 high_inclusive=False)) for q in quantiles)
+    lam, qs, include_degradation = _check_common(link, writes_per_s, quantiles,
+                                                 include_degradation)
+    if trace is not None or trace_step_s is not None:
+        raise ValueError("`trace` must be None for the closed form (bursty commits have no "
+                         "closed form; use simulate_lag), got a trace")
     st = link.stability(lam)
     components = {"propagation": link.one_way_ms / 1e3, "batching": link.batch_interval_s / 2.0}
     if not st.stable:
         note = (f"unstable: utilisation {st.utilisation:.4g} >= 1 of the long-run replication "
                 f"capacity, so the lag grows without bound by {st.backlog_growth_per_s:.4g} s per "
                 "second; no steady-state lag exists (reported as inf)")
+        inf = _exact(math.inf, "exact", "mean per-write lag")
         return LagResult(link=link, writes_per_s=lam, utilisation=st.utilisation, stable=False,
-                         lag_growth_s_per_s=st.backlog_growth_per_s, mean_s=math.inf,
-                         quantiles_s={q: math.inf for q in qs}, components_s=components,
-                         method="closed form", note=note)
+                         lag_growth_s_per_s=st.backlog_growth_per_s, mean=inf,
+                         quantiles={q: _exact(math.inf, "exact", f"{_qname(q)} per-write lag")
+                                    for q in qs},
+                         writes_at_risk=_exact(math.inf, "exact", "mean writes at risk",
+                                               "writes"),
+                         components_s=components, method="exact", note=note)
     healthy_rho = lam * link.service_mean_s
     if healthy_rho >= 1.0:  # stable on average but not during healthy periods: impossible
         raise UnstableSystemError("healthy utilisation >= 1")  # pragma: no cover
@@ -407,13 +459,23 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
                       - link.one_way_ms / 1e3,
                       episodes=mean - (lo + link.batch_interval_s / 2 + link.service_mean_s
                                        + wait))
-    method = "closed form (M/M/1)" if link.redo_size == "exponential" else "closed form (M/D/1)"
     if pi > 0:
-        method += " + fluid degradation episodes"
+        kind = "fluid approximation"
+        method = "closed form + fluid degradation episodes"
+    elif link.batch_interval_s > 0:
+        kind = "numerical"
+        method = "batch-arrival queue, numerical (lattice)"
+    else:
+        kind = "exact"
+        method = "exact (M/M/1)" if link.redo_size == "exponential" else "exact (M/D/1)"
     note = ("episodes overlap (pi >= 1): fluid approximation invalid, use simulate_lag"
             if pi >= 1 else "")
     return LagResult(link=link, writes_per_s=lam, utilisation=st.utilisation, stable=True,
-                     lag_growth_s_per_s=0.0, mean_s=float(mean), quantiles_s=quant,
+                     lag_growth_s_per_s=0.0,
+                     mean=_exact(mean, kind, "mean per-write lag"),
+                     quantiles={q: _exact(v, kind, f"{_qname(q)} per-write lag")
+                                for q, v in quant.items()},
+                     writes_at_risk=_exact(lam * mean, kind, "mean writes at risk", "writes"),
                      p_episode=float(min(pi, 1.0)), components_s=components, method=method,
                      note=note)
 
@@ -530,42 +592,40 @@ def _episode_clock(rng, dg, horizon):
     return _Clock(t_b, phi_b)
 
 
-def _stats(samples_by_rep: np.ndarray, *, quantity: str, unit: str, mean_only: bool = False):
-    """Mean, p50, p99, p99.9 and expected max, with SEs from independent replications."""
+def _stats(samples_by_rep: np.ndarray, *, quantity: str, unit: str, quantiles=QUANTILES):
+    """Mean, quantiles and expected max, each by sectioning over independent replications.
+
+    Every statistic is computed in each replication and the point estimate is the mean of the
+    R per-replication values, its standard error their standard deviation over ``sqrt(R)``:
+    value and error come from one estimator (batch means), so the interval is consistent even
+    for extreme quantiles (a pooled quantile with a per-replication error is not: issue 14).
+    """
     reps = samples_by_rep.shape[0]
     root = math.sqrt(reps)
-    out = {}
-    means = samples_by_rep.mean(axis=1)
-    out["mean"] = Estimate(value=float(means.mean()), standard_error=float(means.std(ddof=1) / root),
-                           n_trials=samples_by_rep.size, method="monte carlo",
-                           quantity=f"mean {quantity}", unit=unit)
-    if mean_only:
-        return out
-    pooled = samples_by_rep.ravel()
-    for q in QUANTILES:
-        per = np.quantile(samples_by_rep, q, axis=1)
-        out[_qname(q)] = Estimate(value=float(np.quantile(pooled, q)),
-                                  standard_error=float(per.std(ddof=1) / root),
-                                  n_trials=pooled.size, method="monte carlo",
-                                  quantity=f"{_qname(q)} {quantity}", unit=unit)
-    mx = samples_by_rep.max(axis=1)
-    out["max"] = Estimate(value=float(mx.mean()), standard_error=float(mx.std(ddof=1) / root),
-                          n_trials=reps, method="monte carlo",
-                          quantity=f"expected max {quantity} per replication", unit=unit)
+
+    def est(per, name, n):
+        return Estimate(value=float(per.mean()), standard_error=float(per.std(ddof=1) / root),
+                        n_trials=n, method="monte carlo", quantity=f"{name} {quantity}",
+                        unit=unit)
+
+    out = {"mean": est(samples_by_rep.mean(axis=1), "mean", samples_by_rep.size)}
+    for q in quantiles:
+        out[_qname(q)] = est(np.quantile(samples_by_rep, q, axis=1), _qname(q),
+                             samples_by_rep.size)
+    out["max"] = est(samples_by_rep.max(axis=1), "expected max per replication of", reps)
     return out
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
-class LagSimulation:
-    """Monte Carlo replication lag, seen per write and at random (failure) instants.
+class LagSamples:
+    """What :func:`simulate_lag` sees beyond :class:`LagResult`: per write and at random instants.
 
     Attributes
     ----------
-    link : ReplicationLink
-    writes_per_s : float
-        Mean commit rate simulated (the trace's mean for a trace).
     arrivals : str
         ``"poisson"`` or ``"trace"``.
+    simulated_writes_per_s : float
+        Commit rate realised in the simulation (mean over replications).
     n_writes, n_replications, warmup_writes : int
     per_write : dict of Estimate
         Lag of each write, commit to visible: ``mean``, ``p50``, ``p99``, ``p99.9`` and ``max``
@@ -580,9 +640,8 @@ class LagSimulation:
         numpy.ndarray, shape (n_replications, m): the samples behind the estimates.
     """
 
-    link: ReplicationLink
-    writes_per_s: float
     arrivals: str
+    simulated_writes_per_s: float
     n_writes: int
     n_replications: int
     warmup_writes: int
@@ -634,17 +693,22 @@ def _check_trace(trace, trace_step_s, writes_per_s):
     return rates, step
 
 
-def simulate_lag(link: ReplicationLink, *, writes_per_s: float | None = None, trace=None,
-                 trace_step_s: float | None = None, n_writes: int = 20_000,
+def simulate_lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
+                 include_degradation: bool = True, trace=None,
+                 trace_step_s: float | None = None, n_writes: int = 100_000,
                  n_replications: int = 20, warmup_fraction: float = 0.1,
-                 rng=None) -> LagSimulation:
+                 rng=None) -> LagResult:
     """Monte Carlo replication lag by a vectorized Lindley recursion.
 
     Parameters
     ----------
     link : ReplicationLink
-    writes_per_s : float, optional
-        Poisson commit rate. With ``trace``, the trace is rescaled to this mean rate.
+    writes_per_s : float
+        Mean commit rate (Poisson, or the trace rescaled to this mean).
+    quantiles : sequence of float
+        Probabilities in (0, 1) of the lag quantiles to report (as for :func:`lag`).
+    include_degradation : bool
+        Simulate the degradation episodes of ``link``; False simulates the healthy link only.
     trace : array_like or pandas.Series, optional
         Write rate per step (writes/s), e.g. a load trace: commits are then a Poisson process
         modulated by the trace (bursty), started at a random phase in each replication and
@@ -652,7 +716,10 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float | None = None, tr
     trace_step_s : float, optional
         Length of one trace step, seconds (default 1, or the Series' sampling interval).
     n_writes : int
-        Writes per replication (>= 100).
+        Writes per replication (>= 100). A tail quantile q is resolved when each replication
+        holds some 50 or more writes beyond it, ``n_writes (1 - q) >= 50``: the default
+        100,000 gives 100 beyond the p99.9 (with 20,000, only 20, and the p99.9 of each
+        replication is biased low by about 1.3 standard errors of the mean, issue 14).
     n_replications : int
         Independent replications (>= 2); standard errors come from their spread, since lags of
         successive writes are autocorrelated.
@@ -662,12 +729,18 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float | None = None, tr
 
     Returns
     -------
-    LagSimulation
+    LagResult
+        The type :func:`lag` returns: Monte Carlo estimates with standard errors, and the
+        other views (lag at random instants, bytes at risk, loss window, samples) in
+        ``simulation``. Every statistic, tail quantiles included, is estimated by sectioning:
+        the mean over the independent replications of the statistic computed in each, with
+        the standard error of that mean (so p99.9 needs replications long enough to hold
+        several exceedances each; ``tests/test_global_db.py`` checks the coverage).
 
     Raises
     ------
     ValueError
-        Neither or a bad ``writes_per_s``/``trace``; too few writes or replications.
+        A bad ``writes_per_s``/``trace``; too few writes or replications.
     UnstableSystemError
         When the long-run utilisation is >= 1 (the simulation would only show a transient).
 
@@ -692,22 +765,26 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float | None = None, tr
     >>> from aurora_models.global_db import ReplicationLink, simulate_lag
     >>> link = ReplicationLink(primary="us-east-1", secondary="eu-west-1")
     >>> sim = simulate_lag(link, writes_per_s=5000.0, n_writes=5000, n_replications=4, rng=1)
-    >>> 0.035 < sim.per_write["p50"].value < 0.05
+    >>> 0.035 < sim.quantiles[0.5].value < 0.05
     True
     """
-    if not isinstance(link, ReplicationLink):
-        raise TypeError(f"`link` must be a ReplicationLink, got {type(link).__name__}")
+    lam, qs, include_degradation = _check_common(link, writes_per_s, quantiles,
+                                                 include_degradation)
     n = check_int_range("n_writes", n_writes, 100)
     reps = check_int_range("n_replications", n_replications, 2)
     warm_frac = float(check_range("warmup_fraction", warmup_fraction, 0.0, 0.9))
+    lam = float(check_positive("writes_per_s", lam))
     if trace is None:
-        if writes_per_s is None:
-            raise ValueError("`writes_per_s` or `trace` must be given, got neither")
-        lam = float(check_positive("writes_per_s", writes_per_s))
         rates, step = None, None
     else:
-        rates, step = _check_trace(trace, trace_step_s, writes_per_s)
-        lam = float(rates.mean())
+        rates, step = _check_trace(trace, trace_step_s, lam)
+    if not include_degradation and link.degradation is not None:
+        from dataclasses import replace
+
+        link_sim = replace(link, degradation=None)
+    else:
+        link_sim = link
+    full_link, link = link, link_sim
     link.stability(lam).require_stable("a simulated steady-state lag")
     g = as_generator(rng)
 
@@ -773,14 +850,19 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float | None = None, tr
 
     per_write = lags[:, warm:]
     rate = float(((n - warm) / (c[:, -1] - c[:, warm])).mean())
-    return LagSimulation(
-        link=link, writes_per_s=rate if rates is not None else lam,
-        arrivals="trace" if rates is not None else "poisson",
-        n_writes=n, n_replications=reps, warmup_writes=warm,
-        per_write=_stats(per_write, quantity="per-write lag", unit="s"),
-        at_instant=_stats(vlag, quantity="lag at a random instant", unit="s"),
+    pw = _stats(per_write, quantity="per-write lag", unit="s", quantiles=qs)
+    samples = LagSamples(
+        arrivals="trace" if rates is not None else "poisson", simulated_writes_per_s=rate,
+        n_writes=n, n_replications=reps, warmup_writes=warm, per_write=pw,
+        at_instant=_stats(vlag, quantity="lag at a random instant", unit="s", quantiles=qs),
         writes_at_risk=_stats(at_risk, quantity="writes at risk", unit="writes"),
         bytes_at_risk=_stats(bytes_risk, quantity="bytes at risk", unit="bytes"),
         window_s=_stats(window, quantity="loss window", unit="s"),
         lags_s=per_write, instant_lag_s=vlag, writes_at_risk_samples=at_risk,
         bytes_at_risk_samples=bytes_risk, window_samples_s=window)
+    st = full_link.stability(lam) if include_degradation else link.stability(lam)
+    return LagResult(link=full_link, writes_per_s=lam, utilisation=st.utilisation, stable=True,
+                     lag_growth_s_per_s=0.0, mean=pw["mean"],
+                     quantiles={q: pw[_qname(q)] for q in qs},
+                     writes_at_risk=samples.writes_at_risk["mean"], p_episode=math.nan,
+                     method="monte carlo", simulation=samples)

@@ -262,8 +262,9 @@ def snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_az: float)
     Returns
     -------
     dict
-        ``{"write_unavailable": P(A < Vw), "read_unavailable": P(A < Vr)}`` (floats), with ``A``
-        the number of available copies.
+        ``{"write_unavailable": P(A < Vw), "read_unavailable": P(A < Vr)}``, exact
+        :class:`~aurora_models.Estimate` objects (``method="exact"``), with ``A`` the number of
+        available copies; :func:`simulate_snapshot_unavailability` returns the same keys.
 
     Raises
     ------
@@ -279,17 +280,20 @@ def snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_az: float)
     Examples
     --------
     >>> s = snapshot_unavailability(AURORA, p_copy=1e-60, p_az=1e-100)
-    >>> f"{s['write_unavailable']:.4g}"    # an AZ (1e-100) and 1 of 4 other copies (4e-60), x3
+    >>> f"{s['write_unavailable'].value:.4g}"    # an AZ (1e-100) and 1 of 4 other copies (4e-60), x3
     '1.2e-159'
-    >>> snapshot_unavailability(TWO_OF_THREE, p_copy=0.5, p_az=0.0)["read_unavailable"]
+    >>> snapshot_unavailability(TWO_OF_THREE, p_copy=0.5, p_az=0.0)["read_unavailable"].value
     0.5
     """
     if not isinstance(layout, QuorumLayout):
         raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     p_copy = float(check_probability("p_copy", p_copy))
     p_az = float(check_probability("p_az", p_az))
+    from ..results import Estimate
+
     logpmf = available_count_logpmf(layout, p_copy=p_copy, p_az=p_az)
-    return {
-        "write_unavailable": min(1.0, math.exp(_logsumexp(logpmf[: layout.write_quorum]))),
-        "read_unavailable": min(1.0, math.exp(_logsumexp(logpmf[: layout.read_quorum]))),
-    }
+    return {name: Estimate(value=min(1.0, math.exp(_logsumexp(logpmf[:quorum]))),
+                           method="exact", quantity=f"snapshot P({name})", unit="probability",
+                           bounds=(0.0, 1.0))
+            for name, quorum in (("write_unavailable", layout.write_quorum),
+                                 ("read_unavailable", layout.read_quorum))}
