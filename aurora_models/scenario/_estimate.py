@@ -279,7 +279,7 @@ def _estimate(scenario: Scenario, n: int, seed: int, tick) -> ScenarioResult:
         "annual_downtime_minutes_monte_carlo": _est(mean),
         "annual_downtime_minutes_p50": _est(sim.quantile(0.5)),
         "annual_downtime_minutes_p99": _est(sim.quantile(0.99)),
-        "outages_per_year": _est(sim.mean_incidents),
+        "outages_per_year": _est(sim.incidents),
         "availability": 1.0 - closed.value / MINUTES_PER_YEAR,
         "availability_ci_low": 1.0 - hi / MINUTES_PER_YEAR,
         "availability_ci_high": 1.0 - lo / MINUTES_PER_YEAR,
