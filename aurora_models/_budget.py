@@ -144,7 +144,7 @@ def check(entry: str, param: str, value, *, memory_bytes: float = 0.0, work: flo
     Parameters
     ----------
     entry : str
-        The public function (``"simulate_downtime"``), for the message.
+        The public function (``"simulate_annual_downtime"``), for the message.
     param : str
         The parameter the cost scales with (``"n_trials"``), named in the message.
     value

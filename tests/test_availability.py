@@ -81,13 +81,13 @@ def test_registry_lists_the_availability_defaults_and_the_az_rate_from_the_data(
 
 def test_closed_form_single_component_by_hand():
     rates = av.FailureRates(**{**NO_EVENTS, "instance_failure_rate_per_year": 2.0})
-    got = av.annual_downtime(av.RDS_SINGLE_AZ, rates=rates, client=NO_CLIENT).value
+    got = av.annual_downtime(av.RDS_SINGLE_AZ, rates=rates, client=NO_CLIENT).mean.value
     assert got == pytest.approx(2.0 * lognorm(av.RDS_SINGLE_AZ.recovery).mean() / 60, rel=1e-12)
     # With a standby, the event is a failover unless the standby is itself down (tiny).
     dep = av.RDS_MULTI_AZ_INSTANCE
     x = 2.0 * lognorm(dep.recovery).mean() / (MIN_PER_YEAR * 60)
     q = x / (1 + x)  # long-run probability that the standby is itself being replaced
-    got = av.annual_downtime(dep, rates=rates, client=NO_CLIENT).value
+    got = av.annual_downtime(dep, rates=rates, client=NO_CLIENT).mean.value
     assert got == pytest.approx(
         2.0 * ((1 - q) * lognorm(dep.failover).mean() + q * lognorm(dep.recovery).mean()) / 60,
         rel=1e-12)
@@ -95,19 +95,21 @@ def test_closed_form_single_component_by_hand():
 
 def test_dns_and_retry_add_half_their_length_per_event_and_proxy_cuts_failovers():
     rates = av.FailureRates(**{**NO_EVENTS, "maintenance_events_per_year": 3.0})
-    base = av.annual_downtime(av.AURORA, rates=rates, client=NO_CLIENT, storage=STORAGE).value
+    base = av.annual_downtime(av.AURORA, rates=rates, client=NO_CLIENT,
+                              storage=STORAGE).mean.value
     ttl = av.annual_downtime(av.AURORA, rates=rates, storage=STORAGE,
-                             client=av.ClientConfig(dns_ttl_s=30.0, retry_interval_s=4.0)).value
+                             client=av.ClientConfig(dns_ttl_s=30.0,
+                                                    retry_interval_s=4.0)).mean.value
     storage_min = STORAGE.p_unavailable * MIN_PER_YEAR
     assert (ttl - base) == pytest.approx(3.0 * (15.0 + 2.0) / 60, rel=1e-3)
     proxy = av.annual_downtime(av.AURORA, rates=rates, storage=STORAGE,
-                               client=av.PROXY_CLIENT).value
-    direct = av.annual_downtime(av.AURORA, rates=rates, storage=STORAGE).value
+                               client=av.PROXY_CLIENT).mean.value
+    direct = av.annual_downtime(av.AURORA, rates=rates, storage=STORAGE).mean.value
     assert (proxy - storage_min) == pytest.approx((1 - 0.79) * (direct - storage_min), rel=1e-3)
 
 
 def test_components_sum_to_total_and_nines():
-    frame = av.annual_downtime(av.AURORA, storage=STORAGE, by_component=True)
+    frame = av.downtime_components(av.AURORA, storage=STORAGE)
     assert list(frame.index) == ["instance failure", "maintenance", "AZ outage", "storage",
                                  "total"]
     parts = frame["downtime_minutes_per_year"].drop("total")
@@ -120,7 +122,7 @@ def test_components_sum_to_total_and_nines():
 
 
 def test_failover_speed_ranking_of_the_presets():
-    d = {dep.name: av.annual_downtime(dep, storage=STORAGE).value
+    d = {dep.name: av.annual_downtime(dep, storage=STORAGE).mean.value
          for dep in (*av.DEPLOYMENTS, av.AURORA_NO_REPLICA)}
     order = sorted(d, key=d.get)
     assert order == ["RDS Multi-AZ cluster", "Aurora (1 replica)", "RDS Multi-AZ instance",
@@ -131,8 +133,8 @@ def test_failover_speed_ranking_of_the_presets():
 @given(st.integers(0, 14), st.floats(0.1, 20.0))
 def test_downtime_decreases_with_replicas_down_to_the_storage_floor(n, fail_rate):
     rates = av.FailureRates(instance_failure_rate_per_year=fail_rate)
-    a = av.annual_downtime(av.aurora(n), rates=rates, storage=STORAGE).value
-    b = av.annual_downtime(av.aurora(n + 1), rates=rates, storage=STORAGE).value
+    a = av.annual_downtime(av.aurora(n), rates=rates, storage=STORAGE).mean.value
+    b = av.annual_downtime(av.aurora(n + 1), rates=rates, storage=STORAGE).mean.value
     floor = STORAGE.p_unavailable * MIN_PER_YEAR
     assert floor < b <= a
     if n == 0:
@@ -146,7 +148,7 @@ def test_storage_term_comes_from_the_quorum_model():
     p = quorum.steady_state_probability(quorum.AURORA, quorum.FailureModel(),
                                         event="write_unavailable")
     assert su.p_unavailable == pytest.approx(float(p.value))
-    frame = av.annual_downtime(av.AURORA, by_component=True)
+    frame = av.downtime_components(av.AURORA)
     assert frame.loc["storage", "downtime_minutes_per_year"] == pytest.approx(
         float(p.value) * MIN_PER_YEAR)
 
@@ -171,7 +173,7 @@ def test_storage_term_scales_with_the_volume_and_the_failure_model():
     # The decision table asks for the workload's volume, not one protection group.
     w = av.Workload(storage_gib=2000.0)
     t = av.decision_table(w).set_index("deployment")
-    expect = av.annual_downtime(av.aurora(0), storage=big).value
+    expect = av.annual_downtime(av.aurora(0), storage=big).mean.value
     assert t.loc["Aurora (0 replicas)", "annual_downtime_minutes"] == pytest.approx(expect)
     with pytest.raises(ValueError, match=r"`volume_gib` must be positive"):
         av.storage_unavailability(volume_gib=0.0)
@@ -233,10 +235,11 @@ def test_failover_quantile_of_a_fixed_duration_is_the_uniform_sum_by_hand():
 @pytest.mark.parametrize("dep", [*av.DEPLOYMENTS, av.AURORA_NO_REPLICA], ids=lambda d: d.name)
 @pytest.mark.parametrize("client", [av.DIRECT_CLIENT, av.PROXY_CLIENT], ids=["direct", "proxy"])
 def test_monte_carlo_agrees_with_closed_form(dep, client):
-    exact = av.annual_downtime(dep, client=client, storage=STORAGE, by_component=True)
-    sim = av.simulate_downtime(dep, client=client, storage=STORAGE, n_trials=20_000, rng=20240)
+    exact = av.downtime_components(dep, client=client, storage=STORAGE)
+    sim = av.simulate_annual_downtime(dep, client=client, storage=STORAGE, n_trials=20_000,
+                                      rng=20240)
     assert abs(sim.mean.zscore(exact.loc["total", "downtime_minutes_per_year"])) < 4.5
-    assert abs(sim.mean_incidents.zscore(exact.loc["total", "events_per_year"])) < 4.5
+    assert abs(sim.incidents.zscore(exact.loc["total", "events_per_year"])) < 4.5
     # The closed-form standard deviation of one year matches the sample's (sd of sd ~ 1-5 %).
     assert sim.annual_minutes.std(ddof=1) == pytest.approx(
         exact.loc["total", "sd_minutes_per_year"], rel=0.2)
@@ -245,17 +248,18 @@ def test_monte_carlo_agrees_with_closed_form(dep, client):
 
 
 def test_simulation_is_reproducible_and_quantile_error_is_honest():
-    a = av.simulate_downtime(av.AURORA, storage=STORAGE, n_trials=4000, rng=7)
-    b = av.simulate_downtime(av.AURORA, storage=STORAGE, n_trials=4000, rng=7)
+    a = av.simulate_annual_downtime(av.AURORA, storage=STORAGE, n_trials=4000, rng=7)
+    b = av.simulate_annual_downtime(av.AURORA, storage=STORAGE, n_trials=4000, rng=7)
     np.testing.assert_array_equal(a.annual_minutes, b.annual_minutes)
     # The P50 of independent runs scatters by about its reported standard error.
-    meds = [av.simulate_downtime(av.AURORA, storage=STORAGE, n_trials=4000, rng=s)
+    meds = [av.simulate_annual_downtime(av.AURORA, storage=STORAGE, n_trials=4000, rng=s)
             .quantile(0.5) for s in range(12)]
     spread = np.std([m.value for m in meds], ddof=1)
     se = np.mean([m.standard_error for m in meds])
     assert 0.4 < spread / se < 2.5
     frame = a.to_frame()
-    assert list(frame.index) == ["mean minutes", "P50 minutes", "P99 minutes", "incidents"]
+    assert list(frame.index) == ["mean minutes", "sd minutes", "incidents", "P50 minutes",
+                                 "P99 minutes"]
 
 
 # --------------------------------------------------------------------------- reader sizing
@@ -422,7 +426,7 @@ def test_bad_input_messages():
     with pytest.raises(ValueError, match=r"`dns_ttl_s` must be non-negative, got -5.0"):
         av.ClientConfig(dns_ttl_s=-5.0)
     with pytest.raises(ValueError, match=r"`n_trials` must be an integer in \[1, "):
-        av.simulate_downtime(av.AURORA, storage=STORAGE, n_trials=0)
+        av.simulate_annual_downtime(av.AURORA, storage=STORAGE, n_trials=0)
     with pytest.raises(ValueError, match=r"`instance_class` must be one of .*got 'db.x9.huge'"):
         av.decision_table(av.Workload(instance_class="db.x9.huge"), storage=STORAGE)
     with pytest.raises(TypeError, match="`deployment` must be a Deployment"):
@@ -439,7 +443,7 @@ def test_bad_input_messages():
 
 
 def test_frames_are_plain_dataframes():
-    assert isinstance(av.annual_downtime(av.RDS_SINGLE_AZ, by_component=True), pd.DataFrame)
+    assert isinstance(av.downtime_components(av.RDS_SINGLE_AZ), pd.DataFrame)
 
 
 def test_rds_multi_az_instance_wins_a_modest_workload_that_needs_a_standby():
@@ -454,3 +458,81 @@ def test_rds_multi_az_instance_wins_a_modest_workload_that_needs_a_standby():
     assert t.attrs["binding_constraints"] == ["annual downtime", "failover time"]
     assert t.loc["RDS Multi-AZ instance", "monthly_cost_usd"] < t.loc[
         "Aurora (1 replica)", "monthly_cost_usd"]
+
+
+# --------------------------------------------------------------------------- every standby down
+
+
+def _ctmc_downtime_minutes(dep, rates, storage, eps=1e-5):
+    """Annual downtime from a CTMC of the k standbys and the writer, built here by hand.
+
+    States (i, w): i standbys down (each fails at the instance rate and is replaced at rate
+    1 / E[recovery], independently), w the writer's state: up, or down in one outage kind with
+    an exponential duration of the branch's mean. The writer's event rates are scaled by eps,
+    so that it is up almost always: the down fraction is eps x (minutes per year of the closed
+    form) / minutes per year + O(eps^2). Rule under test: a writer event fails over when at
+    least one standby is up, and otherwise plays out as it does with no standby (replace after
+    a crash, restart for maintenance, the AZ branch, restore after an EBS loss).
+    """
+    from aurora_models.availability._params import RESTART, RESTORE
+
+    year_s = MIN_PER_YEAR * 60.0
+    k = dep.replicas
+    lam_s = rates.instance_failure_rate_per_year / year_s
+    mu_r = 1.0 / dep.recovery.mean_s
+    az_alone = rates.az_outage if dep.kind == "rds-single-az" else dep.recovery
+    events = [(rates.instance_failure_rate_per_year, dep.recovery.mean_s),
+              (rates.maintenance_events_per_year, RESTART.mean_s),
+              (rates.az_outage_rate_per_year, az_alone.mean_s)]
+    if dep.family == "rds":
+        events.append((rates.ebs_volume_failure_rate_per_year, RESTORE.mean_s))
+    kinds = ["up", "failover"] + [f"alone{j}" for j in range(len(events))]
+    means = {"failover": dep.failover.mean_s}
+    means.update({f"alone{j}": m for j, (_, m) in enumerate(events)})
+    if dep.family == "aurora":
+        kinds.append("storage")
+        means["storage"] = storage.p_unavailable * year_s / storage.events_per_year
+    idx = {(i, w): n for n, (i, w) in enumerate((i, w) for i in range(k + 1) for w in kinds)}
+    q = np.zeros((len(idx), len(idx)))
+    for (i, w), a in idx.items():
+        if i < k:
+            q[a, idx[(i + 1, w)]] += (k - i) * lam_s
+        if i > 0:
+            q[a, idx[(i - 1, w)]] += i * mu_r
+        if w == "up":
+            for j, (rate, _) in enumerate(events):
+                target = "failover" if i < k else f"alone{j}"
+                q[a, idx[(i, target)]] += eps * rate / year_s
+            if dep.family == "aurora":
+                q[a, idx[(i, "storage")]] += eps * storage.events_per_year / year_s
+        else:
+            q[a, idx[(i, "up")]] += 1.0 / means[w]
+    np.fill_diagonal(q, -q.sum(axis=1))
+    lhs = np.vstack([q.T, np.ones(len(idx))])
+    rhs = np.zeros(len(idx) + 1)
+    rhs[-1] = 1.0
+    pi = np.linalg.lstsq(lhs, rhs, rcond=None)[0]
+    down = 1.0 - sum(pi[idx[(i, "up")]] for i in range(k + 1))
+    return down / eps * MIN_PER_YEAR
+
+
+@pytest.mark.parametrize("dep", [av.aurora(1), av.aurora(2), av.RDS_MULTI_AZ_INSTANCE,
+                                 av.RDS_MULTI_AZ_CLUSTER, av.RDS_SINGLE_AZ],
+                         ids=lambda d: d.name)
+def test_every_standby_down_rule_matches_an_independent_ctmc(dep):
+    from dataclasses import replace
+
+    # Slow replacements (mean 0.05 year) so that every standby is down a large fraction of the
+    # time (x = 1: each standby down half the time), and frequent maintenance and EBS losses,
+    # so that the rule for the all-down case moves the total by far more than the tolerance.
+    dep = replace(dep, recovery=dep.recovery.scaled(0.05 * MIN_PER_YEAR * 60.0
+                                                    / dep.recovery.mean_s))
+    rates = av.FailureRates(instance_failure_rate_per_year=20.0, maintenance_events_per_year=50.0,
+                            failures=quorum.FailureModel(az_outage_rate_per_year=2.0),
+                            ebs_volume_failure_rate_per_year=5.0)
+    got = av.annual_downtime(dep, rates=rates, client=NO_CLIENT, storage=STORAGE)
+    ref = _ctmc_downtime_minutes(dep, rates, STORAGE)
+    assert got.mean.value == pytest.approx(ref, rel=1e-3)
+    sim = av.simulate_annual_downtime(dep, rates=rates, client=NO_CLIENT, storage=STORAGE,
+                                      n_trials=20_000, rng=4242)
+    assert abs(sim.mean.zscore(ref)) < 4.5

@@ -4,9 +4,9 @@
   :data:`AURORA_NO_REPLICA`, :func:`aurora`\\(n) for 0-15 replicas, :data:`RDS_MULTI_AZ_INSTANCE`,
   :data:`RDS_MULTI_AZ_CLUSTER`, :data:`RDS_SINGLE_AZ`. Failover durations are lognormal
   (:class:`LognormalDuration`) fitted to the user guides' phrases read as quantiles.
-- **Downtime**: :func:`annual_downtime` (closed form, total or by component),
-  :func:`simulate_downtime` (Monte Carlo: P50, P99, incidents), :func:`nines`; event rates in
-  :class:`FailureRates`, client effects (DNS TTL, retry, RDS Proxy) in :class:`ClientConfig`;
+- **Downtime**: :func:`annual_downtime` (closed form) and :func:`simulate_annual_downtime`
+  (Monte Carlo: also P50, P99), both an :class:`AnnualDowntime`; :func:`downtime_components`,
+  :func:`nines`; event rates in :class:`FailureRates`, client effects (DNS TTL, retry, RDS Proxy) in :class:`ClientConfig`;
   Aurora storage write availability from :mod:`aurora_models.quorum`.
 - **Reader sizing**: :func:`readers_needed`, :func:`reader_latency_ms`, :func:`failover_latency`
   (M/M/k per reader, :mod:`aurora_models.queueing`).
@@ -17,12 +17,12 @@ Every default is in ``am.assumptions("availability")`` with its source or ration
 
 from ._decision import Workload, decision_table, failover_time_s, read_capacity_per_s
 from ._downtime import (
-    DowntimeSimulation,
+    AnnualDowntime,
     StorageUnavailability,
     annual_downtime,
     downtime_components,
     nines,
-    simulate_downtime,
+    simulate_annual_downtime,
     storage_unavailability,
 )
 from ._params import (
@@ -55,9 +55,9 @@ __all__ = [
     "RDS_MULTI_AZ_CLUSTER",
     "RDS_MULTI_AZ_INSTANCE",
     "RDS_SINGLE_AZ",
+    "AnnualDowntime",
     "ClientConfig",
     "Deployment",
-    "DowntimeSimulation",
     "FailoverLatency",
     "FailureRates",
     "LognormalDuration",
@@ -73,6 +73,6 @@ __all__ = [
     "read_capacity_per_s",
     "reader_latency_ms",
     "readers_needed",
-    "simulate_downtime",
+    "simulate_annual_downtime",
     "storage_unavailability",
 ]

@@ -340,7 +340,7 @@ def _monthly_cost(dep: Deployment, w: Workload, pb) -> tuple[float, str, str]:
 
 
 def _evaluate(dep, w, k, rates, client, storage, pb):
-    downtime = annual_downtime(dep, rates=rates, client=client, storage=storage).value
+    downtime = annual_downtime(dep, rates=rates, client=client, storage=storage).mean.value
     fo = failover_time_s(dep, client=client)
     q = parse_objective(w.read_objective)
     lat = _latency_ms(w.reads_per_s, w.read_service_time_ms, k, dep.read_servers, q)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -11,7 +11,6 @@ import numpy as np
 from .. import _budget
 from .._rng import as_generator
 from .._validate import (
-    check_bool,
     check_int_range,
     check_nonnegative,
     check_positive,
@@ -29,8 +28,8 @@ from ._params import (
     LognormalDuration,
 )
 
-__all__ = ["DowntimeSimulation", "StorageUnavailability", "annual_downtime", "downtime_components",
-           "nines", "simulate_downtime", "storage_unavailability"]
+__all__ = ["AnnualDowntime", "StorageUnavailability", "annual_downtime", "downtime_components",
+           "nines", "simulate_annual_downtime", "storage_unavailability"]
 
 from ..units import SECONDS_PER_YEAR as _SECONDS_PER_YEAR
 
@@ -168,19 +167,31 @@ def _branch_moments(b: _Branch, client: ClientConfig, family: str) -> tuple[floa
     return f * (m1 + u1), f * f * (m2 + 2.0 * m1 * u1 + u2)
 
 
+def _q_all_standbys_down(dep: Deployment, rates: FailureRates) -> float:
+    """Long-run probability that every standby is down, ``(x / (1 + x))^k``.
+
+    Each of the k standbys alternates independently between up (failing at the instance rate
+    lambda) and being replaced (mean ``E[R]``, the deployment's recovery), an alternating
+    renewal process, down a fraction ``x / (1 + x)`` of the time with ``x = lambda E[R]``.
+    """
+    x = rates.instance_failure_rate_per_year * dep.recovery.mean_s / _SECONDS_PER_YEAR
+    return (x / (1.0 + x)) ** dep.replicas
+
+
 def _components(dep: Deployment, rates: FailureRates, storage: StorageUnavailability | None):
     """The event types that take the writer down, with their rates and outcome branches."""
     lam = rates.instance_failure_rate_per_year
     # Long-run probability that one standby/replica is itself down (being replaced), and that
-    # all of them are: then the writer must be replaced instead of failing over.
-    x = lam * dep.recovery.mean_s / _SECONDS_PER_YEAR
-    q_all = (x / (1.0 + x)) ** dep.replicas
+    # all of them are. Rule: with no standby up, the event plays out as it would in the same
+    # deployment without a standby (`other`: replace after a crash, restart for maintenance,
+    # restore after an EBS loss), never a blanket writer replacement.
+    q_all = _q_all_standbys_down(dep, rates)
 
     def failover_or(other: _Branch) -> tuple[_Branch, ...]:
         if not dep.has_standby:
             return (other,)
         return (_Branch(1.0 - q_all, dep.failover, True, True),
-                _Branch(q_all, dep.recovery, False, True))
+                replace(other, p=q_all))
 
     replace_ = _Branch(1.0, dep.recovery, False, True)
     comps = [
@@ -277,7 +288,7 @@ def _check(deployment, rates, client):
 
 def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None,
                     client: ClientConfig = DIRECT_CLIENT,
-                    storage: StorageUnavailability | None = None, by_component: bool = False):
+                    storage: StorageUnavailability | None = None) -> AnnualDowntime:
     """Expected client-observed downtime of the writer in a year, minutes (closed form).
 
     Parameters
@@ -293,13 +304,13 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
         protection group with its default failure model. Pass
         ``storage_unavailability(failures, volume_gib=...)`` for a real volume: a larger volume
         has more groups, any of which can stall the writer.
-    by_component : bool
-        Return the per-component DataFrame of :func:`downtime_components` instead.
 
     Returns
     -------
-    Estimate or pandas.DataFrame
-        Exact expected minutes per year (``method="exact"``).
+    AnnualDowntime
+        Exact (``method="exact"``) mean minutes per year, standard deviation of one year's
+        downtime and outages per year; :func:`downtime_components` gives them by component.
+        :func:`simulate_annual_downtime` takes the same parameters and returns the same type.
 
     Notes
     -----
@@ -310,8 +321,19 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     ``E[downtime] = sum_c lambda_c E[D_c]``, ``Var[downtime] = sum_c lambda_c E[D_c^2]``.
 
     With a standby the event is a failover (lognormal ``F``) unless every standby is itself
-    down, probability ``q^k`` with ``q = x / (1 + x)``, ``x = lambda_instance E[R]`` (years), in
-    which case the writer is replaced (lognormal ``R``). The client adds a uniform DNS
+    down, probability ``q^k`` with ``q = x / (1 + x)``, ``x = lambda_instance E[R]`` (years).
+    Then the event plays out as it would in the same deployment with no standby:
+
+    ``E[D_c] = (1 - q^k) E[F] + q^k E[D_c | no standby]``,
+
+    with ``D_c | no standby`` a replacement ``R`` for an instance failure (and, for Aurora, an AZ
+    outage: the writer is recreated in another AZ), a restart for maintenance, the AZ outage
+    itself for a Single-AZ RDS writer, and a restore from backup for an EBS volume loss. Rationale:
+    a standby that is down cannot change what the event does to the writer; maintenance is
+    applied by restarting the writer when no standby can take over (the User Guides' Single-AZ
+    behaviour), and a lost EBS volume has to be restored whether or not a standby once existed.
+    ``tests/test_availability.py`` checks this against a continuous-time Markov chain of the
+    standbys and the writer built independently in the test. The client adds a uniform DNS
     staleness ``U(0, TTL)`` and a uniform wait for its next retry ``U(0, retry)``; through RDS
     Proxy a failover's outage is multiplied by ``1 - reduction`` and other outages lose the
     client terms. Aurora storage contributes ``p_unavailable x year`` (quorum model).
@@ -327,82 +349,96 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     Examples
     --------
     >>> from aurora_models.availability import RDS_SINGLE_AZ, annual_downtime
-    >>> e = annual_downtime(RDS_SINGLE_AZ)
+    >>> e = annual_downtime(RDS_SINGLE_AZ).mean
     >>> e.unit, e.method
     ('minutes/year', 'exact')
     """
-    by_component = check_bool("by_component", by_component)
     frame = downtime_components(deployment, rates=rates, client=client, storage=storage)
-    if by_component:
-        return frame
-    return Estimate(value=float(frame.loc["total", "downtime_minutes_per_year"]),
-                    method="exact", quantity=f"annual downtime, {deployment.name}",
-                    unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
+    total = frame.loc["total"]
+    name = deployment.name
+    return AnnualDowntime(
+        deployment=name, method="exact",
+        mean=Estimate(value=float(total["downtime_minutes_per_year"]), method="exact",
+                      quantity=f"annual downtime, {name}", unit="minutes/year",
+                      bounds=(0.0, MINUTES_PER_YEAR)),
+        sd=Estimate(value=float(total["sd_minutes_per_year"]), method="exact",
+                    quantity=f"sd of one year's downtime, {name}", unit="minutes/year",
+                    bounds=(0.0, math.inf)),
+        incidents=Estimate(value=float(total["events_per_year"]), method="exact",
+                           quantity=f"outages per year, {name}", unit="1/year",
+                           bounds=(0.0, math.inf)))
 
 
-@dataclass(frozen=True, kw_only=True)
-class DowntimeSimulation:
-    """Simulated years of one deployment.
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AnnualDowntime:
+    """Annual downtime of one deployment, from :func:`annual_downtime` (exact) or
+    :func:`simulate_annual_downtime` (Monte Carlo): the same fields either way.
 
     Attributes
     ----------
-    annual_minutes : numpy.ndarray
-        Downtime of each simulated year, minutes.
-    incidents : numpy.ndarray
-        Number of outages in each simulated year.
     deployment : str
         Name of the deployment.
+    mean : Estimate
+        Expected downtime in a year, minutes.
+    sd : Estimate
+        Standard deviation of one year's downtime, minutes (the spread between years, not an
+        error).
+    incidents : Estimate
+        Outages per year.
+    method : str
+        ``"exact"`` or ``"monte_carlo"``.
+    annual_minutes, incident_counts : numpy.ndarray or None
+        The simulated years (None for the closed form).
     """
 
-    annual_minutes: np.ndarray
-    incidents: np.ndarray
     deployment: str
+    mean: Estimate
+    sd: Estimate
+    incidents: Estimate
+    method: str
+    annual_minutes: np.ndarray | None = None
+    incident_counts: np.ndarray | None = None
 
     @property
     def n_trials(self) -> int:
-        """Simulated years."""
-        return int(self.annual_minutes.size)
-
-    @property
-    def mean(self) -> Estimate:
-        """Mean annual downtime, minutes, with its standard error."""
-        return Estimate.from_samples(self.annual_minutes, method="monte_carlo",
-                                     quantity=f"annual downtime, {self.deployment}",
-                                     unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
-
-    @property
-    def mean_incidents(self) -> Estimate:
-        """Mean number of outages a year, with its standard error."""
-        return Estimate.from_samples(self.incidents, method="monte_carlo",
-                                     quantity=f"outages per year, {self.deployment}",
-                                     unit="1/year", bounds=(0.0, math.inf))
+        """Simulated years (0 for the closed form)."""
+        return 0 if self.annual_minutes is None else int(self.annual_minutes.size)
 
     def quantile(self, q: float) -> Estimate:
-        """The ``q`` quantile of annual downtime, minutes.
+        """The ``q`` quantile of one year's downtime, minutes (simulations only).
 
         The standard error is half the width of the distribution-free 95 % interval from order
-        statistics (ranks ``n q -/+ 1.96 sqrt(n q (1 - q))``), divided by 1.96.
+        statistics (:meth:`Estimate.from_quantile`), divided by 1.96.
+
+        Raises
+        ------
+        ValueError
+            For the closed form, which gives moments, not quantiles.
         """
         q = check_probability("q", q)
+        if self.annual_minutes is None:
+            raise ValueError("`quantile` needs simulated years: use simulate_annual_downtime, "
+                             "got a closed-form result")
         return Estimate.from_quantile(
             self.annual_minutes, q, method="monte_carlo",
             quantity=f"P{100 * q:g} annual downtime, {self.deployment}",
             unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
 
     def to_frame(self):
-        """Mean, P50 and P99 annual downtime and mean incidents, with standard errors."""
+        """Mean, standard deviation, incidents (and P50, P99 when simulated), with errors."""
         import pandas as pd
 
-        rows = {"mean minutes": self.mean, "P50 minutes": self.quantile(0.5),
-                "P99 minutes": self.quantile(0.99), "incidents": self.mean_incidents}
+        rows = {"mean minutes": self.mean, "sd minutes": self.sd, "incidents": self.incidents}
+        if self.annual_minutes is not None:
+            rows.update({"P50 minutes": self.quantile(0.5), "P99 minutes": self.quantile(0.99)})
         return pd.DataFrame({k: {"value": e.value, "standard_error": e.standard_error}
                              for k, e in rows.items()}).T
 
 
-def simulate_downtime(deployment: Deployment, *, rates: FailureRates | None = None,
+def simulate_annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None,
                       client: ClientConfig = DIRECT_CLIENT,
                       storage: StorageUnavailability | None = None, n_trials: int = 10_000,
-                      rng=None) -> DowntimeSimulation:
+                      rng=None) -> AnnualDowntime:
     """Monte Carlo of ``n_trials`` independent years of the model of :func:`annual_downtime`.
 
     Parameters
@@ -416,9 +452,10 @@ def simulate_downtime(deployment: Deployment, *, rates: FailureRates | None = No
 
     Returns
     -------
-    DowntimeSimulation
-        Per-year downtime and incident counts; ``.mean`` agrees with the closed form within a
-        few standard errors, ``.quantile(0.99)`` gives the tail the closed form does not.
+    AnnualDowntime
+        The type :func:`annual_downtime` returns, with the simulated years kept:
+        ``.mean`` agrees with the closed form within a few standard errors,
+        ``.quantile(0.99)`` gives the tail the closed form does not.
 
     Notes
     -----
@@ -428,8 +465,8 @@ def simulate_downtime(deployment: Deployment, *, rates: FailureRates | None = No
 
     Examples
     --------
-    >>> from aurora_models.availability import AURORA, simulate_downtime
-    >>> sim = simulate_downtime(AURORA, n_trials=2_000, rng=1)
+    >>> from aurora_models.availability import AURORA, simulate_annual_downtime
+    >>> sim = simulate_annual_downtime(AURORA, n_trials=2_000, rng=1)
     >>> sim.n_trials
     2000
     """
@@ -439,7 +476,7 @@ def simulate_downtime(deployment: Deployment, *, rates: FailureRates | None = No
     rate = sum(c.rate_per_year for c in comps)
     chunk = _downtime_chunk(rate)
     events = n * rate
-    _budget.check("simulate_downtime", "n_trials", n, work=8.0 * (events + n),
+    _budget.check("simulate_annual_downtime", "n_trials", n, work=8.0 * (events + n),
                   memory_bytes=16.0 * n + _EVENT_BYTES * min(n, chunk) * (rate + 1.0),
                   detail=f"at {rate:.3g} outages/year")
     gen = as_generator(rng)
@@ -450,7 +487,24 @@ def simulate_downtime(deployment: Deployment, *, rates: FailureRates | None = No
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         _simulate_years(comps, dep, client, gen, total[lo:hi], incidents[lo:hi])
-    return DowntimeSimulation(annual_minutes=total, incidents=incidents, deployment=dep.name)
+    name = dep.name
+    sd = float(total.std(ddof=1)) if n > 1 else math.inf
+    if n > 1 and sd > 0:  # delta method: Var(s^2) ~ (m4 - s^4) / n
+        m4 = float(((total - total.mean()) ** 4).mean())
+        sd_se = math.sqrt(max(m4 - sd ** 4, 0.0) / n) / (2.0 * sd)
+    else:
+        sd_se = math.inf if n <= 1 else 0.0
+    return AnnualDowntime(
+        deployment=name, method="monte_carlo", annual_minutes=total, incident_counts=incidents,
+        mean=Estimate.from_samples(total, method="monte_carlo",
+                                   quantity=f"annual downtime, {name}", unit="minutes/year",
+                                   bounds=(0.0, MINUTES_PER_YEAR)),
+        sd=Estimate(value=sd, standard_error=sd_se, n_trials=n, method="monte_carlo",
+                    quantity=f"sd of one year's downtime, {name}", unit="minutes/year",
+                    bounds=(0.0, math.inf)),
+        incidents=Estimate.from_samples(incidents, method="monte_carlo",
+                                        quantity=f"outages per year, {name}", unit="1/year",
+                                        bounds=(0.0, math.inf)))
 
 
 #: Simulated years per chunk at ordinary rates; fewer when events are frequent (see below).
@@ -494,3 +548,4 @@ def _simulate_years(comps, dep, client, gen, total, incidents) -> None:
             out[sel] = d
         total += np.bincount(year, weights=out, minlength=n) / 60.0
         incidents += counts
+

@@ -50,20 +50,20 @@ class AvailabilityResult(SectionResult):
 
 
 def _availability(ctx: Context) -> AvailabilityResult:
-    from . import annual_downtime, aurora, nines, simulate_downtime
+    from . import annual_downtime, aurora, nines, simulate_annual_downtime
 
     s = ctx.scenario
     rates, storage = failure_rates(s), _storage(s)
     dep = aurora(s["cluster"]["replicas"])
-    closed = annual_downtime(dep, rates=rates, storage=storage)
-    sim = simulate_downtime(dep, rates=rates, storage=storage, n_trials=ctx.n_trials,
-                            rng=ctx.stream(2))
+    closed = annual_downtime(dep, rates=rates, storage=storage).mean
+    sim = simulate_annual_downtime(dep, rates=rates, storage=storage, n_trials=ctx.n_trials,
+                                   rng=ctx.stream(2))
     lo, hi = sim.mean.confidence_interval()
     return AvailabilityResult(
         deployment=dep.name, annual_downtime_minutes=closed,
         annual_downtime_minutes_monte_carlo=sim.mean,
         annual_downtime_minutes_p50=sim.quantile(0.5),
-        annual_downtime_minutes_p99=sim.quantile(0.99), outages_per_year=sim.mean_incidents,
+        annual_downtime_minutes_p99=sim.quantile(0.99), outages_per_year=sim.incidents,
         availability=1.0 - closed.value / MINUTES_PER_YEAR,
         availability_ci_low=1.0 - hi / MINUTES_PER_YEAR,
         availability_ci_high=1.0 - lo / MINUTES_PER_YEAR,

@@ -4,7 +4,8 @@ Public names
 ------------
 - :class:`ReplicationLink` (with :class:`Degradation`): one primary -> secondary redo stream.
 - :func:`lag` (closed form) and :func:`simulate_lag` (Monte Carlo, Poisson or trace-driven
-  writes): replication lag percentiles; an unstable link is an explicit result.
+  writes): the same parameters, one :class:`LagResult` of Estimates (mean and percentiles);
+  an unstable link is an explicit result.
 - :func:`rpo_exposure`: data at risk on an unplanned failover, at a random failure instant.
 - :func:`rpo_blocking`: the ``rds.global_db_rpo`` trade-off (fraction of time commits block and
   the added commit latency, one or more secondaries).
@@ -19,7 +20,7 @@ unplanned failover RPO of seconds, ``rds.global_db_rpo`` minimum 20 s, blocking 
 every secondary is behind.
 """
 
-from ._lag import LagResult, LagSimulation, lag, simulate_lag, visibility_probability
+from ._lag import LagResult, LagSamples, lag, simulate_lag, visibility_probability
 from ._link import DEFAULT_DEGRADATION, MAX_SECONDARIES, Degradation, ReplicationLink, regions
 from ._rpo import (
     RPO_MIN_S,
@@ -38,7 +39,7 @@ __all__ = [
     "RPO_MIN_S",
     "Degradation",
     "LagResult",
-    "LagSimulation",
+    "LagSamples",
     "RPOBlocking",
     "RPOExposure",
     "RecoveryTimeline",

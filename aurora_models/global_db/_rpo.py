@@ -11,7 +11,7 @@ import numpy as np
 from .._assumptions import register
 from .._validate import check_choice, check_nonnegative, check_positive, check_range
 from ..units import HOURS_PER_MONTH
-from ._lag import LagSimulation, _episode_terms, _healthy, lag, simulate_lag
+from ._lag import LagSamples, _check_trace, _episode_terms, _healthy, lag, simulate_lag
 from ._link import ReplicationLink, _check_region, check_links
 
 __all__ = [
@@ -85,7 +85,8 @@ class RPOExposure:
         ``lambda E[L]`` with the simulated mean per-write lag: Little's law, which the mean of
         ``writes`` must satisfy for any stationary commit process (a consistency check; with
         Poisson writes and no batching, :func:`lag` gives ``E[L]`` exactly).
-    simulation : LagSimulation or None
+    simulation : LagSamples or None
+        The simulation behind the estimates (:attr:`LagResult.simulation`).
     note : str
     """
 
@@ -99,7 +100,7 @@ class RPOExposure:
     lag_at_instant_s: dict = field(default_factory=dict)
     lag_per_write_s: dict = field(default_factory=dict)
     little_mean_writes: float = math.inf
-    simulation: LagSimulation | None = None
+    simulation: LagSamples | None = None
     note: str = ""
 
     def to_frame(self):
@@ -118,7 +119,7 @@ class RPOExposure:
 
 
 def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, trace=None,
-                 trace_step_s: float | None = None, n_writes: int = 20_000,
+                 trace_step_s: float | None = None, n_writes: int = 100_000,
                  n_replications: int = 20, rng=None) -> RPOExposure:
     """Data at risk on an unplanned failover, as a distribution over the failure instant.
 
@@ -126,7 +127,9 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
     ----------
     link : ReplicationLink
     writes_per_s, trace, trace_step_s, n_writes, n_replications, rng
-        As for :func:`simulate_lag`.
+        As for :func:`simulate_lag` (``writes_per_s`` may be omitted with a ``trace``: its mean
+        is used). The default 100,000 writes per replication resolve the p99.9 (see
+        :func:`simulate_lag`).
 
     Returns
     -------
@@ -160,10 +163,16 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
                 note=(f"unstable: utilisation {st.utilisation:.4g} >= 1, the secondary falls "
                       f"behind by {st.backlog_growth_per_s:.4g} s per second, so the data at "
                       "risk grows without bound"))
-    sim = simulate_lag(link, writes_per_s=writes_per_s, trace=trace, trace_step_s=trace_step_s,
+    if writes_per_s is None:
+        if trace is None:
+            raise ValueError("`writes_per_s` or `trace` must be given, got neither")
+        writes_per_s = float(_check_trace(trace, trace_step_s, None)[0].mean())
+    res = simulate_lag(link, writes_per_s=writes_per_s, trace=trace, trace_step_s=trace_step_s,
                        n_writes=n_writes, n_replications=n_replications, rng=rng)
-    little = sim.writes_per_s * sim.per_write["mean"].value
-    return RPOExposure(link=link, writes_per_s=sim.writes_per_s, stable=True,
+    sim = res.simulation
+    rate = sim.simulated_writes_per_s if trace is not None else res.writes_per_s
+    little = rate * res.mean.value
+    return RPOExposure(link=link, writes_per_s=rate, stable=True,
                        writes=sim.writes_at_risk, bytes=sim.bytes_at_risk, window_s=sim.window_s,
                        lag_at_instant_s=sim.at_instant, lag_per_write_s=sim.per_write,
                        little_mean_writes=float(little), simulation=sim)

@@ -289,6 +289,7 @@ def snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_az: float)
         raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     p_copy = float(check_probability("p_copy", p_copy))
     p_az = float(check_probability("p_az", p_az))
+
     logpmf = available_count_logpmf(layout, p_copy=p_copy, p_az=p_az)
     return {name: Estimate(value=min(1.0, math.exp(_logsumexp(logpmf[:quorum]))),
                            method="exact", quantity=f"snapshot P({name})", unit="probability",

@@ -134,7 +134,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     -----
     Models called (public functions only): ``quorum.event_probability`` /
     ``volume_event_probability`` / ``simulate_event_probability`` (durability);
-    ``availability.annual_downtime`` / ``simulate_downtime`` / ``failover_time_s`` /
+    ``availability.annual_downtime`` / ``simulate_annual_downtime`` / ``failover_time_s`` /
     ``readers_needed`` / ``decision_table`` (availability, failover, readers, RDS alternatives);
     ``serverless.synthetic_demand`` / ``simulate_capacity`` / ``monthly_cost`` (capacity, cost,
     with ``pricing.load``); ``global_db.lag`` / ``rpo_exposure`` (secondaries).
