@@ -16,10 +16,11 @@ __all__ = ["Cluster", "Regions", "region_codes"]
 
 
 def region_codes() -> list[str]:
-    """The AWS region codes the package knows (the inter-region latency data's index)."""
-    from .data import load_interregion_rtt
+    """The AWS region codes the package knows (the inter-region latency data's index, read
+    once by :func:`aurora_models.global_db.regions`)."""
+    from .global_db._link import regions
 
-    return list(load_interregion_rtt().index)
+    return regions()
 
 
 def _region(name: str, value: Any) -> str:

@@ -64,3 +64,11 @@ def test_zero_load_is_a_valid_scenario():
     doc = sc.estimate(s).to_dict()
     assert doc["serverless"]["read_share"] == 0.0
     assert doc["workload"]["io_millions_per_month"] == 0.0
+
+
+def test_a_read_only_workload_with_a_secondary_is_valid():
+    s = sc.load().replace(workload__writes_per_s=0.0, scenario__trials=200)
+    doc = sc.estimate(s).to_dict()
+    sec = doc["global_database"]["secondaries"][0]
+    assert sec["lag_event_peak"]["note"] == "no writes: nothing to replicate"
+    assert sec["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"] == 0.0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from .._section import Context, Row, Section, SectionResult
+from ..results import Estimate
 
 __all__ = ["GLOBAL_DATABASE", "GlobalDatabaseResult"]
 
@@ -33,12 +35,27 @@ def _run(ctx: Context) -> GlobalDatabaseResult:
         entry: dict[str, Any] = {"secondary": sec, "one_way_ms": float(link.one_way_ms)}
         for label, rate in (("daily_peak", peaks.daily_peak_writes_per_s),
                             ("event_peak", peaks.event_peak_writes_per_s)):
+            if rate <= 0.0:  # a read-only workload: nothing to replicate, nothing at risk
+                entry[f"lag_{label}"] = {"writes_per_s": 0.0, "stable": True, "utilisation": 0.0,
+                                         "mean_s": None, "p50_s": None, "p99_s": None,
+                                         "p999_s": None, "note": "no writes: nothing to replicate"}
+                continue
             res = lag(link, writes_per_s=rate)
             entry[f"lag_{label}"] = {"writes_per_s": rate, "stable": bool(res.stable),
                                      "utilisation": float(res.utilisation),
                                      "mean_s": res.mean_s, "p50_s": res.p50_s,
                                      "p99_s": res.p99_s, "p999_s": res.p999_s,
                                      "note": res.note}
+        if peaks.event_peak_writes_per_s <= 0.0:
+            none = Estimate(value=0.0, method="exact", quantity="writes at risk", unit="writes",
+                            bounds=(0.0, math.inf))
+            entry["rpo_exposure_event_peak"] = {
+                "stable": True, "writes_at_risk_mean": none, "writes_at_risk_p99": none,
+                "loss_window_s_mean": Estimate(value=0.0, method="exact", unit="s"),
+                "loss_window_s_p99": Estimate(value=0.0, method="exact", unit="s"),
+                "note": "no writes: a regional failover loses nothing"}
+            secs.append(entry)
+            continue
         exp = rpo_exposure(link, writes_per_s=peaks.event_peak_writes_per_s, n_writes=20_000,
                            n_replications=10, rng=seed)
         entry["rpo_exposure_event_peak"] = (

@@ -1,0 +1,106 @@
+"""Hostile scenario files through the CLI: exit 2, one line on stderr, nothing written.
+
+The cases of issue 15 (runaway rates and durations, absurd sizes, malformed tables, terminal
+escapes, huge seeds) and a hypothesis fuzz that puts hostile values into the bundled template.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aurora_models import cli
+from aurora_models import scenario as sc
+
+TEMPLATE = sc.template_text()
+FAILURES = "[failures]\n"
+
+
+def _with(old: str, new: str) -> str:
+    assert old in TEMPLATE, old
+    return TEMPLATE.replace(old, new, 1)
+
+
+HOSTILE = {
+    "maintenance 1e12": _with(FAILURES, FAILURES + "maintenance_events_per_year = 1e12\n"),
+    "instance failures 1e7": _with(FAILURES, FAILURES + "instance_failure_rate_per_year = 1e7\n"),
+    "AZ outages 1e6": _with(FAILURES, FAILURES + "az_outage_rate_per_year = 1e6\n"),
+    "AZ outages 1e300": _with(FAILURES, FAILURES + "az_outage_rate_per_year = 1e300\n"),
+    "copy failures 1e9": _with(FAILURES, FAILURES + "copy_failure_rate_per_year = 1e9\n"),
+    "AZ outage 1e300 h": _with(FAILURES, FAILURES + "az_outage_hours = 1e300\n"),
+    "AZ outage 1e-300 h": _with(FAILURES, FAILURES + "az_outage_hours = 1e-300\n"),
+    "nan rate": _with(FAILURES, FAILURES + "copy_failure_rate_per_year = nan\n"),
+    "inf rate": _with(FAILURES, FAILURES + "copy_failure_rate_per_year = inf\n"),
+    "volume 200000 GiB": _with("volume_gib = 200 ", "volume_gib = 200000 "),
+    "replicas 99": _with("replicas = 2 ", "replicas = 99 "),
+    "replicas huge int": _with("replicas = 2 ", "replicas = 99999999999999999999999999 "),
+    "replicas string": _with("replicas = 2 ", 'replicas = "two" '),
+    "max_acu list": _with("max_acu = 128 ", "max_acu = [128] "),
+    "eleven secondaries": _with('secondaries = ["eu-west-1"]',
+                                'secondaries = ["eu-west-1", "eu-west-2", "eu-west-3", '
+                                '"eu-central-1", "eu-north-1", "us-west-1", "us-west-2", '
+                                '"us-east-2", "ca-central-1", "sa-east-1", "ap-south-1"]'),
+    "events cover every day": _with("start_hour = 62, duration_hours = 2",
+                                    "start_hour = 0, duration_hours = 168"),
+    "event after the days": _with("start_hour = 62", "start_hour = 600"),
+    "event name 5": _with('name = "in-game event"', "name = 5"),
+    "ANSI escape in name": _with('name = "Gaming leaderboard"', 'name = "x\\u001b[2J"'),
+    "seed beyond 64 bits": _with("seed = 20240601", "seed = 99999999999999999999999"),
+    "trials 1e9": _with("trials = 20000", "trials = 1000000000"),
+    "unknown key": _with("noise_cv = 0.05", "noise_vc = 0.05"),
+    "unknown table": TEMPLATE + "\n[gpu]\nsize = 1\n",
+    "inline table": "cluster = {capacity = 'serverless', replicas = -1, volume_gib = 10}\n"
+                    + TEMPLATE.split("[cluster]")[0].split("[scenario]")[0],
+    "malformed TOML": _with("days = 7", "days = = 7"),
+    "binary": "\x00\x01\x02 not toml",
+    "instance class typo": _with('instance_class = "db.r6g.8xlarge"', 'instance_class = "r6g.8xl"'),
+    "region typo": _with('primary = "us-east-1"', 'primary = "us-east1"'),
+    "objective unreachable": _with("read_latency_objective_ms = 5", "read_latency_objective_ms = 0.1"),
+}
+
+
+def _run(tmp_path: Path, text: str, capsys) -> tuple[int, str, Path]:
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    rc = cli.main(["estimate", str(path), "--out", str(out), "--trials", "200"])
+    return rc, capsys.readouterr().err, out
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_scenario_exits_2_with_one_line_and_writes_nothing(case, tmp_path, capsys):
+    rc, err, out = _run(tmp_path, HOSTILE[case], capsys)
+    assert rc == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err and "\x1b" not in err
+    assert not out.exists()
+
+
+_NUMBER = re.compile(r"^(\s*[a-z_]+\s*=\s*)(-?[0-9][0-9_.e+-]*)(\s*(#.*)?)$", re.M)
+_KEYS = [m.start(2) for m in _NUMBER.finditer(TEMPLATE)]
+_HOSTILE_VALUES = st.one_of(
+    st.sampled_from(["nan", "inf", "-inf", "-1", "0", "1e308", "-1e308", "1e-308",
+                     "99999999999999999999999999", '"x"', "[]", "[1, 2]", "true", "{}",
+                     "1e12", "0.5", "3"]),
+    st.integers(-10**30, 10**30).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr))
+
+
+@pytest.mark.timeout(300)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(where=st.sampled_from(_KEYS), value=_HOSTILE_VALUES)
+def test_fuzzed_values_never_crash(where, value, tmp_path, capsys):
+    """Any value in any numeric key: a result (exit 0) or one line (exit 2), never a bug."""
+    m = _NUMBER.match(TEMPLATE, TEMPLATE.rfind("\n", 0, where) + 1)
+    text = TEMPLATE[:m.start(2)] + value + TEMPLATE[m.end(2):]
+    target = tmp_path / f"run{abs(hash((where, value)))}"
+    target.mkdir()
+    rc, err, out = _run(target, text, capsys)
+    assert rc in (0, 2), err
+    if rc == 2:
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+        assert not out.exists()
