@@ -335,7 +335,8 @@ def declared(family: str) -> Callable[[type], type]:
             for name, p in params.items():
                 object.__setattr__(self, name, p.check(getattr(self, name)))
             for rule in getattr(cls, "__rules__", ()):
-                rule.check({k: getattr(self, k) for k in rule.keys})
+                if all(k in params for k in rule.keys):  # a scenario-level rule names
+                    rule.check({k: getattr(self, k) for k in rule.keys})  # table.key instead
             if own is not None:
                 own(self)
 
@@ -370,7 +371,8 @@ class Rule:
     """A named rule over several parameters, declared once beside them.
 
     ``test(values)`` gets a mapping of the ``keys`` and returns an error message (naming the
-    first key's value) or None. The scenario loader reports it at the first key's line.
+    first key's value) or None. The scenario loader reports it at the first key's line. A key
+    may be a dataclass field or, for a rule across the file's tables, a ``table.key``.
     """
 
     name: str
@@ -465,7 +467,8 @@ _KEY_ORDER = (
     "volume_gib", "acu_per_vcpu", "backup_retention_days", "backup_change_rate_per_day",
     "manual_snapshot_gib", "storage_growth_gib_per_month", "backtrack_window_hours",
     "snapshot_export_gib_per_month",
-    "primary", "secondaries", "secondary_instances", "inter_region_transfer",
+    "primary", "secondaries", "secondary_instances", "secondary_instance_class",
+    "secondary_acu", "inter_region_transfer",
     "source", "trace", "writes_per_s", "reads_per_s", "days", "step_s", "daily_amplitude",
     "weekly_amplitude", "noise_cv", "events", "base_acu", "vcpu_ms_per_write",
     "vcpu_ms_per_read", "io_per_write", "io_per_read", "read_service_time_ms",

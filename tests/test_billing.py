@@ -315,3 +315,29 @@ def test_every_format_shows_the_bill_lines():
     rows = sc.render_bill(r, "csv").splitlines()
     assert len(rows) == 1 + sum(len(b["lines"]) for b in r.sections["cost"]["bills"])
     assert all(o["option"] in billing.OPTIONS for o in r.sections["cost"]["options"])
+
+
+def test_each_secondary_is_costed_as_configured():
+    # Two secondaries: eu-west-1 with 1 x db.r6g.large, ap-southeast-1 with 2 x db.r7g.xlarge
+    # (provisioned); then Serverless v2 secondaries at their own mean ACU.
+    base = dict(region="us-east-1", engine="postgresql", capacity="provisioned",
+                instance_class="db.r6g.xlarge", replicas=1, volume_gib=100.0,
+                secondaries=("eu-west-1", "ap-southeast-1"), secondary_instances=(1, 2))
+    u = Usage(**base, secondary_instance_class=("db.r6g.large", "db.r7g.xlarge"))
+    b = _one(bill_options(u), "provisioned_standard")
+    lines = {li.region: li for li in b.lines if li.line.startswith("secondary compute")}
+    for region, cls, n in (("eu-west-1", "db.r6g.large", 1), ("ap-southeast-1", "db.r7g.xlarge", 2)):
+        raw = RAW[(region, "aurora-postgresql", "standard", "instance_hour", cls)]
+        assert cls in lines[region].line
+        assert _cents(lines[region].amount_usd) == _cents(730 * n * raw)
+    u = Usage(**{**base, "capacity": "serverless"}, secondary_acu=(2.0, 0.5),
+              reader_acu_hours_each=1234.0)
+    b = _one(bill_options(u), "serverless_standard")
+    lines = {li.region: li for li in b.lines if li.line.startswith("secondary compute")}
+    for region, acu, n in (("eu-west-1", 2.0, 1), ("ap-southeast-1", 0.5, 2)):
+        raw = RAW[(region, "aurora-postgresql", "standard", "acu_hour", "")]
+        assert lines[region].quantity == pytest.approx(730 * acu * n)
+        assert _cents(lines[region].amount_usd) == _cents(730 * acu * n * raw)
+    with pytest.raises(ValueError, match="`regions.secondary_acu` must hold one value per "
+                                         "secondary"):
+        Usage(**{**base, "capacity": "serverless"}, secondary_acu=(2.0,))

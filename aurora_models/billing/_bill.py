@@ -157,6 +157,8 @@ class Usage:
     headroom: float = 0.2
     secondaries: tuple[str, ...] = ()
     secondary_instances: Any = 0
+    secondary_instance_class: Any = None
+    secondary_acu: Any = None
     backup_retention_days: int = 1
     backup_change_rate_per_day: float = 0.05
     manual_snapshot_gib: float = 0.0
@@ -189,6 +191,20 @@ class Usage:
         if any(not 0 <= n <= MAX_SECONDARY_INSTANCES for n in counts):
             raise ValueError(f"`regions.secondary_instances` must be in [0, "
                              f"{MAX_SECONDARY_INSTANCES}], got {list(counts)}")
+        for key in ("secondary_instance_class", "secondary_acu"):
+            v = getattr(self, key)
+            if isinstance(v, list | tuple) and len(v) != len(self.secondaries):
+                raise ValueError(f"`regions.{key}` must hold one value per secondary "
+                                 f"({len(self.secondaries)}), got {len(v)}")
+
+    def per_secondary(self, key: str, default):
+        """``key``'s value for each secondary (``default`` where unset)."""
+        v = getattr(self, key)
+        if v is None:
+            return (default,) * len(self.secondaries)
+        if isinstance(v, list | tuple):
+            return tuple(v)
+        return (v,) * len(self.secondaries)
 
     def secondary_counts(self) -> tuple[int, ...]:
         n = self.secondary_instances
@@ -350,17 +366,21 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
         b.add(u.region, "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
               lambda: pb.snapshot_export_gb_usd, "other")
     # -- Global Database secondaries --------------------------------------------------------
-    for sec, n in zip(u.secondaries, u.secondary_counts(), strict=True):
+    simulated = u.reader_acu_hours_each if u.replicas else u.writer_acu_hours
+    for sec, n, sec_cls, sec_acu in zip(
+            u.secondaries, u.secondary_counts(),
+            u.per_secondary("secondary_instance_class", reader_cls),
+            u.per_secondary("secondary_acu", None), strict=True):
         sb = books(sec)
         if n:
-            if readers_serverless:
-                each = u.reader_acu_hours_each if u.replicas else u.writer_acu_hours
+            if readers_serverless:  # the secondary's own ACU if given, else a primary reader's
+                each = simulated if sec_acu is None else sec_acu * h
                 b.add(sec, f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
                       f"({config})", each * n, acu_unit,
                       lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
             else:
-                b.add(sec, f"secondary compute: {_plural(n, 'instance')}, {reader_cls}{term}",
-                      h * n, "instance-hours", hourly(sb, reader_cls), "secondary")
+                b.add(sec, f"secondary compute: {_plural(n, 'instance')}, {sec_cls}{term}",
+                      h * n, "instance-hours", hourly(sb, sec_cls), "secondary")
         b.add(sec, f"secondary storage ({config})", volume_gib, "GiB-months",
               lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
         b.add(sec, "Global Database replicated write I/O", u.write_io_millions_per_month,

@@ -39,16 +39,71 @@ def _secondary_instances(name: str, value: Any):
     return tuple(out) if isinstance(value, list | tuple) else out[0]
 
 
+def _per_secondary(check):
+    """A checker for one value applying to every secondary, or a list with one per secondary."""
+
+    def run(name: str, value: Any):
+        if isinstance(value, list | tuple):
+            return tuple(check(f"{name}[{i}]", v) for i, v in enumerate(value))
+        return check(name, value)
+
+    return run
+
+
+def _instance_class(name: str, value: Any) -> str:
+    from ..pricing import instance_specs
+    from ..pricing._rules import suggest
+
+    if not isinstance(value, str):
+        raise TypeError(f"`{name}` must be a DB instance class name, got {type(value).__name__} "
+                        f"{value!r}")
+    classes = instance_specs().index
+    if value not in classes:
+        near = suggest(value, classes)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise ValueError(f"`{name}` must be a DB instance class ({len(classes)} known; "
+                         f"`aurora-models prices` lists them), got {value!r}{hint}")
+    return value
+
+
+def _acu(name: str, value: Any) -> float:
+    from ..serverless._defaults import MAX_ACU_LIMIT
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"`{name}` must be a number of ACU, got {type(value).__name__} {value!r}")
+    if not 0.0 <= value <= MAX_ACU_LIMIT:
+        raise ValueError(f"`{name}` must be a number in [0, {MAX_ACU_LIMIT:g}], got {value!r}")
+    return float(value)
+
+
 def _offer_file(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise TypeError(f"`{name}` must be a path string, got {type(value).__name__} {value!r}")
     return value
 
 
+def _one_per_secondary(v) -> str | None:
+    n = len(v["regions.secondaries"])
+    for key in ("regions.secondary_instances", "regions.secondary_instance_class",
+                "regions.secondary_acu"):
+        if isinstance(v[key], tuple) and len(v[key]) != n:
+            return (f"`{key}` must hold one value per secondary region ({n}), got "
+                    f"{len(v[key])}")
+    return None
+
+
+#: A per-secondary list has one entry per `regions.secondaries`.
+ONE_PER_SECONDARY = Rule("one_per_secondary",
+                         ("regions.secondary_instances", "regions.secondary_instance_class",
+                          "regions.secondary_acu", "regions.secondaries"), _one_per_secondary)
+
+
 @declared("billing")
 @dataclass(frozen=True, kw_only=True)
 class BillingKeys:
     """What the bill needs beyond the cluster's shape (``[cluster]`` and ``[regions]`` keys)."""
+
+    __rules__ = (ONE_PER_SECONDARY,)
 
     backup_retention_days: int = param(
         1, "days", low=1, high=35, scenario="cluster.backup_retention_days",
@@ -79,6 +134,21 @@ class BillingKeys:
             {"type": "integer", "minimum": 0, "maximum": MAX_SECONDARY_INSTANCES},
             {"type": "array", "items": {"type": "integer", "minimum": 0,
                                         "maximum": MAX_SECONDARY_INSTANCES}}]})
+    secondary_instance_class: str | tuple[str, ...] | None = param(
+        None, type="custom", checker=_per_secondary(_instance_class), nullable=True,
+        scenario="regions.secondary_instance_class", user_input=True,
+        doc="instance class of each provisioned secondary cluster (a list gives one per "
+            "secondary; unset: the option's reader class)",
+        json_schema_extra={"anyOf": [{"type": "string"},
+                                     {"type": "array", "items": {"type": "string"}}]})
+    secondary_acu: float | tuple[float, ...] | None = param(
+        None, "ACU", type="custom", checker=_per_secondary(_acu), nullable=True,
+        scenario="regions.secondary_acu", user_input=True,
+        doc="mean ACU of each Serverless v2 secondary instance (a list gives one per secondary; "
+            "unset: a primary reader's simulated capacity)",
+        json_schema_extra={"anyOf": [{"type": "number", "minimum": 0},
+                                     {"type": "array", "items": {"type": "number",
+                                                                 "minimum": 0}}]})
     inter_region_transfer: bool = param(
         False, scenario="regions.inter_region_transfer",
         doc="add an inter-region transfer line for the replication stream",

@@ -46,8 +46,8 @@ def rules() -> list[tuple[Rule, dict[str, str]]]:
     out = []
     for cls in _DECLARED:
         for rule in getattr(cls, "__rules__", ()):
-            names = {k: cls.__params__[k].scenario for k in rule.keys
-                     if k in cls.__params__ and cls.__params__[k].scenario}
+            names = {k: k if "." in k else cls.__params__[k].scenario for k in rule.keys
+                     if "." in k or (k in cls.__params__ and cls.__params__[k].scenario)}
             if len(names) == len(rule.keys) and all(r is not rule for r, _ in out):
                 out.append((rule, names))
     return sorted(out, key=lambda rn: rn[0].name)  # the same order whatever was imported first
@@ -208,7 +208,11 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
         try:
             rule.check({k: values[t][key] for k, (t, _, key) in pairs.items()}, names=names)
         except ValueError as exc:
-            t, _, key = pairs[rule.keys[0]]
+            # at the line of the key the message names first (else the rule's first key)
+            where = {k: re.search(rf"`{re.escape(names[k])}[`\[.]", str(exc)) for k in rule.keys}
+            found = [k for k in rule.keys if where[k]]
+            first = min(found, key=lambda k: where[k].start()) if found else rule.keys[0]
+            t, _, key = pairs[first]
             raise fail(str(exc), t, key) from None
     cl, reg = values["cluster"], values["regions"]
     # Data rules (not declarations): the region has a price book and the class exists. Whether

@@ -211,6 +211,8 @@ def _usage(s, series, capacity=None):
         writer_acu_hours=float(w_ah), reader_acu_hours_each=float(r_ah),
         writer_peak_acu=float(w_peak), reader_peak_acu=float(r_peak), headroom=pr["headroom"],
         secondaries=tuple(reg["secondaries"]), secondary_instances=reg["secondary_instances"],
+        secondary_instance_class=reg["secondary_instance_class"],
+        secondary_acu=reg["secondary_acu"],
         backup_retention_days=cl["backup_retention_days"],
         backup_change_rate_per_day=cl["backup_change_rate_per_day"],
         manual_snapshot_gib=cl["manual_snapshot_gib"],
