@@ -238,21 +238,45 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
 
 
 def plot_capacity(result: ScenarioResult, ax=None):
-    """Writer demand and Serverless v2 capacity over the simulated period (ACU)."""
+    """Hourly peak demand and capacity of the writer and of each reader (ACU).
+
+    A week at 10-second steps is tens of thousands of points, drawn as a dense band; the hourly
+    maximum keeps what matters (the daily cycle, the event and whether capacity keeps up) and
+    reads at a glance. The event is shaded.
+    """
     import matplotlib.pyplot as plt
+    import numpy as np
 
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
-    t = result.demand["time_h"]
+    t = np.asarray(result.demand["time_h"])
+    hour = np.floor(t).astype(int)
+    hours = np.unique(hour)
+
+    def hourly_max(x):
+        out = np.full(hours.size, -np.inf)
+        np.maximum.at(out, np.searchsorted(hours, hour), np.asarray(x))
+        return out
+
+    colours = {"writer": "tab:blue", "reader": "tab:red"}
     for role, c in result.capacity.items():
         if c is None:
             continue
         label = "writer" if role == "writer" else "each reader"
-        ax.plot(t, c.demand_acu, lw=0.6, alpha=0.6, label=f"{label} demand")
-        ax.plot(t, c.capacity_acu, lw=1.0, label=f"{label} capacity")
+        ax.plot(hours, hourly_max(c.demand_acu), color=colours[role], lw=0.8, ls=":",
+                label=f"{label} demand (hourly peak)")
+        ax.plot(hours, hourly_max(c.capacity_acu), color=colours[role], lw=1.2,
+                label=f"{label} capacity (hourly peak)")
+    in_event = np.asarray(result.demand["in_event"])
+    if in_event.any():
+        ax.fill_between(t, 0, 1, where=in_event, color="0.85", transform=ax.get_xaxis_transform(),
+                        label="event", zorder=0)
     ax.set_xlabel("hour of the simulated period")
     ax.set_ylabel("ACU")
+    ax.set_xlim(float(t[0]), float(t[-1]))
+    ax.set_ylim(bottom=0)
     ax.set_title("Serverless v2 capacity profile")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
+    ax.figure.tight_layout()
     return ax
 
 
@@ -290,8 +314,11 @@ def plot_downtime(result: ScenarioResult, ax=None):
 
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     ax.hist(result.downtime_years, bins=60, color="tab:blue", alpha=0.8)
-    mean = result.sections["availability"]["annual_downtime_minutes"]["value"]
+    av = result.sections["availability"]
+    mean = av["annual_downtime_minutes"]["value"]
+    p99 = av["annual_downtime_minutes_p99"]["value"]
     ax.axvline(mean, color="k", ls="--", label=f"closed-form mean {mean:.3g} min")
+    ax.axvline(p99, color="tab:red", ls=":", label=f"P99 year (Monte Carlo) {p99:.3g} min")
     ax.set_xlabel("writer downtime in a year, minutes")
     ax.set_ylabel("simulated years")
     ax.set_title(result.sections["availability"]["deployment"])
