@@ -224,11 +224,15 @@ class FailureRates:
 
     instance_failure_rate_per_year: float = param(
         1.0, "1/year", low=0.0, high=365.0, scenario="failures.instance_failure_rate_per_year",
+        uncertainty={"dist": "lognormal", "p5": 0.2, "p95": 5.0,
+                     "rationale": "no public figure: an order of magnitude either side"},
         doc="unplanned loss of a database instance, per instance-year",
         rationale="no public figure; order of magnitude for unplanned loss of a database "
                   "instance (host failure or engine crash needing recovery); bounded at one a day")
     maintenance_events_per_year: float = param(
         4.0, "1/year", low=0.0, high=365.0, scenario="failures.maintenance_events_per_year",
+        uncertainty={"dist": "triangular", "low": 1.0, "mode": 4.0, "high": 12.0,
+                     "rationale": "yearly to monthly patching, quarterly most likely"},
         doc="planned events that restart the writer, per year",
         rationale="quarterly OS patch or minor-version upgrade; each costs one failover with a "
                   "standby, one restart without; bounded at one a day")

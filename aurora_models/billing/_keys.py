@@ -187,6 +187,8 @@ class ReservedKeys:
     reserved_discount: float | None = param(
         None, "-", low=0.0, high=1.0, high_open=True, nullable=True,
         scenario="pricing.reserved_discount", user_input=True,
+        uncertainty={"dist": "uniform", "low": 0.25, "high": 0.45,
+                     "rationale": "1-3 year terms and payment options"},
         doc="your reserved discount on the on-demand rate (default: the term's registered "
             "assumption)")
     reserved_hourly_usd: float | None = param(

@@ -69,6 +69,9 @@ class FailureModel:
 
     copy_failure_rate_per_year: float = param(
         0.0157, "1/year", low=0.0, high=100.0, scenario="failures.copy_failure_rate_per_year",
+        uncertainty={"dist": "lognormal", "p5": 0.005, "p95": 0.05,
+                     "rationale": "drive AFRs of 0.5-5 %/year (Backblaze models and years); "
+                                  "SSD storage nodes are not drives"},
         doc="permanent failure rate of one copy",
         source="Backblaze Drive Stats 2024 fleet AFR 1.57% (data/failures/backblaze_drive_afr.csv, "
                "row 2024); a disk stand-in for Aurora's SSD storage nodes; bounded at 100/year "
@@ -89,11 +92,18 @@ class FailureModel:
                   "window")
     az_outage_rate_per_year: float = param(
         _AZ_RATE, "1/year per AZ", low=0.0, high=365.0,
-        scenario="failures.az_outage_rate_per_year", doc="outages per Availability Zone per year",
+        scenario="failures.az_outage_rate_per_year",
+        uncertainty={"dist": "lognormal", "p5": 0.25, "p95": 2.0,
+                     "rationale": "22 incidents is a small count; other regions and years "
+                                  "differ by a factor of ~3 either way"},
+        doc="outages per Availability Zone per year",
         source="22 us-east-1 AZ-scoped incidents in 4.93 years over 6 AZs "
                "(data/failures/aws_az_incidents_2018_2023.csv); bounded at one a day")
     az_outage_hours: float = param(
         2.0, "hours", low=0.01, high=720.0, scenario="failures.az_outage_hours",
+        uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 8.0,
+                     "rationale": "no duration data; public AZ incidents last from half an "
+                                  "hour to most of a working day"},
         doc="mean duration of an AZ outage (exponential)",
         rationale="the incident data have no durations; 2 h mean, exponential; swept in "
                   "notebook 01; bounded between 36 s (shorter is no AZ outage, and the CTMC's "

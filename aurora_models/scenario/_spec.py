@@ -83,12 +83,16 @@ class Scenario:
     source: str = "<string>"
     text: str = field(default="", repr=False)
     given: frozenset[str] = frozenset()
+    #: The file's ``[uncertainty]`` table: ``{"table.key": {"dist": ..., ...}}`` (validated;
+    #: :func:`aurora_models.sensitivity.distributions` merges it over the declared ones).
+    uncertainty: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Immutable all the way down: a nested assignment raises instead of skipping validation.
         object.__setattr__(self, "values", _freeze({t: dict(kv) for t, kv in
                                                     self.values.items()}))
         object.__setattr__(self, "given", frozenset(self.given))
+        object.__setattr__(self, "uncertainty", _freeze(dict(self.uncertainty)))
 
     def __getitem__(self, table: str) -> Mapping[str, Any]:
         return self.values[table]
@@ -117,7 +121,48 @@ class Scenario:
             if table not in table_keys or key not in table_keys[table]:
                 raise ValueError(f"`{name}` is not a scenario key (use table__key)")
             raw[table][key] = value
+        raw["uncertainty"] = _thaw(self.uncertainty)
         return _validate(raw, source=self.source, text=self.text)
+
+
+def _thaw(x):
+    if isinstance(x, Mapping):
+        return {k: _thaw(v) for k, v in x.items()}
+    if isinstance(x, tuple):
+        return [_thaw(v) for v in x]
+    return x
+
+
+def uncertain_keys() -> dict[str, Param]:
+    """The scenario keys an ``[uncertainty]`` table may name: every real or integer key."""
+    return {f"{t}.{k}": p for t, kv in spec().items() for k, p in kv.items()
+            if p.type in ("real", "int")}
+
+
+def _check_uncertainty(table: Any, fail) -> dict[str, Any]:
+    from ..sensitivity._dist import make
+
+    if not isinstance(table, dict):
+        raise fail(f"`uncertainty` must be a table [uncertainty], got {type(table).__name__}",
+                   "uncertainty")
+    keys = uncertain_keys()
+    out = {}
+    for name, value in table.items():
+        if isinstance(value, dict) and "dist" not in value and name in spec():
+            raise fail(f"write `\"{name}.KEY\" = {{ dist = ... }}` in [uncertainty], not a "
+                       f"sub-table [uncertainty.{name}]", "uncertainty", name)
+        if name not in keys:
+            near = difflib.get_close_matches(name, list(keys), n=1)
+            hint = f"did you mean `{near[0]}`? " if near else ""
+            raise fail(f"unknown key `uncertainty.{name}` ({hint}name a numeric scenario key "
+                       f"as \"table.key\")", "uncertainty", name)
+        p = keys[name]
+        try:
+            make(name, value, lower=p.low, upper=p.high)
+        except (TypeError, ValueError) as exc:
+            raise fail(f"uncertainty {exc}", "uncertainty", name) from None
+        out[name] = value
+    return out
 
 
 def line_of(text: str, table: str, key: str | None = None) -> int | None:
@@ -168,6 +213,8 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
                              key=f"{table}.{key}" if key else table)
 
     table_keys = spec()
+    raw = dict(raw)
+    uncertainty = _check_uncertainty(raw.pop("uncertainty", {}), fail)
     for table in raw:
         if table not in table_keys:
             raise fail(f"unknown table [{table}] (known: "
@@ -234,7 +281,8 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
         raise fail(f"`cluster.instance_class` must be a DB instance class ({len(classes)} known; "
                    f"`aurora-models prices` lists them), got {cl['instance_class']!r}{hint}",
                    "cluster", "instance_class")
-    return Scenario(values=values, source=source, text=text, given=frozenset(given))
+    return Scenario(values=values, source=source, text=text, given=frozenset(given),
+                    uncertainty=uncertainty)
 
 
 def loads(text: str, *, source: str = "<string>") -> Scenario:

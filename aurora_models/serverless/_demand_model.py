@@ -123,19 +123,32 @@ class DemandModel:
                           user_input=True, json_schema_extra=_EVENT_SCHEMA,
                           doc="load events: {name, start_hour, duration_hours, factor}")
     base_acu: float = param(1.0, "ACU", low=0.0, high=1e4, scenario="workload.base_acu",
+                            uncertainty={"dist": "uniform", "low": 0.5, "high": 2.0,
+                                         "rationale": "buffer pool and background work"},
                             user_input=True, doc="load-independent ACU per cluster")
     vcpu_ms_per_write: float = param(0.5, "vCPU ms", low=0.0, low_open=True, high=1e4,
                                      scenario="workload.vcpu_ms_per_write", user_input=True,
+                                     uncertainty={"dist": "lognormal", "p5": 0.2, "p95": 1.5,
+                                                  "rationale": "an indexed upsert: 0.2-1.5 ms"},
                                      doc="CPU per write")
     vcpu_ms_per_read: float = param(0.2, "vCPU ms", low=0.0, low_open=True, high=1e4,
                                     scenario="workload.vcpu_ms_per_read", user_input=True,
+                                    uncertainty={"dist": "lognormal", "p5": 0.05, "p95": 0.8,
+                                                 "rationale": "cached top-N to a rank scan"},
                                     doc="CPU per read")
     io_per_write: float = param(1.0, "I/Os", low=0.0, high=1e4, scenario="workload.io_per_write",
+                                uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 3.0,
+                                             "rationale": "batched to index-heavy writes"},
                                 user_input=True, doc="billed I/Os per write (Aurora Standard)")
     io_per_read: float = param(0.02, "I/Os", low=0.0, high=1e4, scenario="workload.io_per_read",
+                               uncertainty={"dist": "loguniform", "low": 0.005, "high": 0.2,
+                                            "rationale": "99.5 % to 80 % buffer-pool hits"},
                                user_input=True, doc="billed I/Os per read")
     acu_per_vcpu: float = param(4.0, "ACU/vCPU", low=0.0, low_open=True, high=64.0,
                                 scenario="cluster.acu_per_vcpu", user_input=True,
+                                uncertainty={"dist": "triangular", "low": 2.0, "mode": 4.0,
+                                             "high": 8.0,
+                                             "rationale": "memory-bound 8 to CPU-bound 2"},
                                 doc="ACU per busy vCPU (1 ACU ~ 2 GiB, r-classes 8 GiB/vCPU)")
 
     def series(self, *, rng=None) -> dict[str, np.ndarray]:

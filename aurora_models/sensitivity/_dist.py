@@ -1,0 +1,159 @@
+"""Uncertainty distributions of inputs: declared on a parameter, or written in a scenario's
+``[uncertainty]`` table; each maps a unit-interval sample ``u`` to a value (its truncated
+quantile function), so quasi-random and SALib designs on ``[0, 1]^D`` carry any distribution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DISTRIBUTIONS", "Distribution", "make"]
+
+#: Each distribution's required keys (``rationale`` is optional on every one).
+DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "uniform": ("low", "high"),
+    "loguniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "lognormal": ("p5", "p95"),
+    "normal": ("mean", "sd"),
+    "samples": ("values",),
+}
+
+_Z95 = 1.6448536269514722  # the standard normal's 95th percentile
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One input's distribution, truncated to ``[lower, upper]`` (the parameter's bounds).
+
+    ``ppf(u)`` is vectorised: ``u`` in ``[0, 1]`` (any shape) -> values.
+    """
+
+    name: str
+    dist: str
+    args: tuple[tuple[str, Any], ...]
+    lower: float = -math.inf
+    upper: float = math.inf
+    rationale: str = ""
+
+    def _frozen(self):
+        from scipy import stats
+
+        a = dict(self.args)
+        if self.dist == "uniform":
+            return stats.uniform(a["low"], a["high"] - a["low"])
+        if self.dist == "loguniform":
+            return stats.loguniform(a["low"], a["high"])
+        if self.dist == "triangular":
+            width = a["high"] - a["low"]
+            return stats.triang((a["mode"] - a["low"]) / width, loc=a["low"], scale=width)
+        if self.dist == "lognormal":
+            mu = 0.5 * (math.log(a["p5"]) + math.log(a["p95"]))
+            sigma = (math.log(a["p95"]) - math.log(a["p5"])) / (2 * _Z95)
+            return stats.lognorm(sigma, scale=math.exp(mu))
+        if self.dist == "normal":
+            return stats.norm(a["mean"], a["sd"])
+        raise AssertionError(self.dist)
+
+    def ppf(self, u) -> np.ndarray:
+        """Quantiles at ``u`` of the distribution truncated to ``[lower, upper]``."""
+        u = np.asarray(u, dtype=float)
+        if self.dist == "samples":
+            vals = np.sort(np.asarray(dict(self.args)["values"], dtype=float))
+            return np.clip(np.quantile(vals, u), self.lower, self.upper)
+        f = self._frozen()
+        lo = f.cdf(self.lower) if math.isfinite(self.lower) else 0.0
+        hi = f.cdf(self.upper) if math.isfinite(self.upper) else 1.0
+        x = f.ppf(lo + u * (hi - lo))
+        return np.clip(x, self.lower, self.upper)
+
+    @property
+    def median(self) -> float:
+        return float(self.ppf(0.5))
+
+    def describe(self) -> str:
+        """``lognormal(p5=0.3, p95=3)``; samples show their count and range."""
+        a = dict(self.args)
+        if self.dist == "samples":
+            v = np.asarray(a["values"], dtype=float)
+            return f"samples(n={v.size}, min={v.min():g}, max={v.max():g})"
+        return f"{self.dist}(" + ", ".join(f"{k}={a[k]:g}" for k in DISTRIBUTIONS[self.dist]) + ")"
+
+
+def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
+         upper: float | None = None) -> Distribution:
+    """Validate one distribution spec (a ``{"dist": ..., ...}`` mapping) for input ``name``.
+
+    Raises ValueError (one line, naming ``name``) on an unknown distribution, a missing or
+    extra key, a non-number, p5 >= p95, low >= high, a mode outside ``[low, high]``, a
+    non-positive lognormal or loguniform bound, sd <= 0, fewer than two samples, or a range
+    that lies outside the parameter's bounds ``[lower, upper]``.
+
+    >>> make("failures.az_outage_hours", {"dist": "lognormal", "p5": 3, "p95": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: `failures.az_outage_hours`: lognormal needs p5 < p95, got p5=3, p95=1
+    """
+    if not isinstance(spec, Mapping):
+        raise TypeError(f"`{name}` must be a table {{ dist = ..., ... }}, got "
+                        f"{type(spec).__name__}")
+    dist = spec.get("dist")
+    if dist not in DISTRIBUTIONS:
+        raise ValueError(f"`{name}`: `dist` must be one of {', '.join(DISTRIBUTIONS)}, "
+                         f"got {dist!r}")
+    need = DISTRIBUTIONS[dist]
+    extra = [k for k in spec if k not in (*need, "dist", "rationale")]
+    if extra:
+        raise ValueError(f"`{name}`: {dist} takes {', '.join(need)} (and rationale), got "
+                         f"`{extra[0]}`")
+    missing = [k for k in need if k not in spec]
+    if missing:
+        raise ValueError(f"`{name}`: {dist} needs {', '.join(need)}; `{missing[0]}` is missing")
+    args: dict[str, Any] = {}
+    for k in need:
+        x = spec[k]
+        if dist == "samples":
+            ok = (isinstance(x, list | tuple | np.ndarray) and len(x) >= 2
+                  and all(isinstance(e, int | float) and not isinstance(e, bool)
+                          and math.isfinite(e) for e in x))
+            if not ok:
+                raise ValueError(f"`{name}`: samples needs `values`, a list of at least two "
+                                 f"finite numbers")
+            args[k] = tuple(float(e) for e in x)
+            continue
+        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+            raise ValueError(f"`{name}`: `{k}` must be a finite number, got {x!r}")
+        args[k] = float(x)
+    a = args
+    shown = ", ".join(f"{k}={a[k]:g}" for k in need) if dist != "samples" else ""
+    if dist in ("uniform", "loguniform", "triangular") and not a["low"] < a["high"]:
+        raise ValueError(f"`{name}`: {dist} needs low < high, got {shown}")
+    if dist == "loguniform" and a["low"] <= 0:
+        raise ValueError(f"`{name}`: loguniform needs low > 0, got {shown}")
+    if dist == "triangular" and not a["low"] <= a["mode"] <= a["high"]:
+        raise ValueError(f"`{name}`: triangular needs low <= mode <= high, got {shown}")
+    if dist == "lognormal":
+        if a["p5"] <= 0:
+            raise ValueError(f"`{name}`: lognormal needs p5 > 0 (a positive quantity), "
+                             f"got {shown}")
+        if not a["p5"] < a["p95"]:
+            raise ValueError(f"`{name}`: lognormal needs p5 < p95, got {shown}")
+    if dist == "normal" and a["sd"] <= 0:
+        raise ValueError(f"`{name}`: normal needs sd > 0, got {shown}")
+    lo = -math.inf if lower is None else float(lower)
+    hi = math.inf if upper is None else float(upper)
+    d = Distribution(name=name, dist=dist, args=tuple(args.items()), lower=lo, upper=hi,
+                     rationale=str(spec.get("rationale", "")))
+    if dist != "samples":
+        f = d._frozen()
+        inside = (f.cdf(hi) if math.isfinite(hi) else 1.0) - (f.cdf(lo) if math.isfinite(lo)
+                                                              else 0.0)
+        if not inside > 1e-9:
+            raise ValueError(f"`{name}`: {d.describe()} lies outside the parameter's range "
+                             f"[{lo:g}, {hi:g}]")
+    return d
