@@ -5,10 +5,14 @@
   ``[uncertainty]`` table.
 - :func:`propagate` (``scipy.stats.qmc``), :func:`morris`, :func:`sobol` (SALib ProblemSpec) on
   any ``func(X) -> Y``; :func:`evaluate` maps it in fixed chunks on an optional executor.
+- :func:`distributions`, :func:`propagate_scenario`, :func:`analyze`: the same for a scenario
+  (:class:`ScenarioModel` says which outputs use the closed forms and which the simulation).
 """
 
 from ._analysis import Propagation, SensitivityResult, evaluate, morris, propagate, sobol
 from ._dist import DISTRIBUTIONS, Distribution, make
+from ._scenario import ScenarioModel, analyze, distributions, propagate_scenario
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "Propagation", "SensitivityResult", "evaluate",
-           "make", "morris", "propagate", "sobol"]
+__all__ = ["DISTRIBUTIONS", "Distribution", "Propagation", "ScenarioModel", "SensitivityResult",
+           "analyze", "distributions", "evaluate", "make", "morris", "propagate",
+           "propagate_scenario", "sobol"]

@@ -1,0 +1,251 @@
+"""A scenario's uncertain inputs and outputs as a model ``f(X) -> Y`` for propagation and
+sensitivity analysis.
+
+One *evaluation* is :func:`aurora_models.scenario.estimate` of the scenario with one parameter
+vector applied (``Scenario.replace``), at a fixed seed (common random numbers: rows differ only by
+their inputs), with the smallest Monte Carlo size the estimate takes (100 trials), reading:
+
+- closed forms: annual downtime (``availability``), P(storage write unavailable) and P(data
+  loss) per volume and horizon (``durability``), failover P50/P99 (``failover``), readers needed
+  at the event peak (``readers``), Global Database lag p99 at the event peak (``global_db.lag``);
+- the seeded demand draw and the capacity simulated at the scenario's step: the monthly bill of
+  each option (``cost``);
+- a Monte Carlo estimator at its own fixed seed: the mean writes at risk at the event peak
+  (``global_db.rpo_exposure``; its noise is the same in every row).
+
+Derived in :func:`propagate_scenario` from the bills and the availability outputs: the
+probability that each option is the cheapest and that the configuration meets the objectives
+(``workload.max_annual_downtime_minutes`` and ``max_failover_s`` against failover P90).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._analysis import Propagation, morris, propagate, sobol
+from ._dist import Distribution, make
+
+__all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario"]
+
+#: Work-budget steps per scenario evaluation (~0.2 s of vectorised numpy on one core).
+WORK_PER_EVALUATION = 5e6
+#: Monte Carlo trials per evaluation (the estimate's minimum; the closed forms do not use them).
+EVAL_TRIALS = 100
+
+#: Scalar outputs: name -> (section, path in its JSON, unit).
+_SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
+    "downtime_minutes_per_year": (("availability", "annual_downtime_minutes", "value"),
+                                  "minutes/year"),
+    "p_write_unavailable": (("durability", "p_storage_write_unavailable_volume", "value"),
+                            "probability/horizon"),
+    "p_data_loss": (("durability", "p_data_loss_volume", "value"), "probability/horizon"),
+    "failover_p50_s": (("failover", "p50_s"), "s"),
+    "failover_p90_s": (("failover", "p90_s"), "s"),
+    "failover_p99_s": (("failover", "p99_s"), "s"),
+    "readers_at_event_peak": (("readers", "event_peak"), "readers"),
+}
+
+
+def distributions(scenario) -> dict[str, Distribution]:
+    """The scenario's uncertain inputs, ``{"table.key": Distribution}``: each scenario key with a
+    declared ``uncertainty``, overridden (or added) by the file's ``[uncertainty]`` table.
+
+    Where the file sets such a key to a value (the leaderboard's CPU per write) and has no
+    ``[uncertainty]`` entry for it, the declared spread is kept and moved to the file's value:
+    every location of the declaration (low, mode, high, p5, p95, mean and sd) is multiplied by
+    ``value / default``, so the distribution's relative width is the declared one. A key set
+    to zero, or whose default is unset or zero, is taken as known."""
+    from ..scenario._spec import uncertain_keys
+
+    keys = uncertain_keys()
+    out: dict[str, Distribution] = {}
+    for name, p in keys.items():
+        spec = scenario.uncertainty.get(name)
+        if spec is None:
+            if p.uncertainty is None:
+                continue
+            spec = dict(p.uncertainty)
+            if scenario.is_set(name):
+                table, _, key = name.partition(".")
+                value = scenario[table][key]
+                if not p.default or not value:
+                    continue
+                spec = _moved(spec, value / p.default)
+        out[name] = make(name, dict(spec), lower=p.low, upper=p.high)
+    if scenario.is_set("pricing.reserved_hourly_usd") and \
+            "pricing.reserved_discount" not in scenario.uncertainty:
+        out.pop("pricing.reserved_discount", None)  # the file's own reserved rate is used
+    for name in scenario.uncertainty:  # in file order after the declared ones
+        if name not in out:
+            p = keys[name]
+            out[name] = make(name, dict(scenario.uncertainty[name]), lower=p.low, upper=p.high)
+    return out
+
+
+def _moved(spec: dict, factor: float) -> dict:
+    out = dict(spec)
+    for k in ("low", "mode", "high", "p5", "p95", "mean", "sd"):
+        if k in out:
+            out[k] = out[k] * factor
+    return out
+
+
+def _get(doc, path):
+    for k in path:
+        doc = doc[k]
+    return np.nan if doc is None else float(doc)
+
+
+@dataclass(frozen=True)
+class ScenarioModel:
+    """``f(X) -> Y`` for one scenario: ``X`` rows are values of ``names`` (scenario keys)."""
+
+    scenario: Any
+    names: tuple[str, ...]
+    seed: int
+    outputs: tuple[str, ...]
+    units: Mapping[str, str]
+
+    @classmethod
+    def of(cls, scenario, names: Sequence[str], *, seed: int | None = None) -> ScenarioModel:
+        from ..scenario import estimate
+
+        seed = scenario["scenario"]["seed"] if seed is None else seed
+        doc = estimate(scenario, n_trials=EVAL_TRIALS, seed=seed).to_dict()
+        outputs, units = [], {}
+        for name, (_, unit) in _SCALARS.items():
+            outputs.append(name)
+            units[name] = unit
+        for o in doc["cost"]["options"]:
+            outputs.append(f"bill_{o['option']}")
+            units[f"bill_{o['option']}"] = "USD/month"
+        for s in (doc.get("global_database") or {}).get("secondaries", []):
+            for out, unit in (("lag_p99_ms", "ms"), ("rpo_writes_at_risk", "writes")):
+                outputs.append(f"{out}_{s['secondary']}")
+                units[f"{out}_{s['secondary']}"] = unit
+        return cls(scenario, tuple(names), int(seed), tuple(outputs), units)
+
+    def row(self, x: np.ndarray) -> np.ndarray:
+        """The outputs for one parameter vector."""
+        from ..scenario import estimate
+
+        changes = {}
+        for name, value in zip(self.names, x, strict=True):
+            p_type = float if not name.endswith(("replicas",)) else int
+            changes[name.replace(".", "__", 1)] = p_type(value)
+        doc = estimate(self.scenario.replace(**changes), n_trials=EVAL_TRIALS,
+                       seed=self.seed).to_dict()
+        y = [_get(doc, path) for path, _ in _SCALARS.values()]
+        bills = {o["option"]: o["total_usd"] for o in doc["cost"]["options"]}
+        y += [np.nan if bills.get(o[5:]) is None else float(bills[o[5:]])
+              for o in self.outputs if o.startswith("bill_")]
+        for s in (doc.get("global_database") or {}).get("secondaries", []):
+            y.append(1e3 * float(s["lag_event_peak"]["p99_s"]))
+            y.append(float(s["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"]))
+        return np.asarray(y, dtype=float)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        return np.vstack([self.row(x) for x in X])
+
+
+def _select(model: ScenarioModel, outputs: Sequence[str] | None) -> tuple[str, ...]:
+    if outputs is None:
+        return model.outputs
+    bad = [o for o in outputs if o not in model.outputs]
+    if bad:
+        import difflib
+
+        near = difflib.get_close_matches(bad[0], model.outputs, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise ValueError(f"unknown output {bad[0]!r} ({hint}outputs: "
+                         f"{', '.join(model.outputs)})")
+    return tuple(outputs)
+
+
+class _Pick:
+    """``model`` restricted to some outputs (picklable for process executors)."""
+
+    def __init__(self, model, idx):
+        self.model, self.idx = model, idx
+
+    def __call__(self, X):
+        return self.model(X)[:, self.idx]
+
+
+def analyze(scenario, *, method: str = "morris", n: int | None = None,
+            outputs: Sequence[str] | None = None, seed: int | None = None, executor=None):
+    """Global sensitivity of a scenario's outputs to its uncertain inputs.
+
+    ``method="morris"``: ``n`` trajectories (default 8; ``(D + 1) n`` evaluations);
+    ``method="sobol"``: ``n`` base samples, a power of 2 (default 64; ``(D + 2) n``).
+    Returns a :class:`~aurora_models.sensitivity.SensitivityResult`.
+    """
+    if method not in ("morris", "sobol"):
+        raise ValueError(f"`method` must be 'morris' or 'sobol', got {method!r}")
+    dists = distributions(scenario)
+    if not dists:
+        raise ValueError("the scenario has no uncertain input (declare one in [uncertainty])")
+    model = ScenarioModel.of(scenario, list(dists), seed=seed)
+    outs = _select(model, outputs)
+    func = _Pick(model, [model.outputs.index(o) for o in outs])
+    seed = model.seed if seed is None else seed
+    kw = dict(outputs=outs, seed=seed % 2**32, executor=executor,
+              work_per_evaluation=WORK_PER_EVALUATION)
+    if method == "morris":
+        return morris(func, list(dists.values()), r=8 if n is None else n, **kw)
+    return sobol(func, list(dists.values()), n=64 if n is None else n, **kw)
+
+
+@dataclass(frozen=True)
+class ScenarioPropagation:
+    """:class:`Propagation` of a scenario with the derived probabilities."""
+
+    propagation: Propagation
+    p_cheapest: Mapping[str, float]
+    p_meets_objectives: float
+    units: Mapping[str, str]
+
+    def to_frame(self):
+        """``output, median, p5, p95, unit`` and the derived probabilities (median column)."""
+        import pandas as pd
+
+        f = self.propagation.to_frame()
+        f["unit"] = [self.units.get(o, "") for o in f["output"]]
+        extra = [{"output": f"p_cheapest_{k}", "median": v, "p5": np.nan, "p95": np.nan,
+                  "unit": "probability"} for k, v in self.p_cheapest.items()]
+        extra.append({"output": "p_meets_objectives", "median": self.p_meets_objectives,
+                      "p5": np.nan, "p95": np.nan, "unit": "probability"})
+        return pd.concat([f, pd.DataFrame(extra)], ignore_index=True)
+
+
+def propagate_scenario(scenario, *, n: int = 64, seed: int | None = None,
+                       executor=None) -> ScenarioPropagation:
+    """Median and 90 % interval of every output over the assumptions' distributions (``n``
+    scrambled Sobol' points), and the probability that each option is the cheapest and that
+    the configuration meets its availability objectives."""
+    dists = distributions(scenario)
+    if not dists:
+        raise ValueError("the scenario has no uncertain input (declare one in [uncertainty])")
+    model = ScenarioModel.of(scenario, list(dists), seed=seed)
+    prop = propagate(model, list(dists.values()), outputs=model.outputs, n=n,
+                     seed=model.seed % 2**32, executor=executor,
+                     work_per_evaluation=WORK_PER_EVALUATION)
+    bills = [o for o in model.outputs if o.startswith("bill_")]
+    B = prop.Y[:, [model.outputs.index(b) for b in bills]]
+    B = np.where(np.isnan(B), np.inf, B)
+    winner = np.argmin(B, axis=1)
+    p_cheapest = {b[5:]: float(np.mean(winner == i)) for i, b in enumerate(bills)}
+    wl = scenario["workload"]
+    down = prop.Y[:, model.outputs.index("downtime_minutes_per_year")]
+    p90 = prop.Y[:, model.outputs.index("failover_p90_s")]
+    meets = np.ones(len(down), bool)
+    if wl.get("max_annual_downtime_minutes") is not None:
+        meets &= down <= wl["max_annual_downtime_minutes"]
+    if wl.get("max_failover_s") is not None:
+        meets &= p90 <= wl["max_failover_s"]
+    return ScenarioPropagation(prop, p_cheapest, float(np.mean(meets)), dict(model.units))
