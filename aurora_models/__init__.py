@@ -11,6 +11,7 @@ light (no matplotlib, networkx or scipy submodules):
 - :mod:`aurora_models.global_db` - Global Database lag, RPO/RTO, read visibility
 - :mod:`aurora_models.availability` - failover, downtime, reader sizing, deployment decisions
 - :mod:`aurora_models.data` - the bundled data sets with their provenance
+- :mod:`aurora_models.sensitivity` - assumption uncertainty, propagated; Morris and Sobol (SALib)
 
 :func:`sweep` evaluates any model function over a parameter grid, in process or on a
 ``concurrent.futures`` / dask executor, with per-point seeds so results do not depend on where
@@ -55,6 +56,7 @@ _SUBMODULES = frozenset(
         "queueing",
         "quorum",
         "scenario",
+        "sensitivity",
         "serverless",
         "write_path",
     }
@@ -108,6 +110,7 @@ if TYPE_CHECKING:  # pragma: no cover
         queueing,
         quorum,
         scenario,
+        sensitivity,
         serverless,
         write_path,
     )
