@@ -26,6 +26,8 @@ CHUNK = 64
 #: Elementary steps charged per evaluation to the work budget by default (a cheap vectorised
 #: function); the scenario evaluator passes its own (:data:`~._scenario.WORK_PER_EVALUATION`).
 WORK_PER_EVALUATION = 1e3
+#: Morris levels run over the quantiles [MORRIS_TAIL, 1 - MORRIS_TAIL] of each input.
+MORRIS_TAIL = 0.025
 
 
 def _check_dists(dists: Sequence[Distribution]) -> list[Distribution]:
@@ -132,7 +134,9 @@ class SensitivityResult:
 
     ``table`` columns: ``output, input`` and, for Sobol, ``S1, S1_conf, ST, ST_conf`` (95 %
     bootstrap half-widths); for Morris, ``mu_star, mu_star_conf, sigma`` (in output units per
-    full range of the input's quantile). ``evaluations`` is the model evaluation count.
+    full range of the input's quantile). ``evaluations`` is the model evaluation count;
+    ``infeasible`` the rows where the model returned NaN (a vector it refuses), censored at the
+    output's largest finite value before the analysis.
     """
 
     method: str
@@ -142,6 +146,7 @@ class SensitivityResult:
     evaluations: int
     X: np.ndarray
     Y: np.ndarray
+    infeasible: int = 0
 
     @property
     def key(self) -> str:
@@ -179,6 +184,18 @@ class SensitivityResult:
         ax.set_yticks(y, t["input"])
         ax.set_title(output)
         return ax
+
+
+def _censor(Y: np.ndarray) -> tuple[np.ndarray, int]:
+    """NaN rows (vectors the model refuses) -> each column's largest finite value."""
+    bad = np.isnan(Y)
+    if not bad.any():
+        return Y, 0
+    if bad.all(axis=0).any():
+        raise ValueError("the model refused every parameter vector for an output; narrow the "
+                         "input distributions")
+    Yc = np.where(bad, np.nanmax(Y, axis=0), Y)
+    return Yc, int(bad.any(axis=1).sum())
 
 
 def _problem(dists, outputs):
@@ -219,7 +236,8 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     X = to_values(dists, sp.samples)
     Y = _shape(evaluate(func, X, executor=executor, entry="sobol", param="n", value=n,
                         work_per_evaluation=0.0), outputs)
-    sp.set_results(Y if len(outputs) > 1 else Y[:, 0])
+    Yc, infeasible = _censor(Y)
+    sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
     sp.analyze_sobol(calc_second_order=False, num_resamples=num_resamples, seed=seed)
     rows = []
     for o, res in _per_output(sp, outputs).items():
@@ -230,7 +248,7 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     import pandas as pd
 
     return SensitivityResult("sobol", tuple(sp["names"]), outputs, pd.DataFrame(rows),
-                             len(X), X, Y)
+                             len(X), X, Y, infeasible)
 
 
 def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: int = 10,
@@ -238,7 +256,9 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
            executor=None,
            work_per_evaluation: float = WORK_PER_EVALUATION) -> SensitivityResult:
     """Morris screening (SALib ``sample_morris`` / ``analyze_morris``): ``r`` trajectories,
-    ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary effects."""
+    ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary effects, each taken
+    over the central 95 % of the input's distribution (levels at its 2.5 % ... 97.5 %
+    quantiles, so an unbounded distribution has finite ends)."""
     dists = _check_dists(dists)
     if isinstance(r, bool) or not isinstance(r, int | np.integer) or r < 2:
         raise ValueError(f"`r` must be an integer >= 2 (trajectories), got {r!r}")
@@ -248,10 +268,13 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     _budget.check("morris", "r", r, work=(D + 1) * r * work_per_evaluation,
                   detail=f"{(D + 1) * r} evaluations over {D} inputs")
     sp.sample_morris(r, num_levels=levels, seed=seed)
-    X = to_values(dists, sp.samples)
+    # The grid's levels 0 and 1 are the ends of an unbounded distribution: take the levels at
+    # the quantiles 2.5 % ... 97.5 % instead (the elementary effects span 95 % of each input).
+    X = to_values(dists, MORRIS_TAIL + (1 - 2 * MORRIS_TAIL) * sp.samples)
     Y = _shape(evaluate(func, X, executor=executor, entry="morris", param="r", value=r,
                         work_per_evaluation=0.0), outputs)
-    sp.set_results(Y if len(outputs) > 1 else Y[:, 0])
+    Yc, infeasible = _censor(Y)
+    sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
     sp.analyze_morris(num_levels=levels, num_resamples=num_resamples, seed=seed)
     rows = []
     for o, res in _per_output(sp, outputs).items():
@@ -262,6 +285,7 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
 
     t = pd.DataFrame(rows)
     t["mu_star"] = t["mu_star"].astype(float)
-    return SensitivityResult("morris", tuple(sp["names"]), outputs, t, len(X), X, Y)
+    return SensitivityResult("morris", tuple(sp["names"]), outputs, t, len(X), X, Y,
+                             infeasible)
 
 

@@ -10,6 +10,10 @@ their inputs), with the smallest Monte Carlo size the estimate takes (100 trials
   at the event peak (``readers``), Global Database lag p99 at the event peak (``global_db.lag``);
 - the seeded demand draw and the capacity simulated at the scenario's step: the monthly bill of
   each option (``cost``);
+A parameter vector a model refuses (a peak no instance class can hold) gives NaN outputs: the
+propagation counts it (``infeasible``), the sensitivity analyses censor it (see
+:func:`~aurora_models.sensitivity.sobol`).
+
 - a Monte Carlo estimator at its own fixed seed: the mean writes at risk at the event peak
   (``global_db.rpo_exposure``; its noise is the same in every row).
 
@@ -137,8 +141,11 @@ class ScenarioModel:
         for name, value in zip(self.names, x, strict=True):
             p_type = float if not name.endswith(("replicas",)) else int
             changes[name.replace(".", "__", 1)] = p_type(value)
-        doc = estimate(self.scenario.replace(**changes), n_trials=EVAL_TRIALS,
-                       seed=self.seed).to_dict()
+        try:
+            doc = estimate(self.scenario.replace(**changes), n_trials=EVAL_TRIALS,
+                           seed=self.seed).to_dict()
+        except ValueError:  # a model refuses the vector (a peak no instance class holds)
+            return np.full(len(self.outputs), np.nan)
         y = [_get(doc, path) for path, _ in _SCALARS.values()]
         bills = {o["option"]: o["total_usd"] for o in doc["cost"]["options"]}
         y += [np.nan if bills.get(o[5:]) is None else float(bills[o[5:]])

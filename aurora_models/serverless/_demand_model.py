@@ -133,8 +133,8 @@ class DemandModel:
                                      doc="CPU per write")
     vcpu_ms_per_read: float = param(0.2, "vCPU ms", low=0.0, low_open=True, high=1e4,
                                     scenario="workload.vcpu_ms_per_read", user_input=True,
-                                    uncertainty={"dist": "lognormal", "p5": 0.05, "p95": 0.8,
-                                                 "rationale": "cached top-N to a rank scan"},
+                                    uncertainty={"dist": "lognormal", "p5": 0.08, "p95": 0.5,
+                                                 "rationale": "a cached top-N to a short rank scan"},
                                     doc="CPU per read")
     io_per_write: float = param(1.0, "I/Os", low=0.0, high=1e4, scenario="workload.io_per_write",
                                 uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 3.0,
@@ -146,9 +146,10 @@ class DemandModel:
                                user_input=True, doc="billed I/Os per read")
     acu_per_vcpu: float = param(4.0, "ACU/vCPU", low=0.0, low_open=True, high=64.0,
                                 scenario="cluster.acu_per_vcpu", user_input=True,
-                                uncertainty={"dist": "triangular", "low": 2.0, "mode": 4.0,
-                                             "high": 8.0,
-                                             "rationale": "memory-bound 8 to CPU-bound 2"},
+                                uncertainty={"dist": "triangular", "low": 3.0, "mode": 4.0,
+                                             "high": 6.0,
+                                             "rationale": "how much memory a busy vCPU "
+                                                          "brings with it"},
                                 doc="ACU per busy vCPU (1 ACU ~ 2 GiB, r-classes 8 GiB/vCPU)")
 
     def series(self, *, rng=None) -> dict[str, np.ndarray]:

@@ -1,0 +1,224 @@
+"""Uncertainty distributions, propagation and global sensitivity (aurora_models.sensitivity)."""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import aurora_models as am
+from aurora_models import scenario as sc
+from aurora_models.sensitivity import (
+    analyze,
+    distributions,
+    make,
+    morris,
+    propagate,
+    propagate_scenario,
+    sobol,
+)
+
+
+# ---- distributions ----------------------------------------------------------------------------
+def test_lognormal_by_p5_p95_hits_both_quantiles():
+    d = make("x", {"dist": "lognormal", "p5": 0.3, "p95": 3.0})
+    np.testing.assert_allclose(d.ppf([0.05, 0.5, 0.95]), [0.3, math.sqrt(0.9), 3.0], rtol=1e-12)
+
+
+def test_truncated_to_declared_bounds_is_the_conditional_distribution():
+    d = make("x", {"dist": "normal", "mean": 0.0, "sd": 1.0}, lower=0.0, upper=1.0)
+    u = np.linspace(0, 1, 11)
+    x = d.ppf(u)
+    assert x.min() == 0.0 and x.max() == 1.0
+    # the conditional CDF of N(0, 1) on [0, 1] at x is u
+    f = stats.norm
+    np.testing.assert_allclose((f.cdf(x) - 0.5) / (f.cdf(1) - 0.5), u, atol=1e-12)
+
+
+def test_triangular_and_loguniform_and_samples():
+    t = make("x", {"dist": "triangular", "low": 1, "mode": 4, "high": 12})
+    assert t.ppf(0.0) == 1 and t.ppf(1.0) == 12
+    assert float(t.ppf(3 / 11)) == pytest.approx(4.0)  # P(X <= mode) = (mode-low)/(high-low)
+    lu = make("x", {"dist": "loguniform", "low": 0.5, "high": 32})
+    assert float(lu.ppf(0.5)) == pytest.approx(4.0)  # geometric midpoint
+    s = make("x", {"dist": "samples", "values": [0.40, 0.42, 0.44, 0.41]}, lower=0, upper=1)
+    assert float(s.ppf(0.0)) == 0.40 and float(s.ppf(1.0)) == 0.44
+
+
+@pytest.mark.parametrize("spec, match", [
+    ({"dist": "lognormal", "p5": 3, "p95": 1}, r"`k`: lognormal needs p5 < p95, got p5=3, p95=1"),
+    ({"dist": "lognormal", "p5": -1, "p95": 1}, r"lognormal needs p5 > 0"),
+    ({"dist": "triangular", "low": 1, "mode": 5, "high": 3}, r"low <= mode <= high"),
+    ({"dist": "uniform", "low": 2, "high": 1}, r"uniform needs low < high"),
+    ({"dist": "normal", "mean": 1, "sd": 0}, r"sd > 0"),
+    ({"dist": "gamma", "k": 1}, r"`dist` must be one of uniform"),
+    ({"dist": "uniform", "low": 0}, r"`high` is missing"),
+    ({"dist": "uniform", "low": 0, "high": 1, "mode": 1}, r"got `mode`"),
+    ({"dist": "samples", "values": [1.0]}, r"at least two finite numbers"),
+    ({"dist": "uniform", "low": 500, "high": 600}, r"lies outside the parameter's range"),
+])
+def test_inconsistent_specs_are_one_line_errors_naming_the_key(spec, match):
+    with pytest.raises(ValueError, match=match):
+        make("k", spec, lower=0, upper=365)
+
+
+def test_assumptions_show_the_declared_distributions():
+    a = am.assumptions()
+    u = dict(zip(a["name"], a["uncertainty"], strict=True))
+    assert u["availability.instance_failure_rate_per_year"].startswith("lognormal(p5=0.2, p95=5)")
+    assert u["quorum.az_outage_hours"].startswith("lognormal(")
+    assert u["serverless.scale_up_delay_s"].startswith("loguniform(")
+
+
+# ---- the scenario's [uncertainty] table --------------------------------------------------------
+def _with(table: str):
+    return sc.loads(sc.template_text() + "\n[uncertainty]\n" + table, source="s.toml")
+
+
+def test_uncertainty_table_overrides_the_declaration():
+    s = _with('"failures.instance_failure_rate_per_year" = '
+              '{ dist = "normal", mean = 0.42, sd = 0.05 }\n')
+    d = distributions(s)["failures.instance_failure_rate_per_year"]
+    assert d.dist == "normal" and float(d.ppf(0.5)) == pytest.approx(0.42)
+    assert s.replace(failures__az_outage_hours=3.0).uncertainty == s.uncertainty
+
+
+def test_uncertainty_table_errors_name_key_and_line():
+    n = len(sc.template_text().splitlines()) + 3  # the blank line, the header, the key
+    with pytest.raises(sc.ScenarioError, match=rf"^s.toml:{n}: unknown key `uncertainty.failures."
+                       r"instance_failure_rate_per_yeer` \(did you mean `failures.instance_"
+                       r"failure_rate_per_year`\?"):
+        _with('"failures.instance_failure_rate_per_yeer" = { dist = "lognormal", p5 = 0.3, '
+              'p95 = 3.0 }\n')
+    with pytest.raises(sc.ScenarioError, match=rf"^s.toml:{n}: uncertainty `failures.az_outage_"
+                       r"hours`: lognormal needs p5 < p95"):
+        _with('"failures.az_outage_hours" = { dist = "lognormal", p5 = 3, p95 = 1 }\n')
+    with pytest.raises(sc.ScenarioError, match=r"lognormal needs p5 > 0"):
+        _with('"workload.io_per_write" = { dist = "lognormal", p5 = 0, p95 = 1 }\n')
+    with pytest.raises(sc.ScenarioError, match=r"triangular needs low <= mode <= high"):
+        _with('"failures.az_outage_hours" = { dist = "triangular", low = 1, mode = 9, '
+              'high = 3 }\n')
+
+
+def test_file_values_keep_the_declared_relative_spread():
+    s = sc.load()  # the leaderboard sets vcpu_ms_per_write = 0.5, the declared default
+    d = distributions(s)["workload.vcpu_ms_per_write"]
+    s2 = s.replace(workload__vcpu_ms_per_write=1.0)
+    d2 = distributions(s2)["workload.vcpu_ms_per_write"]
+    np.testing.assert_allclose(d2.ppf([0.05, 0.95]), 2 * d.ppf([0.05, 0.95]), rtol=1e-12)
+
+
+# ---- global sensitivity against analytic answers ------------------------------------------------
+def ishigami(X):
+    return (np.sin(X[:, 0]) + 7 * np.sin(X[:, 1]) ** 2
+            + 0.1 * X[:, 2] ** 4 * np.sin(X[:, 0]))[:, None]
+
+
+def _ishigami_dists():
+    return [make(f"x{i}", {"dist": "uniform", "low": -math.pi, "high": math.pi})
+            for i in (1, 2, 3)]
+
+
+def test_ishigami_indices_through_the_pipeline():
+    r = sobol(ishigami, _ishigami_dists(), outputs=["y"], n=4096, seed=3)
+    t = r.table.set_index("input")
+    # Saltelli et al. (2008), Global Sensitivity Analysis: The Primer, §4.7: a=7, b=0.1
+    for name, s1, st in (("x1", 0.3139, 0.5576), ("x2", 0.4424, 0.4424), ("x3", 0.0, 0.2437)):
+        # conf is a 95 % half-width (1.96 standard errors): allow ~4 standard errors
+        assert abs(t.loc[name, "S1"] - s1) <= 2 * t.loc[name, "S1_conf"] + 0.005, name
+        assert abs(t.loc[name, "ST"] - st) <= 2 * t.loc[name, "ST_conf"] + 0.005, name
+    assert list(r.ranked("y")["input"]) == ["x1", "x2", "x3"]
+    assert r.evaluations == (3 + 2) * 4096
+
+
+def test_linear_bill_indices_equal_hand_computed_variance_shares():
+    # bill = 500 + 2000 x_cpu + 300 x_io + 1000 x_disc, independent inputs
+    dists = [make("cpu", {"dist": "normal", "mean": 0.5, "sd": 0.1}),
+             make("io", {"dist": "uniform", "low": 0.0, "high": 2.0}),
+             make("disc", {"dist": "triangular", "low": 0.2, "mode": 0.3, "high": 0.5})]
+    coef = np.array([2000.0, 300.0, 1000.0])
+    var = np.array([0.1 ** 2, 2.0 ** 2 / 12,
+                    (0.2 ** 2 + 0.3 ** 2 + 0.5 ** 2 - 0.2 * 0.3 - 0.2 * 0.5 - 0.3 * 0.5) / 18])
+    share = coef ** 2 * var / np.sum(coef ** 2 * var)  # by hand: 400, 30, 23.33 over 453.33
+
+    r = sobol(lambda X: 500 + X @ coef, dists, outputs=["bill"], n=2048, seed=5)
+    t = r.table.set_index("input")
+    for name, s in zip(["cpu", "io", "disc"], share, strict=True):
+        assert abs(t.loc[name, "S1"] - s) <= 2 * t.loc[name, "S1_conf"] + 0.005, name
+        assert abs(t.loc[name, "ST"] - s) <= 2 * t.loc[name, "ST_conf"] + 0.005, name
+    m = morris(lambda X: 500 + X @ coef, dists, outputs=["bill"], r=20, seed=5)
+    assert list(m.ranked("bill")["input"]) == ["cpu", "io", "disc"]
+
+
+def test_propagation_median_and_interval_of_a_known_function():
+    d = [make("x", {"dist": "lognormal", "p5": 1.0, "p95": 100.0})]
+    p = propagate(lambda X: X, d, outputs=["y"], n=1024, seed=1)
+    med, lo, hi = p.interval("y")
+    assert med == pytest.approx(10.0, rel=0.02)
+    assert lo == pytest.approx(1.0, rel=0.05) and hi == pytest.approx(100.0, rel=0.05)
+
+
+def test_same_result_on_a_process_executor():
+    d = _ishigami_dists()
+    a = sobol(ishigami, d, outputs=["y"], n=128, seed=2)
+    with ProcessPoolExecutor(2) as ex:
+        b = sobol(ishigami, d, outputs=["y"], n=128, seed=2, executor=ex)
+    np.testing.assert_array_equal(a.Y, b.Y)
+    assert a.table.equals(b.table)
+
+
+def test_budget_refuses_before_evaluating():
+    calls = []
+
+    def f(X):
+        calls.append(len(X))
+        return X[:, :1]
+
+    with am.budget(work=1e6), pytest.raises(am.BudgetError, match=r"`n` = 1024 .*sobol"):
+        sobol(f, _ishigami_dists(), outputs=["y"], n=1024, work_per_evaluation=1e3)
+    assert calls == []
+    with pytest.raises(ValueError, match=r"`n` must be a power of 2"):
+        sobol(f, _ishigami_dists(), outputs=["y"], n=1000)
+
+
+# ---- the scenario -------------------------------------------------------------------------------
+def test_scenario_propagation_and_measuring_the_top_input_tightens_the_bill():
+    s = sc.load()
+    p = propagate_scenario(s, n=8)
+    f = p.to_frame().set_index("output")
+    lo, hi = f.loc["bill_serverless_io_optimized", ["p5", "p95"]]
+    assert lo < hi
+    assert sum(p.p_cheapest.values()) == pytest.approx(1.0)
+    assert f.loc["downtime_minutes_per_year", "p5"] < f.loc["downtime_minutes_per_year", "p95"]
+    # the architect measures the two inputs Morris ranks first for this bill (CPU per read, I/O
+    # per write; README): a narrow normal around today's values
+    text = s.text + ('\n[uncertainty]\n"workload.io_per_write" = '
+                     '{ dist = "normal", mean = 1.0, sd = 0.02 }\n'
+                     '"workload.vcpu_ms_per_read" = { dist = "normal", mean = 0.2, sd = 0.005 }\n')
+    measured = sc.loads(text)
+    g = propagate_scenario(measured, n=8).to_frame().set_index("output")
+    lo2, hi2 = g.loc["bill_serverless_io_optimized", ["p5", "p95"]]
+    assert hi2 - lo2 < 0.5 * (hi - lo)
+
+
+def test_scenario_unknown_output_has_a_did_you_mean():
+    with pytest.raises(ValueError, match=r"unknown output 'bill_serverless_standrd' \(did you "
+                                         r"mean 'bill_serverless_standard'"):
+        analyze(sc.load(), outputs=["bill_serverless_standrd"], n=2)
+
+
+def test_infeasible_vectors_are_censored_and_counted():
+    d = [make("x", {"dist": "uniform", "low": 0.0, "high": 1.0}),
+         make("z", {"dist": "uniform", "low": 0.0, "high": 1.0})]
+
+    def f(X):
+        y = X[:, 0] + 0.1 * X[:, 1]
+        return np.where(X[:, 0] > 0.95, np.nan, y)[:, None]
+
+    r = sobol(f, d, outputs=["y"], n=256, seed=1)
+    assert 0 < r.infeasible < r.evaluations
+    assert np.isfinite(r.table["ST"]).all()
+    assert list(r.ranked("y")["input"]) == ["x", "z"]
