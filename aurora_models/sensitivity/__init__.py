@@ -10,9 +10,10 @@
 """
 
 from ._analysis import Propagation, SensitivityResult, evaluate, morris, propagate, sobol
-from ._dist import DISTRIBUTIONS, Distribution, make
+from ._dist import DISTRIBUTIONS, Distribution, SensitivityInputError, make
 from ._scenario import ScenarioModel, analyze, distributions, propagate_scenario
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "Propagation", "ScenarioModel", "SensitivityResult",
+__all__ = ["DISTRIBUTIONS", "Distribution", "Propagation", "ScenarioModel", "SensitivityInputError",
+           "SensitivityResult",
            "analyze", "distributions", "evaluate", "make", "morris", "propagate",
            "propagate_scenario", "sobol"]

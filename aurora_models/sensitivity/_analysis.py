@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
-from ._dist import Distribution
+from ._dist import Distribution, SensitivityInputError
 
 __all__ = ["Propagation", "SensitivityResult", "evaluate", "morris", "propagate", "sobol"]
 
@@ -37,7 +37,7 @@ def _check_dists(dists: Sequence[Distribution]) -> list[Distribution]:
                         "(aurora_models.sensitivity.make)")
     names = [d.name for d in dists]
     if len(set(names)) != len(names):
-        raise ValueError(f"`dists` names must be unique, got {names}")
+        raise SensitivityInputError(f"`dists` names must be unique, got {names}")
     return dists
 
 
@@ -118,12 +118,12 @@ def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n:
 
 def _check_pow2(name: str, n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2 or n & (n - 1):
-        raise ValueError(f"`{name}` must be a power of 2 (2, 4, ..., 1024, ...), got {n!r}")
+        raise SensitivityInputError(f"`{name}` must be a power of 2 (2, 4, ..., 1024, ...), got {n!r}")
 
 
 def _shape(Y: np.ndarray, outputs) -> np.ndarray:
     if Y.shape[1] != len(outputs):
-        raise ValueError(f"the model returned {Y.shape[1]} outputs per row, expected "
+        raise SensitivityInputError(f"the model returned {Y.shape[1]} outputs per row, expected "
                          f"{len(outputs)} ({', '.join(outputs)})")
     return Y
 
@@ -192,7 +192,7 @@ def _censor(Y: np.ndarray) -> tuple[np.ndarray, int]:
     if not bad.any():
         return Y, 0
     if bad.all(axis=0).any():
-        raise ValueError("the model refused every parameter vector for an output; narrow the "
+        raise SensitivityInputError("the model refused every parameter vector for an output; narrow the "
                          "input distributions")
     Yc = np.where(bad, np.nanmax(Y, axis=0), Y)
     return Yc, int(bad.any(axis=1).sum())
@@ -261,7 +261,7 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     quantiles, so an unbounded distribution has finite ends)."""
     dists = _check_dists(dists)
     if isinstance(r, bool) or not isinstance(r, int | np.integer) or r < 2:
-        raise ValueError(f"`r` must be an integer >= 2 (trajectories), got {r!r}")
+        raise SensitivityInputError(f"`r` must be an integer >= 2 (trajectories), got {r!r}")
     outputs = tuple(outputs)
     sp = _problem(dists, outputs)
     D = len(dists)

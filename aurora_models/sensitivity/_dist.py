@@ -12,7 +12,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "make"]
+from ..exceptions import UserInputError
+
+__all__ = ["DISTRIBUTIONS", "Distribution", "SensitivityInputError", "make"]
+
+
+class SensitivityInputError(UserInputError, ValueError):
+    """An inconsistent distribution spec or analysis setting (one line; CLI exit code 2)."""
 
 #: Each distribution's required keys (``rationale`` is optional on every one).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -89,7 +95,7 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
          upper: float | None = None) -> Distribution:
     """Validate one distribution spec (a ``{"dist": ..., ...}`` mapping) for input ``name``.
 
-    Raises ValueError (one line, naming ``name``) on an unknown distribution, a missing or
+    Raises SensitivityInputError (a ValueError; one line, naming ``name``) on an unknown distribution, a missing or
     extra key, a non-number, p5 >= p95, low >= high, a mode outside ``[low, high]``, a
     non-positive lognormal or loguniform bound, sd <= 0, fewer than two samples, or a range
     that lies outside the parameter's bounds ``[lower, upper]``.
@@ -97,23 +103,23 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
     >>> make("failures.az_outage_hours", {"dist": "lognormal", "p5": 3, "p95": 1})
     Traceback (most recent call last):
     ...
-    ValueError: `failures.az_outage_hours`: lognormal needs p5 < p95, got p5=3, p95=1
+    aurora_models.sensitivity._dist.SensitivityInputError: `failures.az_outage_hours`: lognormal needs p5 < p95, got p5=3, p95=1
     """
     if not isinstance(spec, Mapping):
         raise TypeError(f"`{name}` must be a table {{ dist = ..., ... }}, got "
                         f"{type(spec).__name__}")
     dist = spec.get("dist")
     if dist not in DISTRIBUTIONS:
-        raise ValueError(f"`{name}`: `dist` must be one of {', '.join(DISTRIBUTIONS)}, "
+        raise SensitivityInputError(f"`{name}`: `dist` must be one of {', '.join(DISTRIBUTIONS)}, "
                          f"got {dist!r}")
     need = DISTRIBUTIONS[dist]
     extra = [k for k in spec if k not in (*need, "dist", "rationale")]
     if extra:
-        raise ValueError(f"`{name}`: {dist} takes {', '.join(need)} (and rationale), got "
+        raise SensitivityInputError(f"`{name}`: {dist} takes {', '.join(need)} (and rationale), got "
                          f"`{extra[0]}`")
     missing = [k for k in need if k not in spec]
     if missing:
-        raise ValueError(f"`{name}`: {dist} needs {', '.join(need)}; `{missing[0]}` is missing")
+        raise SensitivityInputError(f"`{name}`: {dist} needs {', '.join(need)}; `{missing[0]}` is missing")
     args: dict[str, Any] = {}
     for k in need:
         x = spec[k]
@@ -122,29 +128,29 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
                   and all(isinstance(e, int | float) and not isinstance(e, bool)
                           and math.isfinite(e) for e in x))
             if not ok:
-                raise ValueError(f"`{name}`: samples needs `values`, a list of at least two "
+                raise SensitivityInputError(f"`{name}`: samples needs `values`, a list of at least two "
                                  f"finite numbers")
             args[k] = tuple(float(e) for e in x)
             continue
         if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
-            raise ValueError(f"`{name}`: `{k}` must be a finite number, got {x!r}")
+            raise SensitivityInputError(f"`{name}`: `{k}` must be a finite number, got {x!r}")
         args[k] = float(x)
     a = args
     shown = ", ".join(f"{k}={a[k]:g}" for k in need) if dist != "samples" else ""
     if dist in ("uniform", "loguniform", "triangular") and not a["low"] < a["high"]:
-        raise ValueError(f"`{name}`: {dist} needs low < high, got {shown}")
+        raise SensitivityInputError(f"`{name}`: {dist} needs low < high, got {shown}")
     if dist == "loguniform" and a["low"] <= 0:
-        raise ValueError(f"`{name}`: loguniform needs low > 0, got {shown}")
+        raise SensitivityInputError(f"`{name}`: loguniform needs low > 0, got {shown}")
     if dist == "triangular" and not a["low"] <= a["mode"] <= a["high"]:
-        raise ValueError(f"`{name}`: triangular needs low <= mode <= high, got {shown}")
+        raise SensitivityInputError(f"`{name}`: triangular needs low <= mode <= high, got {shown}")
     if dist == "lognormal":
         if a["p5"] <= 0:
-            raise ValueError(f"`{name}`: lognormal needs p5 > 0 (a positive quantity), "
+            raise SensitivityInputError(f"`{name}`: lognormal needs p5 > 0 (a positive quantity), "
                              f"got {shown}")
         if not a["p5"] < a["p95"]:
-            raise ValueError(f"`{name}`: lognormal needs p5 < p95, got {shown}")
+            raise SensitivityInputError(f"`{name}`: lognormal needs p5 < p95, got {shown}")
     if dist == "normal" and a["sd"] <= 0:
-        raise ValueError(f"`{name}`: normal needs sd > 0, got {shown}")
+        raise SensitivityInputError(f"`{name}`: normal needs sd > 0, got {shown}")
     lo = -math.inf if lower is None else float(lower)
     hi = math.inf if upper is None else float(upper)
     d = Distribution(name=name, dist=dist, args=tuple(args.items()), lower=lo, upper=hi,
@@ -154,6 +160,6 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
         inside = (f.cdf(hi) if math.isfinite(hi) else 1.0) - (f.cdf(lo) if math.isfinite(lo)
                                                               else 0.0)
         if not inside > 1e-9:
-            raise ValueError(f"`{name}`: {d.describe()} lies outside the parameter's range "
+            raise SensitivityInputError(f"`{name}`: {d.describe()} lies outside the parameter's range "
                              f"[{lo:g}, {hi:g}]")
     return d

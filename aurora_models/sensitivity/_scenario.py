@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ._analysis import Propagation, morris, propagate, sobol
-from ._dist import Distribution, make
+from ._dist import Distribution, SensitivityInputError, make
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario"]
 
@@ -169,7 +169,7 @@ def _select(model: ScenarioModel, outputs: Sequence[str] | None) -> tuple[str, .
 
         near = difflib.get_close_matches(bad[0], model.outputs, n=1)
         hint = f"did you mean {near[0]!r}? " if near else ""
-        raise ValueError(f"unknown output {bad[0]!r} ({hint}outputs: "
+        raise SensitivityInputError(f"unknown output {bad[0]!r} ({hint}outputs: "
                          f"{', '.join(model.outputs)})")
     return tuple(outputs)
 
@@ -193,10 +193,10 @@ def analyze(scenario, *, method: str = "morris", n: int | None = None,
     Returns a :class:`~aurora_models.sensitivity.SensitivityResult`.
     """
     if method not in ("morris", "sobol"):
-        raise ValueError(f"`method` must be 'morris' or 'sobol', got {method!r}")
+        raise SensitivityInputError(f"`method` must be 'morris' or 'sobol', got {method!r}")
     dists = distributions(scenario)
     if not dists:
-        raise ValueError("the scenario has no uncertain input (declare one in [uncertainty])")
+        raise SensitivityInputError("the scenario has no uncertain input (declare one in [uncertainty])")
     model = ScenarioModel.of(scenario, list(dists), seed=seed)
     outs = _select(model, outputs)
     func = _Pick(model, [model.outputs.index(o) for o in outs])
@@ -237,7 +237,7 @@ def propagate_scenario(scenario, *, n: int = 64, seed: int | None = None,
     the configuration meets its availability objectives."""
     dists = distributions(scenario)
     if not dists:
-        raise ValueError("the scenario has no uncertain input (declare one in [uncertainty])")
+        raise SensitivityInputError("the scenario has no uncertain input (declare one in [uncertainty])")
     model = ScenarioModel.of(scenario, list(dists), seed=seed)
     prop = propagate(model, list(dists.values()), outputs=model.outputs, n=n,
                      seed=model.seed % 2**32, executor=executor,
