@@ -269,11 +269,56 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         tick("done", 1, 1)
     text = (scenario.render_bill(result, args.format) if args.bill
             else scenario.render(result, args.format))
+    if args.uncertainty is not None:
+        from .sensitivity import propagate_scenario
+        from .sensitivity._render import render_uncertainty
+
+        prop = propagate_scenario(spec, n=args.uncertainty, seed=args.seed)
+        if args.format == "json":
+            import json
+
+            doc = json.loads(text)
+            doc["assumption_uncertainty"] = {
+                "n": args.uncertainty, "interval": "median and 90 % over the assumptions' "
+                "distributions (not Monte Carlo error)",
+                "outputs": json.loads(prop.to_frame().to_json(orient="records"))}
+            text = json.dumps(doc, indent=2) + "\n"
+        else:
+            text += render_uncertainty(prop.to_frame(), args.format, args.uncertainty)
     if args.out:
         written = scenario.write_report(result, args.out)
         names = ", ".join(p.name for p in written)
         print(f"wrote {len(written)} files to {args.out}: {names}", file=sys.stderr)
     sys.stdout.write(text)
+    return 0
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from . import scenario
+    from .sensitivity import analyze
+    from .sensitivity._render import render_sensitivity, write_sensitivity
+
+    if args.out:
+        from ._output import check_out_dir
+
+        check_out_dir(Path(args.out))
+    executor = None
+    if args.scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError("--scheduler needs the `distributed` extra "
+                             "(pip install 'aurora-models[distributed]')") from None
+        client = Client(args.scheduler)
+        executor = client.get_executor()
+    spec = scenario.load(args.scenario)
+    result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
+                     seed=args.seed, executor=executor)
+    if args.out:
+        written = write_sensitivity(result, args.out)
+        print(f"wrote {len(written)} files to {args.out}: "
+              f"{', '.join(p.name for p in written)}", file=sys.stderr)
+    sys.stdout.write(render_sensitivity(result, args.format))
     return 0
 
 
@@ -459,7 +504,30 @@ def _parser() -> argparse.ArgumentParser:
                           "amount) instead of the summary")
     est.add_argument("--price-book", default=None, metavar="FILE",
                      help="price file to use instead of the bundled snapshot")
+    est.add_argument("--uncertainty", type=int, nargs="?", const=32, default=None, metavar="N",
+                     help="also propagate the assumptions' distributions: median and 90 %% "
+                          "interval of each output over N quasi-random draws (a power of 2, "
+                          "default 32), labelled apart from the Monte Carlo interval")
     est.set_defaults(func=_cmd_estimate)
+
+    sen = sub.add_parser("sensitivity", help="rank the uncertain assumptions by their global "
+                                             "sensitivity (Morris screening or Sobol indices)")
+    sen.add_argument("scenario", nargs="?", default=None,
+                     help="scenario TOML file (default: the bundled leaderboard scenario)")
+    sen.add_argument("--method", choices=["morris", "sobol"], default="morris")
+    sen.add_argument("--n", type=int, default=None,
+                     help="Morris trajectories (default 8) or Sobol base samples, a power of 2 "
+                          "(default 64)")
+    sen.add_argument("--outputs", nargs="*", default=None,
+                     help="only these outputs (default all; e.g. bill_serverless_standard "
+                          "downtime_minutes_per_year)")
+    sen.add_argument("--seed", type=int, default=None, help="seed (default the scenario's)")
+    sen.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run the evaluations on a dask cluster (tcp://host:8786)")
+    sen.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    sen.add_argument("--out", default=None, help="also write sensitivity.csv/json, a plot per "
+                                                 "output and report.html into this folder")
+    sen.set_defaults(func=_cmd_sensitivity)
 
     dif = sub.add_parser("diff", help="per option and per line, the monthly and 12-month bill "
                                       "change from BASE to NEW")

@@ -1,0 +1,119 @@
+"""Sensitivity results for the CLI: ranked tables in every format, plots and an HTML page
+(written at once through :func:`aurora_models._output.staged_output`)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ._analysis import SensitivityResult
+
+__all__ = ["render_sensitivity", "render_uncertainty", "write_sensitivity"]
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def _frame(result: SensitivityResult):
+    f = result.to_frame()
+    f.insert(1, "rank", f.groupby("output").cumcount() + 1)
+    return f
+
+
+def render_sensitivity(result: SensitivityResult, fmt: str = "table") -> str:
+    """The ranked table per output (``table``, ``markdown``, ``csv`` or ``json``)."""
+    f = _frame(result)
+    head = (f"{result.method} sensitivity: {result.evaluations} evaluations over "
+            f"{len(result.names)} uncertain inputs"
+            + (f", {result.infeasible} infeasible (censored)" if result.infeasible else ""))
+    if fmt == "csv":
+        return f.to_csv(index=False, float_format="%.6g")
+    if fmt == "json":
+        doc = {"method": result.method, "evaluations": result.evaluations,
+               "infeasible": result.infeasible, "inputs": list(result.names),
+               "outputs": {o: json.loads(result.ranked(o).drop(columns="output")
+                                         .to_json(orient="records"))
+                           for o in result.outputs}}
+        return json.dumps(doc, indent=2) + "\n"
+    cols = [c for c in f.columns if c not in ("output",)]
+    out = [head, ""]
+    for o in result.outputs:
+        t = f[f["output"] == o][cols]
+        if fmt == "markdown":
+            out.append(f"### {o}\n")
+            out.append("| " + " | ".join(cols) + " |")
+            out.append("|" + "---|" * len(cols))
+            for row in t.itertuples(index=False):
+                out.append("| " + " | ".join(_fmt(x) for x in row) + " |")
+        else:
+            out.append(o)
+            out.append(t.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        out.append("")
+    return "\n".join(out)
+
+
+def _fmt(x) -> str:
+    return f"{x:.4g}" if isinstance(x, float | np.floating) else str(x)
+
+
+def render_uncertainty(frame, fmt: str, n: int) -> str:
+    """The assumption intervals of ``propagate_scenario(...).to_frame()`` as a block labelled
+    apart from the Monte Carlo intervals."""
+    title = (f"Assumption uncertainty: median and 90 % interval over {n} quasi-random draws "
+             f"of the uncertain inputs (not Monte Carlo error)")
+    f = frame.rename(columns={"median": "assumption_median", "p5": "assumption_p5",
+                              "p95": "assumption_p95"})
+    if fmt == "csv":
+        return f.to_csv(index=False, float_format="%.6g")
+    if fmt == "markdown":
+        rows = [f"\n**{title}**\n", "| output | median | 5 % | 95 % | unit |",
+                "|---|---|---|---|---|"]
+        rows += [f"| {r.output} | {_fmt(r.assumption_median)} | {_fmt(r.assumption_p5)} | "
+                 f"{_fmt(r.assumption_p95)} | {r.unit} |" for r in f.itertuples()]
+        return "\n".join(rows) + "\n"
+    return ("\n" + title + "\n" + f.to_string(index=False, float_format=lambda x: f"{x:.4g}",
+                                              na_rep="") + "\n")
+
+
+def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Path]:
+    """``sensitivity.csv``, ``sensitivity.json``, one PNG per output (Sobol bars with their
+    intervals, or a Morris tornado) and ``report.html`` (plots embedded), all at once."""
+    import matplotlib
+
+    from .._output import staged_output
+
+    images = {}
+    with staged_output(out_dir) as stage:
+        with matplotlib.rc_context({"figure.dpi": 100}):
+            import matplotlib.pyplot as plt
+
+            for o in result.outputs:
+                top = min(10, len(result.names))
+                fig, ax = plt.subplots(figsize=(7, 0.35 * top + 1.4))
+                try:
+                    result.plot(o, ax=ax, top=top)
+                    fig.tight_layout()
+                    name = f"sensitivity_{_safe(o)}.png"
+                    fig.savefig(stage.path(name))
+                finally:
+                    plt.close(fig)
+                images[name] = stage.path(name).read_bytes()
+        stage.write_text("sensitivity.csv", render_sensitivity(result, "csv"))
+        stage.write_text("sensitivity.json", render_sensitivity(result, "json"))
+        body = [f"<h1>{result.method.title()} sensitivity</h1>",
+                f"<p>{result.evaluations} evaluations over {len(result.names)} inputs.</p>"]
+        for o, (name, png) in zip(result.outputs, images.items(), strict=True):
+            body.append(f"<h2>{html.escape(o)}</h2>")
+            body.append(result.ranked(o).to_html(index=False, float_format=lambda x: f"{x:.4g}"))
+            body.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,'
+                        f'{base64.b64encode(png).decode()}">')
+        stage.write_text("report.html", "<!doctype html><meta charset='utf-8'>"
+                         "<title>sensitivity</title>" + "\n".join(body))
+    return list(stage.written)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
