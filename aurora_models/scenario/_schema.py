@@ -36,12 +36,51 @@ def json_schema() -> dict[str, Any]:
                          "properties": props, **({"required": required} if required else {})}
         if required:
             required_tables.append(table)
+    tables["uncertainty"] = _uncertainty_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "aurora-models scenario",
             "description": "A scenario file of `aurora-models estimate` (docs/scenario_format.md). "
                            "Cross-key rules: " + "; ".join(_rule_text(r, n) for r, n in rules()),
             "type": "object", "additionalProperties": False, "properties": tables,
             "required": required_tables}
+
+
+def _uncertainty_schema() -> dict[str, Any]:
+    """``[uncertainty]``: ``"table.key" = { dist = ..., ... }`` for any numeric scenario key."""
+    from ..sensitivity._dist import DISTRIBUTIONS
+    from ._spec import uncertain_keys
+
+    variants = []
+    for dist, need in DISTRIBUTIONS.items():
+        props: dict[str, Any] = {"dist": {"const": dist}, "rationale": {"type": "string"}}
+        for k in need:
+            props[k] = ({"type": "array", "items": {"type": "number"}, "minItems": 2}
+                        if dist == "samples" else {"type": "number"})
+        variants.append({"type": "object", "additionalProperties": False,
+                         "properties": props, "required": ["dist", *need]})
+    return {"type": "object",
+            "description": "uncertainty distributions of scenario keys (sensitivity analysis, "
+                           "`estimate --uncertainty`); each overrides the declared one",
+            "propertyNames": {"enum": sorted(uncertain_keys())},
+            "additionalProperties": {"oneOf": variants}}
+
+
+def _uncertainty_markdown() -> list[str]:
+    from ..sensitivity._dist import DISTRIBUTIONS, make
+    from ._spec import uncertain_keys
+
+    out = ["### [uncertainty]", "",
+           "`\"table.key\" = { dist = ..., ... }` for any numeric key above, truncated to the "
+           "key's range; it replaces the declared distribution (listed here) of "
+           "`aurora-models sensitivity` and `estimate --uncertainty`. Distributions: "
+           + ", ".join(f"`{d}` ({', '.join(k)})" for d, k in DISTRIBUTIONS.items())
+           + "; each may carry a `rationale`.", "",
+           "| key | declared distribution | rationale |", "| --- | --- | --- |"]
+    for name, p in uncertain_keys().items():
+        if p.uncertainty:
+            d = make(name, p.uncertainty, lower=p.low, upper=p.high)
+            out.append(f"| `{name}` | {d.describe()} | {d.rationale} |")
+    return [*out, ""]
 
 
 def _rule_text(rule, names) -> str:
@@ -61,6 +100,7 @@ def keys_markdown() -> str:
             out.append(f"| `{table}.{key}` | {p.rule().replace('|', '/')} | "
                        f"{p.shown_default()} | {p.unit} | {p.kind} | {meaning} |")
         out.append("")
+    out += _uncertainty_markdown()
     out += ["Rules over several keys, each declared once beside its parameters:", ""]
     out += [f"- `{r.name}`: {', '.join('`' + n[k] + '`' for k in r.keys)}" for r, n in rules()]
     out += ["", DOC_END]
