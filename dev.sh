@@ -22,7 +22,7 @@ setup() {
   # Reinstall only when the package metadata or the tested versions changed.
   if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt "$STAMP" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[notebooks,test,dev]"
+    "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[notebooks,test,dev,distributed]"
     touch "$STAMP"
   fi
 }

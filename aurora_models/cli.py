@@ -302,18 +302,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         from ._output import check_out_dir
 
         check_out_dir(Path(args.out))
-    executor = None
-    if args.scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise UsageError("--scheduler needs the `distributed` extra "
-                             "(pip install 'aurora-models[distributed]')") from None
-        client = Client(args.scheduler)
-        executor = client.get_executor()
     spec = scenario.load(args.scenario)
     result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
-                     seed=args.seed, executor=executor)
+                     seed=args.seed, executor=args.scheduler)
     if args.out:
         written = write_sensitivity(result, args.out)
         print(f"wrote {len(written)} files to {args.out}: "

@@ -222,3 +222,63 @@ def test_infeasible_vectors_are_censored_and_counted():
     assert 0 < r.infeasible < r.evaluations
     assert np.isfinite(r.table["ST"]).all()
     assert list(r.ranked("y")["input"]) == ["x", "z"]
+
+
+# ---- dask.distributed ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        yield client
+
+
+def test_sobol_on_a_dask_local_cluster_is_bit_identical(dask_client):
+    from SALib.test_functions import Ishigami
+
+    d = _ishigami_dists()
+    a = sobol(Ishigami.evaluate, d, outputs=["y"], n=256, seed=4)
+    b = sobol(Ishigami.evaluate, d, outputs=["y"], n=256, seed=4, executor=dask_client)
+    c = sobol(Ishigami.evaluate, d, outputs=["y"], n=256, seed=4,
+              executor=dask_client.scheduler.address)
+    np.testing.assert_array_equal(a.Y, b.Y)
+    np.testing.assert_array_equal(a.Y, c.Y)
+    assert a.table.equals(b.table)
+
+
+def test_a_killed_worker_loses_nothing(dask_client):
+    import os
+    import signal
+    import time as _time
+
+    from SALib.test_functions import Ishigami
+
+    def slow(X):  # long enough that the kill lands mid-run
+        _time.sleep(0.05)
+        return Ishigami.evaluate(X)
+
+    d = _ishigami_dists()
+    want = sobol(Ishigami.evaluate, d, outputs=["y"], n=256, seed=6)
+    pids = dask_client.run(os.getpid)
+    victim = sorted(pids.values())[0]
+
+    import threading
+
+    done = threading.Event()
+    killed_mid_run = []
+
+    def kill_soon():
+        _time.sleep(0.2)
+        killed_mid_run.append(not done.is_set())
+        os.kill(victim, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_soon)
+    killer.start()
+    got = sobol(slow, d, outputs=["y"], n=256, seed=6, executor=dask_client)
+    done.set()
+    killer.join()
+    assert killed_mid_run == [True]  # the kill landed while chunks were still running
+    assert victim not in dask_client.run(os.getpid).values()  # the worker did die
+    np.testing.assert_array_equal(want.Y, got.Y)
+    assert want.table.equals(got.table)

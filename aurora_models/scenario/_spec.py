@@ -97,6 +97,11 @@ class Scenario:
     def __getitem__(self, table: str) -> Mapping[str, Any]:
         return self.values[table]
 
+    def __reduce__(self):
+        # picklable (process executors, dask workers) although its mappings are read-only views
+        return (_rebuild, (_thaw(self.values), self.source, self.text, tuple(self.given),
+                           _thaw(self.uncertainty)))
+
     @property
     def name(self) -> str:
         """The scenario's name."""
@@ -123,6 +128,11 @@ class Scenario:
             raw[table][key] = value
         raw["uncertainty"] = _thaw(self.uncertainty)
         return _validate(raw, source=self.source, text=self.text)
+
+
+def _rebuild(values, source, text, given, uncertainty) -> Scenario:
+    return Scenario(values=values, source=source, text=text, given=frozenset(given),
+                    uncertainty=uncertainty)
 
 
 def _thaw(x):

@@ -3,9 +3,11 @@
 output. Inputs are sampled on the unit cube and mapped through each input's truncated quantile
 function, so every distribution (and observed samples) goes through the same designs.
 
-Evaluation is split into chunks of a fixed size, mapped in order on an optional executor
-(``concurrent.futures`` or ``dask.distributed.Client.get_executor()``): the rows and their order
-do not depend on where they ran, so the result is the same for the same seed.
+Evaluation is split into chunks of a fixed size, mapped in order on an optional ``executor``: a
+``concurrent.futures`` executor, a ``dask.distributed.Client`` or a scheduler address
+``"tcp://host:8786"``. The rows and their order do not depend on where they ran, so the result
+is bit-identical for the same seed whatever the number of workers (dask retries a chunk whose
+worker died; the evaluation is deterministic, so a retried chunk gives the same numbers).
 """
 
 from __future__ import annotations
@@ -60,6 +62,18 @@ def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
                   work=m * work_per_evaluation, memory_bytes=X.nbytes * 4,
                   detail=f"{m} evaluations")
     chunks = [X[i:i + CHUNK] for i in range(0, m, CHUNK)]
+    executor, owned = _as_executor(executor)
+    try:
+        parts = _map(func, chunks, executor, progress)
+    finally:
+        if owned is not None:
+            owned.close()
+    Y = np.concatenate([np.asarray(p, dtype=float).reshape(len(c), -1)
+                        for p, c in zip(parts, chunks, strict=True)])
+    return Y
+
+
+def _map(func, chunks, executor, progress) -> list:
     if executor is None:
         parts = []
         for i, c in enumerate(chunks):
@@ -68,9 +82,23 @@ def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
             parts.append(func(c))
     else:
         parts = list(executor.map(func, chunks))
-    Y = np.concatenate([np.asarray(p, dtype=float).reshape(len(c), -1)
-                        for p, c in zip(parts, chunks, strict=True)])
-    return Y
+    return parts
+
+
+def _as_executor(executor):
+    """An executor, a dask ``Client`` (its ``get_executor()``), or a scheduler address
+    ``"tcp://host:port"`` (a Client is connected to it)."""
+    if executor is None or (hasattr(executor, "map") and not hasattr(executor, "get_executor")):
+        return executor, None
+    owned = None
+    if isinstance(executor, str):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise SensitivityInputError("a scheduler address needs the `distributed` extra "
+                                        "(pip install 'aurora-models[distributed]')") from None
+        executor = owned = Client(executor)
+    return executor.get_executor(), owned
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,8 @@ def analyze(scenario, *, method: str = "morris", n: int | None = None,
 
     ``method="morris"``: ``n`` trajectories (default 8; ``(D + 1) n`` evaluations);
     ``method="sobol"``: ``n`` base samples, a power of 2 (default 64; ``(D + 2) n``).
+    ``executor``: a ``concurrent.futures`` executor, a dask ``Client`` or a scheduler address
+    (``"tcp://host:8786"``); the result does not depend on it.
     Returns a :class:`~aurora_models.sensitivity.SensitivityResult`.
     """
     if method not in ("morris", "sobol"):
