@@ -282,3 +282,37 @@ def test_a_killed_worker_loses_nothing(dask_client):
     assert victim not in dask_client.run(os.getpid).values()  # the worker did die
     np.testing.assert_array_equal(want.Y, got.Y)
     assert want.table.equals(got.table)
+
+
+def test_section_reuse_is_bit_identical_to_one_estimate_per_vector():
+    """ScenarioModel reuses a section's result when the inputs it read are unchanged (a Sobol
+    group: A, then A with one column from B, ...): every output equals the plain estimate's."""
+    from SALib import ProblemSpec
+
+    from aurora_models.sensitivity._analysis import to_values
+    from aurora_models.sensitivity._scenario import EVAL_TRIALS, SECTIONS, ScenarioModel
+
+    s = sc.load()
+    d = distributions(s)
+    names = list(d)
+    sp = ProblemSpec({"names": names, "bounds": [[0, 1]] * len(names)})
+    sp.sample_sobol(2, calc_second_order=False, seed=3)
+    X = to_values(list(d.values()), sp.samples)[: len(names) + 2]  # one group
+    model = ScenarioModel.of(s, names)
+    Y = model(X)
+    bills = [o[5:] for o in model.outputs if o.startswith("bill_")]
+    for x, y in zip(X, Y, strict=True):
+        changes = {n.replace(".", "__", 1): float(v) for n, v in zip(names, x, strict=True)}
+        doc = sc.estimate(s.replace(**changes), n_trials=EVAL_TRIALS, seed=model.seed,
+                          only=SECTIONS).to_dict()
+        by_option = {o["option"]: o["total_usd"] for o in doc["cost"]["options"]}
+        sec = doc["global_database"]["secondaries"][0]
+        want = [doc["availability"]["annual_downtime_minutes"]["value"],
+                doc["durability"]["p_storage_write_unavailable_volume"]["value"],
+                doc["durability"]["p_data_loss_volume"]["value"],
+                doc["failover"]["p50_s"], doc["failover"]["p90_s"], doc["failover"]["p99_s"],
+                doc["readers"]["event_peak"], *[by_option[b] for b in bills],
+                1e3 * sec["lag_event_peak"]["p99_s"],
+                sec["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"]]
+        np.testing.assert_array_equal(y, np.asarray(want, dtype=float))
+    assert len({tuple(r) for r in Y}) > 3  # the vectors did change the outputs

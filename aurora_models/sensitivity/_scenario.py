@@ -40,6 +40,9 @@ WORK_PER_EVALUATION = 5e6
 #: Monte Carlo trials per evaluation (the estimate's minimum; the closed forms do not use them).
 EVAL_TRIALS = 100
 
+#: The sections an evaluation runs (the RDS alternatives table is no output here).
+SECTIONS = ("durability", "availability", "failover", "cost", "readers", "global_database")
+
 #: Scalar outputs: name -> (section, path in its JSON, unit).
 _SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "downtime_minutes_per_year": (("availability", "annual_downtime_minutes", "value"),
@@ -119,7 +122,7 @@ class ScenarioModel:
         from ..scenario import estimate
 
         seed = scenario["scenario"]["seed"] if seed is None else seed
-        doc = estimate(scenario, n_trials=EVAL_TRIALS, seed=seed).to_dict()
+        doc = estimate(scenario, n_trials=EVAL_TRIALS, seed=seed, only=SECTIONS).to_dict()
         outputs, units = [], {}
         for name, (_, unit) in _SCALARS.items():
             outputs.append(name)
@@ -135,15 +138,8 @@ class ScenarioModel:
 
     def row(self, x: np.ndarray) -> np.ndarray:
         """The outputs for one parameter vector."""
-        from ..scenario import estimate
-
-        changes = {}
-        for name, value in zip(self.names, x, strict=True):
-            p_type = float if not name.endswith(("replicas",)) else int
-            changes[name.replace(".", "__", 1)] = p_type(value)
         try:
-            doc = estimate(self.scenario.replace(**changes), n_trials=EVAL_TRIALS,
-                           seed=self.seed).to_dict()
+            doc = self._document(np.asarray(x, dtype=float))
         except ValueError:  # a model refuses the vector (a peak no instance class holds)
             return np.full(len(self.outputs), np.nan)
         y = [_get(doc, path) for path, _ in _SCALARS.values()]
@@ -155,9 +151,109 @@ class ScenarioModel:
             y.append(float(s["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"]))
         return np.asarray(y, dtype=float)
 
+    def _document(self, x: np.ndarray) -> dict:
+        """The JSON document of the estimate at ``x``: the sections run one by one as
+        :func:`~aurora_models.scenario.estimate` runs them, each reused from a recent row when
+        the inputs it read there (directly or through the sections it consumes) are equal.
+
+        Reuse is exact: a section's result is a function of the scenario values it reads, of
+        the sections it consumes and of the fixed seed; its reads are recorded on every run.
+        Consecutive rows of a Sobol design (A, then A with one column from B, ...) and of a
+        Morris trajectory differ in one input, so most sections are reused.
+        """
+        from .._section import Context
+        from ..scenario._sections import ordered, registered
+
+        sections = _needed(ordered(registered()))
+        memo = self.__dict__.setdefault("_memo", {})
+        ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed)
+        deps_of: dict[str, tuple[int, ...]] = {}
+        row_scenario = None
+        for sec in sections:
+            cache = memo.setdefault(sec.name, [])
+            hit = next(((deps, res) for deps, key, res in cache
+                        if key == tuple(x[i] for i in deps)), None)
+            if hit is not None:
+                deps_of[sec.name], ctx.results[sec.name] = hit
+                continue
+            if row_scenario is None:
+                changes = {n.replace(".", "__", 1): float(v)
+                           for n, v in zip(self.names, x, strict=True)}
+                row_scenario = self.scenario.replace(**changes)
+            log: set[str] = set()
+            ctx.scenario = _Recording(row_scenario, log)
+            ctx.results[sec.name] = sec.run(ctx)
+            deps = set(self._indices(log))
+            for c in sec.consumes:
+                deps.update(deps_of[c])
+            deps_of[sec.name] = tuple(sorted(deps))
+            cache.insert(0, (deps_of[sec.name], tuple(x[i] for i in deps_of[sec.name]),
+                             ctx.results[sec.name]))
+            del cache[MEMO_SIZE:]
+        return {name: r.to_dict() for name, r in ctx.results.items()}
+
+    def _indices(self, log: set[str]):
+        for i, name in enumerate(self.names):
+            table = name.partition(".")[0]
+            if "*" in log or name in log or f"{table}.*" in log:
+                yield i
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # a worker starts with an empty memo
+        return state
+
     def __call__(self, X: np.ndarray) -> np.ndarray:
         X = np.atleast_2d(np.asarray(X, dtype=float))
         return np.vstack([self.row(x) for x in X])
+
+
+#: Recent results kept per section for reuse (a Sobol group is D + 2 consecutive rows).
+MEMO_SIZE = 4
+
+
+def _needed(sections):
+    by = {s.name: s for s in sections}
+    need, todo = set(), list(SECTIONS)
+    while todo:
+        n = todo.pop()
+        if n not in need:
+            need.add(n)
+            todo += list(by[n].consumes)
+    return [s for s in sections if s.name in need]
+
+
+class _RecordingTable(Mapping):
+    """A scenario table that records which keys a section reads."""
+
+    def __init__(self, values, table, log):
+        self._values, self._table, self._log = values, table, log
+
+    def __getitem__(self, key):
+        self._log.add(f"{self._table}.{key}")
+        return self._values[key]
+
+    def __iter__(self):
+        self._log.add(f"{self._table}.*")
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+
+class _Recording:
+    """A :class:`~aurora_models.scenario.Scenario` that records what is read from it."""
+
+    def __init__(self, scenario, log):
+        self._scenario, self._log = scenario, log
+
+    def __getitem__(self, table):
+        return _RecordingTable(self._scenario[table], table, self._log)
+
+    def __getattr__(self, name):
+        if name in ("values", "replace", "uncertainty", "text"):
+            self._log.add("*")  # anything may be read through these
+        return getattr(self._scenario, name)
 
 
 def _select(model: ScenarioModel, outputs: Sequence[str] | None) -> tuple[str, ...]:
