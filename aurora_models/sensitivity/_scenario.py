@@ -154,10 +154,13 @@ class ScenarioModel:
     def _document(self, x: np.ndarray) -> dict:
         """The JSON document of the estimate at ``x``: the sections run one by one as
         :func:`~aurora_models.scenario.estimate` runs them, each reused from a recent row when
-        the inputs it read there (directly or through the sections it consumes) are equal.
+        the scenario inputs it read there are equal and so are the fields of upstream results
+        it read (compared by fingerprint: the event-peak writes/s do not change with the CPU
+        per read, so the Global Database section is reused).
 
         Reuse is exact: a section's result is a function of the scenario values it reads, of
-        the sections it consumes and of the fixed seed; its reads are recorded on every run.
+        the upstream fields it reads and of the fixed seed; its reads are recorded on every run
+        (a method called on an upstream result makes the reuse key on every input).
         Consecutive rows of a Sobol design (A, then A with one column from B, ...) and of a
         Morris trajectory differ in one input, so most sections are reused.
         """
@@ -171,24 +174,36 @@ class ScenarioModel:
         row_scenario = None
         for sec in sections:
             cache = memo.setdefault(sec.name, [])
-            hit = next(((deps, res) for deps, key, res in cache
-                        if key == tuple(x[i] for i in deps)), None)
+            hit = next((e for e in cache if e[1] == tuple(x[i] for i in e[0])
+                        and all(_fingerprint(getattr(ctx.results[c], a)) == fp
+                                for c, a, fp in e[2])), None)
             if hit is not None:
-                deps_of[sec.name], ctx.results[sec.name] = hit
+                ctx.results[sec.name], deps_of[sec.name] = hit[3], hit[4]
                 continue
             if row_scenario is None:
                 changes = {n.replace(".", "__", 1): float(v)
                            for n, v in zip(self.names, x, strict=True)}
                 row_scenario = self.scenario.replace(**changes)
             log: set[str] = set()
+            reads: list = []
             ctx.scenario = _Recording(row_scenario, log)
-            ctx.results[sec.name] = sec.run(ctx)
-            deps = set(self._indices(log))
+            real = dict(ctx.results)
+            ctx.results = {c: _RecordingResult(c, real[c], reads) for c in sec.consumes}
+            try:
+                result = sec.run(ctx)
+            finally:
+                ctx.results = real
+            ctx.results[sec.name] = result
+            own = set(self._indices(log))
+            full = set(own)
             for c in sec.consumes:
-                deps.update(deps_of[c])
-            deps_of[sec.name] = tuple(sorted(deps))
-            cache.insert(0, (deps_of[sec.name], tuple(x[i] for i in deps_of[sec.name]),
-                             ctx.results[sec.name]))
+                full.update(deps_of[c])
+            deps_of[sec.name] = tuple(sorted(full))
+            if any(r is None for r in reads):  # a method was called: key on every input
+                own, reads = full, []
+            own = tuple(sorted(own))
+            cache.insert(0, (own, tuple(x[i] for i in own), tuple(reads), result,
+                             deps_of[sec.name]))
             del cache[MEMO_SIZE:]
         return {name: r.to_dict() for name, r in ctx.results.items()}
 
@@ -221,6 +236,36 @@ def _needed(sections):
             need.add(n)
             todo += list(by[n].consumes)
     return [s for s in sections if s.name in need]
+
+
+def _fingerprint(value):
+    """Equal fingerprints mean equal values (numbers as themselves, anything else by a hash of
+    its pickle); a value that cannot be pickled never matches."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return ("v", value)
+    import hashlib
+    import pickle
+
+    try:
+        return ("h", hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest())
+    except Exception:  # unpicklable: a fresh object equals nothing
+        return ("x", object())
+
+
+class _RecordingResult:
+    """An upstream section's result that records which fields a section reads (and their
+    fingerprints); a method call records None (the reuse then keys on every input)."""
+
+    def __init__(self, name, result, reads):
+        self._name, self._result, self._reads = name, result, reads
+
+    def __getattr__(self, attr):
+        value = getattr(self._result, attr)
+        if callable(value):
+            self._reads.append(None)
+        else:
+            self._reads.append((self._name, attr, _fingerprint(value)))
+        return value
 
 
 class _RecordingTable(Mapping):
