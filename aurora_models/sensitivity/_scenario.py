@@ -35,8 +35,9 @@ from ._dist import Distribution, SensitivityInputError, make
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario"]
 
-#: Work-budget steps per scenario evaluation (~0.2 s of vectorised numpy on one core).
-WORK_PER_EVALUATION = 5e6
+#: Work-budget steps per scenario evaluation (~0.1 s of numpy on one core; the budget's 2e9
+#: steps are about a minute).
+WORK_PER_EVALUATION = 2e6
 #: Monte Carlo trials per evaluation (the estimate's minimum; the closed forms do not use them).
 EVAL_TRIALS = 100
 
