@@ -303,8 +303,11 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
         check_out_dir(Path(args.out))
     spec = scenario.load(args.scenario)
+    tick = _progress_bar(args.progress or sys.stderr.isatty())
     result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
-                     seed=args.seed, executor=args.scheduler)
+                     seed=args.seed, executor=args.scheduler,
+                     progress=None if tick is None else
+                     (lambda done, total: tick("evaluations", done, total)))
     if args.out:
         written = write_sensitivity(result, args.out)
         print(f"wrote {len(written)} files to {args.out}: "
@@ -515,6 +518,8 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("--seed", type=int, default=None, help="seed (default the scenario's)")
     sen.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the evaluations on a dask cluster (tcp://host:8786)")
+    sen.add_argument("--progress", action="store_true",
+                     help="show a progress bar on stderr (default: only on a terminal)")
     sen.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
     sen.add_argument("--out", default=None, help="also write sensitivity.csv/json, a plot per "
                                                  "output and report.html into this folder")

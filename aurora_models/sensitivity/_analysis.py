@@ -54,7 +54,8 @@ def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
              work_per_evaluation: float = WORK_PER_EVALUATION, progress=None) -> np.ndarray:
     """``func`` on every row of ``X`` (chunks of :data:`CHUNK` rows, in order) -> (m, K).
 
-    Checks the work budget before starting (:func:`aurora_models.budget`).
+    Checks the work budget before starting (:func:`aurora_models.budget`). ``progress``, if
+    given, is called as ``progress(rows_done, rows)`` around each chunk (in process).
     """
     X = np.asarray(X, dtype=float)
     m = X.shape[0]
@@ -75,11 +76,14 @@ def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
 
 def _map(func, chunks, executor, progress) -> list:
     if executor is None:
-        parts = []
-        for i, c in enumerate(chunks):
+        parts, done, total = [], 0, sum(len(c) for c in chunks)
+        for c in chunks:
             if progress is not None:
-                progress(i, len(chunks))
+                progress(done, total)
             parts.append(func(c))
+            done += len(c)
+        if progress is not None:
+            progress(done, total)
     else:
         parts = list(executor.map(func, chunks))
     return parts
@@ -128,7 +132,7 @@ class Propagation:
 
 def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 256,
               seed: int = 0, executor=None,
-              work_per_evaluation: float = WORK_PER_EVALUATION) -> Propagation:
+              work_per_evaluation: float = WORK_PER_EVALUATION, progress=None) -> Propagation:
     """Evaluate ``func`` on ``n`` scrambled Sobol' points (``scipy.stats.qmc``) of the inputs.
 
     ``n`` must be a power of 2 (the balance of a Sobol' sequence).
@@ -140,7 +144,7 @@ def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n:
     U = qmc.Sobol(d=len(dists), scramble=True, seed=seed).random(n)
     X = to_values(dists, U)
     Y = evaluate(func, X, executor=executor, entry="propagate", param="n", value=n,
-                 work_per_evaluation=work_per_evaluation)
+                 work_per_evaluation=work_per_evaluation, progress=progress)
     return Propagation(tuple(d.name for d in dists), tuple(outputs), X, _shape(Y, outputs))
 
 
@@ -240,7 +244,7 @@ def _per_output(sp, outputs) -> dict:
 
 def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 1024,
           seed: int = 0, num_resamples: int = 100, executor=None,
-          work_per_evaluation: float = WORK_PER_EVALUATION) -> SensitivityResult:
+          work_per_evaluation: float = WORK_PER_EVALUATION, progress=None) -> SensitivityResult:
     """Sobol' first- and total-order indices (SALib ``sample_sobol`` / ``analyze_sobol``,
     second order off: ``(D + 2) n`` evaluations) with 95 % bootstrap intervals.
 
@@ -263,7 +267,7 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     sp.sample_sobol(n, calc_second_order=False, seed=seed)
     X = to_values(dists, sp.samples)
     Y = _shape(evaluate(func, X, executor=executor, entry="sobol", param="n", value=n,
-                        work_per_evaluation=0.0), outputs)
+                        work_per_evaluation=0.0, progress=progress), outputs)
     Yc, infeasible = _censor(Y)
     sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
     sp.analyze_sobol(calc_second_order=False, num_resamples=num_resamples, seed=seed)
@@ -281,8 +285,8 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
 
 def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: int = 10,
            levels: int = 4, seed: int = 0, num_resamples: int = 100,
-           executor=None,
-           work_per_evaluation: float = WORK_PER_EVALUATION) -> SensitivityResult:
+           executor=None, work_per_evaluation: float = WORK_PER_EVALUATION,
+           progress=None) -> SensitivityResult:
     """Morris screening (SALib ``sample_morris`` / ``analyze_morris``): ``r`` trajectories,
     ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary effects, each taken
     over the central 95 % of the input's distribution (levels at its 2.5 % ... 97.5 %
@@ -300,7 +304,7 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     # the quantiles 2.5 % ... 97.5 % instead (the elementary effects span 95 % of each input).
     X = to_values(dists, MORRIS_TAIL + (1 - 2 * MORRIS_TAIL) * sp.samples)
     Y = _shape(evaluate(func, X, executor=executor, entry="morris", param="r", value=r,
-                        work_per_evaluation=0.0), outputs)
+                        work_per_evaluation=0.0, progress=progress), outputs)
     Yc, infeasible = _censor(Y)
     sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
     sp.analyze_morris(num_levels=levels, num_resamples=num_resamples, seed=seed)

@@ -327,13 +327,15 @@ class _Pick:
 
 
 def analyze(scenario, *, method: str = "morris", n: int | None = None,
-            outputs: Sequence[str] | None = None, seed: int | None = None, executor=None):
+            outputs: Sequence[str] | None = None, seed: int | None = None, executor=None,
+            progress=None):
     """Global sensitivity of a scenario's outputs to its uncertain inputs.
 
     ``method="morris"``: ``n`` trajectories (default 8; ``(D + 1) n`` evaluations);
     ``method="sobol"``: ``n`` base samples, a power of 2 (default 64; ``(D + 2) n``).
     ``executor``: a ``concurrent.futures`` executor, a dask ``Client`` or a scheduler address
-    (``"tcp://host:8786"``); the result does not depend on it.
+    (``"tcp://host:8786"``); the result does not depend on it. ``progress(rows_done, rows)``
+    is called as the evaluations go (in process).
     Returns a :class:`~aurora_models.sensitivity.SensitivityResult`.
     """
     if method not in ("morris", "sobol"):
@@ -346,7 +348,7 @@ def analyze(scenario, *, method: str = "morris", n: int | None = None,
     func = _Pick(model, [model.outputs.index(o) for o in outs])
     seed = model.seed if seed is None else seed
     kw = dict(outputs=outs, seed=seed % 2**32, executor=executor,
-              work_per_evaluation=WORK_PER_EVALUATION)
+              work_per_evaluation=WORK_PER_EVALUATION, progress=progress)
     if method == "morris":
         return morris(func, list(dists.values()), r=8 if n is None else n, **kw)
     return sobol(func, list(dists.values()), n=64 if n is None else n, **kw)
