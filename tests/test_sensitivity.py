@@ -316,3 +316,12 @@ def test_section_reuse_is_bit_identical_to_one_estimate_per_vector():
                 sec["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"]]
         np.testing.assert_array_equal(y, np.asarray(want, dtype=float))
     assert len({tuple(r) for r in Y}) > 3  # the vectors did change the outputs
+
+
+def test_scenario_propagation_on_a_process_executor_is_identical():
+    s = sc.load()
+    a = propagate_scenario(s, n=4)
+    with ProcessPoolExecutor(2) as ex:
+        b = propagate_scenario(s, n=4, executor=ex)
+    np.testing.assert_array_equal(a.propagation.Y, b.propagation.Y)
+    assert a.p_cheapest == b.p_cheapest
