@@ -84,6 +84,10 @@ class Context:
     seed: int
     results: dict[str, SectionResult] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: One evaluation of an uncertainty or sensitivity analysis: sections skip what serves only
+    #: the spread of the point estimate (the bill's other demand draws); the values the
+    #: analysis reads are the same as in a full estimate.
+    evaluation: bool = False
     _streams: dict[int, Any] = field(default_factory=dict)
 
     def stream(self, index: int):

@@ -4,8 +4,9 @@ Prints, for the bundled leaderboard scenario's uncertain inputs:
 
 - scenario evaluations/s through the analysis path (``ScenarioModel`` on the rows of a Sobol
   design, as the analysis calls it: sections reused across rows whose inputs they read are
-  equal) and through a fair one-at-a-time loop (one ``estimate`` of ``Scenario.replace(...)``
-  per row, the same sections, reading the same outputs), and their ratio;
+  equal), through a fair loop (the same evaluation one vector at a time, nothing reused) and
+  through a plain loop of ``estimate`` calls (the same sections, which then also run the bill's
+  other demand draws), and the ratios;
 - the projected wall time of the leaderboard's Sobol analysis, ``(D + 2) N`` evaluations at
   N = 1,024 (second order off), at the measured rate on the cores given;
 - for scale, the pipeline's overhead on a vectorised function (Ishigami, N = 4,096).
@@ -50,7 +51,13 @@ def main() -> None:
     batch = time.perf_counter() - t
 
     t = time.perf_counter()
-    for x in X:  # the fair loop: one estimate per vector, the same outputs read
+    for x in X:  # the fair loop: the same evaluation, one vector at a time, nothing reused
+        model.__dict__.pop("_memo", None)
+        model.row(x)
+    fair = time.perf_counter() - t
+
+    t = time.perf_counter()
+    for x in X:  # a plain loop: one full estimate per vector, the same outputs read
         changes = {k.replace(".", "__", 1): float(v) for k, v in zip(dists, x, strict=True)}
         r = sc.estimate(s.replace(**changes), n_trials=EVAL_TRIALS, seed=model.seed,
                         only=SECTIONS)
@@ -62,8 +69,11 @@ def main() -> None:
     print(f"scenario: {D} uncertain inputs, {len(model.outputs)} outputs, {args.rows} vectors, "
           f"{int(np.isnan(Y).any(axis=1).sum())} infeasible")
     print(f"  analysis path : {rate:8.1f} evaluations/s (one core)")
-    print(f"  one-at-a-time : {args.rows / loop:8.1f} evaluations/s")
-    print(f"  ratio         : {loop / batch:8.2f}x   (target >= 20x)")
+    print(f"  fair loop     : {args.rows / fair:8.1f} evaluations/s (one vector at a time, "
+          f"the same evaluation, no reuse)")
+    print(f"  estimate loop : {args.rows / loop:8.1f} evaluations/s (a full estimate per vector)")
+    print(f"  ratio         : {fair / batch:8.2f}x the fair loop (target >= 20x), "
+          f"{loop / batch:.2f}x the estimate loop")
     print(f"  Sobol N={N}, second order off: {(D + 2) * N} evaluations, projected "
           f"{(D + 2) * N / rate / args.cores:,.0f} s on {args.cores} cores (target <= 120 s)")
 

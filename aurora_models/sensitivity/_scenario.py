@@ -9,7 +9,8 @@ their inputs), with the smallest Monte Carlo size the estimate takes (100 trials
   loss) per volume and horizon (``durability``), failover P50/P99 (``failover``), readers needed
   at the event peak (``readers``), Global Database lag p99 at the event peak (``global_db.lag``);
 - the seeded demand draw and the capacity simulated at the scenario's step: the monthly bill of
-  each option (``cost``);
+  each option (``cost``; an evaluation skips the other demand draws, which serve only the
+  point estimate's spread: ``Context.evaluation``);
 A parameter vector a model refuses (a peak no instance class can hold) gives NaN outputs: the
 propagation counts it (``infeasible``), the sensitivity analyses censor it (see
 :func:`~aurora_models.sensitivity.sobol`).
@@ -170,7 +171,7 @@ class ScenarioModel:
 
         sections = _needed(ordered(registered()))
         memo = self.__dict__.setdefault("_memo", {})
-        ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed)
+        ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed, evaluation=True)
         deps_of: dict[str, tuple[int, ...]] = {}
         row_scenario = None
         for sec in sections:

@@ -242,11 +242,13 @@ def _cost(ctx: Context) -> CostResult:
             else pricing.load(usage.region, engine=usage.engine, path=price_file))
     # The bill of other demand draws (same assumptions, other noise): its spread over
     # COST_DRAWS draws, the first being the draw above.
+    draws = 1 if ctx.evaluation else COST_DRAWS
     totals = np.array([[b.total_usd for b in bills]]
                       + [[b.total_usd for b in bill_options(_usage(s, dm.series(rng=seed)),
                                                             price_file=price_file, books=books)]
-                         for seed in spawn_seeds(ctx.stream(4), COST_DRAWS - 1)])
-    t_mean, t_sd = totals.mean(axis=0), totals.std(axis=0, ddof=1)
+                         for seed in spawn_seeds(ctx.stream(4), draws - 1)])
+    t_mean = totals.mean(axis=0)
+    t_sd = totals.std(axis=0, ddof=1) if draws > 1 else np.full(len(bills), np.nan)
     rows = []
     for i, b in enumerate(bills):
         row = {"option": b.option, "label": b.label, "instance_classes": b.instance_classes,
@@ -275,7 +277,7 @@ def _cost(ctx: Context) -> CostResult:
         cheapest=next((b.option for b in bills if b.cheapest), None), configured=conf.option,
         configured_total_usd=conf.total_usd,
         configured_total_12_months_usd=conf.total_12_months_usd,
-        configured_unavailable=conf.unavailable, missing=missing, demand_draws=COST_DRAWS,
+        configured_unavailable=conf.unavailable, missing=missing, demand_draws=draws,
         note=(f"total_usd is the bill of the seeded demand draw (a 730-hour month), "
               f"total_usd_ci_low/high the 95 % range of a month's bill over {COST_DRAWS} demand "
               f"draws (demand noise only: the per-operation CPU and I/O assumptions are not "
