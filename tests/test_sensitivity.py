@@ -325,3 +325,16 @@ def test_scenario_propagation_on_a_process_executor_is_identical():
         b = propagate_scenario(s, n=4, executor=ex)
     np.testing.assert_array_equal(a.propagation.Y, b.propagation.Y)
     assert a.p_cheapest == b.p_cheapest
+
+
+def test_model_range_warnings_are_not_repeated_per_evaluation():
+    """A 0.1 h AZ outage makes the volume approximation warn (AuroraModelsWarning); under
+    filterwarnings=error an evaluation must still return numbers, not raise."""
+    from aurora_models.sensitivity._scenario import ScenarioModel
+
+    s = sc.load()
+    with pytest.warns(am.AuroraModelsWarning):
+        sc.estimate(s.replace(failures__az_outage_hours=0.1), n_trials=100)
+    model = ScenarioModel.of(s, ["failures.az_outage_hours"])
+    y = model(np.array([[0.1], [2.0]]))
+    assert np.isfinite(y[:, 0]).all() and y[0, 0] != y[1, 0]
