@@ -100,3 +100,23 @@ def test_case_study_parameters_cell_takes_the_scenario_file(name):
     nb = nbformat.read(CASE_STUDY, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert f"{name} = None" in params.source
+
+
+def test_papermill_runs_a_copy_with_other_parameters_and_leaves_the_committed_notebook(tmp_path):
+    """The README's recipe: an executed copy outside notebooks/, N_TRIALS replaced in it only."""
+    papermill = pytest.importorskip("papermill")
+    source = ROOT / "notebooks" / "01_quorum_durability.ipynb"
+    before = source.read_bytes()
+    copy = tmp_path / "01_5000.ipynb"
+    papermill.execute_notebook(str(source), str(copy), parameters={"N_TRIALS": 5000},
+                               cwd=str(source.parent), kernel_name="python3",
+                               progress_bar=False)
+    assert source.read_bytes() == before
+    nb = nbformat.read(copy, as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "N_TRIALS = 5000" in injected.source
+    table = next(o["data"]["text/plain"] for c in nb.cells if "conv = []" in c.source
+                 for o in c.outputs if o.output_type == "execute_result")
+    assert [line.split()[1] for line in table.splitlines()[1:]] == ["1000", "5000", "5000"]
+    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
