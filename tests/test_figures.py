@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from aurora_models import availability as av  # noqa: E402
-from aurora_models import data, global_db, pricing, quorum, serverless, write_path  # noqa: E402
+from aurora_models import availability as av
+from aurora_models import data, global_db, pricing, quorum, serverless, write_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def notebook_figures(prefix: str):
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or "explorer" in cell.metadata.get("tags", []):
                 continue
-            exec(compile(cell.source, f"{path.name}[{i}]", "exec"), namespace)  # noqa: S102
+            exec(compile(cell.source, f"{path.name}[{i}]", "exec"), namespace)
             plt.close("all")  # the shown figures are kept (captured), pyplot forgets them
     finally:
         plt.show = real_show
