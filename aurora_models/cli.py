@@ -154,12 +154,19 @@ def report_html(nb) -> str:
     """The notebook as one HTML page, assertions and widget output removed by tag."""
     import copy
 
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)  # widget state would pull the widget manager from the web
-    exporter = HTMLExporter()
+    # Self-contained: no require.js or MathJax from a CDN (the notebooks use no LaTeX), so the
+    # pages render offline without console errors.
+    template = ("{%- extends 'lab/index.html.j2' -%}"
+                "{% block html_head_js_requirejs %}{% endblock %}"
+                "{% block html_head_js_mathjax %}{% endblock %}")
+    exporter = HTMLExporter(extra_loaders=[DictLoader({"aurora_report.html.j2": template})],
+                            template_file="aurora_report.html.j2")
     exporter.register_preprocessor(TagRemovePreprocessor(enabled=True, **REPORT_REMOVE),
                                    enabled=True)
     body, _ = exporter.from_notebook_node(nb)

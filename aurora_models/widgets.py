@@ -220,7 +220,7 @@ def _explorer(compute: Callable[..., Mapping[str, pd.DataFrame]], controls: dict
                 return
             for name, frame in tables.items():
                 display(w.HTML(f"<h4>{name}</h4>"))
-                display(frame.style.format(precision=4, thousands=",").hide(axis="index"))
+                display(frame.style.format(_cell).hide(axis="index"))
 
     for c in controls.values():
         c.observe(render, names="value")
@@ -230,6 +230,13 @@ def _explorer(compute: Callable[..., Mapping[str, pd.DataFrame]], controls: dict
                   out])
     box.compute, box.controls, box.output = compute, controls, out
     return box
+
+
+def _cell(value) -> str:
+    """A table cell for people: 4 significant digits with separators (1e-9 stays readable)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:,.4g}"
 
 
 def _int(w, description, value, lo, hi):
