@@ -130,8 +130,11 @@ border-radius:3px;font-size:.9em}
 
 
 def _inline_md(text: str) -> str:
-    """Escape ``text`` for HTML and render its `code` spans (no raw backticks in the index)."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+    """Escape ``text`` for HTML and render its `code`, **bold** and *emphasis* spans (no raw
+    Markdown in the index)."""
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?!\*)", r"<em>\1</em>", out)
 
 
 def report_title(path: Path, nb) -> tuple[str, str]:
@@ -146,7 +149,11 @@ def report_title(path: Path, nb) -> tuple[str, str]:
         paragraphs = [b.strip() for b in cells[0].source.split("\n\n")[1:] if b.strip()]
         if paragraphs:
             flat = " ".join(paragraphs[0].split())
-            intro = re.split(r"(?<=[.:])\s", flat, maxsplit=1)[0]
+            intro = re.split(r"(?<=[.?])\s", flat, maxsplit=1)[0]
+            if len(intro) > 240:
+                intro = intro[:240].rsplit(" ", 1)[0] + " …"
+            if intro.count("`") % 2:  # never cut a code span in two
+                intro = intro.replace("`", "")
     return title, intro
 
 
@@ -160,11 +167,12 @@ def report_html(nb) -> str:
 
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)  # widget state would pull the widget manager from the web
-    # Self-contained: no require.js or MathJax from a CDN (the notebooks use no LaTeX), so the
-    # pages render offline without console errors.
+    # Self-contained: no require.js, MathJax or mermaid from a CDN (the notebooks use neither
+    # LaTeX nor diagrams), so the pages render offline without console errors.
     template = ("{%- extends 'lab/index.html.j2' -%}"
                 "{% block html_head_js_requirejs %}{% endblock %}"
-                "{% block html_head_js_mathjax %}{% endblock %}")
+                "{% block html_head_js_mathjax %}{% endblock %}"
+                "{% block html_head_js_mermaidjs %}{% endblock %}")
     exporter = HTMLExporter(extra_loaders=[DictLoader({"aurora_report.html.j2": template})],
                             template_file="aurora_report.html.j2")
     exporter.register_preprocessor(TagRemovePreprocessor(enabled=True, **REPORT_REMOVE),

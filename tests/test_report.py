@@ -43,6 +43,7 @@ def test_report_html_hides_assertions_and_widget_output_by_tag_not_by_deletion()
     assert "hidden-input" not in page and "kept-output" in page
     assert "quorum_explorer" in page and "widget-repr" not in page
     assert [c.metadata.get("tags") for c in nb.cells][2] == ["assert"]  # the input is untouched
+    assert "https://" not in page.split("<body", 1)[0]  # no script or style from a CDN
 
 
 def test_report_titles_are_numbered_and_the_index_renders_code_spans():
@@ -54,8 +55,9 @@ def test_report_titles_are_numbered_and_the_index_renders_code_spans():
     assert intro == "First sentence here."
     nb.cells[0].source = "# 04 · Already numbered"
     assert report_title(Path("04_x.ipynb"), nb) == ("04 · Already numbered", "")
-    page = index_html([("06_case.html", title, intro)], "lead <text>")
+    page = index_html([("06_case.html", title, intro + " Why **six copies**?")], "lead <text>")
     assert "<code>rds.global_db_rpo</code>" in page and "`" not in page
+    assert "<strong>six copies</strong>" in page and "**" not in page
     assert "<style>" in page and "lead &lt;text&gt;" in page
     assert page.count("<li>") == 1
 
