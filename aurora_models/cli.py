@@ -2,8 +2,9 @@
 
 Subcommands compose public functions only; no model lives here.
 
-- ``aurora-models report [--out DIR]``: execute every notebook in a fresh kernel and render an HTML
-  page per notebook plus an index (the main job until ``estimate`` exists).
+- ``aurora-models report [--out DIR] [--scenario FILE]``: execute every notebook in a fresh kernel
+  and render an HTML page per notebook (assertion cells hidden) plus an index; with
+  ``--scenario``, only the case study, run with papermill on the user's scenario file.
 - ``aurora-models notebooks --in-place``: re-execute every notebook and store its outputs (run after
   a deliberate change so nbval compares against the new outputs).
 - ``aurora-models estimate [SCENARIO]``: every estimate for a scenario file (default: the bundled
@@ -109,34 +110,139 @@ def _executed(books: list[Path], timeout_s: int):
         yield path, nb, start
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from nbconvert import HTMLExporter
+#: What the HTML report leaves out, by cell tag (DESIGN.md, "Notebooks"): assertion cells, the
+#: input of ``hide-input`` cells, and the explorers' widget output (it needs a live kernel).
+REPORT_REMOVE = {"remove_cell_tags": ("assert",), "remove_input_tags": ("hide-input",),
+                 "remove_all_outputs_tags": ("explorer",)}
 
+#: The notebook whose ``parameters`` cell takes ``SCENARIO_FILE`` (``report --scenario``).
+CASE_STUDY = "06_"
+
+_INDEX_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:2.5rem auto;
+padding:0 1rem;color:#1d2430;line-height:1.5}
+h1{font-size:1.6rem;margin-bottom:.2rem}p.lead{color:#566;margin-top:0}
+ol{list-style:none;padding:0}li{padding:.55rem .2rem;border-bottom:1px solid #e3e7ee}
+li a{font-weight:600;color:#0b5cad;text-decoration:none}li a:hover{text-decoration:underline}
+li span{display:block;color:#566;font-size:.92rem}code{background:#f1f3f6;padding:0 .2rem;
+border-radius:3px;font-size:.9em}
+"""
+
+
+def _inline_md(text: str) -> str:
+    """Escape ``text`` for HTML and render its `code`, **bold** and *emphasis* spans (no raw
+    Markdown in the index)."""
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?!\*)", r"<em>\1</em>", out)
+
+
+def report_title(path: Path, nb) -> tuple[str, str]:
+    """The notebook's title, prefixed ``NN ·`` like its file name, and the intro's first sentence."""
+    cells = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip()]
+    title = cells[0].source.splitlines()[0].lstrip("# ").strip() if cells else path.stem
+    number = path.stem.split("_", 1)[0]
+    if number.isdigit() and not title.startswith(number):
+        title = f"{number} · {title}"
+    intro = ""
+    if cells:
+        paragraphs = [b.strip() for b in cells[0].source.split("\n\n")[1:] if b.strip()]
+        if paragraphs:
+            flat = " ".join(paragraphs[0].split())
+            intro = re.split(r"(?<=[.?])\s", flat, maxsplit=1)[0]
+            if len(intro) > 240:
+                intro = intro[:240].rsplit(" ", 1)[0] + " …"
+            if intro.count("`") % 2:  # never cut a code span in two
+                intro = intro.replace("`", "")
+    return title, intro
+
+
+def report_html(nb) -> str:
+    """The notebook as one HTML page, assertions and widget output removed by tag."""
+    import copy
+
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)  # widget state would pull the widget manager from the web
+    # Self-contained: no require.js, MathJax or mermaid from a CDN (the notebooks use neither
+    # LaTeX nor diagrams), so the pages render offline without console errors.
+    template = ("{%- extends 'lab/index.html.j2' -%}"
+                "{% block html_head_js_requirejs %}{% endblock %}"
+                "{% block html_head_js_mathjax %}{% endblock %}"
+                "{% block html_head_js_mermaidjs %}{% endblock %}")
+    exporter = HTMLExporter(extra_loaders=[DictLoader({"aurora_report.html.j2": template})],
+                            template_file="aurora_report.html.j2")
+    exporter.register_preprocessor(TagRemovePreprocessor(enabled=True, **REPORT_REMOVE),
+                                   enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def index_html(entries: list[tuple[str, str, str]], lead: str) -> str:
+    items = "\n".join(
+        f'<li><a href="{html.escape(href)}">{_inline_md(title)}</a><span>{_inline_md(intro)}'
+        "</span></li>" for href, title, intro in entries)
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+            f"<title>aurora-models report</title><style>{_INDEX_CSS}</style></head><body>"
+            f"<h1>aurora-models report</h1><p class='lead'>{html.escape(lead)}</p>"
+            f"<ol>{items}</ol></body></html>\n")
+
+
+def _execute_scenario(path: Path, scenario: Path, timeout_s: int):
+    """Run the case study with papermill, ``SCENARIO_FILE`` set to ``scenario``."""
+    import tempfile
+
+    import nbformat
+    import papermill
+
+    with tempfile.TemporaryDirectory(prefix="aurora-report-") as tmp:
+        out = Path(tmp) / path.name
+        try:
+            papermill.execute_notebook(
+                str(path), str(out), parameters={"SCENARIO_FILE": str(scenario)},
+                cwd=str(path.parent), kernel_name="python3", progress_bar=False,
+                log_output=False, execution_timeout=timeout_s, report_mode=False)
+        except papermill.PapermillExecutionError as exc:
+            raise NotebookFailed(f"{path.name}: cell {exc.exec_count} failed: "
+                                 f"{exc.ename}: {exc.evalue}") from None
+        return nbformat.read(out, as_version=4)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
     from ._output import check_out_dir, staged_output
 
     books = _find_notebooks(Path(args.notebooks))
+    scenario = None
+    if args.scenario:
+        from . import scenario as sc
+
+        scenario = Path(args.scenario).resolve()
+        sc.load(scenario)  # a bad file fails here, in one line, before a kernel starts
+        books = [b for b in books if b.name.startswith(CASE_STUDY)]
+        if not books:
+            raise FileNotFoundError(f"no case study ({CASE_STUDY}*.ipynb) in {args.notebooks}")
     check_out_dir(Path(args.out))
-    exporter = HTMLExporter()
     entries, failed = [], []
     with staged_output(args.out) as stage:
-        for path, nb, start in _executed(books, args.timeout):
+        if scenario is None:
+            runs = _executed(books, args.timeout)
+        else:
+            runs = _executed_scenario(books, scenario, args.timeout)
+        for path, nb, start in runs:
             if nb is None:
                 failed.append(path.name)
                 continue
-            body, _ = exporter.from_notebook_node(nb)
             name = path.stem + ".html"
-            stage.write_text(name, body)
-            title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells
-                          if c.cell_type == "markdown" and c.source.strip()), path.stem)
-            entries.append((name, title))
+            stage.write_text(name, report_html(nb))
+            entries.append((name, *report_title(path, nb)))
             print(f"ok ({time.perf_counter() - start:.1f} s)", flush=True)
-        items = "\n".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>'
-                          for href, title in entries)
-        stage.write_text(
-            "index.html",
-            "<!doctype html><html><head><meta charset='utf-8'><title>aurora-models report</title>"
-            "</head><body><h1>aurora-models report</h1>"
-            f"<p>Every notebook executed in a fresh kernel.</p><ul>{items}</ul></body></html>\n")
+        lead = ("Every notebook executed in a fresh kernel; assertion cells are hidden."
+                if scenario is None else f"The case study executed for {scenario.name}.")
+        stage.write_text("index.html", index_html(entries, lead))
     out = Path(args.out)
     print(f"report: {out / 'index.html'} ({len(entries)} of {len(books)} notebooks)")
     print(stage.summary(), file=sys.stderr)
@@ -144,6 +250,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"error: {len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _executed_scenario(books: list[Path], scenario: Path, timeout_s: int):
+    for path in books:
+        start = time.perf_counter()
+        print(f"[1/1] {path.name} with {scenario.name} ...", end=" ", flush=True)
+        try:
+            nb = _execute_scenario(path, scenario, timeout_s)
+        except NotebookFailed as exc:
+            print("FAILED", flush=True)
+            print(f"error: {exc}", file=sys.stderr)
+            nb = None
+        yield path, nb, start
 
 
 #: The notebooks' cell tags (DESIGN.md, "Notebooks"): reports hide ``assert`` cells, papermill
@@ -464,6 +583,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="build/report", help="output folder (default build/report)")
     rep.add_argument("--notebooks", default="notebooks", help="notebook folder (default notebooks)")
     rep.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    rep.add_argument("--scenario", default=None, metavar="FILE",
+                     help="render only the case study, executed with papermill for this "
+                          "scenario file (the committed notebook is not touched)")
     rep.set_defaults(func=_cmd_report)
 
     nbs = sub.add_parser("notebooks", help="re-execute notebooks and store their outputs")

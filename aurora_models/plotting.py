@@ -9,7 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["daily_profile", "heatmap", "series"]
+__all__ = ["capacity_vs_demand", "daily_profile", "heatmap", "lines", "series", "write_path_graph"]
+
+#: Markers and dash patterns cycled by :func:`lines`, so overlapping curves stay distinguishable.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+LINESTYLES = ("-", "--", "-.", ":")
 
 
 def _axes(ax):
@@ -72,4 +76,97 @@ def capacity_vs_demand(result, *, ax=None, time_unit: str = "h", start_s: float 
     ax.set_xlabel(f"time ({time_unit})")
     ax.set_ylabel("ACU")
     ax.legend(loc="upper right")
+    return ax
+
+
+def lines(x, ys, *, ax=None, xlabel: str = "", ylabel: str = "", title: str = "",
+          logx: bool = False, logy: bool = False, legend: str = "outside", **kw):
+    """One line per entry of the mapping ``ys`` (label -> values over ``x``), each with its own
+    marker and dash pattern (drawn in order, later ones thinner, so a line hidden under another
+    still shows). A series that is zero everywhere is left out, of the plot and the legend.
+    ``legend`` is "outside" (right of the axes, never over the data), "inside" or "none"."""
+    ax = _axes(ax)
+    x = np.asarray(x, dtype=float)
+    shown = [(k, np.asarray(v, dtype=float)) for k, v in ys.items()
+             if np.any(np.asarray(v, dtype=float) != 0)]
+    for i, (label, y) in enumerate(shown):
+        ax.plot(x, y, marker=MARKERS[i % len(MARKERS)], ls=LINESTYLES[i % len(LINESTYLES)],
+                ms=max(3.0, 8.0 - 1.5 * i), lw=max(0.8, 2.2 - 0.4 * i), label=label, **kw)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if legend == "outside" and shown:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+    elif legend == "inside" and shown:
+        ax.legend(fontsize=8)
+    return ax
+
+
+#: Row order of the roles in :func:`write_path_graph` (top to bottom inside an AZ column).
+_ROLE_ROWS = {"database": 0, "standby": 0, "replica": 0, "storage": 1, "standby_storage": 1,
+              "storage_mirror": 2, "archive": 1}
+
+
+def write_path_layout(g) -> dict:
+    """Node positions for a write-path graph: one column per AZ (``az1``, ``az2`` ... then
+    ``region`` for regional services), nodes stacked by role inside their column."""
+    azs = sorted({d["az"] for _, d in g.nodes(data=True)}, key=lambda a: (a == "region", a))
+    slots: dict = {}
+    pos = {}
+    for node, d in g.nodes(data=True):
+        col = azs.index(d["az"])
+        row = _ROLE_ROWS.get(d["role"], 1)
+        while (col, row) in slots:
+            row += 1
+        slots[(col, row)] = node
+        pos[node] = (float(col), -float(row))
+    return pos
+
+
+def write_path_graph(g, *, ax=None, title: str | None = None):
+    """A write path (:mod:`aurora_models.write_path` graph) laid out by AZ: shaded AZ columns,
+    full node labels, synchronous edges solid and others dashed, each edge labelled with the
+    step number of the paper's figure where the graph has one (``step`` edge attribute;
+    storage nodes show their foreground pipeline steps)."""
+    ax = _axes(ax)
+    pos = write_path_layout(g)
+    azs = sorted({d["az"] for _, d in g.nodes(data=True)}, key=lambda a: (a == "region", a))
+    low = min(y for _, y in pos.values())
+    for i, az in enumerate(azs):
+        ax.axvspan(i - 0.42, i + 0.42, color="0.93" if az != "region" else "#fdf1dc", zorder=0)
+        ax.text(i, 0.55, az.upper() if az != "region" else "regional", ha="center",
+                va="bottom", fontsize=9, fontweight="bold")
+    for u, v, d in g.edges(data=True):
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops=dict(arrowstyle="-|>", lw=1.8 if d["synchronous"] else 1.0,
+                                    ls="-" if d["synchronous"] else "--",
+                                    color="k" if d["synchronous"] else "0.5",
+                                    shrinkA=14, shrinkB=14, connectionstyle="arc3,rad=0.08"))
+        if d.get("step") is not None:
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, str(d["step"]), ha="center", va="center",
+                    fontsize=8, color="white", fontweight="bold", gid="step",
+                    bbox=dict(boxstyle="circle,pad=0.2", fc="tab:red", ec="none"))
+    xs, ys = zip(*pos.values(), strict=True)
+    ax.scatter(xs, ys, s=420, c="#9ecae1", edgecolors="k", zorder=3)
+    for node, (x, y) in pos.items():
+        label = str(node)
+        pipeline = g.nodes[node].get("pipeline")
+        if pipeline:
+            label += f"\nsteps {pipeline[0]}-{pipeline[-1]}"
+        ax.text(x + 0.09, y + 0.12, label, ha="left", va="bottom", fontsize=7, zorder=4,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+    ax.set_xlim(-0.6, len(azs) - 0.4)
+    ax.set_ylim(low - 0.5, 0.95)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if title is not None:
+        ax.set_title(title)
     return ax

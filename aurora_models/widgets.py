@@ -1,0 +1,342 @@
+"""Explorers: one interactive view per model family, for JupyterLab.
+
+Each explorer is two layers:
+
+- a plain function (``quorum_view``, ``write_path_view``, ``cost_view``, ``global_db_view``,
+  ``availability_view``) that takes the controls' values and returns the displayed result, a
+  ``dict`` of titled :class:`pandas.DataFrame` tables; tests call these directly;
+- a thin ipywidgets wrapper (``quorum_explorer`` ...) that lays out the controls and re-renders
+  the tables when a control moves. ipywidgets is imported only when a wrapper is called (it is in
+  the ``notebooks`` extra), so ``import aurora_models.widgets`` works without it.
+
+Examples
+--------
+>>> from aurora_models import widgets
+>>> view = widgets.quorum_view(write_quorum=4, read_quorum=3)
+>>> sorted(view)
+['event probabilities', 'tolerance']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+__all__ = [
+    "availability_explorer",
+    "availability_view",
+    "cost_explorer",
+    "cost_view",
+    "global_db_explorer",
+    "global_db_view",
+    "quorum_explorer",
+    "quorum_view",
+    "write_path_explorer",
+    "write_path_view",
+]
+
+_HOURS_PER_MONTH = 730.0
+
+
+# --------------------------------------------------------------------------- plain functions
+
+
+def quorum_view(*, copies_per_az: tuple[int, ...] = (2, 2, 2), write_quorum: int = 4,
+                read_quorum: int = 3, copy_afr: float = 0.0157, repair_s: float | None = None,
+                az_outage_rate_per_year: float | None = None,
+                az_outage_hours: float = 2.0) -> dict[str, pd.DataFrame]:
+    """Event probabilities in a year and the tolerance table of one quorum layout.
+
+    ``repair_s`` is the time to re-replicate a lost copy (detection included); it sets the
+    segment size at the default repair bandwidth. None keeps the default (10 GB at 10 Gbit/s).
+    """
+    from . import quorum
+
+    layout = quorum.QuorumLayout(copies_per_az=tuple(int(c) for c in copies_per_az),
+                                 write_quorum=int(write_quorum), read_quorum=int(read_quorum))
+    fm = quorum.FailureModel(copy_failure_rate_per_year=float(copy_afr),
+                             az_outage_hours=float(az_outage_hours))
+    if az_outage_rate_per_year is not None:
+        fm = fm.replace(az_outage_rate_per_year=float(az_outage_rate_per_year))
+    if repair_s is not None:
+        transfer_s = float(repair_s) - fm.detection_s
+        if transfer_s <= 0:
+            raise ValueError(f"repair_s must exceed the detection time {fm.detection_s:g} s, "
+                             f"got {repair_s!r}")
+        fm = fm.replace(segment_size_bytes=transfer_s * fm.repair_bandwidth_gbit_per_s * 1e9 / 8)
+    events = pd.DataFrame(
+        [{"event": event, "P(in a year), one group":
+          float(quorum.event_probability(layout, fm, event=event).value)}
+         for event in quorum.EVENTS])
+    return {"event probabilities": events, "tolerance": quorum.tolerance_table(layout)}
+
+
+def write_path_view(*, copies_per_az: tuple[int, ...] = (2, 2, 2), write_quorum: int = 4,
+                    read_quorum: int | None = None, same_az_rtt_ms: float = 0.446,
+                    cross_az_rtt_ms: float = 1.72,
+                    q: tuple[float, ...] = (0.5, 0.99, 0.999)) -> dict[str, pd.DataFrame]:
+    """Aurora's commit latency quantiles (closed form) and I/Os per transaction for a layout."""
+    from . import quorum, write_path
+
+    copies = tuple(int(c) for c in copies_per_az)
+    vr = sum(copies) - int(write_quorum) + 1 if read_quorum is None else int(read_quorum)
+    layout = quorum.QuorumLayout(copies_per_az=copies, write_quorum=int(write_quorum),
+                                 read_quorum=vr)
+    latency = write_path.HopLatency(same_az_rtt_ms=float(same_az_rtt_ms),
+                                    cross_az_rtt_ms=float(cross_az_rtt_ms))
+    graph = write_path.aurora_path(layout=layout, latency=latency)
+    lat = write_path.commit_latency(graph, q=tuple(q))[["q", "latency_ms"]]
+    io = write_path.io_summary(graph).rename("value").rename_axis("quantity").reset_index()
+    return {"commit latency": lat.reset_index(drop=True), "I/O per transaction": io}
+
+
+def cost_view(*, region: str = "us-east-1", engine: str = "aurora-mysql",
+              capacity: str = "serverless", instance_class: str = "db.r6g.xlarge",
+              min_acu: float = 0.5, max_acu: float = 16.0, mean_acu: float = 4.0,
+              daily_amplitude: float = 0.5, volume_gib: float = 100.0,
+              io_millions_per_month: float = 100.0, seed: int = 2026) -> dict[str, pd.DataFrame]:
+    """The month's bill under every option, its lines, and the break-even for the demand shape.
+
+    The demand is a synthetic 30-day workload (``mean_acu``, ``daily_amplitude``) replayed
+    through Serverless v2 scaling between ``min_acu`` and ``max_acu``; the resulting ACU-hours
+    and peak feed :func:`aurora_models.billing.bill_options`.
+    """
+    from . import billing, pricing, serverless
+
+    demand = serverless.synthetic_demand(days=30, step_s=60.0, mean_acu=float(mean_acu),
+                                         daily_amplitude=float(daily_amplitude), rng=int(seed))
+    run = serverless.simulate_capacity(
+        demand, serverless.ScalingPolicy(min_acu=float(min_acu), max_acu=float(max_acu)),
+        step_s=60.0)
+    acu_hours = float(run.acu_hours) * _HOURS_PER_MONTH / float(run.hours)
+    peak = float(run.capacity_acu.max())
+    usage = billing.Usage(region=region, engine=engine, capacity=capacity,
+                          instance_class=instance_class, volume_gib=float(volume_gib),
+                          io_millions_per_month=float(io_millions_per_month),
+                          writer_acu_hours=acu_hours, writer_peak_acu=peak)
+    bills = billing.bill_options(usage)
+    options = pd.DataFrame([{"option": b.label, "total_usd": float(b.total_usd),
+                             "configured": bool(b.configured), "cheapest": bool(b.cheapest),
+                             "instances": b.instance_classes}
+                            for b in bills if b.unavailable is None])
+    configured = next(b for b in bills if b.configured)
+    lines = pd.DataFrame([{"line": li.line, "quantity": float(li.quantity), "unit": li.unit,
+                           "amount_usd": float(li.amount_usd)} for li in configured.lines])
+    cls, share = serverless.break_even_utilization_for_peak(pricing.load(region, engine=engine),
+                                                            peak)
+    workload = pd.DataFrame([
+        {"quantity": "ACU-hours per month", "value": acu_hours},
+        {"quantity": "peak capacity (ACU)", "value": peak},
+        {"quantity": "average / peak", "value": acu_hours / _HOURS_PER_MONTH / peak},
+        {"quantity": f"break-even average / peak vs {cls}", "value": float(share)},
+    ])
+    return {"options": options, "bill lines": lines, "workload": workload}
+
+
+def global_db_view(*, primary: str = "us-east-1", secondary: str = "eu-west-1",
+                   writes_per_s: float = 20_000.0, batch_interval_ms: float = 10.0,
+                   n_writes: int = 20_000, n_replications: int = 5,
+                   seed: int = 2024) -> dict[str, pd.DataFrame]:
+    """Replication lag quantiles (closed form) and RPO exposure (Monte Carlo) of one link."""
+    from . import global_db
+
+    link = global_db.ReplicationLink(primary=primary, secondary=secondary,
+                                     batch_interval_ms=float(batch_interval_ms))
+    res = global_db.lag(link, writes_per_s=float(writes_per_s))
+    lag = pd.DataFrame([
+        {"statistic": "utilisation", "value": float(res.utilisation)},
+        {"statistic": "mean lag (ms)", "value": 1e3 * float(res.mean_s)},
+        {"statistic": "p50 lag (ms)", "value": 1e3 * float(res.p50_s)},
+        {"statistic": "p99 lag (ms)", "value": 1e3 * float(res.p99_s)},
+        {"statistic": "p99.9 lag (ms)", "value": 1e3 * float(res.p999_s)},
+    ])
+    exposure = global_db.rpo_exposure(link, writes_per_s=float(writes_per_s),
+                                      n_writes=int(n_writes), n_replications=int(n_replications),
+                                      rng=int(seed)).to_frame()
+    keep = exposure["quantity"].isin(["writes at risk", "loss window s"]) & exposure[
+        "statistic"].isin(["mean", "p99", "p99.9"])
+    return {"lag": lag,
+            "RPO exposure": exposure.loc[keep, ["quantity", "statistic", "value",
+                                                "standard_error"]].reset_index(drop=True)}
+
+
+def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
+                      proxy: bool = False) -> dict[str, pd.DataFrame]:
+    """Expected writer downtime per year, its components, and client-seen failover times.
+
+    ``deployment`` is "Aurora" (with ``replicas`` readers, 0-15) or the name of another entry of
+    :data:`aurora_models.availability.DEPLOYMENTS`.
+    """
+    from . import availability as av
+
+    if deployment == "Aurora":
+        dep = av.aurora(int(replicas))
+    else:
+        by_name = {d.name: d for d in av.DEPLOYMENTS if not d.name.startswith("Aurora")}
+        if deployment not in by_name:
+            raise ValueError(f"unknown deployment {deployment!r}; choose 'Aurora' or one of "
+                             f"{sorted(by_name)}")
+        dep = by_name[deployment]
+    client = av.PROXY_CLIENT if proxy else av.DIRECT_CLIENT
+    down = av.annual_downtime(dep, client=client)
+    minutes = float(down.mean.value)
+    summary = pd.DataFrame([
+        {"quantity": "downtime (minutes/year)", "value": minutes},
+        {"quantity": "availability (%)", "value": 100.0 * (1.0 - minutes / 525_600.0)},
+        {"quantity": "nines", "value": float(av.nines(minutes))},
+        {"quantity": "outages per year", "value": float(down.incidents.value)},
+    ])
+    failover = pd.DataFrame([{"q": q, "client-seen failover (s)":
+                              float(av.failover_time_s(dep, q=q, client=client))}
+                             for q in (0.5, 0.9, 0.99)])
+    parts = av.downtime_components(dep, client=client)
+    comps = parts[["downtime_minutes_per_year"]].rename_axis("component").reset_index()
+    return {"downtime": summary, "failover": failover, "components": comps}
+
+
+# --------------------------------------------------------------------------- widget wrappers
+
+
+def _explorer(compute: Callable[..., Mapping[str, pd.DataFrame]], controls: dict, *,
+              title: str, fixed: dict | None = None):
+    """Controls above an Output that shows ``compute(**values)`` and re-renders on change."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    out = w.Output()
+    fixed = dict(fixed or {})
+
+    def values() -> dict:
+        return {name: c.value for name, c in controls.items()}
+
+    def render(_change=None) -> None:
+        out.clear_output(wait=True)
+        with out:
+            try:
+                tables = compute(**fixed, **values())
+            except (ValueError, KeyError) as exc:  # an impossible combination of controls
+                display(w.HTML(f"<b>not computable:</b> {exc}"))
+                return
+            for name, frame in tables.items():
+                display(w.HTML(f"<h4>{name}</h4>"))
+                display(frame.style.format(_cell).hide(axis="index"))
+
+    for c in controls.values():
+        c.observe(render, names="value")
+    render()
+    box = w.VBox([w.HTML(f"<h3>{title}</h3>"), w.HBox(list(controls.values()),
+                                                       layout=w.Layout(flex_flow="row wrap")),
+                  out])
+    box.compute, box.controls, box.output = compute, controls, out
+    return box
+
+
+def _cell(value) -> str:
+    """A table cell for people: 4 significant digits with separators (1e-9 stays readable)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:,.4g}"
+
+
+def _int(w, description, value, lo, hi):
+    return w.IntSlider(value=value, min=lo, max=hi, description=description,
+                       style={"description_width": "initial"}, continuous_update=False)
+
+
+def _float(w, description, value, lo, hi, step, log=False):
+    cls = w.FloatLogSlider if log else w.FloatSlider
+    kw = dict(base=10, min=lo, max=hi) if log else dict(min=lo, max=hi)
+    return cls(value=value, step=step, description=description, continuous_update=False,
+               style={"description_width": "initial"}, **kw)
+
+
+def quorum_explorer():
+    """Explore a quorum layout: copies per AZ, Vw, Vr, copy AFR, repair time, AZ outages."""
+    import ipywidgets as w
+
+    def compute(per_az, azs, write_quorum, read_quorum, copy_afr, repair_s, az_outage_hours):
+        return quorum_view(copies_per_az=(per_az,) * azs, write_quorum=write_quorum,
+                           read_quorum=read_quorum, copy_afr=copy_afr, repair_s=repair_s,
+                           az_outage_hours=az_outage_hours)
+
+    controls = {
+        "per_az": _int(w, "copies per AZ", 2, 1, 3),
+        "azs": _int(w, "AZs", 3, 1, 3),
+        "write_quorum": _int(w, "write quorum", 4, 1, 9),
+        "read_quorum": _int(w, "read quorum", 3, 1, 9),
+        "copy_afr": _float(w, "copy AFR", 0.0157, -3, 0, 0.1, log=True),
+        "repair_s": _float(w, "repair (s)", 10.0, 0.5, 4, 0.1, log=True),
+        "az_outage_hours": _float(w, "AZ outage (h)", 2.0, 0.1, 48.0, 0.1),
+    }
+    return _explorer(compute, controls, title="Quorum layout explorer")
+
+
+def write_path_explorer():
+    """Explore Aurora's write path: copies, write quorum, same-AZ and cross-AZ round trips."""
+    import ipywidgets as w
+
+    def compute(per_az, azs, write_quorum, same_az_rtt_ms, cross_az_rtt_ms):
+        return write_path_view(copies_per_az=(per_az,) * azs, write_quorum=write_quorum,
+                               same_az_rtt_ms=same_az_rtt_ms, cross_az_rtt_ms=cross_az_rtt_ms)
+
+    controls = {
+        "per_az": _int(w, "copies per AZ", 2, 1, 3),
+        "azs": _int(w, "AZs", 3, 1, 3),
+        "write_quorum": _int(w, "write quorum", 4, 1, 9),
+        "same_az_rtt_ms": _float(w, "same-AZ RTT (ms)", 0.446, 0.05, 5.0, 0.01),
+        "cross_az_rtt_ms": _float(w, "cross-AZ RTT (ms)", 1.72, 0.1, 10.0, 0.01),
+    }
+    return _explorer(compute, controls, title="Write path explorer")
+
+
+def cost_explorer():
+    """Explore a month's bill: region, engine, capacity mode, ACU range, demand shape."""
+    import ipywidgets as w
+
+    from . import pricing
+
+    controls = {
+        "region": w.Dropdown(options=list(pricing.known_regions()), value="us-east-1",
+                             description="region"),
+        "engine": w.Dropdown(options=["aurora-mysql", "aurora-postgresql"],
+                             value="aurora-mysql", description="engine"),
+        "capacity": w.Dropdown(options=["serverless", "provisioned"], value="serverless",
+                               description="capacity"),
+        "min_acu": _float(w, "min ACU", 0.5, 0.0, 16.0, 0.5),
+        "max_acu": _float(w, "max ACU", 16.0, 1.0, 256.0, 0.5),
+        "mean_acu": _float(w, "mean demand (ACU)", 4.0, 0.5, 64.0, 0.5),
+        "daily_amplitude": _float(w, "daily swing", 0.5, 0.0, 0.95, 0.05),
+    }
+    return _explorer(cost_view, controls, title="Cost explorer")
+
+
+def global_db_explorer():
+    """Explore a Global Database link: regions, write rate, batch interval."""
+    import ipywidgets as w
+
+    from . import pricing
+
+    regions = list(pricing.known_regions())
+    controls = {
+        "primary": w.Dropdown(options=regions, value="us-east-1", description="primary"),
+        "secondary": w.Dropdown(options=regions, value="eu-west-1", description="secondary"),
+        "writes_per_s": _float(w, "writes/s", 20_000.0, 1, 5, 0.05, log=True),
+        "batch_interval_ms": _float(w, "batch interval (ms)", 10.0, 0.0, 100.0, 1.0),
+    }
+    return _explorer(global_db_view, controls, title="Global Database explorer")
+
+
+def availability_explorer():
+    """Explore writer downtime: deployment, Aurora replicas, RDS Proxy."""
+    import ipywidgets as w
+
+    from . import availability as av
+
+    names = ["Aurora", *[d.name for d in av.DEPLOYMENTS if not d.name.startswith("Aurora")]]
+    controls = {
+        "deployment": w.Dropdown(options=names, value="Aurora", description="deployment"),
+        "replicas": _int(w, "Aurora replicas", 1, 0, 15),
+        "proxy": w.Checkbox(value=False, description="RDS Proxy"),
+    }
+    return _explorer(availability_view, controls, title="Availability explorer")
