@@ -31,7 +31,7 @@ from ._defaults import (
     RESERVED_DISCOUNT,
     VCPU_PER_ACU,
 )
-from ._demand import synthetic_demand
+from ._demand import NO_NOISE_CV, synthetic_demand
 from ._policy import ScalingPolicy
 from ._simulate import simulate_capacity
 
@@ -272,7 +272,8 @@ def simulate_monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 
               options=options)
     frames = []
     for gen in spawn(rng, n):
-        noisy = demand if cv == 0 else demand * gen.gamma(1.0 / cv**2, cv**2, demand.size)
+        noisy = (demand if cv <= NO_NOISE_CV
+                 else demand * gen.gamma(1.0 / cv**2, cv**2, demand.size))
         frames.append(monthly_cost(noisy, price_book, **kw))
     first = frames[0]
     numeric = [c for c in first.columns if c not in ("instance_classes", "n_trials",

@@ -19,6 +19,10 @@ from .._validate import (
 # Demand
 
 
+#: Below this coefficient of variation gamma noise is 1 to double precision (its variance is
+#: under 1e-12), and 1 / cv**2 would overflow: no noise is drawn.
+NO_NOISE_CV = 1e-6
+
 def _check_trace(trace) -> pd.Series:
     if not isinstance(trace, pd.Series) or not isinstance(trace.index, pd.DatetimeIndex):
         raise TypeError("`trace` must be a pandas Series with a DatetimeIndex, got "
@@ -182,7 +186,7 @@ def synthetic_demand(*, days: float = 30.0, step_s: float = 60.0, mean_acu: floa
     weekday = (t // 86_400).astype(np.int64) % 7
     week = np.where(weekday >= 5, 1.0 - w, 1.0)
     d = mean_acu * day * week
-    if cv > 0:
+    if cv > NO_NOISE_CV:
         k = 1.0 / cv**2
         d = d * gen.gamma(k, 1.0 / k, size=n)
     for spike in spikes:

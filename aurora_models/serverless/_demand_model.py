@@ -74,6 +74,22 @@ def _events_within(v) -> str | None:
 #: Every event ends within the simulated days.
 EVENTS_WITHIN_DAYS = Rule("events_within_days", ("events", "days"), _events_within)
 
+#: The smallest non-zero request rate: one request in 1,000 s. Below it a simulated queue's
+#: gaps overflow double precision, and no workload is that quiet at its daily peak.
+MIN_RATE_PER_S = 1e-3
+
+
+def _rates(v) -> str | None:
+    for key in ("writes_per_s", "reads_per_s"):
+        if 0.0 < v[key] < MIN_RATE_PER_S:
+            return (f"`{key}` must be 0 or at least {MIN_RATE_PER_S:g} (one request in "
+                    f"1,000 s), got {v[key]!r}")
+    return None
+
+
+#: A rate is zero (a read-only or write-only workload) or at least MIN_RATE_PER_S.
+RATES_ZERO_OR_REAL = Rule("rates_zero_or_real", ("writes_per_s", "reads_per_s"), _rates)
+
 _EVENT_SCHEMA = {"type": "array", "items": {
     "type": "object", "additionalProperties": False,
     "required": list(_EVENT_KEYS),
@@ -95,7 +111,7 @@ class DemandModel:
     ``base_acu + acu_per_vcpu * (writes * vcpu_ms_per_write + reads * vcpu_ms_per_read) / 1000``.
     """
 
-    __rules__ = (EVENTS_WITHIN_DAYS,)
+    __rules__ = (EVENTS_WITHIN_DAYS, RATES_ZERO_OR_REAL)
 
     source: str = param("synthetic", choices=("synthetic", "trace"), scenario="workload.source",
                         user_input=True, doc="synthetic daily cycle, or a bundled trace's day")
@@ -144,13 +160,14 @@ class DemandModel:
                                uncertainty={"dist": "loguniform", "low": 0.005, "high": 0.2,
                                             "rationale": "99.5 % to 80 % buffer-pool hits"},
                                user_input=True, doc="billed I/Os per read")
-    acu_per_vcpu: float = param(4.0, "ACU/vCPU", low=0.0, low_open=True, high=64.0,
+    acu_per_vcpu: float = param(4.0, "ACU/vCPU", low=0.25, high=64.0,
                                 scenario="cluster.acu_per_vcpu", user_input=True,
                                 uncertainty={"dist": "triangular", "low": 3.0, "mode": 4.0,
                                              "high": 6.0,
                                              "rationale": "how much memory a busy vCPU "
                                                           "brings with it"},
-                                doc="ACU per busy vCPU (1 ACU ~ 2 GiB, r-classes 8 GiB/vCPU)")
+                                doc="ACU per busy vCPU (1 ACU ~ 2 GiB, r-classes 8 GiB/vCPU; at least 0.25: a vCPU "
+                                    "with under 0.5 GiB is no database instance)")
 
     def series(self, *, rng=None) -> dict[str, np.ndarray]:
         """Per-step ``time_h``, ``writes_per_s``, ``reads_per_s``, ``acu``, ``read_acu`` and
