@@ -285,6 +285,17 @@ def tag_assertion_cells(nb) -> None:
             cell.metadata.pop("tags", None)
 
 
+def strip_widget_state(nb) -> None:
+    """Drop saved widget state: its model ids are new on every run, so a refresh would rewrite
+    ~30 KB per notebook; an explorer is live only in a running kernel anyway."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "explorer" in cell.metadata.get("tags", []):
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if "application/vnd.jupyter.widget-view+json"
+                            not in o.get("data", {})]
+
+
 def _cmd_notebooks(args: argparse.Namespace) -> int:
     import nbformat
 
@@ -298,6 +309,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
         if nb is None:
             return 1
         tag_assertion_cells(nb)
+        strip_widget_state(nb)
         nbformat.write(nb, path)
         print(f"stored ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0
