@@ -80,6 +80,7 @@ class Param:
     scenario: str | None = None
     doc: str = ""
     checker: Callable[[str, Any], Any] | None = None
+    rule_text: str = ""  # a custom type's allowed values in words (default: ``doc``)
     json_schema_extra: Mapping[str, Any] | None = None
     uncertainty: Any = None
 
@@ -105,8 +106,8 @@ class Param:
         if self.type == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.type in ("str", "bool", "custom"):
-            return {"str": "a string", "bool": "true or false"}.get(self.type, self.doc or
-                                                                     "see the format")
+            return {"str": "a string", "bool": "true or false"}.get(
+                self.type, self.rule_text or self.doc or "see the format")
         what = "an integer" if self.type == "int" else "a number"
         lo = "-inf" if self.low is None else _num(self.low)
         hi = "inf" if self.high is None else _num(self.high)

@@ -50,6 +50,12 @@ def _secondaries(name: str, value: Any) -> tuple[str, ...]:
     return tuple(_region(f"{name}[{i}]", v) for i, v in enumerate(value))
 
 
+def _instance_class(name: str, value: Any) -> str:
+    from .pricing._rules import check_instance_class
+
+    return check_instance_class(name, value)
+
+
 def _max_replicas() -> int:
     from .availability._params import MAX_REPLICAS
 
@@ -78,7 +84,10 @@ class Cluster:
     capacity: str = param(None, choices=("serverless", "provisioned"),
                           scenario="cluster.capacity", user_input=True,
                           doc="Serverless v2 instances or provisioned instance classes")
-    instance_class: str = param("db.r6g.2xlarge", type="str", scenario="cluster.instance_class",
+    instance_class: str = param("db.r6g.2xlarge", type="custom", checker=_instance_class,
+                                rule_text="a DB instance class (`aurora-models prices`)",
+                                json_schema_extra={"type": "string"},
+                                scenario="cluster.instance_class",
                                 user_input=True,
                                 doc="provisioned instance class (compared against Serverless)")
     replicas: int = param(None, "readers", type="int", low=0, high=_max_replicas(),

@@ -51,19 +51,9 @@ def _per_secondary(check):
 
 
 def _instance_class(name: str, value: Any) -> str:
-    from ..pricing import instance_specs
-    from ..pricing._rules import suggest
+    from ..pricing._rules import check_instance_class
 
-    if not isinstance(value, str):
-        raise TypeError(f"`{name}` must be a DB instance class name, got {type(value).__name__} "
-                        f"{value!r}")
-    classes = instance_specs().index
-    if value not in classes:
-        near = suggest(value, classes)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise ValueError(f"`{name}` must be a DB instance class ({len(classes)} known; "
-                         f"`aurora-models prices` lists them), got {value!r}{hint}")
-    return value
+    return check_instance_class(name, value)
 
 
 def _acu(name: str, value: Any) -> float:

@@ -125,6 +125,23 @@ def check_name(name: str, value, valid: Sequence[str], *, what: str = "") -> str
     raise ValueError(msg)
 
 
+def check_instance_class(name: str, value) -> str:
+    """``value`` if it is a DB instance class of the cited specification table; else a one-line
+    error naming ``name``, with a did-you-mean (``r6g.large`` -> ``db.r6g.large``)."""
+    from ._load import instance_specs
+
+    if not isinstance(value, str):
+        raise TypeError(f"`{name}` must be a DB instance class name, got {type(value).__name__} "
+                        f"{value!r}")
+    classes = instance_specs().index
+    if value not in classes:
+        near = suggest(value, classes)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise ValueError(f"`{name}` must be a DB instance class ({len(classes)} known; "
+                         f"`aurora-models prices` lists them), got {value!r}{hint}")
+    return value
+
+
 def canonical_engine(engine) -> str:
     """The price-book engine for ``engine`` (``"mysql"`` -> ``"aurora-mysql"``).
 

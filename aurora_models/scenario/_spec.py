@@ -271,11 +271,11 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
             first = min(found, key=lambda k: where[k].start()) if found else rule.keys[0]
             t, _, key = pairs[first]
             raise fail(str(exc), t, key) from None
-    cl, reg = values["cluster"], values["regions"]
-    # Data rules (not declarations): the region has a price book and the class exists. Whether
-    # the region sells the class is for the bill to report, with the nearest classes it does.
+    reg = values["regions"]
+    # A data rule (not a declaration): the price region has a price book. Whether the region
+    # sells the configured class is for the bill to report, with the nearest classes it does.
     from .. import pricing
-    from ..pricing._rules import check_name, suggest
+    from ..pricing._rules import check_name
 
     pb_region = values["pricing"]["region"] or reg["primary"]
     table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions", "primary")
@@ -284,13 +284,6 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
                    what="the regions of the price book")
     except ValueError as exc:
         raise fail(str(exc), table, key) from None
-    classes = pricing.instance_specs().index
-    if cl["instance_class"] not in classes:
-        near = suggest(cl["instance_class"], classes)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise fail(f"`cluster.instance_class` must be a DB instance class ({len(classes)} known; "
-                   f"`aurora-models prices` lists them), got {cl['instance_class']!r}{hint}",
-                   "cluster", "instance_class")
     return Scenario(values=values, source=source, text=text, given=frozenset(given),
                     uncertainty=uncertainty)
 
