@@ -7,8 +7,10 @@ tables) that knows its JSON form and its headline rows. ``aurora_models.scenario
 the registered sections by what they consume, runs them and renders the rows: adding a family to
 the CLI is its own adapter plus one registration line.
 
-Adapters keep model logic in the family; a batch of parameter vectors is validated by
-:func:`aurora_models._params.check_batch` and run as a batch of scalar scenarios.
+Adapters keep model logic in the family. A section may also offer ``run_batch``: the same
+result for a batch of parameter vectors at once (:class:`BatchContext`), for the uncertainty
+and sensitivity analyses (:mod:`aurora_models.sensitivity`); it must equal ``run`` on each
+vector, which ``tests/test_sensitivity_batch.py`` checks section by section.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Context", "Row", "Section", "SectionResult", "plain"]
+__all__ = ["BatchContext", "Context", "Row", "Section", "SectionResult", "plain"]
 
 
 class Row(NamedTuple):
@@ -113,6 +115,8 @@ class Section:
 
     ``run(ctx)`` returns the section's result; ``rows(doc)`` the headline rows of its JSON
     part (so a saved JSON document renders the same); ``consumes`` names upstream sections.
+    ``run_batch(bctx)``, where given, returns the results of a batch of parameter vectors at
+    once (a list aligned with the batch), equal to ``run`` on each.
     """
 
     name: str
@@ -120,3 +124,33 @@ class Section:
     run: Callable[[Context], SectionResult]
     rows: Callable[[Mapping[str, Any]], list[Row]] = lambda doc: []
     consumes: tuple[str, ...] = ()
+    run_batch: Callable[[BatchContext], list[SectionResult]] | None = None
+
+
+@dataclass
+class BatchContext:
+    """What :attr:`Section.run_batch` sees: a base scenario, the batch's values of the
+    scenario keys the section reads (``{"table.key": array of shape (B,)}``; every other key
+    has its value in ``scenario``), and each consumed section's results, aligned with the
+    batch. Seeds and trials as in :class:`Context`; always an evaluation
+    (:attr:`Context.evaluation`)."""
+
+    scenario: Any
+    values: Mapping[str, np.ndarray]
+    size: int
+    n_trials: int
+    seed: int
+    results: Mapping[str, list[SectionResult]] = field(default_factory=dict)
+
+    def value(self, table: str, key: str) -> np.ndarray:
+        """The key's values over the batch (shape (B,)): sampled, or the scenario's own."""
+        v = self.values.get(f"{table}.{key}")
+        return np.full(self.size, self.scenario[table][key], dtype=float) if v is None else v
+
+    def context(self, i: int) -> Context:
+        """The scalar :class:`Context` of the batch's ``i``-th vector (a section without a
+        batch form of some part runs that part through it)."""
+        changes = {k.replace(".", "__", 1): float(v[i]) for k, v in self.values.items()}
+        s = self.scenario.replace(**changes) if changes else self.scenario
+        return Context(scenario=s, n_trials=self.n_trials, seed=self.seed, evaluation=True,
+                       results={c: r[i] for c, r in self.results.items()})

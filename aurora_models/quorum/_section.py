@@ -51,9 +51,9 @@ def _run(ctx: Context) -> DurabilityResult:
         p_data_loss_volume=volume,
         p_data_loss_per_group=event_probability(AURORA, fm, event="data_loss",
                                                 horizon_hours=horizon),
-        p_data_loss_per_group_monte_carlo=simulate_event_probability(
+        p_data_loss_per_group_monte_carlo=None if ctx.evaluation else simulate_event_probability(
             AURORA, fm, event="data_loss", horizon_hours=horizon, n_trials=ctx.n_trials,
-            rng=ctx.stream(1)),
+            rng=ctx.stream(1)),  # an analysis reads the closed forms only
         p_storage_write_unavailable_volume=volume_event_probability(
             volume_gib, AURORA, fm, event="write_unavailable", horizon_hours=horizon),
         durability_volume=1.0 - volume.value)

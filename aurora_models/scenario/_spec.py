@@ -114,20 +114,34 @@ class Scenario:
     def replace(self, **changes) -> Scenario:
         """A copy with ``table__key=value`` overrides, validated like the file.
 
+        Only the changed keys and the cross-key rules that involve them are checked again
+        (everything else was checked when this scenario was built), with the messages and
+        lines a file with those values would give.
+
         >>> s = load().replace(scenario__trials=500)
         >>> s["scenario"]["trials"]
         500
         """
         table_keys = spec()
-        raw = {t: {k: v for k, v in kv.items() if f"{t}.{k}" in self.given}
-               for t, kv in self.values.items()}
+        parsed = []
         for name, value in changes.items():
             table, _, key = name.partition("__")
             if table not in table_keys or key not in table_keys[table]:
                 raise ValueError(f"`{name}` is not a scenario key (use table__key)")
-            raw[table][key] = value
-        raw["uncertainty"] = _thaw(self.uncertainty)
-        return _validate(raw, source=self.source, text=self.text)
+            parsed.append((table, key, value))
+        fail = _failer(self.source, self.text)
+        values = {t: dict(kv) for t, kv in self.values.items()}
+        for table, key, value in parsed:
+            try:
+                values[table][key] = table_keys[table][key].check(value, name=f"{table}.{key}")
+            except (TypeError, ValueError) as exc:
+                raise fail(str(exc), table, key) from None
+        changed = {f"{t}.{k}" for t, k, _ in parsed}
+        _check_rules(values, fail, touching=changed)
+        if changed & {"pricing.region", "regions.primary"}:
+            _check_region(values, fail)
+        return Scenario(values=values, source=self.source, text=self.text,
+                        given=self.given | changed, uncertainty=self.uncertainty)
 
 
 def _rebuild(values, source, text, given, uncertainty) -> Scenario:
@@ -213,7 +227,8 @@ def line_of(text: str, table: str, key: str | None = None) -> int | None:
     return start + 1
 
 
-def _validate(raw: dict, *, source: str, text: str) -> Scenario:
+def _failer(source: str, text: str):
+    """``fail(msg, table, key)``: the ScenarioError at the key's line of the file."""
     def fail(msg: str, table: str, key: str | None = None) -> ScenarioError:
         line = line_of(text, table, key) if text else None
         if line is None and text:
@@ -222,6 +237,46 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
         return ScenarioError(msg, source=source, line=line,
                              key=f"{table}.{key}" if key else table)
 
+    return fail
+
+
+def _check_rules(values, fail, *, touching: set[str] | None = None) -> None:
+    """The cross-key rules (each declared once beside its parameters); ``touching``: only
+    those involving one of these ``table.key`` s."""
+    for rule, names in rules():
+        if touching is not None and not touching & set(names.values()):
+            continue
+        pairs = {k: names[k].partition(".") for k in rule.keys}
+        try:
+            rule.check({k: values[t][key] for k, (t, _, key) in pairs.items()}, names=names)
+        except ValueError as exc:
+            # at the line of the key the message names first (else the rule's first key)
+            where = {k: re.search(rf"`{re.escape(names[k])}[`\[.]", str(exc)) for k in rule.keys}
+            found = [k for k in rule.keys if where[k]]
+            first = min(found, key=lambda k: where[k].start()) if found else rule.keys[0]
+            t, _, key = pairs[first]
+            raise fail(str(exc), t, key) from None
+
+
+def _check_region(values, fail) -> None:
+    """A data rule (not a declaration): the price region has a price book. Whether the
+    region sells the configured class is for the bill to report, with the nearest classes
+    it does."""
+    from .. import pricing
+    from ..pricing._rules import check_name
+
+    reg = values["regions"]
+    pb_region = values["pricing"]["region"] or reg["primary"]
+    table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions", "primary")
+    try:
+        check_name(f"{table}.{key}", pb_region, pricing.known_regions(),
+                   what="the regions of the price book")
+    except ValueError as exc:
+        raise fail(str(exc), table, key) from None
+
+
+def _validate(raw: dict, *, source: str, text: str) -> Scenario:
+    fail = _failer(source, text)
     table_keys = spec()
     raw = dict(raw)
     uncertainty = _check_uncertainty(raw.pop("uncertainty", {}), fail)
@@ -259,31 +314,8 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
             if p.default is None and not p.nullable:
                 raise fail(f"missing required key `{table}.{key}`", table)
             values[table][key] = p.default
-    # Cross-key rules, each declared once beside its parameters.
-    for rule, names in rules():
-        pairs = {k: names[k].partition(".") for k in rule.keys}
-        try:
-            rule.check({k: values[t][key] for k, (t, _, key) in pairs.items()}, names=names)
-        except ValueError as exc:
-            # at the line of the key the message names first (else the rule's first key)
-            where = {k: re.search(rf"`{re.escape(names[k])}[`\[.]", str(exc)) for k in rule.keys}
-            found = [k for k in rule.keys if where[k]]
-            first = min(found, key=lambda k: where[k].start()) if found else rule.keys[0]
-            t, _, key = pairs[first]
-            raise fail(str(exc), t, key) from None
-    reg = values["regions"]
-    # A data rule (not a declaration): the price region has a price book. Whether the region
-    # sells the configured class is for the bill to report, with the nearest classes it does.
-    from .. import pricing
-    from ..pricing._rules import check_name
-
-    pb_region = values["pricing"]["region"] or reg["primary"]
-    table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions", "primary")
-    try:
-        check_name(f"{table}.{key}", pb_region, pricing.known_regions(),
-                   what="the regions of the price book")
-    except ValueError as exc:
-        raise fail(str(exc), table, key) from None
+    _check_rules(values, fail)
+    _check_region(values, fail)
     return Scenario(values=values, source=source, text=text, given=frozenset(given),
                     uncertainty=uncertainty)
 

@@ -51,8 +51,11 @@ def to_values(dists: Sequence[Distribution], U: np.ndarray) -> np.ndarray:
 
 def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
              entry: str = "evaluate", param: str = "n", value: Any = None,
-             work_per_evaluation: float = WORK_PER_EVALUATION, progress=None) -> np.ndarray:
-    """``func`` on every row of ``X`` (chunks of :data:`CHUNK` rows, in order) -> (m, K).
+             work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
+             chunk: int | None = None) -> np.ndarray:
+    """``func`` on every row of ``X`` (chunks of ``chunk`` rows, default :data:`CHUNK`, in
+    order) -> (m, K). A caller whose ``func`` shares work between neighbouring rows (the
+    scenario model: a Sobol group of D + 2 rows) passes a multiple of the group.
 
     Checks the work budget before starting (:func:`aurora_models.budget`). ``progress``, if
     given, is called as ``progress(rows_done, rows)`` around each chunk (in process).
@@ -62,7 +65,8 @@ def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
     _budget.check(entry, param, m if value is None else value,
                   work=m * work_per_evaluation, memory_bytes=X.nbytes * 4,
                   detail=f"{m} evaluations")
-    chunks = [X[i:i + CHUNK] for i in range(0, m, CHUNK)]
+    chunk = CHUNK if chunk is None else int(chunk)
+    chunks = [X[i:i + chunk] for i in range(0, m, chunk)]
     executor, owned = _as_executor(executor)
     try:
         parts = _map(func, chunks, executor, progress)
@@ -132,7 +136,8 @@ class Propagation:
 
 def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 256,
               seed: int = 0, executor=None,
-              work_per_evaluation: float = WORK_PER_EVALUATION, progress=None) -> Propagation:
+              work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
+              chunk: int | None = None) -> Propagation:
     """Evaluate ``func`` on ``n`` scrambled Sobol' points (``scipy.stats.qmc``) of the inputs.
 
     ``n`` must be a power of 2 (the balance of a Sobol' sequence).
@@ -144,7 +149,7 @@ def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n:
     U = qmc.Sobol(d=len(dists), scramble=True, seed=seed).random(n)
     X = to_values(dists, U)
     Y = evaluate(func, X, executor=executor, entry="propagate", param="n", value=n,
-                 work_per_evaluation=work_per_evaluation, progress=progress)
+                 work_per_evaluation=work_per_evaluation, progress=progress, chunk=chunk)
     return Propagation(tuple(d.name for d in dists), tuple(outputs), X, _shape(Y, outputs))
 
 
@@ -244,7 +249,8 @@ def _per_output(sp, outputs) -> dict:
 
 def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 1024,
           seed: int = 0, num_resamples: int = 100, executor=None,
-          work_per_evaluation: float = WORK_PER_EVALUATION, progress=None) -> SensitivityResult:
+          work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
+          chunk: int | None = None) -> SensitivityResult:
     """Sobol' first- and total-order indices (SALib ``sample_sobol`` / ``analyze_sobol``,
     second order off: ``(D + 2) n`` evaluations) with 95 % bootstrap intervals.
 
@@ -267,7 +273,7 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     sp.sample_sobol(n, calc_second_order=False, seed=seed)
     X = to_values(dists, sp.samples)
     Y = _shape(evaluate(func, X, executor=executor, entry="sobol", param="n", value=n,
-                        work_per_evaluation=0.0, progress=progress), outputs)
+                        work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
     sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
     sp.analyze_sobol(calc_second_order=False, num_resamples=num_resamples, seed=seed)
@@ -286,7 +292,7 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
 def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: int = 10,
            levels: int = 4, seed: int = 0, num_resamples: int = 100,
            executor=None, work_per_evaluation: float = WORK_PER_EVALUATION,
-           progress=None) -> SensitivityResult:
+           progress=None, chunk: int | None = None) -> SensitivityResult:
     """Morris screening (SALib ``sample_morris`` / ``analyze_morris``): ``r`` trajectories,
     ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary effects, each taken
     over the central 95 % of the input's distribution (levels at its 2.5 % ... 97.5 %
@@ -304,7 +310,7 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     # the quantiles 2.5 % ... 97.5 % instead (the elementary effects span 95 % of each input).
     X = to_values(dists, MORRIS_TAIL + (1 - 2 * MORRIS_TAIL) * sp.samples)
     Y = _shape(evaluate(func, X, executor=executor, entry="morris", param="r", value=r,
-                        work_per_evaluation=0.0, progress=progress), outputs)
+                        work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
     sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
     sp.analyze_morris(num_levels=levels, num_resamples=num_resamples, seed=seed)

@@ -45,19 +45,23 @@ EVAL_TRIALS = 100
 #: The sections an evaluation runs (the RDS alternatives table is no output here).
 SECTIONS = ("durability", "availability", "failover", "cost", "readers", "global_database")
 
-#: Scalar outputs: name -> (section, path in its JSON, unit).
-_SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
-    "downtime_minutes_per_year": (("availability", "annual_downtime_minutes", "value"),
-                                  "minutes/year"),
-    "p_write_unavailable": (("durability", "p_storage_write_unavailable_volume", "value"),
-                            "probability/horizon"),
-    "p_data_loss": (("durability", "p_data_loss_volume", "value"), "probability/horizon"),
-    "failover_p50_s": (("failover", "p50_s"), "s"),
-    "failover_p90_s": (("failover", "p90_s"), "s"),
-    "failover_p99_s": (("failover", "p99_s"), "s"),
-    "readers_at_event_peak": (("readers", "event_peak"), "readers"),
+#: Scalar outputs: name -> (section, path in its result, unit, scale). A path step is an
+#: attribute (or a key of a mapping), or ``(key, value)``: the element of a list whose ``key``
+#: is ``value``. The bills (``bill_<option>``) and the Global Database outputs
+#: (``<output>_<region>``) are added per scenario by :meth:`ScenarioModel.of`.
+_SCALARS: dict[str, tuple[str, tuple, str, float]] = {
+    "downtime_minutes_per_year": ("availability", ("annual_downtime_minutes", "value"),
+                                  "minutes/year", 1.0),
+    "p_write_unavailable": ("durability", ("p_storage_write_unavailable_volume", "value"),
+                            "probability/horizon", 1.0),
+    "p_data_loss": ("durability", ("p_data_loss_volume", "value"), "probability/horizon", 1.0),
+    "failover_p50_s": ("failover", ("p50_s",), "s", 1.0),
+    "failover_p90_s": ("failover", ("p90_s",), "s", 1.0),
+    "failover_p99_s": ("failover", ("p99_s",), "s", 1.0),
+    "readers_at_event_peak": ("readers", ("event_peak",), "readers", 1.0),
+    "writer_demand_not_served": ("serverless", ("writer", "shortfall_share_of_demand"),
+                                 "fraction", 1.0),
 }
-
 
 def distributions(scenario) -> dict[str, Distribution]:
     """The scenario's uncertain inputs, ``{"table.key": Distribution}``: each scenario key with a
@@ -103,122 +107,105 @@ def _moved(spec: dict, factor: float) -> dict:
     return out
 
 
-def _get(doc, path):
-    for k in path:
-        doc = doc[k]
-    return np.nan if doc is None else float(doc)
+def _read(result, path) -> float:
+    """The number at ``path`` in a section's result (NaN where it is missing or None)."""
+    x = result
+    for step in path:
+        if x is None:
+            return np.nan
+        if isinstance(step, tuple):
+            key, want = step
+            x = next((e for e in x if e.get(key) == want), None)
+        elif isinstance(x, Mapping):
+            x = x.get(step)
+        else:
+            x = getattr(x, step, None)
+    return np.nan if x is None else float(x)
+
+
+#: Largest batch evaluated at once (an analysis hands whole Sobol groups or Morris
+#: trajectories, up to this many rows, to each task) (results of the upstream sections are held per unique
+#: vector: a workload's series is ~1 MB at the bundled 10 s step).
+MAX_BATCH = 256
 
 
 @dataclass(frozen=True)
 class ScenarioModel:
-    """``f(X) -> Y`` for one scenario: ``X`` rows are values of ``names`` (scenario keys)."""
+    """``f(X) -> Y`` for one scenario: ``X`` rows are values of ``names`` (scenario keys).
+
+    ``plan`` holds, per section, what its result depends on, recorded on the scenario's own
+    run: the columns of ``X`` (scenario keys) it reads, and the fields of upstream results it
+    reads (a number is compared by value; anything else, or a method call, by the upstream
+    result it belongs to). A batch is evaluated section by section, once per distinct vector
+    of those (a Sobol group of D + 2 rows has 2 + k distinct vectors for a section that reads
+    k of the D inputs; the Global Database lag reads only the write peaks, which no sampled
+    per-operation cost moves: once per batch), through the section's ``run_batch`` where it
+    has one (vectorised over the batch), else its ``run`` per vector (whose reads are checked
+    against the plan). :meth:`row` is the plain evaluation of one vector (every section run on
+    the changed scenario), which the batch equals (``tests/test_sensitivity.py``).
+    """
 
     scenario: Any
     names: tuple[str, ...]
     seed: int
     outputs: tuple[str, ...]
     units: Mapping[str, str]
+    paths: Mapping[str, tuple[str, tuple, float]]
+    plan: Mapping[str, tuple[tuple[int, ...], tuple[tuple[str, str, bool], ...]]]
 
     @classmethod
     def of(cls, scenario, names: Sequence[str], *, seed: int | None = None) -> ScenarioModel:
-        from ..scenario import estimate
-
-        seed = scenario["scenario"]["seed"] if seed is None else seed
-        doc = estimate(scenario, n_trials=EVAL_TRIALS, seed=seed, only=SECTIONS).to_dict()
-        outputs, units = [], {}
-        for name, (_, unit) in _SCALARS.items():
-            outputs.append(name)
-            units[name] = unit
-        for o in doc["cost"]["options"]:
-            outputs.append(f"bill_{o['option']}")
-            units[f"bill_{o['option']}"] = "USD/month"
-        for s in (doc.get("global_database") or {}).get("secondaries", []):
-            for out, unit in (("lag_p99_ms", "ms"), ("rpo_writes_at_risk", "writes")):
-                outputs.append(f"{out}_{s['secondary']}")
-                units[f"{out}_{s['secondary']}"] = unit
-        return cls(scenario, tuple(names), int(seed), tuple(outputs), units)
-
-    def row(self, x: np.ndarray) -> np.ndarray:
-        """The outputs for one parameter vector."""
-        try:
-            doc = self._document(np.asarray(x, dtype=float))
-        except ValueError:  # a model refuses the vector (a peak no instance class holds)
-            return np.full(len(self.outputs), np.nan)
-        y = [_get(doc, path) for path, _ in _SCALARS.values()]
-        bills = {o["option"]: o["total_usd"] for o in doc["cost"]["options"]}
-        y += [np.nan if bills.get(o[5:]) is None else float(bills[o[5:]])
-              for o in self.outputs if o.startswith("bill_")]
-        for s in (doc.get("global_database") or {}).get("secondaries", []):
-            y.append(1e3 * float(s["lag_event_peak"]["p99_s"]))
-            y.append(float(s["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"]))
-        return np.asarray(y, dtype=float)
-
-    def _document(self, x: np.ndarray) -> dict:
-        """The JSON document of the estimate at ``x``: the sections run one by one as
-        :func:`~aurora_models.scenario.estimate` runs them, each reused from a recent row when
-        the scenario inputs it read there are equal and so are the fields of upstream results
-        it read (compared by fingerprint: the event-peak writes/s do not change with the CPU
-        per read, so the Global Database section is reused).
-
-        Reuse is exact: a section's result is a function of the scenario values it reads, of
-        the upstream fields it reads and of the fixed seed; its reads are recorded on every run
-        (a method called on an upstream result makes the reuse key on every input).
-        Consecutive rows of a Sobol design (A, then A with one column from B, ...) and of a
-        Morris trajectory differ in one input, so most sections are reused.
-        """
         from .._section import Context
-        from ..scenario._sections import ordered, registered
 
-        sections = _needed(ordered(registered()))
-        memo = self.__dict__.setdefault("_memo", {})
-        ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed, evaluation=True)
-        deps_of: dict[str, tuple[int, ...]] = {}
-        row_scenario = None
-        for sec in sections:
-            cache = memo.setdefault(sec.name, [])
-            hit = next((e for e in cache if e[1] == tuple(x[i] for i in e[0])
-                        and all(_fingerprint(getattr(ctx.results[c], a)) == fp
-                                for c, a, fp in e[2])), None)
-            if hit is not None:
-                ctx.results[sec.name], deps_of[sec.name] = hit[3], hit[4]
-                continue
-            if row_scenario is None:
-                changes = {n.replace(".", "__", 1): float(v)
-                           for n, v in zip(self.names, x, strict=True)}
-                row_scenario = self.scenario.replace(**changes)
+        seed = int(scenario["scenario"]["seed"] if seed is None else seed)
+        names = tuple(names)
+        ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=seed, evaluation=True)
+        plan = {}
+        for sec in _sections():
             log: set[str] = set()
-            reads: list = []
-            ctx.scenario = _Recording(row_scenario, log)
-            real = dict(ctx.results)
+            reads: set = set()
+            real = ctx.results
+            ctx.scenario = _Recording(scenario, log)
             ctx.results = {c: _RecordingResult(c, real[c], reads) for c in sec.consumes}
             try:
                 result = sec.run(ctx)
             finally:
                 ctx.results = real
             ctx.results[sec.name] = result
-            own = set(self._indices(log))
-            full = set(own)
-            for c in sec.consumes:
-                full.update(deps_of[c])
-            deps_of[sec.name] = tuple(sorted(full))
-            if any(r is None for r in reads):  # a method was called: key on every input
-                own, reads = full, []
-            own = tuple(sorted(own))
-            cache.insert(0, (own, tuple(x[i] for i in own), tuple(reads), result,
-                             deps_of[sec.name]))
-            del cache[MEMO_SIZE:]
-        return {name: r.to_dict() for name, r in ctx.results.items()}
+            plan[sec.name] = (tuple(_indices(names, log)), tuple(sorted(reads)))
+        paths = {k: (sec, path, scale) for k, (sec, path, _, scale) in _SCALARS.items()}
+        units = {k: unit for k, (_, _, unit, _) in _SCALARS.items()}
+        for o in ctx.results["cost"].options:
+            paths[f"bill_{o['option']}"] = ("cost", ("options", ("option", o["option"]),
+                                                     "total_usd"), 1.0)
+            units[f"bill_{o['option']}"] = "USD/month"
+        for sd in ctx.results["global_database"].secondaries:
+            at = ("secondaries", ("secondary", sd["secondary"]))
+            paths[f"lag_p99_ms_{sd['secondary']}"] = (
+                "global_database", (*at, "lag_event_peak", "p99_s"), 1e3)
+            units[f"lag_p99_ms_{sd['secondary']}"] = "ms"
+            paths[f"rpo_writes_at_risk_{sd['secondary']}"] = (
+                "global_database", (*at, "rpo_exposure_event_peak", "writes_at_risk_mean",
+                                    "value"), 1.0)
+            units[f"rpo_writes_at_risk_{sd['secondary']}"] = "writes"
+        return cls(scenario, names, seed, tuple(paths), units, paths, plan)
 
-    def _indices(self, log: set[str]):
-        for i, name in enumerate(self.names):
-            table = name.partition(".")[0]
-            if "*" in log or name in log or f"{table}.*" in log:
-                yield i
+    def row(self, x: np.ndarray) -> np.ndarray:
+        """The outputs for one parameter vector, every section run on the changed scenario
+        (the plain evaluation the batch path equals)."""
+        from .._section import Context
 
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_memo", None)  # a worker starts with an empty memo
-        return state
+        x = np.asarray(x, dtype=float)
+        changes = {n.replace(".", "__", 1): float(v) for n, v in zip(self.names, x, strict=True)}
+        ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed, evaluation=True)
+        try:
+            ctx.scenario = self.scenario.replace(**changes)
+            for sec in _sections():
+                ctx.results[sec.name] = sec.run(ctx)
+        except ValueError:  # a model refuses the vector (a peak no instance class holds)
+            return np.full(len(self.outputs), np.nan)
+        return np.array([_read(ctx.results[sec], path) * scale
+                         for sec, path, scale in self.paths.values()])
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         import warnings
@@ -231,14 +218,110 @@ class ScenarioModel:
         # analysis does not repeat it (the point estimate shows it where it applies).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", AuroraModelsWarning)
-            return np.vstack([self.row(x) for x in X])
+            if len(X) == 0:
+                return np.empty((0, len(self.outputs)))
+            return np.vstack([self._batch(X[i:i + MAX_BATCH])
+                              for i in range(0, len(X), MAX_BATCH)])
+
+    def _batch(self, X: np.ndarray) -> np.ndarray:
+        from .._section import BatchContext
+
+        m = len(X)
+        results: dict[str, list] = {}  # per section: one result per distinct vector
+        inverse: dict[str, np.ndarray] = {}  # per section: row -> its distinct vector
+        for sec in _sections():
+            cols, reads = self.plan[sec.name]
+            key = [X[:, cols]]
+            for c, attr, number in reads:
+                if number:
+                    per = np.array([np.nan if r is None else _number(getattr(r, attr))
+                                    for r in results[c]])
+                    key.append(per[inverse[c]][:, None])
+                else:  # compared by the upstream result it belongs to
+                    key.append(inverse[c][:, None].astype(float))
+            U, first, inv = np.unique(np.hstack(key), axis=0, return_index=True,
+                                      return_inverse=True)
+            inverse[sec.name] = inv.reshape(m)
+            upstream = {c: [results[c][inverse[c][r]] for r in first] for c in sec.consumes}
+            ok = [i for i in range(len(U)) if all(upstream[c][i] is not None
+                                                  for c in sec.consumes)]
+            b = BatchContext(scenario=self.scenario,
+                             values={self.names[j]: X[first[ok], j] for j in cols},
+                             size=len(ok), n_trials=EVAL_TRIALS, seed=self.seed,
+                             results={c: [upstream[c][i] for i in ok] for c in sec.consumes})
+            got = _run_batch(sec, b, reads)
+            out: list = [None] * len(U)
+            for i, r in zip(ok, got, strict=True):
+                out[i] = r
+            results[sec.name] = out
+        Y = np.empty((m, len(self.outputs)))
+        for k, (sec, path, scale) in enumerate(self.paths.values()):
+            per = np.array([np.nan if r is None else _read(r, path) * scale
+                            for r in results[sec]])
+            Y[:, k] = per[inverse[sec]]
+        failed = np.zeros(m, bool)  # a vector some section refused: every output NaN
+        for name, rs in results.items():
+            failed |= np.array([r is None for r in rs])[inverse[name]]
+        Y[failed] = np.nan
+        return Y
 
 
-#: Recent results kept per section for reuse (a Sobol group is D + 2 consecutive rows).
-MEMO_SIZE = 4
+def _run_batch(sec, b, reads) -> list:
+    """``sec`` on the batch: its ``run_batch``, else (or where the batch form refuses one of
+    the vectors) ``run`` per vector, None for a vector the model refuses. A ``run`` that
+    reads an upstream field outside the plan (a branch the scenario's own run did not take)
+    is a bug of the plan, not a silently shared result: RuntimeError."""
+    if b.size == 0:
+        return []
+    if sec.run_batch is not None:
+        try:
+            return sec.run_batch(b)
+        except ValueError:
+            pass  # find the vectors the model refuses, one at a time
+    planned = {(c, a) for c, a, _ in reads}
+    out = []
+    for i in range(b.size):
+        ctx = b.context(i)
+        seen: set = set()
+        real = ctx.results
+        ctx.results = {c: _RecordingResult(c, r, seen) for c, r in real.items()}
+        try:
+            out.append(sec.run(ctx))
+        except ValueError:
+            out.append(None)
+        extra = {(c, a) for c, a, _ in seen} - planned
+        if extra and not any((c, "*") in planned for c, _ in extra):
+            raise RuntimeError(f"section {sec.name!r} read {sorted(extra)} outside its plan")
+    return out
 
 
-def _needed(sections):
+def _number(x) -> float:
+    return np.nan if x is None else float(x)
+
+
+class _RecordingResult:
+    """An upstream result that records the fields a section reads: ``(section, field,
+    is_number)``; a method call records ``(section, "*", False)`` (anything may be read)."""
+
+    def __init__(self, name, result, reads):
+        self._name, self._result, self._reads = name, result, reads
+
+    def __getattr__(self, attr):
+        value = getattr(self._result, attr)
+        if callable(value):
+            self._reads.add((self._name, "*", False))
+        else:
+            number = value is None or (isinstance(value, int | float | np.number)
+                                       and not isinstance(value, bool))
+            self._reads.add((self._name, attr, number))
+        return value
+
+
+def _sections():
+    """The sections an evaluation runs (:data:`SECTIONS` and what they consume), in order."""
+    from ..scenario._sections import ordered, registered
+
+    sections = ordered(registered())
     by = {s.name: s for s in sections}
     need, todo = set(), list(SECTIONS)
     while todo:
@@ -249,34 +332,11 @@ def _needed(sections):
     return [s for s in sections if s.name in need]
 
 
-def _fingerprint(value):
-    """Equal fingerprints mean equal values (numbers as themselves, anything else by a hash of
-    its pickle); a value that cannot be pickled never matches."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return ("v", value)
-    import hashlib
-    import pickle
-
-    try:
-        return ("h", hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest())
-    except Exception:  # unpicklable: a fresh object equals nothing
-        return ("x", object())
-
-
-class _RecordingResult:
-    """An upstream section's result that records which fields a section reads (and their
-    fingerprints); a method call records None (the reuse then keys on every input)."""
-
-    def __init__(self, name, result, reads):
-        self._name, self._result, self._reads = name, result, reads
-
-    def __getattr__(self, attr):
-        value = getattr(self._result, attr)
-        if callable(value):
-            self._reads.append(None)
-        else:
-            self._reads.append((self._name, attr, _fingerprint(value)))
-        return value
+def _indices(names, log: set[str]):
+    for i, name in enumerate(names):
+        table = name.partition(".")[0]
+        if "*" in log or name in log or f"{table}.*" in log:
+            yield i
 
 
 class _RecordingTable(Mapping):
@@ -307,7 +367,7 @@ class _Recording:
         return _RecordingTable(self._scenario[table], table, self._log)
 
     def __getattr__(self, name):
-        if name in ("values", "replace", "uncertainty", "text"):
+        if name in ("values", "replace", "uncertainty", "text", "is_set"):
             self._log.add("*")  # anything may be read through these
         return getattr(self._scenario, name)
 
@@ -359,9 +419,14 @@ def analyze(scenario, *, method: str = "morris", n: int | None = None,
     seed = model.seed if seed is None else seed
     kw = dict(outputs=outs, seed=seed % 2**32, executor=executor,
               work_per_evaluation=WORK_PER_EVALUATION, progress=progress)
+    D = len(dists)
+    # whole Sobol groups (D + 2 rows) or Morris trajectories (D + 1) per chunk: the sections
+    # a group's rows share are evaluated once (see ScenarioModel)
     if method == "morris":
-        return morris(func, list(dists.values()), r=8 if n is None else n, **kw)
-    return sobol(func, list(dists.values()), n=64 if n is None else n, **kw)
+        return morris(func, list(dists.values()), r=8 if n is None else n,
+                      chunk=max(1, MAX_BATCH // (D + 1)) * (D + 1), **kw)
+    return sobol(func, list(dists.values()), n=64 if n is None else n,
+                 chunk=max(1, MAX_BATCH // (D + 2)) * (D + 2), **kw)
 
 
 @dataclass(frozen=True)
@@ -397,7 +462,7 @@ def propagate_scenario(scenario, *, n: int = 64, seed: int | None = None,
     model = ScenarioModel.of(scenario, list(dists), seed=seed)
     prop = propagate(model, list(dists.values()), outputs=model.outputs, n=n,
                      seed=model.seed % 2**32, executor=executor,
-                     work_per_evaluation=WORK_PER_EVALUATION)
+                     work_per_evaluation=WORK_PER_EVALUATION, chunk=MAX_BATCH)
     bills = [o for o in model.outputs if o.startswith("bill_")]
     B = prop.Y[:, [model.outputs.index(b) for b in bills]]
     B = np.where(np.isnan(B), np.inf, B)

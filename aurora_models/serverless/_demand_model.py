@@ -99,6 +99,12 @@ _EVENT_SCHEMA = {"type": "array", "items": {
                    "factor": {"type": "number", "exclusiveMinimum": 0}}}}
 
 
+#: The fields of :class:`DemandModel` that turn request rates into load and I/O: they leave
+#: the demand draw (:meth:`DemandModel.rates`) unchanged.
+PER_OPERATION = ("base_acu", "vcpu_ms_per_write", "vcpu_ms_per_read", "io_per_write",
+                 "io_per_read", "acu_per_vcpu")
+
+
 @declared("workload")
 @dataclass(frozen=True, kw_only=True)
 class DemandModel:
@@ -172,6 +178,13 @@ class DemandModel:
     def series(self, *, rng=None) -> dict[str, np.ndarray]:
         """Per-step ``time_h``, ``writes_per_s``, ``reads_per_s``, ``acu``, ``read_acu`` and
         ``in_event`` (a mask of the event windows) of one demand draw."""
+        rates = self.rates(rng=rng)
+        return {**rates, **self.loads(rates)}
+
+    def rates(self, *, rng=None) -> dict[str, np.ndarray]:
+        """Per-step ``time_h``, ``writes_per_s``, ``reads_per_s`` and ``in_event`` of one
+        demand draw: everything of :meth:`series` that the per-operation costs
+        (:data:`PER_OPERATION`) do not change."""
         from ._demand import daily_shape, synthetic_demand
 
         shape = None
@@ -186,16 +199,19 @@ class DemandModel:
             noise_cv=self.noise_cv, spikes=list(self.events), shape=shape, rng=rng)
         peak = float(shape.max()) if shape is not None else 1.0 + self.daily_amplitude
         unit = base / peak
-        writes, reads = self.writes_per_s * unit, self.reads_per_s * unit
-        vcpu = (writes * self.vcpu_ms_per_write + reads * self.vcpu_ms_per_read) / 1e3
         t_h = np.arange(unit.size) * self.step_s / 3600.0
         in_event = np.zeros(unit.size, dtype=bool)
         for start, dur, _ in self.events:
             in_event |= (t_h >= start) & (t_h < start + dur)
-        return {"time_h": t_h, "writes_per_s": writes, "reads_per_s": reads,
-                "acu": self.base_acu + self.acu_per_vcpu * vcpu,
-                "read_acu": self.acu_per_vcpu * reads * self.vcpu_ms_per_read / 1e3,
-                "in_event": in_event}
+        return {"time_h": t_h, "writes_per_s": self.writes_per_s * unit,
+                "reads_per_s": self.reads_per_s * unit, "in_event": in_event}
+
+    def loads(self, rates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per-step ``acu`` and ``read_acu`` of the request rates :meth:`rates` drew."""
+        writes, reads = rates["writes_per_s"], rates["reads_per_s"]
+        vcpu = (writes * self.vcpu_ms_per_write + reads * self.vcpu_ms_per_read) / 1e3
+        return {"acu": self.base_acu + self.acu_per_vcpu * vcpu,
+                "read_acu": self.acu_per_vcpu * reads * self.vcpu_ms_per_read / 1e3}
 
     def months_per_series(self, series: dict[str, np.ndarray]) -> float:
         """How many series fit in a 730-hour month (the bill's scale factor)."""

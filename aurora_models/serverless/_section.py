@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .._section import Context, Row, Section, SectionResult
+from .._section import BatchContext, Context, Row, Section, SectionResult
+from ..units import SECONDS_PER_MONTH
 
 __all__ = ["CAPACITY", "COST", "WORKLOAD", "CapacityProfile", "CostResult", "WorkloadResult",
            "demand_model"]
@@ -44,7 +45,10 @@ class WorkloadResult(SectionResult):
 
 def _workload(ctx: Context) -> WorkloadResult:
     dm = demand_model(ctx.scenario)
-    d = dm.series(rng=ctx.stream(0))
+    return _workload_result(dm, dm.series(rng=ctx.stream(0)))
+
+
+def _workload_result(dm, d) -> WorkloadResult:
     daily = ~d["in_event"]
     return WorkloadResult(
         source=dm.source, days=dm.days, step_s=dm.step_s,
@@ -57,7 +61,28 @@ def _workload(ctx: Context) -> WorkloadResult:
         io_millions_per_month=dm.io_millions_per_month(d)[0], series=d)
 
 
-WORKLOAD = Section("workload", "Workload", _workload)
+def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
+    """The batch's workloads from one demand draw: the per-operation costs
+    (:data:`~._demand_model.PER_OPERATION`) leave the request rates unchanged, so they are
+    drawn once and only the load is derived per vector."""
+    from dataclasses import replace
+
+    from ._demand_model import PER_OPERATION, DemandModel
+
+    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    fields = {k: field_of[k] for k in b.values}
+    if any(f not in PER_OPERATION for f in fields.values()):  # the draw itself changes
+        return [_workload(b.context(i)) for i in range(b.size)]
+    dm0 = demand_model(b.scenario)
+    rates = dm0.rates(rng=Context(scenario=None, n_trials=b.n_trials, seed=b.seed).stream(0))
+    out = []
+    for i in range(b.size):
+        dm = replace(dm0, **{f: float(b.values[k][i]) for k, f in fields.items()})
+        out.append(_workload_result(dm, {**rates, **dm.loads(rates)}))
+    return out
+
+
+WORKLOAD = Section("workload", "Workload", _workload, run_batch=_workload_batch)
 
 
 def read_share(series: dict, replicas: int) -> float:
@@ -106,7 +131,7 @@ def _capacity(ctx: Context) -> CapacityResult:
 
     cl, wl = ctx.scenario["cluster"], ctx["workload"]
     d, step, replicas = wl.series, wl.step_s, cl["replicas"]
-    month = demand_model(ctx.scenario).months_per_series(d)
+    month = SECONDS_PER_MONTH / (d["acu"].size * step)  # as DemandModel.months_per_series
     policy = _policy(ctx.scenario)
     share = read_share(d, replicas)
     cap_w = simulate_capacity(d["acu"] * (1.0 - share), policy, step_s=step)
@@ -137,7 +162,8 @@ def _capacity(ctx: Context) -> CapacityResult:
         writer=profile(cap_w), reader_each=profile(cap_r),
         cluster_acu_hours_per_month=float(
             (cap_w.acu_hours + (cap_r.acu_hours * replicas if cap_r else 0.0)) * month),
-        simulations={"writer": cap_w, "reader": cap_r})
+        # an analysis keeps no series (a batch holds one result per distinct vector)
+        simulations={} if ctx.evaluation else {"writer": cap_w, "reader": cap_r})
 
 
 def _capacity_rows(d) -> list[Row]:
