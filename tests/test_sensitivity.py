@@ -284,38 +284,79 @@ def test_a_killed_worker_loses_nothing(dask_client):
     assert want.table.equals(got.table)
 
 
-def test_section_reuse_is_bit_identical_to_one_estimate_per_vector():
-    """ScenarioModel reuses a section's result when the inputs it read are unchanged (a Sobol
-    group: A, then A with one column from B, ...): every output equals the plain estimate's."""
+def _plain_outputs(s, names, x, model):
+    """The outputs of one vector read from a plain estimate's JSON document."""
+    from aurora_models.sensitivity._scenario import EVAL_TRIALS, SECTIONS
+
+    changes = {n.replace(".", "__", 1): float(v) for n, v in zip(names, x, strict=True)}
+    doc = sc.estimate(s.replace(**changes), n_trials=EVAL_TRIALS, seed=model.seed,
+                      only=SECTIONS).to_dict()
+    by_option = {o["option"]: o["total_usd"] for o in doc["cost"]["options"]}
+    sec = doc["global_database"]["secondaries"][0]
+    region = sec["secondary"]
+    want = {"downtime_minutes_per_year": doc["availability"]["annual_downtime_minutes"]["value"],
+            "p_write_unavailable": doc["durability"]["p_storage_write_unavailable_volume"]["value"],
+            "p_data_loss": doc["durability"]["p_data_loss_volume"]["value"],
+            "failover_p50_s": doc["failover"]["p50_s"], "failover_p90_s": doc["failover"]["p90_s"],
+            "failover_p99_s": doc["failover"]["p99_s"],
+            "readers_at_event_peak": doc["readers"]["event_peak"],
+            "writer_demand_not_served": doc["serverless"]["writer"]["shortfall_share_of_demand"],
+            f"lag_p99_ms_{region}": 1e3 * sec["lag_event_peak"]["p99_s"],
+            f"rpo_writes_at_risk_{region}":
+                sec["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"],
+            **{f"bill_{k}": v for k, v in by_option.items()}}
+    return np.array([want[o] for o in model.outputs], dtype=float)
+
+
+@pytest.mark.parametrize("design", ["sobol", "random"])
+def test_batch_evaluation_equals_one_plain_estimate_per_vector(design):
+    """ScenarioModel evaluates each section once per distinct vector of what it reads, through
+    its batch form where it has one: every output equals the plain estimate's, on the rows of
+    a Sobol group (A, then A with one column from B, ...: most sections shared) and on
+    independent random vectors (nothing shared)."""
     from SALib import ProblemSpec
 
     from aurora_models.sensitivity._analysis import to_values
-    from aurora_models.sensitivity._scenario import EVAL_TRIALS, SECTIONS, ScenarioModel
+    from aurora_models.sensitivity._scenario import ScenarioModel
 
     s = sc.load()
     d = distributions(s)
     names = list(d)
-    sp = ProblemSpec({"names": names, "bounds": [[0, 1]] * len(names)})
-    sp.sample_sobol(2, calc_second_order=False, seed=3)
-    X = to_values(list(d.values()), sp.samples)[: len(names) + 2]  # one group
+    if design == "sobol":
+        sp = ProblemSpec({"names": names, "bounds": [[0, 1]] * len(names)})
+        sp.sample_sobol(2, calc_second_order=False, seed=3)
+        U = sp.samples[: len(names) + 2]  # one group
+    else:
+        U = np.random.default_rng(5).random((6, len(names)))
+    X = to_values(list(d.values()), U)
     model = ScenarioModel.of(s, names)
     Y = model(X)
-    bills = [o[5:] for o in model.outputs if o.startswith("bill_")]
     for x, y in zip(X, Y, strict=True):
-        changes = {n.replace(".", "__", 1): float(v) for n, v in zip(names, x, strict=True)}
-        doc = sc.estimate(s.replace(**changes), n_trials=EVAL_TRIALS, seed=model.seed,
-                          only=SECTIONS).to_dict()
-        by_option = {o["option"]: o["total_usd"] for o in doc["cost"]["options"]}
-        sec = doc["global_database"]["secondaries"][0]
-        want = [doc["availability"]["annual_downtime_minutes"]["value"],
-                doc["durability"]["p_storage_write_unavailable_volume"]["value"],
-                doc["durability"]["p_data_loss_volume"]["value"],
-                doc["failover"]["p50_s"], doc["failover"]["p90_s"], doc["failover"]["p99_s"],
-                doc["readers"]["event_peak"], *[by_option[b] for b in bills],
-                1e3 * sec["lag_event_peak"]["p99_s"],
-                sec["rpo_exposure_event_peak"]["writes_at_risk_mean"]["value"]]
-        np.testing.assert_array_equal(y, np.asarray(want, dtype=float))
-    assert len({tuple(r) for r in Y}) > 3  # the vectors did change the outputs
+        want = _plain_outputs(s, names, x, model)
+        np.testing.assert_allclose(y, want, rtol=1e-11, atol=0)
+        np.testing.assert_allclose(model.row(x), want, rtol=1e-11, atol=0)
+    assert len({tuple(r) for r in Y}) == len(Y)  # every vector changed the outputs
+
+
+def test_a_section_reading_outside_its_plan_is_an_error_not_a_shared_result():
+    """The plan (what a section reads) is recorded on the scenario's own run; a run that reads
+    an upstream field the plan lacks would share results wrongly: it raises instead."""
+    from aurora_models._section import BatchContext, Section
+    from aurora_models.sensitivity._scenario import _run_batch
+
+    seen = []
+
+    def run(ctx):
+        seen.append(ctx["workload"].mean_reads_per_s)
+        return None
+
+    sec = Section("probe", "probe", run, consumes=("workload",))
+    wl = sc.estimate(sc.load(), n_trials=100, only=("workload",)).results["workload"]
+    b = BatchContext(scenario=sc.load(), values={}, size=1, n_trials=100, seed=1,
+                     results={"workload": [wl]})
+    with pytest.raises(RuntimeError, match="outside its plan"):
+        _run_batch(sec, b, (("workload", "mean_writes_per_s", True),))
+    assert _run_batch(sec, b, (("workload", "mean_reads_per_s", True),)) == [None]
 
 
 def test_scenario_propagation_on_a_process_executor_is_identical():
