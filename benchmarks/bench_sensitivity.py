@@ -2,89 +2,107 @@
 
 Prints, for the bundled leaderboard scenario's uncertain inputs:
 
-- scenario evaluations/s through the analysis path (``ScenarioModel`` on the rows of a Sobol
-  design, as the analysis calls it: sections reused across rows whose inputs they read are
-  equal), through a fair loop (the same evaluation one vector at a time, nothing reused) and
-  through a plain loop of ``estimate`` calls (the same sections, which then also run the bill's
-  other demand draws), and the ratios;
+- scenario evaluations/s of the analysis path on the rows of a Sobol design, handed over in
+  the analysis's chunks (``ScenarioModel``: each section once per distinct vector of what it
+  reads, through its batch form where it has one);
+- the same on independent random vectors (a propagation's design: nothing shared between
+  rows, so only the batch forms help);
+- the fair loop: the same evaluation one vector at a time (``ScenarioModel.row``: every
+  section run on the changed scenario), on a slice of the same rows; and the ratios;
 - the projected wall time of the leaderboard's Sobol analysis, ``(D + 2) N`` evaluations at
-  N = 1,024 (second order off), at the measured rate on the cores given;
+  N = 1,024 (second order off), at the measured rate on the cores given, and with ``--full``
+  the measured wall time of that analysis on a process pool of ``--cores`` workers;
 - for scale, the pipeline's overhead on a vectorised function (Ishigami, N = 4,096).
 
-Targets of issue 13: >= 200 evaluations/s per core, >= 20x the loop, Sobol N = 1,024 in
-<= 120 s on 2 cores. The scenario evaluation loops over rows, reusing unchanged sections (see the README).
+Targets of issue 13: >= 200 evaluations/s per core, >= 20x the fair loop, Sobol N = 1,024
+in <= 120 s on 2 cores.
 
-    .venv/bin/python benchmarks/bench_sensitivity.py [--base 2] [--cores 2]
+    .venv/bin/python benchmarks/bench_sensitivity.py [--base 32] [--cores 2] [--full]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+import warnings
 
 import numpy as np
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--base", type=int, default=2, help="Sobol base samples (a power of 2)")
+    ap.add_argument("--base", type=int, default=32, help="Sobol base samples (a power of 2)")
+    ap.add_argument("--loop", type=int, default=45, help="rows of the fair loop")
     ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--full", action="store_true",
+                    help="also run the Sobol analysis at N = 1,024 on --cores processes")
     args = ap.parse_args()
 
+    from SALib import ProblemSpec
+
     from aurora_models import scenario as sc
-    from aurora_models.sensitivity import distributions, make, sobol
+    from aurora_models.sensitivity import analyze, distributions, make, sobol
     from aurora_models.sensitivity._analysis import to_values
-    from aurora_models.sensitivity._scenario import EVAL_TRIALS, SECTIONS, ScenarioModel
+    from aurora_models.sensitivity._scenario import MAX_BATCH, ScenarioModel
 
     s = sc.load()
     dists = distributions(s)
-    model = ScenarioModel.of(s, list(dists))
-    from SALib import ProblemSpec
-
-    sp = ProblemSpec({"names": list(dists), "bounds": [[0, 1]] * len(dists)})
+    names, D = list(dists), len(dists)
+    model = ScenarioModel.of(s, names)
+    sp = ProblemSpec({"names": names, "bounds": [[0, 1]] * D})
     sp.sample_sobol(args.base, calc_second_order=False, seed=1)  # the rows Sobol evaluates
     X = to_values(list(dists.values()), sp.samples)
-    args.rows = len(X)
+    R = to_values(list(dists.values()), np.random.default_rng(1).random((len(X), D)))
+    chunk = max(1, MAX_BATCH // (D + 2)) * (D + 2)  # as analyze() hands them out
+    model(X[: D + 2])  # warm: imports, price book, caches of constants
 
-    t = time.perf_counter()
-    Y = model(X)
-    batch = time.perf_counter() - t
+    def timed(f):
+        t = time.perf_counter()
+        out = f()
+        return out, time.perf_counter() - t
 
-    t = time.perf_counter()
-    for x in X:  # the fair loop: the same evaluation, one vector at a time, nothing reused
-        model.__dict__.pop("_memo", None)
-        model.row(x)
-    fair = time.perf_counter() - t
+    Y, batch = timed(lambda: np.vstack([model(X[i:i + chunk])
+                                        for i in range(0, len(X), chunk)]))
+    _, rand = timed(lambda: np.vstack([model(R[i:i + MAX_BATCH])
+                                       for i in range(0, len(R), MAX_BATCH)]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = X[: args.loop]
+        loopY, fair = timed(lambda: np.array([model.row(x) for x in rows]))
+    assert np.allclose(loopY, Y[: len(rows)], rtol=1e-11, equal_nan=True)  # the same numbers
 
-    t = time.perf_counter()
-    for x in X:  # a plain loop: one full estimate per vector, the same outputs read
-        changes = {k.replace(".", "__", 1): float(v) for k, v in zip(dists, x, strict=True)}
-        r = sc.estimate(s.replace(**changes), n_trials=EVAL_TRIALS, seed=model.seed,
-                        only=SECTIONS)
-        _ = r.to_dict()["cost"]["options"]
-    loop = time.perf_counter() - t
-
-    rate = args.rows / batch
-    D, N = len(dists), 1024
-    print(f"scenario: {D} uncertain inputs, {len(model.outputs)} outputs, {args.rows} vectors, "
-          f"{int(np.isnan(Y).any(axis=1).sum())} infeasible")
-    print(f"  analysis path : {rate:8.1f} evaluations/s (one core)")
-    print(f"  fair loop     : {args.rows / fair:8.1f} evaluations/s (one vector at a time, "
-          f"the same evaluation, no reuse)")
-    print(f"  estimate loop : {args.rows / loop:8.1f} evaluations/s (a full estimate per vector)")
-    print(f"  ratio         : {fair / batch:8.2f}x the fair loop (target >= 20x), "
-          f"{loop / batch:.2f}x the estimate loop")
+    rate, rate_rand, rate_fair = len(X) / batch, len(R) / rand, len(rows) / fair
+    N = 1024
+    print(f"scenario: {D} uncertain inputs, {len(model.outputs)} outputs; Sobol design of "
+          f"{len(X)} rows (N = {args.base}), {int(np.isnan(Y).any(axis=1).sum())} infeasible")
+    print(f"  analysis path, Sobol rows  : {rate:8.1f} evaluations/s (one core)")
+    print(f"  analysis path, random rows : {rate_rand:8.1f} evaluations/s (one core, nothing "
+          f"shared between rows)")
+    print(f"  fair loop                  : {rate_fair:8.1f} evaluations/s (one vector at a "
+          f"time, {len(rows)} rows, equal outputs)")
+    print(f"  ratio                      : {rate / rate_fair:8.1f}x the fair loop on Sobol rows "
+          f"(target >= 20x), {rate_rand / rate_fair:.1f}x on random rows")
     print(f"  Sobol N={N}, second order off: {(D + 2) * N} evaluations, projected "
           f"{(D + 2) * N / rate / args.cores:,.0f} s on {args.cores} cores (target <= 120 s)")
+    if args.full:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(args.cores) as ex:
+            r, wall = timed(lambda: analyze(s, method="sobol", n=N, executor=ex))
+        print(f"  Sobol N={N} measured: {r.evaluations} evaluations in {wall:,.1f} s on "
+              f"{args.cores} processes ({r.evaluations / wall:,.0f} evaluations/s), "
+              f"{r.infeasible} infeasible")
+        for out in ("bill_serverless_standard", "downtime_minutes_per_year"):
+            top = r.ranked(out, top=3)
+            print(f"    {out}: " + ", ".join(f"{i} ST={st:.2f}" for i, st in
+                                              zip(top["input"], top["ST"], strict=True)))
 
     d = [make(f"x{i}", {"dist": "uniform", "low": -np.pi, "high": np.pi}) for i in (1, 2, 3)]
 
     def ishigami(Z):
         return np.sin(Z[:, 0]) + 7 * np.sin(Z[:, 1]) ** 2 + 0.1 * Z[:, 2] ** 4 * np.sin(Z[:, 0])
 
-    t = time.perf_counter()
-    r = sobol(ishigami, d, outputs=["y"], n=4096, seed=1)
-    dt = time.perf_counter() - t
+    r, dt = timed(lambda: sobol(ishigami, d, outputs=["y"], n=4096, seed=1))
     print(f"Ishigami Sobol N=4096 ({r.evaluations} evaluations, sampling, bootstrap): "
           f"{dt:.2f} s, {r.evaluations / dt:,.0f} evaluations/s")
 

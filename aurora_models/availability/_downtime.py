@@ -254,6 +254,19 @@ def downtime_components(deployment: Deployment, *, rates: FailureRates | None = 
     import pandas as pd
 
     dep, rates, client = _check(deployment, rates, client)
+    rows = _component_rows(dep, rates, client, storage)
+    frame = pd.DataFrame(rows, columns=["component", "events_per_year", "mean_outage_s",
+                                        "downtime_minutes_per_year", "sd_minutes_per_year"])
+    frame["availability"] = 1.0 - frame["downtime_minutes_per_year"] / MINUTES_PER_YEAR
+    frame["nines"] = nines(frame["downtime_minutes_per_year"].to_numpy())
+    frame.attrs.update(deployment=dep.name, proxy=client.proxy)
+    return frame.set_index("component")
+
+
+def _component_rows(dep, rates, client, storage) -> list[tuple]:
+    """``(component, events_per_year, mean_outage_s, downtime_minutes_per_year,
+    sd_minutes_per_year)`` per component, then the ``total`` row (the compound Poisson
+    moments of :func:`annual_downtime`'s Notes)."""
     rows = []
     tot_rate = tot_mean = tot_var = 0.0
     for comp in _components(dep, rates, storage):
@@ -266,12 +279,7 @@ def downtime_components(deployment: Deployment, *, rates: FailureRates | None = 
         rows.append((comp.name, comp.rate_per_year, m1, mean_min, math.sqrt(var_min2)))
     rows.append(("total", tot_rate, tot_mean * 60.0 / tot_rate if tot_rate else 0.0, tot_mean,
                  math.sqrt(tot_var)))
-    frame = pd.DataFrame(rows, columns=["component", "events_per_year", "mean_outage_s",
-                                        "downtime_minutes_per_year", "sd_minutes_per_year"])
-    frame["availability"] = 1.0 - frame["downtime_minutes_per_year"] / MINUTES_PER_YEAR
-    frame["nines"] = nines(frame["downtime_minutes_per_year"].to_numpy())
-    frame.attrs.update(deployment=dep.name, proxy=client.proxy)
-    return frame.set_index("component")
+    return rows
 
 
 def _check(deployment, rates, client):
@@ -353,18 +361,18 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     >>> e.unit, e.method
     ('minutes/year', 'exact')
     """
-    frame = downtime_components(deployment, rates=rates, client=client, storage=storage)
-    total = frame.loc["total"]
+    _, events, _, mean_min, sd_min = _component_rows(*_check(deployment, rates, client),
+                                                     storage)[-1]
     name = deployment.name
     return AnnualDowntime(
         deployment=name, method="exact",
-        mean=Estimate(value=float(total["downtime_minutes_per_year"]), method="exact",
+        mean=Estimate(value=float(mean_min), method="exact",
                       quantity=f"annual downtime, {name}", unit="minutes/year",
                       bounds=(0.0, MINUTES_PER_YEAR)),
-        sd=Estimate(value=float(total["sd_minutes_per_year"]), method="exact",
+        sd=Estimate(value=float(sd_min), method="exact",
                     quantity=f"sd of one year's downtime, {name}", unit="minutes/year",
                     bounds=(0.0, math.inf)),
-        incidents=Estimate(value=float(total["events_per_year"]), method="exact",
+        incidents=Estimate(value=float(events), method="exact",
                            quantity=f"outages per year, {name}", unit="1/year",
                            bounds=(0.0, math.inf)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._section import Context, Row, Section, SectionResult
+from .._section import BatchContext, Context, Row, Section, SectionResult
 from ..results import Estimate
 from ..units import MINUTES_PER_YEAR
 
@@ -178,7 +178,26 @@ def _readers_rows(d) -> list[Row]:
               for k in ("daily_peak", "event_peak"))]
 
 
-READERS = Section("readers", "Readers", _readers, _readers_rows, consumes=("workload",))
+def _readers_batch(b: BatchContext) -> list[ReadersResult]:
+    """The batch's readers: the ACU keys reach the model only through the workers per reader
+    (an integer), so each distinct count is solved once."""
+    if set(b.values) - {"cluster.acu_per_vcpu", "cluster.max_acu"}:
+        return [_readers(b.context(i)) for i in range(b.size)]
+    done: dict[tuple, ReadersResult] = {}
+    out = []
+    for i in range(b.size):
+        ctx = b.context(i)
+        load = ctx["workload"]
+        key = (_workers_per_reader(ctx.scenario), load.daily_peak_reads_per_s,
+               load.event_peak_reads_per_s)
+        if key not in done:
+            done[key] = _readers(ctx)
+        out.append(done[key])
+    return out
+
+
+READERS = Section("readers", "Readers", _readers, _readers_rows, consumes=("workload",),
+                  run_batch=_readers_batch)
 
 
 @dataclass(frozen=True, kw_only=True)
