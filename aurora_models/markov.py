@@ -259,7 +259,7 @@ def _normalise(a: np.ndarray) -> np.ndarray:
 
 def _series_coefficients(x: np.ndarray) -> np.ndarray:
     """``x**n / n!`` for n = 0 .. _PS_STEP * _PS_BLOCKS - 1 (zero past _SERIES_TERMS), last axis."""
-    c = np.zeros((_PS_STEP * _PS_BLOCKS,) + x.shape)
+    c = np.zeros((_PS_STEP * _PS_BLOCKS, *x.shape))
     c[0] = 1.0
     for n in range(1, _SERIES_TERMS + 1):
         np.multiply(c[n - 1], x / n, out=c[n])
