@@ -14,6 +14,10 @@ Every routine here therefore works with non-negative quantities only:
   transition matrix of the chain with an absorbing state, using uniformization and repeated
   squaring of non-negative matrices.
 
+``stationary_distribution`` and ``absorption_probability_within`` also take a stack of
+generators ``(B, n, n)`` and solve it in one vectorised pass (a sensitivity analysis's batch of
+parameter sets).
+
 Only the off-diagonal entries of a generator are ever read: the diagonal is implied.
 """
 
@@ -305,20 +309,23 @@ def absorption_probability_within(q, absorbing, t, *, initial: int = 0):
     ``1 - survival`` is formed. ``exp(A h)`` for ``h = T / 2**k`` with ``Lambda h <= 1/2``
     (``Lambda`` the largest exit rate, ``T`` the item's longest horizon) is the uniformization
     series ``exp(-Lambda h) sum_n (Lambda h)^n / n! P^n`` with ``P = I + A / Lambda``
-    non-negative, truncated at 40 terms (tail < 1e-60) and normalised to unit row sums (it is
+    non-negative, truncated at 40 terms (tail < 1e-60), evaluated as a polynomial in ``P^6``
+    whose coefficients are combinations of ``I, P, ..., P^5`` (Paterson-Stockmeyer: 11 matrix
+    products, all of non-negative matrices) and normalised to unit row sums (it is
     stochastic); it is then squared ``k`` times, normalising the rows after each product so that
     no rounding of a scale factor is raised to the power ``2**k``. With one horizon per item the
     answer is the entry of ``exp(A h)^(2**k)``. Several horizons ``t_j`` of one item share these
     squares: ``t_j = (N_j + f_j) h`` with ``N_j`` an integer and ``0 <= f_j < 1``, and the row
-    ``e_initial exp(A t_j)`` is the row series for ``exp(A f_j h)`` times the squares
+    ``e_initial exp(A t_j)`` is the row series for ``exp(A f_j h)`` (the rows
+    ``e_initial P^n`` weighted by ``(Lambda f_j h)^n / n!``) times the squares
     ``exp(A 2**s h)`` of the set bits ``s`` of ``N_j`` (row-vector products only, each row
     normalised). Sums and products of non-negative matrices are accurate entrywise in relative
     terms, so the result's relative error grows only like ``2**k`` ulps in the worst case (about
     1e-8 for a year of 10 s repairs) where ``scipy.linalg.expm`` gives an absolute error near
     1e-16. Every item of a stack keeps its own ``Lambda`` and ``k`` (the same steps as alone);
     the series and the squarings are stacked matrix products over the batch axis (items in
-    decreasing order of ``k``, the last squarings on a prefix of the stack). Cost
-    ``O(B (40 + k) n^3 + B J (40 + k) n^2)``.
+    decreasing order of ``k``, the last squarings on a prefix of the stack); the reachable
+    states are computed once for the stack. Cost ``O(B (11 + k) n^3 + B J (40 + k) n^2)``.
 
     Examples
     --------
