@@ -108,26 +108,72 @@ def storage_unavailability(failures=None, *, volume_gib: float | None = None
     return _storage_unavailability(fm, volume_gib)
 
 
-@lru_cache(maxsize=32)
-def _storage_unavailability(fm, volume_gib):
+def storage_unavailabilities(failures, *, volume_gib: float | None = None
+                             ) -> list[StorageUnavailability]:
+    """:func:`storage_unavailability` for each of B failure models, in one vectorised pass.
+
+    Parameters
+    ----------
+    failures : sequence of quorum.FailureModel
+        The B storage failure models.
+    volume_gib : float, optional
+        As for :func:`storage_unavailability` (shared by the models).
+
+    Returns
+    -------
+    list of StorageUnavailability
+        Length B, equal to ``[storage_unavailability(f, volume_gib=volume_gib) for f in
+        failures]``: the steady-state and episode probabilities of all models are solved as
+        stacks (``quorum._batch``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`storage_unavailability`, for the first model at fault.
+    """
     from .. import quorum
 
-    p_group = float(quorum.steady_state_probability(quorum.AURORA, fm,
-                                                    event="write_unavailable").value)
+    if isinstance(failures, quorum.FailureModel):
+        raise TypeError("`failures` must be a sequence of quorum.FailureModel, got a "
+                        "FailureModel")
+    fms = tuple(failures)
+    for fm in fms:
+        if not isinstance(fm, quorum.FailureModel):
+            raise TypeError(f"`failures` must be a quorum.FailureModel, got {type(fm).__name__}")
+    if volume_gib is not None:
+        volume_gib = float(check_positive("volume_gib", volume_gib))
+    return _storage_unavailabilities(fms, volume_gib, stacklevel=2)
+
+
+@lru_cache(maxsize=32)
+def _storage_unavailability(fm, volume_gib):
+    return _storage_unavailabilities((fm,), volume_gib, stacklevel=3)[0]
+
+
+def _storage_unavailabilities(fms, volume_gib, *, stacklevel):
+    """The computation of :func:`storage_unavailabilities` on checked inputs."""
+    from .. import quorum
+    from ..quorum._model import _event_probabilities, _params, _steady_state_probabilities
+    from ..quorum._scale import _check_volume, _volume_probabilities
+
+    event = "write_unavailable"
+    params = _params(fms, quorum.AURORA)
+    p_group = _steady_state_probabilities(quorum.AURORA, params, event)
+    horizon = 8760.0
     if volume_gib is None:
-        n_groups = 1
-        p_year = quorum.event_probability(quorum.AURORA, fm, event="write_unavailable",
-                                          horizon_hours=8760)
-        where = "one protection group"
+        n_groups = np.ones(len(fms))
+        p_year = _event_probabilities(quorum.AURORA, params, event, np.full(len(fms), horizon))
+        where = ["one protection group"] * len(fms)
     else:
-        n_groups = quorum.n_protection_groups(volume_gib, fm.segment_size_bytes)
-        p_year = quorum.volume_event_probability(volume_gib, quorum.AURORA, fm,
-                                                 event="write_unavailable", horizon_hours=8760)
-        where = f"{volume_gib:g} GiB volume ({n_groups} protection groups)"
-    rate = -math.log1p(-min(float(p_year.value), 1.0 - 1e-16))
-    return StorageUnavailability(p_unavailable=min(1.0, n_groups * p_group),
-                                 events_per_year=rate,
-                                 source=f"aurora_models.quorum: AURORA layout, {where}, {fm!r}")
+        v, horizon = _check_volume(quorum.AURORA, fms, volume_gib, horizon,
+                                   stacklevel=stacklevel + 1)
+        p_year, n_groups = _volume_probabilities(v, quorum.AURORA, params, event, horizon)
+        where = [f"{volume_gib:g} GiB volume ({int(g)} protection groups)" for g in n_groups]
+    rate = -np.log1p(-np.minimum(p_year, 1.0 - 1e-16))
+    p_unavailable = np.minimum(1.0, n_groups * p_group)
+    return [StorageUnavailability(p_unavailable=float(p), events_per_year=float(r),
+                                  source=f"aurora_models.quorum: AURORA layout, {w}, {fm!r}")
+            for p, r, w, fm in zip(p_unavailable, rate, where, fms, strict=True)]
 
 
 @dataclass(frozen=True)

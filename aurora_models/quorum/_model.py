@@ -139,11 +139,69 @@ def _check_inputs(layout, failures, event):
     return check_choice("event", event, EVENTS)
 
 
+def _check_batch(layout, failures, event):
+    """:func:`_check_inputs` for a sequence of failure models: the event, then each model once."""
+    if not isinstance(layout, QuorumLayout):
+        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+    if isinstance(failures, FailureModel):
+        raise TypeError("`failures` must be a sequence of FailureModel, got a FailureModel")
+    failures = tuple(failures)
+    for f in failures:
+        if not isinstance(f, FailureModel):
+            raise TypeError(f"`failures` must be a FailureModel, got {type(f).__name__}")
+    return failures, check_choice("event", event, EVENTS)
+
+
+# --- the lumped chain as a linear combination of base rates --------------------------------------
+
+#: The base rates (per hour) whose linear combination is a chain's generator: copy failure
+#: (permanent, plus transient for availability events), repair, AZ down, AZ up, AZ loss.
+_COPY, _REPAIR, _AZ_DOWN, _AZ_UP, _AZ_LOSS = range(5)
+_N_RATES = 5
+_FAILURE_RATES = (_COPY, _AZ_DOWN, _AZ_LOSS)
+
+
 @dataclass(frozen=True)
-class _Chain:
+class _Params:
+    """The fields of B failure models as arrays of shape (B,)."""
+
+    copy: np.ndarray
+    transient: np.ndarray
+    repair_s: np.ndarray
+    az_rate: np.ndarray
+    az_hours: np.ndarray
+    az_loss: np.ndarray
+    segment_bytes: np.ndarray
+    max_down: np.ndarray     # int; None resolved by the layout's AZ count
+
+    @property
+    def size(self) -> int:
+        return self.copy.size
+
+
+def _params(failures, layout: QuorumLayout) -> _Params:
+    """Arrays of the fields of a sequence of checked failure models."""
+    cols = np.array([(f.copy_failure_rate_per_year, f.transient_failure_rate_per_year,
+                      f.segment_size_bytes, f.repair_bandwidth_gbit_per_s, f.detection_s,
+                      f.az_outage_rate_per_year, f.az_outage_hours, f.az_loss_rate_per_year)
+                     for f in failures], dtype=float).reshape(-1, 8).T
+    copy, transient, size, bw, detect, az_rate, az_hours, az_loss = cols
+    repair_s = 8.0 * size / (bw * 1e9) + detect          # FailureModel.repair_s
+    max_down = np.array([f.max_azs_down or layout.n_azs for f in failures], dtype=np.int64)
+    return _Params(copy, transient, repair_s, az_rate, az_hours, az_loss, size, max_down)
+
+
+def _base_rates(p: _Params, event: str) -> np.ndarray:
+    """Base rates per hour, shape (B, 5), in the order of ``_COPY ... _AZ_LOSS``."""
+    lam = p.copy if event == "data_loss" else p.copy + p.transient
+    return np.stack([lam / HOURS_PER_YEAR, 3600.0 / p.repair_s, p.az_rate / HOURS_PER_YEAR,
+                     1.0 / p.az_hours, p.az_loss / HOURS_PER_YEAR], axis=1)
+
+
+@dataclass(frozen=True)
+class _Structure:
     states: tuple            # each a tuple of (up, k) per AZ, AZs sorted by copy count
-    q: np.ndarray            # generator, per hour
-    is_failure: np.ndarray   # bool (n, n): transition i -> j is a failure (vs a repair)
+    coef: np.ndarray         # (5, n, n): generator off-diagonal = sum_r rate_r coef[r]
     event: np.ndarray        # bool (n,): states where the event holds
     initial: int
 
@@ -154,19 +212,19 @@ def _order(local):
 
 
 @lru_cache(maxsize=64)
-def _chain(layout: QuorumLayout, failures: FailureModel, event: str) -> _Chain:
-    """The lumped CTMC of one protection group for ``event``.
+def _structure(layout: QuorumLayout, event: str, max_down: int) -> _Structure:
+    """Every state of the lumped CTMC of one protection group, and its rate coefficients.
 
     Per AZ the state is (up, k): whether the AZ is up and how many of its copies are failed
     (``durability``: permanently lost; availability: failed either way). AZs with the same number
     of copies are exchangeable, so the global state is the multiset of their local states.
+    ``coef[r, i, j]`` is the multiplicity of base rate ``r`` in the rate ``i -> j``.
     """
     durability = event == "data_loss"
     cpa = sorted(layout.copies_per_az)
     groups = [(c, len(list(g))) for c, g in itertools.groupby(cpa)]
     per_az = [c for c, m in groups for _ in range(m)]
     bounds = np.cumsum([0] + [m for _, m in groups])
-    group_of = np.repeat(np.arange(len(groups)), [m for _, m in groups])
 
     def local(c):
         return [(u, k) for u in (1, 0) for k in range(c + 1)]
@@ -184,44 +242,29 @@ def _chain(layout: QuorumLayout, failures: FailureModel, event: str) -> _Chain:
             s[bounds[gi]:bounds[gi + 1]] = sorted(s[bounds[gi]:bounds[gi + 1]], key=_order)
         return tuple(s)
 
-    lam = failures.copy_failure_rate_per_year
-    if not durability:
-        lam += failures.transient_failure_rate_per_year
-    lam /= HOURS_PER_YEAR
-    mu = 3600.0 / failures.repair_s
-    az_down = failures.az_outage_rate_per_year / HOURS_PER_YEAR
-    az_up = 1.0 / failures.az_outage_hours
-    az_loss = failures.az_loss_rate_per_year / HOURS_PER_YEAR
-    max_down = failures.max_azs_down or len(per_az)
-    rows, cols, rates, fail = [], [], [], []
+    n = len(states)
+    coef = np.zeros((_N_RATES, n, n))
     for i, s in enumerate(states):
         avail = sum(c - k for (u, k), c in zip(s, per_az, strict=True) if u)
         can_go_down = sum(1 - u for u, _ in s) < max_down
         for a, ((u, k), c) in enumerate(zip(s, per_az, strict=True)):
             moves = []
             if k < c:
-                moves.append(((u, k + 1), lam * (c - k), True))
+                moves.append(((u, k + 1), _COPY, c - k))
             if u and k > 0 and (avail >= 1 or not durability):
-                moves.append(((u, k - 1), mu * k, False))
+                moves.append(((u, k - 1), _REPAIR, k))
             if u and can_go_down:
-                moves.append(((0, k), az_down, True))
+                moves.append(((0, k), _AZ_DOWN, 1))
             elif not u:
-                moves.append(((1, k), az_up, False))
-            if az_loss > 0 and k < c:
-                moves.append(((1, c), az_loss, True))
-            for new, rate, is_fail in moves:
-                if rate <= 0:
-                    continue
+                moves.append(((1, k), _AZ_UP, 1))
+            if k < c:
+                moves.append(((1, c), _AZ_LOSS, 1))
+            for new, rate, mult in moves:
                 t = list(s)
                 t[a] = new
-                rows.append(i)
-                cols.append(index[canon(t)])
-                rates.append(rate)
-                fail.append(is_fail)
-    n = len(states)
-    q = markov.generator(n, rows, cols, rates)
-    is_failure = np.zeros((n, n), dtype=bool)
-    is_failure[np.array(rows)[fail], np.array(cols)[fail]] = True
+                j = index[canon(t)]
+                if j != i:
+                    coef[rate, i, j] += mult
     lost = np.array([sum(k for _, k in s) for s in states])
     avail = np.array([sum(c - k for (u, k), c in zip(s, per_az, strict=True) if u)
                       for s in states])
@@ -231,20 +274,119 @@ def _chain(layout: QuorumLayout, failures: FailureModel, event: str) -> _Chain:
         ev = avail < layout.write_quorum
     else:
         ev = avail < layout.read_quorum
-    del group_of
     init = index[tuple((1, 0) for _ in per_az)]
-    # Keep the states reachable from the all-up state (max_azs_down prunes some).
-    seen = np.zeros(n, dtype=bool)
-    seen[init] = True
-    frontier = np.array([init])
+    return _Structure(tuple(states), coef, ev, init)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The states of a structure reachable when the base rates ``pattern`` are nonzero."""
+
+    states: tuple
+    coef: np.ndarray         # (5, m * m), C-contiguous: q.ravel() = rates @ coef
+    is_failure: np.ndarray   # bool (m, m): transition i -> j is a failure (vs a repair)
+    event: np.ndarray        # bool (m,)
+    initial: int
+
+
+@lru_cache(maxsize=256)
+def _block(layout: QuorumLayout, event: str, max_down: int, pattern: tuple) -> _Block:
+    st = _structure(layout, event, max_down)
+    on = np.array(pattern, dtype=bool)
+    adj = (st.coef[on] > 0).any(axis=0)
+    # Keep the states reachable from the all-up state (max_azs_down and zero rates prune some).
+    seen = np.zeros(adj.shape[0], dtype=bool)
+    seen[st.initial] = True
+    frontier = np.array([st.initial])
     while frontier.size:
-        nxt = np.flatnonzero((is_failure[frontier] | (q[frontier] > 0)).any(axis=0) & ~seen)
+        nxt = np.flatnonzero(adj[frontier].any(axis=0) & ~seen)
         seen[nxt] = True
         frontier = nxt
     keep = np.flatnonzero(seen)
-    q = q[np.ix_(keep, keep)]
-    return _Chain(tuple(states[i] for i in keep), q, is_failure[np.ix_(keep, keep)], ev[keep],
-                  int(np.searchsorted(keep, init)))
+    coef = np.ascontiguousarray(st.coef[:, keep][:, :, keep])
+    fail = [r for r in _FAILURE_RATES if pattern[r]]
+    is_failure = (coef[fail] > 0).any(axis=0)
+    return _Block(tuple(st.states[i] for i in keep), coef.reshape(_N_RATES, -1), is_failure,
+                  st.event[keep], int(np.searchsorted(keep, st.initial)))
+
+
+def _generators(coef: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Generators ``(B, m, m)`` of rates ``(B, 5)``: one matrix product, diagonal filled."""
+    m = math.isqrt(coef.shape[1])
+    q = (rates @ coef).reshape(-1, m, m)
+    diag = np.arange(m)
+    q[:, diag, diag] = -q.sum(axis=2)
+    return q
+
+
+def _groups(rates: np.ndarray, max_down: np.ndarray):
+    """Yield ``(indices, max_down, pattern)`` for the items sharing AZ bound and zero-pattern.
+
+    The reachable states depend on which base rates are zero, so each group gets its own block
+    and a batch gives every item the states (and the result) it would get alone.
+    """
+    code = (rates > 0) @ (1 << np.arange(_N_RATES)) + (max_down << _N_RATES)
+    uniq, inverse = np.unique(code, return_inverse=True)
+    if uniq.size == 1:
+        yield slice(None), int(max_down[0]), tuple(bool(x) for x in rates[0] > 0)
+        return
+    for g in range(uniq.size):
+        idx = np.flatnonzero(inverse == g)
+        yield idx, int(max_down[idx[0]]), tuple(bool(x) for x in rates[idx[0]] > 0)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    states: tuple            # each a tuple of (up, k) per AZ, AZs sorted by copy count
+    q: np.ndarray            # generator, per hour
+    is_failure: np.ndarray   # bool (n, n): transition i -> j is a failure (vs a repair)
+    event: np.ndarray        # bool (n,): states where the event holds
+    initial: int
+
+
+@lru_cache(maxsize=64)
+def _chain(layout: QuorumLayout, failures: FailureModel, event: str) -> _Chain:
+    """The lumped CTMC of one protection group for ``event`` (the states reachable from all-up).
+
+    The generator is the combination of the structure's coefficient matrices with the model's
+    base rates (:func:`_structure`, :func:`_block`), as for a batch.
+    """
+    p = _params((failures,), layout)
+    rates = _base_rates(p, event)
+    (_, max_down, pattern), = _groups(rates, p.max_down)
+    blk = _block(layout, event, max_down, pattern)
+    return _Chain(blk.states, _generators(blk.coef, rates)[0], blk.is_failure, blk.event,
+                  blk.initial)
+
+
+def _event_probabilities(layout: QuorumLayout, p: _Params, event: str,
+                         horizons: np.ndarray) -> np.ndarray:
+    """P(event within horizons[i]) for each of the B checked models of ``p``: shape (B,)."""
+    rates = _base_rates(p, event)
+    out = np.empty(p.size)
+    for idx, max_down, pattern in _groups(rates, p.max_down):
+        blk = _block(layout, event, max_down, pattern)
+        q = _generators(blk.coef, rates[idx])
+        out[idx] = markov.absorption_probability_within(q, blk.event, horizons[idx],
+                                                        initial=blk.initial)
+    return out
+
+
+def _steady_state_probabilities(layout: QuorumLayout, p: _Params, event: str) -> np.ndarray:
+    """Steady-state P(event) for each of the B checked models of ``p``: shape (B,)."""
+    rates = _base_rates(p, event)
+    out = np.empty(p.size)
+    for idx, max_down, pattern in _groups(rates, p.max_down):
+        blk = _block(layout, event, max_down, pattern)
+        pi = markov.stationary_distribution(_generators(blk.coef, rates[idx]))
+        out[idx] = np.minimum(1.0, pi[:, blk.event].sum(axis=1))
+    return out
+
+
+def _check_steady_event(event):
+    if event == "data_loss":
+        raise ValueError("`event` must be 'write_unavailable' or 'read_unavailable' for a "
+                         "steady state (data loss is absorbing), got 'data_loss'")
 
 
 def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: str,
@@ -298,8 +440,8 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     """
     event = _check_inputs(layout, failures, event)
     horizon_hours = float(check_positive("horizon_hours", horizon_hours))
-    ch = _chain(layout, failures, event)
-    p = markov.absorption_probability_within(ch.q, ch.event, horizon_hours, initial=ch.initial)
+    p = float(_event_probabilities(layout, _params((failures,), layout), event,
+                                   np.array([horizon_hours]))[0])
     return Estimate(value=p, method="exact", quantity=f"P({event} within {horizon_hours:g} h)",
                     unit="probability", bounds=(0.0, 1.0))
 
@@ -350,10 +492,7 @@ def steady_state_probability(layout: QuorumLayout, failures: FailureModel, *,
     True
     """
     event = _check_inputs(layout, failures, event)
-    if event == "data_loss":
-        raise ValueError("`event` must be 'write_unavailable' or 'read_unavailable' for a "
-                         "steady state (data loss is absorbing), got 'data_loss'")
-    ch = _chain(layout, failures, event)
-    pi = markov.stationary_distribution(ch.q)
-    return Estimate(value=float(min(1.0, pi[ch.event].sum())), method="exact",
+    _check_steady_event(event)
+    p = float(_steady_state_probabilities(layout, _params((failures,), layout), event)[0])
+    return Estimate(value=p, method="exact",
                     quantity=f"steady-state P({event})", unit="probability", bounds=(0.0, 1.0))

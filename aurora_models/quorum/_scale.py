@@ -6,6 +6,7 @@ import itertools
 import math
 import warnings
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,7 +17,19 @@ from ..exceptions import AuroraModelsWarning
 from ..results import Estimate
 from ..units import HOURS_PER_YEAR
 from ._layout import QuorumLayout
-from ._model import FailureModel, _chain, _check_inputs, event_probability
+from ._model import (
+    _AZ_DOWN,
+    _AZ_LOSS,
+    FailureModel,
+    _base_rates,
+    _block,
+    _check_inputs,
+    _event_probabilities,
+    _generators,
+    _groups,
+    _Params,
+    _params,
+)
 
 __all__ = [
     "MAX_VOLUME_GIB",
@@ -48,31 +61,108 @@ def n_protection_groups(volume_gib: float, segment_size_bytes: float = 1e10) -> 
     return max(1, math.ceil(round(v * 2**30 / seg, 9)))
 
 
-def _episode_probability(layout, failures, event, duration_h):
-    """P(a group hits `event` while one AZ is down for `duration_h`), per AZ copy count."""
-    frozen = replace(failures, az_outage_rate_per_year=1.0, max_azs_down=1, az_loss_rate_per_year=0.0)
-    ch = _chain(layout, frozen, event)
-    ups = [tuple(u for u, _ in s) for s in ch.states]
-    q = ch.q.copy()
-    for i, j in zip(*np.nonzero(q), strict=True):
-        if i != j and ups[i] != ups[j]:
-            q[i, j] = 0.0  # the AZ state is held fixed during the episode
-    np.fill_diagonal(q, 0.0)
+#: The 40-point Gauss-Laguerre rule of the AZ-outage duration (nodes, weights).
+_LAGUERRE = np.polynomial.laguerre.laggauss(40)
+
+
+@lru_cache(maxsize=64)
+def _episode_block(layout: QuorumLayout, event: str, pattern: tuple):
+    """Coefficients of the chain during one AZ outage (the AZ state held fixed), its event
+    states, and the start state of each copies-per-AZ count (one AZ down, every copy up)."""
+    blk = _block(layout, event, 1, pattern)
+    ups = np.array([[u for u, _ in s] for s in blk.states])
+    same = (ups[:, None, :] == ups[None, :, :]).all(axis=2)
+    np.fill_diagonal(same, False)
+    coef = blk.coef * same.ravel()          # the AZ state is held fixed during the episode
     cpa = sorted(layout.copies_per_az)
-    out = {}
+    targets = {}
     for c in set(cpa):
-        target = None
-        for idx, s in enumerate(ch.states):
+        for idx, s in enumerate(blk.states):
             if sum(1 - u for u, _ in s) == 1 and all(k == 0 for _, k in s):
                 down = next(b for b, (u, _) in enumerate(s) if u == 0)
                 if cpa[down] == c:
-                    target = idx
-        if ch.event[target]:
-            out[c] = np.ones_like(duration_h)
-            continue
-        out[c] = np.array([markov.absorption_probability_within(q, ch.event, d, initial=target)
-                           if np.any(q[target] > 0) else 0.0 for d in duration_h])
+                    targets[c] = idx
+    return coef, blk.event, targets
+
+
+def _episode_probabilities(layout, rates, event, duration_h):
+    """P(a group hits `event` while one AZ is down for `duration_h[i, j]`), per AZ copy count.
+
+    ``rates`` are the models' base rates (B, 5); returns ``{c: array (B, J)}``.
+    """
+    frozen = rates.copy()     # az_outage_rate 1/year (any positive), max_azs_down 1, no AZ loss
+    frozen[:, _AZ_DOWN] = 1.0 / HOURS_PER_YEAR
+    frozen[:, _AZ_LOSS] = 0.0
+    out = {c: np.empty(duration_h.shape) for c in set(layout.copies_per_az)}
+    for idx, _, pattern in _groups(frozen, np.ones(len(frozen), dtype=np.int64)):
+        coef, event_states, targets = _episode_block(layout, event, pattern)
+        q = _generators(coef, frozen[idx])
+        for c, target in targets.items():
+            if event_states[target]:
+                out[c][idx] = 1.0
+            elif np.any(q[0, target] > 0):  # one zero-pattern: the same for every item
+                out[c][idx] = markov.absorption_probability_within(
+                    q, event_states, duration_h[idx], initial=target)
+            else:
+                out[c][idx] = 0.0
     return out
+
+
+def _check_volume(layout, failures, volume_gib, horizon_hours, *, stacklevel):
+    """Checks and the slow-repair warning of the volume functions (checked failure models)."""
+    v = float(check_range("volume_gib", volume_gib, 0.0, MAX_VOLUME_GIB, low_inclusive=False))
+    horizon = float(check_positive("horizon_hours", horizon_hours))
+    for f in failures:
+        if f.az_loss_rate_per_year > 0:
+            raise ValueError("`failures.az_loss_rate_per_year` must be 0 for "
+                             f"volume_event_probability, got {f.az_loss_rate_per_year!r}")
+        if layout.n_azs > 1 and f.max_azs_down != 1:
+            raise ValueError(
+                "`failures.max_azs_down` must be 1 for volume_event_probability (outages of one "
+                "AZ at a time; overlapping outages are not modelled at volume scale), got "
+                f"{f.max_azs_down!r}")
+    slow = [f for f in failures if f.az_outage_rate_per_year > 0
+            and f.repair_s > 0.01 * 3600.0 * f.az_outage_hours]
+    if slow:
+        f = slow[0]
+        more = (f" ({len(slow)} of {len(failures)} failure models; the first shown)"
+                if len(slow) > 1 or len(failures) > 1 else "")
+        warnings.warn(
+            f"volume_event_probability: repair time {f.repair_s:.4g} s is more than 1% of "
+            f"the mean AZ outage ({f.az_outage_hours:.4g} h); the AZ-conditioning "
+            "approximation ignores copy failures straddling an outage and may be off by more "
+            f"than 1% (use event_probability for one group){more}", AuroraModelsWarning,
+            stacklevel=stacklevel + 1)
+    return v, horizon
+
+
+def _volume_probabilities(v: float, layout: QuorumLayout, p: _Params, event: str,
+                          horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(P(event in the volume), groups)`` for each of the B checked models of ``p``.
+
+    The Laguerre nodes of every model are one stack of horizons of the model's episode chain.
+    """
+    segs, inverse = np.unique(p.segment_bytes, return_inverse=True)
+    g = np.array([n_protection_groups(v, s) for s in segs], dtype=float)[inverse]
+    rate_h = p.az_rate / HOURS_PER_YEAR
+    up_fraction = 1.0 / (1.0 + rate_h * layout.n_azs * p.az_hours)
+    horizon_up = horizon * up_fraction
+    no_az = replace(p, az_rate=np.zeros_like(p.az_rate))
+    p0 = _event_probabilities(layout, no_az, event, horizon_up)
+    with np.errstate(divide="ignore"):
+        log_surv = np.where(p0 < 1, g * np.log1p(-np.minimum(p0, 1.0)), -np.inf)
+    on = np.flatnonzero(rate_h > 0)
+    if on.size:
+        x, w = _LAGUERRE
+        d = x[None, :] * p.az_hours[on, None]
+        h = _episode_probabilities(layout, _base_rates(p, event)[on], event, d)
+        gon = g[on, None]
+        for c in layout.copies_per_az:
+            hc = np.minimum(h[c], 1.0)
+            with np.errstate(divide="ignore"):
+                hit = -np.expm1(gon * np.log1p(-hc))
+            log_surv[on] -= rate_h[on] * horizon_up[on] * (hit @ w)
+    return -np.expm1(log_surv), g
 
 
 def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: FailureModel, *,
@@ -141,39 +231,9 @@ def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: 
     True
     """
     event = _check_inputs(layout, failures, event)
-    v = float(check_range("volume_gib", volume_gib, 0.0, MAX_VOLUME_GIB, low_inclusive=False))
-    horizon = float(check_positive("horizon_hours", horizon_hours))
-    if failures.az_loss_rate_per_year > 0:
-        raise ValueError("`failures.az_loss_rate_per_year` must be 0 for volume_event_probability, "
-                         f"got {failures.az_loss_rate_per_year!r}")
-    if layout.n_azs > 1 and failures.max_azs_down != 1:
-        raise ValueError(
-            "`failures.max_azs_down` must be 1 for volume_event_probability (outages of one AZ "
-            f"at a time; overlapping outages are not modelled at volume scale), got "
-            f"{failures.max_azs_down!r}")
-    rate_h = failures.az_outage_rate_per_year / HOURS_PER_YEAR
-    if rate_h > 0 and failures.repair_s > 0.01 * 3600.0 * failures.az_outage_hours:
-        warnings.warn(
-            f"volume_event_probability: repair time {failures.repair_s:.4g} s is more than 1% of "
-            f"the mean AZ outage ({failures.az_outage_hours:.4g} h); the AZ-conditioning "
-            "approximation ignores copy failures straddling an outage and may be off by more "
-            "than 1% (use event_probability for one group)", AuroraModelsWarning, stacklevel=2)
-    g = n_protection_groups(v, failures.segment_size_bytes)
-    up_fraction = 1.0 / (1.0 + rate_h * layout.n_azs * failures.az_outage_hours)
-    horizon_up = horizon * up_fraction
-    no_az = replace(failures, az_outage_rate_per_year=0.0)
-    p0 = event_probability(layout, no_az, event=event, horizon_hours=horizon_up).value
-    log_surv = g * math.log1p(-p0) if p0 < 1 else -math.inf
-    if rate_h > 0:
-        x, w = np.polynomial.laguerre.laggauss(40)
-        d = x * failures.az_outage_hours
-        h = _episode_probability(layout, failures, event, d)
-        for c in layout.copies_per_az:
-            hc = np.minimum(h[c], 1.0)
-            with np.errstate(divide="ignore"):
-                hit = -np.expm1(g * np.log1p(-hc))
-            log_surv -= rate_h * horizon_up * float(w @ hit)
-    p = -math.expm1(log_surv)
+    v, horizon = _check_volume(layout, (failures,), volume_gib, horizon_hours, stacklevel=2)
+    prob, groups = _volume_probabilities(v, layout, _params((failures,), layout), event, horizon)
+    p, g = float(prob[0]), int(groups[0])
     return Estimate(value=p, method="approximation",
                     quantity=f"P({event} in a {v:g} GiB volume ({g} groups) within {horizon:g} h)",
                     unit="probability", bounds=(0.0, 1.0))
