@@ -83,6 +83,35 @@ def _closed_only(dep, closed) -> AvailabilityResult:
         availability_ci_low=None, availability_ci_high=None, nines=None, downtime_years=None)
 
 
+def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
+    """The batch's closed-form downtime, its storage unavailability in stacked CTMC solves
+    (:func:`~._downtime.storage_unavailabilities`)."""
+    from dataclasses import replace
+
+    from ..quorum._model import FailureModel
+    from ..quorum._section import failure_model
+    from . import annual_downtime, aurora
+    from ._downtime import storage_unavailabilities
+    from ._params import FailureRates
+
+    model_keys = {f"failures.{k}": k for k in FailureModel.__params__}
+    rate_keys = {f"failures.{k}": k for k in FailureRates.__params__}
+    if set(b.values) - set(model_keys) - set(rate_keys):
+        return [_availability(b.context(i)) for i in range(b.size)]
+    s = b.scenario
+    fm0, rates0 = failure_model(s), failure_rates(s)
+    fms = [replace(fm0, **{model_keys[k]: float(v[i]) for k, v in b.values.items()
+                           if k in model_keys}) for i in range(b.size)]
+    storage = storage_unavailabilities(fms, volume_gib=s["cluster"]["volume_gib"])
+    dep = aurora(s["cluster"]["replicas"])
+    out = []
+    for i, fm in enumerate(fms):
+        rates = replace(rates0, failures=fm, **{rate_keys[k]: float(v[i])
+                                                for k, v in b.values.items() if k in rate_keys})
+        out.append(_closed_only(dep, annual_downtime(dep, rates=rates, storage=storage[i]).mean))
+    return out
+
+
 def _availability_rows(d) -> list[Row]:
     def est(metric, e):
         return Row("availability", metric, e["value"], e["ci_low"], e["ci_high"], e["unit"])
@@ -94,7 +123,8 @@ def _availability_rows(d) -> list[Row]:
             est("P99 downtime of a year", d["annual_downtime_minutes_p99"])]
 
 
-AVAILABILITY = Section("availability", "Availability", _availability, _availability_rows)
+AVAILABILITY = Section("availability", "Availability", _availability, _availability_rows,
+                       run_batch=_availability_batch)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -442,6 +442,11 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     horizon_hours = float(check_positive("horizon_hours", horizon_hours))
     p = float(_event_probabilities(layout, _params((failures,), layout), event,
                                    np.array([horizon_hours]))[0])
+    return _event_estimate(p, event, horizon_hours)
+
+
+def _event_estimate(p: float, event: str, horizon_hours: float) -> Estimate:
+    """The Estimate :func:`event_probability` returns for the probability ``p``."""
     return Estimate(value=p, method="exact", quantity=f"P({event} within {horizon_hours:g} h)",
                     unit="probability", bounds=(0.0, 1.0))
 

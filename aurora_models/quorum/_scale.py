@@ -233,7 +233,11 @@ def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: 
     event = _check_inputs(layout, failures, event)
     v, horizon = _check_volume(layout, (failures,), volume_gib, horizon_hours, stacklevel=2)
     prob, groups = _volume_probabilities(v, layout, _params((failures,), layout), event, horizon)
-    p, g = float(prob[0]), int(groups[0])
+    return _volume_estimate(float(prob[0]), event, v, int(groups[0]), horizon)
+
+
+def _volume_estimate(p: float, event: str, v: float, g: int, horizon: float) -> Estimate:
+    """The Estimate :func:`volume_event_probability` returns for the probability ``p``."""
     return Estimate(value=p, method="approximation",
                     quantity=f"P({event} in a {v:g} GiB volume ({g} groups) within {horizon:g} h)",
                     unit="probability", bounds=(0.0, 1.0))

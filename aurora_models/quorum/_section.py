@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._section import Context, Row, Section, SectionResult
+from .._section import BatchContext, Context, Row, Section, SectionResult
 from ..results import Estimate
 
 __all__ = ["DURABILITY", "DurabilityResult", "failure_model"]
@@ -59,6 +59,43 @@ def _run(ctx: Context) -> DurabilityResult:
         durability_volume=1.0 - volume.value)
 
 
+def _run_batch(b: BatchContext) -> list[DurabilityResult]:
+    """The batch's durability in stacked CTMC solves (:mod:`~aurora_models.quorum._batch`):
+    the sampled ``[failures]`` keys change only the failure model."""
+    from dataclasses import replace
+
+    from . import AURORA, n_protection_groups
+    from ._batch import event_probabilities, volume_event_probabilities
+    from ._model import FailureModel, _event_estimate
+    from ._scale import _volume_estimate
+
+    fields = {f"failures.{k}": k for k in FailureModel.__params__}
+    if set(b.values) - set(fields):  # the horizon or the volume is sampled
+        return [_run(b.context(i)) for i in range(b.size)]
+    fm0 = failure_model(b.scenario)
+    fms = [replace(fm0, **{fields[k]: float(v[i]) for k, v in b.values.items()})
+           for i in range(b.size)]
+    horizon, volume_gib = b.scenario["scenario"]["horizon_hours"], b.scenario["cluster"]["volume_gib"]
+    loss = volume_event_probabilities(volume_gib, AURORA, fms, event="data_loss",
+                                      horizon_hours=horizon)
+    group = event_probabilities(AURORA, fms, event="data_loss", horizon_hours=horizon)
+    write = volume_event_probabilities(volume_gib, AURORA, fms, event="write_unavailable",
+                                       horizon_hours=horizon)
+    out = []
+    for i, fm in enumerate(fms):
+        g = n_protection_groups(volume_gib, fm.segment_size_bytes)
+        volume = _volume_estimate(float(loss[i]), "data_loss", float(volume_gib), g,
+                                  float(horizon))
+        out.append(DurabilityResult(
+            layout=str(AURORA), protection_groups=g, p_data_loss_volume=volume,
+            p_data_loss_per_group=_event_estimate(float(group[i]), "data_loss", float(horizon)),
+            p_data_loss_per_group_monte_carlo=None,
+            p_storage_write_unavailable_volume=_volume_estimate(
+                float(write[i]), "write_unavailable", float(volume_gib), g, float(horizon)),
+            durability_volume=1.0 - volume.value))
+    return out
+
+
 def _rows(d) -> list[Row]:
     def est(metric, e):
         return Row("durability", metric, e["value"], e["ci_low"], e["ci_high"], e["unit"])
@@ -70,4 +107,4 @@ def _rows(d) -> list[Row]:
             est("P(storage write unavailable), volume", d["p_storage_write_unavailable_volume"])]
 
 
-DURABILITY = Section("durability", "Durability (quorum)", _run, _rows)
+DURABILITY = Section("durability", "Durability (quorum)", _run, _rows, run_batch=_run_batch)
