@@ -35,6 +35,7 @@ import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -433,6 +434,9 @@ def scenario_params() -> dict[str, dict[str, Param]]:
     two models) appears once; two different declarations of one key are an error.
     """
     _import_declarations()
+    cached = _SCENARIO_PARAMS.get(len(_DECLARED))
+    if cached is not None:  # the declarations are fixed once their modules are imported
+        return cached
     tables: dict[str, dict[str, Param]] = {}
     for table in _TABLE_ORDER:
         tables[table] = {}
@@ -446,7 +450,14 @@ def scenario_params() -> dict[str, dict[str, Param]]:
                 raise RuntimeError(f"scenario key {p.scenario!r} is declared twice "
                                    f"({have.qualname} and {p.qualname})")
             tables[table].setdefault(key, p)
-    return {t: _ordered(kv) for t, kv in tables.items() if kv}
+    out = {t: MappingProxyType(_ordered(kv)) for t, kv in tables.items() if kv}
+    _SCENARIO_PARAMS.clear()
+    _SCENARIO_PARAMS[len(_DECLARED)] = out
+    return out
+
+
+#: scenario_params() per count of declared classes (read-only tables: shared by every caller).
+_SCENARIO_PARAMS: dict[int, dict] = {}
 
 
 def _same(a: Param, b: Param) -> bool:

@@ -119,7 +119,12 @@ class _Snapshot:
 
 def _file_key(path: Path) -> tuple[str, int, int]:
     st = path.stat()
-    return str(path.resolve()), st.st_mtime_ns, st.st_size
+    return _resolved(str(path)), st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(path: str) -> str:
+    return str(Path(path).resolve())
 
 
 def _is_multi(path: Path) -> bool:
