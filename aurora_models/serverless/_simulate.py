@@ -315,24 +315,26 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     10 s steps counts half a step of shortfall per scale-up). Each of the two series is metered
     in half-ACUs. ``capacity_acu`` is the series of the nearest whole delay
     (``round(scale_up_delay_s / step_s)``), so its sum differs from ``acu_hours`` by up to half a
-    step's jump per scale-up. At a resume from pause each series restarts from its own delayed
-    target; where the demand seen just before the resume exceeds the next by more than a step's
-    scale-down, the (k0 + 1)-step series carries that sample's decay a little longer than
-    the shifted k0 series does, and the mixture is then the linear interpolation of the two
-    whole-step results rather than an exact shift.
+    step's jump per scale-up (outside resumes, the k0-step series is the capacity from
+    ``f * step_s`` into each step to the same point of the next). At a resume from pause each
+    series restarts from its own delayed target at the first live step; where the sample the
+    (k0 + 1)-step series restarts from exceeds the next by more than a step's scale-down, that
+    series carries its decay into the following steps while the k0-step series does not, and
+    the totals are there the linear interpolation of the two whole-step results rather than an
+    exact time shift (exact again with a scale-down that sheds any drop within one step). The
+    tests check the 10 s totals against a 0.5 s simulation of the same demand.
 
     The idle timeout and the resume delay are rounded up to whole steps (a resume overstated
     by up to one step). A shortfall counts where ``demand - capacity > 1e-9`` ACU (below that it
     is rounding).
 
-    With ``extra_delay_s_per_halving > 0`` the delay of the sample at step ``s`` (at least one
-    step) depends on the capacity ``c_s`` when it is observed, and is rounded to the nearest
-    whole step (not resolved within a step: with ``step_s > 2 * scale_up_delay_s`` the base
-    delay alone is lost). Since ``c_s`` depends only on earlier samples, the vectorized pass is
-    repeated with the delays of the previous pass until nothing changes (a few passes; each as
-    fast as the whole-step constant-delay case). Should a series converge slowly (each pass
-    fixing only a few more steps), the result is finished by an exact step-by-step pass
-    instead, about a microsecond a step.
+    With ``extra_delay_s_per_halving > 0`` the delay of the sample at step ``s`` depends on the
+    capacity ``c_s`` when it is observed; it is rounded to the nearest whole step, at least one
+    (not resolved within a step: use a step at or below the delay). Since ``c_s`` depends only
+    on earlier samples, the vectorized pass is repeated with the delays of the previous pass
+    until nothing changes (a few passes; each as fast as the whole-step constant-delay case).
+    Should a series converge slowly (each pass fixing only a few steps), the result is finished
+    by an exact step-by-step pass instead, about a microsecond a step.
 
     Examples
     --------
