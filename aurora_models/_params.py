@@ -475,7 +475,8 @@ def _ordered(kv: dict[str, Param]) -> dict[str, Param]:
 _TABLE_ORDER = ("scenario", "cluster", "regions", "workload", "failures", "pricing")
 _KEY_ORDER = (
     "name", "description", "horizon_hours", "trials", "seed",
-    "engine", "capacity", "instance_class", "min_acu", "max_acu", "replicas", "storage",
+    "engine", "capacity", "instance_class", "min_acu", "max_acu", "scale_up_delay_s",
+    "replicas", "storage",
     "volume_gib", "acu_per_vcpu", "backup_retention_days", "backup_change_rate_per_day",
     "manual_snapshot_gib", "storage_growth_gib_per_month", "backtrack_window_hours",
     "snapshot_export_gib_per_month",

@@ -241,3 +241,20 @@ def test_cost_spread_over_demand_draws():
         secondary = (200.0 * eu.storage_gb_month_usd(io_optimized=opt.endswith("optimized"))
                      + w_io * eu.global_write_io_per_million_usd)
         assert got[opt] == pytest.approx(float(total) + secondary, rel=1e-12)
+
+
+def test_scale_up_delay_key_reaches_the_simulation():
+    s = sc.load()
+    assert s["cluster"]["scale_up_delay_s"] == 5.0  # the registered default (not set in the file)
+    assert not s.is_set("cluster.scale_up_delay_s")
+
+    def writer(delay_s):
+        doc = sc.estimate(s.replace(cluster__scale_up_delay_s=delay_s),
+                          only=("serverless",)).to_dict()
+        return doc["serverless"]["writer"]
+
+    slow, fast = writer(25.0), writer(2.0)
+    assert slow["under_provisioned_s_per_month"] > fast["under_provisioned_s_per_month"] > 0
+    with pytest.raises(sc.ScenarioError, match=r"`cluster.scale_up_delay_s` must be a number "
+                                               r"in \[0, 600\]"):
+        s.replace(cluster__scale_up_delay_s=-1.0)

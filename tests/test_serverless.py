@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 
@@ -24,8 +25,9 @@ def pb():
 # -- plain per-step reference (the model's definition, written as a loop) -----------------
 
 
-def reference_capacity(demand, policy, step_s=1.0):
-    """Half-ACU units per step, number of pauses, paused steps: one step at a time."""
+def reference_capacity(demand, policy, step_s=1.0, k=None):
+    """Half-ACU units per step, number of pauses, paused steps: one step at a time (a constant
+    delay of ``k`` whole steps, by default the delay rounded to the nearest step)."""
     n = len(demand)
     floor = max(1, round(2 * policy.min_acu))
     top = round(2 * policy.max_acu)
@@ -74,7 +76,8 @@ def reference_capacity(demand, policy, step_s=1.0):
                 out.append(math.ceil(c - 1e-6))
         return out
 
-    k = math.floor(policy.scale_up_delay_s / step_s + 0.5)
+    if k is None:
+        k = math.floor(policy.scale_up_delay_s / step_s + 0.5)
     if policy.extra_delay_s_per_halving == 0:
         return np.array(run_caps([target[max(t - k, 0)] for t in range(n)])), n_pauses, \
             paused_steps
@@ -109,16 +112,29 @@ def reference_capacity(demand, policy, step_s=1.0):
     return np.array(units), n_pauses, paused_steps
 
 
+def _totals(demand, units, step_s):
+    """ACU-hours, under-provisioned seconds and ACU-seconds of a half-ACU series."""
+    short = np.asarray(demand) - units / 2
+    short = short[short > 1e-9]  # shortfalls below 1e-9 ACU are rounding, not under-provisioning
+    return np.array([units.sum() * step_s / 7200, short.size * step_s, short.sum() * step_s])
+
+
 def _check_against_reference(demand, policy, step_s):
     got = simulate_capacity(demand, policy, step_s=step_s)
     units, n_pauses, paused = reference_capacity(list(demand), policy, step_s)
     np.testing.assert_array_equal(got.capacity_acu * 2, units)
     assert got.n_pauses == n_pauses and got.paused_s == paused * step_s
-    assert got.acu_hours == pytest.approx(units.sum() * step_s / 7200, rel=1e-12)
-    short = np.asarray(demand) - units / 2
-    short = short[short > 1e-9]  # shortfalls below 1e-9 ACU are rounding, not under-provisioning
-    assert got.under_provisioned_s == short.size * step_s
-    assert got.under_provisioned_acu_s == pytest.approx(short.sum() * step_s, rel=1e-12, abs=1e-9)
+    want = _totals(demand, units, step_s)
+    x = policy.scale_up_delay_s / step_s
+    k0 = math.floor(x)
+    if policy.extra_delay_s_per_halving == 0 and x > k0:
+        # a constant delay of k0 + f steps: the time-weighted mixture of the two whole delays
+        lo, hi = (_totals(demand, reference_capacity(list(demand), policy, step_s, k=k)[0],
+                          step_s) for k in (k0, k0 + 1))
+        want = (1 - (x - k0)) * lo + (x - k0) * hi
+    assert got.acu_hours == pytest.approx(want[0], rel=1e-12)
+    assert got.under_provisioned_s == pytest.approx(want[1], rel=1e-12, abs=1e-9)
+    assert got.under_provisioned_acu_s == pytest.approx(want[2], rel=1e-12, abs=1e-9)
     return got
 
 
@@ -247,12 +263,106 @@ def test_auto_pause_and_resume():
     assert simulate_capacity(d, ScalingPolicy(min_acu=0.5, max_acu=16)).n_pauses == 0
 
 
-def test_delay_rounds_to_nearest_step():
-    d = np.r_[np.full(5, 1.0), np.full(5, 8.0)]
+def test_delay_is_resolved_within_a_step():
+    d = np.r_[np.full(5, 1.0), np.full(20, 8.0)]
     p = ScalingPolicy(min_acu=0.5, max_acu=16)  # 5 s delay
-    assert simulate_capacity(d, p, step_s=60).under_provisioned_s == 0
-    assert simulate_capacity(d, p, step_s=2).under_provisioned_s == 2 * 3  # 2.5 -> 3 steps
-    assert simulate_capacity(np.r_[d, 40.0], p, step_s=60).under_provisioned_s == 60
+    for step_s in (60.0, 10.0, 7.0, 3.0, 2.0, 1.0, 0.5):
+        r = simulate_capacity(d, p, step_s=step_s)
+        # one scale-up from 1 to 8 ACU: 5 s short of 7 ACU, whatever the step
+        assert r.under_provisioned_s == pytest.approx(5.0, rel=1e-12)
+        assert r.under_provisioned_acu_s == pytest.approx(35.0, rel=1e-12)
+        # capacity_acu is the series at the nearest whole delay (2.5 steps -> 3)
+        k = math.floor(5.0 / step_s + 0.5)
+        assert np.all(r.capacity_acu[5:5 + k] == 1.0) and np.all(r.capacity_acu[5 + k:] == 8.0)
+    # demand above max_acu is short for the whole step
+    assert simulate_capacity(np.r_[d, 40.0], p, step_s=60).under_provisioned_s == \
+        pytest.approx(65.0, rel=1e-12)
+
+
+def _coarse_and_fine(demand, policy, delay_s, step_s=10.0, fine_s=0.5):
+    """The totals at ``step_s`` with a fractional delay, and at ``fine_s`` (demand repeated,
+    the delay a whole number of fine steps)."""
+    p = dataclasses.replace(policy, scale_up_delay_s=delay_s)
+    coarse = simulate_capacity(demand, p, step_s=step_s)
+    fine = simulate_capacity(np.repeat(demand, round(step_s / fine_s)), p, step_s=fine_s)
+    return coarse, fine
+
+
+def _assert_same_totals(coarse, fine):
+    assert coarse.acu_hours == pytest.approx(fine.acu_hours, rel=1e-9)
+    assert coarse.under_provisioned_s == pytest.approx(fine.under_provisioned_s, rel=1e-9,
+                                                       abs=1e-9)
+    assert coarse.under_provisioned_acu_s == pytest.approx(fine.under_provisioned_acu_s,
+                                                           rel=1e-9, abs=1e-9)
+    assert (coarse.n_pauses, coarse.paused_s) == (fine.n_pauses, fine.paused_s)
+
+
+DELAYS_FINE = (0.5, 3.0, 5.0, 7.5, 10.0, 12.0, 19.5, 25.5, 30.0)
+
+
+@pytest.mark.parametrize("min_acu", [0.5, 0.0])
+def test_fractional_delay_equals_a_fine_step_simulation(min_acu):
+    # Demand constant on a 10 s grid, and an instantaneous scale-down (capacity is the delayed
+    # target at every step, at either resolution): the 10 s totals at a fractional delay are
+    # exactly those of a 0.5 s simulation whose delay is a whole number of its steps. With
+    # min_acu = 0 the idle hour pauses; the idle timeout and the 20 s resume are whole steps
+    # at both resolutions.
+    rng = np.random.default_rng(7)
+    d = rng.choice([0.3, 1.0, 2.5, 8.0, 20.0, 64.0, 200.0], size=1500)
+    d[400:800] = 0.0
+    d[1000:1040] = 0.0
+    policy = ScalingPolicy(min_acu=min_acu, max_acu=128, scale_down_acu_per_s=1e6,
+                           resume_s=20.0)
+    for delay_s in DELAYS_FINE:
+        coarse, fine = _coarse_and_fine(d, policy, delay_s)
+        _assert_same_totals(coarse, fine)
+        if min_acu == 0:
+            assert coarse.n_pauses == 2
+
+
+def test_fractional_delay_equals_a_fine_step_simulation_with_gradual_scale_down():
+    # The exact condition for a finite scale-down: every drop of the target between two 10 s
+    # samples is at most what the fine step sheds (here 0.5 ACU per 0.5 s step), so neither
+    # simulation decays through a step. Rises are arbitrary.
+    rng = np.random.default_rng(11)
+    d = [2.0]
+    for _ in range(2000):
+        d.append(d[-1] + (rng.choice([0.5, 1.0, 8.0, 30.0]) if rng.random() < 0.3
+                          else -0.5 if d[-1] > 0.5 else 0.0))
+    d = np.minimum(d, 128.0)
+    policy = ScalingPolicy(min_acu=0.5, max_acu=128, scale_down_acu_per_s=1.0)
+    for delay_s in DELAYS_FINE:
+        _assert_same_totals(*_coarse_and_fine(d, policy, delay_s))
+
+
+def test_delay_response_is_continuous_and_monotone():
+    # spikes 4-10 steps long on a baseline, 10 s steps: shortfall rises with the delay
+    # without plateaus over 0.5-30 s, ACU-hours move continuously, and whole steps give the
+    # whole-step (reference) results
+    rng = np.random.default_rng(3)
+    d = np.full(4000, 2.0)
+    for start in rng.choice(np.arange(20, 3900, 40), size=60, replace=False):
+        d[start:start + rng.integers(4, 11)] = rng.choice([6.0, 20.0, 60.0])
+    base = ScalingPolicy(min_acu=0.5, max_acu=64)
+
+    def totals(delay_s):
+        r = simulate_capacity(d, dataclasses.replace(base, scale_up_delay_s=delay_s), step_s=10)
+        return np.array([r.acu_hours, r.under_provisioned_s, r.under_provisioned_acu_s])
+
+    grid = np.r_[np.geomspace(0.5, 30.0, 61), 10.0, 20.0, 30.0]
+    grid.sort()
+    t = np.array([totals(x) for x in grid])
+    assert np.all(np.diff(t[:, 1]) >= 0) and np.all(np.diff(t[:, 2]) >= 0)
+    t4, t5, t6 = totals(4.0), totals(5.0), totals(6.0)
+    assert t4[1] < t5[1] < t6[1] and t4[2] < t5[2] < t6[2]
+    # linear between whole steps: 5 s is the midpoint of 0 and 10 s
+    np.testing.assert_allclose(t5, (totals(0.0) + totals(10.0)) / 2, rtol=1e-12)
+    for k in (1, 2, 3):  # continuous across each whole step
+        np.testing.assert_allclose(totals(10.0 * k - 1e-6), totals(10.0 * k), rtol=1e-6)
+        np.testing.assert_allclose(totals(10.0 * k + 1e-6), totals(10.0 * k), rtol=1e-6)
+        p = dataclasses.replace(base, scale_up_delay_s=10.0 * k)
+        units = reference_capacity(list(d), p, 10.0)[0]
+        np.testing.assert_array_equal(totals(10.0 * k), _totals(d, units, 10.0))
 
 
 def test_year_at_one_second_runs():

@@ -92,7 +92,8 @@ class ScalingPolicy:
         doc="Serverless v2 maximum capacity per instance",
         source=f"{_API}: MaxCapacity 1-{MAX_ACU_LIMIT:g} in steps of 0.5")
     scale_up_delay_s: float = param(
-        5.0, "s", low=0.0, high=600.0, doc="scale-up reaction delay",
+        5.0, "s", low=0.0, high=600.0, scenario="cluster.scale_up_delay_s",
+        doc="Serverless v2 scale-up reaction delay (resolved within a simulation step)",
         rationale="AWS publishes no scale-up rate, only that larger capacities scale faster "
                   "(Aurora User Guide, Serverless v2 scaling) and that capacity is measured "
                   "every second; third parties say 'seconds'; the architecture guide's 'minimum "
@@ -202,14 +203,18 @@ class CapacityResult:
     ----------
     capacity_acu, demand_acu : numpy.ndarray
         Per-step capacity (multiples of 0.5; 0 while paused or resuming) and demand, in ACU.
+        With a reaction delay that is not a whole number of steps, ``capacity_acu`` is the
+        series at the delay rounded to the nearest step; the totals below resolve the delay
+        within the step (see :func:`simulate_capacity`).
     step_s : float
     acu_hours : float
-        Metered capacity, ``sum(capacity) * step_s / 3600`` (per-second metering).
+        Metered capacity, ``sum(capacity) * step_s / 3600`` (per-second metering) at a whole
+        delay; at a fractional delay the time-weighted mixture of the two whole-step series.
     under_provisioned_s : float
-        Time with capacity below demand (by more than 1e-9 ACU), at the step's resolution: a
-        reaction delay shorter than half a step is not seen (see :func:`simulate_capacity`).
+        Time with capacity below demand (by more than 1e-9 ACU); a constant reaction delay is
+        resolved within the step, a capacity-dependent one to the nearest step.
     under_provisioned_acu_s : float
-        ``sum(demand - capacity) * step_s`` over those steps.
+        ``sum(demand - capacity) * step_s`` over those steps (the same mixture).
     n_pauses : int
     paused_s : float
     """

@@ -123,7 +123,8 @@ def _policy(scenario):
     from ._policy import ScalingPolicy
 
     cl = scenario["cluster"]
-    return ScalingPolicy(min_acu=cl["min_acu"], max_acu=cl["max_acu"])
+    return ScalingPolicy(min_acu=cl["min_acu"], max_acu=cl["max_acu"],
+                         scale_up_delay_s=cl["scale_up_delay_s"])
 
 
 def _capacity(ctx: Context) -> CapacityResult:

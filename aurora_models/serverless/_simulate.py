@@ -26,9 +26,20 @@ def _steps(seconds: float, step_s: float) -> int:
 
 
 def _delay(seconds: float, step_s: float) -> int:
-    """A delay in whole steps, rounded to the nearest (at coarse steps a 5 s delay is 0 steps,
-    rather than a full step that would overstate under-provisioning)."""
+    """A delay in whole steps, rounded to the nearest (the state-dependent delay's resolution,
+    and the step series :func:`simulate_capacity` reports)."""
     return math.floor(seconds / step_s + 0.5)
+
+
+def _split_delay(seconds: float, step_s: float) -> tuple[int, float]:
+    """A delay as ``(k0, f)``: ``k0`` whole steps and a fraction ``0 <= f < 1`` of a step
+    (a fraction within 1e-9 of a whole step is that whole step)."""
+    x = seconds / step_s
+    k0 = math.floor(x + 0.5)
+    if abs(x - k0) <= 1e-9:
+        return k0, 0.0
+    k0 = math.floor(x)
+    return k0, x - k0
 
 
 def _demand_array(values) -> np.ndarray:
@@ -105,13 +116,13 @@ _INT32_MAX = 2**31 - 1
 
 
 def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k: int = 0,
-            arrived: np.ndarray | None = None):
+            arrived: np.ndarray | None = None, keep: bool = True):
     """``c_t = max(a_t, decay(c_{t-1}))`` over each live run (restarting at its start).
 
     The upward target ``a_t`` is the delayed demand ``clip(ceil(2 d_{t-k} - tol), f, top)``
     (half-ACU units, computed block by block), or the given ``arrived`` units. Returns the
-    capacity in ACU (0 outside the runs), the metered half-ACU-steps, and the number and sum
-    (ACU x steps) of under-provisioned steps inside the runs.
+    capacity in ACU (0 outside the runs; None unless ``keep``), the metered half-ACU-steps, and
+    the number and sum (ACU x steps) of under-provisioned steps inside the runs.
 
     Additive decay runs in int32 units of 1/1000 half-ACU: per block, the running maximum of
     ``1000 a_s + r s`` minus ``r t`` is the capacity, ``ceil(c / 1000)`` an integer division;
@@ -119,7 +130,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
     Proportional decay is the same in log space (float64).
     """
     n = demand.size
-    out = np.zeros(n)
+    out = np.zeros(n) if keep else None
     floor = max(1, round(2 * policy.min_acu))
     top = round(2 * policy.max_acu)
     additive = policy.scale_down == "additive"
@@ -137,6 +148,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
         block = _BLOCK
         rt = np.arange(block, dtype=float) * r
     fbuf = np.empty(block)
+    obuf = None if keep else np.empty(block)
     lt = np.empty(block, dtype=bool)
     d0 = demand[0]
     units_sum, n_short, short_sum = 0.0, 0, 0.0
@@ -158,7 +170,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
                 x -= _TOL
                 np.ceil(x, out=x)
                 np.clip(x, floor, top, out=x)
-            o = out[i:j]
+            o = out[i:j] if keep else obuf[:m]
             if additive:
                 y = ibuf[:m]
                 np.multiply(x, 1000.0, out=y, casting="unsafe")  # exact: integer-valued
@@ -278,9 +290,9 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     Notes
     -----
     In half-ACU units, the target is ``u_t = clip(ceil(2 d_t), f, 2 max_acu)`` with floor
-    ``f = max(1, 2 min_acu)``. The upward target seen at step ``t`` is ``a_t = u_{t-k}``,
-    ``k = round(scale_up_delay_s / step_s)`` (nearest whole step, so at 1-minute steps a 5 s
-    delay is instantaneous and under-provisioning counts only demand above ``max_acu``). Capacity follows
+    ``f = max(1, 2 min_acu)``. With a delay of ``k`` whole steps the upward target seen at step
+    ``t`` is ``a_t = u_{t-k}`` (``u_0`` before the first sample arrives: the instance starts
+    sized for it). Capacity follows
 
         c_t = max(a_t, c_{t-1} - r)    (additive, r = 2 * scale_down_acu_per_s * step_s)
 
@@ -291,20 +303,38 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     of zero demand longer than the idle timeout pauses the instance (0 ACU); when demand
     returns, capacity stays 0 for the resume delay and then restarts from the target.
 
-    Resolution: the reaction delay is rounded to the nearest step, the idle timeout and the
-    resume delay up to whole steps. With ``step_s > 2 * scale_up_delay_s`` the reaction delay
-    is therefore 0 steps and the under-provisioning figures omit it: they count only demand
-    above ``max_acu`` and resumes from pause (the latter overstated up to one step). For
-    under-provisioning, use ``step_s`` at or below the delay (1 s); coarse steps are meant
-    for cost, where the delay moves ACU-hours by at most ``delay x jump`` per scale-up.
-    A shortfall counts where ``demand - capacity > 1e-9`` ACU (below that it is rounding).
+    Resolution: the demand is constant within a step. A constant reaction delay (the default,
+    ``extra_delay_s_per_halving = 0``) is resolved exactly within a step: for a delay of
+    ``k0 + f`` steps (``0 <= f < 1``) the dynamics are time-invariant, so on continuous time the
+    capacity is the zero-delay series shifted by ``(k0 + f) * step_s``: within step ``t`` it is
+    the ``(k0 + 1)``-step series' ``c'_t`` for the first ``f * step_s`` and the ``k0``-step
+    series' ``c_t`` for the rest. The kernel runs at both whole delays (when ``f > 0``) and
+    ``acu_hours``, ``under_provisioned_s`` and ``under_provisioned_acu_s`` are
+    ``f x (k0 + 1)-step total + (1 - f) x k0-step total``: continuous and piecewise linear in
+    the delay, equal to the whole-step result at a whole number of steps (so a 5 s delay at
+    10 s steps counts half a step of shortfall per scale-up). Each of the two series is metered
+    in half-ACUs. ``capacity_acu`` is the series of the nearest whole delay
+    (``round(scale_up_delay_s / step_s)``), so its sum differs from ``acu_hours`` by up to half a
+    step's jump per scale-up (outside resumes, the k0-step series is the capacity from
+    ``f * step_s`` into each step to the same point of the next). At a resume from pause each
+    series restarts from its own delayed target at the first live step; where the sample the
+    (k0 + 1)-step series restarts from exceeds the next by more than a step's scale-down, that
+    series carries its decay into the following steps while the k0-step series does not, and
+    the totals are there the linear interpolation of the two whole-step results rather than an
+    exact time shift (exact again with a scale-down that sheds any drop within one step). The
+    tests check the 10 s totals against a 0.5 s simulation of the same demand.
 
-    With ``extra_delay_s_per_halving > 0`` the delay of the sample at step ``s`` (at least one
-    step) depends on the capacity ``c_s`` when it is observed. Since ``c_s`` depends only on
-    earlier samples, the vectorized pass is repeated with the delays of the previous pass
-    until nothing changes (a few passes; each as fast as the constant-delay case). Should a
-    series converge slowly (each pass fixing only a few steps), the result is finished by an
-    exact step-by-step pass instead, about a microsecond a step.
+    The idle timeout and the resume delay are rounded up to whole steps (a resume overstated
+    by up to one step). A shortfall counts where ``demand - capacity > 1e-9`` ACU (below that it
+    is rounding).
+
+    With ``extra_delay_s_per_halving > 0`` the delay of the sample at step ``s`` depends on the
+    capacity ``c_s`` when it is observed; it is rounded to the nearest whole step, at least one
+    (not resolved within a step: use a step at or below the delay). Since ``c_s`` depends only
+    on earlier samples, the vectorized pass is repeated with the delays of the previous pass
+    until nothing changes (a few passes; each as fast as the whole-step constant-delay case).
+    Should a series converge slowly (each pass fixing only a few steps), the result is finished
+    by an exact step-by-step pass instead, about a microsecond a step.
 
     Examples
     --------
@@ -314,6 +344,13 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     [0.5, 0.5, 64.0, 64.0, 63.5]
     >>> round(r.under_provisioned_s), round(r.acu_hours, 3)
     (5, 6.081)
+
+    At 10 s steps the same 5 s delay is half a step, and the totals agree:
+
+    >>> coarse = [0.5] + [64.0] * 2 + [0.5] * 70
+    >>> r10 = simulate_capacity(coarse, ScalingPolicy(min_acu=0.5, max_acu=64), step_s=10)
+    >>> round(r10.under_provisioned_s, 6), round(r10.under_provisioned_acu_s, 6)
+    (5.0, 317.5)
     """
     if not isinstance(policy, ScalingPolicy):
         raise TypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
@@ -328,10 +365,28 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
         dz = demand[a:b]
         dz = dz[dz > _TOL]
         z_short, z_sum = z_short + dz.size, z_sum + float(dz.sum())
-    k = min(_delay(policy.scale_up_delay_s, step_s), n)
-    cap, units_sum, n_short, short_sum = _kernel(demand, runs, policy, step_s, k=k)
-    if policy.extra_delay_s_per_halving > 0:
-        # state-dependent delay: iterate to the fixed point (causal, so it is reached)
+    if policy.extra_delay_s_per_halving == 0:
+        # constant delay of k0 + f steps: within step t capacity is the (k0 + 1)-step series'
+        # for the first f of the step and the k0-step series' after (time-invariant dynamics),
+        # so the totals mix the two series' totals; capacity_acu is the nearest one's.
+        k0, f = _split_delay(policy.scale_up_delay_s, step_s)
+        near = _delay(policy.scale_up_delay_s, step_s)
+        cap, units_sum, n_short, short_sum = _kernel(
+            demand, runs, policy, step_s, k=min(k0, n), keep=f == 0.0 or near == k0)
+        if f > 0.0:
+            cap1, units1, n1, sum1 = _kernel(demand, runs, policy, step_s, k=min(k0 + 1, n),
+                                             keep=near != k0)
+            if near != k0:
+                cap = cap1
+            # a + f (b - a): exactly a (or b) where the two series agree
+            units_sum += f * (units1 - units_sum)
+            n_short += f * (n1 - n_short)
+            short_sum += f * (sum1 - short_sum)
+    else:
+        # state-dependent delay, in whole steps: iterate to the fixed point (causal, so it is
+        # reached)
+        cap, units_sum, n_short, short_sum = _kernel(
+            demand, runs, policy, step_s, k=min(_delay(policy.scale_up_delay_s, step_s), n))
         floor = max(1, round(2 * policy.min_acu))
         target = np.clip(np.ceil(2.0 * demand - _TOL), floor, round(2 * policy.max_acu))
         for _ in range(_MAX_PASSES):
