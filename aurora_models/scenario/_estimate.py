@@ -18,7 +18,7 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
            "summary_rows"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 #: The scenario keys that are the case study's own assumptions (listed with the output).
 _SCENARIO_ASSUMPTIONS = (
@@ -144,7 +144,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     >>> from aurora_models import scenario
     >>> r = scenario.estimate(scenario.load(), n_trials=500)
     >>> r.to_dict()["schema_version"], r.sections["cost"]["cheapest"] is not None
-    ('1.2', True)
+    ('1.3', True)
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a Scenario, got {type(scenario).__name__}")
