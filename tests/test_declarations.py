@@ -66,7 +66,7 @@ def test_scenario_keys_come_from_the_model_declarations():
     frame = am.assumptions()
     row = frame.set_index("name").loc["quorum.az_outage_hours"]
     assert row["scenario_key"] == "failures.az_outage_hours" and row["range"] == "a number in [0.01, 720]"
-    assert set(frame["kind"]) <= {"cited", "fitted", "assumption"}
+    assert set(frame["kind"]) <= {"cited", "fitted", "assumption", "user input"}
 
 
 LIMITS = {  # each AWS limit is defined once in the package source

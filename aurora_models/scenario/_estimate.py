@@ -253,7 +253,8 @@ def _assumptions(scenario: Scenario) -> dict[str, Any]:
 
     used = pd.concat([assumptions(m) for m in ("availability", "global_db", "quorum",
                                                "serverless", "units")], ignore_index=True)
-    used = used.sort_values("name", ignore_index=True)
+    # the user inputs' values are the file's (listed under "scenario"), not the defaults
+    used = used[used["kind"] != "user input"].sort_values("name", ignore_index=True)
     overrides = {k: scenario[t][key] for k in sorted(scenario.given)
                  for t, _, key in [k.partition(".")] if t in ("failures", "pricing")}
     return {

@@ -249,7 +249,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
             out += ["| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
         else:
             out += [_md(uncertainty.header()), "",
-                    f"| section | metric | value | {MC_LABEL} | {uncertainty.LABEL} | unit |",
+                    f"| section | metric | value | {MC_LABEL} | {uncertainty.LABEL}: median \\[5 %, 95 %\\] "
+                    "| unit |",
                     "| --- | --- | --- | --- | --- | --- |"]
         for i, (s, m, v, lo, hi, u) in enumerate(rows):
             name = (f"**{_md(_label(s, m, cost['cheapest']))}**" if s == "cost" and
