@@ -21,7 +21,7 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Assumption", "assumptions", "get", "register", "register_param"]
+__all__ = ["USER_INPUT", "Assumption", "assumptions", "get", "register", "register_param"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,7 +31,7 @@ class Assumption:
     name: str
     value: Any
     unit: str
-    kind: str  # "cited", "fitted" or "assumption"
+    kind: str  # "cited", "fitted", "assumption" or "user input"
     source: str
     module: str
     range: str = ""
@@ -98,9 +98,27 @@ def register(
     return value
 
 
+#: The ``kind`` of a user input (the scenario file's own figure) listed for its distribution.
+USER_INPUT = "user input"
+
+
 def register_param(p) -> None:
-    """Register a declared parameter (:class:`aurora_models._params.Param`)."""
-    _add(Assumption(name=p.qualname, value=p.default, unit=p.unit, kind=p.kind, source=p.source,
+    """Register a declared parameter (:class:`aurora_models._params.Param`).
+
+    A user input (``param(..., user_input=True)``) is registered only when it declares an
+    ``uncertainty``: kind ``user input``, its default the value used when the scenario file
+    does not set it, and its distribution the spread the sensitivity analysis samples (moved to
+    the file's value where the file sets one: :func:`aurora_models.sensitivity.distributions`).
+    """
+    kind, source = p.kind, p.source
+    if kind == "input":
+        kind = USER_INPUT
+        where = f"scenario key {p.scenario}" if p.scenario else "a model argument"
+        source = (f"the user's figure ({where}): {p.doc}; default and distribution apply "
+                  f"where the file gives none" if p.doc else
+                  f"the user's figure ({where}); default and distribution apply where the "
+                  f"file gives none")
+    _add(Assumption(name=p.qualname, value=p.default, unit=p.unit, kind=kind, source=source,
                     module=p.family, range=p.rule(), scenario_key=p.scenario or "",
                     uncertainty=_describe(p.uncertainty)))
 
@@ -151,9 +169,11 @@ def assumptions(module: str | None = None):
     Returns
     -------
     pandas.DataFrame
-        Columns ``name``, ``value``, ``unit``, ``kind`` (``cited``, ``fitted`` or
-        ``assumption``), ``source`` (the citation, what it was fitted to, or the rationale of an
-        assumption), ``module``, ``range`` (the declared allowed values) and ``scenario_key``
+        Columns ``name``, ``value``, ``unit``, ``kind`` (``cited``, ``fitted``,
+        ``assumption``, or ``user input``: a scenario input listed for its declared
+        distribution, its value the default used when the file does not set it), ``source``
+        (the citation, what it was fitted to, the rationale of an assumption, or what the user
+        input is), ``module``, ``range`` (the declared allowed values) and ``scenario_key``
         (where a scenario file sets it, if it does) and ``uncertainty`` (the distribution the
         sensitivity analysis samples, where one is declared).
     """
@@ -162,6 +182,10 @@ def assumptions(module: str | None = None):
     # One module's entries need only that module (and what it imports) to register.
     _import_models(None if module is None or module not in _MODULE_HOMES else
                    [_MODULE_HOMES[module]])
+    if module is None or module in ("workload", "billing", "cluster", "scenario"):
+        from ._params import _import_declarations
+
+        _import_declarations()  # the declaring modules a package import leaves lazy
     rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
     if module is not None and not rows:
         from ._validate import check_choice

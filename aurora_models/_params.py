@@ -328,8 +328,8 @@ def declared(family: str) -> Callable[[type], type]:
                 continue
             p = dataclasses.replace(p, name=f.name, family=family)
             params[f.name] = p
-            if p.kind != "input":
-                register_param(p)
+            if p.kind != "input" or p.uncertainty:  # a user input with a declared spread
+                register_param(p)  # is listed too (kind "user input")
         cls.__params__ = params
         own = getattr(cls, "__post_init__", None)
 

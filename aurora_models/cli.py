@@ -393,31 +393,26 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     if args.bill and args.format not in ("csv", "json", "table"):
         raise UsageError(f"`--bill` prints the bill lines as csv, json or table, got --format "
                          f"{args.format}")
+    if args.bill and args.uncertainty is not None:
+        raise UsageError("`--uncertainty` adds intervals to the summary rows; `--bill` prints "
+                         "the bill lines, which have none (drop one of the two)")
     spec = _with_price_book(scenario.load(args.scenario), args.price_book)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
     result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
     if tick:
         tick("done", 1, 1)
-    text = (scenario.render_bill(result, args.format) if args.bill
-            else scenario.render(result, args.format))
+    intervals = None
     if args.uncertainty is not None:
+        from .scenario._estimate import summary_rows
         from .sensitivity import propagate_scenario
-        from .sensitivity._render import render_uncertainty
+        from .sensitivity._rows import assumption_intervals
 
         prop = propagate_scenario(spec, n=args.uncertainty, seed=args.seed)
-        if args.format == "json":
-            import json
-
-            doc = json.loads(text)
-            doc["assumption_uncertainty"] = {
-                "n": args.uncertainty, "interval": "median and 90 % over the assumptions' "
-                "distributions (not Monte Carlo error)",
-                "outputs": json.loads(prop.to_frame().to_json(orient="records"))}
-            text = json.dumps(doc, indent=2) + "\n"
-        else:
-            text += render_uncertainty(prop.to_frame(), args.format, args.uncertainty)
+        intervals = assumption_intervals(prop, summary_rows(result.to_dict()), spec)
+    text = (scenario.render_bill(result, args.format) if args.bill
+            else scenario.render(result, args.format, uncertainty=intervals))
     if args.out:
-        written = scenario.write_report(result, args.out)
+        written = scenario.write_report(result, args.out, uncertainty=intervals)
         names = ", ".join(p.name for p in written)
         print(f"wrote {len(written)} files to {args.out}: {names}", file=sys.stderr)
     sys.stdout.write(text)
@@ -633,8 +628,8 @@ def _parser() -> argparse.ArgumentParser:
     est.add_argument("--price-book", default=None, metavar="FILE",
                      help="price file to use instead of the bundled snapshot")
     est.add_argument("--uncertainty", type=int, nargs="?", const=32, default=None, metavar="N",
-                     help="also propagate the assumptions' distributions: median and 90 %% "
-                          "interval of each output over N quasi-random draws (a power of 2, "
+                     help="also propagate the assumptions' distributions: every row gains its "
+                          "median and 90 %% interval over N quasi-random draws (a power of 2, "
                           "default 32), labelled apart from the Monte Carlo interval")
     est.set_defaults(func=_cmd_estimate)
 

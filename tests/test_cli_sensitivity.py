@@ -47,5 +47,22 @@ def test_estimate_uncertainty_adds_assumption_intervals():
     assert "not Monte Carlo error" in u["interval"]
     rows = {o["output"]: o for o in u["outputs"]}
     assert rows["downtime_minutes_per_year"]["p5"] < rows["downtime_minutes_per_year"]["p95"]
+    bill = next(r for r in u["rows"] if r["metric"] == "serverless_standard")
+    assert bill["status"] == "varies" and bill["p5"] < bill["p95"]
     r = run("estimate", "--trials", "200", "--uncertainty", "3")
     assert r.returncode == 2 and "power of 2" in r.stderr
+    r = run("estimate", "--trials", "200", "--uncertainty", "8", "--bill")
+    assert r.returncode == 2 and "--bill" in r.stderr
+
+
+def test_estimate_uncertainty_rows_in_the_table_csv_and_report(tmp_path):
+    r = run("estimate", "--trials", "200", "--uncertainty", "8", "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    assert "MC 95 % CI" in r.stdout and "assumptions 90 %" in r.stdout
+    assert "Assumption uncertainty:" not in r.stdout  # no separate block any more
+    csv_head = (tmp_path / "o" / "summary.csv").read_text().splitlines()[0]
+    assert csv_head.endswith("assumption_status,assumption_median,assumption_p5,"
+                             "assumption_p95,p_cheapest")
+    assert "assumptions 90 %" in (tmp_path / "o" / "report.html").read_text()
+    doc = json.loads((tmp_path / "o" / "estimate.json").read_text())
+    assert doc["assumption_uncertainty"]["n"] == 8

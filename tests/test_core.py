@@ -266,7 +266,7 @@ def test_assumptions_frame_lists_every_model_default():
     frame = am.assumptions()
     assert list(frame.columns) == ["name", "value", "unit", "kind", "source", "module", "range",
                                  "scenario_key", "uncertainty"]
-    assert set(frame["kind"]) <= {"cited", "fitted", "assumption"}
+    assert set(frame["kind"]) <= {"cited", "fitted", "assumption", "user input"}
     assert frame["name"].is_unique
     assert (frame["source"].str.len() > 10).all()  # a citation or a real rationale, not a stub
     with pytest.raises(ValueError, match="`module` must be one of"):

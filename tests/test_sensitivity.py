@@ -74,6 +74,29 @@ def test_assumptions_show_the_declared_distributions():
     assert u["serverless.scale_up_delay_s"].startswith("loguniform(")
 
 
+def test_assumptions_list_the_user_inputs_with_a_distribution():
+    a = am.assumptions().set_index("name")
+    user = a[a["kind"] == "user input"]
+    # every scenario key with a declared distribution is listed, under its scenario key
+    from aurora_models.scenario._spec import uncertain_keys
+
+    declared = {k for k, p in uncertain_keys().items() if p.uncertainty}
+    assert declared <= set(a["scenario_key"])
+    assert {"workload.vcpu_ms_per_write", "workload.vcpu_ms_per_read", "workload.io_per_write",
+            "workload.io_per_read", "workload.base_acu", "cluster.acu_per_vcpu"} <= set(
+        user["scenario_key"])
+    row = user.loc["workload.vcpu_ms_per_write"]
+    assert row["uncertainty"].startswith("lognormal(p5=0.2, p95=1.5)")
+    assert row["value"] == 0.5 and "user's figure" in row["source"]
+    assert (user["uncertainty"] != "").all()  # a user input is listed for its distribution
+    assert "workload.writes_per_s" not in a.index  # no distribution: not listed
+    assert set(am.assumptions("workload")["kind"]) == {"user input"}
+    # the estimate's registry lists the file's values, not these defaults
+    doc = sc.estimate(sc.load(), n_trials=100).to_dict()["assumptions"]
+    assert not {m["name"] for m in doc["models"]} & set(user.index)
+    assert {"workload.vcpu_ms_per_write"} <= {s["key"] for s in doc["scenario"]}
+
+
 # ---- the scenario's [uncertainty] table --------------------------------------------------------
 def _with(table: str):
     return sc.loads(sc.template_text() + "\n[uncertainty]\n" + table, source="s.toml")

@@ -239,11 +239,17 @@ class FailureRates:
     ebs_volume_failure_rate_per_year: float = param(
         0.002, "1/year", low=0.0, high=10.0, doc="loss of an RDS EBS volume, per volume-year",
         rationale="AWS's design annual failure rate for gp2/gp3 EBS volumes, 0.1-0.2 %; upper "
-                  "end (not in research/aurora_facts.md)")
+                  "end (not in research/aurora_facts.md)",
+        uncertainty={"dist": "uniform", "low": 0.001, "high": 0.002,
+                     "rationale": "AWS's stated 0.1-0.2 % design AFR, no figure within it "
+                                  "preferred"})
     az_outage_p90_over_p50: float = param(
         4.0, "-", low=1.0, high=100.0, doc="AZ incident duration: P90 / P50",
         rationale="the AZ incident data have no durations; mean = quorum.az_outage_hours (one "
-                  "home), spread assumed P90 = 4 x P50")
+                  "home), spread assumed P90 = 4 x P50",
+        uncertainty={"dist": "triangular", "low": 2.0, "mode": 4.0, "high": 10.0,
+                     "rationale": "no duration data: from a narrow spread (P90 twice the "
+                                  "median) to a heavy tail (ten times)"})
     failures: FailureModel = field(default_factory=FailureModel)
 
     def __post_init__(self) -> None:

@@ -79,7 +79,10 @@ class FailureModel:
     transient_failure_rate_per_year: float = param(
         1.0, "1/year", low=0.0, high=1000.0, doc="transient unavailability rate of one copy",
         rationale="node restarts and network blips, about one per copy-year; the drive data covers "
-                  "permanent failures only; swept in notebook 01")
+                  "permanent failures only; swept in notebook 01",
+        uncertainty={"dist": "lognormal", "p5": 0.25, "p95": 4.0,
+                     "rationale": "no public figure: a factor of 4 either side of one per "
+                                  "copy-year"})
     segment_size_bytes: float = param(
         float(10**10), "bytes", low=1e6, high=1e12, doc="segment (protection group) size",
         source="SIGMOD'17 §2.2: 10 GB segments")
@@ -89,7 +92,10 @@ class FailureModel:
     detection_s: float = param(
         2.0, "s", low=0.0, high=86_400.0, doc="time to detect a failure and start the copy",
         rationale="detection and set-up, so that 8 s of transfer + 2 s gives the paper's 10 s "
-                  "window")
+                  "window",
+        uncertainty={"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 10.0,
+                     "rationale": "the paper's 10 s window leaves ~2 s; a few missed "
+                                  "heartbeats could make it 10 s"})
     az_outage_rate_per_year: float = param(
         _AZ_RATE, "1/year per AZ", low=0.0, high=365.0,
         scenario="failures.az_outage_rate_per_year",
@@ -110,7 +116,10 @@ class FailureModel:
                   "rates would overflow) and 30 days")
     az_loss_rate_per_year: float = param(
         0.0, "1/year per AZ", low=0.0, high=10.0, doc="permanent loss of a whole AZ",
-        rationale="no permanent loss of a whole AZ is on public record; optional stress parameter")
+        rationale="no permanent loss of a whole AZ is on public record; optional stress parameter",
+        uncertainty={"dist": "uniform", "low": 0.0, "high": 0.003,
+                     "rationale": "none on record in ~1,000 public AZ-years: from zero to the "
+                                  "rule-of-three bound 3/1,000 per AZ-year"})
     max_azs_down: int | None = param(
         1, "AZs", low=1, high=6, nullable=True, doc="AZs down at once (None: overlap freely)",
         rationale="outages of two AZs at once are region-scale events outside this model (the "

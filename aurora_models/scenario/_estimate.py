@@ -18,7 +18,7 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
            "summary_rows"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 #: The scenario keys that are the case study's own assumptions (listed with the output).
 _SCENARIO_ASSUMPTIONS = (
@@ -144,7 +144,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     >>> from aurora_models import scenario
     >>> r = scenario.estimate(scenario.load(), n_trials=500)
     >>> r.to_dict()["schema_version"], r.sections["cost"]["cheapest"] is not None
-    ('1.2', True)
+    ('1.3', True)
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a Scenario, got {type(scenario).__name__}")
@@ -253,7 +253,8 @@ def _assumptions(scenario: Scenario) -> dict[str, Any]:
 
     used = pd.concat([assumptions(m) for m in ("availability", "global_db", "quorum",
                                                "serverless", "units")], ignore_index=True)
-    used = used.sort_values("name", ignore_index=True)
+    # the user inputs' values are the file's (listed under "scenario"), not the defaults
+    used = used[used["kind"] != "user input"].sort_values("name", ignore_index=True)
     overrides = {k: scenario[t][key] for k in sorted(scenario.given)
                  for t, _, key in [k.partition(".")] if t in ("failures", "pricing")}
     return {

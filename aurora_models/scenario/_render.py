@@ -171,19 +171,58 @@ def _configured_line(cost: dict) -> str:
                if gaps else ""))
 
 
-def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
+def _asm(iv, unit: str) -> str:
+    """A row's assumption interval as shown: ``median [p5, p95]``, ``fixed``, ``infeasible``
+    or ``not propagated``; a cost row adds the share of draws in which its option is the
+    cheapest."""
+    if iv.status == "varies":
+        text = f"{_fmt(iv.median, unit)} [{_fmt(iv.p5, unit)}, {_fmt(iv.p95, unit)}]"
+    elif iv.status == "fixed":
+        text = "fixed"
+    else:
+        text = iv.status
+    if iv.p_cheapest is not None:
+        text += f"; P(cheapest) {iv.p_cheapest:.0%}"
+    return text
+
+
+#: Column titles of the two intervals (the Monte Carlo one alone without ``--uncertainty``).
+MC_LABEL = "MC 95 % CI"
+
+
+def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=None) -> str:
     """The result as text: ``table`` (terminal), ``markdown``, ``csv`` (one row per headline
-    number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document)."""
+    number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document).
+
+    ``uncertainty``: an :class:`~aurora_models.sensitivity._rows.AssumptionIntervals` (from
+    ``estimate --uncertainty``): every row also shows its assumption interval, labelled apart
+    from the Monte Carlo interval (csv: ``assumption_status, assumption_median, assumption_p5,
+    assumption_p95, p_cheapest``; json: ``assumption_uncertainty``)."""
     doc = result.to_dict() if isinstance(result, ScenarioResult) else result
-    if fmt == "json":
-        return json.dumps(doc, indent=2, allow_nan=False) + "\n"
     rows = summary_rows(doc)
+    ivs = None if uncertainty is None else uncertainty.rows
+    if ivs is not None and len(ivs) != len(rows):
+        raise ValueError("`uncertainty` must be of this result's rows "
+                         f"({len(rows)} rows, got {len(ivs)} intervals)")
+    if fmt == "json":
+        if uncertainty is not None:
+            doc = {**doc, "assumption_uncertainty": uncertainty.to_dict(rows)}
+        return json.dumps(doc, indent=2, allow_nan=False) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["section", "metric", "value", "ci_low", "ci_high", "unit"])
-        for r in rows:
-            w.writerow(["" if x is None else x for x in r])
+        head = ["section", "metric", "value", "ci_low", "ci_high", "unit"]
+        if ivs is not None:
+            head += ["assumption_status", "assumption_median", "assumption_p5",
+                     "assumption_p95", "p_cheapest"]
+        w.writerow(head)
+        for i, r in enumerate(rows):
+            cells = ["" if x is None else x for x in r]
+            if ivs is not None:
+                iv = ivs[i]
+                cells += [iv.status, *("" if x is None else x
+                                       for x in (iv.median, iv.p5, iv.p95, iv.p_cheapest))]
+            w.writerow(cells)
         return buf.getvalue()
     sc = doc["scenario"]
     head = (f"{sc['name']} ({sc['source']}): {sc['trials']:,} trials, seed {sc['seed']}, "
@@ -196,6 +235,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     extra = [cheapest,
              _configured_line(cost),
              _decision_line(alt)]
+    if uncertainty is not None:
+        extra.append(uncertainty.objectives_line())
     if not doc["global_database"]["configured"]:
         extra.append("Global Database: no secondaries configured")
     extra += [f"note: {n}" for n in doc["notes"]]
@@ -203,13 +244,20 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     extra.append(f"assumptions: {n_asm} (scenario keys marked ASSUMPTION in the file and the "
                  "model registry; --format json lists them all)")
     if fmt == "markdown":
-        out = [f"# {_md(sc['name'])}", "", _md(head), "",
-               "| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
-        for s, m, v, lo, hi, u in rows:
+        out = [f"# {_md(sc['name'])}", "", _md(head), ""]
+        if ivs is None:
+            out += ["| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
+        else:
+            out += [_md(uncertainty.header()), "",
+                    f"| section | metric | value | {MC_LABEL} | {uncertainty.LABEL}: median \\[5 %, 95 %\\] "
+                    "| unit |",
+                    "| --- | --- | --- | --- | --- | --- |"]
+        for i, (s, m, v, lo, hi, u) in enumerate(rows):
             name = (f"**{_md(_label(s, m, cost['cheapest']))}**" if s == "cost" and
                     m == cost["cheapest"] else _md(_label(s, m, None)))
+            asm = "" if ivs is None else f"{_md(_asm(ivs[i], u))} | "
             out.append(f"| {_md(_title(s))} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | "
-                       f"{'' if u == 'readers' else _md(u)} |")
+                       f"{asm}{'' if u == 'readers' else _md(u)} |")
         out += ["", *(f"- {_md(e)}" for e in extra), "", "## Bill, line by line", ""]
         for b in _shown_bills(doc):
             out += _md_bill(b)
@@ -222,14 +270,24 @@ def render(result: ScenarioResult | dict, fmt: str = "table") -> str:
     cells = [(_title(s), ("* " if s == "cost" and m == cost["cheapest"] else "  ")
               + _label(s, m, cost["cheapest"]), _fmt(v, u), _ci(lo, hi, u, v),
               "" if u == "readers" else u) for s, m, v, lo, hi, u in rows]
-    widths = [max(len(c[i]) for c in cells) for i in range(5)]
+    if ivs is not None:  # the assumption interval after the Monte Carlo one
+        cells = [(*c[:4], _asm(iv, r[5]), c[4]) for c, iv, r in zip(cells, ivs, rows, strict=True)]
+        cells.insert(0, ("", "", "value", MC_LABEL, f"{uncertainty.LABEL}: median [5 %, 95 %]",
+                         "unit"))
+    k = len(cells[0])
+    widths = [max(len(c[i]) for c in cells) for i in range(k)]
     out = [head, ""]
+    if ivs is not None:
+        import textwrap
+
+        out += [*textwrap.wrap(uncertainty.header(), 100), ""]
     last = None
     for c in cells:
         sec = c[0] if c[0] != last else ""
         last = c[0]
-        out.append(f"{sec:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  "
-                   f"{c[3]:<{widths[3]}}  {c[4]}".rstrip())
+        line = f"{sec:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  "
+        line += "".join(f"{x:<{widths[j]}}  " for j, x in enumerate(c[3:-1], start=3))
+        out.append((line + c[-1]).rstrip())
     out += ["", *extra, ""]
     for b in _shown_bills(doc):
         out += [*_table_bill(b), ""]
@@ -335,10 +393,12 @@ _PLOTS = (("capacity.png", plot_capacity,
                                           "the closed-form mean"))
 
 
-def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
+def write_report(result: ScenarioResult, out_dir: str | Path, *,
+                 uncertainty=None) -> list[Path]:
     """Write the plots (PNG), ``estimate.json``, ``summary.csv`` (the headline rows),
     ``bill.csv`` (every line of every option's bill) and a self-contained ``report.html``
-    (plots embedded) into ``out_dir``.
+    (plots embedded) into ``out_dir``; with ``uncertainty`` (see :func:`render`) the rows of
+    all three carry their assumption intervals.
 
     Everything is written through :func:`aurora_models._output.staged_output`: into a staging
     folder first, every target checked, then moved into place; a failure leaves no partial output.
@@ -362,10 +422,10 @@ def write_report(result: ScenarioResult, out_dir: str | Path) -> list[Path]:
                 finally:
                     plt.close(fig)
                 images[name] = stage.path(name).read_bytes()
-        stage.write_text("estimate.json", render(result, "json"))
-        stage.write_text("summary.csv", render(result, "csv"))
+        stage.write_text("estimate.json", render(result, "json", uncertainty=uncertainty))
+        stage.write_text("summary.csv", render(result, "csv", uncertainty=uncertainty))
         stage.write_text("bill.csv", render_bill(result, "csv"))
-        stage.write_text("report.html", _html(result, images))
+        stage.write_text("report.html", _html(result, images, uncertainty=uncertainty))
     return stage.written
 
 
@@ -416,17 +476,38 @@ def _html_bill(bill: dict) -> str:
             "</table></details>")
 
 
-def _html(result: ScenarioResult, images: dict[str, bytes] | None = None) -> str:
+def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
+          uncertainty=None) -> str:
     import base64
 
     doc = result.to_dict()
     cheap = doc["cost"]["cheapest"]
+    summary = summary_rows(doc)
+    ivs = [None] * len(summary) if uncertainty is None else uncertainty.rows
+
+    def asm(iv, u):
+        if iv is None:
+            return ""
+        cls = "n" if iv.status == "varies" else "q"
+        return f"<td class={cls}>{html.escape(_asm(iv, u))}</td>"
+
     rows = "".join(
         f"<tr{' class=cheap' if s == 'cost' and m == cheap else ''}>"
         f"<td>{html.escape(_title(s))}</td>"
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
-        f"<td>{html.escape(_ci(lo, hi, u, v))}</td><td>{html.escape(u)}</td></tr>"
-        for s, m, v, lo, hi, u in summary_rows(doc))
+        f"<td{'' if iv is None else ' class=ci'}>{html.escape(_ci(lo, hi, u, v))}</td>"
+        f"{asm(iv, u)}<td>{html.escape(u)}</td></tr>"
+        for (s, m, v, lo, hi, u), iv in zip(summary, ivs, strict=True))
+    wide = ("" if uncertainty is None else  # a fourth number column: a wider page
+            "body{max-width:80em}td.n,td.q,td.ci{white-space:nowrap}"
+            "td.q{color:#777;font-style:italic;text-align:right}p.asm{font-size:90%;color:#333}")
+    if uncertainty is None:
+        est_head, est_note = "<th>95% CI</th>", ""
+    else:
+        est_head = (f"<th>{html.escape(MC_LABEL)}</th>"
+                    f"<th>{html.escape(uncertainty.LABEL)}: median [5 %, 95 %]</th>")
+        est_note = (f"<p class=asm>{html.escape(uncertainty.header())}.</p>"
+                    f"<p class=asm>{html.escape(uncertainty.objectives_line())}.</p>")
     head = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in _headline(doc))
     asm = "".join(f"<tr><td>{html.escape(a['key'])}</td><td>{html.escape(str(a['value']))}</td>"
@@ -451,15 +532,16 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None) -> str
         "body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:2px 8px}"
         "th{text-align:left}td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
         "figcaption{font-size:90%;color:#444}"
-        "table{border-collapse:collapse}tr:nth-child(even){background:#f6f6f6}</style></head>"
+        f"table{{border-collapse:collapse}}tr:nth-child(even){{background:#f6f6f6}}{wide}"
+        "</style></head>"
         f"<body><h1>{html.escape(sc['name'])}</h1><p>{html.escape(sc['description'])}</p>"
         f"<h2>Summary</h2><table>{head}</table>{whatif}"
         f"<p>{sc['trials']:,} Monte Carlo trials, seed {sc['seed']}, horizon "
         f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} as of "
         f"{html.escape(doc['cost']['price_book_as_of'])} "
         f"({html.escape(doc['cost']['price_source'])}).</p>"
-        "<h2>Estimates</h2>"
-        "<table><tr><th>section</th><th>metric</th><th>value</th><th>95% CI</th><th>unit</th>"
+        f"<h2>Estimates</h2>{est_note}"
+        f"<table><tr><th>section</th><th>metric</th><th>value</th>{est_head}<th>unit</th>"
         f"</tr>{rows}</table><ul>{notes}</ul><h2>Bills, line by line</h2>{bills}{imgs}"
         "<h2>Scenario assumptions</h2><table><tr><th>key</th><th>value</th><th>unit</th></tr>"
         f"{asm}</table><p>Model defaults: <code>aurora-models assumptions</code>; full "

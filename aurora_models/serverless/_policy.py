@@ -107,17 +107,28 @@ class ScalingPolicy:
     scale_down_acu_per_s: float = param(0.1, "ACU/s", low=0.0, low_open=True, high=1e6,
         doc="additive scale-down rate (a large value scales down at once)",
         rationale="AWS publishes no scale-down rate, only 'conservative'; 64 -> 0.5 ACU in "
-                  "~10 min")
+                  "~10 min",
+        uncertainty={"dist": "loguniform", "low": 0.03, "high": 0.3,
+                     "rationale": "'conservative' with no rate: 64 -> 0.5 ACU in ~3.5 to ~35 "
+                                  "min"})
     scale_down_fraction_per_s: float = param(0.005, "1/s", low=0.0, low_open=True, high=1.0, high_open=True,
         doc="proportional scale-down rate",
-        rationale="proportional alternative: capacity halves in ~2.3 min when demand drops")
+        rationale="proportional alternative: capacity halves in ~2.3 min when demand drops",
+        uncertainty={"dist": "loguniform", "low": 0.0015, "high": 0.015,
+                     "rationale": "no published rate: capacity halves in ~0.8 to ~8 min"})
     extra_delay_s_per_halving: float = param(
         0.0, "s", low=0.0, high=600.0, doc="extra delay per halving of capacity below the "
-        "reference", rationale="option (off): the guide says larger capacities scale faster")
+        "reference", rationale="option (off): the guide says larger capacities scale faster",
+        uncertainty={"dist": "uniform", "low": 0.0, "high": 5.0,
+                     "rationale": "'larger capacities scale faster' with no rate: off to 5 s "
+                                  "more per halving (the base delay's order)"})
     delay_reference_acu: float = param(
         8.0, "ACU", low=0.0, low_open=True, high=MAX_ACU_LIMIT,
         doc="capacity from which only the base delay applies",
-        rationale="used only with extra_delay_s_per_halving > 0")
+        rationale="used only with extra_delay_s_per_halving > 0",
+        uncertainty={"dist": "loguniform", "low": 2.0, "high": 32.0,
+                     "rationale": "the capacity from which scaling is fast is unstated: a "
+                                  "factor of 4 either side of 8 ACU"})
     seconds_until_auto_pause: float = param(300.0, "s", low=300.0, high=86_400.0, doc="idle time before auto-pause",
         source="RDS API SecondsUntilAutoPause: 300-86,400 s, default 300")
     resume_s: float = param(15.0, "s", low=0.0, high=3600.0, doc="resume time",
