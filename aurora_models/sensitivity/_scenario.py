@@ -195,13 +195,19 @@ class ScenarioModel:
         (the plain evaluation the batch path equals)."""
         from .._section import Context
 
+        import warnings
+
+        from ..exceptions import AuroraModelsWarning
+
         x = np.asarray(x, dtype=float)
         changes = {n.replace(".", "__", 1): float(v) for n, v in zip(self.names, x, strict=True)}
         ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed, evaluation=True)
         try:
-            ctx.scenario = self.scenario.replace(**changes)
-            for sec in _sections():
-                ctx.results[sec.name] = sec.run(ctx)
+            with warnings.catch_warnings():  # as __call__ (not repeated per evaluation)
+                warnings.simplefilter("ignore", AuroraModelsWarning)
+                ctx.scenario = self.scenario.replace(**changes)
+                for sec in _sections():
+                    ctx.results[sec.name] = sec.run(ctx)
         except ValueError:  # a model refuses the vector (a peak no instance class holds)
             return np.full(len(self.outputs), np.nan)
         return np.array([_read(ctx.results[sec], path) * scale
