@@ -207,6 +207,17 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
     return out, 2.0 * units_sum, n_short, short_sum
 
 
+def _shifted(cap: np.ndarray, demand: np.ndarray, units: float):
+    """The kernel's outputs for the series one step later than ``cap`` (whose metered
+    half-ACU-steps are ``units``): ``cap[0], cap[0], cap[1], ..., cap[n-2]``."""
+    later = np.empty_like(cap)
+    later[0] = cap[0]
+    later[1:] = cap[:-1]
+    gap = demand - later
+    gap = gap[gap > _TOL]
+    return later, units + 2.0 * (float(cap[0]) - float(cap[-1])), gap.size, float(gap.sum())
+
+
 def _delay_steps(cap_acu: np.ndarray, policy: ScalingPolicy, step_s: float) -> np.ndarray:
     c = np.maximum(cap_acu, 0.5)
     extra = policy.extra_delay_s_per_halving * np.maximum(
@@ -371,11 +382,22 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
         # so the totals mix the two series' totals; capacity_acu is the nearest one's.
         k0, f = _split_delay(policy.scale_up_delay_s, step_s)
         near = _delay(policy.scale_up_delay_s, step_s)
+        # one live run from the first step and k0 + 1 < n: the (k0 + 1)-step series is the
+        # k0-step series one step later (both start sized for the first sample), so it is
+        # read off the first instead of simulated again; additive decay only, whose integer
+        # arithmetic makes the two identical (the proportional kernel's float rounding
+        # depends on the position within a block)
+        shift = (f > 0.0 and runs == [(0, n)] and k0 + 1 < n
+                 and policy.scale_down == "additive")
         cap, units_sum, n_short, short_sum = _kernel(
-            demand, runs, policy, step_s, k=min(k0, n), keep=f == 0.0 or near == k0)
+            demand, runs, policy, step_s, k=min(k0, n),
+            keep=f == 0.0 or near == k0 or shift)
         if f > 0.0:
-            cap1, units1, n1, sum1 = _kernel(demand, runs, policy, step_s, k=min(k0 + 1, n),
-                                             keep=near != k0)
+            if shift:
+                cap1, units1, n1, sum1 = _shifted(cap, demand, units_sum)
+            else:
+                cap1, units1, n1, sum1 = _kernel(demand, runs, policy, step_s,
+                                                 k=min(k0 + 1, n), keep=near != k0)
             if near != k0:
                 cap = cap1
             # a + f (b - a): exactly a (or b) where the two series agree
