@@ -4,6 +4,8 @@
 - :func:`bill_options`: one :class:`Bill` per deployment option (:data:`OPTIONS`, ids that never
   change), each a tuple of :class:`LineItem` (``quantity x unit_price_usd = amount_usd``), the
   missing dimensions named, monthly and 12-month totals.
+- :func:`bill_totals`: the options' monthly totals for a batch of usages at once (the
+  uncertainty analyses), equal to :func:`bill_options`' per usage.
 - :func:`backup_billed_gib`: AWS's backup rule, ``V (1 + c (R - 1))`` capped at ``V R``,
   minus the free ``V``.
 - :func:`bills_frame`: the ``bill.csv`` rows; :func:`diff_bills`: per option and line deltas.
@@ -20,11 +22,12 @@ from ._bill import (
     backup_billed_gib,
     bill_by_region,
     bill_options,
+    bill_totals,
     bills_frame,
     diff_bills,
 )
 from ._keys import RESERVED_DISCOUNTS, RESERVED_TERMS
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS", "Bill",
-           "LineItem", "Usage", "backup_billed_gib", "bill_by_region", "bill_options", "bills_frame",
+           "LineItem", "Usage", "backup_billed_gib", "bill_by_region", "bill_options", "bill_totals", "bills_frame",
            "diff_bills"]

@@ -7,16 +7,19 @@ lacks is never zero: the line is left out and named in :attr:`Bill.missing`.
 
 from __future__ import annotations
 
+import copy
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
+
+import numpy as np
 
 from .._validate import check_nonnegative
 from ..units import HOURS_PER_MONTH
 from ._keys import MAX_SECONDARY_INSTANCES, RESERVED_DISCOUNTS, RESERVED_TERMS
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
-           "bill_by_region", "bill_options", "bills_frame", "diff_bills"]
+           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "diff_bills"]
 
 #: Deployment options, ids that never change (JSON, CSV, diffs join on them).
 OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned_standard",
@@ -222,8 +225,9 @@ class Usage:
 
     @property
     def discount(self) -> float:
-        if self.reserved_discount is not None:
-            return float(self.reserved_discount)
+        if self.reserved_discount is not None:  # an array in bill_totals' batch usages
+            d = self.reserved_discount
+            return d if isinstance(d, np.ndarray) else float(d)
         return RESERVED_DISCOUNTS[self.reserved_term]
 
 
@@ -263,20 +267,45 @@ class _Builder:
         from ..pricing import MissingPriceError
 
         try:
-            p = float(price()) if callable(price) else float(price)
+            p = _number(price() if callable(price) else price)
         except MissingPriceError as exc:
             self.missing.append(f"{exc.item or line} in {region}"
                                 + (f": {exc}" if "not sold" in str(exc) else ""))
             return None
-        q = float(quantity)
+        q = _number(quantity)
         self.lines.append(LineItem(option=self.option, region=region, line=line, quantity=q,
                                    unit=unit, unit_price_usd=p, amount_usd=q * p,
                                    component=component))
         return p
 
 
+def _number(x):
+    """A float, or (in :func:`bill_totals`' batch usages) an array of them."""
+    return x if isinstance(x, np.ndarray) else float(x)
+
+
+def _total(lines) -> float | np.ndarray:
+    """``fsum`` of the amounts (per column where they are arrays: each is the scalar sum)."""
+    if not any(isinstance(li.amount_usd, np.ndarray) for li in lines):
+        return math.fsum(li.amount_usd for li in lines)
+    cols = np.broadcast_arrays(*(np.asarray(li.amount_usd, dtype=float) for li in lines))
+    return np.array([math.fsum(c) for c in np.stack(cols).T])
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _sized(u: Usage, books: _Books, peak: float, io_opt: bool) -> str:
+    """The cheapest class holding ``peak`` ACU with the usage's headroom (cached per book)."""
+    need = max(peak, 0.5) * (1.0 + u.headroom)
+    key = (u.region, need, io_opt)
+    if key not in books.sized:
+        from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
+
+        books.sized[key] = books(u.region).cheapest_instance_class(
+            GIB_PER_ACU * need, vcpu=VCPU_PER_ACU * need, io_optimized=io_opt)
+    return books.sized[key]
 
 
 def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
@@ -293,20 +322,11 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
     writer_serverless = option.startswith("serverless")
     readers_serverless = writer_serverless or option == "provisioned_writer_serverless_readers"
 
-    def sized(peak: float) -> str:
-        need = max(peak, 0.5) * (1.0 + u.headroom)
-        key = (u.region, need, io_opt)
-        if key not in books.sized:
-            from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
-
-            books.sized[key] = pb.cheapest_instance_class(
-                GIB_PER_ACU * need, vcpu=VCPU_PER_ACU * need, io_optimized=io_opt)
-        return books.sized[key]
-
     if u.capacity == "provisioned":
         writer_cls = reader_cls = u.instance_class
     else:
-        writer_cls, reader_cls = sized(u.writer_peak_acu), sized(u.reader_peak_acu)
+        writer_cls = _sized(u, books, u.writer_peak_acu, io_opt)
+        reader_cls = _sized(u, books, u.reader_peak_acu, io_opt)
 
     def hourly(book, cls: str):
         def price():
@@ -390,7 +410,7 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
             gib = u.writes_per_s_mean * h * 3600.0 * u.redo_bytes_per_write / BYTES_PER_GIB
             b.add(sec, f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
                   "GiB", lambda sec=sec: books.transfer().usd_per_gb(u.region, sec), "transfer")
-    total = math.fsum(li.amount_usd for li in b.lines)
+    total = _total(b.lines)
     return Bill(option=option, label=OPTION_LABELS[option],
                 configured=option == configured_option,
                 reserved_term=u.reserved_term if option == "provisioned_reserved" else None,
@@ -451,6 +471,55 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> 
         best = min(complete, key=lambda b: b.total_usd).option
         out = [replace(b, cheapest=b.option == best) for b in out]
     return out
+
+
+#: Usage fields :func:`bill_totals` takes as arrays over a batch (every other field, and the
+#: instance classes the peaks size to, is shared by a group of the batch).
+_BATCH_FIELDS = ("io_millions_per_month", "write_io_millions_per_month", "writes_per_s_mean",
+                 "writer_acu_hours", "reader_acu_hours_each", "reserved_discount")
+
+
+def bill_totals(usages, *, options=None, price_file=None, books=None) -> np.ndarray:
+    """The monthly ``total_usd`` of every option for each of B usages, shape (B, options):
+    ``[[b.total_usd for b in bill_options(u, options=options)] for u in usages]``.
+
+    The usages are grouped by everything but :data:`_BATCH_FIELDS` and the peaks' sized
+    classes; each group's bills are built once, their lines' quantities and prices arrays
+    over the group (each total is the same ``fsum`` as the scalar bill's). ``options``:
+    default, the first usage's (every usage must then have readers, or none has).
+    """
+    usages = list(usages)
+    if not usages:
+        return np.empty((0, 0))
+    for u in usages:
+        if not isinstance(u, Usage):
+            raise TypeError(f"`usages` must hold Usage, got {type(u).__name__}")
+    if options is None:
+        options = [o for o in OPTIONS
+                   if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
+    bk = _Books(usages[0].engine, price_file, books)
+    out = np.empty((len(usages), len(options)))
+    groups: dict = {}
+    for i, u in enumerate(usages):
+        sized = tuple(_sized(u, bk, peak, io) for peak in (u.writer_peak_acu, u.reader_peak_acu)
+                      for io in (False, True)) if u.capacity != "provisioned" else ()
+        key = (sized, *(_hashable(getattr(u, f.name)) for f in fields(Usage)
+                        if f.name not in _BATCH_FIELDS and not f.name.endswith("_peak_acu")))
+        groups.setdefault(key, []).append(i)
+    for idx in groups.values():
+        u = copy.copy(usages[idx[0]])
+        for name in _BATCH_FIELDS:
+            vals = [getattr(usages[i], name) for i in idx]
+            if name != "reserved_discount" or vals[0] is not None:
+                object.__setattr__(u, name, np.array(vals, dtype=float))
+        volume = u.volume_gib + u.storage_growth_gib_per_month / 2.0
+        for j, o in enumerate(options):
+            out[idx, j] = _build(o, u, bk, volume).total_usd
+    return out
+
+
+def _hashable(v):
+    return tuple(v) if isinstance(v, list) else v
 
 
 def bills_frame(bills, *, scenario: str = "") -> Any:

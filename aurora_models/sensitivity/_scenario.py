@@ -193,10 +193,9 @@ class ScenarioModel:
     def row(self, x: np.ndarray) -> np.ndarray:
         """The outputs for one parameter vector, every section run on the changed scenario
         (the plain evaluation the batch path equals)."""
-        from .._section import Context
-
         import warnings
 
+        from .._section import Context
         from ..exceptions import AuroraModelsWarning
 
         x = np.asarray(x, dtype=float)

@@ -128,12 +128,36 @@ def _policy(scenario):
 
 
 def _capacity(ctx: Context) -> CapacityResult:
+    return _capacity_of(ctx.scenario["cluster"], ctx["workload"], _policy(ctx.scenario),
+                        ctx.notes, ctx.evaluation)
+
+
+def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
+    """The batch's capacity, the scaling policy rebuilt only where its keys are sampled (the
+    demand comes from the workload results)."""
+    from dataclasses import replace
+
+    keys = {"cluster.min_acu": "min_acu", "cluster.max_acu": "max_acu",
+            "cluster.scale_up_delay_s": "scale_up_delay_s"}
+    if set(b.values) - set(keys):
+        return [_capacity(b.context(i)) for i in range(b.size)]
+    cl, policy = b.scenario["cluster"], _policy(b.scenario)
+    out = []
+    for i in range(b.size):
+        if b.values:
+            policy_i = replace(policy, **{keys[k]: float(v[i]) for k, v in b.values.items()})
+            cl_i = {**cl, **{keys[k]: float(v[i]) for k, v in b.values.items()}}
+        else:
+            policy_i, cl_i = policy, cl
+        out.append(_capacity_of(cl_i, b.results["workload"][i], policy_i, [], True))
+    return out
+
+
+def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResult:
     from ._simulate import simulate_capacity
 
-    cl, wl = ctx.scenario["cluster"], ctx["workload"]
     d, step, replicas = wl.series, wl.step_s, cl["replicas"]
     month = SECONDS_PER_MONTH / (d["acu"].size * step)  # as DemandModel.months_per_series
-    policy = _policy(ctx.scenario)
     share = read_share(d, replicas)
     cap_w = simulate_capacity(d["acu"] * (1.0 - share), policy, step_s=step)
     cap_r = (simulate_capacity(d["acu"] * share / replicas, policy, step_s=step)
@@ -152,19 +176,19 @@ def _capacity(ctx: Context) -> CapacityResult:
             capped_at_max_acu=bool(c.demand_acu.max() > cl["max_acu"]))
 
     if cl["capacity"] == "provisioned":
-        ctx.notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "
-                         f"capacity section and the Serverless options are a what-if")
+        notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "
+                     f"capacity section and the Serverless options are a what-if")
     for role, c in (("writer", cap_w), ("each reader", cap_r)):
         if c is not None and c.demand_acu.max() > cl["max_acu"]:
-            ctx.notes.append(f"{role} demand peaks at {c.demand_acu.max():.4g} ACU, above "
-                             f"max_acu = {cl['max_acu']:g}: raise max_acu or add readers")
+            notes.append(f"{role} demand peaks at {c.demand_acu.max():.4g} ACU, above "
+                         f"max_acu = {cl['max_acu']:g}: raise max_acu or add readers")
     return CapacityResult(
         min_acu=cl["min_acu"], max_acu=cl["max_acu"], instances=1 + replicas, read_share=share,
         writer=profile(cap_w), reader_each=profile(cap_r),
         cluster_acu_hours_per_month=float(
             (cap_w.acu_hours + (cap_r.acu_hours * replicas if cap_r else 0.0)) * month),
         # an analysis keeps no series (a batch holds one result per distinct vector)
-        simulations={} if ctx.evaluation else {"writer": cap_w, "reader": cap_r})
+        simulations={} if evaluation else {"writer": cap_w, "reader": cap_r})
 
 
 def _capacity_rows(d) -> list[Row]:
@@ -182,7 +206,7 @@ def _capacity_rows(d) -> list[Row]:
 
 
 CAPACITY = Section("serverless", "Serverless v2 capacity", _capacity, _capacity_rows,
-                   consumes=("workload",))
+                   consumes=("workload",), run_batch=_capacity_batch)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,35 +233,38 @@ def _usage(s, series, capacity=None):
     """The :class:`~aurora_models.billing.Usage` of one demand draw (its capacity simulated
     unless the ``serverless`` section's result for it is given)."""
     from ..billing import Usage
-    from ..global_db._link import REDO_BYTES_PER_WRITE
-    from ._simulate import simulate_capacity
 
-    cl, reg, pr = s["cluster"], s["regions"], s["pricing"]
     dm = demand_model(s)
-    io, w_io = dm.io_millions_per_month(series)
-    replicas = cl["replicas"]
     if capacity is None:
+        from ._simulate import simulate_capacity
+
+        replicas = s["cluster"]["replicas"]
         policy, month = _policy(s), dm.months_per_series(series)
         share = read_share(series, replicas)
         w = simulate_capacity(series["acu"] * (1.0 - share), policy, step_s=dm.step_s)
         r = (simulate_capacity(series["acu"] * share / replicas, policy, step_s=dm.step_s)
              if replicas else None)
-        w_ah, w_peak = w.acu_hours * month, float(w.demand_acu.max())
-        r_ah, r_peak = (r.acu_hours * month, float(r.demand_acu.max())) if r else (0.0, 0.5)
+        compute = (w.acu_hours * month, float(w.demand_acu.max()),
+                   *((r.acu_hours * month, float(r.demand_acu.max())) if r else (0.0, 0.5)))
     else:
-        w_ah, w_peak = capacity.writer.acu_hours_per_month, capacity.writer.peak_demand_acu
         r = capacity.reader_each
-        r_ah, r_peak = (r.acu_hours_per_month, r.peak_demand_acu) if r else (0.0, 0.5)
-    return Usage(
+        compute = (capacity.writer.acu_hours_per_month, capacity.writer.peak_demand_acu,
+                   *((r.acu_hours_per_month, r.peak_demand_acu) if r else (0.0, 0.5)))
+    return Usage(**_configuration(s), **_consumption(dm, series, *compute))
+
+
+def _configuration(s) -> dict[str, Any]:
+    """The Usage fields the scenario sets (everything but the consumption)."""
+    from ..global_db._link import REDO_BYTES_PER_WRITE
+
+    cl, reg, pr = s["cluster"], s["regions"], s["pricing"]
+    return dict(
         region=pr["region"] or reg["primary"], engine=f"aurora-{cl['engine']}",
-        capacity=cl["capacity"], instance_class=cl["instance_class"], replicas=replicas,
+        capacity=cl["capacity"], instance_class=cl["instance_class"], replicas=cl["replicas"],
         storage=cl["storage"], volume_gib=cl["volume_gib"],
         storage_growth_gib_per_month=cl["storage_growth_gib_per_month"],
-        io_millions_per_month=io, write_io_millions_per_month=w_io,
-        writes_per_s_mean=float(series["writes_per_s"].mean()),
-        writer_acu_hours=float(w_ah), reader_acu_hours_each=float(r_ah),
-        writer_peak_acu=float(w_peak), reader_peak_acu=float(r_peak), headroom=pr["headroom"],
-        secondaries=tuple(reg["secondaries"]), secondary_instances=reg["secondary_instances"],
+        headroom=pr["headroom"], secondaries=tuple(reg["secondaries"]),
+        secondary_instances=reg["secondary_instances"],
         secondary_instance_class=reg["secondary_instance_class"],
         secondary_acu=reg["secondary_acu"],
         backup_retention_days=cl["backup_retention_days"],
@@ -250,11 +277,70 @@ def _usage(s, series, capacity=None):
         reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
 
 
+def _consumption(dm, series, w_ah, w_peak, r_ah, r_peak) -> dict[str, float]:
+    """The Usage fields a demand draw and its capacity give (ACU-hours per month)."""
+    io, w_io = dm.io_millions_per_month(series)
+    return dict(io_millions_per_month=io, write_io_millions_per_month=w_io,
+                writes_per_s_mean=float(series["writes_per_s"].mean()),
+                writer_acu_hours=float(w_ah), reader_acu_hours_each=float(r_ah),
+                writer_peak_acu=float(w_peak), reader_peak_acu=float(r_peak))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostTotals(SectionResult):
+    """The cost section of an evaluation (:attr:`Context.evaluation`): each option's monthly
+    total, in :data:`~aurora_models.billing.OPTIONS` order."""
+
+    region: str
+    options: list[dict[str, Any]]
+
+
+def _totals(usages, price_file) -> list[CostTotals]:
+    from ..billing import OPTIONS, bill_totals
+
+    options = [o for o in OPTIONS
+               if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
+    totals = bill_totals(usages, options=options, price_file=price_file)
+    return [CostTotals(region=u.region,
+                       options=[{"option": o, "total_usd": float(t)}
+                                for o, t in zip(options, row, strict=True)])
+            for u, row in zip(usages, totals, strict=True)]
+
+
+def _cost_batch(b: BatchContext) -> list[CostTotals]:
+    """The batch's monthly totals (:func:`~aurora_models.billing.bill_totals`), the usage of
+    each vector from its workload and capacity results."""
+    from dataclasses import replace
+
+    from ..billing import Usage
+    from ._demand_model import PER_OPERATION, DemandModel
+
+    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    per_op = {k: field_of[k] for k in b.values if field_of.get(k) in PER_OPERATION}
+    if set(b.values) - set(per_op) - {"pricing.reserved_discount"}:
+        return [_cost(b.context(i)) for i in range(b.size)]
+    s = b.scenario
+    config, dm0 = _configuration(s), demand_model(s)
+    usages = []
+    for i in range(b.size):
+        dm = replace(dm0, **{f: float(b.values[k][i]) for k, f in per_op.items()}) \
+            if per_op else dm0
+        cap, series = b.results["serverless"][i], b.results["workload"][i].series
+        r = cap.reader_each
+        compute = (cap.writer.acu_hours_per_month, cap.writer.peak_demand_acu,
+                   *((r.acu_hours_per_month, r.peak_demand_acu) if r else (0.0, 0.5)))
+        c = dict(config)
+        if "pricing.reserved_discount" in b.values:
+            c["reserved_discount"] = float(b.values["pricing.reserved_discount"][i])
+        usages.append(Usage(**c, **_consumption(dm, series, *compute)))
+    return _totals(usages, s["pricing"]["offer_file"])
+
+
 _COMPONENTS = ("compute", "storage", "io", "backup", "replicated_io", "secondary", "transfer",
                "other")
 
 
-def _cost(ctx: Context) -> CostResult:
+def _cost(ctx: Context) -> CostResult | CostTotals:
     from .. import pricing
     from .._rng import spawn_seeds
     from ..billing import bill_options
@@ -263,13 +349,15 @@ def _cost(ctx: Context) -> CostResult:
     dm = demand_model(s)
     price_file = s["pricing"]["offer_file"]
     usage = _usage(s, ctx["workload"].series, ctx["serverless"])
+    if ctx.evaluation:  # an analysis reads the totals only
+        return _totals([usage], price_file)[0]
     books: dict = {}  # loaded once, shared by the demand draws' bills
     bills = bill_options(usage, price_file=price_file, books=books)
     book = (pricing.load(usage.region, engine=usage.engine) if price_file is None
             else pricing.load(usage.region, engine=usage.engine, path=price_file))
     # The bill of other demand draws (same assumptions, other noise): its spread over
     # COST_DRAWS draws, the first being the draw above.
-    draws = 1 if ctx.evaluation else COST_DRAWS
+    draws = COST_DRAWS
     totals = np.array([[b.total_usd for b in bills]]
                       + [[b.total_usd for b in bill_options(_usage(s, dm.series(rng=seed)),
                                                             price_file=price_file, books=books)]
@@ -322,4 +410,5 @@ def _cost_rows(d) -> list[Row]:
     return rows
 
 
-COST = Section("cost", "Monthly cost", _cost, _cost_rows, consumes=("workload", "serverless"))
+COST = Section("cost", "Monthly cost", _cost, _cost_rows, consumes=("workload", "serverless"),
+               run_batch=_cost_batch)
