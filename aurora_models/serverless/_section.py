@@ -48,17 +48,20 @@ def _workload(ctx: Context) -> WorkloadResult:
     return _workload_result(dm, dm.series(rng=ctx.stream(0)))
 
 
-def _workload_result(dm, d) -> WorkloadResult:
-    daily = ~d["in_event"]
-    return WorkloadResult(
-        source=dm.source, days=dm.days, step_s=dm.step_s,
-        daily_peak_writes_per_s=float(d["writes_per_s"][daily].max()),
-        daily_peak_reads_per_s=float(d["reads_per_s"][daily].max()),
-        event_peak_writes_per_s=float(d["writes_per_s"].max()),
-        event_peak_reads_per_s=float(d["reads_per_s"].max()),
-        mean_writes_per_s=float(d["writes_per_s"].mean()),
-        mean_reads_per_s=float(d["reads_per_s"].mean()),
-        io_millions_per_month=dm.io_millions_per_month(d)[0], series=d)
+def _workload_result(dm, d, peaks=None) -> WorkloadResult:
+    return WorkloadResult(source=dm.source, days=dm.days, step_s=dm.step_s,
+                          **(_peaks(d) if peaks is None else peaks),
+                          io_millions_per_month=dm.io_millions_per_month(d)[0], series=d)
+
+
+def _peaks(rates) -> dict[str, float]:
+    """The request rates' peaks (daily: outside the events) and means."""
+    daily = ~rates["in_event"]
+    w, r = rates["writes_per_s"], rates["reads_per_s"]
+    return dict(daily_peak_writes_per_s=float(w[daily].max()),
+                daily_peak_reads_per_s=float(r[daily].max()),
+                event_peak_writes_per_s=float(w.max()), event_peak_reads_per_s=float(r.max()),
+                mean_writes_per_s=float(w.mean()), mean_reads_per_s=float(r.mean()))
 
 
 def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
@@ -75,10 +78,11 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
         return [_workload(b.context(i)) for i in range(b.size)]
     dm0 = demand_model(b.scenario)
     rates = dm0.rates(rng=Context(scenario=None, n_trials=b.n_trials, seed=b.seed).stream(0))
+    peaks = _peaks(rates)  # the rates are shared: so are their peaks
     out = []
     for i in range(b.size):
         dm = replace(dm0, **{f: float(b.values[k][i]) for k, f in fields.items()})
-        out.append(_workload_result(dm, {**rates, **dm.loads(rates)}))
+        out.append(_workload_result(dm, {**rates, **dm.loads(rates)}, peaks))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -140,16 +141,18 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
         # in one step, so a larger r gives the same series; capping it keeps int32 exact
         r = min(r, max((top - floor) * 1000, 1))
         block = min(_BLOCK, (_INT32_MAX - 1000 * top - 1000) // r)
-        rt = np.arange(block, dtype=np.int32) * np.int32(r)
-        up = 999 - rt  # ceil(c / 1000) = (c + 999) // 1000 for c >= 0
-        ibuf = np.empty(block, dtype=np.int32)
+        rt = np.multiply(_scratch("arange", block, np.int32, _arange), np.int32(r),
+                         out=_scratch("rt", block, np.int32))
+        # ceil(c / 1000) = (c + 999) // 1000 for c >= 0
+        up = np.subtract(999, rt, out=_scratch("up", block, np.int32))
+        ibuf = _scratch("i", block, np.int32)
     else:
         r = math.log1p(-policy.scale_down_fraction_per_s) * step_s  # log decay per step (< 0)
         block = _BLOCK
         rt = np.arange(block, dtype=float) * r
-    fbuf = np.empty(block)
-    obuf = None if keep else np.empty(block)
-    lt = np.empty(block, dtype=bool)
+    fbuf = _scratch("f", block, np.float64)
+    obuf = None if keep else _scratch("o", block, np.float64)
+    lt = _scratch("lt", block, np.bool_)
     d0 = demand[0]
     units_sum, n_short, short_sum = 0.0, 0, 0.0
     for s0, e0 in runs:
@@ -207,15 +210,40 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
     return out, 2.0 * units_sum, n_short, short_sum
 
 
-def _shifted(cap: np.ndarray, demand: np.ndarray, units: float):
+def _shifted(cap: np.ndarray, demand: np.ndarray, units: float, keep: bool):
     """The kernel's outputs for the series one step later than ``cap`` (whose metered
-    half-ACU-steps are ``units``): ``cap[0], cap[0], cap[1], ..., cap[n-2]``."""
-    later = np.empty_like(cap)
-    later[0] = cap[0]
-    later[1:] = cap[:-1]
-    gap = demand - later
-    gap = gap[gap > _TOL]
-    return later, units + 2.0 * (float(cap[0]) - float(cap[-1])), gap.size, float(gap.sum())
+    half-ACU-steps are ``units``): ``cap[0], cap[0], cap[1], ..., cap[n-2]`` (the series
+    itself only if ``keep``)."""
+    n = cap.size
+    gap = _scratch("gap", n, np.float64)
+    gap[0] = demand[0] - cap[0]
+    np.subtract(demand[1:], cap[:-1], out=gap[1:])
+    short = _scratch("short", n, np.bool_)
+    np.greater(gap, _TOL, out=short)
+    later = np.concatenate((cap[:1], cap[:-1])) if keep else None
+    return (later, units + 2.0 * (float(cap[0]) - float(cap[-1])), int(np.count_nonzero(short)),
+            float(np.sum(gap, where=short)))
+
+
+#: Per-thread work arrays of the kernels, reused across calls: a fresh array of a few hundred
+#: KiB costs a page fault per 4 KiB on first touch, as much as the arithmetic on it.
+_SCRATCH = threading.local()
+
+
+def _arange(a: np.ndarray) -> None:
+    a[:] = np.arange(a.size, dtype=a.dtype)
+
+
+def _scratch(slot: str, n: int, dtype, fill=None) -> np.ndarray:
+    """A work array of ``n`` elements for ``slot`` (this thread's, reused; ``fill(array)``
+    initialises a new one, whose contents then persist)."""
+    pool = _SCRATCH.__dict__.setdefault("pool", {})
+    a = pool.get(slot)
+    if a is None or a.size < n or a.dtype != dtype:
+        a = pool[slot] = np.empty(max(n, 1), dtype=dtype)
+        if fill is not None:
+            fill(a)
+    return a[:n]
 
 
 def _delay_steps(cap_acu: np.ndarray, policy: ScalingPolicy, step_s: float) -> np.ndarray:
@@ -394,7 +422,7 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
             keep=f == 0.0 or near == k0 or shift)
         if f > 0.0:
             if shift:
-                cap1, units1, n1, sum1 = _shifted(cap, demand, units_sum)
+                cap1, units1, n1, sum1 = _shifted(cap, demand, units_sum, keep=near != k0)
             else:
                 cap1, units1, n1, sum1 = _kernel(demand, runs, policy, step_s,
                                                  k=min(k0 + 1, n), keep=near != k0)
