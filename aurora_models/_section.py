@@ -141,6 +141,9 @@ class BatchContext:
     n_trials: int
     seed: int
     results: Mapping[str, list[SectionResult]] = field(default_factory=dict)
+    #: Kept by the caller across its batches (of one scenario and seed): a section may store
+    #: what its vectors share there (``memo.setdefault(section_name, {})``).
+    memo: dict = field(default_factory=dict)
 
     def value(self, table: str, key: str) -> np.ndarray:
         """The key's values over the batch (shape (B,)): sampled, or the scenario's own."""

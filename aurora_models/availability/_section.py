@@ -213,7 +213,7 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
     (an integer), so each distinct count is solved once."""
     if set(b.values) - {"cluster.acu_per_vcpu", "cluster.max_acu"}:
         return [_readers(b.context(i)) for i in range(b.size)]
-    done: dict[tuple, ReadersResult] = {}
+    done = b.memo.setdefault("readers", {})  # across the caller's batches
     out = []
     for i in range(b.size):
         ctx = b.context(i)

@@ -190,6 +190,11 @@ class ScenarioModel:
             units[f"rpo_writes_at_risk_{sd['secondary']}"] = "writes"
         return cls(scenario, names, seed, tuple(paths), units, paths, plan)
 
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # a worker starts with an empty memo
+        return state
+
     def row(self, x: np.ndarray) -> np.ndarray:
         """The outputs for one parameter vector, every section run on the changed scenario
         (the plain evaluation the batch path equals)."""
@@ -253,7 +258,8 @@ class ScenarioModel:
             b = BatchContext(scenario=self.scenario,
                              values={self.names[j]: X[first[ok], j] for j in cols},
                              size=len(ok), n_trials=EVAL_TRIALS, seed=self.seed,
-                             results={c: [upstream[c][i] for i in ok] for c in sec.consumes})
+                             results={c: [upstream[c][i] for i in ok] for c in sec.consumes},
+                             memo=self.__dict__.setdefault("_memo", {}))
             got = _run_batch(sec, b, reads)
             out: list = [None] * len(U)
             for i, r in zip(ok, got, strict=True):

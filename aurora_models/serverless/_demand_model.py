@@ -223,6 +223,6 @@ class DemandModel:
     def io_millions_per_month(self, series: dict[str, np.ndarray]) -> tuple[float, float]:
         """Billed I/O and replicated write I/O per month, millions, of one demand series."""
         scale = self.step_s * self.months_per_series(series) / 1e6
-        writes = float((series["writes_per_s"] * self.io_per_write).sum() * scale)
-        reads = float((series["reads_per_s"] * self.io_per_read).sum() * scale)
+        writes = float(series["writes_per_s"].sum()) * self.io_per_write * scale
+        reads = float(series["reads_per_s"].sum()) * self.io_per_read * scale
         return writes + reads, writes

@@ -40,6 +40,7 @@ class WorkloadResult(SectionResult):
     mean_writes_per_s: float
     mean_reads_per_s: float
     io_millions_per_month: float
+    write_io_millions_per_month: float
     series: dict = field(repr=False)
 
 
@@ -49,9 +50,10 @@ def _workload(ctx: Context) -> WorkloadResult:
 
 
 def _workload_result(dm, d, peaks=None) -> WorkloadResult:
+    io, w_io = dm.io_millions_per_month(d)
     return WorkloadResult(source=dm.source, days=dm.days, step_s=dm.step_s,
                           **(_peaks(d) if peaks is None else peaks),
-                          io_millions_per_month=dm.io_millions_per_month(d)[0], series=d)
+                          io_millions_per_month=io, write_io_millions_per_month=w_io, series=d)
 
 
 def _peaks(rates) -> dict[str, float]:
@@ -251,10 +253,17 @@ def _usage(s, series, capacity=None):
         compute = (w.acu_hours * month, float(w.demand_acu.max()),
                    *((r.acu_hours * month, float(r.demand_acu.max())) if r else (0.0, 0.5)))
     else:
-        r = capacity.reader_each
-        compute = (capacity.writer.acu_hours_per_month, capacity.writer.peak_demand_acu,
-                   *((r.acu_hours_per_month, r.peak_demand_acu) if r else (0.0, 0.5)))
-    return Usage(**_configuration(s), **_consumption(dm, series, *compute))
+        compute = _compute(capacity)
+    return Usage(**_configuration(s), **_consumption(*dm.io_millions_per_month(series),
+                                                     float(series["writes_per_s"].mean()),
+                                                     *compute))
+
+
+def _compute(capacity) -> tuple[float, float, float, float]:
+    """Writer ACU-hours and peak, each reader's ACU-hours and peak, of a capacity result."""
+    r = capacity.reader_each
+    return (capacity.writer.acu_hours_per_month, capacity.writer.peak_demand_acu,
+            *((r.acu_hours_per_month, r.peak_demand_acu) if r else (0.0, 0.5)))
 
 
 def _configuration(s) -> dict[str, Any]:
@@ -281,11 +290,10 @@ def _configuration(s) -> dict[str, Any]:
         reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
 
 
-def _consumption(dm, series, w_ah, w_peak, r_ah, r_peak) -> dict[str, float]:
-    """The Usage fields a demand draw and its capacity give (ACU-hours per month)."""
-    io, w_io = dm.io_millions_per_month(series)
+def _consumption(io, w_io, writes_per_s_mean, w_ah, w_peak, r_ah, r_peak) -> dict[str, float]:
+    """The Usage fields a demand draw and its capacity give (I/O and ACU-hours per month)."""
     return dict(io_millions_per_month=io, write_io_millions_per_month=w_io,
-                writes_per_s_mean=float(series["writes_per_s"].mean()),
+                writes_per_s_mean=float(writes_per_s_mean),
                 writer_acu_hours=float(w_ah), reader_acu_hours_each=float(r_ah),
                 writer_peak_acu=float(w_peak), reader_peak_acu=float(r_peak))
 
@@ -314,29 +322,25 @@ def _totals(usages, price_file) -> list[CostTotals]:
 def _cost_batch(b: BatchContext) -> list[CostTotals]:
     """The batch's monthly totals (:func:`~aurora_models.billing.bill_totals`), the usage of
     each vector from its workload and capacity results."""
-    from dataclasses import replace
 
     from ..billing import Usage
     from ._demand_model import PER_OPERATION, DemandModel
 
     field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
-    per_op = {k: field_of[k] for k in b.values if field_of.get(k) in PER_OPERATION}
-    if set(b.values) - set(per_op) - {"pricing.reserved_discount"}:
+    per_op = {k for k in b.values if field_of.get(k) in PER_OPERATION}
+    if set(b.values) - per_op - {"pricing.reserved_discount"}:
         return [_cost(b.context(i)) for i in range(b.size)]
     s = b.scenario
-    config, dm0 = _configuration(s), demand_model(s)
+    config = _configuration(s)
     usages = []
-    for i in range(b.size):
-        dm = replace(dm0, **{f: float(b.values[k][i]) for k, f in per_op.items()}) \
-            if per_op else dm0
-        cap, series = b.results["serverless"][i], b.results["workload"][i].series
-        r = cap.reader_each
-        compute = (cap.writer.acu_hours_per_month, cap.writer.peak_demand_acu,
-                   *((r.acu_hours_per_month, r.peak_demand_acu) if r else (0.0, 0.5)))
+    for i in range(b.size):  # the per-operation costs act through the workload's results
+        load = b.results["workload"][i]
         c = dict(config)
         if "pricing.reserved_discount" in b.values:
             c["reserved_discount"] = float(b.values["pricing.reserved_discount"][i])
-        usages.append(Usage(**c, **_consumption(dm, series, *compute)))
+        usages.append(Usage(**c, **_consumption(
+            load.io_millions_per_month, load.write_io_millions_per_month,
+            load.mean_writes_per_s, *_compute(b.results["serverless"][i]))))
     return _totals(usages, s["pricing"]["offer_file"])
 
 

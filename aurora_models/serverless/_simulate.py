@@ -221,8 +221,8 @@ def _shifted(cap: np.ndarray, demand: np.ndarray, units: float, keep: bool):
     short = _scratch("short", n, np.bool_)
     np.greater(gap, _TOL, out=short)
     later = np.concatenate((cap[:1], cap[:-1])) if keep else None
-    return (later, units + 2.0 * (float(cap[0]) - float(cap[-1])), int(np.count_nonzero(short)),
-            float(np.sum(gap, where=short)))
+    gaps = gap[short]  # the few under-provisioned steps
+    return later, units + 2.0 * (float(cap[0]) - float(cap[-1])), gaps.size, float(gaps.sum())
 
 
 #: Per-thread work arrays of the kernels, reused across calls: a fresh array of a few hundred
