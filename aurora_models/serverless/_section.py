@@ -160,13 +160,20 @@ def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
 
 
 def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResult:
-    from ._simulate import simulate_capacity
+    from ._simulate import _scratch, simulate_capacity
 
     d, step, replicas = wl.series, wl.step_s, cl["replicas"]
-    month = SECONDS_PER_MONTH / (d["acu"].size * step)  # as DemandModel.months_per_series
+    acu = d["acu"]
+    month = SECONDS_PER_MONTH / (acu.size * step)  # as DemandModel.months_per_series
     share = read_share(d, replicas)
-    cap_w = simulate_capacity(d["acu"] * (1.0 - share), policy, step_s=step)
-    cap_r = (simulate_capacity(d["acu"] * share / replicas, policy, step_s=step)
+
+    def demand(slot, factor):
+        # an evaluation keeps no series (simulations below): work arrays, one per role
+        out = _scratch(slot, acu.size, np.float64) if evaluation else None
+        return np.multiply(acu, factor, out=out)
+
+    cap_w = simulate_capacity(demand("writer_demand", 1.0 - share), policy, step_s=step)
+    cap_r = (simulate_capacity(demand("reader_demand", share / replicas), policy, step_s=step)
              if replicas else None)
 
     def profile(c):
