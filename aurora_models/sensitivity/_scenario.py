@@ -1,22 +1,28 @@
 """A scenario's uncertain inputs and outputs as a model ``f(X) -> Y`` for propagation and
 sensitivity analysis.
 
-One *evaluation* is :func:`aurora_models.scenario.estimate` of the scenario with one parameter
-vector applied (``Scenario.replace``), at a fixed seed (common random numbers: rows differ only by
-their inputs), with the smallest Monte Carlo size the estimate takes (100 trials), reading:
+One *evaluation* is the scenario's estimate with one parameter vector applied, at a fixed seed
+(common random numbers: rows differ only by their inputs), in evaluation mode
+(:attr:`aurora_models._section.Context.evaluation`): every output from a closed form or the one
+seeded simulation it needs, none from the point estimate's Monte Carlo estimators:
 
 - closed forms: annual downtime (``availability``), P(storage write unavailable) and P(data
-  loss) per volume and horizon (``durability``), failover P50/P99 (``failover``), readers needed
-  at the event peak (``readers``), Global Database lag p99 at the event peak (``global_db.lag``);
-- the seeded demand draw and the capacity simulated at the scenario's step: the monthly bill of
-  each option (``cost``; an evaluation skips the other demand draws, which serve only the
-  point estimate's spread: ``Context.evaluation``);
-A parameter vector a model refuses (a peak no instance class can hold) gives NaN outputs: the
-propagation counts it (``infeasible``), the sensitivity analyses censor it (see
-:func:`~aurora_models.sensitivity.sobol`).
+  loss) per volume and horizon (``durability``; exact CTMC solves), failover P50/P90/P99
+  (``failover``), readers needed at the event peak (``readers``), Global Database lag p99 at
+  the event peak and the mean writes at risk on a regional failover (Little's law on the
+  closed-form lag; ``global_database``);
+- one seeded demand draw and the capacity simulated at the scenario's step: the monthly bill
+  of each option (``cost``, totals only) and the writer's demand not served while it scales
+  up (``serverless``).
 
-- a Monte Carlo estimator at its own fixed seed: the mean writes at risk at the event peak
-  (``global_db.rpo_exposure``; its noise is the same in every row).
+The point estimate (``aurora-models estimate``) keeps its Monte Carlo estimators beside the
+closed forms: the simulated years of downtime, the importance-sampled group data loss, the
+bill over ten demand draws, the simulated writes at risk.
+
+A parameter vector a model refuses (a peak no instance class can hold) gives NaN for the
+outputs of the section that refused it and of the sections consuming it (the bills, not the
+downtime): the propagation counts it (``infeasible``), the sensitivity analyses censor each
+output (see :func:`~aurora_models.sensitivity.sobol`).
 
 Derived in :func:`propagate_scenario` from the bills and the availability outputs: the
 probability that each option is the cheapest and that the configuration meets the objectives
@@ -36,9 +42,9 @@ from ._dist import Distribution, SensitivityInputError, make
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario"]
 
-#: Work-budget steps per scenario evaluation (~0.1 s of numpy on one core; the budget's 2e9
-#: steps are about a minute).
-WORK_PER_EVALUATION = 2e6
+#: Work-budget steps per scenario evaluation (about 2-4 ms of one core, measured by
+#: ``benchmarks/bench_sensitivity.py``; the budget's 2e9 steps are about a minute of one core).
+WORK_PER_EVALUATION = 1e5
 #: Monte Carlo trials per evaluation (the estimate's minimum; the closed forms do not use them).
 EVAL_TRIALS = 100
 
@@ -207,13 +213,19 @@ class ScenarioModel:
         changes = {n.replace(".", "__", 1): float(v) for n, v in zip(self.names, x, strict=True)}
         ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed, evaluation=True)
         try:
-            with warnings.catch_warnings():  # as __call__ (not repeated per evaluation)
-                warnings.simplefilter("ignore", AuroraModelsWarning)
-                ctx.scenario = self.scenario.replace(**changes)
-                for sec in _sections():
-                    ctx.results[sec.name] = sec.run(ctx)
-        except ValueError:  # a model refuses the vector (a peak no instance class holds)
+            ctx.scenario = self.scenario.replace(**changes)
+        except ValueError:  # a cross-key rule refuses the vector
             return np.full(len(self.outputs), np.nan)
+        with warnings.catch_warnings():  # as __call__ (not repeated per evaluation)
+            warnings.simplefilter("ignore", AuroraModelsWarning)
+            for sec in _sections():
+                ctx.results[sec.name] = None
+                if any(ctx.results[c] is None for c in sec.consumes):
+                    continue  # what it consumes was refused
+                try:
+                    ctx.results[sec.name] = sec.run(ctx)
+                except ValueError:  # a model refuses the vector (a peak no class holds)
+                    pass
         return np.array([_read(ctx.results[sec], path) * scale
                          for sec, path, scale in self.paths.values()])
 
@@ -270,10 +282,6 @@ class ScenarioModel:
             per = np.array([np.nan if r is None else _read(r, path) * scale
                             for r in results[sec]])
             Y[:, k] = per[inverse[sec]]
-        failed = np.zeros(m, bool)  # a vector some section refused: every output NaN
-        for name, rs in results.items():
-            failed |= np.array([r is None for r in rs])[inverse[name]]
-        Y[failed] = np.nan
         return Y
 
 
