@@ -420,3 +420,15 @@ def test_a_refused_vector_loses_only_the_outputs_of_the_refusing_section():
     assert np.isfinite(out["downtime_minutes_per_year"]) and np.isfinite(out["p_data_loss"])
     assert np.isfinite(Y[0]).all()
     np.testing.assert_array_equal(Y[1], model.row(np.array([40.0])))
+
+
+def test_fixed_outputs_are_reported_and_probabilities_are_analysed_on_log10():
+    """The failover quantiles do not depend on any sampled input: reported as fixed (indices
+    0, no SALib warning about constant values); P(data loss), spanning decades, is analysed as
+    log10 and its copy-failure and outage inputs lead."""
+    r = analyze(sc.load(), method="morris", n=4, outputs=["failover_p50_s", "p_data_loss"])
+    assert r.outputs == ("failover_p50_s", "log10(p_data_loss)")
+    assert r.fixed == ("failover_p50_s",)
+    assert (r.ranked("failover_p50_s")["mu_star"] == 0).all()
+    top = set(r.ranked("log10(p_data_loss)", 2)["input"])
+    assert top == {"failures.copy_failure_rate_per_year", "failures.az_outage_hours"}

@@ -12,6 +12,7 @@ worker died; the evaluation is deterministic, so a retried chunk gives the same 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -173,7 +174,8 @@ class SensitivityResult:
     bootstrap half-widths); for Morris, ``mu_star, mu_star_conf, sigma`` (in output units per
     full range of the input's quantile). ``evaluations`` is the model evaluation count;
     ``infeasible`` the rows where the model returned NaN (a vector it refuses), censored at the
-    output's largest finite value before the analysis.
+    output's largest finite value before the analysis; ``fixed`` the outputs every
+    evaluation gave the same value (no index to estimate: all 0).
     """
 
     method: str
@@ -184,6 +186,8 @@ class SensitivityResult:
     X: np.ndarray
     Y: np.ndarray
     infeasible: int = 0
+    #: Outputs no sampled input moves (every evaluation equal): indices 0, not estimated.
+    fixed: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -235,6 +239,26 @@ def _censor(Y: np.ndarray) -> tuple[np.ndarray, int]:
     return Yc, int(bad.any(axis=1).sum())
 
 
+def _fixed(Yc: np.ndarray, outputs) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The outputs every evaluation gave the same value, and the others."""
+    same = np.ptp(Yc, axis=0) == 0
+    return (tuple(o for o, f in zip(outputs, same, strict=True) if f),
+            tuple(o for o, f in zip(outputs, same, strict=True) if not f))
+
+
+@contextlib.contextmanager
+def _quiet_salib():
+    """SALib's warnings about constant subsets of the evaluations (a bootstrap resample of an
+    output that rarely varies): the estimates and their intervals say the same."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Constant values encountered")
+        warnings.filterwarnings("ignore", message="invalid value encountered",
+                                category=RuntimeWarning)
+        yield
+
+
 def _problem(dists, outputs):
     from SALib import ProblemSpec
 
@@ -275,10 +299,20 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     Y = _shape(evaluate(func, X, executor=executor, entry="sobol", param="n", value=n,
                         work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
-    sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
-    sp.analyze_sobol(calc_second_order=False, num_resamples=num_resamples, seed=seed)
+    fixed, varying = _fixed(Yc, outputs)
+    per: dict = {}
+    if varying:
+        sv = _problem(dists, varying)
+        sv.set_samples(sp.samples)
+        cols = Yc[:, [outputs.index(o) for o in varying]]
+        sv.set_results(cols if len(varying) > 1 else cols[:, 0])
+        with _quiet_salib():
+            sv.analyze_sobol(calc_second_order=False, num_resamples=num_resamples, seed=seed)
+        per = _per_output(sv, varying)
+    zero = {k: np.zeros(D) for k in ("S1", "S1_conf", "ST", "ST_conf")}
     rows = []
-    for o, res in _per_output(sp, outputs).items():
+    for o in outputs:
+        res = per.get(o, zero)
         for j, name in enumerate(sp["names"]):
             rows.append({"output": o, "input": name, "S1": res["S1"][j],
                          "S1_conf": res["S1_conf"][j], "ST": res["ST"][j],
@@ -286,7 +320,7 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     import pandas as pd
 
     return SensitivityResult("sobol", tuple(sp["names"]), outputs, pd.DataFrame(rows),
-                             len(X), X, Y, infeasible)
+                             len(X), X, Y, infeasible, fixed)
 
 
 def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: int = 10,
@@ -312,10 +346,20 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     Y = _shape(evaluate(func, X, executor=executor, entry="morris", param="r", value=r,
                         work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
-    sp.set_results(Yc if len(outputs) > 1 else Yc[:, 0])
-    sp.analyze_morris(num_levels=levels, num_resamples=num_resamples, seed=seed)
+    fixed, varying = _fixed(Yc, outputs)
+    per: dict = {}
+    if varying:
+        sv = _problem(dists, varying)
+        sv.set_samples(sp.samples)
+        cols = Yc[:, [outputs.index(o) for o in varying]]
+        sv.set_results(cols if len(varying) > 1 else cols[:, 0])
+        with _quiet_salib():
+            sv.analyze_morris(num_levels=levels, num_resamples=num_resamples, seed=seed)
+        per = _per_output(sv, varying)
+    zero = {k: np.zeros(D) for k in ("mu_star", "mu_star_conf", "sigma")}
     rows = []
-    for o, res in _per_output(sp, outputs).items():
+    for o in outputs:
+        res = per.get(o, zero)
         for j, name in enumerate(sp["names"]):
             rows.append({"output": o, "input": name, "mu_star": res["mu_star"][j],
                          "mu_star_conf": res["mu_star_conf"][j], "sigma": res["sigma"][j]})
@@ -324,6 +368,6 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     t = pd.DataFrame(rows)
     t["mu_star"] = t["mu_star"].astype(float)
     return SensitivityResult("morris", tuple(sp["names"]), outputs, t, len(X), X, Y,
-                             infeasible)
+                             infeasible, fixed)
 
 

@@ -34,6 +34,7 @@ def render_sensitivity(result: SensitivityResult, fmt: str = "table") -> str:
     if fmt == "json":
         doc = {"method": result.method, "evaluations": result.evaluations,
                "infeasible": result.infeasible, "inputs": list(result.names),
+               "fixed": list(result.fixed),
                "outputs": {o: json.loads(result.ranked(o).drop(columns="output")
                                          .to_json(orient="records"))
                            for o in result.outputs}}
@@ -42,6 +43,10 @@ def render_sensitivity(result: SensitivityResult, fmt: str = "table") -> str:
     out = [head, ""]
     for o in result.outputs:
         t = f[f["output"] == o][cols]
+        if o in result.fixed:
+            out += [f"### {o}\n" if fmt == "markdown" else o,
+                    "fixed: no sampled input moves it (every evaluation gave the same value)", ""]
+            continue
         if fmt == "markdown":
             out.append(f"### {o}\n")
             out.append("| " + " | ".join(cols) + " |")
