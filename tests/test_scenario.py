@@ -258,3 +258,24 @@ def test_scale_up_delay_key_reaches_the_simulation():
     with pytest.raises(sc.ScenarioError, match=r"`cluster.scale_up_delay_s` must be a number "
                                                r"in \[0, 600\]"):
         s.replace(cluster__scale_up_delay_s=-1.0)
+
+
+def test_the_bill_responds_to_the_scale_up_delay_continuously_and_only_at_the_edges():
+    """The delay is resolved within the 10 s step, so the bill is not flat in it (the old
+    rounding gave one bill for every delay in 5-15 s). The dynamics are time-invariant: a
+    later scale-up shifts the capacity curve, so the ACU-hours change only by what enters and
+    leaves the simulated week at its ends (cents), while the demand not served grows with the
+    delay; that is why the delay ranks low for the bill and high for the shortfall."""
+    s = sc.load()
+
+    def run(delay_s):
+        doc = sc.estimate(s.replace(cluster__scale_up_delay_s=delay_s), n_trials=100,
+                          only=("cost",)).to_dict()
+        bill = {o["option"]: o["total_usd"] for o in doc["cost"]["options"]}
+        return bill["serverless_standard"], doc["serverless"]["writer"]
+
+    (b6, w6), (b7, w7), (b14, w14) = run(6.0), run(7.0), run(14.0)
+    assert b6 != b7 != b14  # continuous, not one value per rounded step
+    assert abs(b14 - b6) < 1.0  # dollars on a ~$3,000 bill: only the week's ends move
+    assert w14["under_provisioned_s_per_month"] > 1.5 * w6["under_provisioned_s_per_month"]
+    assert w6["under_provisioned_s_per_month"] < w7["under_provisioned_s_per_month"]

@@ -96,6 +96,8 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
             import matplotlib.pyplot as plt
 
             for o in result.outputs:
+                if o in result.fixed:
+                    continue
                 top = min(10, len(result.names))
                 fig, ax = plt.subplots(figsize=(7, 0.35 * top + 1.4))
                 try:
@@ -105,14 +107,20 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
                     fig.savefig(stage.path(name))
                 finally:
                     plt.close(fig)
-                images[name] = stage.path(name).read_bytes()
+                images[o] = (name, stage.path(name).read_bytes())
         stage.write_text("sensitivity.csv", render_sensitivity(result, "csv"))
         stage.write_text("sensitivity.json", render_sensitivity(result, "json"))
         body = [f"<h1>{result.method.title()} sensitivity</h1>",
                 f"<p>{result.evaluations} evaluations over {len(result.names)} inputs.</p>"]
-        for o, (name, png) in zip(result.outputs, images.items(), strict=True):
+        for o in result.outputs:
             body.append(f"<h2>{html.escape(o)}</h2>")
-            body.append(result.ranked(o).to_html(index=False, float_format=lambda x: f"{x:.4g}"))
+            if o not in images:
+                body.append("<p>fixed: no sampled input moves it (every evaluation gave the "
+                            "same value)</p>")
+                continue
+            name, png = images[o]
+            body.append(result.ranked(o).drop(columns="output").to_html(
+                index=False, float_format=lambda x: f"{x:.4g}"))
             body.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,'
                         f'{base64.b64encode(png).decode()}">')
         stage.write_text("report.html", "<!doctype html><meta charset='utf-8'>"
@@ -121,4 +129,7 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
 
 
 def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+    """A file-name part: ``log10(p_data_loss)`` -> ``log10_p_data_loss``."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")
