@@ -476,6 +476,7 @@ _TABLE_ORDER = ("scenario", "cluster", "regions", "workload", "failures", "prici
 _KEY_ORDER = (
     "name", "description", "horizon_hours", "trials", "seed",
     "engine", "capacity", "instance_class", "min_acu", "max_acu", "scale_up_delay_s",
+    "scale_down_acu_per_s",
     "replicas", "storage",
     "volume_gib", "acu_per_vcpu", "backup_retention_days", "backup_change_rate_per_day",
     "manual_snapshot_gib", "storage_growth_gib_per_month", "backtrack_window_hours",
@@ -488,6 +489,7 @@ _KEY_ORDER = (
     "read_latency_objective_ms", "read_objective", "max_failover_s",
     "max_annual_downtime_minutes", "migrating_from", "licence",
     "copy_failure_rate_per_year", "az_outage_rate_per_year", "az_outage_hours",
+    "transient_failure_rate_per_year", "detection_s",
     "instance_failure_rate_per_year", "maintenance_events_per_year",
     "region", "headroom", "reserved_term", "reserved_discount", "reserved_hourly_usd",
     "offer_file",

@@ -77,7 +77,8 @@ class FailureModel:
                "row 2024); a disk stand-in for Aurora's SSD storage nodes; bounded at 100/year "
                "(a failure every 3.7 days is no longer a storage node)")
     transient_failure_rate_per_year: float = param(
-        1.0, "1/year", low=0.0, high=1000.0, doc="transient unavailability rate of one copy",
+        1.0, "1/year", low=0.0, high=1000.0, scenario="failures.transient_failure_rate_per_year",
+        doc="transient unavailability rate of one copy",
         rationale="node restarts and network blips, about one per copy-year; the drive data covers "
                   "permanent failures only; swept in notebook 01",
         uncertainty={"dist": "lognormal", "p5": 0.25, "p95": 4.0,
@@ -90,7 +91,8 @@ class FailureModel:
         10.0, "Gbit/s", low=0.0, low_open=True, high=400.0, doc="bandwidth of a re-replication",
         source="SIGMOD'17 §2.2: a 10 GB segment is repaired in 10 s on a 10 Gbps link")
     detection_s: float = param(
-        2.0, "s", low=0.0, high=86_400.0, doc="time to detect a failure and start the copy",
+        2.0, "s", low=0.0, high=86_400.0, scenario="failures.detection_s",
+        doc="time to detect a failure and start the copy",
         rationale="detection and set-up, so that 8 s of transfer + 2 s gives the paper's 10 s "
                   "window",
         uncertainty={"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 10.0,

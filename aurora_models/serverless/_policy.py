@@ -105,6 +105,7 @@ class ScalingPolicy:
                             doc="bounded scale-down rule",
                             rationale="AWS describes scale-down only as gradual")
     scale_down_acu_per_s: float = param(0.1, "ACU/s", low=0.0, low_open=True, high=1e6,
+        scenario="cluster.scale_down_acu_per_s",
         doc="additive scale-down rate (a large value scales down at once)",
         rationale="AWS publishes no scale-down rate, only 'conservative'; 64 -> 0.5 ACU in "
                   "~10 min",

@@ -130,7 +130,8 @@ def _policy(scenario):
 
     cl = scenario["cluster"]
     return ScalingPolicy(min_acu=cl["min_acu"], max_acu=cl["max_acu"],
-                         scale_up_delay_s=cl["scale_up_delay_s"])
+                         scale_up_delay_s=cl["scale_up_delay_s"],
+                         scale_down_acu_per_s=cl["scale_down_acu_per_s"])
 
 
 def _capacity(ctx: Context) -> CapacityResult:
@@ -143,8 +144,8 @@ def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
     demand comes from the workload results)."""
     from dataclasses import replace
 
-    keys = {"cluster.min_acu": "min_acu", "cluster.max_acu": "max_acu",
-            "cluster.scale_up_delay_s": "scale_up_delay_s"}
+    keys = {f"cluster.{k}": k for k in ("min_acu", "max_acu", "scale_up_delay_s",
+                                         "scale_down_acu_per_s")}
     if set(b.values) - set(keys):
         return [_capacity(b.context(i)) for i in range(b.size)]
     cl, policy = b.scenario["cluster"], _policy(b.scenario)
