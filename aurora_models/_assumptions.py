@@ -61,6 +61,7 @@ def register(
     source: str | None = None,
     fitted: str | None = None,
     rationale: str | None = None,
+    uncertainty: dict | None = None,
 ) -> Any:
     """Declare a default and return its value.
 
@@ -78,6 +79,12 @@ def register(
         What the value was fitted to (a figure used to fit is not also a prediction).
     rationale : str, optional
         One line on why the value is assumed, when no source exists.
+    uncertainty : dict, optional
+        The spread of an assumption or a fit, as for ``param(..., uncertainty=...)``
+        (``{"dist": ..., ..., "rationale": ...}``): listed by :func:`assumptions`; the
+        scenario analysis samples only scenario keys, so a registered default's distribution
+        documents its spread for the model's own callers (``tests/test_declarations.py``
+        checks each is a valid distribution).
 
     Raises
     ------
@@ -93,9 +100,19 @@ def register(
     if "." not in name:
         raise ValueError(f"assumption name must be '<module>.<parameter>', got {name!r}")
     kind, text = given[0]
+    if uncertainty is not None:
+        if not isinstance(uncertainty, dict) or "dist" not in uncertainty \
+                or "rationale" not in uncertainty:
+            raise ValueError(f"assumption {name!r}: `uncertainty` must be a dict with 'dist' and "
+                             f"'rationale', got {uncertainty!r}")
+        REGISTERED_UNCERTAINTY[name] = dict(uncertainty)
     _add(Assumption(name=name, value=value, unit=unit, kind=kind, source=text,
-                    module=name.split(".", 1)[0]))
+                    module=name.split(".", 1)[0], uncertainty=_describe(uncertainty)))
     return value
+
+
+#: The distributions of registered defaults (``register(..., uncertainty=...)``), by name.
+REGISTERED_UNCERTAINTY: dict[str, dict] = {}
 
 
 #: The ``kind`` of a user input (the scenario file's own figure) listed for its distribution.

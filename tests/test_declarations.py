@@ -236,3 +236,25 @@ def test_every_declared_assumption_or_fitted_number_has_a_distribution():
     assert not missing
     # only scenario keys are sampled by the scenario analysis
     assert all("." in k and k.split(".")[0] in sc.spec() for k in distributions(sc.load()))
+
+
+def test_registered_distributions_are_valid_and_listed():
+    """``register(..., uncertainty=...)`` (defaults that are not ``param`` s: the Global Database
+    link fits, the recovery timeline, the retry interval, vCPU per ACU, the reserved-term
+    discounts) gives a valid distribution containing the default, listed by assumptions()."""
+    from aurora_models._assumptions import REGISTERED_UNCERTAINTY
+    from aurora_models.sensitivity import make
+
+    frame = am.assumptions().set_index("name")
+    want = {"global_db.link_bandwidth_bytes_per_s", "global_db.apply_bytes_per_s",
+            "global_db.batch_interval_ms", "global_db.promote_s",
+            "billing.reserved_discount_1y_partial_upfront", "serverless.vcpu_per_acu",
+            "availability.retry_interval_s"}
+    assert want <= set(REGISTERED_UNCERTAINTY)
+    for name, spec in REGISTERED_UNCERTAINTY.items():
+        d = make(name, dict(spec))
+        lo, hi = d.ppf(0.0), d.ppf(0.9995)
+        assert lo <= frame.loc[name, "value"] <= hi, name
+        assert frame.loc[name, "uncertainty"].startswith(spec["dist"]), name
+    with pytest.raises(ValueError, match="rationale"):
+        am._assumptions.register("x.y", 1.0, "-", rationale="r", uncertainty={"dist": "uniform"})

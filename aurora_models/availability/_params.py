@@ -187,7 +187,9 @@ DNS_TTL_S = register(
            "zones use a 5-second TTL")
 RETRY_INTERVAL_S = register(
     "availability.retry_interval_s", 1.0, "s",
-    rationale="a client that retries its connection once a second")
+    rationale="a client that retries its connection once a second",
+    uncertainty={"dist": "loguniform", "low": 0.1, "high": 10.0,
+                 "rationale": "tight retry loops to a back-off of seconds"})
 PROXY_REDUCTION = register(
     "availability.proxy_recovery_reduction", (0.79, 0.32), "(Aurora, RDS) fraction",
     source="AWS Database Blog, 'Improving application availability with Amazon RDS Proxy': "

@@ -26,36 +26,52 @@ MAX_SECONDARIES = register(
 REDO_BYTES_PER_WRITE = register(
     "global_db.redo_bytes_per_write", 1024.0, "bytes",
     rationale="typical redo volume of one small OLTP write (a row change plus log headers); "
-              "no public figure; scales the link utilisation only")
+              "no public figure; scales the link utilisation only",
+    uncertainty={"dist": "lognormal", "p5": 300.0, "p95": 4096.0,
+                 "rationale": "a narrow counter update to a row change with index entries"})
 
 LINK_BANDWIDTH_BYTES_PER_S = register(
     "global_db.link_bandwidth_bytes_per_s", 50e6, "bytes/s",
     fitted="FIT, not a measurement: storage-level replication bandwidth per secondary chosen "
-              "so that lag is 'typically under a second' (AWS) at tens of thousands of writes/s")
+              "so that lag is 'typically under a second' (AWS) at tens of thousands of writes/s",
+    uncertainty={"dist": "loguniform", "low": 10e6, "high": 250e6,
+                 "rationale": "any bandwidth keeping lag under a second at the fitted load "
+                              "fits the same AWS statement: a factor of 5 either way"})
 
 APPLY_BYTES_PER_S = register(
     "global_db.apply_bytes_per_s", 100e6, "bytes/s",
     fitted="FIT, not a measurement: redo apply rate at the secondary storage, chosen above the "
-              "link bandwidth so the network is the bottleneck, consistent with lag < 1 s")
+              "link bandwidth so the network is the bottleneck, consistent with lag < 1 s",
+    uncertainty={"dist": "loguniform", "low": 50e6, "high": 500e6,
+                 "rationale": "above the link (the fit's premise) up to a fast storage apply"})
 
 BATCH_INTERVAL_MS = register(
     "global_db.batch_interval_ms", 10.0, "ms",
     fitted="FIT, not a measurement: redo is shipped in batches; a 10 ms interval adds 5 ms "
-              "mean lag, small against one-way propagation and consistent with lag < 1 s")
+              "mean lag, small against one-way propagation and consistent with lag < 1 s",
+    uncertainty={"dist": "loguniform", "low": 1.0, "high": 50.0,
+                 "rationale": "per-commit shipping to a batch that still keeps lag well under "
+                              "a second"})
 
 DEGRADATION_RATE_PER_HOUR = register(
     "global_db.degradation_rate_per_hour", 1.0 / 24.0, "1/hour",
     rationale="assumption, no public data: about one cross-region replication degradation "
-              "episode a day; without episodes lag never approaches the 20 s RPO floor")
+              "episode a day; without episodes lag never approaches the 20 s RPO floor",
+    uncertainty={"dist": "loguniform", "low": 1.0 / 168.0, "high": 1.0 / 4.0,
+                 "rationale": "no data: from one a week to one every four hours"})
 
 DEGRADATION_MEAN_DURATION_S = register(
     "global_db.degradation_mean_duration_s", 30.0, "s",
     rationale="assumption, no public data: episodes last tens of seconds on average "
-              "(exponentially distributed)")
+              "(exponentially distributed)",
+    uncertainty={"dist": "loguniform", "low": 5.0, "high": 300.0,
+                 "rationale": "a network blip to a five-minute regional impairment"})
 
 DEGRADATION_REMAINING_FRACTION = register(
     "global_db.degradation_remaining_fraction", 0.0, "-",
-    rationale="assumption: the pessimistic case, a full stall of replication during an episode")
+    rationale="assumption: the pessimistic case, a full stall of replication during an episode",
+    uncertainty={"dist": "uniform", "low": 0.0, "high": 0.5,
+                 "rationale": "from a full stall to half the bandwidth left"})
 
 ONE_WAY_FRACTION_OF_RTT = register(
     "global_db.one_way_fraction_of_rtt", 0.5, "-",

@@ -39,21 +39,31 @@ WRITE_IO_UNIT_BYTES = register(
 SWITCHOVER_QUIESCE_S = register(
     "global_db.switchover_quiesce_s", 10.0, "s",
     rationale="assumption: stopping writes on the old primary before the secondaries sync; "
-              "AWS says only 'unavailable for a short time'")
+              "AWS says only 'unavailable for a short time'",
+    uncertainty={"dist": "triangular", "low": 2.0, "mode": 10.0, "high": 60.0,
+                 "rationale": "seconds to a minute for the writes to drain"})
 PROMOTE_S = register(
     "global_db.promote_s", 60.0, "s",
     rationale="assumption from the secondary-source 'promote in less than a minute' "
-              "(AWS DR workshop); no AWS number exists")
+              "(AWS DR workshop); no AWS number exists",
+    uncertainty={"dist": "triangular", "low": 20.0, "mode": 60.0, "high": 180.0,
+                 "rationale": "'less than a minute' taken as typical, with a slow tail"})
 ENDPOINT_S = register(
     "global_db.endpoint_update_s", 30.0, "s",
-    rationale="assumption: global writer endpoint / DNS change and client reconnect")
+    rationale="assumption: global writer endpoint / DNS change and client reconnect",
+    uncertainty={"dist": "triangular", "low": 5.0, "mode": 30.0, "high": 120.0,
+                 "rationale": "a DNS TTL and reconnect to clients caching the old address"})
 DETECTION_S = register(
     "global_db.failure_detection_s", 60.0, "s",
-    rationale="assumption: alarms on a regional outage (a few 1-minute metric periods)")
+    rationale="assumption: alarms on a regional outage (a few 1-minute metric periods)",
+    uncertainty={"dist": "triangular", "low": 30.0, "mode": 60.0, "high": 300.0,
+                 "rationale": "one to five 1-minute alarm periods"})
 DECISION_S = register(
     "global_db.failover_decision_s", 300.0, "s",
     rationale="assumption: an operator decides on an unplanned cross-region failover "
-              "(AWS: RTO 'depends on how fast the operator works'); 0 when automated")
+              "(AWS: RTO 'depends on how fast the operator works'); 0 when automated",
+    uncertainty={"dist": "loguniform", "low": 60.0, "high": 3600.0,
+                 "rationale": "a runbook at hand to an hour of escalation"})
 
 
 def _check_rpo(rpo_s):

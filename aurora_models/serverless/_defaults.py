@@ -21,7 +21,10 @@ VCPU_PER_ACU = register(
     "serverless.vcpu_per_acu", 0.25, "vCPU/ACU",
     rationale="an ACU is ~2 GiB 'with corresponding CPU' (Aurora user guide, no figure given); "
               "Aurora's memory-optimized r classes pair 8 GiB with each vCPU, so 2 GiB ~ 0.25 "
-              "vCPU: a class stands in for a peak only with both the memory and the vCPUs")
+              "vCPU: a class stands in for a peak only with both the memory and the vCPUs",
+    uncertainty={"dist": "triangular", "low": 0.125, "mode": 0.25, "high": 0.5,
+                 "rationale": "r classes (8 GiB/vCPU) to m classes (4 GiB/vCPU), x-classes "
+                              "below"})
 # Declared on CostOptions ([pricing] keys); the cost functions' defaults read them here.
 HEADROOM = CostOptions.__params__["headroom"].default
 # the default term's registered discount (aurora_models.billing declares the terms)
