@@ -173,10 +173,6 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResul
         out = _scratch(slot, acu.size, np.float64) if evaluation else None
         return np.multiply(acu, factor, out=out)
 
-    cap_w = simulate_capacity(demand("writer_demand", 1.0 - share), policy, step_s=step)
-    cap_r = (simulate_capacity(demand("reader_demand", share / replicas), policy, step_s=step)
-             if replicas else None)
-
     def profile(c):
         if c is None:
             return None
@@ -189,6 +185,14 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResul
                 c.under_provisioned_acu_s / max(c.demand_acu.sum() * c.step_s, 1e-300)),
             capped_at_max_acu=bool(c.demand_acu.max() > cl["max_acu"]))
 
+    # each profile is read off its simulation at once: in an evaluation the capacity series
+    # is a work array the next simulation overwrites
+    cap_w = simulate_capacity(demand("writer_demand", 1.0 - share), policy, step_s=step,
+                              work_arrays=evaluation)
+    writer = profile(cap_w)
+    cap_r = (simulate_capacity(demand("reader_demand", share / replicas), policy, step_s=step,
+                               work_arrays=evaluation) if replicas else None)
+    reader = profile(cap_r)
     if cl["capacity"] == "provisioned":
         notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "
                      f"capacity section and the Serverless options are a what-if")
@@ -198,7 +202,7 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResul
                          f"max_acu = {cl['max_acu']:g}: raise max_acu or add readers")
     return CapacityResult(
         min_acu=cl["min_acu"], max_acu=cl["max_acu"], instances=1 + replicas, read_share=share,
-        writer=profile(cap_w), reader_each=profile(cap_r),
+        writer=writer, reader_each=reader,
         cluster_acu_hours_per_month=float(
             (cap_w.acu_hours + (cap_r.acu_hours * replicas if cap_r else 0.0)) * month),
         # an analysis keeps no series (a batch holds one result per distinct vector)

@@ -117,7 +117,7 @@ _INT32_MAX = 2**31 - 1
 
 
 def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k: int = 0,
-            arrived: np.ndarray | None = None, keep: bool = True):
+            arrived: np.ndarray | None = None, keep: bool = True, work: bool = False):
     """``c_t = max(a_t, decay(c_{t-1}))`` over each live run (restarting at its start).
 
     The upward target ``a_t`` is the delayed demand ``clip(ceil(2 d_{t-k} - tol), f, top)``
@@ -131,7 +131,13 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
     Proportional decay is the same in log space (float64).
     """
     n = demand.size
-    out = np.zeros(n) if keep else None
+    if not keep:
+        out = None
+    elif work:  # a work array (see simulate_capacity's ``work_arrays``)
+        out = _scratch("capacity", n, np.float64)
+        out.fill(0.0)
+    else:
+        out = np.zeros(n)
     floor = max(1, round(2 * policy.min_acu))
     top = round(2 * policy.max_acu)
     additive = policy.scale_down == "additive"
@@ -210,17 +216,22 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
     return out, 2.0 * units_sum, n_short, short_sum
 
 
-def _shifted(cap: np.ndarray, demand: np.ndarray, units: float, keep: bool):
+def _shifted(cap: np.ndarray, demand: np.ndarray, units: float, keep: bool,
+             work: bool = False):
     """The kernel's outputs for the series one step later than ``cap`` (whose metered
     half-ACU-steps are ``units``): ``cap[0], cap[0], cap[1], ..., cap[n-2]`` (the series
-    itself only if ``keep``)."""
+    itself only if ``keep``; in a work array if ``work``)."""
     n = cap.size
     gap = _scratch("gap", n, np.float64)
     gap[0] = demand[0] - cap[0]
     np.subtract(demand[1:], cap[:-1], out=gap[1:])
     short = _scratch("short", n, np.bool_)
     np.greater(gap, _TOL, out=short)
-    later = np.concatenate((cap[:1], cap[:-1])) if keep else None
+    later = None
+    if keep:
+        later = _scratch("capacity_later", n, np.float64) if work else np.empty(n)
+        later[0] = cap[0]
+        later[1:] = cap[:-1]
     gaps = gap[short]  # the few under-provisioned steps
     return later, units + 2.0 * (float(cap[0]) - float(cap[-1])), gaps.size, float(gaps.sum())
 
@@ -304,7 +315,8 @@ def _sequential_capacity(demand: np.ndarray, z_starts, z_ends, policy: ScalingPo
     return u_arr / 2.0, float(u_arr.sum()), int(gap.size), float(gap.sum())
 
 
-def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0) -> CapacityResult:
+def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0,
+                      work_arrays: bool = False) -> CapacityResult:
     """Serverless v2 capacity for a demand series.
 
     Parameters
@@ -314,6 +326,10 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
     policy : ScalingPolicy
     step_s : float
         Seconds per sample (1 s is AWS's metering; coarser steps are fine for cost).
+    work_arrays : bool
+        Return the capacity series in this thread's work array, valid until the next call
+        (an analysis reads the totals and the peak at once: a fresh array per call costs a
+        page fault per 4 KiB). Default False: a new array.
 
     Returns
     -------
@@ -419,10 +435,11 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0)
                  and policy.scale_down == "additive")
         cap, units_sum, n_short, short_sum = _kernel(
             demand, runs, policy, step_s, k=min(k0, n),
-            keep=f == 0.0 or near == k0 or shift)
+            keep=f == 0.0 or near == k0 or shift, work=work_arrays)
         if f > 0.0:
             if shift:
-                cap1, units1, n1, sum1 = _shifted(cap, demand, units_sum, keep=near != k0)
+                cap1, units1, n1, sum1 = _shifted(cap, demand, units_sum, keep=near != k0,
+                                                  work=work_arrays)
             else:
                 cap1, units1, n1, sum1 = _kernel(demand, runs, policy, step_s,
                                                  k=min(k0 + 1, n), keep=near != k0)
