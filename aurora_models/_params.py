@@ -29,6 +29,7 @@ value was fitted to; a figure used to fit is not also a prediction), ``assumptio
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import numbers
@@ -332,6 +333,7 @@ def declared(family: str) -> Callable[[type], type]:
                 register_param(p)  # is listed too (kind "user input")
         cls.__params__ = params
         own = getattr(cls, "__post_init__", None)
+        cls.__own_checks__ = own  # for replaced(): the class's checks beyond the fields
 
         def __post_init__(self) -> None:
             for name, p in params.items():
@@ -390,6 +392,27 @@ class Rule:
             if names and k in names:
                 msg = re.sub(rf"`{re.escape(k)}(?=[`\[.])", f"`{names[k]}", msg)
         raise ValueError(msg)
+
+
+def replaced(obj, **changes):
+    """``dataclasses.replace(obj, **changes)`` for a declared class, checking only what changed:
+    the changed fields, the rules that involve them, and the class's own checks (``obj`` was
+    checked when it was built). The same errors as the full replace; the batch forms of the
+    scenario sections build one instance per vector with it."""
+    cls = type(obj)
+    params = cls.__params__
+    new = copy.copy(obj)
+    for name, value in changes.items():
+        if name not in {f.name for f in dataclasses.fields(cls)}:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        p = params.get(name)
+        object.__setattr__(new, name, value if p is None else p.check(value))
+    for rule in getattr(cls, "__rules__", ()):
+        if all(k in params for k in rule.keys) and set(rule.keys) & set(changes):
+            rule.check({k: getattr(new, k) for k in rule.keys})
+    if cls.__own_checks__ is not None:
+        cls.__own_checks__(new)
+    return new
 
 
 def check_batch(cls: type, n: int | None = None, **values: Any) -> dict[str, np.ndarray]:

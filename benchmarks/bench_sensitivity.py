@@ -17,7 +17,7 @@ Prints, for the bundled leaderboard scenario's uncertain inputs:
 Targets of issue 13: >= 200 evaluations/s per core, >= 20x the fair loop, Sobol N = 1,024
 in <= 120 s on 2 cores.
 
-    .venv/bin/python benchmarks/bench_sensitivity.py [--base 32] [--cores 2] [--full]
+    .venv/bin/python benchmarks/bench_sensitivity.py [--base 32] [--repeat 3] [--cores 2] [--full]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--base", type=int, default=32, help="Sobol base samples (a power of 2)")
     ap.add_argument("--loop", type=int, default=45, help="rows of the fair loop")
     ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3, help="passes; the best of each is kept")
     ap.add_argument("--full", action="store_true",
                     help="also run the Sobol analysis at N = 1,024 on --cores processes")
     args = ap.parse_args()
@@ -61,20 +62,28 @@ def main() -> None:
         out = f()
         return out, time.perf_counter() - t
 
-    Y, batch = timed(lambda: np.vstack([model(X[i:i + chunk])
+    rows = X[: args.loop]
+    batch = rand = fair = np.inf
+    for _ in range(args.repeat):  # interleaved, best of each: this VM's speed drifts
+        model.__dict__.pop("_memo", None)  # each pass from a cold memo, as an analysis starts
+        Y, t = timed(lambda: np.vstack([model(X[i:i + chunk])
                                         for i in range(0, len(X), chunk)]))
-    _, rand = timed(lambda: np.vstack([model(R[i:i + MAX_BATCH])
-                                       for i in range(0, len(R), MAX_BATCH)]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rows = X[: args.loop]
-        loopY, fair = timed(lambda: np.array([model.row(x) for x in rows]))
+        batch = min(batch, t)
+        model.__dict__.pop("_memo", None)
+        _, t = timed(lambda: np.vstack([model(R[i:i + MAX_BATCH])
+                                        for i in range(0, len(R), MAX_BATCH)]))
+        rand = min(rand, t)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loopY, t = timed(lambda: np.array([model.row(x) for x in rows]))
+        fair = min(fair, t)
     assert np.allclose(loopY, Y[: len(rows)], rtol=1e-11, equal_nan=True)  # the same numbers
 
     rate, rate_rand, rate_fair = len(X) / batch, len(R) / rand, len(rows) / fair
     N = 1024
     print(f"scenario: {D} uncertain inputs, {len(model.outputs)} outputs; Sobol design of "
-          f"{len(X)} rows (N = {args.base}), {int(np.isnan(Y).any(axis=1).sum())} infeasible")
+          f"{len(X)} rows (N = {args.base}), {int(np.isnan(Y).any(axis=1).sum())} infeasible; "
+          f"best of {args.repeat} interleaved passes")
     print(f"  analysis path, Sobol rows  : {rate:8.1f} evaluations/s (one core)")
     print(f"  analysis path, random rows : {rate_rand:8.1f} evaluations/s (one core, nothing "
           f"shared between rows)")

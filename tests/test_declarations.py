@@ -258,3 +258,24 @@ def test_registered_distributions_are_valid_and_listed():
         assert frame.loc[name, "uncertainty"].startswith(spec["dist"]), name
     with pytest.raises(ValueError, match="rationale"):
         am._assumptions.register("x.y", 1.0, "-", rationale="r", uncertainty={"dist": "uniform"})
+
+
+def test_replaced_checks_what_changed_like_a_full_replace():
+    """_params.replaced (the batch forms' per-vector copy) equals dataclasses.replace and
+    refuses what it refuses: a bad field, a broken cross-field rule, an unknown field."""
+    import dataclasses
+
+    from aurora_models._params import replaced
+    from aurora_models.quorum import FailureModel
+    from aurora_models.serverless import ScalingPolicy
+
+    fm = FailureModel()
+    assert replaced(fm, az_outage_hours=3.0) == dataclasses.replace(fm, az_outage_hours=3.0)
+    with pytest.raises(ValueError, match="az_outage_hours"):
+        replaced(fm, az_outage_hours=-1.0)
+    pol = ScalingPolicy(min_acu=0.5, max_acu=64)
+    assert replaced(pol, scale_up_delay_s=7.0) == dataclasses.replace(pol, scale_up_delay_s=7.0)
+    with pytest.raises(ValueError, match="min_acu"):
+        replaced(pol, min_acu=100.0)
+    with pytest.raises(TypeError, match="no field"):
+        replaced(pol, nonsense=1.0)

@@ -86,8 +86,7 @@ def _closed_only(dep, closed) -> AvailabilityResult:
 def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     """The batch's closed-form downtime, its storage unavailability in stacked CTMC solves
     (:func:`~._downtime.storage_unavailabilities`)."""
-    from dataclasses import replace
-
+    from .._params import replaced
     from ..quorum._model import FailureModel
     from ..quorum._section import failure_model
     from . import annual_downtime, aurora
@@ -100,13 +99,13 @@ def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
         return [_availability(b.context(i)) for i in range(b.size)]
     s = b.scenario
     fm0, rates0 = failure_model(s), failure_rates(s)
-    fms = [replace(fm0, **{model_keys[k]: float(v[i]) for k, v in b.values.items()
+    fms = [replaced(fm0, **{model_keys[k]: float(v[i]) for k, v in b.values.items()
                            if k in model_keys}) for i in range(b.size)]
     storage = storage_unavailabilities(fms, volume_gib=s["cluster"]["volume_gib"])
     dep = aurora(s["cluster"]["replicas"])
     out = []
     for i, fm in enumerate(fms):
-        rates = replace(rates0, failures=fm, **{rate_keys[k]: float(v[i])
+        rates = replaced(rates0, failures=fm, **{rate_keys[k]: float(v[i])
                                                 for k, v in b.values.items() if k in rate_keys})
         out.append(_closed_only(dep, annual_downtime(dep, rates=rates, storage=storage[i]).mean))
     return out

@@ -62,8 +62,7 @@ def _run(ctx: Context) -> DurabilityResult:
 def _run_batch(b: BatchContext) -> list[DurabilityResult]:
     """The batch's durability in stacked CTMC solves (:mod:`~aurora_models.quorum._batch`):
     the sampled ``[failures]`` keys change only the failure model."""
-    from dataclasses import replace
-
+    from .._params import replaced
     from . import AURORA, n_protection_groups
     from ._batch import event_probabilities, volume_event_probabilities
     from ._model import FailureModel, _event_estimate
@@ -73,7 +72,7 @@ def _run_batch(b: BatchContext) -> list[DurabilityResult]:
     if set(b.values) - set(fields):  # the horizon or the volume is sampled
         return [_run(b.context(i)) for i in range(b.size)]
     fm0 = failure_model(b.scenario)
-    fms = [replace(fm0, **{fields[k]: float(v[i]) for k, v in b.values.items()})
+    fms = [replaced(fm0, **{fields[k]: float(v[i]) for k, v in b.values.items()})
            for i in range(b.size)]
     horizon, volume_gib = b.scenario["scenario"]["horizon_hours"], b.scenario["cluster"]["volume_gib"]
     loss = volume_event_probabilities(volume_gib, AURORA, fms, event="data_loss",

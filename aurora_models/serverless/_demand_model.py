@@ -206,12 +206,16 @@ class DemandModel:
         return {"time_h": t_h, "writes_per_s": self.writes_per_s * unit,
                 "reads_per_s": self.reads_per_s * unit, "in_event": in_event}
 
-    def loads(self, rates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Per-step ``acu`` and ``read_acu`` of the request rates :meth:`rates` drew."""
+    def loads(self, rates: dict[str, np.ndarray], *, out=None) -> dict[str, np.ndarray]:
+        """Per-step ``acu`` and ``read_acu`` of the request rates :meth:`rates` drew (into
+        ``out = (acu, read_acu)`` arrays where given)."""
         # two scaled copies and two in-place adds (the batch of an analysis derives one per
         # vector): acu = base + acu_per_vcpu (writes ms_w + reads ms_r) / 1000
-        read_acu = rates["reads_per_s"] * (self.acu_per_vcpu * self.vcpu_ms_per_read / 1e3)
-        acu = rates["writes_per_s"] * (self.acu_per_vcpu * self.vcpu_ms_per_write / 1e3)
+        acu, read_acu = (None, None) if out is None else out
+        read_acu = np.multiply(rates["reads_per_s"],
+                               self.acu_per_vcpu * self.vcpu_ms_per_read / 1e3, out=read_acu)
+        acu = np.multiply(rates["writes_per_s"],
+                          self.acu_per_vcpu * self.vcpu_ms_per_write / 1e3, out=acu)
         acu += read_acu
         acu += self.base_acu
         return {"acu": acu, "read_acu": read_acu}

@@ -70,8 +70,7 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
     """The batch's workloads from one demand draw: the per-operation costs
     (:data:`~._demand_model.PER_OPERATION`) leave the request rates unchanged, so they are
     drawn once and only the load is derived per vector."""
-    from dataclasses import replace
-
+    from .._params import replaced
     from ._demand_model import PER_OPERATION, DemandModel
 
     field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
@@ -81,11 +80,26 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
     dm0 = demand_model(b.scenario)
     rates = dm0.rates(rng=Context(scenario=None, n_trials=b.n_trials, seed=b.seed).stream(0))
     peaks = _peaks(rates)  # the rates are shared: so are their peaks
+    acu, read_acu = _load_buffers(b, rates["writes_per_s"].size)
     out = []
     for i in range(b.size):
-        dm = replace(dm0, **{f: float(b.values[k][i]) for k, f in fields.items()})
-        out.append(_workload_result(dm, {**rates, **dm.loads(rates)}, peaks))
+        dm = replaced(dm0, **{f: float(b.values[k][i]) for k, f in fields.items()})
+        loads = dm.loads(rates, out=(acu[i], read_acu[i]))
+        out.append(_workload_result(dm, {**rates, **loads}, peaks))
     return out
+
+
+def _load_buffers(b: BatchContext, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows for the batch's ``acu`` and ``read_acu`` series, kept in the caller's memo (one
+    pair per thread) and reused by its next batch, whose results replace this one's: fresh
+    arrays would cost a page fault per 4 KiB each time."""
+    import threading
+
+    key = ("workload loads", threading.get_ident())
+    have = b.memo.get(key)
+    if have is None or have[0].shape[0] < b.size or have[0].shape[1] != n:
+        have = b.memo[key] = (np.empty((b.size, n)), np.empty((b.size, n)))
+    return have
 
 
 WORKLOAD = Section("workload", "Workload", _workload, run_batch=_workload_batch)
@@ -142,7 +156,7 @@ def _capacity(ctx: Context) -> CapacityResult:
 def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
     """The batch's capacity, the scaling policy rebuilt only where its keys are sampled (the
     demand comes from the workload results)."""
-    from dataclasses import replace
+    from .._params import replaced
 
     keys = {f"cluster.{k}": k for k in ("min_acu", "max_acu", "scale_up_delay_s",
                                          "scale_down_acu_per_s")}
@@ -152,7 +166,7 @@ def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
     out = []
     for i in range(b.size):
         if b.values:
-            policy_i = replace(policy, **{keys[k]: float(v[i]) for k, v in b.values.items()})
+            policy_i = replaced(policy, **{keys[k]: float(v[i]) for k, v in b.values.items()})
             cl_i = {**cl, **{keys[k]: float(v[i]) for k, v in b.values.items()}}
         else:
             policy_i, cl_i = policy, cl
