@@ -78,8 +78,12 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
     if any(f not in PER_OPERATION for f in fields.values()):  # the draw itself changes
         return [_workload(b.context(i)) for i in range(b.size)]
     dm0 = demand_model(b.scenario)
-    rates = dm0.rates(rng=Context(scenario=None, n_trials=b.n_trials, seed=b.seed).stream(0))
-    peaks = _peaks(rates)  # the rates are shared: so are their peaks
+    key = ("workload rates", b.seed, dm0)  # the same draw for every batch of the caller
+    if key not in b.memo:
+        rates = dm0.rates(rng=Context(scenario=None, n_trials=b.n_trials,
+                                      seed=b.seed).stream(0))
+        b.memo[key] = rates, _peaks(rates)  # the rates are shared: so are their peaks
+    rates, peaks = b.memo[key]
     acu, read_acu = _load_buffers(b, rates["writes_per_s"].size)
     out = []
     for i in range(b.size):
@@ -98,7 +102,8 @@ def _load_buffers(b: BatchContext, n: int) -> tuple[np.ndarray, np.ndarray]:
     key = ("workload loads", threading.get_ident())
     have = b.memo.get(key)
     if have is None or have[0].shape[0] < b.size or have[0].shape[1] != n:
-        have = b.memo[key] = (np.empty((b.size, n)), np.empty((b.size, n)))
+        rows = -(-b.size // 64) * 64  # room for the next batches' (similar) counts
+        have = b.memo[key] = (np.empty((rows, n)), np.empty((rows, n)))
     return have
 
 
