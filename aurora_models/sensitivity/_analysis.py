@@ -239,11 +239,28 @@ def _censor(Y: np.ndarray) -> tuple[np.ndarray, int]:
     return Yc, int(bad.any(axis=1).sum())
 
 
-def _fixed(Yc: np.ndarray, outputs) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The outputs every evaluation gave the same value, and the others."""
+def _indices(sp, dists, Yc: np.ndarray, outputs, columns, analyze):
+    """The outputs every evaluation gave the same value (indices 0, not estimated), and the
+    table ``output, input, *columns``: ``analyze(problem)`` (SALib) runs on the other outputs
+    over the design of ``sp``."""
+    import pandas as pd
+
     same = np.ptp(Yc, axis=0) == 0
-    return (tuple(o for o, f in zip(outputs, same, strict=True) if f),
-            tuple(o for o, f in zip(outputs, same, strict=True) if not f))
+    fixed = tuple(o for o, f in zip(outputs, same, strict=True) if f)
+    varying = tuple(o for o in outputs if o not in fixed)
+    per: dict = {}
+    if varying:
+        sv = _problem(dists, varying)
+        sv.set_samples(sp.samples)
+        cols = Yc[:, [outputs.index(o) for o in varying]]
+        sv.set_results(cols if len(varying) > 1 else cols[:, 0])
+        with _quiet_salib():
+            analyze(sv)
+        per = _per_output(sv, varying)
+    zero = {k: np.zeros(len(dists)) for k in columns}
+    rows = [{"output": o, "input": name, **{k: per.get(o, zero)[k][j] for k in columns}}
+            for o in outputs for j, name in enumerate(sp["names"])]
+    return fixed, pd.DataFrame(rows)
 
 
 @contextlib.contextmanager
@@ -299,28 +316,12 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     Y = _shape(evaluate(func, X, executor=executor, entry="sobol", param="n", value=n,
                         work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
-    fixed, varying = _fixed(Yc, outputs)
-    per: dict = {}
-    if varying:
-        sv = _problem(dists, varying)
-        sv.set_samples(sp.samples)
-        cols = Yc[:, [outputs.index(o) for o in varying]]
-        sv.set_results(cols if len(varying) > 1 else cols[:, 0])
-        with _quiet_salib():
-            sv.analyze_sobol(calc_second_order=False, num_resamples=num_resamples, seed=seed)
-        per = _per_output(sv, varying)
-    zero = {k: np.zeros(D) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-    rows = []
-    for o in outputs:
-        res = per.get(o, zero)
-        for j, name in enumerate(sp["names"]):
-            rows.append({"output": o, "input": name, "S1": res["S1"][j],
-                         "S1_conf": res["S1_conf"][j], "ST": res["ST"][j],
-                         "ST_conf": res["ST_conf"][j]})
-    import pandas as pd
-
-    return SensitivityResult("sobol", tuple(sp["names"]), outputs, pd.DataFrame(rows),
-                             len(X), X, Y, infeasible, fixed)
+    fixed, table = _indices(
+        sp, dists, Yc, outputs, ("S1", "S1_conf", "ST", "ST_conf"),
+        lambda sv: sv.analyze_sobol(calc_second_order=False, num_resamples=num_resamples,
+                                    seed=seed))
+    return SensitivityResult("sobol", tuple(sp["names"]), outputs, table, len(X), X, Y,
+                             infeasible, fixed)
 
 
 def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: int = 10,
@@ -346,26 +347,9 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     Y = _shape(evaluate(func, X, executor=executor, entry="morris", param="r", value=r,
                         work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
-    fixed, varying = _fixed(Yc, outputs)
-    per: dict = {}
-    if varying:
-        sv = _problem(dists, varying)
-        sv.set_samples(sp.samples)
-        cols = Yc[:, [outputs.index(o) for o in varying]]
-        sv.set_results(cols if len(varying) > 1 else cols[:, 0])
-        with _quiet_salib():
-            sv.analyze_morris(num_levels=levels, num_resamples=num_resamples, seed=seed)
-        per = _per_output(sv, varying)
-    zero = {k: np.zeros(D) for k in ("mu_star", "mu_star_conf", "sigma")}
-    rows = []
-    for o in outputs:
-        res = per.get(o, zero)
-        for j, name in enumerate(sp["names"]):
-            rows.append({"output": o, "input": name, "mu_star": res["mu_star"][j],
-                         "mu_star_conf": res["mu_star_conf"][j], "sigma": res["sigma"][j]})
-    import pandas as pd
-
-    t = pd.DataFrame(rows)
+    fixed, t = _indices(
+        sp, dists, Yc, outputs, ("mu_star", "mu_star_conf", "sigma"),
+        lambda sv: sv.analyze_morris(num_levels=levels, num_resamples=num_resamples, seed=seed))
     t["mu_star"] = t["mu_star"].astype(float)
     return SensitivityResult("morris", tuple(sp["names"]), outputs, t, len(X), X, Y,
                              infeasible, fixed)
