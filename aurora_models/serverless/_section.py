@@ -195,14 +195,14 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResul
     def profile(c):
         if c is None:
             return None
+        peak = float(c.demand_acu.max())
         return CapacityProfile(
-            peak_demand_acu=float(c.demand_acu.max()),
-            peak_capacity_acu=float(c.capacity_acu.max()),
+            peak_demand_acu=peak, peak_capacity_acu=float(c.capacity_acu.max()),
             mean_capacity_acu=float(c.mean_acu), acu_hours_per_month=float(c.acu_hours * month),
             under_provisioned_s_per_month=float(c.under_provisioned_s * month),
             shortfall_share_of_demand=float(
                 c.under_provisioned_acu_s / max(c.demand_acu.sum() * c.step_s, 1e-300)),
-            capped_at_max_acu=bool(c.demand_acu.max() > cl["max_acu"]))
+            capped_at_max_acu=bool(peak > cl["max_acu"]))
 
     # each profile is read off its simulation at once: in an evaluation the capacity series
     # is a work array the next simulation overwrites
@@ -215,9 +215,9 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResul
     if cl["capacity"] == "provisioned":
         notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "
                      f"capacity section and the Serverless options are a what-if")
-    for role, c in (("writer", cap_w), ("each reader", cap_r)):
-        if c is not None and c.demand_acu.max() > cl["max_acu"]:
-            notes.append(f"{role} demand peaks at {c.demand_acu.max():.4g} ACU, above "
+    for role, p in (("writer", writer), ("each reader", reader)):
+        if p is not None and p.capped_at_max_acu:
+            notes.append(f"{role} demand peaks at {p.peak_demand_acu:.4g} ACU, above "
                          f"max_acu = {cl['max_acu']:g}: raise max_acu or add readers")
     return CapacityResult(
         min_acu=cl["min_acu"], max_acu=cl["max_acu"], instances=1 + replicas, read_share=share,

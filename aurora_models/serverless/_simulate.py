@@ -92,6 +92,8 @@ def _forced_zero(demand: np.ndarray, policy: ScalingPolicy, step_s: float):
 
 def _live_runs(n: int, z_starts: np.ndarray, z_ends: np.ndarray) -> list[tuple[int, int]]:
     """Complement of the forced-zero runs in ``[0, n)`` (non-empty runs only)."""
+    if not z_starts.size:
+        return [(0, n)] if n else []
     bounds = np.r_[0, np.ravel(np.column_stack((z_starts, z_ends))), n].tolist()
     return [(a, b) for a, b in zip(bounds[0::2], bounds[1::2], strict=True) if b > a]
 
@@ -135,11 +137,13 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
         out = None
     elif work:  # a work array (see simulate_capacity's ``work_arrays``)
         out = _scratch("capacity", n, np.float64)
-        out.fill(0.0)
+        if runs != [(0, n)]:  # steps outside the live runs hold 0
+            out.fill(0.0)
     else:
         out = np.zeros(n)
     floor = max(1, round(2 * policy.min_acu))
     top = round(2 * policy.max_acu)
+    lo, hi = float(floor), float(top)  # float bounds: np.clip with ints is 3x slower
     additive = policy.scale_down == "additive"
     if additive:
         r = max(round(policy.scale_down_acu_per_s * 2 * step_s * 1000), 1)
@@ -178,8 +182,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
                     np.multiply(demand[: m - h], 2.0, out=x[h:])
                 x -= _TOL
                 np.ceil(x, out=x)
-                np.maximum(x, floor, out=x)  # clip, in two ufuncs (np.clip is slower)
-                np.minimum(x, top, out=x)
+                np.clip(x, lo, hi, out=x)
             o = out[i:j] if keep else obuf[:m]
             if additive:
                 y = ibuf[:m]
