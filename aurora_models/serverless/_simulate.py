@@ -236,8 +236,9 @@ def _shifted(cap: np.ndarray, demand: np.ndarray, units: float, keep: bool,
         later = _scratch("capacity_later", n, np.float64) if work else np.empty(n)
         later[0] = cap[0]
         later[1:] = cap[:-1]
-    gaps = gap[np.flatnonzero(short)]  # the few under-provisioned steps (no mask gather)
-    return later, units + 2.0 * (float(cap[0]) - float(cap[-1])), gaps.size, float(gaps.sum())
+    np.multiply(gap, short, out=gap)  # the under-provisioned steps' gaps, zero elsewhere
+    return (later, units + 2.0 * (float(cap[0]) - float(cap[-1])),
+            int(np.count_nonzero(short)), float(gap.sum()))
 
 
 #: Per-thread work arrays of the kernels, reused across calls: a fresh array of a few hundred
