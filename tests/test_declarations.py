@@ -196,7 +196,7 @@ def test_estimate_imports_no_heavy_module():
             "from aurora_models import cli\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    assert cli.main(['estimate', '--format', 'table', '--trials', '200']) == 0\n"
-            "print(sorted(m for m in ('scipy.optimize', 'networkx', 'matplotlib') "
+            "print(sorted(m for m in ('scipy.optimize', 'networkx', 'matplotlib', 'numba') "
             "if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=300)

@@ -585,3 +585,41 @@ def test_monte_carlo_cost_distribution(pb):
                                             weekly_amplitude=0, mean_acu=4, storage_gib=0, rng=1)
     assert flat.cost_mean.value == pytest.approx(4 * 0.12 * 730)
     assert flat.cost_mean.standard_error == 0
+
+
+additive_policies = st.builds(
+    ScalingPolicy,
+    min_acu=st.sampled_from([0.5, 1.0, 2.5]),  # no auto-pause: the compiled loop's case
+    max_acu=st.sampled_from([4.0, 16.0, 64.0, 256.0]),
+    scale_up_delay_s=st.sampled_from([0.0, 1.0, 5.0, 12.5, 30.0]),
+    scale_down_acu_per_s=st.sampled_from([0.05, 0.1, 0.37, 2.0]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(demand=demand_series(), policy=additive_policies, step_s=st.sampled_from([1.0, 2.0, 10.0]))
+def test_compiled_recursion_equals_the_numpy_kernel(demand, policy, step_s):
+    """serverless._compiled (numba, the analyses' path) against the numpy kernel: the same
+    series and metered ACU-hours and under-provisioned seconds, the shortfall ACU-seconds to
+    rounding (step-order vs block-wise sums), at whole and fractional delays."""
+    pytest.importorskip("numba")
+    a = simulate_capacity(demand, policy, step_s=step_s)
+    b = simulate_capacity(demand, policy, step_s=step_s, compiled=True)
+    c = simulate_capacity(demand, policy, step_s=step_s, compiled=True, work_arrays=True)
+    for r in (b, c):
+        np.testing.assert_array_equal(r.capacity_acu, a.capacity_acu)
+        assert r.acu_hours == a.acu_hours and r.under_provisioned_s == a.under_provisioned_s
+        assert r.under_provisioned_acu_s == pytest.approx(a.under_provisioned_acu_s, rel=1e-12,
+                                                          abs=1e-9)
+
+
+def test_compiled_falls_back_to_numpy_without_numba(monkeypatch):
+    from aurora_models.serverless import _compiled
+
+    demand = np.r_[np.full(50, 1.0), np.full(30, 40.0), np.full(200, 2.0)]
+    policy = ScalingPolicy(min_acu=0.5, max_acu=64, scale_up_delay_s=5.0)
+    want = simulate_capacity(demand, policy, step_s=10.0)
+    monkeypatch.setattr(_compiled, "additive_run", None)
+    got = simulate_capacity(demand, policy, step_s=10.0, compiled=True)
+    np.testing.assert_array_equal(got.capacity_acu, want.capacity_acu)
+    assert got.under_provisioned_acu_s == want.under_provisioned_acu_s

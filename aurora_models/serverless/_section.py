@@ -206,11 +206,13 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResul
 
     # each profile is read off its simulation at once: in an evaluation the capacity series
     # is a work array the next simulation overwrites
+    # an analysis runs the compiled recursion (it repays loading numba over its thousands)
     cap_w = simulate_capacity(demand("writer_demand", 1.0 - share), policy, step_s=step,
-                              work_arrays=evaluation)
+                              work_arrays=evaluation, compiled=evaluation)
     writer = profile(cap_w)
     cap_r = (simulate_capacity(demand("reader_demand", share / replicas), policy, step_s=step,
-                               work_arrays=evaluation) if replicas else None)
+                               work_arrays=evaluation, compiled=evaluation)
+             if replicas else None)
     reader = profile(cap_r)
     if cl["capacity"] == "provisioned":
         notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "

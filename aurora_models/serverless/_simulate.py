@@ -119,13 +119,16 @@ _INT32_MAX = 2**31 - 1
 
 
 def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k: int = 0,
-            arrived: np.ndarray | None = None, keep: bool = True, work: bool = False):
+            arrived: np.ndarray | None = None, keep: bool = True, work: bool = False,
+            compiled: bool = False, later: list | None = None):
     """``c_t = max(a_t, decay(c_{t-1}))`` over each live run (restarting at its start).
 
     The upward target ``a_t`` is the delayed demand ``clip(ceil(2 d_{t-k} - tol), f, top)``
     (half-ACU units, computed block by block), or the given ``arrived`` units. Returns the
     capacity in ACU (0 outside the runs; None unless ``keep``), the metered half-ACU-steps, and
-    the number and sum (ACU x steps) of under-provisioned steps inside the runs.
+    the number and sum (ACU x steps) of under-provisioned steps inside the runs. ``compiled``:
+    the numba loop where it applies, which also appends to ``later`` the shortfall count and
+    sum of the series one step later (see :func:`_shifted`).
 
     Additive decay runs in int32 units of 1/1000 half-ACU: per block, the running maximum of
     ``1000 a_s + r s`` minus ``r t`` is the capacity, ``ceil(c / 1000)`` an integer division;
@@ -160,6 +163,16 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
         r = math.log1p(-policy.scale_down_fraction_per_s) * step_s  # log decay per step (< 0)
         block = _BLOCK
         rt = np.arange(block, dtype=float) * r
+    if compiled and additive and arrived is None and runs == [(0, n)]:
+        from ._compiled import additive_run
+
+        if additive_run is not None:  # one pass instead of a dozen (see _compiled)
+            o = out if out is not None else _scratch("o_run", n, np.float64)
+            units, n_short, short_sum, n_later, sum_later = additive_run(
+                demand, k, floor, top, r, _TOL, o)
+            if later is not None:
+                later += [n_later, sum_later]
+            return out, units, n_short, short_sum
     fbuf = _scratch("f", block, np.float64)
     obuf = None if keep else _scratch("o", block, np.float64)
     lt = _scratch("lt", block, np.bool_)
@@ -221,11 +234,20 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
 
 
 def _shifted(cap: np.ndarray, demand: np.ndarray, units: float, keep: bool,
-             work: bool = False):
+             work: bool = False, known=None):
     """The kernel's outputs for the series one step later than ``cap`` (whose metered
     half-ACU-steps are ``units``): ``cap[0], cap[0], cap[1], ..., cap[n-2]`` (the series
-    itself only if ``keep``; in a work array if ``work``)."""
+    itself only if ``keep``; in a work array if ``work``); ``known``: its shortfall count
+    and sum, already counted by the compiled kernel."""
     n = cap.size
+    later_units = units + 2.0 * (float(cap[0]) - float(cap[-1]))
+    if known is not None:
+        later = None
+        if keep:
+            later = _scratch("capacity_later", n, np.float64) if work else np.empty(n)
+            later[0] = cap[0]
+            later[1:] = cap[:-1]
+        return later, later_units, int(known[0]), float(known[1])
     gap = _scratch("gap", n, np.float64)
     gap[0] = demand[0] - cap[0]
     np.subtract(demand[1:], cap[:-1], out=gap[1:])
@@ -237,8 +259,7 @@ def _shifted(cap: np.ndarray, demand: np.ndarray, units: float, keep: bool,
         later[0] = cap[0]
         later[1:] = cap[:-1]
     np.multiply(gap, short, out=gap)  # the under-provisioned steps' gaps, zero elsewhere
-    return (later, units + 2.0 * (float(cap[0]) - float(cap[-1])),
-            int(np.count_nonzero(short)), float(gap.sum()))
+    return later, later_units, int(np.count_nonzero(short)), float(gap.sum())
 
 
 #: Per-thread work arrays of the kernels, reused across calls: a fresh array of a few hundred
@@ -321,7 +342,7 @@ def _sequential_capacity(demand: np.ndarray, z_starts, z_ends, policy: ScalingPo
 
 
 def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0,
-                      work_arrays: bool = False) -> CapacityResult:
+                      work_arrays: bool = False, compiled: bool = False) -> CapacityResult:
     """Serverless v2 capacity for a demand series.
 
     Parameters
@@ -335,6 +356,11 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0,
         Return the capacity series in this thread's work array, valid until the next call
         (an analysis reads the totals and the peak at once: a fresh array per call costs a
         page fault per 4 KiB). Default False: a new array.
+    compiled : bool
+        Run the recursion compiled with numba where it applies (additive scale-down, no
+        auto-pause; :mod:`~aurora_models.serverless._compiled`): for analyses, which run it
+        thousands of times in one process; a single call does not repay loading it. The
+        results equal the numpy kernel's (the shortfall sum to rounding). Default False.
 
     Returns
     -------
@@ -438,16 +464,19 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0,
         # depends on the position within a block)
         shift = (f > 0.0 and runs == [(0, n)] and k0 + 1 < n
                  and policy.scale_down == "additive")
+        known: list = []  # the next step's shortfall, where the compiled loop counts it
         cap, units_sum, n_short, short_sum = _kernel(
             demand, runs, policy, step_s, k=min(k0, n),
-            keep=f == 0.0 or near == k0 or shift, work=work_arrays)
+            keep=f == 0.0 or near == k0 or shift, work=work_arrays, compiled=compiled,
+            later=known)
         if f > 0.0:
             if shift:
                 cap1, units1, n1, sum1 = _shifted(cap, demand, units_sum, keep=near != k0,
-                                                  work=work_arrays)
+                                                  work=work_arrays, known=known or None)
             else:
                 cap1, units1, n1, sum1 = _kernel(demand, runs, policy, step_s,
-                                                 k=min(k0 + 1, n), keep=near != k0)
+                                                 k=min(k0 + 1, n), keep=near != k0,
+                                                 compiled=compiled)
             if near != k0:
                 cap = cap1
             # a + f (b - a): exactly a (or b) where the two series agree
