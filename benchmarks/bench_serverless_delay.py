@@ -12,20 +12,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import time
 
 import numpy as np
+from bench_serverless import _best  # this folder's best-of-N timer (scripts run from it)
 
 from aurora_models import serverless
-
-
-def _best(fn, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:
