@@ -34,9 +34,8 @@ import dataclasses
 import math
 import numbers
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -451,89 +450,15 @@ def batch_instances(cls: type, **values: Any) -> list:
 
 
 def scenario_params() -> dict[str, dict[str, Param]]:
-    """Every parameter a scenario file exposes, as ``{table: {key: Param}}`` in file order.
+    """Every parameter a scenario file exposes, as ``{table: {key: Param}}`` in file order:
+    collected from the registered families' declarations
+    (:func:`aurora_models._registry.scenario_params`)."""
+    from ._registry import scenario_params as collected
 
-    A parameter declared on two dataclasses with the same scenario key (one concept shown in
-    two models) appears once; two different declarations of one key are an error.
-    """
-    _import_declarations()
-    cached = _SCENARIO_PARAMS.get(len(_DECLARED))
-    if cached is not None:  # the declarations are fixed once their modules are imported
-        return cached
-    tables: dict[str, dict[str, Param]] = {}
-    for table in _TABLE_ORDER:
-        tables[table] = {}
-    for cls in _DECLARED:
-        for p in cls.__params__.values():
-            if not p.scenario:
-                continue
-            table, _, key = p.scenario.partition(".")
-            have = tables.setdefault(table, {}).get(key)
-            if have is not None and have is not p and _same(have, p) is False:
-                raise RuntimeError(f"scenario key {p.scenario!r} is declared twice "
-                                   f"({have.qualname} and {p.qualname})")
-            tables[table].setdefault(key, p)
-    out = {t: MappingProxyType(_ordered(kv)) for t, kv in tables.items() if kv}
-    _SCENARIO_PARAMS.clear()
-    _SCENARIO_PARAMS[len(_DECLARED)] = out
-    return out
-
-
-#: scenario_params() per count of declared classes (read-only tables: shared by every caller).
-_SCENARIO_PARAMS: dict[int, dict] = {}
+    return collected()
 
 
 def _same(a: Param, b: Param) -> bool:
     fields = ("default", "unit", "type", "low", "high", "low_open", "high_open", "allow_inf",
               "step", "choices", "nullable")
     return all(getattr(a, f) == getattr(b, f) for f in fields)
-
-
-def _ordered(kv: dict[str, Param]) -> dict[str, Param]:
-    order = {k: i for i, k in enumerate(_KEY_ORDER)}
-    return dict(sorted(kv.items(), key=lambda it: order.get(it[0], len(order))))
-
-
-#: The order of the file's tables and, within them, of the keys (documentation order).
-_TABLE_ORDER = ("scenario", "cluster", "regions", "workload", "failures", "pricing")
-_KEY_ORDER = (
-    "name", "description", "horizon_hours", "trials", "seed",
-    "engine", "capacity", "instance_class", "min_acu", "max_acu", "scale_up_delay_s",
-    "scale_down_acu_per_s",
-    "replicas", "storage",
-    "volume_gib", "acu_per_vcpu", "backup_retention_days", "backup_change_rate_per_day",
-    "manual_snapshot_gib", "storage_growth_gib_per_month", "backtrack_window_hours",
-    "snapshot_export_gib_per_month",
-    "primary", "secondaries", "secondary_instances", "secondary_instance_class",
-    "secondary_acu", "inter_region_transfer",
-    "source", "trace", "writes_per_s", "reads_per_s", "days", "step_s", "daily_amplitude",
-    "weekly_amplitude", "noise_cv", "events", "base_acu", "vcpu_ms_per_write",
-    "vcpu_ms_per_read", "io_per_write", "io_per_read", "read_service_time_ms",
-    "read_latency_objective_ms", "read_objective", "max_failover_s",
-    "max_annual_downtime_minutes", "migrating_from", "licence",
-    "copy_failure_rate_per_year", "az_outage_rate_per_year", "az_outage_hours",
-    "transient_failure_rate_per_year", "detection_s",
-    "instance_failure_rate_per_year", "maintenance_events_per_year",
-    "region", "headroom", "reserved_term", "reserved_discount", "reserved_hourly_usd",
-    "offer_file",
-)
-
-#: Modules whose dataclasses declare scenario keys (imported to collect them; all light).
-_DECLARING_MODULES: tuple[str, ...] = (
-    "aurora_models.scenario._settings",
-    "aurora_models.quorum._model",
-    "aurora_models.availability._params",
-    "aurora_models.availability._decision",
-    "aurora_models.serverless._policy",
-    "aurora_models.serverless._demand_model",
-    "aurora_models.serverless._cost_options",
-    "aurora_models.cluster",
-    "aurora_models.billing._keys",
-)
-
-
-def _import_declarations(modules: Iterable[str] = _DECLARING_MODULES) -> None:
-    import importlib
-
-    for m in modules:
-        importlib.import_module(m)

@@ -1,11 +1,13 @@
-"""The seam between a scenario and the model families: one small adapter per family.
+"""The seam between a scenario and the model families: each family's manifest.
 
-A family registers :class:`Section` objects (``quorum.SECTIONS`` ...). Each turns the
-scenario's declared parameters, and the upstream sections' results it names in ``consumes``,
-into a typed :class:`SectionResult` (a frozen dataclass of :class:`~aurora_models.Estimate` s and
-tables) that knows its JSON form and its headline rows. ``aurora_models.scenario`` only orders
-the registered sections by what they consume, runs them and renders the rows: adding a family to
-the CLI is its own adapter plus one registration line.
+A family's ``_section.py`` exports ``SECTIONS``, a tuple of :class:`Section` objects, and is
+named once in :data:`aurora_models._registry.FAMILIES`. A section is the family's whole
+manifest: what it declares (the parameter classes whose ``scenario=`` keys the file may set),
+the assumption modules it rests on, what it consumes, how it runs (``run``, ``run_batch``), the
+named :class:`Output` s an analysis reads from its result, the headline rows (each naming the
+output it shows), the priced lines it adds to every deployment option's bill and the
+documentation of its part of the JSON document. The scenario, sensitivity, JSON and
+documentation layers iterate the registry and name no family.
 
 Adapters keep model logic in the family. A section may also offer ``run_batch``: the same
 result for a batch of parameter vectors at once (:class:`BatchContext`), for the uncertainty
@@ -22,11 +24,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["BatchContext", "Context", "Row", "Section", "SectionResult", "plain"]
+__all__ = ["AddedLine", "BatchContext", "Context", "Derived", "Output", "Row", "Section",
+           "SectionResult", "plain"]
 
 
 class Row(NamedTuple):
-    """One headline number: ``section, metric, value, ci_low, ci_high, unit``."""
+    """One headline number: ``section, metric, value, ci_low, ci_high, unit``, and the name of
+    the :class:`Output` (or :class:`Derived` output) an analysis measures it by (None: no
+    analysis output measures it)."""
 
     section: str
     metric: str
@@ -34,6 +39,72 @@ class Row(NamedTuple):
     ci_low: Any
     ci_high: Any
     unit: str
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """A scalar an uncertainty or sensitivity analysis reads from a section's result.
+
+    ``path`` leads to the number: each step is an attribute (or a mapping's key), or
+    ``(key, value)``, the element of a list whose ``key`` is ``value``. With ``each=(list,
+    key)`` the output is one per element of the result's ``list`` (an option, a region):
+    ``name`` and the path then hold ``{}``, replaced by the element's ``key``. ``scale``
+    converts to ``unit`` (seconds to ms: 1e3). A unit starting with ``probability`` is analysed
+    as log10 (it spans decades).
+    """
+
+    name: str
+    path: tuple
+    unit: str
+    scale: float = 1.0
+    each: tuple[str, str] | None = None
+
+    def expand(self, result) -> list[tuple[str, tuple]]:
+        """``(name, path)`` of each output this declaration gives on ``result``."""
+        if self.each is None:
+            return [(self.name, self.path)]
+        items, key = self.each
+        out = []
+        for e in (result.get(items) if isinstance(result, Mapping)
+                  else getattr(result, items, None)) or ():
+            v = e[key]
+            path = tuple((s[0], v) if isinstance(s, tuple) and s[1] == "{}" else s
+                         for s in self.path)
+            out.append((self.name.format(v), path))
+        return out
+
+
+@dataclass(frozen=True)
+class Derived:
+    """An output computed from another for the headline rows (availability from downtime):
+    ``transform`` maps the sampled values of ``of`` to ``unit`` (applied per vector, so a
+    decreasing transform keeps p5 <= p95). Not an input of a sensitivity analysis."""
+
+    name: str
+    of: str
+    unit: str
+    transform: Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddedLine:
+    """A priced line a family adds to the bills (:attr:`Section.bill_lines`).
+
+    ``id`` is stable (a diff pairs lines by option, region and id); ``quantity`` is per month
+    (an array over a batch in the batch form); ``unit_price_usd`` None means the price data
+    lacks it (the line is then missing, never zero). ``options``: the option ids it applies to
+    (None: every option).
+    """
+
+    id: str
+    region: str
+    line: str
+    quantity: Any
+    unit: str
+    unit_price_usd: float | None
+    component: str = "other"
+    options: tuple[str, ...] | None = None
 
 
 class SectionResult:
@@ -109,14 +180,28 @@ class Context:
 STREAMS = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Section:
-    """One registered adapter.
+    """One registered section: a family's manifest.
 
-    ``run(ctx)`` returns the section's result; ``rows(doc)`` the headline rows of its JSON
-    part (so a saved JSON document renders the same); ``consumes`` names upstream sections.
-    ``run_batch(bctx)``, where given, returns the results of a batch of parameter vectors at
-    once (a list aligned with the batch), equal to ``run`` on each.
+    - ``run(ctx)`` returns the section's result; ``run_batch(bctx)``, where given, the results
+      of a batch of parameter vectors at once (a list aligned with the batch), equal to ``run``
+      on each; ``consumes`` names the upstream sections it reads.
+    - ``rows(doc)``: the headline rows of its JSON part (so a saved JSON document renders the
+      same), each naming the output that measures it.
+    - ``declares``: the parameter classes (``@declared``) whose scenario keys it reads; the
+      scenario file's keys, schema and docs are collected from them, in registry order.
+    - ``assumptions``: the assumptions-registry modules its defaults come from (the JSON's
+      ``assumptions.models`` lists these for the sections that ran).
+    - ``outputs`` / ``derived``: what an analysis reads from its result (:class:`Output`) and
+      computes from those for the rows (:class:`Derived`).
+    - ``bill_lines(result, usage)``: priced lines added to every deployment option's bill
+      (:class:`AddedLine`; in a batch, ``usage`` is the first vector's and the quantities may
+      be arrays over the batch, via ``bill_lines_batch(results, usages)``); the cost section
+      consumes every section that has them.
+    - ``json``: the documentation of its JSON part (``docs/scenario_format.md`` is generated
+      from it); ``place``: where its part stands in the JSON document and the tables (ties in
+      registry order).
     """
 
     name: str
@@ -125,6 +210,16 @@ class Section:
     rows: Callable[[Mapping[str, Any]], list[Row]] = lambda doc: []
     consumes: tuple[str, ...] = ()
     run_batch: Callable[[BatchContext], list[SectionResult]] | None = None
+    declares: tuple[type, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    bill_lines: Callable[[SectionResult, Any], list[AddedLine]] | None = None
+    bill_lines_batch: Callable[[list, list], list[AddedLine]] | None = None
+    json: str = ""
+    place: float = 100.0
+    #: This section builds the bills: it also consumes every section with ``bill_lines``.
+    collects_bill_lines: bool = False
 
 
 @dataclass

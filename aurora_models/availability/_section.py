@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._section import BatchContext, Context, Row, Section, SectionResult
+from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
 from ..results import Estimate
 from ..units import MINUTES_PER_YEAR
 
-__all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "failure_rates"]
+__all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "failure_rates"]
 
 
 def failure_rates(scenario):
@@ -112,18 +112,44 @@ def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
 
 
 def _availability_rows(d) -> list[Row]:
-    def est(metric, e):
-        return Row("availability", metric, e["value"], e["ci_low"], e["ci_high"], e["unit"])
+    def est(metric, e, output=None):
+        return Row("availability", metric, e["value"], e["ci_low"], e["ci_high"], e["unit"],
+                   output)
 
+    # the Monte Carlo row estimates the same expectation (its CI is the simulation's)
     return [Row("availability", "availability per year", d["availability"],
-                d["availability_ci_low"], d["availability_ci_high"], "fraction"),
-            est("expected downtime (closed form)", d["annual_downtime_minutes"]),
-            est("expected downtime (Monte Carlo)", d["annual_downtime_minutes_monte_carlo"]),
+                d["availability_ci_low"], d["availability_ci_high"], "fraction", "availability"),
+            est("expected downtime (closed form)", d["annual_downtime_minutes"], _DOWNTIME),
+            est("expected downtime (Monte Carlo)", d["annual_downtime_minutes_monte_carlo"],
+                _DOWNTIME),
             est("P99 downtime of a year", d["annual_downtime_minutes_p99"])]
 
 
-AVAILABILITY = Section("availability", "Availability", _availability, _availability_rows,
-                       run_batch=_availability_batch)
+_DOWNTIME = "downtime_minutes_per_year"
+
+
+def _availability_from_downtime(minutes):
+    return 1.0 - minutes / MINUTES_PER_YEAR
+
+
+def _declares():
+    from ..quorum._model import FailureModel
+    from ._decision import Workload
+    from ._params import FailureRates
+
+    return FailureModel, FailureRates, Workload
+
+
+AVAILABILITY = Section(
+    name="availability", title="Availability", run=_availability, rows=_availability_rows,
+    run_batch=_availability_batch, declares=_declares()[:2],
+    assumptions=("availability", "quorum", "units"), place=30,
+    outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year"),),
+    derived=(Derived("availability", _DOWNTIME, "fraction", _availability_from_downtime),),
+    json="`deployment, availability, availability_ci_low, availability_ci_high, nines`, "
+         "Estimates `annual_downtime_minutes` (closed form), "
+         "`annual_downtime_minutes_monte_carlo`, `annual_downtime_minutes_p50`, "
+         "`annual_downtime_minutes_p99`, `outages_per_year`")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,11 +175,17 @@ def _failover(ctx: Context) -> FailoverResult:
 
 
 def _failover_rows(d) -> list[Row]:
-    return [Row("failover", f"client-observed outage {q.upper()}", d[f"{q}_s"], None, None, "s")
-            for q in ("p50", "p90", "p99")]
+    return [Row("failover", f"client-observed outage {q.upper()}", d[f"{q}_s"], None, None, "s",
+                f"failover_{q}_s") for q in ("p50", "p90", "p99")]
 
 
-FAILOVER = Section("failover", "Failover", _failover, _failover_rows)
+FAILOVER = Section(
+    name="failover", title="Failover", run=_failover, rows=_failover_rows,
+    assumptions=("availability",), place=40,
+    outputs=tuple(Output(f"failover_{q}_s", (f"{q}_s",), "s") for q in ("p50", "p90", "p99")),
+    json="`deployment, p50_s, p90_s, p99_s, note`: exact quantiles of the client-observed "
+         "outage after a writer failure (server-side failover, or replacement without a "
+         "replica, plus DNS staleness and the retry wait; `availability.failover_time_s`)")
 
 
 def _workers_per_reader(scenario) -> int:
@@ -203,7 +235,8 @@ def _readers(ctx: Context) -> ReadersResult:
 
 def _readers_rows(d) -> list[Row]:
     return [Row("readers", "configured", d["configured"], None, None, "readers"),
-            *(Row("readers", f"needed at {k.replace('_', ' ')}", d[k], None, None, "readers")
+            *(Row("readers", f"needed at {k.replace('_', ' ')}", d[k], None, None, "readers",
+                  "readers_at_event_peak" if k == "event_peak" else None)
               for k in ("daily_peak", "event_peak"))]
 
 
@@ -225,8 +258,12 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
     return out
 
 
-READERS = Section("readers", "Readers", _readers, _readers_rows, consumes=("workload",),
-                  run_batch=_readers_batch)
+READERS = Section(
+    name="readers", title="Readers", run=_readers, rows=_readers_rows, consumes=("workload",),
+    run_batch=_readers_batch, declares=_declares()[2:], assumptions=("availability",),
+    place=70, outputs=(Output("readers_at_event_peak", ("event_peak",), "readers"),),
+    json="`configured, workers_per_reader, objective, daily_peak, event_peak` (readers "
+         "needed; null when no count up to 15 meets the objective, with a note)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -284,5 +321,10 @@ def _alternatives(ctx: Context) -> AlternativesResult:
               f"not in the price list (ASSUMPTION rows, see price_basis)"))
 
 
-ALTERNATIVES = Section("alternatives", "Aurora vs RDS", _alternatives,
-                       consumes=("workload",))
+ALTERNATIVES = Section(
+    name="alternatives", title="Aurora vs RDS", run=_alternatives, consumes=("workload",),
+    declares=_declares()[2:], assumptions=("availability", "pricing"), place=80,
+    json="`recommendation, binding_constraints, rows, note`: `availability.decision_table` "
+         "(Aurora vs RDS, provisioned at the daily peak)")
+
+SECTIONS = (AVAILABILITY, FAILOVER, READERS, ALTERNATIVES)

@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .._section import Context, Row, Section, SectionResult
+from .._section import Context, Output, Row, Section, SectionResult
 from ..results import Estimate
 
-__all__ = ["GLOBAL_DATABASE", "GlobalDatabaseResult"]
+__all__ = ["GLOBAL_DATABASE", "SECTIONS", "GlobalDatabaseResult"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,12 +91,14 @@ def _rows(d) -> list[Row]:
         for k in ("daily_peak", "event_peak"):
             p99_s = s[f"lag_{k}"]["p99_s"]
             rows.append(Row("global_database", f"{sec} lag p99 at {k.replace('_', ' ')}",
-                            None if p99_s is None else 1000.0 * p99_s, None, None, "ms"))
+                            None if p99_s is None else 1000.0 * p99_s, None, None, "ms",
+                            f"lag_p99_ms_{sec}" if k == "event_peak" else None))
         rpo = s["rpo_exposure_event_peak"]
         if rpo["stable"]:
             e = rpo["writes_at_risk_mean"]
             rows.append(Row("global_database", f"{sec} writes at risk (mean, event peak)",
-                            e["value"], e["ci_low"], e["ci_high"], e["unit"]))
+                            e["value"], e["ci_low"], e["ci_high"], e["unit"],
+                            f"rpo_writes_at_risk_{sec}"))
             e = rpo.get("writes_at_risk_mean_monte_carlo")
             if e is not None:
                 rows.append(Row("global_database",
@@ -111,5 +113,23 @@ def _rows(d) -> list[Row]:
     return rows
 
 
-GLOBAL_DATABASE = Section("global_database", "Global Database", _run, _rows,
-                          consumes=("workload",))
+_EACH = ("secondaries", "secondary")
+
+GLOBAL_DATABASE = Section(
+    name="global_database", title="Global Database", run=_run, rows=_rows,
+    consumes=("workload",), assumptions=("global_db",), place=90,
+    outputs=(Output("lag_p99_ms_{}", ("secondaries", ("secondary", "{}"), "lag_event_peak",
+                                      "p99_s"), "ms", scale=1e3, each=_EACH),
+             Output("rpo_writes_at_risk_{}", ("secondaries", ("secondary", "{}"),
+                                              "rpo_exposure_event_peak", "writes_at_risk_mean",
+                                              "value"), "writes", each=_EACH)),
+    json="`configured, primary, secondaries`: list of `{secondary, one_way_ms, "
+         "lag_daily_peak, lag_event_peak, rpo_exposure_event_peak}`; lag: `writes_per_s, "
+         "stable, utilisation, mean_s, p50_s, p99_s, p999_s, note`; RPO exposure: `stable` and "
+         "Estimates `writes_at_risk_mean` (Little's law, writes/s x the closed-form mean lag, "
+         "degradation episodes included), `writes_at_risk_mean_monte_carlo` (the simulation's "
+         "check: a simulated second of writes almost never meets an episode), "
+         "`writes_at_risk_p99, loss_window_s_mean, loss_window_s_p99` (or `note` when "
+         "unstable)")
+
+SECTIONS = (GLOBAL_DATABASE,)

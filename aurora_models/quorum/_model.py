@@ -76,6 +76,24 @@ class FailureModel:
         source="Backblaze Drive Stats 2024 fleet AFR 1.57% (data/failures/backblaze_drive_afr.csv, "
                "row 2024); a disk stand-in for Aurora's SSD storage nodes; bounded at 100/year "
                "(a failure every 3.7 days is no longer a storage node)")
+    az_outage_rate_per_year: float = param(
+        _AZ_RATE, "1/year per AZ", low=0.0, high=365.0,
+        scenario="failures.az_outage_rate_per_year",
+        uncertainty={"dist": "lognormal", "p5": 0.25, "p95": 2.0,
+                     "rationale": "22 incidents is a small count; other regions and years "
+                                  "differ by a factor of ~3 either way"},
+        doc="outages per Availability Zone per year",
+        source="22 us-east-1 AZ-scoped incidents in 4.93 years over 6 AZs "
+               "(data/failures/aws_az_incidents_2018_2023.csv); bounded at one a day")
+    az_outage_hours: float = param(
+        2.0, "hours", low=0.01, high=720.0, scenario="failures.az_outage_hours",
+        uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 8.0,
+                     "rationale": "no duration data; public AZ incidents last from half an "
+                                  "hour to most of a working day"},
+        doc="mean duration of an AZ outage (exponential)",
+        rationale="the incident data have no durations; 2 h mean, exponential; swept in "
+                  "notebook 01; bounded between 36 s (shorter is no AZ outage, and the CTMC's "
+                  "rates would overflow) and 30 days")
     transient_failure_rate_per_year: float = param(
         1.0, "1/year", low=0.0, high=1000.0, scenario="failures.transient_failure_rate_per_year",
         doc="transient unavailability rate of one copy",
@@ -98,24 +116,6 @@ class FailureModel:
         uncertainty={"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 10.0,
                      "rationale": "the paper's 10 s window leaves ~2 s; a few missed "
                                   "heartbeats could make it 10 s"})
-    az_outage_rate_per_year: float = param(
-        _AZ_RATE, "1/year per AZ", low=0.0, high=365.0,
-        scenario="failures.az_outage_rate_per_year",
-        uncertainty={"dist": "lognormal", "p5": 0.25, "p95": 2.0,
-                     "rationale": "22 incidents is a small count; other regions and years "
-                                  "differ by a factor of ~3 either way"},
-        doc="outages per Availability Zone per year",
-        source="22 us-east-1 AZ-scoped incidents in 4.93 years over 6 AZs "
-               "(data/failures/aws_az_incidents_2018_2023.csv); bounded at one a day")
-    az_outage_hours: float = param(
-        2.0, "hours", low=0.01, high=720.0, scenario="failures.az_outage_hours",
-        uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 8.0,
-                     "rationale": "no duration data; public AZ incidents last from half an "
-                                  "hour to most of a working day"},
-        doc="mean duration of an AZ outage (exponential)",
-        rationale="the incident data have no durations; 2 h mean, exponential; swept in "
-                  "notebook 01; bounded between 36 s (shorter is no AZ outage, and the CTMC's "
-                  "rates would overflow) and 30 days")
     az_loss_rate_per_year: float = param(
         0.0, "1/year per AZ", low=0.0, high=10.0, doc="permanent loss of a whole AZ",
         rationale="no permanent loss of a whole AZ is on public record; optional stress parameter",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._section import BatchContext, Context, Row, Section, SectionResult
+from .._section import BatchContext, Context, Output, Row, Section, SectionResult
 from ..results import Estimate
 
-__all__ = ["DURABILITY", "DurabilityResult", "failure_model"]
+__all__ = ["DURABILITY", "SECTIONS", "DurabilityResult", "failure_model"]
 
 
 def failure_model(scenario):
@@ -96,14 +96,32 @@ def _run_batch(b: BatchContext) -> list[DurabilityResult]:
 
 
 def _rows(d) -> list[Row]:
-    def est(metric, e):
-        return Row("durability", metric, e["value"], e["ci_low"], e["ci_high"], e["unit"])
+    def est(metric, e, output=None):
+        return Row("durability", metric, e["value"], e["ci_low"], e["ci_high"], e["unit"],
+                   output)
 
-    return [est("P(data loss in horizon), volume", d["p_data_loss_volume"]),
+    return [est("P(data loss in horizon), volume", d["p_data_loss_volume"], "p_data_loss"),
             est("P(data loss), one protection group (exact)", d["p_data_loss_per_group"]),
             est("P(data loss), one protection group (Monte Carlo)",
                 d["p_data_loss_per_group_monte_carlo"]),
-            est("P(storage write unavailable), volume", d["p_storage_write_unavailable_volume"])]
+            est("P(storage write unavailable), volume", d["p_storage_write_unavailable_volume"],
+                "p_write_unavailable")]
 
 
-DURABILITY = Section("durability", "Durability (quorum)", _run, _rows, run_batch=_run_batch)
+def _declares():
+    from ._model import FailureModel
+
+    return (FailureModel,)
+
+
+DURABILITY = Section(
+    name="durability", title="Durability (quorum)", run=_run, rows=_rows, run_batch=_run_batch,
+    declares=_declares(), assumptions=("quorum",), place=20,
+    outputs=(Output("p_write_unavailable", ("p_storage_write_unavailable_volume", "value"),
+                    "probability/horizon"),
+             Output("p_data_loss", ("p_data_loss_volume", "value"), "probability/horizon")),
+    json="`layout, protection_groups, durability_volume`, Estimates `p_data_loss_volume`, "
+         "`p_data_loss_per_group` (exact CTMC), `p_data_loss_per_group_monte_carlo` "
+         "(importance sampling), `p_storage_write_unavailable_volume`")
+
+SECTIONS = (DURABILITY,)

@@ -1,7 +1,5 @@
-"""The registered scenario sections, in output order: one line per family adapter.
-
-Adding a model family to ``aurora-models estimate`` means writing its adapter (a
-:class:`aurora_models._section.Section` in the family's ``_section.py``) and adding it here.
+"""The registered scenario sections, in output order, read from the family registry
+(:mod:`aurora_models._registry`): the scenario layer names no family.
 """
 
 from __future__ import annotations
@@ -13,13 +11,9 @@ __all__ = ["ordered", "registered"]
 
 def registered() -> list[Section]:
     """Every registered section, in the order of the JSON document."""
-    from ..availability._section import ALTERNATIVES, AVAILABILITY, FAILOVER, READERS
-    from ..global_db._section import GLOBAL_DATABASE
-    from ..quorum._section import DURABILITY
-    from ..serverless._section import CAPACITY, COST, WORKLOAD
+    from .._registry import sections
 
-    return [WORKLOAD, DURABILITY, AVAILABILITY, FAILOVER, COST, CAPACITY, READERS,
-            ALTERNATIVES, GLOBAL_DATABASE]
+    return sections()
 
 
 def ordered(sections: list[Section]) -> list[Section]:

@@ -40,17 +40,16 @@ def spec() -> dict[str, dict[str, Param]]:
 def rules() -> list[tuple[Rule, dict[str, str]]]:
     """The declared cross-key rules whose every key a scenario file sets, with the mapping
     from each rule key to its ``table.key``."""
-    from .._params import _DECLARED
+    from .._registry import declared_classes
 
-    scenario_params()  # imports the declaring modules
     out = []
-    for cls in _DECLARED:
+    for cls in declared_classes():
         for rule in getattr(cls, "__rules__", ()):
             names = {k: k if "." in k else cls.__params__[k].scenario for k in rule.keys
                      if "." in k or (k in cls.__params__ and cls.__params__[k].scenario)}
             if len(names) == len(rule.keys) and all(r is not rule for r, _ in out):
                 out.append((rule, names))
-    return sorted(out, key=lambda rn: rn[0].name)  # the same order whatever was imported first
+    return sorted(out, key=lambda rn: rn[0].name)
 
 
 def _freeze(x):

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from .._section import BatchContext, Context, Row, Section, SectionResult
+from .._section import BatchContext, Context, Output, Row, Section, SectionResult
 from ..units import SECONDS_PER_MONTH
 
-__all__ = ["CAPACITY", "COST", "WORKLOAD", "CapacityProfile", "CostResult", "WorkloadResult",
-           "demand_model"]
+__all__ = ["CAPACITY", "COST", "SECTIONS", "WORKLOAD", "CapacityProfile", "CostResult",
+           "WorkloadResult", "demand_model"]
 
 #: Seeded demand draws the monthly cost is computed over (its spread is reported).
 COST_DRAWS = 10
@@ -107,7 +107,23 @@ def _load_buffers(b: BatchContext, n: int) -> tuple[np.ndarray, np.ndarray]:
     return have
 
 
-WORKLOAD = Section("workload", "Workload", _workload, run_batch=_workload_batch)
+def _declares(name):
+    from ..billing._keys import BillingKeys, ReservedKeys
+    from ._cost_options import CostOptions
+    from ._demand_model import DemandModel
+    from ._policy import ScalingPolicy
+
+    return {"workload": (DemandModel,), "serverless": (ScalingPolicy,),
+            "cost": (CostOptions, BillingKeys, ReservedKeys)}[name]
+
+
+WORKLOAD = Section(
+    name="workload", title="Workload", run=_workload, run_batch=_workload_batch,
+    declares=_declares("workload"), assumptions=("workload", "serverless"), place=10,
+    json="`source, days, step_s, daily_peak_writes_per_s, daily_peak_reads_per_s, "
+         "event_peak_writes_per_s, event_peak_reads_per_s, mean_writes_per_s, "
+         "mean_reads_per_s, io_millions_per_month, write_io_millions_per_month` (billed I/O "
+         "and the replicated write I/O, millions a month)")
 
 
 def read_share(series: dict, replicas: int) -> float:
@@ -240,12 +256,23 @@ def _capacity_rows(d) -> list[Row]:
                      Row("serverless", f"{label} mean capacity", p["mean_capacity_acu"], None,
                          None, "ACU"),
                      Row("serverless", f"{label} demand not served (scale-up lag)",
-                         p["shortfall_share_of_demand"], None, None, "fraction")]
+                         p["shortfall_share_of_demand"], None, None, "fraction",
+                         "writer_demand_not_served" if role == "writer" else None)]
     return rows
 
 
-CAPACITY = Section("serverless", "Serverless v2 capacity", _capacity, _capacity_rows,
-                   consumes=("workload",), run_batch=_capacity_batch)
+CAPACITY = Section(
+    name="serverless", title="Serverless v2 capacity", run=_capacity, rows=_capacity_rows,
+    consumes=("workload",), run_batch=_capacity_batch, declares=_declares("serverless"),
+    assumptions=("serverless",), place=60,
+    outputs=(Output("writer_demand_not_served", ("writer", "shortfall_share_of_demand"),
+                    "fraction"),),
+    json="`min_acu, max_acu, instances, read_share, cluster_acu_hours_per_month`, `writer` "
+         "and `reader_each` (null without replicas): `peak_demand_acu, peak_capacity_acu, "
+         "mean_capacity_acu, acu_hours_per_month, under_provisioned_s_per_month, "
+         "shortfall_share_of_demand, capped_at_max_acu` (the table shows "
+         "`shortfall_share_of_demand`, the share of ACU demand not served while capacity "
+         "catches up; the JSON also has the raw seconds)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -445,11 +472,40 @@ def _cost(ctx: Context) -> CostResult | CostTotals:
 def _cost_rows(d) -> list[Row]:
     # The metric is the option's id (stable for joins); renderers show its label.
     rows = [Row("cost", r["option"], r["total_usd"], r["total_usd_ci_low"],
-                r["total_usd_ci_high"], "USD/month") for r in d["options"]]
+                r["total_usd_ci_high"], "USD/month", f"bill_{r['option']}") for r in d["options"]]
     rows.append(Row("cost", "configured_12_months", d["configured_total_12_months_usd"], None,
                     None, "USD/12 months"))
     return rows
 
 
-COST = Section("cost", "Monthly cost", _cost, _cost_rows, consumes=("workload", "serverless"),
-               run_batch=_cost_batch)
+COST = Section(
+    name="cost", title="Monthly cost", run=_cost, rows=_cost_rows,
+    consumes=("workload", "serverless"), run_batch=_cost_batch, declares=_declares("cost"),
+    collects_bill_lines=True,
+    assumptions=("billing", "pricing", "serverless", "units"), place=50,
+    outputs=(Output("bill_{}", ("options", ("option", "{}"), "total_usd"), "USD/month",
+                    each=("options", "option")),),
+    json="`region, price_book_as_of, price_source, cheapest` (the cheapest complete bill, or "
+         "null), `configured, configured_total_usd, configured_total_12_months_usd, "
+         "configured_unavailable, missing, demand_draws, note`; `options`: list sorted by "
+         "`total_usd` (complete bills first) of `{option, label, instance_classes, "
+         "reserved_term, acu_hours, compute_usd, storage_usd, io_usd, backup_usd, "
+         "replicated_io_usd, secondary_usd, transfer_usd, other_usd, total_usd, "
+         "total_12_months_usd, total_usd_mean, total_usd_ci_low, total_usd_ci_high, "
+         "configured, cheapest, complete, missing, unavailable}`; `bills`: the same options, "
+         "each `{option, label, configured, cheapest, reserved_term, instance_classes, lines, "
+         "missing, unavailable, total_usd, total_12_months_usd}` with `lines` of `{option, "
+         "region, line, id, quantity, unit, unit_price_usd, amount_usd, amount_12_months_usd, "
+         "component}` (see \"The bill\"; `id` is stable: a diff pairs lines by option, region "
+         "and id). Option ids never change: `serverless_standard, serverless_io_optimized, "
+         "provisioned_standard, provisioned_io_optimized, provisioned_reserved, "
+         "provisioned_writer_serverless_readers` (the last only with readers). `total_usd` "
+         "and its parts are the bill of the seeded demand draw; `total_usd_mean` and the 95 % "
+         "range `mean -/+ 1.96 sd` are over `demand_draws` (10) seeded draws of the same "
+         "workload (demand noise only: the per-operation CPU and I/O numbers are assumptions "
+         "and are not sampled). A registered family may add lines to every option's bill "
+         "(`Section.bill_lines`): they count in the totals and the cheapest option")
+
+#: In registry order (which orders the declared keys in a table: the ACU range, then the
+#: demand, then the bill's keys); the JSON document orders sections by ``place``.
+SECTIONS = (CAPACITY, WORKLOAD, COST)

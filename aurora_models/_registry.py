@@ -1,0 +1,149 @@
+"""The registry of model families: registering a family is one line in :data:`FAMILIES`.
+
+Each entry names a module (the family's ``_section.py``) that exports ``SECTIONS``, a tuple of
+:class:`~aurora_models._section.Section` manifests. Everything the scenario, sensitivity, JSON
+and documentation layers need of a family is read from there:
+
+- :func:`sections`: every registered section, in the order of the JSON document (``place``);
+- :func:`declared_classes`: the parameter classes whose keys a scenario file may set: the
+  :data:`CORE` ones (the file's own settings, the cluster and its regions), then each section's
+  ``declares`` in registry order, which is the order of the keys in a table (documentation,
+  schema, and the order in which an analysis samples its inputs);
+- :func:`scenario_params`: ``{table: {key: Param}}`` collected from those classes.
+
+Nothing here depends on import order: a declaration is found because a registered manifest
+names its class, not because some module happened to be imported first. The registry is read at
+call time (a test or a plugin may extend ``FAMILIES``); results are cached per value of it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["CORE", "FAMILIES", "TABLES", "declared_classes", "families", "scenario_params",
+           "sections"]
+
+#: The registered families, one line each: a module exporting ``SECTIONS``. The order is the
+#: order of their declarations within a table (the ACU range, then the demand, then the
+#: failure model, then the availability rates: the documented key order).
+FAMILIES: tuple[str, ...] = (
+    "aurora_models.serverless._section",
+    "aurora_models.quorum._section",
+    "aurora_models.availability._section",
+    "aurora_models.global_db._section",
+)
+
+#: Modules whose declarations every family shares: the file's ``[scenario]`` settings, the
+#: cluster and its regions (listed first in their tables).
+CORE: tuple[str, ...] = ("aurora_models.scenario._settings", "aurora_models.cluster")
+
+#: The scenario file's tables in documentation order; a family's own new table follows them,
+#: in registry order.
+TABLES: tuple[str, ...] = ("scenario", "cluster", "regions", "workload", "failures", "pricing")
+
+_CACHE: dict[tuple, dict[str, Any]] = {}
+
+
+def _cached(name: str, build):
+    key = (FAMILIES, CORE)
+    entry = _CACHE.setdefault(key, {})
+    if name not in entry:
+        if len(_CACHE) > 4:  # the registry changed (a test's toy family): keep the last few
+            for old in list(_CACHE)[:-4]:
+                _CACHE.pop(old, None)
+        entry[name] = build()
+    return entry[name]
+
+
+def families() -> list[Any]:
+    """The registered family modules (imported)."""
+    return _cached("families", lambda: [importlib.import_module(m) for m in FAMILIES])
+
+
+def _registered() -> list[Any]:
+    out = []
+    for module in families():
+        try:
+            out += list(module.SECTIONS)
+        except AttributeError:
+            raise RuntimeError(f"registered family {module.__name__!r} exports no SECTIONS") \
+                from None
+    names = [s.name for s in out]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise RuntimeError(f"section name(s) registered twice: {', '.join(dup)}")
+    return out
+
+
+def sections() -> list[Any]:
+    """Every registered section, in the order of the JSON document (by ``place``, ties in
+    registry order)."""
+    def build():
+        import dataclasses
+
+        found = sorted(_registered(), key=lambda s: s.place)
+        billing = tuple(s.name for s in found if s.bill_lines is not None)
+        return [dataclasses.replace(s, consumes=s.consumes + tuple(
+                    b for b in billing if b not in s.consumes and b != s.name))
+                if s.collects_bill_lines and billing else s for s in found]
+
+    return _cached("sections", build)
+
+
+def declared_classes() -> list[type]:
+    """The declared parameter classes a scenario exposes: :data:`CORE`, then every
+    registered section's ``declares`` (registry order), each once."""
+
+    def build():
+        from ._params import _DECLARED
+
+        out: list[type] = []
+        for m in CORE:
+            importlib.import_module(m)
+            out += [c for c in _DECLARED if c.__module__ == m and c not in out]
+        for sec in _registered():
+            out += [c for c in sec.declares if c not in out]
+        for c in out:
+            if not hasattr(c, "__params__"):
+                raise RuntimeError(f"{c.__name__} is listed in `declares` but not @declared")
+        return out
+
+    return _cached("declared", build)
+
+
+def scenario_params() -> dict[str, MappingProxyType]:
+    """Every parameter a scenario file exposes, ``{table: {key: Param}}``: tables in
+    :data:`TABLES` order (then new ones), keys in declaration order.
+
+    A parameter declared on two classes with the same scenario key (one concept shown in two
+    models) appears once; two different declarations of one key are an error.
+    """
+
+    def build():
+        from ._params import _same
+
+        tables: dict[str, dict] = {t: {} for t in TABLES}
+        for cls in declared_classes():
+            for p in cls.__params__.values():
+                if not p.scenario:
+                    continue
+                table, _, key = p.scenario.partition(".")
+                have = tables.setdefault(table, {}).get(key)
+                if have is not None and have is not p and not _same(have, p):
+                    raise RuntimeError(f"scenario key {p.scenario!r} is declared twice "
+                                       f"({have.qualname} and {p.qualname})")
+                tables[table].setdefault(key, p)
+        return {t: MappingProxyType(kv) for t, kv in tables.items() if kv}
+
+    return _cached("params", build)
+
+
+def assumption_modules(names=None) -> list[str]:
+    """The assumptions-registry modules of the sections named (default: all), in order."""
+    out: list[str] = []
+    for sec in sections():
+        if names is None or sec.name in names:
+            out += [m for m in sec.assumptions if m not in out]
+    return out
