@@ -45,22 +45,21 @@ from .results import ConfidenceInterval, Estimate
 
 __version__ = "0.1.0"
 
-_SUBMODULES = frozenset(
-    {
-        "availability",
-        "data",
-        "global_db",
-        "markov",
-        "plotting",
-        "pricing",
-        "queueing",
-        "quorum",
-        "scenario",
-        "sensitivity",
-        "serverless",
-        "write_path",
-    }
-)
+def _public_submodules() -> frozenset[str]:
+    """The package's public modules (every module or subpackage not starting with ``_``) and
+    the registered families' packages: ``am.billing`` works in a fresh interpreter because it
+    is a module of the package, not because a list names it. Read from the file system, so
+    nothing is imported."""
+    import pkgutil
+
+    from ._registry import FAMILIES
+
+    names = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+    names |= {f.split(".")[1] for f in FAMILIES if f.startswith(__name__ + ".")}
+    return frozenset(names)
+
+
+_SUBMODULES = _public_submodules()
 
 __all__ = [
     "AuroraModelsWarning",
@@ -102,6 +101,8 @@ def __dir__():
 if TYPE_CHECKING:  # pragma: no cover
     from . import (  # noqa: F401
         availability,
+        billing,
+        cluster,
         data,
         global_db,
         markov,
@@ -112,5 +113,7 @@ if TYPE_CHECKING:  # pragma: no cover
         scenario,
         sensitivity,
         serverless,
+        units,
+        widgets,
         write_path,
     )

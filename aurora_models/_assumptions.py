@@ -200,9 +200,9 @@ def assumptions(module: str | None = None):
     _import_models(None if module is None or module not in _MODULE_HOMES else
                    [_MODULE_HOMES[module]])
     if module is None or module in ("workload", "billing", "cluster", "scenario"):
-        from ._params import _import_declarations
+        from ._registry import declared_classes
 
-        _import_declarations()  # the declaring modules a package import leaves lazy
+        declared_classes()  # the registered families' declarations a package import leaves lazy
     rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
     if module is not None and not rows:
         from ._validate import check_choice

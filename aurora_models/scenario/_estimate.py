@@ -11,31 +11,49 @@ import numpy as np
 
 from .._section import Context, Row, SectionResult, plain
 from .._validate import check_int_range
+from ._settings import RunSettings
 from ._sections import ordered, registered
 from ._spec import Scenario, ScenarioError
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "estimate_batch",
-           "summary_rows"]
+           "models_assumptions", "summary_rows"]
+
+#: The trials range (the declaration of ``scenario.trials``: one definition).
+_TRIALS = RunSettings.__params__["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
-#: The scenario keys that are the case study's own assumptions (listed with the output).
-_SCENARIO_ASSUMPTIONS = (
-    ("workload", "writes_per_s", "writes/s at daily peak"),
-    ("workload", "reads_per_s", "reads/s at daily peak"),
-    ("workload", "daily_amplitude", "-"),
-    ("workload", "events", "(start h, hours, factor)"),
-    ("workload", "vcpu_ms_per_write", "vCPU ms"),
-    ("workload", "vcpu_ms_per_read", "vCPU ms"),
-    ("workload", "io_per_write", "I/Os"),
-    ("workload", "io_per_read", "I/Os"),
-    ("workload", "read_latency_objective_ms", "ms"),
-    ("cluster", "acu_per_vcpu", "ACU/vCPU"),
-    ("cluster", "volume_gib", "GiB"),
-    ("cluster", "replicas", "readers"),
+#: What each version of the document changed (newest first; ``docs/scenario_format.md`` is
+#: generated from it).
+SCHEMA_HISTORY = (
+    ("1.4", "each bill line has a stable `id` (a diff pairs lines by option, region and id); "
+            "`assumptions.scenario` lists every figure the file sets outside `[failures]` and "
+            "`[pricing]`; `assumptions.models` lists the registered defaults of every section "
+            "that ran (billing's and pricing's included)"),
+    ("1.3", "with `estimate --uncertainty`, `assumption_uncertainty` has `label, inputs, "
+            "infeasible, p_cheapest, p_meets_objectives, objectives` and `rows`; "
+            "`workload.write_io_millions_per_month`; the RPO exposure's `writes_at_risk_mean` "
+            "is Little's law on the closed-form lag, the simulation's mean moved to "
+            "`writes_at_risk_mean_monte_carlo`"),
+    ("1.2", "option `provisioned` became `provisioned_standard` and "
+            "`provisioned_io_optimized`; added `cost.bills`, `price_source`, "
+            "`configured_total_12_months_usd`, `configured_unavailable`, `missing`, and per "
+            "option `label, reserved_term, secondary_usd, transfer_usd, other_usd, "
+            "total_12_months_usd, configured, complete, missing, unavailable`"),
+    ("1.1", "added `cost.demand_draws` and each option's `total_usd_mean`, "
+            "`total_usd_ci_low`, `total_usd_ci_high`"),
 )
 
+#: The JSON document's own parts (the sections document theirs in their manifests).
+SCENARIO_JSON = "`name, description, source, horizon_hours, trials, seed`"
+ASSUMPTIONS_JSON = ("`scenario`: `{key, value, unit, kind, source}` for every figure the file "
+                    "sets (its own assumptions about the system) outside `[failures]` and "
+                    "`[pricing]`; `models`: the registered defaults (`name, value, unit, kind, "
+                    "source`) of the sections that ran (`aurora_models.assumptions()` "
+                    "restricted to their registry modules, less the user inputs); "
+                    "`overrides`: the `[failures]`/`[pricing]` keys given")
+NOTES_JSON = "list of warnings (demand above `max_acu`, readers short of the event peak, ...)"
 
 @dataclass(frozen=True, kw_only=True)
 class ScenarioResult:
@@ -56,7 +74,7 @@ class ScenarioResult:
     def sections(self) -> dict[str, Any]:
         """The JSON-ready sections (plain Python types), then ``assumptions`` and ``notes``."""
         out = {name: r.to_dict() for name, r in self.results.items()}
-        out["assumptions"] = _assumptions(self.scenario)
+        out["assumptions"] = _assumptions(self.scenario, tuple(self.results))
         out["notes"] = list(self.notes)
         return out
 
@@ -95,7 +113,8 @@ class ScenarioResult:
         """The headline numbers as rows ``section, metric, value, ci_low, ci_high, unit``."""
         import pandas as pd
 
-        return pd.DataFrame(summary_rows(self.to_dict()), columns=list(Row._fields))
+        return pd.DataFrame([r[:6] for r in summary_rows(self.to_dict())],
+                            columns=list(Row._fields[:6]))
 
 
 def demand_series(scenario: Scenario, *, rng=None) -> dict[str, np.ndarray]:
@@ -143,13 +162,13 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     --------
     >>> from aurora_models import scenario
     >>> r = scenario.estimate(scenario.load(), n_trials=500)
-    >>> r.to_dict()["schema_version"], r.sections["cost"]["cheapest"] is not None
-    ('1.3', True)
+    >>> r.to_dict()["schema_version"] == scenario.SCHEMA_VERSION, r.sections["cost"]["cheapest"]
+    (True, 'serverless_io_optimized')
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a Scenario, got {type(scenario).__name__}")
-    n = check_int_range("n_trials", scenario["scenario"]["trials"] if n_trials is None
-                        else n_trials, 100, 10_000_000)
+    n = _TRIALS.check(scenario["scenario"]["trials"] if n_trials is None else n_trials,
+                      name="n_trials")
     seed = check_int_range("seed", scenario["scenario"]["seed"] if seed is None else seed, 0)
     stage = ["demand"]
 
@@ -168,10 +187,10 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
                              f"({', '.join(by_name)}), got {unknown[0]!r}")
         need, todo = set(), list(only)
         while todo:
-            n = todo.pop()
-            if n not in need:
-                need.add(n)
-                todo += list(by_name[n].consumes)
+            name = todo.pop()
+            if name not in need:
+                need.add(name)
+                todo += list(by_name[name].consumes)
         sections = [sec for sec in sections if sec.name in need]
     try:
         for i, section in enumerate(sections):
@@ -245,25 +264,42 @@ def estimate_batch(scenario: Scenario, parameters: Mapping[str, Any], *,
     return rows
 
 
-def _assumptions(scenario: Scenario) -> dict[str, Any]:
-    """The assumptions an estimate rests on: the scenario's own and the models' registry."""
-    import pandas as pd
-
+def models_assumptions(sections: tuple[str, ...] | None = None):
+    """The registered defaults the sections named rest on (default: every registered section):
+    :func:`aurora_models.assumptions` restricted to the sections' ``assumptions`` modules, less
+    the user inputs (an estimate lists the file's values of those, under ``scenario``)."""
     from .._assumptions import assumptions
+    from .._registry import assumption_modules
 
-    used = pd.concat([assumptions(m) for m in ("availability", "global_db", "quorum",
-                                               "serverless", "units")], ignore_index=True)
-    # the user inputs' values are the file's (listed under "scenario"), not the defaults
-    used = used[used["kind"] != "user input"].sort_values("name", ignore_index=True)
+    frame = assumptions()
+    frame = frame[frame["module"].isin(assumption_modules(sections))
+                  & (frame["kind"] != "user input")]
+    return frame.reset_index(drop=True)
+
+
+#: Tables whose keys the JSON lists under ``overrides`` rather than as the scenario's own figures.
+_OVERRIDE_TABLES = ("failures", "pricing")
+
+
+def _assumptions(scenario: Scenario, sections: tuple[str, ...]) -> dict[str, Any]:
+    """The assumptions an estimate rests on: the figures the file sets (its own assumptions
+    about the system), the registry's defaults of the sections that ran, and the
+    ``[failures]``/``[pricing]`` keys the file overrides."""
+    from ._spec import spec
+
+    keys = spec()
+    used = models_assumptions(sections)
     overrides = {k: scenario[t][key] for k in sorted(scenario.given)
-                 for t, _, key in [k.partition(".")] if t in ("failures", "pricing")}
+                 for t, _, key in [k.partition(".")] if t in _OVERRIDE_TABLES}
+    own = [(t, k, p) for t, kv in keys.items() if t != "scenario" and t not in _OVERRIDE_TABLES
+           for k, p in kv.items() if f"{t}.{k}" in scenario.given]
     return {
         "scenario": [{"key": f"{t}.{k}", "value": plain(list(scenario[t][k])
                                                         if isinstance(scenario[t][k], tuple)
                                                         else scenario[t][k]),
-                      "unit": u, "kind": "assumption",
+                      "unit": p.unit, "kind": "assumption",
                       "source": f"scenario file {scenario.source}"}
-                     for t, k, u in _SCENARIO_ASSUMPTIONS],
+                     for t, k, p in own],
         "models": [{"name": r.name, "value": str(r.value), "unit": r.unit, "kind": r.kind,
                     "source": r.source} for r in used.itertuples()],
         "overrides": overrides,

@@ -217,7 +217,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
                      "assumption_p95", "p_cheapest"]
         w.writerow(head)
         for i, r in enumerate(rows):
-            cells = ["" if x is None else x for x in r]
+            cells = ["" if x is None else x for x in r[:6]]
             if ivs is not None:
                 iv = ivs[i]
                 cells += [iv.status, *("" if x is None else x
@@ -252,7 +252,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
                     f"| section | metric | value | {MC_LABEL} | {uncertainty.LABEL}: median \\[5 %, 95 %\\] "
                     "| unit |",
                     "| --- | --- | --- | --- | --- | --- |"]
-        for i, (s, m, v, lo, hi, u) in enumerate(rows):
+        for i, (s, m, v, lo, hi, u, _) in enumerate(rows):
             name = (f"**{_md(_label(s, m, cost['cheapest']))}**" if s == "cost" and
                     m == cost["cheapest"] else _md(_label(s, m, None)))
             asm = "" if ivs is None else f"{_md(_asm(ivs[i], u))} | "
@@ -269,7 +269,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
         raise ValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
     cells = [(_title(s), ("* " if s == "cost" and m == cost["cheapest"] else "  ")
               + _label(s, m, cost["cheapest"]), _fmt(v, u), _ci(lo, hi, u, v),
-              "" if u == "readers" else u) for s, m, v, lo, hi, u in rows]
+              "" if u == "readers" else u) for s, m, v, lo, hi, u, _ in rows]
     if ivs is not None:  # the assumption interval after the Monte Carlo one
         cells = [(*c[:4], _asm(iv, r[5]), c[4]) for c, iv, r in zip(cells, ivs, rows, strict=True)]
         cells.insert(0, ("", "", "value", MC_LABEL, f"{uncertainty.LABEL}: median [5 %, 95 %]",
@@ -497,7 +497,7 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td{'' if iv is None else ' class=ci'}>{html.escape(_ci(lo, hi, u, v))}</td>"
         f"{asm(iv, u)}<td>{html.escape(u)}</td></tr>"
-        for (s, m, v, lo, hi, u), iv in zip(summary, ivs, strict=True))
+        for (s, m, v, lo, hi, u, _), iv in zip(summary, ivs, strict=True))
     wide = ("" if uncertainty is None else  # a fourth number column: a wider page
             "body{max-width:80em}td.n,td.q,td.ci{white-space:nowrap}"
             "td.q{color:#777;font-style:italic;text-align:right}p.asm{font-size:90%;color:#333}")

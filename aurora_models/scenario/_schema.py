@@ -1,9 +1,11 @@
-"""Derived views of the scenario format: its JSON Schema and the keys table of the docs.
+"""Derived views of the scenario format: its JSON Schema, the keys table and the JSON-output
+table of the docs.
 
-Both come from the parameter declarations (:func:`aurora_models._params.scenario_params`), so
-the committed ``docs/scenario.schema.json`` and the keys section of ``docs/scenario_format.md``
-can be regenerated (``aurora-models scenario schema``, ``aurora-models scenario docs``) and a
-test fails when either is stale.
+The keys come from the parameter declarations (:func:`aurora_models._params.scenario_params`),
+the JSON-output table from the registered sections' manifests (``Section.json``), so the
+committed ``docs/scenario.schema.json`` and the generated sections of
+``docs/scenario_format.md`` can be regenerated (``aurora-models scenario schema``,
+``aurora-models scenario docs``) and a test fails when either is stale.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from typing import Any
 
 from ._spec import rules, spec
 
-__all__ = ["DOC_BEGIN", "DOC_END", "json_schema", "keys_markdown", "update_docs"]
+__all__ = ["DOC_BEGIN", "DOC_END", "JSON_BEGIN", "JSON_END", "json_markdown", "json_schema",
+           "keys_markdown", "update_docs"]
 
 DOC_BEGIN = "<!-- BEGIN keys: generated from the declarations by `aurora-models scenario docs` -->"
 DOC_END = "<!-- END keys -->"
+JSON_BEGIN = ("<!-- BEGIN json: generated from the sections' manifests by "
+              "`aurora-models scenario docs` -->")
+JSON_END = "<!-- END json -->"
 SCHEMA_ID = "https://aurora-models.invalid/scenario.schema.json"
 
 
@@ -107,15 +113,53 @@ def keys_markdown() -> str:
     return "\n".join(out)
 
 
+def json_markdown() -> str:
+    """The JSON-output section of ``docs/scenario_format.md``: the document's own parts and
+    each registered section's, in the document's order."""
+    from .._registry import sections
+    from ..sensitivity._rows import ASSUMPTION_UNCERTAINTY_JSON
+    from ._estimate import (
+        ASSUMPTIONS_JSON,
+        NOTES_JSON,
+        SCENARIO_JSON,
+        SCHEMA_HISTORY,
+        SCHEMA_VERSION,
+    )
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    history = "; ".join(f"{v}: {t}" for v, t in SCHEMA_HISTORY)
+    out = [JSON_BEGIN, "", f"## JSON output (`--format json`, `estimate.json`), "
+           f"`schema_version = \"{SCHEMA_VERSION}\"`", "",
+           "A key is added only with a new minor version; a key is renamed or removed only with "
+           "a new major version. Non-finite numbers are written as `null`. An *Estimate* object "
+           "is `{quantity, value, standard_error, ci_low, ci_high, n_trials, method, unit}` "
+           "(95 % interval; exact results have `standard_error = 0`, `n_trials = 0`, `ci_low = "
+           "ci_high = value`).", "", "| key | contents |", "| --- | --- |",
+           f"| `schema_version` | \"{SCHEMA_VERSION}\" ({cell(history)}) |",
+           f"| `scenario` | {cell(SCENARIO_JSON)} |"]
+    for sec in sections():
+        if not sec.json:
+            raise RuntimeError(f"section {sec.name!r} documents no JSON part (Section.json)")
+        out.append(f"| `{sec.name}` | {cell(sec.json)} |")
+    out += [f"| `assumptions` | {cell(ASSUMPTIONS_JSON)} |", f"| `notes` | {cell(NOTES_JSON)} |",
+            f"| `assumption_uncertainty` | {cell(ASSUMPTION_UNCERTAINTY_JSON)} |", "", JSON_END]
+    return "\n".join(out)
+
+
 def update_docs(path: str | Path, *, check: bool = False) -> bool:
-    """Rewrite the generated keys section of the format doc at ``path``.
+    """Rewrite the generated sections (keys, JSON output) of the format doc at ``path``.
 
     With ``check=True`` nothing is written; returns whether the file is up to date.
     """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    start, end = text.index(DOC_BEGIN), text.index(DOC_END) + len(DOC_END)
-    new = text[:start] + keys_markdown() + text[end:]
+    new = text
+    for begin, end_mark, make in ((DOC_BEGIN, DOC_END, keys_markdown),
+                                  (JSON_BEGIN, JSON_END, json_markdown)):
+        start, end = new.index(begin), new.index(end_mark) + len(end_mark)
+        new = new[:start] + make() + new[end:]
     if check:
         return new == text
     path.write_text(new, encoding="utf-8")

@@ -1,12 +1,12 @@
-"""Which estimate row each output of :func:`~aurora_models.sensitivity.propagate_scenario`
-measures, and the assumption interval of every summary row.
+"""The assumption interval of every summary row from a
+:func:`~aurora_models.sensitivity.propagate_scenario` result.
 
-The outputs are named in :mod:`~aurora_models.sensitivity._scenario`; this mapping is keyed by
-those names (an output it does not know is ignored, a row no output measures is
-``not propagated``). Each entry names the row (``section``, ``metric``), the output's unit it
-expects (a renamed unit leaves the row unmapped rather than wrong) and an optional transform
-from the output to the row's unit, applied to every sampled vector before the quantiles (so a
-decreasing transform keeps p5 <= p95).
+A summary row names the output that measures it (:attr:`aurora_models._section.Row.output`):
+an :class:`~aurora_models._section.Output` of the section's manifest, or a
+:class:`~aurora_models._section.Derived` one (availability from the downtime), whose transform
+is applied to every sampled vector before the quantiles (so a decreasing transform keeps
+p5 <= p95). A row whose unit differs from its output's is left unmapped rather than wrong; a row
+no output measures is ``not propagated``.
 """
 
 from __future__ import annotations
@@ -16,64 +16,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["JSON_SCHEMA", "OUTPUT_ROWS", "PREFIX_ROWS", "AssumptionIntervals", "RowInterval", "RowTarget",
+#: The documentation of the JSON ``assumption_uncertainty`` object (``docs/scenario_format.md``).
+ASSUMPTION_UNCERTAINTY_JSON = (
+    "only with `estimate --uncertainty [N]`: the assumptions' distributions propagated "
+    "(`aurora_models.sensitivity.propagate_scenario`, N scrambled Sobol' points, common "
+    'random numbers). `n, interval` (its definition: median and 90 % interval, not Monte '
+    'Carlo error), `label` ("assumptions 90 %"), `inputs` (the sampled scenario keys: those'
+    ' with a distribution that some section of the run reads), `infeasible` (draws a model '
+    'refused), `p_cheapest` (option id -> share of draws in which its bill is the lowest), '
+    '`p_meets_objectives` and `objectives` (the share of draws meeting '
+    '`workload.max_annual_downtime_minutes` and `max_failover_s` against failover P90, and '
+    'those objectives in words); `rows`: one per headline row, in the order of the csv '
+    'rows, `{section, metric, unit, status, median, p5, p95, output}` (+ `p_cheapest` on '
+    'the cost rows of an option), `status` one of `varies`, `fixed` (no sampled input moves'
+    ' the row; `median = p5 = p95`), `infeasible`, `not propagated` (no output of the '
+    "analysis measures the row; numbers null), values in the row's unit, `output` the "
+    "propagated output it comes from; `outputs`: the propagation's own outputs `{output, "
+    'median, p5, p95, unit}` and the derived probabilities. JSON Schema of the object: '
+    '`aurora_models.sensitivity._rows.JSON_SCHEMA`')
+
+__all__ = ["ASSUMPTION_UNCERTAINTY_JSON", "JSON_SCHEMA", "AssumptionIntervals", "RowInterval",
            "assumption_intervals", "row_intervals", "targets"]
 
-MINUTES_PER_YEAR = 525_600.0
+
+def targets(output: str, rows: Sequence) -> list[int]:
+    """The positions of the summary ``rows`` that ``output`` measures (a row names its output,
+    :attr:`aurora_models._section.Row.output`)."""
+    return [i for i, r in enumerate(rows) if _output_of(r) == output]
 
 
-@dataclass(frozen=True)
-class RowTarget:
-    """One summary row an output measures."""
-
-    section: str
-    metric: str
-    unit: str  #: the output's unit this entry expects
-    transform: Callable[[np.ndarray], np.ndarray] | None = None
-
-
-def _availability(minutes: np.ndarray) -> np.ndarray:
-    return 1.0 - minutes / MINUTES_PER_YEAR
-
-
-#: Fixed output names -> the rows they measure.
-OUTPUT_ROWS: dict[str, tuple[RowTarget, ...]] = {
-    "downtime_minutes_per_year": (
-        RowTarget("availability", "availability per year", "minutes/year", _availability),
-        RowTarget("availability", "expected downtime (closed form)", "minutes/year"),
-        # the Monte Carlo row estimates the same expectation (its CI is the simulation's)
-        RowTarget("availability", "expected downtime (Monte Carlo)", "minutes/year"),
-    ),
-    "p_data_loss": (
-        RowTarget("durability", "P(data loss in horizon), volume", "probability/horizon"),),
-    "p_write_unavailable": (
-        RowTarget("durability", "P(storage write unavailable), volume", "probability/horizon"),),
-    "failover_p50_s": (RowTarget("failover", "client-observed outage P50", "s"),),
-    "failover_p90_s": (RowTarget("failover", "client-observed outage P90", "s"),),
-    "failover_p99_s": (RowTarget("failover", "client-observed outage P99", "s"),),
-    "readers_at_event_peak": (RowTarget("readers", "needed at event peak", "readers"),),
-    "writer_demand_not_served": (
-        RowTarget("serverless", "writer demand not served (scale-up lag)", "fraction"),),
-}
-
-#: Output name prefixes -> the rows of the rest of the name (an option id, a region).
-PREFIX_ROWS: dict[str, Callable[[str], tuple[RowTarget, ...]]] = {
-    "bill_": lambda option: (RowTarget("cost", option, "USD/month"),),
-    "lag_p99_ms_": lambda region: (
-        RowTarget("global_database", f"{region} lag p99 at event peak", "ms"),),
-    "rpo_writes_at_risk_": lambda region: (
-        RowTarget("global_database", f"{region} writes at risk (mean, event peak)", "writes"),),
-}
-
-
-def targets(output: str) -> tuple[RowTarget, ...]:
-    """The rows ``output`` measures (empty for an output this mapping does not know)."""
-    if output in OUTPUT_ROWS:
-        return OUTPUT_ROWS[output]
-    for prefix, make in PREFIX_ROWS.items():
-        if output.startswith(prefix) and len(output) > len(prefix):
-            return make(output[len(prefix):])
-    return ()
+def _output_of(row) -> str | None:
+    return row[6] if len(row) > 6 else None
 
 
 #: ``RowInterval.status`` values.
@@ -117,25 +90,35 @@ def _interval(y: np.ndarray, output: str) -> RowInterval:
 
 
 def row_intervals(propagation, rows: Sequence) -> list[RowInterval]:
-    """One :class:`RowInterval` per summary row (``rows``: ``(section, metric, ...)``) from a
+    """One :class:`RowInterval` per summary row (``rows``: :class:`~aurora_models._section.Row`
+    s, each naming its output) from a
     :class:`~aurora_models.sensitivity._scenario.ScenarioPropagation`."""
     prop = propagation.propagation
     units: Mapping[str, str] = propagation.units
-    by_row: dict[tuple[str, str], RowInterval] = {}
-    for j, output in enumerate(prop.outputs):
-        for t in targets(output):
-            if units.get(output, t.unit) != t.unit:
-                continue  # the output changed its unit: better unmapped than wrong
-            y = np.asarray(prop.Y[:, j], dtype=float)
-            if t.transform is not None:
-                y = t.transform(y)
-            iv = _interval(y, output)
-            if t.section == "cost":
-                p = propagation.p_cheapest.get(t.metric)
-                if p is not None:
-                    iv = RowInterval(iv.status, iv.median, iv.p5, iv.p95, iv.output, p)
-            by_row[(t.section, t.metric)] = iv
-    return [by_row.get((r[0], r[1]), RowInterval(NOT_PROPAGATED)) for r in rows]
+    derived = getattr(propagation, "derived", {})
+    columns = {o: j for j, o in enumerate(prop.outputs)}
+    out: list[RowInterval] = []
+    for r in rows:
+        output = _output_of(r)
+        transform = None
+        source = output
+        if output in derived:
+            source, unit, transform = derived[output]
+        else:
+            unit = units.get(output)
+        if output is None or source not in columns or unit != r[5]:
+            out.append(RowInterval(NOT_PROPAGATED))  # a renamed unit: better unmapped than wrong
+            continue
+        y = np.asarray(prop.Y[:, columns[source]], dtype=float)
+        if transform is not None:
+            y = transform(y)
+        iv = _interval(y, output)
+        if r[0] == "cost":
+            p = propagation.p_cheapest.get(r[1])
+            if p is not None:
+                iv = RowInterval(iv.status, iv.median, iv.p5, iv.p95, iv.output, p)
+        out.append(iv)
+    return out
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ probability that each option is the cheapest and that the configuration meets th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -47,27 +47,6 @@ __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario"]
 WORK_PER_EVALUATION = 1e5
 #: Monte Carlo trials per evaluation (the estimate's minimum; the closed forms do not use them).
 EVAL_TRIALS = 100
-
-#: The sections an evaluation runs (the RDS alternatives table is no output here).
-SECTIONS = ("durability", "availability", "failover", "cost", "readers", "global_database")
-
-#: Scalar outputs: name -> (section, path in its result, unit, scale). A path step is an
-#: attribute (or a key of a mapping), or ``(key, value)``: the element of a list whose ``key``
-#: is ``value``. The bills (``bill_<option>``) and the Global Database outputs
-#: (``<output>_<region>``) are added per scenario by :meth:`ScenarioModel.of`.
-_SCALARS: dict[str, tuple[str, tuple, str, float]] = {
-    "downtime_minutes_per_year": ("availability", ("annual_downtime_minutes", "value"),
-                                  "minutes/year", 1.0),
-    "p_write_unavailable": ("durability", ("p_storage_write_unavailable_volume", "value"),
-                            "probability/horizon", 1.0),
-    "p_data_loss": ("durability", ("p_data_loss_volume", "value"), "probability/horizon", 1.0),
-    "failover_p50_s": ("failover", ("p50_s",), "s", 1.0),
-    "failover_p90_s": ("failover", ("p90_s",), "s", 1.0),
-    "failover_p99_s": ("failover", ("p99_s",), "s", 1.0),
-    "readers_at_event_peak": ("readers", ("event_peak",), "readers", 1.0),
-    "writer_demand_not_served": ("serverless", ("writer", "shortfall_share_of_demand"),
-                                 "fraction", 1.0),
-}
 
 def distributions(scenario) -> dict[str, Distribution]:
     """The scenario's uncertain inputs, ``{"table.key": Distribution}``: each scenario key with a
@@ -179,22 +158,29 @@ class ScenarioModel:
                 ctx.results = real
             ctx.results[sec.name] = result
             plan[sec.name] = (tuple(_indices(names, log)), tuple(sorted(reads)))
-        paths = {k: (sec, path, scale) for k, (sec, path, _, scale) in _SCALARS.items()}
-        units = {k: unit for k, (_, _, unit, _) in _SCALARS.items()}
-        for o in ctx.results["cost"].options:
-            paths[f"bill_{o['option']}"] = ("cost", ("options", ("option", o["option"]),
-                                                     "total_usd"), 1.0)
-            units[f"bill_{o['option']}"] = "USD/month"
-        for sd in ctx.results["global_database"].secondaries:
-            at = ("secondaries", ("secondary", sd["secondary"]))
-            paths[f"lag_p99_ms_{sd['secondary']}"] = (
-                "global_database", (*at, "lag_event_peak", "p99_s"), 1e3)
-            units[f"lag_p99_ms_{sd['secondary']}"] = "ms"
-            paths[f"rpo_writes_at_risk_{sd['secondary']}"] = (
-                "global_database", (*at, "rpo_exposure_event_peak", "writes_at_risk_mean",
-                                    "value"), 1.0)
-            units[f"rpo_writes_at_risk_{sd['secondary']}"] = "writes"
+        paths: dict[str, tuple[str, tuple, float]] = {}
+        units: dict[str, str] = {}
+        for sec in _sections():  # the manifests' outputs, expanded on the scenario's own run
+            for out in sec.outputs:
+                for name, path in out.expand(ctx.results[sec.name]):
+                    paths[name] = (sec.name, path, out.scale)
+                    units[name] = out.unit
         return cls(scenario, names, seed, tuple(paths), units, paths, plan)
+
+    def read_inputs(self) -> tuple[str, ...]:
+        """The inputs (of :attr:`names`) that some section of the run reads."""
+        cols = {j for c, _ in self.plan.values() for j in c}
+        return tuple(n for j, n in enumerate(self.names) if j in cols)
+
+    def restricted(self, names: Sequence[str]) -> ScenarioModel:
+        """The same model over a subset of its inputs (the others keep the scenario's value);
+        the sections' plans are re-indexed, so nothing is run again."""
+        keep = [self.names.index(n) for n in names]
+        where = {j: i for i, j in enumerate(keep)}
+        plan = {sec: (tuple(where[j] for j in cols if j in where), reads)
+                for sec, (cols, reads) in self.plan.items()}
+        return ScenarioModel(self.scenario, tuple(names), self.seed, self.outputs, self.units,
+                             self.paths, plan)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -337,12 +323,12 @@ class _RecordingResult:
 
 
 def _sections():
-    """The sections an evaluation runs (:data:`SECTIONS` and what they consume), in order."""
+    """The sections an evaluation runs (those with outputs and what they consume), in order."""
     from ..scenario._sections import ordered, registered
 
     sections = ordered(registered())
     by = {s.name: s for s in sections}
-    need, todo = set(), list(SECTIONS)
+    need, todo = set(), [s.name for s in sections if s.outputs]
     while todo:
         n = todo.pop()
         if n not in need:
@@ -391,6 +377,30 @@ class _Recording:
         return getattr(self._scenario, name)
 
 
+def _read_model(scenario, seed) -> tuple[ScenarioModel, dict[str, Distribution]]:
+    """The scenario's model over the uncertain inputs that some section of the run reads, and
+    their distributions: a key no section reads (a feature that is off) is not sampled, so it
+    changes no figure."""
+    dists = distributions(scenario)
+    if not dists:
+        raise SensitivityInputError("the scenario has no uncertain input (declare one in "
+                                    "[uncertainty])")
+    model = ScenarioModel.of(scenario, list(dists), seed=seed)
+    read = model.read_inputs()
+    if len(read) < len(model.names):
+        if not read:
+            raise SensitivityInputError(
+                "no section of the run reads any of the scenario's uncertain inputs "
+                f"({', '.join(dists)})")
+        model = model.restricted(read)
+        dists = {k: dists[k] for k in read}
+    return model, dists
+
+
+def _derived() -> dict[str, tuple]:
+    return {d.name: (d.of, d.unit, d.transform) for s in _sections() for d in s.derived}
+
+
 def _select(model: ScenarioModel, outputs: Sequence[str] | None) -> tuple[str, ...]:
     if outputs is None:
         return model.outputs
@@ -436,10 +446,7 @@ def analyze(scenario, *, method: str = "morris", n: int | None = None,
     """
     if method not in ("morris", "sobol"):
         raise SensitivityInputError(f"`method` must be 'morris' or 'sobol', got {method!r}")
-    dists = distributions(scenario)
-    if not dists:
-        raise SensitivityInputError("the scenario has no uncertain input (declare one in [uncertainty])")
-    model = ScenarioModel.of(scenario, list(dists), seed=seed)
+    model, dists = _read_model(scenario, seed)
     outs = _select(model, outputs)
     # A probability spanning decades (P(data loss): 1e-22 to 1e-15 over the AZ outage's
     # range) is analysed as log10: on its own scale a few extreme vectors hold all the
@@ -468,6 +475,8 @@ class ScenarioPropagation:
     p_cheapest: Mapping[str, float]
     p_meets_objectives: float
     units: Mapping[str, str]
+    #: The manifests' derived outputs: ``{name: (output it is computed from, unit, transform)}``.
+    derived: Mapping[str, tuple] = field(default_factory=dict)
 
     def to_frame(self):
         """``output, median, p5, p95, unit`` and the derived probabilities (median column)."""
@@ -487,10 +496,7 @@ def propagate_scenario(scenario, *, n: int = 64, seed: int | None = None,
     """Median and 90 % interval of every output over the assumptions' distributions (``n``
     scrambled Sobol' points), and the probability that each option is the cheapest and that
     the configuration meets its availability objectives."""
-    dists = distributions(scenario)
-    if not dists:
-        raise SensitivityInputError("the scenario has no uncertain input (declare one in [uncertainty])")
-    model = ScenarioModel.of(scenario, list(dists), seed=seed)
+    model, dists = _read_model(scenario, seed)
     prop = propagate(model, list(dists.values()), outputs=model.outputs, n=n,
                      seed=model.seed % 2**32, executor=executor,
                      work_per_evaluation=WORK_PER_EVALUATION, chunk=MAX_BATCH)
@@ -507,4 +513,5 @@ def propagate_scenario(scenario, *, n: int = 64, seed: int | None = None,
         meets &= down <= wl["max_annual_downtime_minutes"]
     if wl.get("max_failover_s") is not None:
         meets &= p90 <= wl["max_failover_s"]
-    return ScenarioPropagation(prop, p_cheapest, float(np.mean(meets)), dict(model.units))
+    return ScenarioPropagation(prop, p_cheapest, float(np.mean(meets)), dict(model.units),
+                               _derived())
