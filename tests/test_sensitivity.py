@@ -309,8 +309,11 @@ def test_a_killed_worker_loses_nothing(dask_client):
 
 
 def _plain_outputs(s, names, x, model):
-    """The outputs of one vector read from a plain estimate's JSON document."""
-    from aurora_models.sensitivity._scenario import EVAL_TRIALS, SECTIONS
+    """The outputs of one vector read from a plain estimate's JSON document (the map is
+    written by hand, not read from the manifests the batch path uses)."""
+    from aurora_models.sensitivity._scenario import EVAL_TRIALS
+
+    SECTIONS = ("durability", "availability", "failover", "cost", "readers", "global_database")
 
     changes = {n.replace(".", "__", 1): float(v) for n, v in zip(names, x, strict=True)}
     with warnings.catch_warnings():  # as the model does (an AZ outage in the tail)
@@ -376,7 +379,7 @@ def test_a_section_reading_outside_its_plan_is_an_error_not_a_shared_result():
         seen.append(ctx["workload"].mean_reads_per_s)
         return None
 
-    sec = Section("probe", "probe", run, consumes=("workload",))
+    sec = Section(name="probe", title="probe", run=run, consumes=("workload",))
     wl = sc.estimate(sc.load(), n_trials=100, only=("workload",)).results["workload"]
     b = BatchContext(scenario=sc.load(), values={}, size=1, n_trials=100, seed=1,
                      results={"workload": [wl]})
