@@ -42,7 +42,7 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["KINDS", "Param", "Rule", "check_batch", "declared", "param", "params_of",
+__all__ = ["KINDS", "Param", "Rule", "check_batch", "declared", "like", "param", "params_of",
            "scenario_params"]
 
 KINDS = ("cited", "fitted", "assumption", "input")
@@ -84,6 +84,9 @@ class Param:
     rule_text: str = ""  # a custom type's allowed values in words (default: ``doc``)
     json_schema_extra: Mapping[str, Any] | None = None
     uncertainty: Any = None
+    #: False for a copy of another declaration (:func:`like`): the original is the one listed
+    #: in the assumptions registry.
+    registered: bool = True
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -311,6 +314,17 @@ def param(default: Any, unit: str = "-", *, source: str | None = None,
     return dataclasses.field(default=default, metadata={"param": p})
 
 
+def like(cls: type, name: str, **changes: Any) -> dataclasses.Field:
+    """A field declared as ``cls``'s ``name`` (its type, unit, range, kind and source), for a
+    class that takes the same quantity in another role (the bill's :class:`Usage` takes the
+    cluster's volume). ``changes`` adjust the copy (an API default where the scenario requires
+    the value: ``default=0``); the copy has no scenario key and is not listed again in the
+    registry (the original is)."""
+    p = dataclasses.replace(params_of(cls)[name], scenario=None, registered=False,
+                            name="", family="", **changes)
+    return dataclasses.field(default=p.default, metadata={"param": p})
+
+
 def declared(family: str) -> Callable[[type], type]:
     """Class decorator: name the declared fields, register them, validate on construction.
 
@@ -328,8 +342,8 @@ def declared(family: str) -> Callable[[type], type]:
                 continue
             p = dataclasses.replace(p, name=f.name, family=family)
             params[f.name] = p
-            if p.kind != "input" or p.uncertainty:  # a user input with a declared spread
-                register_param(p)  # is listed too (kind "user input")
+            if p.registered and (p.kind != "input" or p.uncertainty):  # a user input with a
+                register_param(p)  # declared spread is listed too (kind "user input")
         cls.__params__ = params
         own = getattr(cls, "__post_init__", None)
         cls.__own_checks__ = own  # for replaced(): the class's checks beyond the fields

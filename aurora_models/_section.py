@@ -195,10 +195,12 @@ class Section:
       ``assumptions.models`` lists these for the sections that ran).
     - ``outputs`` / ``derived``: what an analysis reads from its result (:class:`Output`) and
       computes from those for the rows (:class:`Derived`).
-    - ``bill_lines(result, usage)``: priced lines added to every deployment option's bill
-      (:class:`AddedLine`; in a batch, ``usage`` is the first vector's and the quantities may
-      be arrays over the batch, via ``bill_lines_batch(results, usages)``); the cost section
-      consumes every section that has them.
+    - ``bill_lines(result, usage)``: priced lines (:class:`AddedLine`) added to the bills of
+      the options they name, from the section's result and the bill's
+      :class:`~aurora_models.billing.Usage`; ``bill_lines_batch(results, usages)``, where given,
+      the same for a batch (one list per vector), equal to ``bill_lines`` on each. The section
+      that builds the bills (``collects_bill_lines``) consumes every section that has them, so
+      their lines count in every total and in the cheapest option.
     - ``json``: the documentation of its JSON part (``docs/scenario_format.md`` is generated
       from it); ``place``: where its part stands in the JSON document and the tables (ties in
       registry order).
@@ -215,7 +217,7 @@ class Section:
     outputs: tuple[Output, ...] = ()
     derived: tuple[Derived, ...] = ()
     bill_lines: Callable[[SectionResult, Any], list[AddedLine]] | None = None
-    bill_lines_batch: Callable[[list, list], list[AddedLine]] | None = None
+    bill_lines_batch: Callable[[list, list], list[list[AddedLine]]] | None = None
     json: str = ""
     place: float = 100.0
     #: This section builds the bills: it also consumes every section with ``bill_lines``.

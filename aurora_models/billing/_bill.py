@@ -14,9 +14,18 @@ from typing import Any
 
 import numpy as np
 
+from .._params import declared, like, param
 from .._validate import check_nonnegative
+from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..units import HOURS_PER_MONTH
-from ._keys import MAX_SECONDARY_INSTANCES, RESERVED_DISCOUNTS, RESERVED_TERMS
+from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS
+
+
+def _region_codes(name: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"`{name}` must be a list of region code strings, got "
+                        f"{type(value).__name__} {value!r}")
+    return tuple(value)
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
            "bill_by_region", "bill_options", "bill_totals", "bills_frame", "diff_bills"]
@@ -42,11 +51,17 @@ BYTES_PER_GIB = 2.0 ** 30
 
 @dataclass(frozen=True, kw_only=True)
 class LineItem:
-    """One line of a bill: ``quantity x unit_price_usd = amount_usd`` (per month)."""
+    """One line of a bill: ``quantity x unit_price_usd = amount_usd`` (per month).
+
+    ``id`` is stable (``compute.writer``, ``secondary.storage``, a family's own ids): with the
+    option and the region it names the line whatever its text says (a class change renames
+    ``line``, not ``id``); a diff pairs lines by it.
+    """
 
     option: str
     region: str
     line: str
+    id: str = ""
     quantity: float
     unit: str
     unit_price_usd: float
@@ -55,7 +70,7 @@ class LineItem:
     amount_12_months_usd: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"option": self.option, "region": self.region, "line": self.line,
+        return {"option": self.option, "region": self.region, "line": self.line, "id": self.id,
                 "quantity": self.quantity, "unit": self.unit,
                 "unit_price_usd": self.unit_price_usd, "amount_usd": self.amount_usd,
                 "amount_12_months_usd": self.amount_12_months_usd, "component": self.component}
@@ -133,6 +148,40 @@ def backup_billed_gib(volume_gib: float, retention_days: int, change_rate_per_da
     return max(usage - v, 0.0)
 
 
+def _engine(name: str, value: Any) -> str:
+    """``aurora-mysql`` or ``aurora-postgresql`` (the scenario file's ``mysql`` and
+    ``postgresql`` are accepted and named the price list's way)."""
+    if not isinstance(value, str):
+        raise TypeError(f"`{name}` must be 'aurora-mysql' or 'aurora-postgresql', got "
+                        f"{type(value).__name__} {value!r}")
+    full = f"aurora-{value}" if value in ("mysql", "postgresql") else value
+    if full not in ("aurora-mysql", "aurora-postgresql"):
+        raise ValueError(f"`{name}` must be 'aurora-mysql' or 'aurora-postgresql', got {value!r}")
+    return full
+
+
+#: Largest monthly quantities a bill takes (a bound against absurd input, far above any
+#: cluster: 15 readers at 256 ACU bill 2.9 M ACU-hours a month).
+_MAX_ACU_HOURS = 1e8
+_MAX_IO_MILLIONS = 1e9
+
+
+def _consumed(default: float, unit: str, doc: str, high: float) -> Any:
+    return param(default, unit, low=0.0, high=high, user_input=True, doc=doc)
+
+
+def _classes():
+    from ..cluster import Cluster
+    from ..serverless._cost_options import CostOptions
+    from ._keys import BillingKeys, ReservedKeys
+
+    return Cluster, CostOptions, BillingKeys, ReservedKeys
+
+
+_CLUSTER, _COST_OPTIONS, _BILLING_KEYS, _RESERVED_KEYS = _classes()
+
+
+@declared("billing")
 @dataclass(frozen=True, kw_only=True)
 class Usage:
     """What a month of the cluster consumes, and how it is configured.
@@ -140,49 +189,69 @@ class Usage:
     Compute comes from the Serverless v2 capacity simulation (``*_acu_hours``: per month; the
     readers' per instance) and, for provisioned what-ifs of a Serverless cluster, from its peaks
     (``*_peak_acu``, sized with ``headroom``). Volumes in GiB, I/O in millions per month.
+
+    Every field is declared: the configuration's as the scenario key it comes from
+    (:func:`~aurora_models._params.like`: the same range, kind and default; an API default
+    where the scenario requires the value), the consumption as the user's (or the
+    simulation's) figures, and the one assumption of its own, ``backtrack_records_per_write``,
+    registered as ``billing.backtrack_records_per_write``.
     """
 
-    region: str
-    engine: str = "aurora-mysql"
-    capacity: str = "provisioned"
-    instance_class: str = "db.r6g.xlarge"
-    replicas: int = 0
-    storage: str = "standard"
-    volume_gib: float = 100.0
-    storage_growth_gib_per_month: float = 0.0
-    io_millions_per_month: float = 0.0
-    write_io_millions_per_month: float = 0.0
-    writes_per_s_mean: float = 0.0
-    writer_acu_hours: float = 0.0
-    reader_acu_hours_each: float = 0.0
-    writer_peak_acu: float = 0.5
-    reader_peak_acu: float = 0.5
-    headroom: float = 0.2
-    secondaries: tuple[str, ...] = ()
-    secondary_instances: Any = 0
-    secondary_instance_class: Any = None
-    secondary_acu: Any = None
-    backup_retention_days: int = 1
-    backup_change_rate_per_day: float = 0.05
-    manual_snapshot_gib: float = 0.0
-    backtrack_window_hours: float = 0.0
-    backtrack_records_per_write: float = 1.0
-    snapshot_export_gib_per_month: float = 0.0
-    inter_region_transfer: bool = False
-    redo_bytes_per_write: float = 1024.0
-    reserved_term: str = "1y-partial-upfront"
-    reserved_discount: float | None = None
-    reserved_hourly_usd: float | None = None
+    __rules__ = (ONE_RESERVED_RATE,)
+
+    region: str = param(None, type="str", user_input=True,
+                        doc="AWS region code the cluster is billed in")
+    engine: str = param("aurora-mysql", type="custom", checker=_engine, user_input=True,
+                        rule_text="'aurora-mysql' or 'aurora-postgresql'",
+                        doc="the Aurora engine of the price list")
+    capacity: str = like(_CLUSTER, "capacity", default="provisioned")
+    instance_class: str = like(_CLUSTER, "instance_class", default="db.r6g.xlarge")
+    replicas: int = like(_CLUSTER, "replicas", default=0)
+    storage: str = like(_CLUSTER, "storage")
+    volume_gib: float = like(_CLUSTER, "volume_gib", default=100.0)
+    storage_growth_gib_per_month: float = like(_BILLING_KEYS, "storage_growth_gib_per_month")
+    io_millions_per_month: float = _consumed(0.0, "million I/Os", "billed I/O requests a month",
+                                             _MAX_IO_MILLIONS)
+    write_io_millions_per_month: float = _consumed(
+        0.0, "million I/Os", "write I/Os a month (replicated to each secondary)",
+        _MAX_IO_MILLIONS)
+    writes_per_s_mean: float = _consumed(0.0, "writes/s", "mean write rate", 1e9)
+    writer_acu_hours: float = _consumed(0.0, "ACU-hours", "the writer's ACU-hours a month",
+                                        _MAX_ACU_HOURS)
+    reader_acu_hours_each: float = _consumed(0.0, "ACU-hours", "each reader's ACU-hours a month",
+                                             _MAX_ACU_HOURS)
+    # a demand peak may exceed every class (the sizing then says so): bounded only against
+    # absurd input
+    writer_peak_acu: float = _consumed(0.5, "ACU", "the writer's peak ACU demand (sizes a "
+                                       "provisioned what-if)", 1e15)
+    reader_peak_acu: float = _consumed(0.5, "ACU", "each reader's peak ACU demand", 1e15)
+    headroom: float = like(_COST_OPTIONS, "headroom")
+    secondaries: tuple[str, ...] = param((), type="custom", checker=_region_codes,
+                                         user_input=True, rule_text="a list of region codes",
+                                         doc="Global Database secondary regions")
+    secondary_instances: int | tuple[int, ...] = like(_BILLING_KEYS, "secondary_instances")
+    secondary_instance_class: str | tuple[str, ...] | None = like(_BILLING_KEYS, "secondary_instance_class")
+    secondary_acu: float | tuple[float, ...] | None = like(_BILLING_KEYS, "secondary_acu")
+    backup_retention_days: int = like(_BILLING_KEYS, "backup_retention_days")
+    backup_change_rate_per_day: float = like(_BILLING_KEYS, "backup_change_rate_per_day")
+    manual_snapshot_gib: float = like(_BILLING_KEYS, "manual_snapshot_gib")
+    backtrack_window_hours: float = like(_BILLING_KEYS, "backtrack_window_hours")
+    backtrack_records_per_write: float = param(
+        1.0, "records/write", low=0.0, high=100.0,
+        doc="backtrack change records stored per write",
+        rationale="AWS bills backtrack per change record and publishes no records-per-write "
+                  "figure; one record per written row, as a single-row upsert writes")
+    snapshot_export_gib_per_month: float = like(_BILLING_KEYS, "snapshot_export_gib_per_month")
+    inter_region_transfer: bool = like(_BILLING_KEYS, "inter_region_transfer")
+    redo_bytes_per_write: float = param(
+        REDO_BYTES_PER_WRITE, "bytes", low=1.0, high=1e8, registered=False,
+        doc="redo bytes shipped per write (the transfer line)",
+        source="the registered global_db.redo_bytes_per_write")
+    reserved_term: str = like(_RESERVED_KEYS, "reserved_term")
+    reserved_discount: float | None = like(_RESERVED_KEYS, "reserved_discount")
+    reserved_hourly_usd: float | None = like(_RESERVED_KEYS, "reserved_hourly_usd")
 
     def __post_init__(self) -> None:
-        if self.engine in ("mysql", "postgresql"):  # the scenario file's names
-            object.__setattr__(self, "engine", f"aurora-{self.engine}")
-        if self.engine not in ("aurora-mysql", "aurora-postgresql"):
-            raise ValueError(f"`engine` must be 'aurora-mysql' or 'aurora-postgresql', got "
-                             f"{self.engine!r}")
-        if self.reserved_term not in RESERVED_TERMS:
-            raise ValueError(f"`reserved_term` must be one of {', '.join(map(repr, RESERVED_TERMS))}, "
-                             f"got {self.reserved_term!r}")
         if self.backtrack_window_hours > 0 and self.engine != "aurora-mysql":
             raise ValueError("`cluster.backtrack_window_hours` must be 0 for "
                              f"{self.engine} (backtrack is Aurora MySQL only), got "
@@ -191,9 +260,6 @@ class Usage:
         if len(counts) != len(self.secondaries):
             raise ValueError(f"`regions.secondary_instances` must hold one count per secondary "
                              f"({len(self.secondaries)}), got {len(counts)}")
-        if any(not 0 <= n <= MAX_SECONDARY_INSTANCES for n in counts):
-            raise ValueError(f"`regions.secondary_instances` must be in [0, "
-                             f"{MAX_SECONDARY_INSTANCES}], got {list(counts)}")
         for key in ("secondary_instance_class", "secondary_acu"):
             v = getattr(self, key)
             if isinstance(v, list | tuple) and len(v) != len(self.secondaries):
@@ -263,7 +329,8 @@ class _Builder:
     def __init__(self, option: str):
         self.option, self.lines, self.missing = option, [], []
 
-    def add(self, region: str, line: str, quantity: float, unit: str, price, component: str):
+    def add(self, line_id: str, region: str, line: str, quantity: float, unit: str, price,
+            component: str):
         from ..pricing import MissingPriceError
 
         try:
@@ -273,7 +340,8 @@ class _Builder:
                                 + (f": {exc}" if "not sold" in str(exc) else ""))
             return None
         q = _number(quantity)
-        self.lines.append(LineItem(option=self.option, region=region, line=line, quantity=q,
+        self.lines.append(LineItem(option=self.option, region=region, line=line, id=line_id,
+                                   quantity=q,
                                    unit=unit, unit_price_usd=p, amount_usd=q * p,
                                    component=component))
         return p
@@ -308,7 +376,7 @@ def _sized(u: Usage, books: _Books, peak: float, io_opt: bool) -> str:
     return books.sized[key]
 
 
-def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
+def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) -> Bill:
     configured_option = (("serverless_" if u.capacity == "serverless" else "provisioned_")
                          + ("io_optimized" if u.storage == "io-optimized" else "standard"))
     io_opt = {"serverless_standard": False, "serverless_io_optimized": True,
@@ -343,47 +411,47 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
     acu_unit = "ACU-hours"
     # -- compute, primary region ------------------------------------------------------------
     if writer_serverless:
-        b.add(u.region, f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
+        b.add("compute.writer", u.region, f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
               acu_unit, lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
         classes.append("1 x serverless")
     else:
         before = len(b.missing)
-        b.add(u.region, f"compute: writer, {writer_cls}{term}", h, "instance-hours",
+        b.add("compute.writer", u.region, f"compute: writer, {writer_cls}{term}", h, "instance-hours",
               hourly(pb, writer_cls), "compute")
         if len(b.missing) > before and "not sold" in b.missing[-1]:
             unavailable = b.missing[-1]
         classes.append(f"1 x {writer_cls}")
     if u.replicas:
         if readers_serverless:
-            b.add(u.region, f"compute: {_plural(u.replicas, 'reader')}, Serverless v2 ({config})",
+            b.add("compute.readers", u.region, f"compute: {_plural(u.replicas, 'reader')}, Serverless v2 ({config})",
                   u.reader_acu_hours_each * u.replicas, acu_unit,
                   lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
             classes.append(f"{u.replicas} x serverless")
         else:
-            b.add(u.region, f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}{term}",
+            b.add("compute.readers", u.region, f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}{term}",
                   h * u.replicas, "instance-hours", hourly(pb, reader_cls), "compute")
             classes.append(f"{u.replicas} x {reader_cls}")
     # -- storage, I/O, backups, features ----------------------------------------------------
-    b.add(u.region, f"storage ({config})", volume_gib, "GiB-months",
+    b.add("storage", u.region, f"storage ({config})", volume_gib, "GiB-months",
           lambda: pb.storage_gb_month_usd(io_optimized=io_opt), "storage")
     if not io_opt:
-        b.add(u.region, "I/O requests", u.io_millions_per_month, "million requests",
+        b.add("io", u.region, "I/O requests", u.io_millions_per_month, "million requests",
               lambda: pb.io_per_million_usd, "io")
     billed = backup_billed_gib(volume_gib, u.backup_retention_days, u.backup_change_rate_per_day)
     if billed > 0:
-        b.add(u.region, f"backup storage beyond the free allowance ({u.backup_retention_days}-day "
+        b.add("backup.automated", u.region, f"backup storage beyond the free allowance ({u.backup_retention_days}-day "
               f"retention, {u.backup_change_rate_per_day:g}/day changed)", billed, "GiB-months",
               lambda: pb.backup_gb_month_usd, "backup")
     if u.manual_snapshot_gib > 0:
-        b.add(u.region, "manual snapshots beyond retention", u.manual_snapshot_gib, "GiB-months",
+        b.add("backup.manual", u.region, "manual snapshots beyond retention", u.manual_snapshot_gib, "GiB-months",
               lambda: pb.backup_gb_month_usd, "backup")
     if u.backtrack_window_hours > 0:
         stored = (u.writes_per_s_mean * 3600.0 * u.backtrack_window_hours
                   * u.backtrack_records_per_write / 1e6)
-        b.add(u.region, f"backtrack change records ({u.backtrack_window_hours:g} h window)",
+        b.add("backtrack", u.region, f"backtrack change records ({u.backtrack_window_hours:g} h window)",
               stored * h, "million record-hours", lambda: pb.backtrack_per_million_usd, "other")
     if u.snapshot_export_gib_per_month > 0:
-        b.add(u.region, "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
+        b.add("snapshot_export", u.region, "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
               lambda: pb.snapshot_export_gb_usd, "other")
     # -- Global Database secondaries --------------------------------------------------------
     simulated = u.reader_acu_hours_each if u.replicas else u.writer_acu_hours
@@ -395,21 +463,26 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
         if n:
             if readers_serverless:  # the secondary's own ACU if given, else a primary reader's
                 each = simulated if sec_acu is None else sec_acu * h
-                b.add(sec, f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
+                b.add("secondary.compute", sec, f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
                       f"({config})", each * n, acu_unit,
                       lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
             else:
-                b.add(sec, f"secondary compute: {_plural(n, 'instance')}, {sec_cls}{term}",
+                b.add("secondary.compute", sec, f"secondary compute: {_plural(n, 'instance')}, {sec_cls}{term}",
                       h * n, "instance-hours", hourly(sb, sec_cls), "secondary")
-        b.add(sec, f"secondary storage ({config})", volume_gib, "GiB-months",
+        b.add("secondary.storage", sec, f"secondary storage ({config})", volume_gib, "GiB-months",
               lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
-        b.add(sec, "Global Database replicated write I/O", u.write_io_millions_per_month,
+        b.add("secondary.replicated_write_io", sec, "Global Database replicated write I/O", u.write_io_millions_per_month,
               "million write I/Os", lambda sb=sb: sb.global_write_io_per_million_usd,
               "replicated_io")
         if u.inter_region_transfer:
             gib = u.writes_per_s_mean * h * 3600.0 * u.redo_bytes_per_write / BYTES_PER_GIB
-            b.add(sec, f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
+            b.add("transfer", sec, f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
                   "GiB", lambda sec=sec: books.transfer().usd_per_gb(u.region, sec), "transfer")
+    # -- lines the registered families add (Section.bill_lines) ----------------------------
+    for a in added:
+        if a.options is None or option in a.options:
+            b.add(a.id, a.region, a.line, a.quantity, a.unit,
+                  (lambda a=a: _added_price(a)), a.component)
     total = _total(b.lines)
     return Bill(option=option, label=OPTION_LABELS[option],
                 configured=option == configured_option,
@@ -418,7 +491,26 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float) -> Bill:
                 missing=tuple(b.missing), unavailable=unavailable, total_usd=total)
 
 
-def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> list[Bill]:
+def _added_price(a) -> float:
+    from ..pricing import MissingPriceError
+
+    if a.unit_price_usd is None:
+        raise MissingPriceError(f"no price for {a.line}", item=a.line)
+    return a.unit_price_usd
+
+
+def _check_added(added) -> tuple:
+    from .._section import AddedLine
+
+    added = tuple(added)
+    for a in added:
+        if not isinstance(a, AddedLine):
+            raise TypeError(f"`added` must hold AddedLine, got {type(a).__name__}")
+    return added
+
+
+def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
+                 added=()) -> list[Bill]:
     """The bill of every deployment option for one cluster, cheapest complete bill flagged.
 
     Parameters
@@ -431,6 +523,9 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> 
     books : mapping of region to PriceBook, optional
         Books to use instead of loading (a what-if book from ``PriceBook.with_price``); a
         ``dict`` is filled with the books loaded, so bills of one cluster can share it.
+    added : sequence of AddedLine, optional
+        Lines a registered family adds (:attr:`aurora_models._section.Section.bill_lines`),
+        billed in every option they name; they count in the totals and the cheapest option.
 
     Returns
     -------
@@ -456,14 +551,15 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None) -> 
     for o in options:
         if o not in OPTIONS:
             raise ValueError(f"`options` must hold only {', '.join(map(repr, OPTIONS))}, got {o!r}")
+    added = _check_added(added)
     bk = _Books(usage.engine, price_file, books)
     g = usage.storage_growth_gib_per_month
     out = []
     for o in options:
-        first = _build(o, usage, bk, usage.volume_gib + g / 2.0)
-        year = first if g == 0 else _build(o, usage, bk, usage.volume_gib + 6.0 * g)
-        yearly = {(li.region, li.line): 12.0 * li.amount_usd for li in year.lines}
-        lines = tuple(replace(li, amount_12_months_usd=yearly.get((li.region, li.line), 0.0))
+        first = _build(o, usage, bk, usage.volume_gib + g / 2.0, added)
+        year = first if g == 0 else _build(o, usage, bk, usage.volume_gib + 6.0 * g, added)
+        yearly = {(li.region, li.id): 12.0 * li.amount_usd for li in year.lines}
+        lines = tuple(replace(li, amount_12_months_usd=yearly.get((li.region, li.id), 0.0))
                       for li in first.lines)
         out.append(replace(first, lines=lines, total_12_months_usd=12.0 * year.total_usd))
     complete = [b for b in out if b.complete]
@@ -479,9 +575,11 @@ _BATCH_FIELDS = ("io_millions_per_month", "write_io_millions_per_month", "writes
                  "writer_acu_hours", "reader_acu_hours_each", "reserved_discount")
 
 
-def bill_totals(usages, *, options=None, price_file=None, books=None) -> np.ndarray:
+def bill_totals(usages, *, options=None, price_file=None, books=None,
+                added=None) -> np.ndarray:
     """The monthly ``total_usd`` of every option for each of B usages, shape (B, options):
-    ``[[b.total_usd for b in bill_options(u, options=options)] for u in usages]``.
+    ``[[b.total_usd for b in bill_options(u, options=options, added=a)] for u, a in
+    zip(usages, added)]`` (``added``: one sequence of AddedLine per usage, default none).
 
     The usages are grouped by everything but :data:`_BATCH_FIELDS` and the peaks' sized
     classes; each group's bills are built once, their lines' quantities and prices arrays
@@ -497,6 +595,12 @@ def bill_totals(usages, *, options=None, price_file=None, books=None) -> np.ndar
     if options is None:
         options = [o for o in OPTIONS
                    if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
+    if added is None:
+        added = [()] * len(usages)
+    added = [_check_added(a) for a in added]
+    if len(added) != len(usages):
+        raise ValueError(f"`added` must hold one sequence per usage ({len(usages)}), got "
+                         f"{len(added)}")
     bk = _Books(usages[0].engine, price_file, books)
     out = np.empty((len(usages), len(options)))
     groups: dict = {}
@@ -504,7 +608,9 @@ def bill_totals(usages, *, options=None, price_file=None, books=None) -> np.ndar
         sized = tuple(_sized(u, bk, peak, io) for peak in (u.writer_peak_acu, u.reader_peak_acu)
                       for io in (False, True)) if u.capacity != "provisioned" else ()
         key = (sized, *(_hashable(getattr(u, f.name)) for f in fields(Usage)
-                        if f.name not in _BATCH_FIELDS and not f.name.endswith("_peak_acu")))
+                        if f.name not in _BATCH_FIELDS and not f.name.endswith("_peak_acu")),
+               # the added lines' shape (their quantities are the group's arrays)
+               tuple(replace(a, quantity=None) for a in added[i]))
         groups.setdefault(key, []).append(i)
     for idx in groups.values():
         u = copy.copy(usages[idx[0]])
@@ -512,9 +618,11 @@ def bill_totals(usages, *, options=None, price_file=None, books=None) -> np.ndar
             vals = [getattr(usages[i], name) for i in idx]
             if name != "reserved_discount" or vals[0] is not None:
                 object.__setattr__(u, name, np.array(vals, dtype=float))
+        extra = tuple(replace(a, quantity=np.array([float(added[i][k].quantity) for i in idx]))
+                      for k, a in enumerate(added[idx[0]]))
         volume = u.volume_gib + u.storage_growth_gib_per_month / 2.0
         for j, o in enumerate(options):
-            out[idx, j] = _build(o, u, bk, volume).total_usd
+            out[idx, j] = _build(o, u, bk, volume, extra).total_usd
     return out
 
 
@@ -540,12 +648,18 @@ def bills_frame(bills, *, scenario: str = "") -> Any:
 
 
 
+def _line_key(li: dict) -> tuple[str, str]:
+    return li["region"], li.get("id") or li["line"]
+
+
 def diff_bills(base, new) -> Any:
     """Per option and per line, the monthly and 12-month change from ``base`` to ``new``.
 
     ``base`` and ``new`` are lists of bills (:class:`Bill` or their JSON dicts). Lines are
-    matched by ``(option, region, line)``; a line in one only counts as 0 in the other. Each
-    option ends with its ``TOTAL`` row. A bill diffed with itself is all zeros.
+    matched by their stable id, ``(option, region, id)`` (a document without ids: by the line's
+    text), so a line whose text changed (another instance class) is one changed line, shown as
+    ``old text -> new text``; a line in one only counts as 0 in the other. Each option ends
+    with its ``TOTAL`` row. A bill diffed with itself is all zeros.
 
     Returns
     -------
@@ -562,15 +676,17 @@ def diff_bills(base, new) -> Any:
     a, b = as_dicts(base), as_dicts(new)
     rows = []
     for opt in [o for o in OPTIONS if o in a or o in b]:
-        la = {(li["region"], li["line"]): li for li in a.get(opt, {}).get("lines", [])}
-        lb = {(li["region"], li["line"]): li for li in b.get(opt, {}).get("lines", [])}
+        la = {_line_key(li): li for li in a.get(opt, {}).get("lines", [])}
+        lb = {_line_key(li): li for li in b.get(opt, {}).get("lines", [])}
         keys = list(la) + [k for k in lb if k not in la]
         for key in keys:
             x, y = la.get(key), lb.get(key)
             m0, m1 = (x["amount_usd"] if x else 0.0), (y["amount_usd"] if y else 0.0)
             t0 = x["amount_12_months_usd"] if x else 0.0
             t1 = y["amount_12_months_usd"] if y else 0.0
-            rows.append((opt, key[0], key[1], m0, m1, m1 - m0, t0, t1, t1 - t0))
+            text = (x or y)["line"] if not (x and y) or x["line"] == y["line"] else \
+                f"{x['line']} -> {y['line']}"
+            rows.append((opt, key[0], text, m0, m1, m1 - m0, t0, t1, t1 - t0))
         m0 = a[opt]["total_usd"] if opt in a else 0.0
         m1 = b[opt]["total_usd"] if opt in b else 0.0
         t0 = a[opt]["total_12_months_usd"] if opt in a else 0.0

@@ -11,8 +11,8 @@ import numpy as np
 
 from .._section import Context, Row, SectionResult, plain
 from .._validate import check_int_range
-from ._settings import RunSettings
 from ._sections import ordered, registered
+from ._settings import RunSettings
 from ._spec import Scenario, ScenarioError
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "estimate_batch",

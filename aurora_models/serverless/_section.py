@@ -367,12 +367,43 @@ class CostTotals(SectionResult):
     options: list[dict[str, Any]]
 
 
-def _totals(usages, price_file) -> list[CostTotals]:
+def _billing_sections():
+    """The registered sections that add lines to the bills (``Section.bill_lines``)."""
+    from .._registry import sections
+
+    return [s for s in sections() if s.bill_lines is not None]
+
+
+def _added(results, usage) -> list:
+    """The lines the registered families add to the bill of ``usage`` (``results``: the
+    sections' results of this run, by name)."""
+    out = []
+    for sec in _billing_sections():
+        if results.get(sec.name) is not None:
+            out += list(sec.bill_lines(results[sec.name], usage))
+    return out
+
+
+def _added_batch(b: BatchContext, usages) -> list[list]:
+    """:func:`_added` for every vector of a batch (each family's batch form where it has one)."""
+    out: list[list] = [[] for _ in usages]
+    for sec in _billing_sections():
+        results = b.results[sec.name]
+        if sec.bill_lines_batch is not None:
+            per = sec.bill_lines_batch(list(results), list(usages))
+        else:
+            per = [sec.bill_lines(r, u) for r, u in zip(results, usages, strict=True)]
+        for acc, lines in zip(out, per, strict=True):
+            acc += list(lines)
+    return out
+
+
+def _totals(usages, price_file, added=None) -> list[CostTotals]:
     from ..billing import OPTIONS, bill_totals
 
     options = [o for o in OPTIONS
                if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
-    totals = bill_totals(usages, options=options, price_file=price_file)
+    totals = bill_totals(usages, options=options, price_file=price_file, added=added)
     return [CostTotals(region=u.region,
                        options=[{"option": o, "total_usd": float(t)}
                                 for o, t in zip(options, row, strict=True)])
@@ -401,7 +432,7 @@ def _cost_batch(b: BatchContext) -> list[CostTotals]:
         usages.append(Usage(**c, **_consumption(
             load.io_millions_per_month, load.write_io_millions_per_month,
             load.mean_writes_per_s, *_compute(b.results["serverless"][i]))))
-    return _totals(usages, s["pricing"]["offer_file"])
+    return _totals(usages, s["pricing"]["offer_file"], _added_batch(b, usages))
 
 
 _COMPONENTS = ("compute", "storage", "io", "backup", "replicated_io", "secondary", "transfer",
@@ -417,10 +448,11 @@ def _cost(ctx: Context) -> CostResult | CostTotals:
     dm = demand_model(s)
     price_file = s["pricing"]["offer_file"]
     usage = _usage(s, ctx["workload"].series, ctx["serverless"])
+    added = _added(ctx.results, usage)
     if ctx.evaluation:  # an analysis reads the totals only
-        return _totals([usage], price_file)[0]
+        return _totals([usage], price_file, [added])[0]
     books: dict = {}  # loaded once, shared by the demand draws' bills
-    bills = bill_options(usage, price_file=price_file, books=books)
+    bills = bill_options(usage, price_file=price_file, books=books, added=added)
     book = (pricing.load(usage.region, engine=usage.engine) if price_file is None
             else pricing.load(usage.region, engine=usage.engine, path=price_file))
     # The bill of other demand draws (same assumptions, other noise): its spread over
@@ -428,7 +460,8 @@ def _cost(ctx: Context) -> CostResult | CostTotals:
     draws = COST_DRAWS
     totals = np.array([[b.total_usd for b in bills]]
                       + [[b.total_usd for b in bill_options(_usage(s, dm.series(rng=seed)),
-                                                            price_file=price_file, books=books)]
+                                                            price_file=price_file, books=books,
+                                                            added=added)]
                          for seed in spawn_seeds(ctx.stream(4), draws - 1)])
     t_mean = totals.mean(axis=0)
     t_sd = totals.std(axis=0, ddof=1) if draws > 1 else np.full(len(bills), np.nan)
