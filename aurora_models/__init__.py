@@ -38,6 +38,8 @@ from .exceptions import (
     BudgetError,
     ConvergenceError,
     DataError,
+    ParameterTypeError,
+    ParameterValueError,
     UnstableSystemError,
     UserInputError,
 )
@@ -68,6 +70,8 @@ __all__ = [
     "ConvergenceError",
     "DataError",
     "Estimate",
+    "ParameterTypeError",
+    "ParameterValueError",
     "UnstableSystemError",
     "UserInputError",
     "__version__",

@@ -37,7 +37,7 @@ import os
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .exceptions import BudgetError
+from .exceptions import BudgetError, ParameterTypeError, ParameterValueError
 
 __all__ = ["DEFAULT_MEMORY_GIB", "DEFAULT_WORK", "BudgetLimits", "budget", "budget_limits",
            "check", "size"]
@@ -71,16 +71,16 @@ def _limit(name: str, value, *, env: str = "") -> float:
         try:
             value = float(value)
         except ValueError:
-            raise ValueError(f"{where} must be a positive number, got {value!r}") from None
+            raise ParameterValueError(f"{where} must be a positive number, got {value!r}") from None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where} must be a positive number, got {type(value).__name__} "
+        raise ParameterTypeError(f"{where} must be a positive number, got {type(value).__name__} "
                         f"{value!r}")
     try:
         x = float(value)
     except OverflowError:
         x = math.inf
     if not x > 0:  # also NaN
-        raise ValueError(f"{where} must be a positive number, got {value!r}")
+        raise ParameterValueError(f"{where} must be a positive number, got {value!r}")
     return x
 
 

@@ -39,6 +39,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from .exceptions import ParameterValueError
+
 __all__ = ["Stage", "check_out_dir", "staged_output"]
 
 _PREFIX = ".aurora-output-"
@@ -56,7 +58,7 @@ class Stage:
     def path(self, name: str) -> Path:
         """Where to write ``name`` (a plain file name, no folders) inside the staging folder."""
         if not isinstance(name, str) or not name or Path(name).name != name or name in (".", ".."):
-            raise ValueError(f"`name` must be a plain file name, got {name!r}")
+            raise ParameterValueError(f"`name` must be a plain file name, got {name!r}")
         if name not in self._names:
             self._names.append(name)
         return self.tmp / name

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as v
+from .exceptions import ParameterTypeError, ParameterValueError
 
 __all__ = ["KINDS", "Param", "Rule", "check_batch", "declared", "like", "param", "params_of",
            "scenario_params"]
@@ -134,23 +135,23 @@ class Param:
         if value is None:
             if self.nullable:
                 return None
-            raise TypeError(f"`{name}` must be {self.rule()}, got None")
+            raise ParameterTypeError(f"`{name}` must be {self.rule()}, got None")
         if self.type == "custom":
             return self.checker(name, value)
         if self.type == "bool":
             return v.check_bool(name, value)
         if self.type == "str":
             if not isinstance(value, str):
-                raise TypeError(f"`{name}` must be a string, got {type(value).__name__} "
+                raise ParameterTypeError(f"`{name}` must be a string, got {type(value).__name__} "
                                 f"{value!r}")
             bad = next((c for c in value if ord(c) < 32 or 127 <= ord(c) < 160), None)
             if bad is not None:  # ANSI escapes and control characters never reach a terminal
-                raise ValueError(f"`{name}` must not contain control characters, got "
+                raise ParameterValueError(f"`{name}` must not contain control characters, got "
                                  f"{bad!r} in {value!r}")
             return value
         if self.type == "choice":
             if not isinstance(value, type(self.choices[0])) or isinstance(value, bool):
-                raise TypeError(f"`{name}` must be {self.rule()}, got "
+                raise ParameterTypeError(f"`{name}` must be {self.rule()}, got "
                                 f"{type(value).__name__} {value!r}")
             return v.check_choice(name, value, self.choices)
         if batch and isinstance(value, np.ndarray | list | tuple):
@@ -172,34 +173,34 @@ class Param:
 
     def _check_real(self, name: str, value: Any) -> float:
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-            raise TypeError(f"`{name}` must be {self.rule()}, got {type(value).__name__} "
+            raise ParameterTypeError(f"`{name}` must be {self.rule()}, got {type(value).__name__} "
                             f"{value!r}")
         try:
             x = float(value)
         except OverflowError:
             x = math.inf if value > 0 else -math.inf
         if not self._bounds_ok(x) or (math.isinf(x) and not (x > 0 and self.allow_inf)):
-            raise ValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
+            raise ParameterValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
         if self.step is not None and math.isfinite(x):
             v.check_multiple_of(name, x, self.step)
         return x
 
     def _check_int(self, name: str, value: Any) -> int:
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-            raise TypeError(f"`{name}` must be {self.rule()}, got {type(value).__name__} "
+            raise ParameterTypeError(f"`{name}` must be {self.rule()}, got {type(value).__name__} "
                             f"{value!r}")
         if not isinstance(value, numbers.Integral):
             if not (math.isfinite(value) and float(value).is_integer()):
-                raise ValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
+                raise ParameterValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
         n = int(value)
         if not self._bounds_ok(n):
-            raise ValueError(f"`{name}` must be {self.rule()}, got {n}")
+            raise ParameterValueError(f"`{name}` must be {self.rule()}, got {n}")
         return n
 
     def _check_array(self, name: str, value: Any) -> np.ndarray:
         arr = np.asarray(value)
         if arr.dtype.kind not in "iuf" or arr.ndim != 1:
-            raise TypeError(f"`{name}` must be {self.rule()} or a 1-d array of them, got "
+            raise ParameterTypeError(f"`{name}` must be {self.rule()} or a 1-d array of them, got "
                             f"{type(value).__name__} of dtype {arr.dtype} and shape {arr.shape}")
         arr = arr.astype(float)
         bad = ~self._bounds_ok(arr)
@@ -214,7 +215,7 @@ class Param:
             i = int(np.argmax(bad))
             x = arr[i]
             shown = _shown(int(x) if self.type == "int" and float(x).is_integer() else x)
-            raise ValueError(f"`{name}` must be {self.rule()}, got {shown} at index {i}")
+            raise ParameterValueError(f"`{name}` must be {self.rule()}, got {shown} at index {i}")
         return arr.astype(int) if self.type == "int" else arr
 
     # ---- derived views ---------------------------------------------------------------------
@@ -404,7 +405,7 @@ class Rule:
         for k in self.keys:  # public names: `min_acu` in the API, `cluster.min_acu` in a file
             if names and k in names:
                 msg = re.sub(rf"`{re.escape(k)}(?=[`\[.])", f"`{names[k]}", msg)
-        raise ValueError(msg)
+        raise ParameterValueError(msg)
 
 
 def replaced(obj, **changes):
@@ -444,13 +445,13 @@ def check_batch(cls: type, n: int | None = None, **values: Any) -> dict[str, np.
     out: dict[str, np.ndarray] = {}
     for name, value in values.items():
         if name not in params:
-            raise TypeError(f"`{name}` is not a declared parameter of {cls.__name__} "
+            raise ParameterTypeError(f"`{name}` is not a declared parameter of {cls.__name__} "
                             f"(declared: {', '.join(params)})")
         arr = params[name].check(value, batch=True)
         out[name] = np.atleast_1d(np.asarray(arr))
     sizes = {a.size for a in out.values() if a.size != 1}
     if len(sizes) > 1:
-        raise ValueError(f"batch vectors of {cls.__name__} must share one length, got "
+        raise ParameterValueError(f"batch vectors of {cls.__name__} must share one length, got "
                          f"{sorted(sizes)}")
     size = n if n is not None else (sizes.pop() if sizes else 1)
     return {k: np.broadcast_to(a, (size,)).copy() if a.size == 1 else a for k, a in out.items()}

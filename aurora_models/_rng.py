@@ -11,6 +11,8 @@ import numbers
 
 import numpy as np
 
+from .exceptions import ParameterValueError
+
 __all__ = ["RNGLike", "as_generator", "spawn", "spawn_seeds"]
 
 RNGLike = np.random.Generator | np.random.SeedSequence | int | None
@@ -44,7 +46,7 @@ def as_generator(rng: RNGLike = None) -> np.random.Generator:
         return np.random.default_rng(rng)
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if rng < 0:
-            raise ValueError(f"`rng` must be a non-negative integer seed, got {rng}")
+            raise ParameterValueError(f"`rng` must be a non-negative integer seed, got {rng}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         "`rng` must be a numpy Generator, a SeedSequence, an int seed or None, "
@@ -60,14 +62,14 @@ def spawn_seeds(rng: RNGLike, n: int) -> list[np.random.SeedSequence]:
     advances it, so two calls give different children.
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-        raise ValueError(f"`n` must be a non-negative integer, got {n!r}")
+        raise ParameterValueError(f"`n` must be a non-negative integer, got {n!r}")
     if isinstance(rng, np.random.Generator):
         return rng.bit_generator.seed_seq.spawn(int(n))
     if isinstance(rng, np.random.SeedSequence):
         return rng.spawn(int(n))
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
         if rng is not None and rng < 0:
-            raise ValueError(f"`rng` must be a non-negative integer seed, got {rng}")
+            raise ParameterValueError(f"`rng` must be a non-negative integer seed, got {rng}")
         return np.random.SeedSequence(rng).spawn(int(n))
     raise TypeError(
         "`rng` must be a numpy Generator, a SeedSequence, an int seed or None, "

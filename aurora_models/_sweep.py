@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _budget
 from ._rng import spawn_seeds
+from .exceptions import ParameterTypeError, ParameterValueError
 from .results import Estimate
 
 __all__ = ["sweep"]
@@ -45,17 +46,17 @@ def _run(task: _Task) -> Any:
 def _grid_rows(grid, seeded: bool = False) -> list[dict[str, Any]]:
     if isinstance(grid, Mapping):
         if not grid:
-            raise ValueError("`grid` must name at least one parameter, got an empty mapping")
+            raise ParameterValueError("`grid` must name at least one parameter, got an empty mapping")
         names = list(grid)
         values = []
         for name in names:
             v = grid[name]
             if isinstance(v, str | bytes) or not isinstance(v, Iterable):
-                raise TypeError(f"`grid[{name!r}]` must be a list of values, got "
+                raise ParameterTypeError(f"`grid[{name!r}]` must be a list of values, got "
                                 f"{type(v).__name__} {v!r}")
             v = list(v)
             if not v:
-                raise ValueError(f"`grid[{name!r}]` must have at least 1 value, got 0")
+                raise ParameterValueError(f"`grid[{name!r}]` must have at least 1 value, got 0")
             values.append(v)
         _check_points(math.prod(len(v) for v in values), len(names), seeded)
         return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
@@ -65,13 +66,13 @@ def _grid_rows(grid, seeded: bool = False) -> list[dict[str, Any]]:
         rows = list(grid)
         bad = next((r for r in rows if not isinstance(r, Mapping)), None)
         if bad is not None:
-            raise TypeError(f"`grid` rows must be mappings of parameter -> value, got "
+            raise ParameterTypeError(f"`grid` rows must be mappings of parameter -> value, got "
                             f"{type(bad).__name__}")
     else:
-        raise TypeError("`grid` must be a mapping of parameter -> values, a DataFrame or a list "
+        raise ParameterTypeError("`grid` must be a mapping of parameter -> values, a DataFrame or a list "
                         f"of mappings, got {type(grid).__name__}")
     if not rows:
-        raise ValueError("`grid` must have at least 1 row, got 0")
+        raise ParameterValueError("`grid` must have at least 1 row, got 0")
     _check_points(len(rows), len(rows[0]), seeded)
     return [dict(r) for r in rows]
 
@@ -141,9 +142,9 @@ def sweep(func: Callable[..., Any], grid, *, rng=None, executor=None):
     import pandas as pd
 
     if not callable(func):
-        raise TypeError(f"`func` must be callable, got {type(func).__name__}")
+        raise ParameterTypeError(f"`func` must be callable, got {type(func).__name__}")
     if executor is not None and not callable(getattr(executor, "map", None)):
-        raise TypeError("`executor` must have a map(fn, iterable) method (for example a "
+        raise ParameterTypeError("`executor` must have a map(fn, iterable) method (for example a "
                         f"concurrent.futures executor), got {type(executor).__name__}")
     rows = _grid_rows(grid, seeded=rng is not None)
     seeds = spawn_seeds(rng, len(rows)) if rng is not None else [None] * len(rows)
@@ -154,7 +155,7 @@ def sweep(func: Callable[..., Any], grid, *, rng=None, executor=None):
         cols = _columns(result)
         clash = set(cols) & set(row)
         if clash:
-            raise ValueError(f"`func` returned column(s) {sorted(clash)} that clash with grid "
+            raise ParameterValueError(f"`func` returned column(s) {sorted(clash)} that clash with grid "
                              "parameters; rename them")
         records.append({**row, **cols})
     frame = pd.DataFrame(records)

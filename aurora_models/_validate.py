@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from .exceptions import ParameterTypeError, ParameterValueError
+
 __all__ = [
     "check_array",
     "check_bool",
@@ -71,7 +73,7 @@ class _Checked(np.ndarray):
 
     def _scalar(self, kind):
         if self.ndim > 0:
-            raise TypeError(f"`{self._name}` must be a single real number, got an array of "
+            raise ParameterTypeError(f"`{self._name}` must be a single real number, got an array of "
                             f"shape {self.shape}")
         return kind(self.view(np.ndarray)[()])
 
@@ -101,7 +103,7 @@ def _real(name: str, value: Any) -> float | np.ndarray:
     instead of ``float()`` raising OverflowError).
     """
     if isinstance(value, bool | np.bool_):
-        raise TypeError(f"`{name}` must be a real number, got bool {value!r}")
+        raise ParameterTypeError(f"`{name}` must be a real number, got bool {value!r}")
     if isinstance(value, numbers.Real):
         try:
             return float(value)
@@ -112,26 +114,26 @@ def _real(name: str, value: Any) -> float | np.ndarray:
         try:
             arr = np.asarray(value)
         except (ValueError, TypeError, OverflowError):
-            raise TypeError(f"`{name}` must be a real number or a rectangular array of them, "
+            raise ParameterTypeError(f"`{name}` must be a real number or a rectangular array of them, "
                             f"got a ragged {type(value).__name__}") from None
         if arr.dtype.kind == "O" and arr.size and all(
                 isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
                 for v in arr.flat):
             arr = np.array([_real(name, v) for v in arr.flat]).reshape(arr.shape)
         if arr.size == 0:
-            raise ValueError(f"`{name}` must be a real number or a non-empty array of them, "
+            raise ParameterValueError(f"`{name}` must be a real number or a non-empty array of them, "
                              f"got an empty {type(value).__name__}")
         if arr.dtype.kind not in "iuf":
-            raise TypeError(f"`{name}` must contain real numbers, got dtype {arr.dtype}")
+            raise ParameterTypeError(f"`{name}` must contain real numbers, got dtype {arr.dtype}")
         return _named(name, arr.astype(float))
-    raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {_fmt(value)}")
+    raise ParameterTypeError(f"`{name}` must be a real number, got {type(value).__name__} {_fmt(value)}")
 
 
 def _first_bad(name: str, arr: np.ndarray, bad: np.ndarray, rule: str) -> None:
     if bad.any():
         idx = np.unravel_index(int(np.argmax(bad)), arr.shape)
         where = idx[0] if len(idx) == 1 else idx
-        raise ValueError(f"`{name}` must be {rule}, got {_fmt(arr[idx])} at index {where}")
+        raise ParameterValueError(f"`{name}` must be {rule}, got {_fmt(arr[idx])} at index {where}")
 
 
 def _check(name: str, value: Any, ok, rule: str) -> float | np.ndarray:
@@ -141,7 +143,7 @@ def _check(name: str, value: Any, ok, rule: str) -> float | np.ndarray:
             _first_bad(name, x, ~ok(x), rule)
         return x
     if not ok(x):
-        raise ValueError(f"`{name}` must be {rule}, got {_fmt(value)}")
+        raise ParameterValueError(f"`{name}` must be {rule}, got {_fmt(value)}")
     return x
 
 
@@ -180,7 +182,7 @@ def check_positive(
         # Keep the short form for the common case (a negative or zero value).
         x = _real(name, value)
         if not isinstance(x, np.ndarray) and not math.isnan(x) and math.isfinite(x):
-            raise ValueError(f"`{name}` must be {rule.split(' and')[0]}, got {_fmt(value)}") from None
+            raise ParameterValueError(f"`{name}` must be {rule.split(' and')[0]}, got {_fmt(value)}") from None
         raise exc from None
 
 
@@ -245,17 +247,17 @@ def check_int_range(name: str, value: Any, low: int | None = None, high: int | N
     hi = "inf" if high is None else str(high)
     rule = f"an integer in [{lo}, {hi}]"
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be {rule}, got {type(value).__name__} {_fmt(value)}")
+        raise ParameterTypeError(f"`{name}` must be {rule}, got {type(value).__name__} {_fmt(value)}")
     if not isinstance(value, numbers.Integral):
         try:
             whole = math.isfinite(value) and float(value).is_integer()
         except (OverflowError, ValueError):
             whole = False
         if not whole:
-            raise ValueError(f"`{name}` must be {rule}, got {_fmt(value)}")
+            raise ParameterValueError(f"`{name}` must be {rule}, got {_fmt(value)}")
     v = int(value)
     if (low is not None and v < low) or (high is not None and v > high):
-        raise ValueError(f"`{name}` must be {rule}, got {_fmt(v)}")
+        raise ParameterValueError(f"`{name}` must be {rule}, got {_fmt(v)}")
     return v
 
 
@@ -270,7 +272,7 @@ def check_multiple_of(name: str, value: Any, step: float, *, rel_tol: float = 1e
     x = check_finite(name, value)
     q = x / step
     if abs(q - round(q)) > rel_tol * max(1.0, abs(q)):
-        raise ValueError(f"`{name}` must be a multiple of {step:g}, got {_fmt(x)}")
+        raise ParameterValueError(f"`{name}` must be a multiple of {step:g}, got {_fmt(x)}")
     return x
 
 
@@ -289,13 +291,13 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     except (TypeError, ValueError):  # unhashable, incomparable, or an array (ambiguous truth)
         pass
     listed = ", ".join(repr(c) for c in options)
-    raise ValueError(f"`{name}` must be one of {listed}, got {value!r}")
+    raise ParameterValueError(f"`{name}` must be one of {listed}, got {value!r}")
 
 
 def check_bool(name: str, value: Any) -> bool:
     """Return ``value`` after checking it is a bool (not merely truthy)."""
     if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"`{name}` must be True or False, got {type(value).__name__} {value!r}")
+        raise ParameterTypeError(f"`{name}` must be True or False, got {type(value).__name__} {value!r}")
     return bool(value)
 
 
@@ -359,9 +361,9 @@ def check_array(
     if scalar_ok and arr.ndim == 0 and ndim == 1:  # one number stands for a 1-element array
         arr = arr.reshape(1)
     if arr.ndim != ndim:
-        raise ValueError(f"`{name}` must be a {ndim}-dimensional array, got {arr.ndim} dimensions")
+        raise ParameterValueError(f"`{name}` must be a {ndim}-dimensional array, got {arr.ndim} dimensions")
     if arr.size < min_size:
-        raise ValueError(f"`{name}` must have at least {min_size} element(s), got {arr.size}")
+        raise ParameterValueError(f"`{name}` must have at least {min_size} element(s), got {arr.size}")
     # Fast path: two reductions and no temporaries (min/max propagate NaN, so both finite means
     # every element is). Only a failing array pays for locating the first bad index.
     lo, hi = (float(arr.min()), float(arr.max())) if arr.size else (0.0, 0.0)

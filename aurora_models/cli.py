@@ -699,19 +699,6 @@ _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, er
                        errno.ENOENT}
 
 
-def _raised_by_validation(exc: BaseException) -> bool:
-    """True when ``exc`` was raised by the input checks (``_validate``, the declarations'
-    ``_params``) or the budget's limits."""
-    tb = exc.__traceback__
-    last = None
-    while tb is not None:
-        last = tb.tb_frame.f_code.co_filename
-        tb = tb.tb_next
-    return last is not None and Path(last).name in ("_validate.py", "_params.py",
-                                                    "_budget.py") and \
-        Path(last).parent.name == "aurora_models"
-
-
 def _user_error(exc: BaseException) -> str | None:
     """The one-line message of a user error, or None when ``exc`` is a bug."""
     if isinstance(exc, UserInputError):
@@ -721,8 +708,6 @@ def _user_error(exc: BaseException) -> str | None:
         if exc.filename is not None:
             reason = (exc.strerror or str(exc)).rstrip(".")
             return f"{exc.filename}: {reason[:1].lower() + reason[1:]}"
-        return str(exc)
-    if isinstance(exc, ValueError | TypeError) and _raised_by_validation(exc):
         return str(exc)
     return None
 

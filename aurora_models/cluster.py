@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._params import Rule, declared, param
+from .exceptions import ParameterTypeError, ParameterValueError
 
 __all__ = ["Cluster", "Regions", "region_codes"]
 
@@ -25,7 +26,7 @@ def region_codes() -> list[str]:
 
 def _region(name: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"`{name}` must be a region code string, got {type(value).__name__} "
+        raise ParameterTypeError(f"`{name}` must be a region code string, got {type(value).__name__} "
                         f"{value!r}")
     codes = region_codes()
     if value not in codes:
@@ -33,7 +34,7 @@ def _region(name: str, value: Any) -> str:
 
         near = difflib.get_close_matches(value, codes, n=1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise ValueError(f"`{name}` must be a known AWS region code (one of the {len(codes)} of "
+        raise ParameterValueError(f"`{name}` must be a known AWS region code (one of the {len(codes)} of "
                          f"the latency data, e.g. 'us-east-1', 'eu-west-1'), got {value!r}{hint}")
     return value
 
@@ -42,10 +43,10 @@ def _secondaries(name: str, value: Any) -> tuple[str, ...]:
     from .global_db._link import MAX_SECONDARIES
 
     if not isinstance(value, list | tuple):
-        raise TypeError(f"`{name}` must be a list of region codes, got {type(value).__name__} "
+        raise ParameterTypeError(f"`{name}` must be a list of region codes, got {type(value).__name__} "
                         f"{value!r}")
     if len(value) > MAX_SECONDARIES:
-        raise ValueError(f"`{name}` must hold at most {MAX_SECONDARIES} regions, got "
+        raise ParameterValueError(f"`{name}` must hold at most {MAX_SECONDARIES} regions, got "
                          f"{len(value)}")
     return tuple(_region(f"{name}[{i}]", v) for i, v in enumerate(value))
 

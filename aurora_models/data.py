@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import check_choice
-from .exceptions import DataError
+from .exceptions import DataError, ParameterValueError
 
 __all__ = [
     "TRACES",
@@ -443,7 +443,7 @@ def trace_gaps(series: pd.Series) -> TraceGaps:
     """
     idx = series.index
     if not isinstance(idx, pd.DatetimeIndex) or len(idx) < 2:
-        raise ValueError("`series` must have a DatetimeIndex with at least 2 samples")
+        raise ParameterValueError("`series` must have a DatetimeIndex with at least 2 samples")
     diffs = pd.Series(idx[1:] - idx[:-1])
     step = diffs.mode().iloc[0]
     k = (diffs / step).round().astype(int).to_numpy()

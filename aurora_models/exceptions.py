@@ -1,8 +1,11 @@
 """Exceptions and warnings raised by aurora-models.
 
-Wrong values raise the built-in ``ValueError`` and wrong types ``TypeError`` (as scipy.stats does);
-the classes here cover what those do not say: a malformed data file, a solver that did not
-converge, a queue with no steady state.
+A wrong input raises :class:`ParameterValueError` (a ``ValueError``) or
+:class:`ParameterTypeError` (a ``TypeError``), as scipy.stats raises the built-ins; both are
+:class:`UserInputError` s, so the CLI tells a user error (one line, exit 2) from a bug (a
+traceback, exit 1) by the exception's class, wherever the check lives. The other classes say
+what those do not: a malformed data file, a budget exceeded, a solver that did not converge, a
+queue with no steady state.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ __all__ = [
     "BudgetError",
     "ConvergenceError",
     "DataError",
+    "ParameterTypeError",
+    "ParameterValueError",
     "UnstableSystemError",
     "UserInputError",
 ]
@@ -24,6 +29,15 @@ class UserInputError(Exception):
     its traceback (exit code 1). Concrete classes also derive from ``ValueError`` or
     ``TypeError``, so ``except ValueError`` keeps working.
     """
+
+
+class ParameterValueError(UserInputError, ValueError):
+    """A parameter's value breaks its rule: ``"`read_quorum` must be an integer in [1, 6],
+    got 7"`` (the message names the parameter, the rule and the value)."""
+
+
+class ParameterTypeError(UserInputError, TypeError):
+    """A parameter's value is of the wrong kind (a string where a number belongs)."""
 
 
 class DataError(UserInputError, ValueError):
@@ -62,7 +76,7 @@ class ConvergenceError(RuntimeError):
     """A numerical method (root finder, quadrature, iterative solve) did not reach its tolerance."""
 
 
-class UnstableSystemError(ValueError):
+class UnstableSystemError(UserInputError, ValueError):
     """A steady-state quantity was asked of a system that has none (utilisation >= 1).
 
     Functions that can describe an unstable system (for instance by its growth rate) return an

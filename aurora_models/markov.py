@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _budget
 from ._validate import check_array, check_index_array, check_int_range, check_positive
+from .exceptions import ParameterValueError
 
 __all__ = [
     "absorption_probability_within",
@@ -65,7 +66,7 @@ def generator(n_states: int, rows, cols, rates) -> np.ndarray:
     cols = check_index_array("cols", cols, n)
     rates = check_array("rates", rates, min_size=0, nonnegative=True, scalar_ok=True)
     if not (rows.shape == cols.shape == rates.shape):
-        raise ValueError("`rows`, `cols` and `rates` must have the same length")
+        raise ParameterValueError("`rows`, `cols` and `rates` must have the same length")
     q = np.zeros((n, n))
     keep = rows != cols
     np.add.at(q, (rows[keep], cols[keep]), rates[keep])
@@ -79,11 +80,11 @@ def _rates(q, *, batch: bool = False) -> np.ndarray:
     ndims = (2, 3) if batch else (2,)
     if r.ndim not in ndims or r.shape[-1] != r.shape[-2]:
         what = "a square matrix or a stack of them (B, n, n)" if batch else "a square matrix"
-        raise ValueError(f"`q` must be {what}, got shape {r.shape}")
+        raise ParameterValueError(f"`q` must be {what}, got shape {r.shape}")
     diag = np.arange(r.shape[-1])
     r[..., diag, diag] = 0.0
     if not np.all(np.isfinite(r)) or np.any(r < 0):
-        raise ValueError("`q` must have non-negative, finite off-diagonal rates")
+        raise ParameterValueError("`q` must have non-negative, finite off-diagonal rates")
     return r
 
 
@@ -162,7 +163,7 @@ def _transient_block(r, absorbing, initial: int):
     absorbing = np.asarray(absorbing)
     if absorbing.dtype == bool:
         if absorbing.shape != (n,):
-            raise ValueError(f"`absorbing` must be a boolean mask of length {n}")
+            raise ParameterValueError(f"`absorbing` must be a boolean mask of length {n}")
         mask = absorbing.copy()
     else:
         mask = np.zeros(n, dtype=bool)
@@ -352,7 +353,7 @@ def absorption_probability_within(q, absorbing, t, *, initial: int = 0):
         out_shape = t_arr.shape
         tt = t_arr.reshape(b, -1)
     else:
-        raise ValueError(f"`t` must be a scalar or of shape ({b},) or ({b}, J) for a stack of "
+        raise ParameterValueError(f"`t` must be a scalar or of shape ({b},) or ({b}, J) for a stack of "
                          f"{b} generators, got shape {t_arr.shape}")
     r_ss, exit_rates, start = _transient_block(r, absorbing, initial)
     if r_ss is None:

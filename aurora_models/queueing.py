@@ -30,7 +30,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from ._validate import check_array, check_int_range, check_positive, check_probability
-from .exceptions import UnstableSystemError
+from .exceptions import ParameterValueError, UnstableSystemError
 
 __all__ = [
     "Stability",
@@ -91,10 +91,10 @@ def lindley_waits(interarrival_s, service_s, *, initial_wait_s: float = 0.0) -> 
     a = np.asarray(interarrival_s, dtype=float)
     s = np.asarray(service_s, dtype=float)
     if a.shape != s.shape:
-        raise ValueError(f"`interarrival_s` and `service_s` must have the same shape, got "
+        raise ParameterValueError(f"`interarrival_s` and `service_s` must have the same shape, got "
                          f"{a.shape} and {s.shape}")
     if a.ndim == 0 or a.shape[-1] == 0:
-        raise ValueError("`interarrival_s` must have at least 1 element along its last axis, got 0")
+        raise ParameterValueError("`interarrival_s` must have at least 1 element along its last axis, got 0")
     for name, arr in (("interarrival_s", a), ("service_s", s)):
         flat = arr.reshape(-1)
         check_array(name, flat, nonnegative=True)
@@ -192,7 +192,7 @@ def mg1_mean_wait(arrival_rate: float, service_mean: float, service_second_momen
     st = stability(arrival_rate, service_mean)
     es2 = check_positive("service_second_moment", service_second_moment)
     if es2 < service_mean**2 * (1 - 1e-12):
-        raise ValueError(f"`service_second_moment` must be at least service_mean**2 = "
+        raise ParameterValueError(f"`service_second_moment` must be at least service_mean**2 = "
                          f"{service_mean**2!r}, got {es2!r}")
     st.require_stable("the M/G/1 mean wait")
     return float(arrival_rate * es2 / (2.0 * (1.0 - st.utilisation)))

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import check_choice, check_int_range, check_nonnegative, check_range
+from .exceptions import ParameterTypeError, ParameterValueError
 
 __all__ = ["METHODS", "ConfidenceInterval", "Estimate"]
 
@@ -82,13 +83,13 @@ class Estimate:
         n = check_int_range("n_trials", self.n_trials, 0)
         for name in ("method", "quantity", "unit"):
             if not isinstance(getattr(self, name), str):
-                raise TypeError(f"`{name}` must be a string, got "
+                raise ParameterTypeError(f"`{name}` must be a string, got "
                                 f"{type(getattr(self, name)).__name__} {getattr(self, name)!r}")
         check_choice("method", self.method, METHODS)
         try:
             low, high = self.bounds
         except (TypeError, ValueError):
-            raise TypeError(f"`bounds` must be a pair (low, high), got {self.bounds!r}") from None
+            raise ParameterTypeError(f"`bounds` must be a pair (low, high), got {self.bounds!r}") from None
         low = float(check_range("bounds[0]", low))
         high = float(check_range("bounds[1]", high, low))
         object.__setattr__(self, "value", value)
@@ -137,7 +138,7 @@ class Estimate:
         x = np.asarray(samples, dtype=float).ravel()
         n = x.size
         if n == 0:
-            raise ValueError("`samples` must have at least 1 element, got 0")
+            raise ParameterValueError("`samples` must have at least 1 element, got 0")
         se = float(x.std(ddof=1) / math.sqrt(n)) if n > 1 else math.inf
         return cls(value=float(x.mean()), standard_error=se, n_trials=n, method=method,
                    quantity=quantity, unit=unit, bounds=bounds)
@@ -169,7 +170,7 @@ class Estimate:
         x = np.sort(np.asarray(samples, dtype=float).ravel())
         n = x.size
         if n == 0:
-            raise ValueError("`samples` must have at least 1 element, got 0")
+            raise ParameterValueError("`samples` must have at least 1 element, got 0")
         z = NormalDist().inv_cdf(0.975)
         half = z * math.sqrt(n * q * (1.0 - q))
         lo = x[min(n - 1, max(0, math.floor(n * q - half) - 1))]

@@ -15,6 +15,7 @@ from .._validate import (
     check_positive,
     check_probability,
 )
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..queueing import mmc_response_sf
 from ..units import HOURS_PER_MONTH
 from ._downtime import StorageUnavailability, annual_downtime, storage_unavailability
@@ -39,7 +40,7 @@ def _objective(name: str, value) -> str:
     try:
         parse_objective(value)
     except ValueError:
-        raise ValueError(f"`{name}` must be 'mean' or a percentile 'pNN' with 0 < NN < 100 "
+        raise ParameterValueError(f"`{name}` must be 'mean' or a percentile 'pNN' with 0 < NN < 100 "
                          f"(e.g. 'p99', 'p99.9'), got {value!r}") from None
     return value
 
@@ -229,13 +230,13 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
     from .._numeric import normal_cdf as ndtr
 
     if not isinstance(deployment, Deployment):
-        raise TypeError("`deployment` must be a Deployment, got "
+        raise ParameterTypeError("`deployment` must be a Deployment, got "
                         f"{type(deployment).__name__}")
     if not isinstance(client, ClientConfig):
-        raise TypeError(f"`client` must be a ClientConfig, got {type(client).__name__}")
+        raise ParameterTypeError(f"`client` must be a ClientConfig, got {type(client).__name__}")
     q = float(check_probability("q", q))
     if not 0.0 < q < 1.0:
-        raise ValueError(f"`q` must be in (0, 1), got {q!r}")
+        raise ParameterValueError(f"`q` must be in (0, 1), got {q!r}")
     dur = deployment.failover if deployment.has_standby else deployment.recovery
     if client.proxy and not deployment.has_standby:
         return dur.quantile(q)
@@ -433,11 +434,11 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
     from .. import pricing
 
     if not isinstance(workload, Workload):
-        raise TypeError(f"`workload` must be a Workload, got {type(workload).__name__}")
+        raise ParameterTypeError(f"`workload` must be a Workload, got {type(workload).__name__}")
     pb = pricing.load() if price_book is None else price_book
     classes = pb.instance_classes().set_index("instance_class")
     if workload.instance_class not in classes.index:
-        raise ValueError(f"`instance_class` must be one of {', '.join(classes.index)}, got "
+        raise ParameterValueError(f"`instance_class` must be one of {', '.join(classes.index)}, got "
                          f"{workload.instance_class!r}")
     k = int(classes.loc[workload.instance_class, "vcpu"])
     if storage is None:
@@ -445,7 +446,7 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
     rows = []
     for dep in deployments:
         if not isinstance(dep, Deployment):
-            raise TypeError(f"`deployments` must hold Deployment objects, got {type(dep).__name__}")
+            raise ParameterTypeError(f"`deployments` must hold Deployment objects, got {type(dep).__name__}")
         if dep.family == "aurora":
             best = None
             for n in range(MAX_REPLICAS + 1):

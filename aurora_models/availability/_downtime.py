@@ -16,6 +16,7 @@ from .._validate import (
     check_positive,
     check_probability,
 )
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..results import Estimate
 from ._params import (
     DIRECT_CLIENT,
@@ -61,7 +62,7 @@ class StorageUnavailability:
         object.__setattr__(self, "events_per_year",
                            float(check_nonnegative("events_per_year", self.events_per_year)))
         if self.p_unavailable > 0 and self.events_per_year == 0:
-            raise ValueError("`events_per_year` must be positive when `p_unavailable` is, got 0")
+            raise ParameterValueError("`events_per_year` must be positive when `p_unavailable` is, got 0")
 
 
 def storage_unavailability(failures=None, *, volume_gib: float | None = None
@@ -102,7 +103,7 @@ def storage_unavailability(failures=None, *, volume_gib: float | None = None
 
     fm = quorum.FailureModel() if failures is None else failures
     if not isinstance(fm, quorum.FailureModel):
-        raise TypeError(f"`failures` must be a quorum.FailureModel, got {type(fm).__name__}")
+        raise ParameterTypeError(f"`failures` must be a quorum.FailureModel, got {type(fm).__name__}")
     if volume_gib is not None:
         volume_gib = float(check_positive("volume_gib", volume_gib))
     return _storage_unavailability(fm, volume_gib)
@@ -134,12 +135,12 @@ def storage_unavailabilities(failures, *, volume_gib: float | None = None
     from .. import quorum
 
     if isinstance(failures, quorum.FailureModel):
-        raise TypeError("`failures` must be a sequence of quorum.FailureModel, got a "
+        raise ParameterTypeError("`failures` must be a sequence of quorum.FailureModel, got a "
                         "FailureModel")
     fms = tuple(failures)
     for fm in fms:
         if not isinstance(fm, quorum.FailureModel):
-            raise TypeError(f"`failures` must be a quorum.FailureModel, got {type(fm).__name__}")
+            raise ParameterTypeError(f"`failures` must be a quorum.FailureModel, got {type(fm).__name__}")
     if volume_gib is not None:
         volume_gib = float(check_positive("volume_gib", volume_gib))
     return _storage_unavailabilities(fms, volume_gib, stacklevel=2)
@@ -330,13 +331,13 @@ def _component_rows(dep, rates, client, storage) -> list[tuple]:
 
 def _check(deployment, rates, client):
     if not isinstance(deployment, Deployment):
-        raise TypeError("`deployment` must be a Deployment (e.g. availability.AURORA), got "
+        raise ParameterTypeError("`deployment` must be a Deployment (e.g. availability.AURORA), got "
                         f"{type(deployment).__name__}")
     rates = FailureRates() if rates is None else rates
     if not isinstance(rates, FailureRates):
-        raise TypeError(f"`rates` must be a FailureRates, got {type(rates).__name__}")
+        raise ParameterTypeError(f"`rates` must be a FailureRates, got {type(rates).__name__}")
     if not isinstance(client, ClientConfig):
-        raise TypeError(f"`client` must be a ClientConfig, got {type(client).__name__}")
+        raise ParameterTypeError(f"`client` must be a ClientConfig, got {type(client).__name__}")
     return deployment, rates, client
 
 
@@ -471,7 +472,7 @@ class AnnualDowntime:
         """
         q = check_probability("q", q)
         if self.annual_minutes is None:
-            raise ValueError("`quantile` needs simulated years: use simulate_annual_downtime, "
+            raise ParameterValueError("`quantile` needs simulated years: use simulate_annual_downtime, "
                              "got a closed-form result")
         return Estimate.from_quantile(
             self.annual_minutes, q, method="monte_carlo",

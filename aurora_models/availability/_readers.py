@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import check_bool, check_int_range, check_positive
+from ..exceptions import ParameterValueError
 from ..queueing import erlang_c, mmc_mean_wait, mmc_response_quantile, stability
 from ._params import MAX_REPLICAS
 
@@ -36,10 +37,10 @@ def parse_objective(objective) -> float | None:
     msg = ("`objective` must be 'mean' or 'pNN' with 0 < NN < 100 (e.g. 'p99'), got "
            f"{objective!r}")
     if not isinstance(objective, str):
-        raise ValueError(msg)
+        raise ParameterValueError(msg)
     m = re.fullmatch(r"p(\d+(?:\.\d+)?)", objective)
     if not m or not 0.0 < float(m.group(1)) < 100.0:
-        raise ValueError(msg)
+        raise ParameterValueError(msg)
     return float(m.group(1)) / 100.0
 
 
@@ -147,7 +148,7 @@ def readers_needed(reads_per_s: float, service_time_ms: float, latency_objective
     if q is None:
         floor = s_ms
         if target <= floor:
-            raise ValueError(f"`latency_objective_ms` (mean) must exceed the service time "
+            raise ParameterValueError(f"`latency_objective_ms` (mean) must exceed the service time "
                              f"{s_ms:.4g} ms, got {target!r}")
     else:
         floor = -math.log1p(-q) * s_ms

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
+from ..exceptions import ParameterValueError
 from ..results import Estimate
 from ..units import MINUTES_PER_YEAR
 
@@ -284,7 +285,7 @@ def _alternatives(ctx: Context) -> AlternativesResult:
     cl, reg, wl, load = s["cluster"], s["regions"], s["workload"], ctx["workload"]
     source = wl["migrating_from"]
     if source.startswith("sqlserver") and cl["engine"] != "postgresql":
-        raise ValueError(f"`cluster.engine` must be 'postgresql' when `workload.migrating_from` "
+        raise ParameterValueError(f"`cluster.engine` must be 'postgresql' when `workload.migrating_from` "
                          f"is {source!r} (Babelfish, the SQL Server-compatible Aurora option, "
                          f"is Aurora PostgreSQL only), got {cl['engine']!r}")
     workload = Workload(

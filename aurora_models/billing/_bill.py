@@ -16,6 +16,7 @@ import numpy as np
 
 from .._params import declared, like, param
 from .._validate import check_nonnegative
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..units import HOURS_PER_MONTH
 from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS
@@ -23,7 +24,7 @@ from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS
 
 def _region_codes(name: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise TypeError(f"`{name}` must be a list of region code strings, got "
+        raise ParameterTypeError(f"`{name}` must be a list of region code strings, got "
                         f"{type(value).__name__} {value!r}")
     return tuple(value)
 
@@ -143,7 +144,7 @@ def backup_billed_gib(volume_gib: float, retention_days: int, change_rate_per_da
     c = float(check_nonnegative("change_rate_per_day", change_rate_per_day))
     r = int(retention_days)
     if r < 1:
-        raise ValueError(f"`retention_days` must be an integer >= 1, got {retention_days!r}")
+        raise ParameterValueError(f"`retention_days` must be an integer >= 1, got {retention_days!r}")
     usage = min(v * (1.0 + c * (r - 1)), v * r)
     return max(usage - v, 0.0)
 
@@ -152,11 +153,11 @@ def _engine(name: str, value: Any) -> str:
     """``aurora-mysql`` or ``aurora-postgresql`` (the scenario file's ``mysql`` and
     ``postgresql`` are accepted and named the price list's way)."""
     if not isinstance(value, str):
-        raise TypeError(f"`{name}` must be 'aurora-mysql' or 'aurora-postgresql', got "
+        raise ParameterTypeError(f"`{name}` must be 'aurora-mysql' or 'aurora-postgresql', got "
                         f"{type(value).__name__} {value!r}")
     full = f"aurora-{value}" if value in ("mysql", "postgresql") else value
     if full not in ("aurora-mysql", "aurora-postgresql"):
-        raise ValueError(f"`{name}` must be 'aurora-mysql' or 'aurora-postgresql', got {value!r}")
+        raise ParameterValueError(f"`{name}` must be 'aurora-mysql' or 'aurora-postgresql', got {value!r}")
     return full
 
 
@@ -253,17 +254,17 @@ class Usage:
 
     def __post_init__(self) -> None:
         if self.backtrack_window_hours > 0 and self.engine != "aurora-mysql":
-            raise ValueError("`cluster.backtrack_window_hours` must be 0 for "
+            raise ParameterValueError("`cluster.backtrack_window_hours` must be 0 for "
                              f"{self.engine} (backtrack is Aurora MySQL only), got "
                              f"{self.backtrack_window_hours:g}")
         counts = self.secondary_counts()
         if len(counts) != len(self.secondaries):
-            raise ValueError(f"`regions.secondary_instances` must hold one count per secondary "
+            raise ParameterValueError(f"`regions.secondary_instances` must hold one count per secondary "
                              f"({len(self.secondaries)}), got {len(counts)}")
         for key in ("secondary_instance_class", "secondary_acu"):
             v = getattr(self, key)
             if isinstance(v, list | tuple) and len(v) != len(self.secondaries):
-                raise ValueError(f"`regions.{key}` must hold one value per secondary "
+                raise ParameterValueError(f"`regions.{key}` must hold one value per secondary "
                                  f"({len(self.secondaries)}), got {len(v)}")
 
     def per_secondary(self, key: str, default):
@@ -505,7 +506,7 @@ def _check_added(added) -> tuple:
     added = tuple(added)
     for a in added:
         if not isinstance(a, AddedLine):
-            raise TypeError(f"`added` must hold AddedLine, got {type(a).__name__}")
+            raise ParameterTypeError(f"`added` must hold AddedLine, got {type(a).__name__}")
     return added
 
 
@@ -544,13 +545,13 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
     199.8
     """
     if not isinstance(usage, Usage):
-        raise TypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
+        raise ParameterTypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
     if options is None:
         options = [o for o in OPTIONS
                    if o != "provisioned_writer_serverless_readers" or usage.replicas]
     for o in options:
         if o not in OPTIONS:
-            raise ValueError(f"`options` must hold only {', '.join(map(repr, OPTIONS))}, got {o!r}")
+            raise ParameterValueError(f"`options` must hold only {', '.join(map(repr, OPTIONS))}, got {o!r}")
     added = _check_added(added)
     bk = _Books(usage.engine, price_file, books)
     g = usage.storage_growth_gib_per_month
@@ -591,7 +592,7 @@ def bill_totals(usages, *, options=None, price_file=None, books=None,
         return np.empty((0, 0))
     for u in usages:
         if not isinstance(u, Usage):
-            raise TypeError(f"`usages` must hold Usage, got {type(u).__name__}")
+            raise ParameterTypeError(f"`usages` must hold Usage, got {type(u).__name__}")
     if options is None:
         options = [o for o in OPTIONS
                    if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
@@ -599,7 +600,7 @@ def bill_totals(usages, *, options=None, price_file=None, books=None,
         added = [()] * len(usages)
     added = [_check_added(a) for a in added]
     if len(added) != len(usages):
-        raise ValueError(f"`added` must hold one sequence per usage ({len(usages)}), got "
+        raise ParameterValueError(f"`added` must hold one sequence per usage ({len(usages)}), got "
                          f"{len(added)}")
     bk = _Books(usages[0].engine, price_file, books)
     out = np.empty((len(usages), len(options)))
@@ -729,7 +730,7 @@ def bill_by_region(usage: Usage, *, regions=None, option: str | None = None,
     from .. import pricing
 
     if not isinstance(usage, Usage):
-        raise TypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
+        raise ParameterTypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
     regions = list(pricing.known_regions() if regions is None else regions)
     if option is None:
         option = (("serverless_" if usage.capacity == "serverless" else "provisioned_")

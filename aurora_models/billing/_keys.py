@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._params import Rule, declared, param
+from ..exceptions import ParameterTypeError, ParameterValueError
 
 __all__ = ["RESERVED_TERMS", "BillingKeys", "ReservedKeys"]
 
@@ -29,11 +30,11 @@ def _secondary_instances(name: str, value: Any):
     for i, v in enumerate(items):
         where = name if not isinstance(value, list | tuple) else f"{name}[{i}]"
         if isinstance(v, bool) or not isinstance(v, int):
-            raise TypeError(f"`{where}` must be an integer in [0, {MAX_SECONDARY_INSTANCES}] "
+            raise ParameterTypeError(f"`{where}` must be an integer in [0, {MAX_SECONDARY_INSTANCES}] "
                             f"(or a list of them, one per secondary), got {type(v).__name__} "
                             f"{v!r}")
         if not 0 <= v <= MAX_SECONDARY_INSTANCES:
-            raise ValueError(f"`{where}` must be an integer in [0, {MAX_SECONDARY_INSTANCES}], "
+            raise ParameterValueError(f"`{where}` must be an integer in [0, {MAX_SECONDARY_INSTANCES}], "
                              f"got {v}")
         out.append(int(v))
     return tuple(out) if isinstance(value, list | tuple) else out[0]
@@ -60,15 +61,15 @@ def _acu(name: str, value: Any) -> float:
     from ..serverless._defaults import MAX_ACU_LIMIT
 
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"`{name}` must be a number of ACU, got {type(value).__name__} {value!r}")
+        raise ParameterTypeError(f"`{name}` must be a number of ACU, got {type(value).__name__} {value!r}")
     if not 0.0 <= value <= MAX_ACU_LIMIT:
-        raise ValueError(f"`{name}` must be a number in [0, {MAX_ACU_LIMIT:g}], got {value!r}")
+        raise ParameterValueError(f"`{name}` must be a number in [0, {MAX_ACU_LIMIT:g}], got {value!r}")
     return float(value)
 
 
 def _offer_file(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
-        raise TypeError(f"`{name}` must be a path string, got {type(value).__name__} {value!r}")
+        raise ParameterTypeError(f"`{name}` must be a path string, got {type(value).__name__} {value!r}")
     return value
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from .. import queueing
 from .._rng import as_generator
 from .._validate import check_array, check_int_range, check_nonnegative, check_positive, check_range
-from ..exceptions import UnstableSystemError
+from ..exceptions import ParameterTypeError, ParameterValueError, UnstableSystemError
 from ..results import Estimate
 from ._link import ReplicationLink
 
@@ -345,7 +345,7 @@ def _check_common(link, writes_per_s, quantiles, include_degradation):
     from .._validate import check_bool
 
     if not isinstance(link, ReplicationLink):
-        raise TypeError(f"`link` must be a ReplicationLink, got {type(link).__name__}")
+        raise ParameterTypeError(f"`link` must be a ReplicationLink, got {type(link).__name__}")
     lam = float(check_nonnegative("writes_per_s", writes_per_s))
     qs = tuple(float(check_range("quantiles", q, 0.0, 1.0, low_inclusive=False,
                                  high_inclusive=False)) for q in quantiles)
@@ -433,7 +433,7 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
     lam, qs, include_degradation = _check_common(link, writes_per_s, quantiles,
                                                  include_degradation)
     if trace is not None or trace_step_s is not None:
-        raise ValueError("`trace` must be None for the closed form (bursty commits have no "
+        raise ParameterValueError("`trace` must be None for the closed form (bursty commits have no "
                          "closed form; use simulate_lag), got a trace")
     st = link.stability(lam)
     components = {"propagation": link.one_way_ms / 1e3, "batching": link.batch_interval_s / 2.0}
@@ -687,7 +687,7 @@ def _check_trace(trace, trace_step_s, writes_per_s):
         pass
     rates = check_array("trace", trace, nonnegative=True, min_size=1)
     if rates.sum() <= 0:
-        raise ValueError("`trace` must have a positive total write rate, got all zeros")
+        raise ParameterValueError("`trace` must have a positive total write rate, got all zeros")
     step = float(check_positive("trace_step_s", 1.0 if step is None else step))
     if writes_per_s is not None:
         rates = rates * (float(check_positive("writes_per_s", writes_per_s)) / rates.mean())

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._assumptions import register
 from .._validate import check_choice, check_nonnegative, check_positive, check_range
+from ..exceptions import ParameterValueError
 from ..units import HOURS_PER_MONTH
 from ._lag import LagSamples, _check_trace, _episode_terms, _healthy, lag, simulate_lag
 from ._link import ReplicationLink, _check_region, check_links
@@ -175,7 +176,7 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
                       "risk grows without bound"))
     if writes_per_s is None:
         if trace is None:
-            raise ValueError("`writes_per_s` or `trace` must be given, got neither")
+            raise ParameterValueError("`writes_per_s` or `trace` must be given, got neither")
         writes_per_s = float(_check_trace(trace, trace_step_s, None)[0].mean())
     res = simulate_lag(link, writes_per_s=writes_per_s, trace=trace, trace_step_s=trace_step_s,
                        n_writes=n_writes, n_replications=n_replications, rng=rng)
@@ -370,7 +371,7 @@ def _shared(links, terms, unstable, lam, r_arr):
 
     dgs = {ln.degradation for ln in links}
     if len(dgs) != 1 or None in dgs:
-        raise ValueError("`episodes` must be 'independent' unless every link has the same "
+        raise ParameterValueError("`episodes` must be 'independent' unless every link has the same "
                          "Degradation, got different ones")
     dg = next(iter(dgs))
     r = dg.starts_per_s

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._validate import check_bool, check_choice, check_nonnegative, check_positive
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ._rules import MissingPriceError, check_name, check_price, price_violations
 
 #: The scalar items of a price book (instance rows are the ``CLASS_ITEMS``).
@@ -118,16 +119,16 @@ class PriceBook:
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, pd.DataFrame):
-            raise TypeError(f"`rows` must be a DataFrame, got {type(self.rows).__name__}")
+            raise ParameterTypeError(f"`rows` must be a DataFrame, got {type(self.rows).__name__}")
         for col in ("item", "instance_class", "usd", "source", "confidence"):
             if col not in self.rows.columns:
-                raise ValueError(f"`rows` must have a column {col!r}")
+                raise ParameterValueError(f"`rows` must have a column {col!r}")
         usd = self.rows["usd"].to_numpy(dtype=float)
         rules = price_violations(usd)
         bad = np.flatnonzero(rules != "")
         if bad.size:
             i = int(bad[0])
-            raise ValueError(f"`rows` column 'usd' {rules[i]}, got {usd[i]!r} (row {i})")
+            raise ParameterValueError(f"`rows` column 'usd' {rules[i]}, got {usd[i]!r} (row {i})")
         items = self.rows["item"].to_numpy(dtype=object)
         classes = self.rows["instance_class"].to_numpy(dtype=object)
         index = {(it, c): float(u) for it, c, u in zip(items, classes, usd, strict=True)}
@@ -245,7 +246,7 @@ class PriceBook:
 
     def _class_price(self, item: str, instance_class: str) -> float:
         if not isinstance(instance_class, str):
-            raise TypeError(f"`instance_class` must be a str, got {type(instance_class).__name__}")
+            raise ParameterTypeError(f"`instance_class` must be a str, got {type(instance_class).__name__}")
         price = self._index.get((item, instance_class))
         if price is not None:
             return price
@@ -347,9 +348,9 @@ class PriceBook:
         fit = (memory >= need) & (vcpus >= cpus)
         if not fit.any():
             if not (memory >= need).any():
-                raise ValueError(f"`memory_gib` must be at most {memory.max():g} "
+                raise ParameterValueError(f"`memory_gib` must be at most {memory.max():g} "
                                  f"(the largest class of {self._where()}), got {need:g}")
-            raise ValueError(f"`vcpu` must be at most {vcpus[memory >= need].max():g} "
+            raise ParameterValueError(f"`vcpu` must be at most {vcpus[memory >= need].max():g} "
                              f"(the most of a class of {self._where()} with {need:g} GiB), "
                              f"got {cpus:g}")
         return str(names[int(np.argmax(fit))])
@@ -396,7 +397,7 @@ class PriceBook:
         check_name("instance_class", instance_class, list(specs.index),
                    what="the classes of the specification table")
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"`n` must be a positive integer, got {n!r}")
+            raise ParameterValueError(f"`n` must be a positive integer, got {n!r}")
         fam0 = instance_class.split(".")[1]
         v0, m0 = specs.loc[instance_class, ["vcpu", "memory_gib"]]
         keyed = []
@@ -513,12 +514,12 @@ def io_optimized_break_even_share(price_book: PriceBook, *, compute_usd_per_mont
     0.5556
     """
     if not isinstance(price_book, PriceBook):
-        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+        raise ParameterTypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
     c = float(check_nonnegative("compute_usd_per_month", compute_usd_per_month))
     s = float(check_nonnegative("storage_gib", storage_gib))
     check_bool("serverless", serverless)
     if c == 0 and s == 0:
-        raise ValueError("`compute_usd_per_month` and `storage_gib` must not both be 0")
+        raise ParameterValueError("`compute_usd_per_month` and `storage_gib` must not both be 0")
     if serverless:
         m = price_book.acu_hour_usd(io_optimized=True) / price_book.acu_hour_usd()
     else:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import _require, dataset_path, read_csv_checked
-from ..exceptions import DataError
+from ..exceptions import DataError, ParameterValueError
 from ._book import CLASS_ITEMS, COLUMNS, CONFIDENCE, ITEMS, UNITS, PriceBook, engine_kind
 from ._rules import ENGINES, MissingPriceError, canonical_engine, check_name, price_violations
 
@@ -300,7 +300,7 @@ def _cached_book(key: tuple[str, int, int], region: str, engine: str,
         rows = _book_rows(snap, region, engine)
     else:
         if engine_kind(engine) != "aurora":
-            raise ValueError(f"`engine` must be an Aurora engine for a price-book file "
+            raise ParameterValueError(f"`engine` must be an Aurora engine for a price-book file "
                              f"({snap.path.name} has no engine column), got {engine!r}")
         rows = _with_specs(snap.frame.iloc[snap.groups[region]].copy())[COLUMNS]
     if fallback is not None:
@@ -405,7 +405,7 @@ class TransferPrices:
         check_name("from_region", from_region, self.regions)
         check_name("to_region", to_region, self.regions)
         if from_region == to_region:
-            raise ValueError(f"`to_region` must differ from `from_region`, got {to_region!r}")
+            raise ParameterValueError(f"`to_region` must differ from `from_region`, got {to_region!r}")
         try:
             return self.prices[(from_region, to_region)]
         except KeyError:

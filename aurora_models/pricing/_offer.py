@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._validate import check_choice
-from ..exceptions import DataError
+from ..exceptions import DataError, ParameterTypeError
 from ._book import UNITS as _UNITS
 from ._rules import price_violations, suggest
 
@@ -110,7 +110,7 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
     """
     check_choice("engine", engine, ["Aurora MySQL", "Aurora PostgreSQL"])
     if not isinstance(region, str):
-        raise TypeError(f"`region` must be a str, got {type(region).__name__}")
+        raise ParameterTypeError(f"`region` must be a str, got {type(region).__name__}")
     path = Path(path)
     if not path.is_file():
         raise DataError("file not found", path=str(path))

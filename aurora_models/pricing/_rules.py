@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .._assumptions import register
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..units import HOURS_PER_MONTH  # noqa: F401  (re-exported by the price book; its home is units)
 
 #: Largest unit price a price row may hold, USD (per hour, GB-month, million requests, ...).
@@ -78,14 +79,14 @@ def check_price(name: str, value) -> float:
     0.2
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
-        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}")
+        raise ParameterTypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}")
     try:
         x = float(value)
     except OverflowError:
         x = math.inf
     rule = price_violations(x)[0]
     if rule:
-        raise ValueError(f"`{name}` {rule}, got {x!r}")
+        raise ParameterValueError(f"`{name}` {rule}, got {x!r}")
     return x
 
 
@@ -114,7 +115,7 @@ def check_name(name: str, value, valid: Sequence[str], *, what: str = "") -> str
     ValueError: `region` must be one of 'us-east-1', 'us-west-2', got 'us-west2'; did you mean 'us-west-2'?
     """
     if not isinstance(value, str):
-        raise TypeError(f"`{name}` must be a str, got {type(value).__name__} {value!r}")
+        raise ParameterTypeError(f"`{name}` must be a str, got {type(value).__name__} {value!r}")
     if value in valid:
         return value
     listed = ", ".join(map(repr, valid)) or "none"
@@ -122,7 +123,7 @@ def check_name(name: str, value, valid: Sequence[str], *, what: str = "") -> str
     near = suggest(value, valid)
     if near:
         msg += f"; did you mean {near[0]!r}?"
-    raise ValueError(msg)
+    raise ParameterValueError(msg)
 
 
 def check_instance_class(name: str, value) -> str:
@@ -131,13 +132,13 @@ def check_instance_class(name: str, value) -> str:
     from ._load import instance_specs
 
     if not isinstance(value, str):
-        raise TypeError(f"`{name}` must be a DB instance class name, got {type(value).__name__} "
+        raise ParameterTypeError(f"`{name}` must be a DB instance class name, got {type(value).__name__} "
                         f"{value!r}")
     classes = instance_specs().index
     if value not in classes:
         near = suggest(value, classes)
         hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise ValueError(f"`{name}` must be a DB instance class ({len(classes)} known; "
+        raise ParameterValueError(f"`{name}` must be a DB instance class ({len(classes)} known; "
                          f"`aurora-models prices` lists them), got {value!r}{hint}")
     return value
 

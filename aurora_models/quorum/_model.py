@@ -12,6 +12,7 @@ import numpy as np
 from .. import markov
 from .._params import declared, param
 from .._validate import check_choice, check_positive
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..results import Estimate
 from ..units import HOURS_PER_YEAR
 from ._layout import EVENTS, QuorumLayout
@@ -144,22 +145,22 @@ class FailureModel:
 
 def _check_inputs(layout, failures, event):
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     if not isinstance(failures, FailureModel):
-        raise TypeError(f"`failures` must be a FailureModel, got {type(failures).__name__}")
+        raise ParameterTypeError(f"`failures` must be a FailureModel, got {type(failures).__name__}")
     return check_choice("event", event, EVENTS)
 
 
 def _check_batch(layout, failures, event):
     """:func:`_check_inputs` for a sequence of failure models: the event, then each model once."""
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     if isinstance(failures, FailureModel):
-        raise TypeError("`failures` must be a sequence of FailureModel, got a FailureModel")
+        raise ParameterTypeError("`failures` must be a sequence of FailureModel, got a FailureModel")
     failures = tuple(failures)
     for f in failures:
         if not isinstance(f, FailureModel):
-            raise TypeError(f"`failures` must be a FailureModel, got {type(f).__name__}")
+            raise ParameterTypeError(f"`failures` must be a FailureModel, got {type(f).__name__}")
     return failures, check_choice("event", event, EVENTS)
 
 
@@ -396,7 +397,7 @@ def _steady_state_probabilities(layout: QuorumLayout, p: _Params, event: str) ->
 
 def _check_steady_event(event):
     if event == "data_loss":
-        raise ValueError("`event` must be 'write_unavailable' or 'read_unavailable' for a "
+        raise ParameterValueError("`event` must be 'write_unavailable' or 'read_unavailable' for a "
                          "steady state (data loss is absorbing), got 'data_loss'")
 
 

@@ -15,6 +15,7 @@ from .._validate import (
     check_probability,
     check_range,
 )
+from ..exceptions import ParameterTypeError
 from ..results import Estimate
 from ._layout import QuorumLayout
 from ._model import FailureModel, _chain, _check_inputs
@@ -303,7 +304,7 @@ def simulate_snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_a
     '0.06'
     """
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     p_copy = float(check_probability("p_copy", p_copy))
     p_az = float(check_probability("p_az", p_az))
     n = check_int_range("n_trials", n_trials, 2)

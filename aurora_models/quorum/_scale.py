@@ -13,7 +13,7 @@ import numpy as np
 from .. import _budget, markov
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_range
-from ..exceptions import AuroraModelsWarning
+from ..exceptions import AuroraModelsWarning, ParameterTypeError, ParameterValueError
 from ..results import Estimate
 from ..units import HOURS_PER_YEAR
 from ._layout import QuorumLayout
@@ -114,7 +114,7 @@ def _check_volume(layout, failures, volume_gib, horizon_hours, *, stacklevel):
     horizon = float(check_positive("horizon_hours", horizon_hours))
     for f in failures:
         if f.az_loss_rate_per_year > 0:
-            raise ValueError("`failures.az_loss_rate_per_year` must be 0 for "
+            raise ParameterValueError("`failures.az_loss_rate_per_year` must be 0 for "
                              f"volume_event_probability, got {f.az_loss_rate_per_year!r}")
         if layout.n_azs > 1 and f.max_azs_down != 1:
             raise ValueError(
@@ -249,7 +249,7 @@ def _threshold(layout, event):
 
 def _check_fleet(layout, nodes_per_az, n_failed_nodes, n_groups, event):
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     n = check_int_range("nodes_per_az", nodes_per_az, max(layout.copies_per_az))
     f = check_int_range("n_failed_nodes", n_failed_nodes, 0, n * layout.n_azs)
     g = check_int_range("n_groups", n_groups, 1)

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._section import Context, Row, SectionResult, plain
 from .._validate import check_int_range
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ._sections import ordered, registered
 from ._settings import RunSettings
 from ._spec import Scenario, ScenarioError
@@ -166,7 +167,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     (True, 'serverless_io_optimized')
     """
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"`scenario` must be a Scenario, got {type(scenario).__name__}")
+        raise ParameterTypeError(f"`scenario` must be a Scenario, got {type(scenario).__name__}")
     n = _TRIALS.check(scenario["scenario"]["trials"] if n_trials is None else n_trials,
                       name="n_trials")
     seed = check_int_range("seed", scenario["scenario"]["seed"] if seed is None else seed, 0)
@@ -183,7 +184,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
         by_name = {sec.name: sec for sec in sections}
         unknown = [n for n in only if n not in by_name]
         if unknown:
-            raise ValueError(f"`only` must name registered sections "
+            raise ParameterValueError(f"`only` must name registered sections "
                              f"({', '.join(by_name)}), got {unknown[0]!r}")
         need, todo = set(), list(only)
         while todo:
@@ -249,11 +250,11 @@ def estimate_batch(scenario: Scenario, parameters: Mapping[str, Any], *,
         table, _, key = str(name).partition(".")
         p: Param | None = keys.get(table, {}).get(key)
         if p is None:
-            raise ValueError(f"`{name}` is not a scenario key (use 'table.key')")
+            raise ParameterValueError(f"`{name}` is not a scenario key (use 'table.key')")
         columns[name] = np.atleast_1d(p.check(values, name=name, batch=True))
     sizes = {len(v) for v in columns.values() if len(v) != 1}
     if len(sizes) > 1:
-        raise ValueError(f"batch vectors must share one length, got {sorted(sizes)}")
+        raise ParameterValueError(f"batch vectors must share one length, got {sorted(sizes)}")
     size = sizes.pop() if sizes else 1
     rows = []
     for i in range(size):

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..billing._bill import OPTION_LABELS as _BILL_LABELS
+from ..exceptions import ParameterValueError
 from ._estimate import ScenarioResult, summary_rows
 
 __all__ = ["FORMATS", "bill_lines", "plot_capacity", "plot_costs", "plot_downtime", "render",
@@ -202,7 +203,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
     rows = summary_rows(doc)
     ivs = None if uncertainty is None else uncertainty.rows
     if ivs is not None and len(ivs) != len(rows):
-        raise ValueError("`uncertainty` must be of this result's rows "
+        raise ParameterValueError("`uncertainty` must be of this result's rows "
                          f"({len(rows)} rows, got {len(ivs)} intervals)")
     if fmt == "json":
         if uncertainty is not None:
@@ -266,7 +267,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
                 for a in doc["assumptions"]["scenario"]]
         return "\n".join(out) + "\n"
     if fmt != "table":
-        raise ValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
+        raise ParameterValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
     cells = [(_title(s), ("* " if s == "cost" and m == cost["cheapest"] else "  ")
               + _label(s, m, cost["cheapest"]), _fmt(v, u), _ci(lo, hi, u, v),
               "" if u == "readers" else u) for s, m, v, lo, hi, u, _ in rows]

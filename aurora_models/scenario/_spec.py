@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .._params import Param, Rule, scenario_params
-from ..exceptions import UserInputError
+from ..exceptions import ParameterValueError, UserInputError
 
 __all__ = ["Scenario", "ScenarioError", "default_path", "load", "loads", "rules", "spec",
            "template_text"]
@@ -126,7 +126,7 @@ class Scenario:
         for name, value in changes.items():
             table, _, key = name.partition("__")
             if table not in table_keys or key not in table_keys[table]:
-                raise ValueError(f"`{name}` is not a scenario key (use table__key)")
+                raise ParameterValueError(f"`{name}` is not a scenario key (use table__key)")
             parsed.append((table, key, value))
         fail = _failer(self.source, self.text)
         values = {t: dict(kv) for t, kv in self.values.items()}

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from ..exceptions import ParameterTypeError
 from ._dist import Distribution, SensitivityInputError
 
 __all__ = ["Propagation", "SensitivityResult", "evaluate", "morris", "propagate", "sobol"]
@@ -36,7 +37,7 @@ MORRIS_TAIL = 0.025
 def _check_dists(dists: Sequence[Distribution]) -> list[Distribution]:
     dists = list(dists)
     if not dists or not all(isinstance(d, Distribution) for d in dists):
-        raise TypeError("`dists` must be a non-empty sequence of Distribution "
+        raise ParameterTypeError("`dists` must be a non-empty sequence of Distribution "
                         "(aurora_models.sensitivity.make)")
     names = [d.name for d in dists]
     if len(set(names)) != len(names):
@@ -288,6 +289,13 @@ def _per_output(sp, outputs) -> dict:
     return a if len(outputs) > 1 else {outputs[0]: a}
 
 
+def _bootstrap_seed(seed: int):
+    """The seed SALib's ``analyze_sobol`` is given: it takes a falsy seed as "no seed" and
+    resamples from numpy's global state (not reproducible), so seed 0 is handed over as the
+    generator ``default_rng(0)`` it would otherwise have built; another seed as itself."""
+    return seed if seed else np.random.default_rng(0)
+
+
 def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 1024,
           seed: int = 0, num_resamples: int = 100, executor=None,
           work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
@@ -319,7 +327,7 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     fixed, table = _indices(
         sp, dists, Yc, outputs, ("S1", "S1_conf", "ST", "ST_conf"),
         lambda sv: sv.analyze_sobol(calc_second_order=False, num_resamples=num_resamples,
-                                    seed=seed))
+                                    seed=_bootstrap_seed(seed)))
     return SensitivityResult("sobol", tuple(sp["names"]), outputs, table, len(X), X, Y,
                              infeasible, fixed)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import UserInputError
+from ..exceptions import ParameterTypeError, UserInputError
 
 __all__ = ["DISTRIBUTIONS", "Distribution", "SensitivityInputError", "make"]
 
@@ -106,7 +106,7 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
     aurora_models.sensitivity._dist.SensitivityInputError: `failures.az_outage_hours`: lognormal needs p5 < p95, got p5=3, p95=1
     """
     if not isinstance(spec, Mapping):
-        raise TypeError(f"`{name}` must be a table {{ dist = ..., ... }}, got "
+        raise ParameterTypeError(f"`{name}` must be a table {{ dist = ..., ... }}, got "
                         f"{type(spec).__name__}")
     dist = spec.get("dist")
     if dist not in DISTRIBUTIONS:

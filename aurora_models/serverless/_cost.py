@@ -21,6 +21,7 @@ from .._validate import (
     check_range,
 )
 from ..availability._params import MAX_REPLICAS
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..global_db._link import MAX_SECONDARIES
 from ..pricing import PriceBook
 from ..results import Estimate
@@ -62,7 +63,7 @@ def break_even_utilization(price_book: PriceBook, instance_class: str, *,
     0.2708
     """
     if not isinstance(price_book, PriceBook):
-        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+        raise ParameterTypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
     check_bool("io_optimized", io_optimized)
     inst = price_book.instance_hour_usd(instance_class, io_optimized=io_optimized)
     return inst / (price_book.acu_hour_usd(io_optimized=io_optimized)
@@ -90,7 +91,7 @@ def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
     ('db.r6g.xlarge', 0.4806)
     """
     if not isinstance(price_book, PriceBook):
-        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+        raise ParameterTypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
     peak = float(check_positive("peak_acu", peak_acu))
     h = float(check_nonnegative("headroom", headroom))
     cls = price_book.cheapest_instance_class(GIB_PER_ACU * peak * (1 + h),
@@ -155,12 +156,12 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     350.4
     """
     if not isinstance(price_book, PriceBook):
-        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+        raise ParameterTypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
     demand = check_array("demand_acu", demand_acu, nonnegative=True)
     step_s = float(check_positive("step_s", step_s))
     policy = ScalingPolicy() if policy is None else policy
     if not isinstance(policy, ScalingPolicy):
-        raise TypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
+        raise ParameterTypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
     storage = float(check_nonnegative("storage_gib", storage_gib))
     io = float(check_nonnegative("io_millions_per_month", io_millions_per_month))
     backup = float(check_nonnegative("backup_gib", backup_gib))
@@ -176,7 +177,7 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
         options = _OPTIONS if n_read else _OPTIONS[:4]
     options = [check_choice("options", o, _OPTIONS) for o in options]
     if "provisioned_writer_serverless_readers" in options and n_read == 0:
-        raise ValueError("`n_readers` must be at least 1 for option "
+        raise ParameterValueError("`n_readers` must be at least 1 for option "
                          "'provisioned_writer_serverless_readers', got 0")
 
     month = HOURS_PER_MONTH / (demand.size * step_s / 3600.0)
@@ -354,7 +355,7 @@ def monthly_cost_distribution(price_book: PriceBook, *, n_trials: int = 200,
     True
     """
     if not isinstance(price_book, PriceBook):
-        raise TypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
+        raise ParameterTypeError(f"`price_book` must be a PriceBook, got {type(price_book).__name__}")
     n = check_int_range("n_trials", n_trials, 2, None)
     check_choice("option", option, _OPTIONS[:4])
     p_spike = float(check_probability("spike_probability_per_day", spike_probability_per_day))

@@ -14,6 +14,7 @@ from .._validate import (
     check_positive,
     check_probability,
 )
+from ..exceptions import ParameterTypeError, ParameterValueError
 
 # ------------------------------------------------------------------------------------------
 # Demand
@@ -25,25 +26,25 @@ NO_NOISE_CV = 1e-6
 
 def _check_trace(trace) -> pd.Series:
     if not isinstance(trace, pd.Series) or not isinstance(trace.index, pd.DatetimeIndex):
-        raise TypeError("`trace` must be a pandas Series with a DatetimeIndex, got "
+        raise ParameterTypeError("`trace` must be a pandas Series with a DatetimeIndex, got "
                         f"{type(trace).__name__}")
     idx = trace.index
     if idx.size < 2:
-        raise ValueError(f"`trace` must have at least 2 samples, got {idx.size}")
+        raise ParameterValueError(f"`trace` must have at least 2 samples, got {idx.size}")
     dup = idx.duplicated()
     if dup.any():
         i = int(np.argmax(dup))
-        raise ValueError(f"`trace` timestamps must be unique, got {idx[i]} twice (position {i})")
+        raise ParameterValueError(f"`trace` timestamps must be unique, got {idx[i]} twice (position {i})")
     back = np.diff(idx.asi8) < 0
     if back.any():
         i = int(np.argmax(back)) + 1
-        raise ValueError(f"`trace` timestamps must be increasing, got {idx[i]} after "
+        raise ParameterValueError(f"`trace` timestamps must be increasing, got {idx[i]} after "
                          f"{idx[i - 1]} (position {i})")
     values = trace.to_numpy(dtype=float)
     nan = ~np.isfinite(values)
     if nan.any():
         i = int(np.argmax(nan))
-        raise ValueError(f"`trace` must be finite, got {values[i]} at {idx[i]} (position {i}); "
+        raise ParameterValueError(f"`trace` must be finite, got {values[i]} at {idx[i]} (position {i}); "
                          "fill gaps explicitly, e.g. data.load_trace(name, fill_gaps=...)")
     check_array("trace", values, nonnegative=True)
     return trace
@@ -91,7 +92,7 @@ def demand_from_trace(trace: pd.Series, *, acu_per_unit: float, base_acu: float 
     usual = float(np.median(dt))
     gaps = dt > 1.5 * usual
     if gaps.any() and not allow_gaps:
-        raise ValueError(f"`trace` has {int(gaps.sum())} gap(s) (longest {dt.max():g} s against "
+        raise ParameterValueError(f"`trace` has {int(gaps.sum())} gap(s) (longest {dt.max():g} s against "
                          f"a {usual:g} s step); pass allow_gaps=True or fill them with "
                          "data.load_trace(name, fill_gaps=...)")
     grid = np.arange(0.0, t[-1] + step_s / 2, step_s)
@@ -122,7 +123,7 @@ def daily_shape(trace: pd.Series, *, step_s: float = 60.0) -> np.ndarray:
     grid = np.arange(0.0, 86_400.0, step_s)
     out = np.interp(grid, x, y, period=86_400.0)
     if out.mean() <= 0:
-        raise ValueError("`trace` must have a positive mean")
+        raise ParameterValueError("`trace` must have a positive mean")
     return out / out.mean()
 
 
@@ -180,7 +181,7 @@ def synthetic_demand(*, days: float = 30.0, step_s: float = 60.0, mean_acu: floa
         shape = check_array("shape", shape, nonnegative=True)
         per_day = round(86_400 / step_s)
         if shape.size != per_day:
-            raise ValueError(f"`shape` must have 86400 / step_s = {per_day} values, "
+            raise ParameterValueError(f"`shape` must have 86400 / step_s = {per_day} values, "
                              f"got {shape.size}")
         day = shape[np.arange(n) % per_day]
     weekday = (t // 86_400).astype(np.int64) % 7
@@ -191,7 +192,7 @@ def synthetic_demand(*, days: float = 30.0, step_s: float = 60.0, mean_acu: floa
         d = d * gen.gamma(k, 1.0 / k, size=n)
     for spike in spikes:
         if len(spike) != 3:
-            raise ValueError("`spikes` entries must be (start_hour, duration_hours, factor), "
+            raise ParameterValueError("`spikes` entries must be (start_hour, duration_hours, factor), "
                              f"got {spike!r}")
         start, dur, factor = (float(check_nonnegative("spikes", v)) for v in spike)
         win = (t >= start * 3600) & (t < (start + dur) * 3600)

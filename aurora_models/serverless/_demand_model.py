@@ -15,6 +15,7 @@ import numpy as np
 
 from .._params import Rule, declared, param
 from .._validate import check_nonnegative, check_positive
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..units import SECONDS_PER_MONTH
 
 __all__ = ["EVENTS_WITHIN_DAYS", "DemandModel"]
@@ -26,27 +27,27 @@ _EVENT_KEYS = ("start_hour", "duration_hours", "factor")
 def _events(name: str, value: Any) -> tuple[tuple[float, float, float], ...]:
     def num(key, v, check):
         if isinstance(v, bool) or not isinstance(v, int | float):
-            raise TypeError(f"`{key}` must be a number, got {type(v).__name__} {v!r}")
+            raise ParameterTypeError(f"`{key}` must be a number, got {type(v).__name__} {v!r}")
         return float(check(key, v))
 
     if not isinstance(value, list | tuple):
-        raise TypeError(f"`{name}` must be a list of tables {{start_hour, duration_hours, "
+        raise ParameterTypeError(f"`{name}` must be a list of tables {{start_hour, duration_hours, "
                         f"factor}}, got {type(value).__name__}")
     out = []
     for i, ev in enumerate(value):
         if isinstance(ev, tuple) and len(ev) == 3:
             ev = dict(zip(_EVENT_KEYS, ev, strict=True))
         if not isinstance(ev, dict):
-            raise TypeError(f"`{name}[{i}]` must be a table {{start_hour, duration_hours, "
+            raise ParameterTypeError(f"`{name}[{i}]` must be a table {{start_hour, duration_hours, "
                             f"factor}}, got {type(ev).__name__} {ev!r}")
         unknown = set(ev) - {*_EVENT_KEYS, "name"}
         if unknown:
-            raise ValueError(f"`{name}[{i}]` has unknown key(s) {', '.join(sorted(unknown))}")
+            raise ParameterValueError(f"`{name}[{i}]` has unknown key(s) {', '.join(sorted(unknown))}")
         missing = set(_EVENT_KEYS) - set(ev)
         if missing:
-            raise ValueError(f"`{name}[{i}]` is missing {', '.join(sorted(missing))}")
+            raise ParameterValueError(f"`{name}[{i}]` is missing {', '.join(sorted(missing))}")
         if "name" in ev and not isinstance(ev["name"], str):
-            raise TypeError(f"`{name}[{i}].name` must be a string, got "
+            raise ParameterTypeError(f"`{name}[{i}].name` must be a string, got "
                             f"{type(ev['name']).__name__} {ev['name']!r}")
         out.append((num(f"{name}[{i}].start_hour", ev["start_hour"], check_nonnegative),
                     num(f"{name}[{i}].duration_hours", ev["duration_hours"], check_positive),

@@ -16,6 +16,7 @@ from .._validate import (
     check_probability,
     check_range,
 )
+from ..exceptions import ParameterValueError
 from ._defaults import (
     _BLOCK,
     _TOL,
@@ -185,16 +186,16 @@ class V1ScalingPolicy:
         for name in ("min_acu", "max_acu"):
             v = float(check_range(name, getattr(self, name), 1.0, MAX_ACU_LIMIT))
             if not math.log2(v).is_integer():
-                raise ValueError(f"`{name}` must be a power of two in [1, {MAX_ACU_LIMIT:g}], "
+                raise ParameterValueError(f"`{name}` must be a power of two in [1, {MAX_ACU_LIMIT:g}], "
                                  f"got {v:g}")
             object.__setattr__(self, name, v)
         if self.min_acu > self.max_acu:
-            raise ValueError(f"`min_acu` must be at most `max_acu` ({self.max_acu:g}), "
+            raise ParameterValueError(f"`min_acu` must be at most `max_acu` ({self.max_acu:g}), "
                              f"got {self.min_acu:g}")
         check_probability("scale_up_threshold", self.scale_up_threshold)
         check_probability("scale_down_threshold", self.scale_down_threshold)
         if self.scale_down_threshold >= self.scale_up_threshold:
-            raise ValueError("`scale_down_threshold` must be below `scale_up_threshold` "
+            raise ParameterValueError("`scale_down_threshold` must be below `scale_up_threshold` "
                              f"({self.scale_up_threshold:g}), got {self.scale_down_threshold:g}")
         check_positive("decision_interval_s", self.decision_interval_s)
         for name in ("scale_down_cooldown_after_up_s", "scale_down_cooldown_s",

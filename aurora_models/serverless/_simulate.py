@@ -11,6 +11,7 @@ from .._validate import (
     check_array,
     check_positive,
 )
+from ..exceptions import ParameterTypeError
 from ._defaults import (
     _BLOCK,
     _MAX_PASSES,
@@ -439,7 +440,7 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0,
     (5.0, 317.5)
     """
     if not isinstance(policy, ScalingPolicy):
-        raise TypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
+        raise ParameterTypeError(f"`policy` must be a ScalingPolicy, got {type(policy).__name__}")
     step_s = float(check_positive("step_s", step_s))
     demand = _demand_array(demand_acu)
     z_starts, z_ends, n_pauses, paused = _forced_zero(demand, policy, step_s)
@@ -540,7 +541,7 @@ def simulate_capacity_v1(demand_acu, policy: V1ScalingPolicy, *,
     [1.0, 2.0, 4.0, 8.0, 16.0]
     """
     if not isinstance(policy, V1ScalingPolicy):
-        raise TypeError(f"`policy` must be a V1ScalingPolicy, got {type(policy).__name__}")
+        raise ParameterTypeError(f"`policy` must be a V1ScalingPolicy, got {type(policy).__name__}")
     step_s = float(check_positive("step_s", step_s))
     demand = check_array("demand_acu", demand_acu, nonnegative=True)
     n = demand.size

@@ -17,6 +17,7 @@ from .._validate import (
     check_probability,
     check_range,
 )
+from ..exceptions import ParameterValueError
 from ._graphs import _check_graph, aurora_path, mirrored_mysql_path, slow_down
 
 __all__ = [
@@ -48,7 +49,7 @@ def _hop_arrays(median_ms, sigma):
     med = check_array("median_ms", median_ms, positive=True, scalar_ok=True)
     sig = check_array("sigma", sigma, positive=True, scalar_ok=True)
     if sig.size not in (1, med.size):
-        raise ValueError(f"`sigma` must be one value or one per hop ({med.size}), got "
+        raise ParameterValueError(f"`sigma` must be one value or one per hop ({med.size}), got "
                          f"{sig.size} values")
     sig = np.broadcast_to(sig, med.shape).copy()
     return med, sig
@@ -213,7 +214,7 @@ def _check_qs(q):
     for x in qs:
         check_probability("q", x)
         if not 0 < x < 1:
-            raise ValueError(f"`q` must be in (0, 1), got {x!r}")
+            raise ParameterValueError(f"`q` must be in (0, 1), got {x!r}")
     return qs
 
 
@@ -304,7 +305,7 @@ def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=
     _budget.check("simulate_commit_latency", "n_trials", n, memory_bytes=24.0 * _budget.size(n))
     x = sample_commit_latency(graph, n_trials=n, rng=rng)
     if x.size < nb:
-        raise ValueError(f"`n_trials` must be at least n_batches = {nb}, got {x.size}")
+        raise ParameterValueError(f"`n_trials` must be at least n_batches = {nb}, got {x.size}")
     batches = np.array_split(x, nb)
     per = np.array([np.quantile(b, qs) for b in batches])
     se = per.std(axis=0, ddof=1) / math.sqrt(nb)
