@@ -54,11 +54,10 @@ def _public_submodules() -> frozenset[str]:
     nothing is imported."""
     import pkgutil
 
-    from ._registry import FAMILIES
+    from ._registry import FAMILIES, family_name
 
     names = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
-    names |= {f.split(".")[1] for f in FAMILIES if f.startswith(__name__ + ".")}
-    return frozenset(names)
+    return frozenset(names | {family_name(f) for f in FAMILIES})
 
 
 _SUBMODULES = _public_submodules()
@@ -91,15 +90,23 @@ def list_datasets():
 
 
 def __getattr__(name: str):
+    from ._registry import family_module
+
     if name in _SUBMODULES:
         module = importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'aurora_models' has no attribute {name!r}")
+    else:  # a family registered outside the package (a plugin, a test's toy family)
+        path = family_module(name)
+        if path is None:
+            raise AttributeError(f"module 'aurora_models' has no attribute {name!r}")
+        module = importlib.import_module(path)
+    globals()[name] = module
+    return module
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES)
+    from ._registry import FAMILIES, family_name
+
+    return sorted(set(globals()) | _SUBMODULES | {family_name(f) for f in FAMILIES})
 
 
 if TYPE_CHECKING:  # pragma: no cover

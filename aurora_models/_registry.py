@@ -22,8 +22,8 @@ import importlib
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["CORE", "FAMILIES", "TABLES", "declared_classes", "families", "scenario_params",
-           "sections"]
+__all__ = ["CORE", "FAMILIES", "TABLES", "assumption_modules", "declared_classes", "families",
+           "family_module", "family_name", "scenario_params", "sections"]
 
 #: The registered families, one line each: a module exporting ``SECTIONS``. The order is the
 #: order of their declarations within a table (the ACU range, then the demand, then the
@@ -55,6 +55,23 @@ def _cached(name: str, build):
                 _CACHE.pop(old, None)
         entry[name] = build()
     return entry[name]
+
+
+def family_name(module: str) -> str:
+    """The name a family is reached by (``am.<name>``): its package inside aurora_models
+    (``aurora_models.quorum._section`` -> ``quorum``), else the registered module's top-level
+    package or module (``rds_proxy._section`` or ``rds_proxy`` -> ``rds_proxy``)."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "aurora_models" and len(parts) > 1 else parts[0]
+
+
+def family_module(name: str) -> str | None:
+    """The importable module of the registered family called ``name`` (None: no such family)."""
+    for m in FAMILIES:
+        if family_name(m) == name:
+            return ".".join(m.split(".")[:2]) if m.startswith("aurora_models.") else \
+                m.split(".")[0]
+    return None
 
 
 def families() -> list[Any]:

@@ -120,7 +120,7 @@ def _bill_title(bill: dict) -> str:
 
 def _shown_bills(doc: dict) -> list[dict]:
     """The bills the text formats spell out: the configured option, and the cheapest."""
-    return [b for b in doc["cost"]["bills"] if b["configured"] or b["cheapest"]]
+    return [b for b in doc.get("cost", {}).get("bills", []) if b["configured"] or b["cheapest"]]
 
 
 def _table_bill(bill: dict) -> list[str]:
@@ -228,17 +228,18 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
     sc = doc["scenario"]
     head = (f"{sc['name']} ({sc['source']}): {sc['trials']:,} trials, seed {sc['seed']}, "
             f"horizon {sc['horizon_hours']:g} h")
-    cost = doc["cost"]
-    cheapest = (f"cheapest option: {_cheapest_label(cost)} "
-                f"(prices {cost['region']}, as of {cost['price_book_as_of']}, "
-                f"{cost['price_source']})")
-    alt = doc["alternatives"]
-    extra = [cheapest,
-             _configured_line(cost),
-             _decision_line(alt)]
+    # a partial result (``estimate(..., only=...)``) renders the parts it has
+    cost = doc.get("cost") or {"cheapest": None}
+    extra = []
+    if "cost" in doc:
+        extra += [f"cheapest option: {_cheapest_label(cost)} "
+                  f"(prices {cost['region']}, as of {cost['price_book_as_of']}, "
+                  f"{cost['price_source']})", _configured_line(cost)]
+    if "alternatives" in doc:
+        extra.append(_decision_line(doc["alternatives"]))
     if uncertainty is not None:
         extra.append(uncertainty.objectives_line())
-    if not doc["global_database"]["configured"]:
+    if "global_database" in doc and not doc["global_database"]["configured"]:
         extra.append("Global Database: no secondaries configured")
     extra += [f"note: {n}" for n in doc["notes"]]
     n_asm = len(doc["assumptions"]["scenario"]) + len(doc["assumptions"]["models"])
