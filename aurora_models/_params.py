@@ -439,7 +439,7 @@ def check_batch(cls: type, n: int | None = None, **values: Any) -> dict[str, np.
     >>> check_batch(FailureModel, az_outage_hours=[1.0, -2.0])
     Traceback (most recent call last):
     ...
-    ValueError: `az_outage_hours` must be a number in [0.01, 720], got -2.0 at index 1
+    aurora_models.exceptions.ParameterValueError: `az_outage_hours` must be a number in [0.01, 720], got -2.0 at index 1
     """
     params = params_of(cls)
     out: dict[str, np.ndarray] = {}

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from .exceptions import ParameterValueError
+from .exceptions import ParameterTypeError, ParameterValueError
 
 __all__ = ["RNGLike", "as_generator", "spawn", "spawn_seeds"]
 
@@ -48,7 +48,7 @@ def as_generator(rng: RNGLike = None) -> np.random.Generator:
         if rng < 0:
             raise ParameterValueError(f"`rng` must be a non-negative integer seed, got {rng}")
         return np.random.default_rng(int(rng))
-    raise TypeError(
+    raise ParameterTypeError(
         "`rng` must be a numpy Generator, a SeedSequence, an int seed or None, "
         f"got {type(rng).__name__}"
     )
@@ -71,7 +71,7 @@ def spawn_seeds(rng: RNGLike, n: int) -> list[np.random.SeedSequence]:
         if rng is not None and rng < 0:
             raise ParameterValueError(f"`rng` must be a non-negative integer seed, got {rng}")
         return np.random.SeedSequence(rng).spawn(int(n))
-    raise TypeError(
+    raise ParameterTypeError(
         "`rng` must be a numpy Generator, a SeedSequence, an int seed or None, "
         f"got {type(rng).__name__}"
     )

@@ -153,7 +153,7 @@ def check_finite(name: str, value: Any) -> float | np.ndarray:
     >>> check_finite("x", float("nan"))
     Traceback (most recent call last):
     ...
-    ValueError: `x` must be finite, got nan
+    aurora_models.exceptions.ParameterValueError: `x` must be finite, got nan
     """
     return _check(name, value, np.isfinite, "finite")
 
@@ -166,7 +166,7 @@ def check_positive(
     >>> check_positive("rate_per_year", -1)
     Traceback (most recent call last):
     ...
-    ValueError: `rate_per_year` must be positive, got -1
+    aurora_models.exceptions.ParameterValueError: `rate_per_year` must be positive, got -1
     """
     rule = "non-negative" if allow_zero else "positive"
     if not allow_inf:
@@ -197,7 +197,7 @@ def check_probability(name: str, value: Any) -> float | np.ndarray:
     >>> check_probability("p_copy", 1.5)
     Traceback (most recent call last):
     ...
-    ValueError: `p_copy` must be a probability in [0, 1], got 1.5
+    aurora_models.exceptions.ParameterValueError: `p_copy` must be a probability in [0, 1], got 1.5
     """
     return _check(name, value, lambda x: (x >= 0) & (x <= 1), "a probability in [0, 1]")
 
@@ -216,7 +216,7 @@ def check_range(
     >>> check_range("rpo_s", 5, 20, math.inf)
     Traceback (most recent call last):
     ...
-    ValueError: `rpo_s` must be in [20, inf], got 5
+    aurora_models.exceptions.ParameterValueError: `rpo_s` must be in [20, inf], got 5
     """
     lo_b, hi_b = ("[" if low_inclusive else "("), ("]" if high_inclusive else ")")
     rule = f"in {lo_b}{_fmt_bound(low)}, {_fmt_bound(high)}{hi_b}"
@@ -241,7 +241,7 @@ def check_int_range(name: str, value: Any, low: int | None = None, high: int | N
     >>> check_int_range("read_quorum", 7, 1, 6)
     Traceback (most recent call last):
     ...
-    ValueError: `read_quorum` must be an integer in [1, 6], got 7
+    aurora_models.exceptions.ParameterValueError: `read_quorum` must be an integer in [1, 6], got 7
     """
     lo = "-inf" if low is None else str(low)
     hi = "inf" if high is None else str(high)
@@ -267,7 +267,7 @@ def check_multiple_of(name: str, value: Any, step: float, *, rel_tol: float = 1e
     >>> check_multiple_of("min_acu", 0.7, 0.5)
     Traceback (most recent call last):
     ...
-    ValueError: `min_acu` must be a multiple of 0.5, got 0.7
+    aurora_models.exceptions.ParameterValueError: `min_acu` must be a multiple of 0.5, got 0.7
     """
     x = check_finite(name, value)
     q = x / step
@@ -282,7 +282,7 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     >>> check_choice("method", "brute", ["naive", "importance"])
     Traceback (most recent call last):
     ...
-    ValueError: `method` must be one of 'naive', 'importance', got 'brute'
+    aurora_models.exceptions.ParameterValueError: `method` must be one of 'naive', 'importance', got 'brute'
     """
     options = list(choices)
     try:
@@ -307,9 +307,9 @@ def check_index_array(name: str, values: Any, n: int) -> np.ndarray:
     >>> check_index_array("rows", ["0"], 2)
     Traceback (most recent call last):
     ...
-    TypeError: `rows` must be an array of integers, got list ['0']
+    aurora_models.exceptions.ParameterTypeError: `rows` must be an array of integers, got list ['0']
     """
-    bad_type = TypeError(f"`{name}` must be an array of integers, got {type(values).__name__} "
+    bad_type = ParameterTypeError(f"`{name}` must be an array of integers, got {type(values).__name__} "
                          f"{_fmt(values)}")
     if isinstance(values, str | bytes | bool | np.bool_):
         raise bad_type
@@ -343,9 +343,9 @@ def check_array(
     >>> check_array("demand_acu", [1.0, float("nan")])
     Traceback (most recent call last):
     ...
-    ValueError: `demand_acu` must be finite, got nan at index 1
+    aurora_models.exceptions.ParameterValueError: `demand_acu` must be finite, got nan at index 1
     """
-    bad_type = TypeError(f"`{name}` must be an array of real numbers, got "
+    bad_type = ParameterTypeError(f"`{name}` must be an array of real numbers, got "
                          f"{type(values).__name__} {_fmt(values)}")
     if isinstance(values, str | bytes | bool | np.bool_):
         raise bad_type

@@ -139,7 +139,7 @@ def stationary_distribution(q) -> np.ndarray:
     for k in range(n - 1):
         scale = a[:, k, k + 1:].sum(axis=1)
         if np.any(scale <= 0.0):
-            raise ValueError(
+            raise ParameterValueError(
                 "`q` must be irreducible: state "
                 f"{k} has no transition to the states not yet eliminated")
         a[:, k + 1:, k] /= scale[:, None]

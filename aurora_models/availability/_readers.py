@@ -30,7 +30,7 @@ def parse_objective(objective) -> float | None:
     >>> parse_objective("p100")
     Traceback (most recent call last):
     ...
-    ValueError: `objective` must be 'mean' or 'pNN' with 0 < NN < 100 (e.g. 'p99'), got 'p100'
+    aurora_models.exceptions.ParameterValueError: `objective` must be 'mean' or 'pNN' with 0 < NN < 100 (e.g. 'p99'), got 'p100'
     """
     if objective == "mean":
         return None
@@ -139,7 +139,7 @@ def readers_needed(reads_per_s: float, service_time_ms: float, latency_objective
     >>> readers_needed(100.0, 10.0, 40.0, objective="p99")
     Traceback (most recent call last):
     ...
-    ValueError: `latency_objective_ms` (p99) must be at least 46.05 ms (-ln(1 - 0.99) = 4.605 mean service times of 10 ms: with exponential service no number of readers does better), got 40.0
+    aurora_models.exceptions.ParameterValueError: `latency_objective_ms` (p99) must be at least 46.05 ms (-ln(1 - 0.99) = 4.605 mean service times of 10 ms: with exponential service no number of readers does better), got 40.0
     """
     lam, s_ms, k, q = _inputs(reads_per_s, service_time_ms, workers_per_reader, objective)
     target = float(check_positive("latency_objective_ms", latency_objective_ms))
@@ -153,7 +153,7 @@ def readers_needed(reads_per_s: float, service_time_ms: float, latency_objective
     else:
         floor = -math.log1p(-q) * s_ms
         if target <= floor:
-            raise ValueError(
+            raise ParameterValueError(
                 f"`latency_objective_ms` ({objective}) must be at least {floor:.4g} ms "
                 f"(-ln(1 - {q:g}) = {-math.log1p(-q):.4g} mean service times of {s_ms:.4g} ms: "
                 f"with exponential service no number of readers does better), got {target!r}")
@@ -168,7 +168,7 @@ def readers_needed(reads_per_s: float, service_time_ms: float, latency_objective
             return n
     at_cap = _latency_ms(lam, s_ms, k, cap - (1 if survive_failover else 0), q)
     shown = "overloaded (utilisation >= 1)" if math.isinf(at_cap) else f"{at_cap:.4g} ms"
-    raise ValueError(
+    raise ParameterValueError(
         f"`reads_per_s` = {lam:g} needs more than {cap} readers (the Aurora maximum is "
         f"{MAX_REPLICAS}) to meet a {'mean' if q is None else objective} of {target:g} ms: with "
         f"{cap} readers it is {shown}; use a larger reader class (more `workers_per_reader`), "

@@ -241,7 +241,10 @@ class Usage:
         1.0, "records/write", low=0.0, high=100.0,
         doc="backtrack change records stored per write",
         rationale="AWS bills backtrack per change record and publishes no records-per-write "
-                  "figure; one record per written row, as a single-row upsert writes")
+                  "figure; one record per written row, as a single-row upsert writes",
+        uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 2.0,
+                     "rationale": "no public figure: a factor of two either side of one "
+                                  "record per write (multi-row writes, small rows)"})
     snapshot_export_gib_per_month: float = like(_BILLING_KEYS, "snapshot_export_gib_per_month")
     inter_region_transfer: bool = like(_BILLING_KEYS, "inter_region_transfer")
     redo_bytes_per_write: float = param(

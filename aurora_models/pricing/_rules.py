@@ -112,7 +112,7 @@ def check_name(name: str, value, valid: Sequence[str], *, what: str = "") -> str
     >>> check_name("region", "us-west2", ["us-east-1", "us-west-2"])
     Traceback (most recent call last):
     ...
-    ValueError: `region` must be one of 'us-east-1', 'us-west-2', got 'us-west2'; did you mean 'us-west-2'?
+    aurora_models.exceptions.ParameterValueError: `region` must be one of 'us-east-1', 'us-west-2', got 'us-west2'; did you mean 'us-west-2'?
     """
     if not isinstance(value, str):
         raise ParameterTypeError(f"`{name}` must be a str, got {type(value).__name__} {value!r}")

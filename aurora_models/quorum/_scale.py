@@ -117,7 +117,7 @@ def _check_volume(layout, failures, volume_gib, horizon_hours, *, stacklevel):
             raise ParameterValueError("`failures.az_loss_rate_per_year` must be 0 for "
                              f"volume_event_probability, got {f.az_loss_rate_per_year!r}")
         if layout.n_azs > 1 and f.max_azs_down != 1:
-            raise ValueError(
+            raise ParameterValueError(
                 "`failures.max_azs_down` must be 1 for volume_event_probability (outages of one "
                 "AZ at a time; overlapping outages are not modelled at volume scale), got "
                 f"{f.max_azs_down!r}")

@@ -79,7 +79,7 @@ class ScalingPolicy:
     >>> ScalingPolicy(min_acu=0.7, max_acu=64)
     Traceback (most recent call last):
     ...
-    ValueError: `min_acu` must be a multiple of 0.5, got 0.7
+    aurora_models.exceptions.ParameterValueError: `min_acu` must be a multiple of 0.5, got 0.7
     """
 
     __rules__ = (ACU_ORDER,)
