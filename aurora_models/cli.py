@@ -557,13 +557,13 @@ def _cmd_scenario_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario_docs(args: argparse.Namespace) -> int:
-    from .scenario._schema import keys_markdown, update_docs
+    from .scenario._schema import json_markdown, keys_markdown, update_docs
 
     if args.update is None:
-        sys.stdout.write(keys_markdown() + "\n")
+        sys.stdout.write(keys_markdown() + "\n\n" + json_markdown() + "\n")
         return 0
     update_docs(args.update)
-    print(f"updated the keys section of {args.update}", file=sys.stderr)
+    print(f"updated the generated sections (keys, JSON output) of {args.update}", file=sys.stderr)
     return 0
 
 
@@ -685,9 +685,9 @@ def _parser() -> argparse.ArgumentParser:
     sch = scn_sub.add_parser("schema", help="print the JSON Schema of scenario files (derived "
                                             "from the parameter declarations)")
     sch.set_defaults(func=_cmd_scenario_schema)
-    doc = scn_sub.add_parser("docs", help="print the keys section of docs/scenario_format.md")
+    doc = scn_sub.add_parser("docs", help="print the generated sections of docs/scenario_format.md (keys, JSON output)")
     doc.add_argument("--update", metavar="FILE", default=None,
-                     help="rewrite the generated keys section of FILE instead")
+                     help="rewrite the generated sections of FILE instead")
     doc.set_defaults(func=_cmd_scenario_docs)
     return parser
 
