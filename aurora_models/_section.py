@@ -12,7 +12,7 @@ documentation layers iterate the registry and name no family.
 Adapters keep model logic in the family. A section may also offer ``run_batch``: the same
 result for a batch of parameter vectors at once (:class:`BatchContext`), for the uncertainty
 and sensitivity analyses (:mod:`aurora_models.sensitivity`); it must equal ``run`` on each
-vector, which ``tests/test_sensitivity_batch.py`` checks section by section.
+vector, which ``tests/test_sensitivity.py`` checks against plain estimates.
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def assumption_intervals(propagation, rows: Sequence, scenario) -> AssumptionInt
 
 
 _NUM = {"type": ["number", "null"]}
-#: JSON Schema of the estimate document's ``assumption_uncertainty`` object (schema 1.3;
+#: JSON Schema of the estimate document's ``assumption_uncertainty`` object (since schema 1.3;
 #: ``docs/scenario_format.md``).
 JSON_SCHEMA: dict = {
     "type": "object",
