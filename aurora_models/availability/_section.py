@@ -317,9 +317,15 @@ def _alternatives(ctx: Context) -> AlternativesResult:
         rows=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
               for row in table.to_dict(orient="records")],
         note=(f"provisioned {cls} at the daily peak (availability model){note}; RDS rows "
-              f"priced as {'the Aurora engine' if source == 'none' else source} "
+              f"priced as {_rds_engine(cl['engine']) if source == 'none' else source} "
               f"({wl['licence']}) at the nearest class it sells; RDS Multi-AZ DB clusters are "
               f"not in the price list (ASSUMPTION rows, see price_basis)"))
+
+
+def _rds_engine(engine: str) -> str:
+    """The RDS engine an Aurora engine's alternatives are priced as (no migration source)."""
+    return {"mysql": "RDS for MySQL", "postgresql": "RDS for PostgreSQL"}[engine] + \
+        " (the Aurora engine's RDS counterpart)"
 
 
 ALTERNATIVES = Section(

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._assumptions import register
 from .._params import declared, like, param
 from .._validate import check_nonnegative
 from ..exceptions import ParameterTypeError, ParameterValueError
@@ -176,10 +177,12 @@ def _classes():
     from ..serverless._cost_options import CostOptions
     from ._keys import BillingKeys, ReservedKeys
 
-    return Cluster, CostOptions, BillingKeys, ReservedKeys
+    from ..serverless._policy import ScalingPolicy
+
+    return Cluster, CostOptions, BillingKeys, ReservedKeys, ScalingPolicy
 
 
-_CLUSTER, _COST_OPTIONS, _BILLING_KEYS, _RESERVED_KEYS = _classes()
+_CLUSTER, _COST_OPTIONS, _BILLING_KEYS, _RESERVED_KEYS, _POLICY = _classes()
 
 
 @declared("billing")
@@ -233,6 +236,7 @@ class Usage:
     secondary_instances: int | tuple[int, ...] = like(_BILLING_KEYS, "secondary_instances")
     secondary_instance_class: str | tuple[str, ...] | None = like(_BILLING_KEYS, "secondary_instance_class")
     secondary_acu: float | tuple[float, ...] | None = like(_BILLING_KEYS, "secondary_acu")
+    min_acu: float = like(_POLICY, "min_acu")
     backup_retention_days: int = like(_BILLING_KEYS, "backup_retention_days")
     backup_change_rate_per_day: float = like(_BILLING_KEYS, "backup_change_rate_per_day")
     manual_snapshot_gib: float = like(_BILLING_KEYS, "manual_snapshot_gib")
@@ -247,6 +251,8 @@ class Usage:
                                   "record per write (multi-row writes, small rows)"})
     snapshot_export_gib_per_month: float = like(_BILLING_KEYS, "snapshot_export_gib_per_month")
     inter_region_transfer: bool = like(_BILLING_KEYS, "inter_region_transfer")
+    replicated_write_io_on_io_optimized: bool = like(_BILLING_KEYS,
+                                                     "replicated_write_io_on_io_optimized")
     redo_bytes_per_write: float = param(
         REDO_BYTES_PER_WRITE, "bytes", low=1.0, high=1e8, registered=False,
         doc="redo bytes shipped per write (the transfer line)",
@@ -299,6 +305,22 @@ class Usage:
             d = self.reserved_discount
             return d if isinstance(d, np.ndarray) else float(d)
         return RESERVED_DISCOUNTS[self.reserved_term]
+
+
+#: What a Serverless v2 secondary instance is billed at when ``regions.secondary_acu`` is unset.
+SECONDARY_ACU_WHEN_UNSET = register(
+    "billing.secondary_acu_when_unset", "max(cluster.min_acu, 0.5)", "ACU",
+    rationale="no read load is modelled for a secondary region, so a secondary's Serverless "
+              "v2 instances are billed idle, at the cluster's minimum capacity (0.5 ACU at "
+              "least: a global database does not pause); never from the primary's readers, "
+              "whose load is not the secondary's; set regions.secondary_acu to your "
+              "secondary's mean capacity")
+
+
+def secondary_idle_acu(min_acu: float) -> float:
+    """The mean ACU of a Serverless v2 secondary instance with no ``secondary_acu`` given
+    (:data:`SECONDARY_ACU_WHEN_UNSET`)."""
+    return max(float(min_acu), 0.5)
 
 
 class _Books:
@@ -458,15 +480,20 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
         b.add("snapshot_export", u.region, "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
               lambda: pb.snapshot_export_gb_usd, "other")
     # -- Global Database secondaries --------------------------------------------------------
-    simulated = u.reader_acu_hours_each if u.replicas else u.writer_acu_hours
+    # A secondary is billed from its own inputs (its class or ACU), never from the primary's
+    # readers, whose load is not the secondary's: unset, the declared idle default.
     for sec, n, sec_cls, sec_acu in zip(
             u.secondaries, u.secondary_counts(),
-            u.per_secondary("secondary_instance_class", reader_cls),
+            u.per_secondary("secondary_instance_class", None),
             u.per_secondary("secondary_acu", None), strict=True):
         sb = books(sec)
+        acu = secondary_idle_acu(u.min_acu) if sec_acu is None else sec_acu
+        if sec_cls is None:  # the configured class, or (a Serverless cluster) sized to its ACU
+            sec_cls = (u.instance_class if u.capacity == "provisioned"
+                       else _sized(u, books, acu, io_opt))
         if n:
-            if readers_serverless:  # the secondary's own ACU if given, else a primary reader's
-                each = simulated if sec_acu is None else sec_acu * h
+            if readers_serverless:
+                each = acu * h
                 b.add("secondary.compute", sec, f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
                       f"({config})", each * n, acu_unit,
                       lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
@@ -475,9 +502,15 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                       h * n, "instance-hours", hourly(sb, sec_cls), "secondary")
         b.add("secondary.storage", sec, f"secondary storage ({config})", volume_gib, "GiB-months",
               lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
-        b.add("secondary.replicated_write_io", sec, "Global Database replicated write I/O", u.write_io_millions_per_month,
-              "million write I/Os", lambda sb=sb: sb.global_write_io_per_million_usd,
-              "replicated_io")
+        if not io_opt:
+            b.add("secondary.replicated_write_io", sec, "Global Database replicated write I/O",
+                  u.write_io_millions_per_month, "million write I/Os",
+                  lambda sb=sb: sb.global_write_io_per_million_usd, "replicated_io")
+        elif u.replicated_write_io_on_io_optimized:  # no documented rule: a stated assumption
+            b.add("secondary.replicated_write_io", sec, "Global Database replicated write I/O "
+                  "(ASSUMPTION: billed on I/O-Optimized)", u.write_io_millions_per_month,
+                  "million write I/Os", lambda sb=sb: sb.global_write_io_per_million_usd,
+                  "replicated_io")
         if u.inter_region_transfer:
             gib = u.writes_per_s_mean * h * 3600.0 * u.redo_bytes_per_write / BYTES_PER_GIB
             b.add("transfer", sec, f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,

@@ -129,14 +129,15 @@ class BillingKeys:
         None, type="custom", checker=_per_secondary(_instance_class), nullable=True,
         scenario="regions.secondary_instance_class", user_input=True,
         doc="instance class of each provisioned secondary cluster (a list gives one per "
-            "secondary; unset: the option's reader class)",
+            "secondary; unset: the configured class, or for a Serverless cluster the class that "
+            "holds the secondary's ACU)",
         json_schema_extra={"anyOf": [{"type": "string"},
                                      {"type": "array", "items": {"type": "string"}}]})
     secondary_acu: float | tuple[float, ...] | None = param(
         None, "ACU", type="custom", checker=_per_secondary(_acu), nullable=True,
         scenario="regions.secondary_acu", user_input=True,
         doc="mean ACU of each Serverless v2 secondary instance (a list gives one per secondary; "
-            "unset: a primary reader's simulated capacity)",
+            "unset: the cluster's min_acu, at least 0.5, billing.secondary_acu_when_unset)",
         json_schema_extra={"anyOf": [{"type": "number", "minimum": 0},
                                      {"type": "array", "items": {"type": "number",
                                                                  "minimum": 0}}]})
@@ -145,6 +146,14 @@ class BillingKeys:
         doc="add an inter-region transfer line for the replication stream",
         rationale="AWS does not clearly document whether Global Database replication also pays "
                   "inter-region transfer; off by default, priced by destination when on")
+    replicated_write_io_on_io_optimized: bool = param(
+        True, scenario="regions.replicated_write_io_on_io_optimized",
+        doc="bill Global Database replicated write I/O on I/O-Optimized options too (false: "
+            "the alternative, not billed)",
+        rationale="AWS's pricing page bills replicated write I/O per million in each secondary "
+                  "region and documents no rule for I/O-Optimized clusters, whose own I/O is "
+                  "included; billed (the conservative reading), each such line marked "
+                  "ASSUMPTION, as the transfer line is")
     offer_file: str | None = param(
         None, type="custom", checker=_offer_file, nullable=True, scenario="pricing.offer_file",
         user_input=True, doc="price file to use instead of the bundled snapshot (e.g. written "

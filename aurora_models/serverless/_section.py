@@ -339,13 +339,14 @@ def _configuration(s) -> dict[str, Any]:
         headroom=pr["headroom"], secondaries=tuple(reg["secondaries"]),
         secondary_instances=reg["secondary_instances"],
         secondary_instance_class=reg["secondary_instance_class"],
-        secondary_acu=reg["secondary_acu"],
+        secondary_acu=reg["secondary_acu"], min_acu=cl["min_acu"],
         backup_retention_days=cl["backup_retention_days"],
         backup_change_rate_per_day=cl["backup_change_rate_per_day"],
         manual_snapshot_gib=cl["manual_snapshot_gib"],
         backtrack_window_hours=cl["backtrack_window_hours"],
         snapshot_export_gib_per_month=cl["snapshot_export_gib_per_month"],
         inter_region_transfer=reg["inter_region_transfer"],
+        replicated_write_io_on_io_optimized=reg["replicated_write_io_on_io_optimized"],
         redo_bytes_per_write=REDO_BYTES_PER_WRITE, reserved_term=pr["reserved_term"],
         reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
 
