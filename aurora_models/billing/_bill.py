@@ -175,9 +175,8 @@ def _consumed(default: float, unit: str, doc: str, high: float) -> Any:
 def _classes():
     from ..cluster import Cluster
     from ..serverless._cost_options import CostOptions
-    from ._keys import BillingKeys, ReservedKeys
-
     from ..serverless._policy import ScalingPolicy
+    from ._keys import BillingKeys, ReservedKeys
 
     return Cluster, CostOptions, BillingKeys, ReservedKeys, ScalingPolicy
 
