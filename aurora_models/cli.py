@@ -453,40 +453,64 @@ def _with_price_book(spec, path):
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from . import scenario
-    from .billing import diff_bills
+    from .billing import OPTION_LABELS, configured_change, diff_bills
 
-    bills = []
+    costs = []
     for path in (args.base, args.new):
         spec = _with_price_book(scenario.load(path), args.price_book)
         r = scenario.estimate(spec, n_trials=100, seed=args.seed, only=("cost",))
-        bills.append(r.sections["cost"]["bills"])
-    frame = diff_bills(*bills)
-    if args.format == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-        return 0
-    if args.format == "json":
-        import json
+        costs.append(r.sections["cost"])
+    head_row = configured_change(*costs)
+    frame = diff_bills(costs[0]["bills"], costs[1]["bills"], changed_only=not args.all)
 
-        doc = {"base": args.base, "new": args.new, "rows": frame.to_dict(orient="records")}
-        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
-        return 0
-    from .billing import OPTION_LABELS
+    def label(option):
+        return OPTION_LABELS.get(option, option)
+
+    same = head_row["base_option"] == head_row["new_option"]
+    moved = (label(head_row["base_option"]) if same else
+             f"{label(head_row['base_option'])} -> {label(head_row['new_option'])}")
 
     def usd(x):
         return f"{'+' if x > 0.005 else '-' if x < -0.005 else ' '}${abs(x):,.2f}"
 
-    cells = [(OPTION_LABELS.get(r.option, r.option), r.region, r.line, f"${r.base_usd:,.2f}",
+    headline = (f"configured ({moved}): ${head_row['base_usd']:,.0f} -> "
+                f"${head_row['new_usd']:,.0f}, {usd(head_row['delta_usd']).strip()}/month "
+                f"({usd(head_row['delta_12_months_usd']).strip()} over 12 months)")
+    if args.format == "csv":  # the configured bill's change first, as a row of its own
+        import pandas as pd
+
+        first = pd.DataFrame([{"option": "configured", "region": "", "line": moved,
+                               "base_usd": head_row["base_usd"], "new_usd": head_row["new_usd"],
+                               "delta_usd": head_row["delta_usd"],
+                               "base_12_months_usd": head_row["base_12_months_usd"],
+                               "new_12_months_usd": head_row["new_12_months_usd"],
+                               "delta_12_months_usd": head_row["delta_12_months_usd"]}])
+        out = pd.concat([first, frame], ignore_index=True)
+        sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
+        return 0
+    if args.format == "json":
+        import json
+
+        doc = {"base": args.base, "new": args.new, "configured": head_row,
+               "changed_only": not args.all, "rows": frame.to_dict(orient="records")}
+        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
+        return 0
+    cells = [(label(r.option), r.region, r.line, f"${r.base_usd:,.2f}",
               f"${r.new_usd:,.2f}", usd(r.delta_usd), usd(r.delta_12_months_usd))
              for r in frame.itertuples()]
     head = ("option", "region", "line", "base/month", "new/month", "delta/month",
             "delta/12 months")
+    hidden = "" if args.all else " (unchanged lines and options hidden; --all shows them)"
     if args.format == "markdown":
-        out = [f"# diff: {args.base} -> {args.new}", "", "| " + " | ".join(head) + " |",
+        out = [f"# diff: {args.base} -> {args.new}", "", f"**{headline}**", "",
+               f"Per option and line{hidden}:", "", "| " + " | ".join(head) + " |",
                "|" + " --- |" * len(head)]
-        out += ["| " + " | ".join(c) + " |" for c in cells]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in cell) + " |"
+                for cell in cells]
     else:
         w = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
-        out = [f"diff: {args.base} -> {args.new} (per month; 12 months bills the growth)", ""]
+        out = [f"diff: {args.base} -> {args.new} (per month; 12 months bills the growth)", "",
+               headline, "", f"per option and line{hidden}:"]
         out += ["  ".join(f"{c[i]:<{w[i]}}" if i < 3 else f"{c[i]:>{w[i]}}"
                           for i in range(len(head))).rstrip() for c in [head, *cells]]
     sys.stdout.write("\n".join(out) + "\n")
@@ -659,6 +683,8 @@ def _parser() -> argparse.ArgumentParser:
     dif.add_argument("base", help="base scenario TOML file")
     dif.add_argument("new", help="new scenario TOML file")
     dif.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    dif.add_argument("--all", action="store_true",
+                     help="also show the lines and options that did not change")
     dif.add_argument("--seed", type=int, default=None, help="random seed (default: each file's)")
     dif.add_argument("--price-book", default=None, metavar="FILE",
                      help="price file to use instead of the bundled snapshot")

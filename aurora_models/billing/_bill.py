@@ -30,7 +30,8 @@ def _region_codes(name: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
-           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "diff_bills"]
+           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "configured_change",
+           "diff_bills"]
 
 #: Deployment options, ids that never change (JSON, CSV, diffs join on them).
 OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned_standard",
@@ -684,18 +685,34 @@ def bills_frame(bills, *, scenario: str = "") -> Any:
 
 
 
+def configured_change(base_cost: dict, new_cost: dict) -> dict[str, Any]:
+    """The change of the configured cluster's bill from one estimate's ``cost`` section (its
+    JSON part) to another's: the option configured in each (switching storage or capacity
+    changes it), their monthly and 12-month totals and the deltas."""
+    out: dict[str, Any] = {"base_option": base_cost["configured"],
+                           "new_option": new_cost["configured"]}
+    for side, cost in (("base", base_cost), ("new", new_cost)):
+        out[f"{side}_usd"] = cost["configured_total_usd"]
+        out[f"{side}_12_months_usd"] = cost["configured_total_12_months_usd"]
+    out["delta_usd"] = out["new_usd"] - out["base_usd"]
+    out["delta_12_months_usd"] = out["new_12_months_usd"] - out["base_12_months_usd"]
+    return out
+
+
 def _line_key(li: dict) -> tuple[str, str]:
     return li["region"], li.get("id") or li["line"]
 
 
-def diff_bills(base, new) -> Any:
+def diff_bills(base, new, *, changed_only: bool = False) -> Any:
     """Per option and per line, the monthly and 12-month change from ``base`` to ``new``.
 
     ``base`` and ``new`` are lists of bills (:class:`Bill` or their JSON dicts). Lines are
     matched by their stable id, ``(option, region, id)`` (a document without ids: by the line's
     text), so a line whose text changed (another instance class) is one changed line, shown as
     ``old text -> new text``; a line in one only counts as 0 in the other. Each option ends
-    with its ``TOTAL`` row. A bill diffed with itself is all zeros.
+    with its ``TOTAL`` row. A bill diffed with itself is all zeros. ``changed_only`` leaves out
+    the lines that did not change (under half a cent a month and over 12 months) and the
+    options none of whose lines did.
 
     Returns
     -------
@@ -715,6 +732,7 @@ def diff_bills(base, new) -> Any:
         la = {_line_key(li): li for li in a.get(opt, {}).get("lines", [])}
         lb = {_line_key(li): li for li in b.get(opt, {}).get("lines", [])}
         keys = list(la) + [k for k in lb if k not in la]
+        lines = []
         for key in keys:
             x, y = la.get(key), lb.get(key)
             m0, m1 = (x["amount_usd"] if x else 0.0), (y["amount_usd"] if y else 0.0)
@@ -722,15 +740,22 @@ def diff_bills(base, new) -> Any:
             t1 = y["amount_12_months_usd"] if y else 0.0
             text = (x or y)["line"] if not (x and y) or x["line"] == y["line"] else \
                 f"{x['line']} -> {y['line']}"
-            rows.append((opt, key[0], text, m0, m1, m1 - m0, t0, t1, t1 - t0))
+            if not changed_only or _changed(m1 - m0, t1 - t0) or x is None or y is None:
+                lines.append((opt, key[0], text, m0, m1, m1 - m0, t0, t1, t1 - t0))
         m0 = a[opt]["total_usd"] if opt in a else 0.0
         m1 = b[opt]["total_usd"] if opt in b else 0.0
         t0 = a[opt]["total_12_months_usd"] if opt in a else 0.0
         t1 = b[opt]["total_12_months_usd"] if opt in b else 0.0
-        rows.append((opt, "", "TOTAL", m0, m1, m1 - m0, t0, t1, t1 - t0))
+        if changed_only and not lines and not _changed(m1 - m0, t1 - t0):
+            continue  # nothing of this option changed
+        rows += [*lines, (opt, "", "TOTAL", m0, m1, m1 - m0, t0, t1, t1 - t0)]
     return pd.DataFrame(rows, columns=["option", "region", "line", "base_usd", "new_usd",
                                        "delta_usd", "base_12_months_usd", "new_12_months_usd",
                                        "delta_12_months_usd"])
+
+
+def _changed(*deltas: float) -> bool:
+    return any(abs(d) >= 0.005 for d in deltas)
 
 
 def bill_by_region(usage: Usage, *, regions=None, option: str | None = None,

@@ -230,7 +230,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
             f"horizon {sc['horizon_hours']:g} h")
     # a partial result (``estimate(..., only=...)``) renders the parts it has
     cost = doc.get("cost") or {"cheapest": None}
-    extra = []
+    missed = {(s, m): msg for s, m, msg in missed_objectives(doc)}
+    extra = [f"OBJECTIVE MISSED: {msg[len('objective missed: '):]}" for msg in missed.values()]
     if "cost" in doc:
         extra += [f"cheapest option: {_cheapest_label(cost)} "
                   f"(prices {cost['region']}, as of {cost['price_book_as_of']}, "
@@ -257,6 +258,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
         for i, (s, m, v, lo, hi, u, _) in enumerate(rows):
             name = (f"**{_md(_label(s, m, cost['cheapest']))}**" if s == "cost" and
                     m == cost["cheapest"] else _md(_label(s, m, None)))
+            if (s, m) in missed:
+                name += " **(objective missed)**"
             asm = "" if ivs is None else f"{_md(_asm(ivs[i], u))} | "
             out.append(f"| {_md(_title(s))} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | "
                        f"{asm}{'' if u == 'readers' else _md(u)} |")
@@ -269,7 +272,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
         return "\n".join(out) + "\n"
     if fmt != "table":
         raise ParameterValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
-    cells = [(_title(s), ("* " if s == "cost" and m == cost["cheapest"] else "  ")
+    cells = [(_title(s), ("* " if s == "cost" and m == cost["cheapest"] else
+                          "! " if (s, m) in missed else "  ")
               + _label(s, m, cost["cheapest"]), _fmt(v, u), _ci(lo, hi, u, v),
               "" if u == "readers" else u) for s, m, v, lo, hi, u, _ in rows]
     if ivs is not None:  # the assumption interval after the Monte Carlo one
@@ -431,6 +435,24 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
     return stage.written
 
 
+def missed_objectives(doc: dict) -> list[tuple[str, str, str]]:
+    """``(section, metric, message)`` of each objective the configured cluster misses, for the
+    row that shows it."""
+    out = []
+    fo, av = doc.get("failover", {}), doc.get("availability", {})
+    if fo.get("meets_objective") is False:
+        out.append(("failover", "client-observed outage P90",
+                    f"objective missed: failover P90 {fo['p90_s']:.3g} s > "
+                    f"{fo['objective_p90_s']:g} s (workload.max_failover_s)"))
+    if av.get("meets_objective") is False:
+        out.append(("availability", "expected downtime (closed form)",
+                    f"objective missed: expected downtime "
+                    f"{av['annual_downtime_minutes']['value']:.3g} minutes/year > "
+                    f"{av['objective_minutes_per_year']:g} "
+                    f"(workload.max_annual_downtime_minutes)"))
+    return out
+
+
 def _headline(doc: dict) -> list[tuple[str, str]]:
     """The report's first table: what a budget owner reads first."""
     cost = doc["cost"]
@@ -464,6 +486,7 @@ def _headline(doc: dict) -> list[tuple[str, str]]:
                                   f"{du['p_data_loss_volume']['value']:.3g} ({du['layout']})"))
     if "alternatives" in doc:
         out.append(("Aurora vs RDS", _decision_line(doc["alternatives"])))
+    out += [("OBJECTIVE MISSED", m) for _, _, m in missed_objectives(doc)]
     return out
 
 
@@ -493,8 +516,9 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
         cls = "n" if iv.status == "varies" else "q"
         return f"<td class={cls}>{html.escape(_asm(iv, u))}</td>"
 
+    missed = {(s, m) for s, m, _ in missed_objectives(doc)}
     rows = "".join(
-        f"<tr{' class=cheap' if s == 'cost' and m == cheap else ''}>"
+        f"<tr{' class=cheap' if s == 'cost' and m == cheap else ' class=missed' if (s, m) in missed else ''}>"
         f"<td>{html.escape(_title(s))}</td>"
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td{'' if iv is None else ' class=ci'}>{html.escape(_ci(lo, hi, u, v))}</td>"
@@ -533,6 +557,7 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
         f"<title>{html.escape(sc['name'])}: aurora-models estimate</title><style>"
         "body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:2px 8px}"
         "th{text-align:left}td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
+        "tr.missed{font-weight:bold;background:#fbe3e3}"
         "figcaption{font-size:90%;color:#444}"
         f"table{{border-collapse:collapse}}tr:nth-child(even){{background:#f6f6f6}}{wide}"
         "</style></head>"
