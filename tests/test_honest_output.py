@@ -97,3 +97,64 @@ def test_the_volume_limit_follows_the_engine_version():
     with pytest.raises(sc.ScenarioError, match=r"`cluster.engine_version` must be an engine "
                                                r"version"):
         sc.loads(base.replace('engine = "mysql"', 'engine = "mysql"\nengine_version = "latest"'))
+
+
+def _cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "aurora_models.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_diff_leads_with_the_configured_bill_and_hides_unchanged_rows(tmp_path):
+    import csv
+    import io
+    import json
+
+    base = tmp_path / "base.toml"
+    base.write_text(sc.template_text())
+    new = tmp_path / "io.toml"
+    new.write_text(sc.template_text().replace('storage = "standard"', 'storage = "io-optimized"'))
+    assert new.read_text() != base.read_text()
+    doc = json.loads(_cli("diff", str(base), str(new), "--format", "json", cwd=tmp_path).stdout)
+    head = doc["configured"]
+    assert (head["base_option"], head["new_option"]) == ("serverless_standard",
+                                                         "serverless_io_optimized")
+    assert head["delta_usd"] == pytest.approx(head["new_usd"] - head["base_usd"])
+    # unchanged lines and options are hidden; a line whose text changed is one row
+    assert all(abs(r["delta_usd"]) >= 0.005 or abs(r["delta_12_months_usd"]) >= 0.005
+               or r["line"] == "TOTAL" for r in doc["rows"])
+    storage = [r for r in doc["rows"] if r["option"] == "provisioned_reserved"
+               and r["region"] == "us-east-1" and r["line"].startswith("storage")]
+    assert [r["line"] for r in storage] == ["storage (Standard) -> storage (I/O-Optimized)"]
+    table = _cli("diff", str(base), str(new), cwd=tmp_path).stdout
+    first = next(line for line in table.splitlines()[1:] if line.strip())
+    assert first.startswith("configured (Serverless v2, Aurora Standard -> Serverless v2, "
+                            "I/O-Optimized): $")
+    assert "/month" in first
+    rows = list(csv.DictReader(io.StringIO(
+        _cli("diff", str(base), str(new), "--format", "csv", cwd=tmp_path).stdout)))
+    assert rows[0]["option"] == "configured"
+    every = json.loads(_cli("diff", str(base), str(new), "--format", "json", "--all",
+                            cwd=tmp_path).stdout)
+    assert len(every["rows"]) > len(doc["rows"])
+    md = _cli("diff", str(base), str(new), "--format", "markdown", cwd=tmp_path).stdout
+    assert "**configured (" in md
+
+
+def test_a_missed_objective_is_marked_on_the_configured_cluster():
+    s = sc.load().replace(workload__max_failover_s=60.0, scenario__trials=200)
+    r = sc.estimate(s)
+    fo = r.to_dict()["failover"]
+    assert fo["p90_s"] > 60 and fo["meets_objective"] is False and fo["objective_p90_s"] == 60
+    table = sc.render(r, "table")
+    assert "! client-observed outage P90" in table
+    assert "OBJECTIVE MISSED: failover P90 63.1 s > 60 s (workload.max_failover_s)" in table
+    assert "(objective missed)" in sc.render(r, "markdown")
+    from aurora_models.scenario._render import _html
+
+    page = _html(r)
+    assert "class=missed" in page and "OBJECTIVE MISSED" in page
+    ok = sc.estimate(sc.load().replace(scenario__trials=200))
+    assert "OBJECTIVE MISSED" not in sc.render(ok, "table")
