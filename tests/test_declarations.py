@@ -227,6 +227,8 @@ def test_every_declared_assumption_or_fitted_number_has_a_distribution():
     missing = []
     for cls in _DECLARED:
         for p in params_of(cls).values():
+            if not p.registered:  # its default is a register() entry (checked below) or no claim
+                continue
             if p.uncertainty:
                 make(p.qualname, dict(p.uncertainty), lower=p.low, upper=p.high)
                 assert len(p.uncertainty.get("rationale", "")) > 15, p.qualname
@@ -239,19 +241,25 @@ def test_every_declared_assumption_or_fitted_number_has_a_distribution():
 
 
 def test_registered_distributions_are_valid_and_listed():
-    """``register(..., uncertainty=...)`` (defaults that are not ``param`` s: the Global Database
-    link fits, the recovery timeline, the retry interval, vCPU per ACU, the reserved-term
-    discounts) gives a valid distribution containing the default, listed by assumptions()."""
+    """``register(..., uncertainty=...)`` (defaults that are not ``param`` s: the recovery
+    timeline, the retry interval, vCPU per ACU, the reserved-term discounts, the degradation
+    episodes) gives a valid distribution containing the default, listed by assumptions(); so
+    does the distribution of a default that moved onto its ``param`` (the Global Database link
+    fits)."""
     from aurora_models._assumptions import REGISTERED_UNCERTAINTY
     from aurora_models.sensitivity import make
 
     frame = am.assumptions().set_index("name")
-    want = {"global_db.link_bandwidth_bytes_per_s", "global_db.apply_bytes_per_s",
-            "global_db.batch_interval_ms", "global_db.promote_s",
-            "billing.reserved_discount_1y_partial_upfront", "serverless.vcpu_per_acu",
-            "availability.retry_interval_s"}
-    assert want <= set(REGISTERED_UNCERTAINTY)
-    for name, spec in REGISTERED_UNCERTAINTY.items():
+    declared = {p.qualname: p.uncertainty for cls in _DECLARED for p in params_of(cls).values()
+                if p.uncertainty and p.registered}
+    moved = {"global_db.link_bandwidth_bytes_per_s", "global_db.apply_bytes_per_s",
+             "global_db.batch_interval_ms", "global_db.redo_bytes_per_write"}
+    want = {"global_db.promote_s", "global_db.degradation_rate_per_hour",
+            "availability.retry_interval_s",
+            "billing.reserved_discount_1y_partial_upfront", "serverless.vcpu_per_acu"}
+    assert want <= set(REGISTERED_UNCERTAINTY) and moved <= set(declared)
+    assert not moved & set(REGISTERED_UNCERTAINTY)  # one declaration of each
+    for name, spec in {**REGISTERED_UNCERTAINTY, **{n: declared[n] for n in moved}}.items():
         d = make(name, dict(spec))
         lo, hi = d.ppf(0.0), d.ppf(0.9995)
         assert lo <= frame.loc[name, "value"] <= hi, name
