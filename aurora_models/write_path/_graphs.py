@@ -387,7 +387,7 @@ def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout 
     ...                                        read_quorum=5))
     Traceback (most recent call last):
     ...
-    ValueError: `write_quorum` must satisfy 2 * write_quorum > n_copies (Gifford), got write_quorum=2 with n_copies=6
+    ValueError: `write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), got write_quorum=2 with n_copies=6
     """
     import networkx as nx
 
