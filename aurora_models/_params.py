@@ -62,6 +62,8 @@ class Param:
     ``choices`` lists a ``choice``'s values; ``nullable`` admits None ("not set").
     ``checker`` validates a ``custom`` value (a list of regions, a table of events).
     ``uncertainty`` is reserved for the distribution the sensitivity analysis samples.
+    ``registered=False`` keeps the parameter out of the assumptions registry: its default is
+    registered under another name (``register(...)`` in its module) or is no claim to list.
     """
 
     name: str = ""
@@ -85,8 +87,8 @@ class Param:
     rule_text: str = ""  # a custom type's allowed values in words (default: ``doc``)
     json_schema_extra: Mapping[str, Any] | None = None
     uncertainty: Any = None
-    #: False for a copy of another declaration (:func:`like`): the original is the one listed
-    #: in the assumptions registry.
+    #: False keeps the declaration out of the assumptions registry: a copy of another
+    #: declaration (:func:`like`), or a default registered under another name.
     registered: bool = True
 
     def __post_init__(self) -> None:
@@ -343,8 +345,9 @@ def declared(family: str) -> Callable[[type], type]:
                 continue
             p = dataclasses.replace(p, name=f.name, family=family)
             params[f.name] = p
-            if p.registered and (p.kind != "input" or p.uncertainty):  # a user input with a
-                register_param(p)  # declared spread is listed too (kind "user input")
+            # a user input with a declared spread is listed too (kind "user input")
+            if p.registered and (p.kind != "input" or p.uncertainty):
+                register_param(p)
         cls.__params__ = params
         own = getattr(cls, "__post_init__", None)
         cls.__own_checks__ = own  # for replaced(): the class's checks beyond the fields

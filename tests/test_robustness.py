@@ -548,8 +548,8 @@ def test_strings_where_numbers_belong():
 
 
 def test_lists_and_empty_lists_where_one_number_belongs():
-    with pytest.raises(ValueError, match="`redo_bytes_per_write` must be a real number or a "
-                                         "non-empty array"):
+    with pytest.raises(TypeError, match=r"`redo_bytes_per_write` must be a number in "
+                                        r"\(0, 1,073,741,824\], got list \[\]"):
         am.global_db.ReplicationLink(primary="us-east-1", secondary="eu-west-1",
                                      redo_bytes_per_write=[])
     with pytest.raises(TypeError, match="`horizon_hours` must be a single real number, got an "

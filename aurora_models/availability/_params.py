@@ -18,7 +18,10 @@ from .._params import declared, param
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_probability
 from ..quorum._model import FailureModel
-from ..units import MINUTES_PER_YEAR  # noqa: F401  (used by _downtime)
+from ..units import (
+    MINUTES_PER_YEAR,  # noqa: F401  (used by _downtime)
+    SECONDS_PER_YEAR,
+)
 
 __all__ = [
     "AURORA",
@@ -47,6 +50,7 @@ _UG_RDS_MAZ = "RDS User Guide, Concepts.MultiAZ.Failover"
 _UG_RDS_MAZC = "RDS User Guide, multi-az-db-clusters-concepts-failover; FailoverDBCluster API"
 
 
+@declared("availability")
 @dataclass(frozen=True, kw_only=True)
 class LognormalDuration:
     """A positive duration with a lognormal distribution: ``ln T ~ N(ln median_s, sigma^2)``.
@@ -70,13 +74,13 @@ class LognormalDuration:
     (0.5409, 60.0)
     """
 
-    median_s: float
-    sigma: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "median_s", float(check_positive("median_s", self.median_s)))
-        object.__setattr__(self, "sigma", float(check_positive("sigma", self.sigma,
-                                                               allow_zero=True)))
+    # Required (None: not given). The presets below are registered as (median, sigma) pairs.
+    # At most a year: an outage longer than that is no longer a duration to model.
+    median_s: float = param(None, "s", low=0.0, low_open=True, high=SECONDS_PER_YEAR,
+                            user_input=True, doc="median duration")
+    # At most 10: the P90 would be 3.6e5 times the median.
+    sigma: float = param(None, "-", low=0.0, high=10.0, user_input=True,
+                         doc="standard deviation of ln T (0: a fixed duration)")
 
     @classmethod
     def from_quantiles(cls, q1: float, t1_s: float, q2: float, t2_s: float) -> LognormalDuration:
@@ -181,15 +185,6 @@ RESTORE = _dur(
               "P90 = 3 h")
 
 
-DNS_TTL_S = register(
-    "availability.dns_ttl_s", 5.0, "s",
-    source="AWS re:Post Knowledge Center, aurora-mysql-redirected-endpoint-writer: Aurora DNS "
-           "zones use a 5-second TTL")
-RETRY_INTERVAL_S = register(
-    "availability.retry_interval_s", 1.0, "s",
-    rationale="a client that retries its connection once a second",
-    uncertainty={"dist": "loguniform", "low": 0.1, "high": 10.0,
-                 "rationale": "tight retry loops to a back-off of seconds"})
 PROXY_REDUCTION = register(
     "availability.proxy_recovery_reduction", (0.79, 0.32), "(Aurora, RDS) fraction",
     source="AWS Database Blog, 'Improving application availability with Amazon RDS Proxy': "
@@ -284,6 +279,7 @@ class FailureRates:
         return replace(self, failures=self.failures.replace(az_outage_hours=hours))
 
 
+@declared("availability")
 @dataclass(frozen=True, kw_only=True)
 class ClientConfig:
     """What a client adds to (or, through RDS Proxy, removes from) each server-side outage.
@@ -315,23 +311,22 @@ class ClientConfig:
     conservative estimate.
     """
 
-    dns_ttl_s: float = DNS_TTL_S
-    retry_interval_s: float = RETRY_INTERVAL_S
-    proxy: bool = False
-    proxy_recovery_reduction: float | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "dns_ttl_s", float(check_positive("dns_ttl_s", self.dns_ttl_s,
-                                                                   allow_zero=True)))
-        object.__setattr__(self, "retry_interval_s", float(check_positive(
-            "retry_interval_s", self.retry_interval_s, allow_zero=True)))
-        if not isinstance(self.proxy, bool | np.bool_):
-            raise TypeError(f"`proxy` must be True or False, got {self.proxy!r}")
-        if self.proxy_recovery_reduction is not None:
-            r = check_probability("proxy_recovery_reduction", self.proxy_recovery_reduction)
-            if r >= 1.0:
-                raise ValueError(f"`proxy_recovery_reduction` must be in [0, 1), got {r!r}")
-            object.__setattr__(self, "proxy_recovery_reduction", float(r))
+    # At most 2**31 - 1 s, the largest TTL DNS allows (RFC 2181 section 8).
+    dns_ttl_s: float = param(
+        5.0, "s", low=0.0, high=2.0 ** 31 - 1,
+        source="AWS re:Post Knowledge Center, aurora-mysql-redirected-endpoint-writer: Aurora DNS "
+               "zones use a 5-second TTL")
+    # At most an hour: a client retrying less often is down, not retrying.
+    retry_interval_s: float = param(
+        1.0, "s", low=0.0, high=3600.0,
+        rationale="a client that retries its connection once a second",
+        uncertainty={"dist": "loguniform", "low": 0.1, "high": 10.0,
+                     "rationale": "tight retry loops to a back-off of seconds"})
+    proxy: bool = param(False, user_input=True, doc="connect through RDS Proxy")
+    proxy_recovery_reduction: float | None = param(
+        None, "-", low=0.0, high=1.0, high_open=True, nullable=True, user_input=True,
+        doc="fractional cut of client recovery time by the proxy; unset: the cited value "
+            "(availability.proxy_recovery_reduction)")
 
     def reduction(self, family: str) -> float:
         """The proxy's cut for a deployment ``family`` (``"aurora"`` or ``"rds"``); 0 without."""

@@ -11,8 +11,9 @@ import pandas as pd
 
 from .. import _budget, queueing
 from .._assumptions import register
+from .._params import declared, param
 from .._rng import as_generator
-from .._validate import check_array, check_choice, check_int_range, check_positive
+from .._validate import check_array, check_int_range, check_positive
 from ._graphs import (
     CROSS_AZ_RTT,
     LATENCY_DEFAULTS,
@@ -115,6 +116,7 @@ def replica_lag_bounds() -> pd.DataFrame:
     ], columns=["parameter", "low", "high", "unit", "basis"])
 
 
+@declared("write_path")
 @dataclass(frozen=True, kw_only=True)
 class ReplicaLagParams:
     """A replica as a fixed delay followed by a single-server apply queue.
@@ -134,21 +136,24 @@ class ReplicaLagParams:
         Squared coefficient of variation of the apply time (1: exponential).
     """
 
-    engine: str
-    apply_us_per_write: float
-    fixed_delay_ms: float | None = None
-    apply_cs2: float = 1.0
+    # The caller's replica (the presets below carry the registered figures). engine and
+    # apply_us_per_write are required (None: not given).
+    engine: str = param(None, choices=("aurora", "mysql_binlog"), user_input=True,
+                        doc="which replica")
+    # At most 10 s per write: a replica that slow applies nothing a model could compare.
+    apply_us_per_write: float = param(None, "us", low=0.0, low_open=True, high=1e7,
+                                      user_input=True, doc="mean apply time per write")
+    # At most an hour: a replica that far behind is rebuilt, not waited for.
+    fixed_delay_ms: float | None = param(
+        None, "ms", low=0.0, high=3_600_000.0, nullable=True, user_input=True,
+        doc="delay before a write can be applied; unset (Aurora only): the model's own figure")
+    # At most 100: a tail far heavier than any apply time's.
+    apply_cs2: float = param(1.0, "-", low=0.0, high=100.0, user_input=True,
+                             doc="squared coefficient of variation of the apply time")
 
     def __post_init__(self):
-        check_choice("engine", self.engine, ["aurora", "mysql_binlog"])
-        if self.fixed_delay_ms is None:
-            if self.engine != "aurora":
-                raise ValueError("`fixed_delay_ms` must be given for engine 'mysql_binlog', "
-                                 "got None")
-        else:
-            check_positive("fixed_delay_ms", self.fixed_delay_ms, allow_zero=True)
-        check_positive("apply_us_per_write", self.apply_us_per_write)
-        check_positive("apply_cs2", self.apply_cs2, allow_zero=True)
+        if self.fixed_delay_ms is None and self.engine != "aurora":
+            raise ValueError("`fixed_delay_ms` must be given for engine 'mysql_binlog', got None")
 
     @property
     def delay_ms(self) -> float:
