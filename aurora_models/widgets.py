@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from .exceptions import ParameterValueError
+
 # The declarations the explorers start from (light imports: no scipy, networkx or matplotlib).
 from .global_db._link import ReplicationLink
 from .quorum._layout import QuorumLayout
@@ -73,7 +75,7 @@ def quorum_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
     if repair_s is not None:
         transfer_s = float(repair_s) - fm.detection_s
         if transfer_s <= 0:
-            raise ValueError(f"repair_s must exceed the detection time {fm.detection_s:g} s, "
+            raise ParameterValueError(f"repair_s must exceed the detection time {fm.detection_s:g} s, "
                              f"got {repair_s!r}")
         fm = fm.replace(segment_size_bytes=transfer_s * fm.repair_bandwidth_gbit_per_s * 1e9 / 8)
     events = pd.DataFrame(
@@ -187,7 +189,7 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
     else:
         by_name = {d.name: d for d in av.DEPLOYMENTS if not d.name.startswith("Aurora")}
         if deployment not in by_name:
-            raise ValueError(f"unknown deployment {deployment!r}; choose 'Aurora' or one of "
+            raise ParameterValueError(f"unknown deployment {deployment!r}; choose 'Aurora' or one of "
                              f"{sorted(by_name)}")
         dep = by_name[deployment]
     client = av.PROXY_CLIENT if proxy else av.DIRECT_CLIENT

@@ -17,6 +17,7 @@ from .._assumptions import register
 from .._params import declared, param
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_probability
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..quorum._model import FailureModel
 from ..units import (
     MINUTES_PER_YEAR,  # noqa: F401  (used by _downtime)
@@ -93,9 +94,9 @@ class LognormalDuration:
         t1 = check_positive("t1_s", t1_s)
         t2 = check_positive("t2_s", t2_s)
         if not 0.0 < q1 < q2 < 1.0:
-            raise ValueError(f"`q1` and `q2` must satisfy 0 < q1 < q2 < 1, got {q1!r} and {q2!r}")
+            raise ParameterValueError(f"`q1` and `q2` must satisfy 0 < q1 < q2 < 1, got {q1!r} and {q2!r}")
         if not t2 > t1:
-            raise ValueError(f"`t2_s` must be greater than `t1_s`, got {t2!r} <= {t1!r}")
+            raise ParameterValueError(f"`t2_s` must be greater than `t1_s`, got {t2!r} <= {t1!r}")
         z1, z2 = NormalDist().inv_cdf(q1), NormalDist().inv_cdf(q2)
         sigma = math.log(t2 / t1) / (z2 - z1)
         return cls(median_s=t1 * math.exp(-sigma * z1), sigma=sigma)
@@ -105,7 +106,7 @@ class LognormalDuration:
         """The lognormal with shape ``sigma`` whose ``q`` quantile is ``t_s`` seconds."""
         q = check_probability("q", q)
         if not 0.0 < q < 1.0:
-            raise ValueError(f"`q` must be in (0, 1), got {q!r}")
+            raise ParameterValueError(f"`q` must be in (0, 1), got {q!r}")
         sigma = check_positive("sigma", sigma, allow_zero=True)
         return cls(median_s=check_positive("t_s", t_s) * math.exp(-sigma * NormalDist().inv_cdf(q)),
                    sigma=sigma)
@@ -251,7 +252,7 @@ class FailureRates:
 
     def __post_init__(self) -> None:
         if not isinstance(self.failures, FailureModel):
-            raise TypeError("`failures` must be a quorum.FailureModel, got "
+            raise ParameterTypeError("`failures` must be a quorum.FailureModel, got "
                             f"{type(self.failures).__name__}")
 
     @property
@@ -397,9 +398,9 @@ class Deployment:
                 "replicas", self.replicas, fixed[self.kind], fixed[self.kind]))
         for name in ("failover", "recovery"):
             if not isinstance(getattr(self, name), LognormalDuration):
-                raise TypeError(f"`{name}` must be a LognormalDuration")
+                raise ParameterTypeError(f"`{name}` must be a LognormalDuration")
         if isinstance(self.engines, str) or not isinstance(self.engines, tuple | list):
-            raise TypeError(f"`engines` must be a tuple of engine names, got "
+            raise ParameterTypeError(f"`engines` must be a tuple of engine names, got "
                             f"{type(self.engines).__name__} {self.engines!r:.60}")
         for e in self.engines:
             check_choice("engines", e, ENGINES)
@@ -433,7 +434,7 @@ class Deployment:
     def with_replicas(self, replicas: int) -> Deployment:
         """An Aurora deployment with another replica count (0-15)."""
         if self.kind != "aurora":
-            raise ValueError(f"`replicas` can only be changed for kind 'aurora', got {self.kind!r}")
+            raise ParameterValueError(f"`replicas` can only be changed for kind 'aurora', got {self.kind!r}")
         replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
         return replace(self, replicas=replicas, name=_aurora_name(replicas))
 
@@ -455,7 +456,7 @@ def aurora(replicas: int = 1) -> Deployment:
     >>> aurora(16)
     Traceback (most recent call last):
     ...
-    ValueError: `replicas` must be an integer in [0, 15], got 16
+    aurora_models.exceptions.ParameterValueError: `replicas` must be an integer in [0, 15], got 16
     """
     replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
     return Deployment(name=_aurora_name(replicas), kind="aurora", replicas=replicas,

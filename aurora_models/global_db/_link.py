@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .._assumptions import register
 from .._params import declared, param
 from .._validate import check_nonnegative
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..queueing import Stability
 
 __all__ = [
@@ -71,7 +72,7 @@ def regions() -> list[str]:
 def _check_region(name: str, value) -> str:
     codes = regions()
     if not isinstance(value, str) or value not in codes:
-        raise ValueError(f"`{name}` must be one of the {len(codes)} region codes of the latency "
+        raise ParameterValueError(f"`{name}` must be one of the {len(codes)} region codes of the latency "
                          f"data ({', '.join(codes)}), got {value!r}")
     return value
 
@@ -275,13 +276,13 @@ class ReplicationLink:
         _check_region("primary", self.primary)
         _check_region("secondary", self.secondary)
         if self.secondary == self.primary:
-            raise ValueError(f"`secondary` must differ from `primary` ({self.primary!r}), got "
+            raise ParameterValueError(f"`secondary` must differ from `primary` ({self.primary!r}), got "
                              f"{self.secondary!r}")
         if self.one_way_ms is None:
             rtt = float(_rtt().loc[self.primary, self.secondary])
             object.__setattr__(self, "one_way_ms", ONE_WAY_FRACTION_OF_RTT * rtt)
         if self.degradation is not None and not isinstance(self.degradation, Degradation):
-            raise TypeError(f"`degradation` must be a Degradation or None, got "
+            raise ParameterTypeError(f"`degradation` must be a Degradation or None, got "
                             f"{type(self.degradation).__name__}")
 
     @property
@@ -349,17 +350,17 @@ def check_links(links) -> tuple[ReplicationLink, ...]:
         links = (links,)
     links = tuple(links)
     if not 1 <= len(links) <= MAX_SECONDARIES:
-        raise ValueError(f"`links` must hold 1 to {MAX_SECONDARIES} secondary regions (Aurora's "
+        raise ParameterValueError(f"`links` must hold 1 to {MAX_SECONDARIES} secondary regions (Aurora's "
                          f"limit), got {len(links)}")
     for ln in links:
         if not isinstance(ln, ReplicationLink):
-            raise TypeError(f"`links` must contain ReplicationLink objects, got "
+            raise ParameterTypeError(f"`links` must contain ReplicationLink objects, got "
                             f"{type(ln).__name__}")
     primaries = {ln.primary for ln in links}
     if len(primaries) > 1:
-        raise ValueError(f"`links` must share one primary region, got {sorted(primaries)}")
+        raise ParameterValueError(f"`links` must share one primary region, got {sorted(primaries)}")
     seen = [ln.secondary for ln in links]
     dup = sorted({s for s in seen if seen.count(s) > 1})
     if dup:
-        raise ValueError(f"`links` must go to distinct secondary regions, got {dup} twice")
+        raise ParameterValueError(f"`links` must go to distinct secondary regions, got {dup} twice")
     return links

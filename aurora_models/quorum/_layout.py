@@ -10,6 +10,7 @@ import numpy as np
 
 from .._params import Rule, declared, param
 from .._validate import check_int_range, check_probability
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..results import Estimate
 
 __all__ = [
@@ -35,16 +36,16 @@ MAX_COPIES_PER_AZ = 16
 
 def _copies_per_az(name: str, value) -> tuple[int, ...]:
     if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-        raise TypeError(
+        raise ParameterTypeError(
             f"`{name}` must be a sequence of integers, got {type(value).__name__} {value!r}"
         )
     cpa = tuple(
         check_int_range(f"{name}[{i}]", c, 1, MAX_COPIES_PER_AZ) for i, c in enumerate(value)
     )
     if not cpa:
-        raise ValueError(f"`{name}` must list at least one AZ, got ()")
+        raise ParameterValueError(f"`{name}` must list at least one AZ, got ()")
     if len(cpa) > MAX_AZS:
-        raise ValueError(f"`{name}` must list at most {MAX_AZS} AZs (the most of any AWS region), "
+        raise ParameterValueError(f"`{name}` must list at most {MAX_AZS} AZs (the most of any AWS region), "
                          f"got {len(cpa)}")
     return cpa
 
@@ -118,7 +119,7 @@ class QuorumLayout:
     >>> QuorumLayout(copies_per_az=(2, 2, 2), write_quorum=3, read_quorum=3)
     Traceback (most recent call last):
     ...
-    ValueError: `write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), got write_quorum=3 with n_copies=6
+    aurora_models.exceptions.ParameterValueError: `write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), got write_quorum=3 with n_copies=6
     """
 
     __rules__ = QUORUM_RULES
@@ -213,7 +214,7 @@ def tolerance_table(layout: QuorumLayout):
     import pandas as pd
 
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     cpa = np.array(layout.copies_per_az)
     lost = _lost_vectors(layout)
     left = layout.n_copies - lost.sum(axis=1)
@@ -326,7 +327,7 @@ def snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_az: float)
     0.5
     """
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     p_copy = float(check_probability("p_copy", p_copy))
     p_az = float(check_probability("p_az", p_az))
 

@@ -11,6 +11,7 @@ from .._assumptions import register
 from .._params import declared, param
 from .._validate import check_int_range, check_positive
 from ..availability._params import MAX_REPLICAS
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..quorum import AURORA, QuorumLayout
 
 __all__ = [
@@ -227,7 +228,7 @@ def _check_workload(workload, default):
     if workload is None:
         return default
     if not isinstance(workload, TransactionMix):
-        raise TypeError(f"`workload` must be a TransactionMix, got {type(workload).__name__}")
+        raise ParameterTypeError(f"`workload` must be a TransactionMix, got {type(workload).__name__}")
     return workload
 
 
@@ -235,7 +236,7 @@ def _check_layout(layout):
     if layout is None:
         return AURORA
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a quorum.QuorumLayout (e.g. quorum.AURORA), "
+        raise ParameterTypeError(f"`layout` must be a quorum.QuorumLayout (e.g. quorum.AURORA), "
                         f"got {type(layout).__name__}")
     return layout
 
@@ -244,7 +245,7 @@ def _check_latency(latency):
     if latency is None:
         return LATENCY_DEFAULTS
     if not isinstance(latency, HopLatency):
-        raise TypeError(f"`latency` must be a HopLatency, got {type(latency).__name__}")
+        raise ParameterTypeError(f"`latency` must be a HopLatency, got {type(latency).__name__}")
     return latency
 
 
@@ -402,7 +403,7 @@ def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout 
     ...                                        read_quorum=5))
     Traceback (most recent call last):
     ...
-    ValueError: `write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), got write_quorum=2 with n_copies=6
+    aurora_models.exceptions.ParameterValueError: `write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), got write_quorum=2 with n_copies=6
     """
     import networkx as nx
 
@@ -517,9 +518,9 @@ def _check_graph(graph):
     import networkx as nx
 
     if not isinstance(graph, nx.DiGraph):
-        raise TypeError(f"`graph` must be a networkx DiGraph, got {type(graph).__name__}")
+        raise ParameterTypeError(f"`graph` must be a networkx DiGraph, got {type(graph).__name__}")
     if "database" not in {d.get("role") for _, d in graph.nodes(data=True)}:
-        raise ValueError("`graph` must have a node with role 'database' (build it with "
+        raise ParameterValueError("`graph` must have a node with role 'database' (build it with "
                          "mirrored_mysql_path, aurora_path or postgres_sync_standby_path)")
     return graph
 
@@ -671,10 +672,10 @@ def slow_down(graph, *, nodes=(), az: str | None = None, factor: float = 10.0):
     nodes = set(nodes)
     unknown = nodes - set(g)
     if unknown:
-        raise ValueError(f"`nodes` must name nodes of the graph, got {sorted(unknown)!r}")
+        raise ParameterValueError(f"`nodes` must name nodes of the graph, got {sorted(unknown)!r}")
     azs = {d["az"] for _, d in g.nodes(data=True)}
     if az is not None and az not in azs:
-        raise ValueError(f"`az` must be one of {sorted(azs)!r}, got {az!r}")
+        raise ParameterValueError(f"`az` must be one of {sorted(azs)!r}, got {az!r}")
     for _, v, d in g.edges(data=True):
         if v in nodes or (az is not None and g.nodes[v]["az"] == az):
             d["latency_median_ms"] *= factor

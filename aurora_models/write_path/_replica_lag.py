@@ -14,6 +14,7 @@ from .._assumptions import register
 from .._params import declared, param
 from .._rng import as_generator
 from .._validate import check_array, check_int_range, check_positive
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ._graphs import (
     CROSS_AZ_RTT,
     LATENCY_DEFAULTS,
@@ -85,10 +86,10 @@ def _two_points(writes_per_s, lag_ms):
     lam = check_array("writes_per_s", writes_per_s, positive=True)
     lag = check_array("lag_ms", lag_ms, nonnegative=True)
     if lam.shape != (2,) or lag.shape != (2,):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
+        raise ParameterValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
                          f"{lam.size} and {lag.size}")
     if not (lam[1] > lam[0] and lag[1] > lag[0]):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
+        raise ParameterValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
                          f"{lam.tolist()} and {lag.tolist()}")
     return lam, lag
 
@@ -153,7 +154,7 @@ class ReplicaLagParams:
 
     def __post_init__(self):
         if self.fixed_delay_ms is None and self.engine != "aurora":
-            raise ValueError("`fixed_delay_ms` must be given for engine 'mysql_binlog', got None")
+            raise ParameterValueError("`fixed_delay_ms` must be given for engine 'mysql_binlog', got None")
 
     @property
     def delay_ms(self) -> float:
@@ -174,7 +175,7 @@ MYSQL_BINLOG_REPLICA = ReplicaLagParams(
 
 def _params(params):
     if not isinstance(params, ReplicaLagParams):
-        raise TypeError(f"`params` must be a ReplicaLagParams, got {type(params).__name__}")
+        raise ParameterTypeError(f"`params` must be a ReplicaLagParams, got {type(params).__name__}")
     return params
 
 
@@ -393,7 +394,7 @@ def fit_replica_lag(writes_per_s, lag_ms, *, engine: str = "aurora",
 def _vdl_graph(graph):
     g = aurora_path() if graph is None else _check_graph(graph)
     if g.graph.get("commit_rule") != "quorum":
-        raise ValueError("`graph` must be a quorum write path (from aurora_path), got commit "
+        raise ParameterValueError("`graph` must be a quorum write path (from aurora_path), got commit "
                          f"rule {g.graph.get('commit_rule')!r}")
     return g
 
@@ -559,7 +560,7 @@ def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
     lam, lag = _two_points(writes_per_s, lag_ms)
     base = LATENCY_DEFAULTS if latency is None else latency
     if not isinstance(base, HopLatency):
-        raise TypeError(f"`latency` must be a HopLatency, got {type(base).__name__}")
+        raise ParameterTypeError(f"`latency` must be a HopLatency, got {type(base).__name__}")
 
     def gated(sigma):
         g = aurora_path(latency=HopLatency(same_az_rtt_ms=base.same_az_rtt_ms,
@@ -612,7 +613,7 @@ def table4_validation(*, fit_at=(1_000, 10_000), apply_cs2: float = 1.0) -> pd.D
     fit_at = [float(check_positive("fit_at", f)) for f in fit_at]
     missing = [f for f in fit_at if f not in lam]
     if len(fit_at) != 2 or missing:
-        raise ValueError(f"`fit_at` must name two rates of Table 4 {lam.astype(int).tolist()}, "
+        raise ParameterValueError(f"`fit_at` must name two rates of Table 4 {lam.astype(int).tolist()}, "
                          f"got {fit_at!r}")
     idx = [int(np.flatnonzero(lam == f)[0]) for f in fit_at]
     p = fit_replica_lag(lam[idx], paper[idx], apply_cs2=apply_cs2)

@@ -11,6 +11,7 @@ import pandas as pd
 from .._assumptions import register
 from .._params import declared, param
 from .._validate import check_choice, check_int_range, check_positive
+from ..exceptions import ParameterTypeError
 from ._graphs import (
     AURORA_SYSBENCH,
     LATENCY_DEFAULTS,
@@ -154,7 +155,7 @@ def throughput(graph, capacity: EngineCapacity | None = None) -> pd.Series:
     g = _check_graph(graph)
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     w = g.graph["workload"]
     lat = commit_latency_mean_ms(g)
     cpu = w.statements_per_txn * cap.cpu_ms_per_write
@@ -378,10 +379,10 @@ def table1_levers(capacity: EngineCapacity | None = None, *, latency: HopLatency
     """
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     lat = LATENCY_DEFAULTS if latency is None else latency
     if not isinstance(lat, HopLatency):
-        raise TypeError(f"`latency` must be a HopLatency, got {type(lat).__name__}")
+        raise ParameterTypeError(f"`latency` must be a HopLatency, got {type(lat).__name__}")
     target = float(check_positive("target_ratio", target_ratio))
     wls = (MYSQL_SYSBENCH, AURORA_SYSBENCH)
     rows = []
@@ -432,7 +433,7 @@ def table1_counts_inputs(capacity: EngineCapacity | None = None) -> pd.DataFrame
     """
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     gm, ga = mirrored_mysql_path(), aurora_path()
     xm, xa = TABLE1["mirrored_mysql"][0] / 1800, TABLE1["aurora"][0] / 1800
     lm = commit_latency_mean_ms(gm)
@@ -477,7 +478,7 @@ def throughput_ratios(concurrency, capacity: EngineCapacity | None = None) -> pd
     """
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     paths = {"aurora": aurora_path(), "mirrored_mysql": mirrored_mysql_path(),
              "postgres_sync_standby": postgres_sync_standby_path()}
     rows = []
