@@ -310,6 +310,10 @@ def param(default: Any, unit: str = "-", *, source: str | None = None,
             spec["type"] = "bool"
         elif isinstance(default, int) and not isinstance(default, bool):
             spec["type"] = "int"
+    if spec.get("uncertainty"):  # its median at the default (the declared relative spread)
+        from ._assumptions import centred
+
+        spec["uncertainty"] = centred(dict(spec["uncertainty"]), default)
     p = Param(default=default, unit=unit, kind=kind, source=text, **spec)
     mutable = isinstance(default, list | dict | set)
     if mutable:

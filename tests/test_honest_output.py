@@ -158,3 +158,53 @@ def test_a_missed_objective_is_marked_on_the_configured_cluster():
     assert "class=missed" in page and "OBJECTIVE MISSED" in page
     ok = sc.estimate(sc.load().replace(scenario__trials=200))
     assert "OBJECTIVE MISSED" not in sc.render(ok, "table")
+
+
+def test_every_declared_distribution_has_its_median_at_the_default():
+    """The point estimate and the median of its assumption interval agree: each declared
+    distribution is centred on its default (the declared relative spread kept). A default of
+    zero at the parameter's lower bound ("none on record") is a one-sided assumption."""
+    import aurora_models as am
+    from aurora_models._assumptions import _REGISTRY, REGISTERED_UNCERTAINTY
+    from aurora_models._params import _DECLARED, params_of
+    from aurora_models.sensitivity import make
+
+    am.assumptions()
+    checked, one_sided = 0, []
+    for cls in _DECLARED:
+        for p in params_of(cls).values():
+            if not p.uncertainty or not p.registered or p.default is None:
+                continue
+            median = make(p.qualname, dict(p.uncertainty), lower=p.low, upper=p.high).median
+            if p.default == 0:
+                assert p.low == 0, p.qualname
+                one_sided.append(p.qualname)
+                continue
+            assert median == pytest.approx(p.default, rel=1e-8), p.qualname
+            checked += 1
+    for name, spec in REGISTERED_UNCERTAINTY.items():
+        value = _REGISTRY[name].value
+        if value == 0:
+            one_sided.append(name)
+            continue
+        assert make(name, dict(spec)).median == pytest.approx(value, rel=1e-8), name
+        checked += 1
+    assert checked > 30
+    assert sorted(one_sided) == ["global_db.degradation_remaining_fraction",
+                                 "quorum.az_loss_rate_per_year",
+                                 "serverless.extra_delay_s_per_halving"]
+
+
+def test_the_output_says_which_values_the_file_set_were_sampled():
+    from aurora_models.sensitivity import propagate_scenario
+    from aurora_models.sensitivity._rows import assumption_intervals
+
+    s = sc.load()
+    prop = propagate_scenario(s, n=8)
+    rows = sc.summary_rows(sc.estimate(s, n_trials=100).to_dict())
+    iv = assumption_intervals(prop, rows, s)
+    keys = {r["key"] for r in iv.recentred}
+    assert {"workload.vcpu_ms_per_write", "workload.io_per_write"} <= keys
+    assert "failures.az_outage_hours" not in keys  # not set by the file: its declaration
+    assert "workload.vcpu_ms_per_write = 0.5 as lognormal(" in iv.header()
+    assert iv.to_dict(rows)["recentred"][0]["distribution"]

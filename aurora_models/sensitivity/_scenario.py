@@ -40,7 +40,7 @@ import numpy as np
 from ._analysis import Propagation, morris, propagate, sobol
 from ._dist import Distribution, SensitivityInputError, make
 
-__all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario"]
+__all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 
 #: Work-budget steps per scenario evaluation (about 2-4 ms of one core, measured by
 #: ``benchmarks/bench_sensitivity.py``; the budget's 2e9 steps are about a minute of one core).
@@ -81,6 +81,19 @@ def distributions(scenario) -> dict[str, Distribution]:
         if name not in out:
             p = keys[name]
             out[name] = make(name, dict(scenario.uncertainty[name]), lower=p.low, upper=p.high)
+    return out
+
+
+def recentred(scenario) -> list[dict]:
+    """The keys the file sets (with no ``[uncertainty]`` entry) whose declared spread an
+    analysis samples around the file's value: ``{key, value, distribution}`` each, so the
+    output can say that a value the user gave was sampled, and how (an ``[uncertainty]``
+    entry replaces it)."""
+    out = []
+    for name, d in distributions(scenario).items():
+        table, _, key = name.partition(".")
+        if scenario.is_set(name) and name not in scenario.uncertainty:
+            out.append({"key": name, "value": scenario[table][key], "distribution": d.describe()})
     return out
 
 
