@@ -553,6 +553,13 @@ def _cmd_prices(args: argparse.Namespace) -> int:
         print(f"missing here: {', '.join(book.missing)}")
     show = frame[["item", "instance_class", "vcpu", "memory_gib", "usd", "unit", "confidence"]]
     print(show.to_string(index=False, na_rep=""))
+    from .pricing._book import CONFIDENCE_MEANING
+
+    print("\ncolumns: item (the billed dimension), instance_class (for instance-hours), vcpu and "
+          "memory_gib (the class's size), usd per unit (AWS's price unit: GB-month means "
+          "GiB-month), confidence:")
+    for level in sorted(set(show["confidence"]), key=list(CONFIDENCE_MEANING).index):
+        print(f"  {level}: {CONFIDENCE_MEANING[level]}")
     return 0
 
 
