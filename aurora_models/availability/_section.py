@@ -152,7 +152,8 @@ AVAILABILITY = Section(
     name="availability", title="Availability", run=_availability, rows=_availability_rows,
     run_batch=_availability_batch, declares=_declares()[:2],
     assumptions=("availability", "quorum", "units"), place=30,
-    outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year"),),
+    outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year",
+                    label="expected downtime a year"),),
     derived=(Derived("availability", _DOWNTIME, "fraction", _availability_from_downtime),),
     json="`deployment, availability, availability_ci_low, availability_ci_high, nines`, "
          "Estimates `annual_downtime_minutes` (closed form), "
@@ -198,7 +199,9 @@ def _failover_rows(d) -> list[Row]:
 FAILOVER = Section(
     name="failover", title="Failover", run=_failover, rows=_failover_rows,
     assumptions=("availability",), place=40,
-    outputs=tuple(Output(f"failover_{q}_s", (f"{q}_s",), "s") for q in ("p50", "p90", "p99")),
+    outputs=tuple(Output(f"failover_{q}_s", (f"{q}_s",), "s",
+                         label=f"client-observed failover outage {q.upper()}")
+                  for q in ("p50", "p90", "p99")),
     json="`deployment, p50_s, p90_s, p99_s, note`: exact quantiles of the client-observed "
          "outage after a writer failure (server-side failover, or replacement without a "
          "replica, plus DNS staleness and the retry wait; `availability.failover_time_s`); "
@@ -279,7 +282,8 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
 READERS = Section(
     name="readers", title="Readers", run=_readers, rows=_readers_rows, consumes=("workload",),
     run_batch=_readers_batch, declares=_declares()[2:], assumptions=("availability",),
-    place=70, outputs=(Output("readers_at_event_peak", ("event_peak",), "readers"),),
+    place=70, outputs=(Output("readers_at_event_peak", ("event_peak",), "readers",
+                              label="readers needed at the event peak"),),
     json="`configured, workers_per_reader, objective, daily_peak, event_peak` (readers "
          "needed; null when no count up to 15 meets the objective, with a note)")
 

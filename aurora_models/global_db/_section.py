@@ -119,10 +119,12 @@ GLOBAL_DATABASE = Section(
     name="global_database", title="Global Database", run=_run, rows=_rows,
     consumes=("workload",), assumptions=("global_db",), place=90,
     outputs=(Output("lag_p99_ms_{}", ("secondaries", ("secondary", "{}"), "lag_event_peak",
-                                      "p99_s"), "ms", scale=1e3, each=_EACH),
+                                      "p99_s"), "ms", scale=1e3, each=_EACH,
+                    label="{} lag p99 at the event peak"),
              Output("rpo_writes_at_risk_{}", ("secondaries", ("secondary", "{}"),
                                               "rpo_exposure_event_peak", "writes_at_risk_mean",
-                                              "value"), "writes", each=_EACH)),
+                                              "value"), "writes", each=_EACH,
+                    label="{} writes at risk on a regional failover (mean, event peak)")),
     json="`configured, primary, secondaries`: list of `{secondary, one_way_ms, "
          "lag_daily_peak, lag_event_peak, rpo_exposure_event_peak}`; lag: `writes_per_s, "
          "stable, utilisation, mean_s, p50_s, p99_s, p999_s, note`; RPO exposure: `stable` and "

@@ -140,8 +140,9 @@ DURABILITY = Section(
     name="durability", title="Durability (quorum)", run=_run, rows=_rows, run_batch=_run_batch,
     declares=_declares(), assumptions=("quorum",), place=20,
     outputs=(Output("p_write_unavailable", ("p_storage_write_unavailable_volume", "value"),
-                    "probability/horizon"),
-             Output("p_data_loss", ("p_data_loss_volume", "value"), "probability/horizon")),
+                    "probability/horizon", label="P(storage write unavailable), volume"),
+             Output("p_data_loss", ("p_data_loss_volume", "value"), "probability/horizon",
+                    label="P(data loss in horizon), volume")),
     json="`layout, protection_groups, durability_volume`, Estimates `p_data_loss_volume`, "
          "`p_data_loss_per_group` (exact CTMC), `p_data_loss_per_group_monte_carlo` "
          "(importance sampling), `p_storage_write_unavailable_volume`; "

@@ -600,6 +600,16 @@ def _headline(doc: dict) -> list[tuple[str, str]]:
     return out
 
 
+#: The style of every HTML page the package writes (estimate and sensitivity reports).
+REPORT_CSS = ("body{font-family:sans-serif;max-width:60em;margin:auto;padding:0 1em}"
+              "td,th{padding:2px 8px}th{text-align:left}td.n{text-align:right}"
+              "tr.cheap{font-weight:bold;background:#e6f4e6}"
+              "tr.missed{font-weight:bold;background:#fbe3e3}figcaption{font-size:90%;color:#444}"
+              "table{border-collapse:collapse}tr:nth-child(even){background:#f6f6f6}"
+              "details>summary{cursor:pointer;color:#333}img{max-width:100%}"
+              "code{font-size:90%}p.note{color:#555;font-size:90%}")
+
+
 def _html_bill(bill: dict) -> str:
     body = "".join("<tr>" + "".join(f"<td{' class=n' if k >= 2 else ''}>{html.escape(c)}</td>"
                                     for k, c in enumerate(cells)) + "</tr>"
@@ -665,12 +675,7 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(sc['name'])}: aurora-models estimate</title><style>"
-        "body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:2px 8px}"
-        "th{text-align:left}td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
-        "tr.missed{font-weight:bold;background:#fbe3e3}"
-        "figcaption{font-size:90%;color:#444}"
-        f"table{{border-collapse:collapse}}tr:nth-child(even){{background:#f6f6f6}}{wide}"
-        "</style></head>"
+        f"{REPORT_CSS}{wide}</style></head>"
         f"<body><h1>{html.escape(sc['name'])}</h1><p>{html.escape(sc['description'])}</p>"
         f"<h2>Summary</h2><table>{head}</table>{whatif}"
         f"<p>{sc['trials']:,} Monte Carlo trials, seed {sc['seed']}, horizon "
