@@ -238,3 +238,18 @@ def test_unit_prices_show_cents_at_least():
 
     assert [unit_price(x) for x in (0.1, 0.86515, 0.12, 0.225, 1234.5, 0.0)] == [
         "$0.10", "$0.86515", "$0.12", "$0.225", "$1,234.50", "$0.00"]
+
+
+def test_reports_give_the_price_books_age_on_a_fixed_day(tmp_path):
+    import datetime
+
+    from aurora_models.scenario._render import price_age
+
+    assert price_age("2025-12-06", datetime.date(2025, 12, 16)) == \
+        "as of 2025-12-06, 10 days before this report"
+    old = price_age("2025-12-06", datetime.date(2026, 12, 7))
+    assert old.startswith("as of 2025-12-06, 366 days before this report (older than half")
+    r = sc.estimate(sc.load().replace(scenario__trials=200))
+    sc.write_report(r, tmp_path / "out", today=datetime.date(2026, 1, 5))
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "30 days before this report" in page

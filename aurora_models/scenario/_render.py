@@ -510,11 +510,12 @@ _PLOTS = (("capacity.png", plot_capacity,
 
 
 def write_report(result: ScenarioResult, out_dir: str | Path, *,
-                 uncertainty=None) -> list[Path]:
+                 uncertainty=None, today=None) -> list[Path]:
     """Write the plots (PNG), ``estimate.json``, ``summary.csv`` (the headline rows),
     ``bill.csv`` (every line of every option's bill) and a self-contained ``report.html``
     (plots embedded) into ``out_dir``; with ``uncertainty`` (see :func:`render`) the rows of
-    all three carry their assumption intervals.
+    all three carry their assumption intervals. The report gives the price book's age on
+    ``today`` (a :class:`datetime.date`; default the system's date).
 
     Everything is written through :func:`aurora_models._output.staged_output`: into a staging
     folder first, every target checked, then moved into place; a failure leaves no partial output.
@@ -541,7 +542,8 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
         stage.write_text("estimate.json", render(result, "json", uncertainty=uncertainty))
         stage.write_text("summary.csv", render(result, "csv", uncertainty=uncertainty))
         stage.write_text("bill.csv", render_bill(result, "csv"))
-        stage.write_text("report.html", _html(result, images, uncertainty=uncertainty))
+        stage.write_text("report.html", _html(result, images, uncertainty=uncertainty,
+                                              today=today))
     return stage.written
 
 
@@ -621,8 +623,25 @@ def _html_bill(bill: dict) -> str:
             "</table></details>")
 
 
+def price_age(as_of: str, today=None) -> str:
+    """How old the price book is on ``today`` (default the system's date), in words, with the
+    way to refresh it when it is older than half a year."""
+    import datetime
+
+    today = datetime.date.today() if today is None else today
+    try:
+        days = (today - datetime.date.fromisoformat(str(as_of)[:10])).days
+    except ValueError:
+        return f"as of {as_of}"
+    text = f"as of {as_of}, {days:,} day{'s' if days != 1 else ''} before this report"
+    if days > 183:
+        text += (" (older than half a year: refresh it from AWS's price list with "
+                 "pricing.import_offer_file and [pricing] offer_file)")
+    return text
+
+
 def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
-          uncertainty=None) -> str:
+          uncertainty=None, today=None) -> str:
     import base64
 
     doc = result.to_dict()
@@ -679,8 +698,8 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
         f"<body><h1>{html.escape(sc['name'])}</h1><p>{html.escape(sc['description'])}</p>"
         f"<h2>Summary</h2><table>{head}</table>{whatif}"
         f"<p>{sc['trials']:,} Monte Carlo trials, seed {sc['seed']}, horizon "
-        f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} as of "
-        f"{html.escape(doc['cost']['price_book_as_of'])} "
+        f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} "
+        f"{html.escape(price_age(doc['cost']['price_book_as_of'], today))} "
         f"({html.escape(doc['cost']['price_source'])}).</p>"
         f"<h2>Estimates</h2>{est_note}"
         f"<table><tr><th>section</th><th>metric</th><th>value</th>{est_head}<th>unit</th>"
