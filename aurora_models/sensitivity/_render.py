@@ -98,7 +98,9 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
             for o in result.outputs:
                 if o in result.fixed:
                     continue
-                top = min(10, len(result.names))
+                index = "ST" if result.method == "sobol" else "mu_star"
+                moving = int((result.ranked(o)[index].astype(float).abs() > 1e-6).sum())
+                top = max(1, min(10, moving))  # the inputs that move it (the page folds the rest)
                 fig, ax = plt.subplots(figsize=(7, 0.35 * top + 1.4))
                 try:
                     result.plot(o, ax=ax, top=top)
