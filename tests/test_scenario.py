@@ -148,7 +148,7 @@ def test_trace_workload_runs():
 
 def test_render_formats():
     r = sc.estimate(sc.load().replace(scenario__trials=500))
-    assert re.search(r"\* Serverless v2, [\w/ -]+ \(cheapest\)", sc.render(r, "table"))
+    assert re.search(r"\*  +Serverless v2, [\w/ -]+ \(cheapest\)", sc.render(r, "table"))
     # CSV keeps the option ids, so rows join across runs.
     assert "(cheapest)" not in sc.render(r, "csv")
     assert f"cost,{r.sections['cost']['cheapest']}," in sc.render(r, "csv")
