@@ -8,6 +8,7 @@ type with a message naming the parameter. Each fuzz test has a generous hang gua
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -256,28 +257,35 @@ def test_writer_refuses_a_file_as_the_folder(tmp_path):
     assert _names(tmp_path) == ["f"] and (tmp_path / "f").read_text() == "keep"
 
 
+def _commit(out, files):
+    with _output.staged_output(out) as stage:
+        for name, text in files.items():
+            stage.write_text(name, text)
+    return stage
+
+
 @pytest.mark.parametrize("blocker", ["report.html", "estimate.json"])
 def test_writer_refuses_a_folder_where_a_file_goes_and_moves_nothing(tmp_path, blocker):
     out = tmp_path / "o"
-    (out / blocker).mkdir(parents=True)
+    _commit(out, {"a.png": "old"})
+    (out / blocker).mkdir()  # a user's folder inside the managed version
     with pytest.raises(IsADirectoryError, match=f"refusing to write a file over it.*{blocker}"):
         with _output.staged_output(out) as stage:
             for name in ("a.png", "estimate.json", "report.html"):
                 stage.write_text(name, name)
-    assert _names(out) == [blocker] and _names(out / blocker) == []
+    assert _names(out) == sorted(["a.png", blocker]) and (out / "a.png").read_text() == "old"
     assert stage.written == []
 
 
-def test_writer_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
+def test_writer_rolls_back_when_the_swap_fails(tmp_path, monkeypatch):
     out = tmp_path / "o"
-    out.mkdir()
-    (out / "b.txt").write_text("old b")
+    _commit(out, {"b.txt": "old b"})
     real = os.replace
     calls = []
 
     def flaky(src, dst):
         calls.append(Path(dst).name)
-        if Path(dst).name == "c.txt":
+        if Path(dst).name == "o":
             raise PermissionError(13, "Permission denied", str(dst))
         return real(src, dst)
 
@@ -287,7 +295,8 @@ def test_writer_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
             stage.write_text(name, f"new {name}")
     monkeypatch.setattr(_output.os, "replace", real)
     assert _names(out) == ["b.txt"] and (out / "b.txt").read_text() == "old b"
-    assert stage.written == [] and "c.txt" in calls
+    assert stage.written == [] and "o" in calls
+    assert _names(tmp_path) == [".o.lock", ".o.v1", ".o.v1.files.json", "o"]
 
 
 def test_writer_removes_folders_it_created_when_a_move_fails(tmp_path, monkeypatch):
@@ -337,7 +346,155 @@ def test_writer_removes_what_a_killed_writer_left(tmp_path):
     (tmp_path / ".aurora-output-notapid").mkdir()  # ... and what is not ours is left alone
     with _output.staged_output(tmp_path / "o") as stage:  # ... but the next writer cleans up
         stage.write_text("b.txt", "b")
-    assert _names(tmp_path) == [".aurora-output-notapid", "o"]
+    assert _names(tmp_path) == [".aurora-output-notapid", ".o.lock", ".o.v1",
+                                ".o.v1.files.json", "o"]
+
+
+# ---- one atomic commit per folder: the versioned folder behind a symlink, and its lock
+
+_STEPS = ("staged", "locked", "carried", "renamed", "swapped", "cleaned")
+_OLD = {"a.txt": "old a", "b.txt": "old b", "c.txt": "old c"}
+_NEW = {"a.txt": "new a", "b.txt": "new b", "d.txt": "new d"}
+
+
+def _folder(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(out.iterdir())}
+
+
+def _writer_script(out: Path, files: dict, *, pause_at: str = "", tag: str = "") -> str:
+    """A writer in a subprocess that pauses at one commit step: it says so (a marker file) and
+    waits for a ``go`` file (the test kills it there, or lets it go on)."""
+    return textwrap.dedent(f"""
+        import pathlib, time
+        from aurora_models import _output
+        out, tag = pathlib.Path({str(out)!r}), {tag!r}
+        def hook(step):
+            if step == {pause_at!r}:
+                (out.parent / f"paused{{tag}}-{{step}}").write_text("")
+                while not (out.parent / f"go{{tag}}").exists():
+                    time.sleep(0.01)
+        _output._HOOK = hook
+        with _output.staged_output(out) as stage:
+            for name, text in {files!r}.items():
+                stage.write_text(name, text)
+    """)
+
+
+def _wait_for(path: Path, proc) -> None:
+    while not path.exists():  # a hang guard, not a timed assert: the test's timeout bounds it
+        assert proc.poll() is None, f"the writer ended with {proc.returncode}"
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.02)
+
+
+def _spawn(script: str):
+    return subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("step", _STEPS)
+def test_a_writer_paused_then_killed_at_any_commit_step_leaves_one_complete_result(tmp_path,
+                                                                                  step):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    proc = _spawn(_writer_script(out, _NEW, pause_at=step))
+    _wait_for(tmp_path / f"paused-{step}", proc)
+    before_swap = _STEPS.index(step) < _STEPS.index("swapped")
+    assert _folder(out) == (_OLD if before_swap else _NEW)  # paused: a complete result
+    proc.kill()
+    proc.wait()
+    assert _folder(out) == (_OLD if before_swap else _NEW)  # killed: the same complete result
+    (tmp_path / f"paused-{step}").unlink()
+    _commit(out, {"e.txt": "e"})  # the next writer recovers and removes every leftover
+    assert _folder(out) == {"e.txt": "e"}
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 4 and left[0] == ".o.lock" and left[-1] == "o", left
+
+
+def test_a_writer_killed_while_staging_leaves_the_previous_result(tmp_path):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    script = _writer_script(out, _NEW).replace("stage.write_text(name, text)",
+                                              "stage.write_text(name, text); "
+                                              "import os, signal; "
+                                              "os.kill(os.getpid(), signal.SIGKILL)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert result.returncode == -signal.SIGKILL
+    assert _folder(out) == _OLD
+
+
+def test_two_writers_at_once_end_in_the_later_complete_result(tmp_path):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    first = _spawn(_writer_script(out, {**_NEW, "only_first.txt": "1"}, pause_at="locked",
+                                  tag="1"))
+    _wait_for(tmp_path / "paused1-locked", first)  # the first holds the lock ...
+    second = _spawn(_writer_script(out, {"a.txt": "second a"}, pause_at="staged", tag="2"))
+    _wait_for(tmp_path / "paused2-staged", second)
+    (tmp_path / "go2").write_text("")  # ... the second waits for it at the lock
+    assert _folder(out) == _OLD
+    (tmp_path / "go1").write_text("")
+    assert first.wait() == 0 and second.wait() == 0
+    assert _folder(out) == {"a.txt": "second a"}  # the later result, nothing of the first
+
+
+def test_many_concurrent_writers_never_leave_a_mix(tmp_path):
+    out = tmp_path / "o"
+    script = textwrap.dedent("""
+        import sys
+        from aurora_models import _output
+        me = sys.argv[1]
+        for _ in range(8):
+            with _output.staged_output(sys.argv[2]) as stage:
+                for i in range(6):
+                    stage.write_text(f"f{i}.txt", me)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(k), str(out)]) for k in range(3)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
+    result = _folder(out)
+    assert sorted(result) == [f"f{i}.txt" for i in range(6)] and len(set(result.values())) == 1
+    assert len(list(tmp_path.iterdir())) == 4  # lock, one version, its manifest, the link
+
+
+def test_a_commit_replaces_the_previous_result_and_carries_the_users_files(tmp_path):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    (out / "my_notes.md").write_text("mine")  # a user's file: no command wrote it
+    _commit(out, _NEW)
+    assert _folder(out) == {**_NEW, "my_notes.md": "mine"}  # c.txt (the old run's) is gone
+    assert os.readlink(out) == ".o.v2" and not (tmp_path / ".o.v1").exists()
+
+
+def test_a_non_managed_folder_is_refused_in_one_line_and_left_alone(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "precious.csv").write_text("keep")
+    with pytest.raises(FileExistsError, match="not managed by aurora-models.*move it away"):
+        _commit(out, _NEW)
+    assert _folder(out) == {"precious.csv": "keep"}
+    result = run("estimate", "--out", str(out))
+    _one_error_line(result, "not managed by aurora-models", str(out))
+
+
+def test_an_empty_folder_becomes_the_first_version(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    _commit(out, _NEW)
+    assert out.is_symlink() and _folder(out) == _NEW
+
+
+def test_a_foreign_symlink_is_refused(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "o").symlink_to("elsewhere")
+    with pytest.raises(FileExistsError, match="symlink not managed by aurora-models"):
+        _commit(tmp_path / "o", _NEW)
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_scenario_init_writes_one_file_atomically_into_a_busy_folder(tmp_path):
+    (tmp_path / "other.txt").write_text("x")
+    result = run("scenario", "init", "s.toml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt", "s.toml"]
 
 
 def test_writer_refuses_names_with_folders(tmp_path):
@@ -374,10 +531,12 @@ def test_cli_out_is_an_existing_file(tmp_path):
 
 
 def test_cli_out_with_a_folder_where_a_file_goes_writes_nothing(tmp_path):
-    (tmp_path / "o" / "estimate.json").mkdir(parents=True)
+    _commit(tmp_path / "o", {"a.png": "x"})
+    (tmp_path / "o" / "estimate.json").mkdir()
     result = run("estimate", "--format", "csv", "--trials", "200", "--out", "o", cwd=tmp_path)
     _one_error_line(result, "o/estimate.json: is a directory")
-    assert _names(tmp_path) == ["o"] and _names(tmp_path / "o") == ["estimate.json"]
+    assert _names(tmp_path / "o") == ["a.png", "estimate.json"]
+    assert _names(tmp_path) == [".o.lock", ".o.v1", ".o.v1.files.json", "o"]
     assert result.stdout == ""
 
 
@@ -388,7 +547,7 @@ def test_cli_reports_exactly_what_it_wrote(tmp_path):
     written = line.split(": ", 1)[1].split(", ")
     assert line.startswith(f"wrote {len(written)} files to o: ")
     assert sorted(written) == _names(tmp_path / "o") and "estimate.json" in written
-    assert _names(tmp_path) == ["o"]
+    assert _names(tmp_path) == [".o.lock", ".o.v1", ".o.v1.files.json", "o"]
 
 
 def test_cli_report_is_written_atomically_and_says_what_it_wrote(tmp_path):
@@ -401,10 +560,11 @@ def test_cli_report_is_written_atomically_and_says_what_it_wrote(tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, books / "01_one.ipynb")
-    (tmp_path / "r" / "index.html").mkdir(parents=True)  # a folder where the index goes
+    _commit(tmp_path / "r", {"old.html": "x"})
+    (tmp_path / "r" / "index.html").mkdir()  # a folder where the index goes
     result = run("report", "--notebooks", str(books), "--out", "r", cwd=tmp_path)
     _one_error_line(result, "r/index.html: is a directory")
-    assert _names(tmp_path / "r") == ["index.html"]
+    assert _names(tmp_path / "r") == ["index.html", "old.html"]
     (tmp_path / "r" / "index.html").rmdir()
     result = run("report", "--notebooks", str(books), "--out", "r", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
