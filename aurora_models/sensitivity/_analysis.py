@@ -13,6 +13,7 @@ worker died; the evaluation is deterministic, so a retried chunk gives the same 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -45,6 +46,40 @@ def _check_dists(dists: Sequence[Distribution]) -> list[Distribution]:
     if len(set(names)) != len(names):
         raise SensitivityInputError(f"`dists` names must be unique, got {names}")
     return dists
+
+
+def _check_common(func, dists, outputs, seed, chunk, work_per_evaluation, *,
+                  min_inputs: int = 1) -> tuple[list[Distribution], tuple[str, ...]]:
+    """The arguments every design shares, refused in one line naming the argument."""
+    if not callable(func):
+        raise ParameterTypeError(f"`func` must be callable (rows of inputs -> rows of outputs), "
+                                 f"got {type(func).__name__}")
+    dists = _check_dists(dists)
+    if len(dists) < min_inputs:
+        raise SensitivityInputError(f"`dists` must hold at least {min_inputs} inputs for a "
+                                    f"sensitivity analysis, got {len(dists)}")
+    if isinstance(outputs, str) or not isinstance(outputs, Sequence) or not outputs or \
+            not all(isinstance(o, str) for o in outputs):
+        raise ParameterTypeError(f"`outputs` must be a non-empty sequence of output names, got "
+                                 f"{outputs!r}"[:200])
+    _check_int("seed", seed, 0, 2**32 - 1)
+    if chunk is not None:
+        _check_int("chunk", chunk, 1, 2**31)
+    if isinstance(work_per_evaluation, bool) or not isinstance(work_per_evaluation, int | float) \
+            or not 0 <= work_per_evaluation < math.inf:
+        raise SensitivityInputError(f"`work_per_evaluation` must be a finite number >= 0, got "
+                                    f"{work_per_evaluation!r}")
+    return dists, tuple(outputs)
+
+
+def _check_int(name: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ParameterTypeError(f"`{name}` must be an integer in [{low}, {high}], got "
+                                 f"{type(value).__name__} {value!r}")
+    if not low <= value <= high:
+        raise SensitivityInputError(f"`{name}` must be an integer in [{low}, {high}], got "
+                                    f"{value}")
+    return int(value)
 
 
 def to_values(dists: Sequence[Distribution], U: np.ndarray) -> np.ndarray:
@@ -199,7 +234,7 @@ def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n:
     """
     from scipy.stats import qmc
 
-    dists = _check_dists(dists)
+    dists, outputs = _check_common(func, dists, outputs, seed, chunk, work_per_evaluation)
     _check_pow2(param_name, n)
     D = len(dists)
     _check_sample_budget("propagate", param_name, n, n, D, work_per_evaluation)
@@ -377,9 +412,10 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     >>> [round(float(s), 1) for s in r.ranked("y")["ST"]]
     [0.9, 0.1]
     """
-    dists = _check_dists(dists)
+    dists, outputs = _check_common(func, dists, outputs, seed, chunk, work_per_evaluation,
+                                   min_inputs=2)
     _check_pow2(param_name, n)
-    outputs = tuple(outputs)
+    _check_int("num_resamples", num_resamples, 2, 100_000)
     D = len(dists)
     _check_sample_budget("sobol", param_name, n, (D + 2) * _budget.size(n), D,
                          work_per_evaluation)
@@ -406,11 +442,13 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary effects, each taken
     over the central 95 % of the input's distribution (levels at its 2.5 % ... 97.5 %
     quantiles, so an unbounded distribution has finite ends)."""
-    dists = _check_dists(dists)
+    dists, outputs = _check_common(func, dists, outputs, seed, chunk, work_per_evaluation,
+                                   min_inputs=2)
+    _check_int("levels", levels, 2, 1000)
+    _check_int("num_resamples", num_resamples, 2, 100_000)
     if isinstance(r, bool) or not isinstance(r, int | np.integer) or r < 2:
         raise SensitivityInputError(f"`{param_name}` must be an integer >= 2 (trajectories), "
                                     f"got {r!r}")
-    outputs = tuple(outputs)
     D = len(dists)
     _check_sample_budget("morris", param_name, r, (D + 1) * _budget.size(r), D,
                          work_per_evaluation)
