@@ -454,7 +454,6 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         raise UsageError(f"`--n` must be an integer >= 2, got {args.n}")
     if args.connect_timeout is not None:
         connect_timeout_s(args.connect_timeout)
-        os.environ[_ENV_CONNECT] = repr(float(args.connect_timeout))
     scheduler = args.scheduler
     if scheduler is not None:
         try:
@@ -467,6 +466,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         check_out_dir(Path(args.out))
     spec = scenario.load(args.scenario)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
+    previous = os.environ.get(_ENV_CONNECT)
+    if args.connect_timeout is not None:  # for this call only (the Client is made inside)
+        os.environ[_ENV_CONNECT] = repr(float(args.connect_timeout))
     try:
         result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
                          seed=args.seed, executor=scheduler,
@@ -475,6 +477,11 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     except UserInputError as exc:
         raise _renamed(exc, {"n": "--n", "executor": "--scheduler", "outputs": "--outputs",
                              "seed": "--seed", "rng": "--seed"}) from None
+    finally:
+        if previous is None:
+            os.environ.pop(_ENV_CONNECT, None)
+        else:
+            os.environ[_ENV_CONNECT] = previous
     if args.out:
         written = write_sensitivity(result, args.out)
         print(f"wrote {len(written)} files to {args.out}: "

@@ -924,3 +924,217 @@ def test_fuzz_every_preset_field(preset, data, value):
         # the field itself, or (a rule across fields) another field of the same object
         assert any(re.search(rf"`{f}(\[[^`]*\])?`", msg) for f in fields), \
             f"{type(preset).__name__}({name}={value!r}): {msg}"
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 21: the budget before the work, one-line errors naming the flag, checked API inputs
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:  # bound, then closed: nothing listens there afterwards
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cli_line(capsys, *argv) -> str:
+    rc = cli.main(list(argv))
+    err = capsys.readouterr().err.strip()
+    assert rc == 2, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv, named", [
+    (("sensitivity", "--n", str(10**11)), "`--n` = 100000000000"),
+    (("sensitivity", "--method", "sobol", "--n", str(2**40)), "`--n` = 1099511627776"),
+    (("sensitivity", "--seed", "-1"), "`--seed` must be an integer in [0,"),
+    (("sensitivity", "--n", "1"), "`--n` must be an integer >= 2"),
+    (("sensitivity", "--scheduler", "not an address"), "`--scheduler` must be a scheduler"),
+    (("sensitivity", "--scheduler", "tcp://127.0.0.1:99999"), "(port 1-65535)"),
+    (("sensitivity", "--connect-timeout", "0", "--scheduler", "127.0.0.1:1"),
+     "`connect_timeout_s` must be a number of seconds"),
+    (("estimate", "--uncertainty", str(2**40)), "`--uncertainty` = 1099511627776"),
+    (("estimate", "--uncertainty", "3"), "`--uncertainty` must be a power of 2"),
+    (("estimate", "--trials", "10000000"), "`--trials` = 10000000"),
+])
+def test_cli_flags_refused_first_in_one_line_naming_the_flag(argv, named, capsys):
+    line = _cli_line(capsys, *argv)
+    assert named in line, line
+
+
+@pytest.mark.timeout(120)
+def test_cli_scheduler_where_nothing_listens_times_out_in_one_line(capsys):
+    port = _free_port()
+    line = _cli_line(capsys, "sensitivity", "--n", "2", "--connect-timeout", "1",
+                     "--scheduler", f"127.0.0.1:{port}")
+    assert f"`--scheduler`: no dask scheduler answered at tcp://127.0.0.1:{port} within 1 s" \
+        in line, line
+
+
+def test_the_connect_timeout_comes_from_the_environment(monkeypatch):
+    from aurora_models.sensitivity import _analysis
+
+    assert _analysis.connect_timeout_s() == 5.0
+    monkeypatch.setenv("AURORA_MODELS_CONNECT_TIMEOUT_S", "2.5")
+    assert _analysis.connect_timeout_s() == 2.5
+    monkeypatch.setenv("AURORA_MODELS_CONNECT_TIMEOUT_S", "soon")
+    with pytest.raises(ValueError, match="AURORA_MODELS_CONNECT_TIMEOUT_S"):
+        _analysis.connect_timeout_s()
+
+
+def _uniform(names="ab"):
+    from aurora_models.sensitivity import make
+
+    return [make(x, {"dist": "uniform", "low": 0, "high": 1}) for x in names]
+
+
+def _linear(X):
+    return X[:, :1] + 3 * X[:, 1:2]
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=4, levels=1),
+     "SensitivityInputError", "`levels` must be an integer in"),
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=4, levels=2.5),
+     "ParameterTypeError", "`levels` must be an integer"),
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=4, num_resamples=0),
+     "SensitivityInputError", "`num_resamples`"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs=["y"], n=8, num_resamples=0),
+     "SensitivityInputError", "`num_resamples`"),
+    (lambda s: s.sobol(_linear, _uniform("a"), outputs=["y"], n=8),
+     "SensitivityInputError", "`dists` must hold at least 2 inputs"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs=["y"], n=8, seed=-1),
+     "SensitivityInputError", "`seed` must be an integer in"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs="y", n=8),
+     "ParameterTypeError", "`outputs` must be a non-empty sequence"),
+    (lambda s: s.propagate(_linear, _uniform(), outputs=None, n=4),
+     "ParameterTypeError", "`outputs` must be a non-empty sequence"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs=["y"], n=8, chunk=0),
+     "SensitivityInputError", "`chunk` must be an integer"),
+    (lambda s: s.sobol(3, _uniform(), outputs=["y"], n=8),
+     "ParameterTypeError", "`func` must be callable"),
+    (lambda s: s.propagate(_linear, _uniform(), outputs=["y"], n=2**50),
+     "BudgetError", "`n` = 1125899906842624"),
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=10**12),
+     "BudgetError", "`r` = 1000000000000"),
+])
+def test_salib_wrappers_refuse_degenerate_arguments_naming_them(call, exc, match):
+    from aurora_models import sensitivity
+    from aurora_models.exceptions import UserInputError
+
+    with pytest.raises(UserInputError, match=re.escape(match)) as info:
+        call(sensitivity)
+    assert type(info.value).__name__ == exc
+
+
+def test_propagate_refuses_a_huge_n_before_drawing_the_sample():
+    from aurora_models import sensitivity
+
+    peak, err = _peak_bytes(lambda: sensitivity.propagate(_linear, _uniform(), outputs=["y"],
+                                                          n=2**36))
+    assert isinstance(err, BudgetError) and "`n` = 68719476736" in str(err)
+    assert peak < 50 * 2**20
+
+
+@pytest.mark.parametrize("kw, named", [
+    ({"n_writes": 10**12}, "`n_writes` = 1000000000000"),
+    ({"n_replications": 10**9}, "`n_replications` = 1000000000"),
+    ({"n_writes": 10**30}, "`n_writes` = 1000000000000000000000000000000"),
+])
+def test_global_db_simulation_sizes_are_budgeted_first(kw, named):
+    from aurora_models import global_db
+
+    link = global_db.ReplicationLink(primary="us-east-1", secondary="eu-west-1")
+    peak, err = _peak_bytes(lambda: global_db.rpo_exposure(link, writes_per_s=2000.0, **kw))
+    assert isinstance(err, BudgetError) and named in str(err), err
+    assert peak < 50 * 2**20
+
+
+def test_a_trace_gap_of_decades_filled_with_zeros_is_budgeted_first(tmp_path):
+    trace = tmp_path / "gap.csv"
+    trace.write_text("timestamp,value\n2000-01-01 00:00:00,1\n2000-01-01 00:00:01,2\n"
+                     "2000-01-01 00:00:02,2\n2200-01-01 00:00:00,3\n")
+    peak, err = _peak_bytes(lambda: data.load_trace("elb_request_count", fill_gaps="zero",
+                                                    path=trace))
+    assert isinstance(err, BudgetError), err
+    assert "`fill_gaps` = zero (6,311,433,597 missing samples" in str(err)
+    assert peak < 50 * 2**20
+
+
+@pytest.mark.parametrize("fn", ["demand_from_trace", "daily_shape"])
+def test_trace_grids_at_a_tiny_step_are_budgeted_first(fn):
+    trace = data.load_trace("elb_request_count", fill_gaps="interpolate")
+    kw = {"acu_per_unit": 0.01} if fn == "demand_from_trace" else {}
+    with pytest.raises(BudgetError, match="`step_s` = 1e-09"):
+        getattr(serverless, fn)(trace, step_s=1e-9, **kw)
+
+
+def test_a_declared_string_is_capped():
+    from aurora_models.scenario._settings import RunSettings
+
+    with pytest.raises(am.exceptions.ParameterValueError,
+                       match=r"`name` must be a string of at most 4096 characters, got 10,000"):
+        RunSettings(name="n" * 10_000)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("reserved_hourly_usd", 1e300), ("manual_snapshot_gib", 1.7e308),
+    ("storage_growth_gib_per_month", 1e300), ("snapshot_export_gib_per_month", 1e300)])
+def test_usage_quantities_have_physical_upper_bounds(key, value):
+    from aurora_models import billing
+
+    with pytest.raises(am.exceptions.ParameterValueError, match=f"`{key}` must be a number in"):
+        billing.Usage(region="us-east-1", engine="aurora-mysql", capacity="provisioned",
+                      instance_class="db.r6g.large", volume_gib=100.0, **{key: value})
+
+
+# ---- a property test over every declared constructor, strategies from the declarations
+
+
+def _declared():
+    import aurora_models.scenario  # noqa: F401  (registers every family's declarations)
+    from aurora_models._params import _DECLARED
+
+    return list(_DECLARED)
+
+
+def _hostile(p):
+    """Values for one declared parameter: its bounds and just past them, NaN, inf, huge ints,
+    wrong types."""
+    out = [math.nan, math.inf, -math.inf, 10**400, -(10**400), "1", None, [1], True]
+    if p.type in ("real", "int"):
+        for b in (p.low, p.high):
+            if b is not None and math.isfinite(b):
+                out += [b, b * (1 + 1e-9) + 1e-9, b * (1 - 1e-9) - 1e-9]
+    if p.type == "choice":
+        out += [*p.choices, "no-such-choice"]
+    if p.type == "str":
+        out += ["x" * 5000, "ok"]
+    return st.sampled_from(out)
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_declared_constructors_return_or_raise_naming_the_parameter(data):
+    from aurora_models._params import params_of
+
+    cls = data.draw(st.sampled_from(_declared()))
+    params = params_of(cls)
+    name = data.draw(st.sampled_from(sorted(params)))
+    value = data.draw(_hostile(params[name]))
+    try:
+        cls(**{name: value})
+    except (am.exceptions.UserInputError, TypeError, ValueError) as exc:
+        msg = str(exc)
+        assert "\n" not in msg.strip() and len(msg) < 2000, msg
+        # a missing required field is named too; otherwise the parameter given or a rule's
+        named = re.findall(r"`([A-Za-z_][\w.\[\]]*)`", msg) + re.findall(r"'(\w+)'", msg)
+        assert named, msg
+    else:
+        p = params[name]
+        if p.type == "real" and isinstance(value, float):
+            assert math.isfinite(value) or (value == math.inf and p.allow_inf)
