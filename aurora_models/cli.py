@@ -28,7 +28,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .exceptions import UserInputError
+from .exceptions import BudgetError, UserInputError
 
 __all__ = ["main"]
 
@@ -397,8 +397,18 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         raise UsageError("`--uncertainty` adds intervals to the summary rows; `--bill` prints "
                          "the bill lines, which have none (drop one of the two)")
     spec = _with_price_book(scenario.load(args.scenario), args.price_book)
+    if args.uncertainty is not None:  # the budget of the draws, before any work
+        from .sensitivity._analysis import _check_pow2, _check_sample_budget
+        from .sensitivity._scenario import WORK_PER_EVALUATION, distributions
+
+        _check_pow2("--uncertainty", args.uncertainty)
+        _check_sample_budget("estimate", "--uncertainty", args.uncertainty, args.uncertainty,
+                             len(distributions(spec)), WORK_PER_EVALUATION)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
-    result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
+    try:
+        result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
+    except BudgetError as exc:
+        raise _renamed(exc, {"n_trials": "--trials"}) from None
     if tick:
         tick("done", 1, 1)
     intervals = None
@@ -407,7 +417,8 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         from .sensitivity import propagate_scenario
         from .sensitivity._rows import assumption_intervals
 
-        prop = propagate_scenario(spec, n=args.uncertainty, seed=args.seed)
+        prop = propagate_scenario(spec, n=args.uncertainty, seed=args.seed,
+                                  param_name="--uncertainty")
         intervals = assumption_intervals(prop, summary_rows(result.to_dict()), spec)
     text = (scenario.render_bill(result, args.format) if args.bill
             else scenario.render(result, args.format, uncertainty=intervals))
@@ -419,21 +430,58 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _renamed(exc: BaseException, names: dict[str, str]) -> UsageError:
+    """``exc``'s one line with the API's parameter names replaced by the command's flags."""
+    msg = str(exc)
+    for old, new in names.items():
+        msg = msg.replace(f"`{old}`", f"`{new}`")
+    return UsageError(msg)
+
+
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from . import scenario
+    from .scenario._settings import RunSettings
     from .sensitivity import analyze
+    from .sensitivity._analysis import _ENV_CONNECT, check_scheduler_address, connect_timeout_s
     from .sensitivity._render import render_sensitivity, write_sensitivity
 
+    if args.seed is not None:
+        try:
+            RunSettings.__params__["seed"].check(args.seed, name="--seed")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if args.n is not None and args.n < 2:
+        raise UsageError(f"`--n` must be an integer >= 2, got {args.n}")
+    if args.connect_timeout is not None:
+        connect_timeout_s(args.connect_timeout)
+    scheduler = args.scheduler
+    if scheduler is not None:
+        try:
+            scheduler = check_scheduler_address(scheduler, name="--scheduler")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if args.out:
         from ._output import check_out_dir
 
         check_out_dir(Path(args.out))
     spec = scenario.load(args.scenario)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
-    result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
-                     seed=args.seed, executor=args.scheduler,
-                     progress=None if tick is None else
-                     (lambda done, total: tick("evaluations", done, total)))
+    previous = os.environ.get(_ENV_CONNECT)
+    if args.connect_timeout is not None:  # for this call only (the Client is made inside)
+        os.environ[_ENV_CONNECT] = repr(float(args.connect_timeout))
+    try:
+        result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
+                         seed=args.seed, executor=scheduler,
+                         progress=None if tick is None else
+                         (lambda done, total: tick("evaluations", done, total)))
+    except UserInputError as exc:
+        raise _renamed(exc, {"n": "--n", "executor": "--scheduler", "outputs": "--outputs",
+                             "seed": "--seed", "rng": "--seed"}) from None
+    finally:
+        if previous is None:
+            os.environ.pop(_ENV_CONNECT, None)
+        else:
+            os.environ[_ENV_CONNECT] = previous
     if args.out:
         written = write_sensitivity(result, args.out)
         print(f"wrote {len(written)} files to {args.out}: "
@@ -565,7 +613,7 @@ def _cmd_prices(args: argparse.Namespace) -> int:
 
 def _cmd_scenario_init(args: argparse.Namespace) -> int:
     from . import scenario
-    from ._output import staged_output
+    from ._output import write_file_atomic
 
     target = Path(args.path)
     if target.is_dir():
@@ -574,8 +622,7 @@ def _cmd_scenario_init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise FileExistsError(errno.EEXIST, "already exists; pass --force to overwrite it",
                               str(target))
-    with staged_output(target.parent) as stage:
-        stage.write_text(target.name, scenario.template_text())
+    write_file_atomic(target, scenario.template_text())
     print(f"wrote {target}: edit it, then run `aurora-models estimate {target}`")
     return 0
 
@@ -678,6 +725,9 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("--seed", type=int, default=None, help="seed (default the scenario's)")
     sen.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the evaluations on a dask cluster (tcp://host:8786)")
+    sen.add_argument("--connect-timeout", type=float, default=None, metavar="S",
+                     help="seconds to wait for the scheduler (default 5; or "
+                          "AURORA_MODELS_CONNECT_TIMEOUT_S)")
     sen.add_argument("--progress", action="store_true",
                      help="show a progress bar on stderr (default: only on a terminal)")
     sen.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")

@@ -25,12 +25,21 @@ def region_codes() -> list[str]:
     return regions()
 
 
-def _region(name: str, value: Any) -> str:
+def _primary(name: str, value: Any) -> str:
+    """A primary region: any region of the latency data or of the price book (the latency
+    matrix is needed only for a configured secondary's link, checked there)."""
+    from .pricing import known_regions
+
+    return _region(name, value, extra=tuple(known_regions()))
+
+
+def _region(name: str, value: Any, *, extra: tuple[str, ...] = ()) -> str:
     if not isinstance(value, str):
         raise ParameterTypeError(f"`{name}` must be a region code string, got {type(value).__name__} "
                         f"{value!r}")
     codes = region_codes()
-    if value not in codes:
+    if value not in codes and value not in extra:
+        codes = sorted({*codes, *extra})
         import difflib
 
         near = difflib.get_close_matches(value, codes, n=1)
@@ -225,14 +234,26 @@ def _distinct_regions(v) -> str | None:
 DISTINCT_REGIONS = Rule("distinct_regions", ("secondaries", "primary"), _distinct_regions)
 
 
+def _linked_primary(v) -> str | None:
+    if v["secondaries"] and v["primary"] not in region_codes():
+        return (f"`primary` {v['primary']!r} is priced but not in the inter-region latency data, "
+                f"which a Global Database secondary's link needs: drop `secondaries` or pick a "
+                f"primary of the latency data")
+    return None
+
+
+#: A primary outside the latency data runs alone (no secondary link to model).
+LINKED_PRIMARY = Rule("linked_primary", ("primary", "secondaries"), _linked_primary)
+
+
 @declared("cluster")
 @dataclass(frozen=True, kw_only=True)
 class Regions:
     """The primary region and the Global Database secondaries (the scenario's ``[regions]``)."""
 
-    __rules__ = (DISTINCT_REGIONS, AUTO_PAUSE)
+    __rules__ = (DISTINCT_REGIONS, LINKED_PRIMARY, AUTO_PAUSE)
 
-    primary: str = param(None, type="custom", checker=_region, scenario="regions.primary",
+    primary: str = param(None, type="custom", checker=_primary, scenario="regions.primary",
                          user_input=True, doc="AWS region code of the primary cluster",
                          json_schema_extra={"type": "string"})
     secondaries: tuple[str, ...] = param(

@@ -161,7 +161,7 @@ def test_availability_objectives_drive_the_decision():
     # Bad value: the key and its line.
     text = BASE + "max_failover_s = -1\n"
     with pytest.raises(sc.ScenarioError, match=r"^s.toml:16: `workload.max_failover_s` must be "
-                                               r"a number in \(0, inf\], got -1"):
+                                               r"a number in \(0, 86,400 or inf\], got -1"):
         sc.loads(text, source="s.toml")
     relaxed = sc.load().replace(scenario__trials=500, workload__max_failover_s=float("inf"),
                                 workload__max_annual_downtime_minutes=float("inf"))
