@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from ._validate import check_bool, check_positive
 from .exceptions import ParameterValueError
 
 # The declarations the explorers start from (light imports: no scipy, networkx or matplotlib).
@@ -66,16 +67,16 @@ def quorum_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
     """
     from . import quorum
 
-    layout = quorum.QuorumLayout(copies_per_az=tuple(int(c) for c in copies_per_az),
-                                 write_quorum=int(write_quorum), read_quorum=int(read_quorum))
-    fm = quorum.FailureModel(copy_failure_rate_per_year=float(copy_afr),
-                             az_outage_hours=float(az_outage_hours))
+    layout = quorum.QuorumLayout(copies_per_az=tuple(copies_per_az),
+                                 write_quorum=write_quorum, read_quorum=read_quorum)
+    fm = quorum.FailureModel(copy_failure_rate_per_year=copy_afr,
+                             az_outage_hours=az_outage_hours)
     if az_outage_rate_per_year is not None:
-        fm = fm.replace(az_outage_rate_per_year=float(az_outage_rate_per_year))
+        fm = fm.replace(az_outage_rate_per_year=az_outage_rate_per_year)
     if repair_s is not None:
-        transfer_s = float(repair_s) - fm.detection_s
+        transfer_s = check_positive("repair_s", repair_s) - fm.detection_s
         if transfer_s <= 0:
-            raise ParameterValueError(f"repair_s must exceed the detection time {fm.detection_s:g} s, "
+            raise ParameterValueError(f"`repair_s` must exceed the detection time {fm.detection_s:g} s, "
                              f"got {repair_s!r}")
         fm = fm.replace(segment_size_bytes=transfer_s * fm.repair_bandwidth_gbit_per_s * 1e9 / 8)
     events = pd.DataFrame(
@@ -93,12 +94,12 @@ def write_path_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
     """Aurora's commit latency quantiles (closed form) and I/Os per transaction for a layout."""
     from . import quorum, write_path
 
-    copies = tuple(int(c) for c in copies_per_az)
+    copies = tuple(copies_per_az)
     vr = sum(copies) - int(write_quorum) + 1 if read_quorum is None else int(read_quorum)
-    layout = quorum.QuorumLayout(copies_per_az=copies, write_quorum=int(write_quorum),
+    layout = quorum.QuorumLayout(copies_per_az=copies, write_quorum=write_quorum,
                                  read_quorum=vr)
-    latency = write_path.HopLatency(same_az_rtt_ms=float(same_az_rtt_ms),
-                                    cross_az_rtt_ms=float(cross_az_rtt_ms))
+    latency = write_path.HopLatency(same_az_rtt_ms=same_az_rtt_ms,
+                                    cross_az_rtt_ms=cross_az_rtt_ms)
     graph = write_path.aurora_path(layout=layout, latency=latency)
     lat = write_path.commit_latency(graph, q=tuple(q))[["q", "latency_ms"]]
     io = write_path.io_summary(graph).rename("value").rename_axis("quantity").reset_index()
@@ -118,16 +119,16 @@ def cost_view(*, region: str = "us-east-1", engine: str = "aurora-mysql",
     """
     from . import billing, pricing, serverless
 
-    demand = serverless.synthetic_demand(days=30, step_s=60.0, mean_acu=float(mean_acu),
-                                         daily_amplitude=float(daily_amplitude), rng=int(seed))
+    demand = serverless.synthetic_demand(days=30, step_s=60.0, mean_acu=mean_acu,
+                                         daily_amplitude=daily_amplitude, rng=seed)
     run = serverless.simulate_capacity(
-        demand, serverless.ScalingPolicy(min_acu=float(min_acu), max_acu=float(max_acu)),
+        demand, serverless.ScalingPolicy(min_acu=min_acu, max_acu=max_acu),
         step_s=60.0)
     acu_hours = float(run.acu_hours) * HOURS_PER_MONTH / float(run.hours)
     peak = float(run.capacity_acu.max())
     usage = billing.Usage(region=region, engine=engine, capacity=capacity,
-                          instance_class=instance_class, volume_gib=float(volume_gib),
-                          io_millions_per_month=float(io_millions_per_month),
+                          instance_class=instance_class, volume_gib=volume_gib,
+                          io_millions_per_month=io_millions_per_month,
                           writer_acu_hours=acu_hours, writer_peak_acu=peak)
     bills = billing.bill_options(usage)
     options = pd.DataFrame([{"option": b.label, "total_usd": float(b.total_usd),
@@ -156,8 +157,8 @@ def global_db_view(*, primary: str = "us-east-1", secondary: str = "eu-west-1",
     from . import global_db
 
     link = global_db.ReplicationLink(primary=primary, secondary=secondary,
-                                     batch_interval_ms=float(batch_interval_ms))
-    res = global_db.lag(link, writes_per_s=float(writes_per_s))
+                                     batch_interval_ms=batch_interval_ms)
+    res = global_db.lag(link, writes_per_s=writes_per_s)
     lag = pd.DataFrame([
         {"statistic": "utilisation", "value": float(res.utilisation)},
         {"statistic": "mean lag (ms)", "value": 1e3 * float(res.mean_s)},
@@ -165,9 +166,9 @@ def global_db_view(*, primary: str = "us-east-1", secondary: str = "eu-west-1",
         {"statistic": "p99 lag (ms)", "value": 1e3 * float(res.p99_s)},
         {"statistic": "p99.9 lag (ms)", "value": 1e3 * float(res.p999_s)},
     ])
-    exposure = global_db.rpo_exposure(link, writes_per_s=float(writes_per_s),
-                                      n_writes=int(n_writes), n_replications=int(n_replications),
-                                      rng=int(seed)).to_frame()
+    exposure = global_db.rpo_exposure(link, writes_per_s=writes_per_s,
+                                      n_writes=n_writes, n_replications=n_replications,
+                                      rng=seed).to_frame()
     keep = exposure["quantity"].isin(["writes at risk", "loss window s"]) & exposure[
         "statistic"].isin(["mean", "p99", "p99.9"])
     return {"lag": lag,
@@ -185,14 +186,14 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
     from . import availability as av
 
     if deployment == "Aurora":
-        dep = av.aurora(int(replicas))
+        dep = av.aurora(replicas)
     else:
         by_name = {d.name: d for d in av.DEPLOYMENTS if not d.name.startswith("Aurora")}
         if deployment not in by_name:
             raise ParameterValueError(f"unknown deployment {deployment!r}; choose 'Aurora' or one of "
                              f"{sorted(by_name)}")
         dep = by_name[deployment]
-    client = av.PROXY_CLIENT if proxy else av.DIRECT_CLIENT
+    client = av.PROXY_CLIENT if check_bool("proxy", proxy) else av.DIRECT_CLIENT
     down = av.annual_downtime(dep, client=client)
     minutes = float(down.mean.value)
     summary = pd.DataFrame([

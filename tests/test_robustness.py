@@ -1138,3 +1138,17 @@ def test_declared_constructors_return_or_raise_naming_the_parameter(data):
         p = params[name]
         if p.type == "real" and isinstance(value, float):
             assert math.isfinite(value) or (value == math.inf and p.allow_inf)
+
+
+@pytest.mark.parametrize("view,kwargs,message", [
+    ("quorum_view", {"write_quorum": 4.5}, r"`write_quorum` must be an integer"),
+    ("quorum_view", {"copies_per_az": (2, 2.5, 2)}, r"`copies_per_az"),
+    ("availability_view", {"replicas": 1.5}, r"`replicas` must be an integer"),
+    ("availability_view", {"proxy": "no"}, r"`proxy` must be True or False"),
+    ("global_db_view", {"n_writes": 2.5}, r"`n_writes`"),
+])
+def test_explorer_views_refuse_rather_than_truncate(view, kwargs, message):
+    import aurora_models as am
+
+    with pytest.raises((TypeError, ValueError), match=message):
+        getattr(am.widgets, view)(**kwargs)
