@@ -58,7 +58,10 @@ def _secondaries(name: str, value: Any) -> tuple[str, ...]:
     if len(value) > MAX_SECONDARIES:
         raise ParameterValueError(f"`{name}` must hold at most {MAX_SECONDARIES} regions, got "
                          f"{len(value)}")
-    return tuple(_region(f"{name}[{i}]", v) for i, v in enumerate(value))
+    from .global_db._link import LATENCY_STAND_INS
+
+    stand_ins = tuple(c for c, _ in LATENCY_STAND_INS)
+    return tuple(_region(f"{name}[{i}]", v, extra=stand_ins) for i, v in enumerate(value))
 
 
 def _instance_class(name: str, value: Any) -> str:
@@ -235,7 +238,9 @@ DISTINCT_REGIONS = Rule("distinct_regions", ("secondaries", "primary"), _distinc
 
 
 def _linked_primary(v) -> str | None:
-    if v["secondaries"] and v["primary"] not in region_codes():
+    from .global_db._link import latency_region
+
+    if v["secondaries"] and latency_region(v["primary"]) not in region_codes():
         return (f"`primary` {v['primary']!r} is priced but not in the inter-region latency data, "
                 f"which a Global Database secondary's link needs: drop `secondaries` or pick a "
                 f"primary of the latency data")

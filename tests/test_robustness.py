@@ -1152,3 +1152,34 @@ def test_explorer_views_refuse_rather_than_truncate(view, kwargs, message):
 
     with pytest.raises((TypeError, ValueError), match=message):
         getattr(am.widgets, view)(**kwargs)
+
+
+def test_a_one_region_price_file_names_a_secondarys_prices_as_missing(tmp_path):
+    import pandas as pd
+
+    from aurora_models import scenario as sc
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    full = pd.read_csv(root / "data" / "pricing" / "aurora_prices_multiregion.csv", dtype=str,
+                       keep_default_na=False)
+    one = tmp_path / "us-east-1.csv"
+    full[full["region"] == "us-east-1"].to_csv(one, index=False)
+    s = sc.load().replace(pricing__offer_file=str(one), scenario__trials=200)
+    assert s["regions"]["secondaries"] == ("eu-west-1",)
+    cost = sc.estimate(s, only=("cost",)).to_dict()["cost"]
+    assert any("in eu-west-1" in m for m in cost["missing"])
+    assert all(li["region"] == "us-east-1" for b in cost["bills"] for li in b["lines"])
+    assert cost["cheapest"] is None  # no bill is complete without the secondary's prices
+
+
+def test_regions_the_latency_data_lacks_run_with_a_declared_stand_in():
+    from aurora_models import scenario as sc
+
+    s = sc.load().replace(regions__primary="ap-east-2", regions__secondaries=["ap-southeast-6"],
+                          scenario__trials=200)
+    doc = sc.estimate(s, only=("global_database",)).to_dict()
+    sec = doc["global_database"]["secondaries"][0]
+    assert "ap-east-2 is not in the latency data: its round trips are ap-east-1's" in \
+        sec["latency_stand_in"]
+    assert any("ap-southeast-6 is not in the latency data" in n for n in doc["notes"])
+    assert sec["one_way_ms"] > 0

@@ -337,8 +337,11 @@ class _Books:
         if region not in self.cache:
             from .. import pricing
 
+            # a file of other regions (one imported offer file) leaves this region's lines
+            # missing, named in the bill, rather than failing the bill
             self.cache[region] = (pricing.load(region, engine=self.engine) if self.path is None
-                                  else pricing.load(region, engine=self.engine, path=self.path))
+                                  else pricing.load(region, engine=self.engine, path=self.path,
+                                                    missing_ok=True))
         return self.cache[region]
 
     def transfer(self):

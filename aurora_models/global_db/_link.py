@@ -69,8 +69,33 @@ def regions() -> list[str]:
     return list(_rtt().index)
 
 
+#: Regions AWS prices that the bundled latency capture lacks, each measured as a stand-in: its
+#: nearest captured region (ASSUMPTION, marked in the output wherever it is used).
+LATENCY_STAND_INS = register(
+    "global_db.latency_stand_in_regions", (("ap-east-2", "ap-east-1"),
+                                           ("ap-southeast-6", "ap-southeast-2")), "-",
+    rationale="the CloudPing capture of 2025-05-29 predates Asia Pacific (Taipei, ap-east-2) and "
+              "(New Zealand, ap-southeast-6): each takes the round trips of its nearest "
+              "captured region, Hong Kong (about 800 km away) and Sydney (about 2,200 km), so "
+              "its lag is a few ms optimistic")
+
+
+def latency_region(code: str) -> str:
+    """The region whose measured round trips stand for ``code`` (itself when captured)."""
+    return dict(LATENCY_STAND_INS).get(code, code)
+
+
+def stand_in_note(code: str) -> str | None:
+    """Why ``code``'s latency is another region's, or None when it is measured."""
+    other = latency_region(code)
+    if other == code:
+        return None
+    return (f"{code} is not in the latency data: its round trips are {other}'s "
+            f"(global_db.latency_stand_in_regions, ASSUMPTION)")
+
+
 def _check_region(name: str, value) -> str:
-    codes = regions()
+    codes = regions() + [c for c, _ in LATENCY_STAND_INS]
     if not isinstance(value, str) or value not in codes:
         raise ParameterValueError(f"`{name}` must be one of the {len(codes)} region codes of the latency "
                          f"data ({', '.join(codes)}), got {value!r}")
@@ -279,7 +304,7 @@ class ReplicationLink:
             raise ParameterValueError(f"`secondary` must differ from `primary` ({self.primary!r}), got "
                              f"{self.secondary!r}")
         if self.one_way_ms is None:
-            rtt = float(_rtt().loc[self.primary, self.secondary])
+            rtt = float(_rtt().loc[latency_region(self.primary), latency_region(self.secondary)])
             object.__setattr__(self, "one_way_ms", ONE_WAY_FRACTION_OF_RTT * rtt)
         if self.degradation is not None and not isinstance(self.degradation, Degradation):
             raise ParameterTypeError(f"`degradation` must be a Degradation or None, got "
