@@ -157,8 +157,12 @@ def report_title(path: Path, nb) -> tuple[str, str]:
     return title, intro
 
 
-def report_html(nb) -> str:
-    """The notebook as one HTML page, assertions and widget output removed by tag."""
+def report_html(nb, *, title: str | None = None, show_code: bool = True) -> str:
+    """The notebook as one HTML page, assertions and widget output removed by tag.
+
+    ``title`` is the page's ``<title>`` (default the notebook's own heading); without
+    ``show_code`` only the outputs and the prose are shown. Every figure gets a description
+    (the heading it stands under) where the notebook gives none."""
     import copy
 
     from jinja2 import DictLoader
@@ -177,8 +181,31 @@ def report_html(nb) -> str:
                             template_file="aurora_report.html.j2")
     exporter.register_preprocessor(TagRemovePreprocessor(enabled=True, **REPORT_REMOVE),
                                    enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = exporter.exclude_output_prompt = not show_code
+    name = title or report_title(Path("notebook"), nb)[0]
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    return _describe_figures(body)
+
+
+#: nbconvert's text for an image with no description.
+_NO_ALT = "No description has been provided for this image"
+
+
+def _describe_figures(page: str) -> str:
+    """Give each undescribed figure the heading it stands under as its alternative text."""
+    if _NO_ALT not in page:
+        return page
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, features="html.parser")
+    heading = None
+    for elem in soup.find_all(["h1", "h2", "h3", "img"]):
+        if elem.name != "img":
+            heading = " ".join(elem.get_text(" ").replace("¶", "").split())
+        elif elem.get("alt") == _NO_ALT:
+            elem["alt"] = f"Figure: {heading}" if heading else "Figure"
+    return str(soup)
 
 
 def index_html(entries: list[tuple[str, str, str]], lead: str) -> str:
@@ -212,14 +239,23 @@ def _execute_scenario(path: Path, scenario: Path, timeout_s: int):
         return nbformat.read(out, as_version=4)
 
 
+def _slug(text: str) -> str:
+    """A file-name part of a scenario's name: ``My SaaS (EU)`` -> ``my_saas_eu``."""
+    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
+    return slug or "scenario"
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from ._output import check_out_dir, staged_output
+
+    # The kernels start with their own plotting backend (inline figures): a CI image's
+    # MPLBACKEND=Agg would leave every notebook page without its figures.
+    os.environ.pop("MPLBACKEND", None)
+    from . import scenario as sc
 
     books = _find_notebooks(Path(args.notebooks))
     scenario = None
     if args.scenario:
-        from . import scenario as sc
-
         scenario = Path(args.scenario).resolve()
         sc.load(scenario)  # a bad file fails here, in one line, before a kernel starts
         books = [b for b in books if b.name.startswith(CASE_STUDY)]
@@ -236,9 +272,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
             if nb is None:
                 failed.append(path.name)
                 continue
+            title, intro = report_title(path, nb)
             name = path.stem + ".html"
-            stage.write_text(name, report_html(nb))
-            entries.append((name, *report_title(path, nb)))
+            if scenario is not None:  # the page tells the user's system's story, under its name
+                spec = sc.load(scenario)
+                title = f"{path.stem.split('_', 1)[0]} · Case study: {spec.name}"
+                intro = spec["scenario"]["description"] or intro
+                name = f"{path.stem.split('_', 1)[0]}_case_study_{_slug(spec.name)}.html"
+            stage.write_text(name, report_html(nb, title=title,
+                                               show_code=scenario is None or args.show_code))
+            entries.append((name, title, intro))
             print(f"ok ({time.perf_counter() - start:.1f} s)", flush=True)
         lead = ("Every notebook executed in a fresh kernel; assertion cells are hidden."
                 if scenario is None else f"The case study executed for {scenario.name}.")
@@ -298,6 +341,8 @@ def strip_widget_state(nb) -> None:
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
     import nbformat
+
+    os.environ.pop("MPLBACKEND", None)  # the kernels' own (inline) backend, as in `report`
 
     if not args.in_place:
         print("nothing to do: pass --in-place to re-execute and store outputs", file=sys.stderr)
@@ -671,6 +716,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--scenario", default=None, metavar="FILE",
                      help="render only the case study, executed with papermill for this "
                           "scenario file (the committed notebook is not touched)")
+    rep.add_argument("--show-code", action="store_true",
+                     help="with --scenario: also show the code cells (hidden by default)")
     rep.set_defaults(func=_cmd_report)
 
     nbs = sub.add_parser("notebooks", help="re-execute notebooks and store their outputs")

@@ -75,9 +75,12 @@ def test_report_scenario_renders_the_case_study_for_a_provisioned_cluster_elsewh
     result = run("report", "--scenario", str(PROVISIONED), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     assert hashlib.sha256(CASE_STUDY.read_bytes()).hexdigest() == before  # committed run intact
-    assert sorted(p.name for p in out.iterdir()) == ["06_leaderboard_case_study.html",
-                                                     "index.html"]
-    page = (out / "06_leaderboard_case_study.html").read_text()
+    name = "06_case_study_provisioned_order_service_in_frankfurt.html"  # the user's system's
+    assert sorted(p.name for p in out.iterdir()) == [name, "index.html"]
+    page = (out / name).read_text()
+    assert "<title>06 · Case study: Provisioned order service in Frankfurt</title>" in page
+    assert "sc.estimate(SCENARIO)" not in page  # the code cells are hidden by default
+    assert "leaderboard" not in page.lower().split("scenario_file", 1)[1]
     # the user's scenario, not the bundled one: its name, region and cluster in the story
     assert "Provisioned order service in Frankfurt" in page
     assert "eu-central-1" in page and "provisioned capacity" in page
@@ -123,3 +126,29 @@ def test_papermill_runs_a_copy_with_other_parameters_and_leaves_the_committed_no
     assert [line.split()[1] for line in table.splitlines()[1:]] == ["1000", "5000", "5000"]
     assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code"
                    for o in c.outputs)
+
+
+def test_a_report_page_is_titled_its_figures_described_and_code_hidden_on_request():
+    import base64
+
+    png = base64.b64encode(bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")).decode()
+    nb = nbformat.v4.new_notebook()
+    fig = _cell("plt.show()  # the-plot-code")
+    fig.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png,
+                                                                 "text/plain": "<Figure>"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 06 · Case study"),
+                nbformat.v4.new_markdown_cell("## Capacity and cost"), fig]
+    page = report_html(nb, title="06 · Case study: SaaS on Aurora MySQL", show_code=False)
+    assert "<title>06 · Case study: SaaS on Aurora MySQL</title>" in page
+    assert 'alt="Figure: Capacity and cost"' in page
+    assert "the-plot-code" not in page and "Capacity and cost" in page
+    assert "the-plot-code" in report_html(nb)  # the full report shows the code
+
+
+def test_a_scenario_report_is_named_after_the_scenario():
+    from aurora_models.cli import _slug
+
+    assert _slug("SaaS on Aurora MySQL (EU)") == "saas_on_aurora_mysql_eu"
+    assert _slug("***") == "scenario"
