@@ -64,6 +64,12 @@ def _label(section: str, metric: str, cheapest: str | None) -> str:
     return text + (" (cheapest)" if metric == cheapest else "")
 
 
+def _shown_unit(unit: str) -> str:
+    """The unit column as people read it: a share is already shown as a percentage, a count
+    of readers says so in its value (csv and json keep the unit as it is)."""
+    return "" if unit in ("readers", "fraction") else unit
+
+
 def _md(text) -> str:
     """User text made inert in Markdown (no table breaks, emphasis, links or HTML)."""
     return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(text))
@@ -367,7 +373,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
                 name += " **(objective missed)**"
             asm = "" if ivs is None else f"{_md(_asm(ivs[i], u))} | "
             out.append(f"| {_md(_title(s))} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | "
-                       f"{asm}{'' if u == 'readers' else _md(u)} |")
+                       f"{asm}{_md(_shown_unit(u))} |")
         out += ["", *(f"- {_md(e)}" for e in extra), "", "## Bill, line by line", ""]
         for b in _shown_bills(doc):
             out += _md_bill(b)
@@ -380,7 +386,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
     # the marker (* cheapest, ! objective missed) in a column of its own: a label wraps beside it
     cells = [(_title(s), "*" if s == "cost" and m == cost["cheapest"] else
               "!" if (s, m) in missed else "", _label(s, m, cost["cheapest"]), _fmt(v, u),
-              _ci(lo, hi, u, v), "" if u == "readers" else u) for s, m, v, lo, hi, u, _ in rows]
+              _ci(lo, hi, u, v), _shown_unit(u)) for s, m, v, lo, hi, u, _ in rows]
     if ivs is not None:  # the assumption interval after the Monte Carlo one
         cells = [(*c[:5], _asm(iv, r[5]), c[5]) for c, iv, r in zip(cells, ivs, rows, strict=True)]
         cells.insert(0, ("", "", "", "value", MC_LABEL,
@@ -604,7 +610,7 @@ def _headline(doc: dict) -> list[tuple[str, str]]:
 
 #: The style of every HTML page the package writes (estimate and sensitivity reports).
 REPORT_CSS = ("body{font-family:sans-serif;max-width:60em;margin:auto;padding:0 1em}"
-              "td,th{padding:2px 8px}th{text-align:left}td.n{text-align:right}"
+              "td,th{padding:2px 8px}th{text-align:left}td.n{text-align:right;white-space:nowrap}"
               "tr.cheap{font-weight:bold;background:#e6f4e6}"
               "tr.missed{font-weight:bold;background:#fbe3e3}figcaption{font-size:90%;color:#444}"
               "table{border-collapse:collapse}tr:nth-child(even){background:#f6f6f6}"
@@ -661,7 +667,7 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
         f"<td>{html.escape(_title(s))}</td>"
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td{'' if iv is None else ' class=ci'}>{html.escape(_ci(lo, hi, u, v))}</td>"
-        f"{asm(iv, u)}<td>{html.escape(u)}</td></tr>"
+        f"{asm(iv, u)}<td>{html.escape(_shown_unit(u))}</td></tr>"
         for (s, m, v, lo, hi, u, _), iv in zip(summary, ivs, strict=True))
     wide = ("" if uncertainty is None else  # a fourth number column: a wider page
             "body{max-width:80em}td.n,td.q,td.ci{white-space:nowrap}"
