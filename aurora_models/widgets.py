@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from ._optional import require
+
 __all__ = [
     "availability_explorer",
     "availability_view",
@@ -201,7 +203,7 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
 def _explorer(compute: Callable[..., Mapping[str, pd.DataFrame]], controls: dict, *,
               title: str, fixed: dict | None = None):
     """Controls above an Output that shows ``compute(**values)`` and re-renders on change."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
     from IPython.display import display
 
     out = w.Output()
@@ -253,7 +255,7 @@ def _float(w, description, value, lo, hi, step, log=False):
 
 def quorum_explorer():
     """Explore a quorum layout: copies per AZ, Vw, Vr, copy AFR, repair time, AZ outages."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     def compute(per_az, azs, write_quorum, read_quorum, copy_afr, repair_s, az_outage_hours):
         return quorum_view(copies_per_az=(per_az,) * azs, write_quorum=write_quorum,
@@ -274,7 +276,7 @@ def quorum_explorer():
 
 def write_path_explorer():
     """Explore Aurora's write path: copies, write quorum, same-AZ and cross-AZ round trips."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     def compute(per_az, azs, write_quorum, same_az_rtt_ms, cross_az_rtt_ms):
         return write_path_view(copies_per_az=(per_az,) * azs, write_quorum=write_quorum,
@@ -292,7 +294,7 @@ def write_path_explorer():
 
 def cost_explorer():
     """Explore a month's bill: region, engine, capacity mode, ACU range, demand shape."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     from . import pricing
 
@@ -313,7 +315,7 @@ def cost_explorer():
 
 def global_db_explorer():
     """Explore a Global Database link: regions, write rate, batch interval."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     from . import pricing
 
@@ -329,7 +331,7 @@ def global_db_explorer():
 
 def availability_explorer():
     """Explore writer downtime: deployment, Aurora replicas, RDS Proxy."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     from . import availability as av
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from .._optional import require
 from ..exceptions import ParameterTypeError
 from ._dist import Distribution, SensitivityInputError
 
@@ -102,11 +103,8 @@ def _as_executor(executor):
         return executor, None
     owned = None
     if isinstance(executor, str):
-        try:
-            from distributed import Client
-        except ImportError:
-            raise SensitivityInputError("a scheduler address needs the `distributed` extra "
-                                        "(pip install 'aurora-models[distributed]')") from None
+        Client = require("distributed", extra="distributed",
+                         feature="a scheduler address").Client
         executor = owned = Client(executor)
     return executor.get_executor(), owned
 
