@@ -105,6 +105,7 @@ def register(
                 or "rationale" not in uncertainty:
             raise ValueError(f"assumption {name!r}: `uncertainty` must be a dict with 'dist' and "
                              f"'rationale', got {uncertainty!r}")
+        uncertainty = centred(dict(uncertainty), value)
         REGISTERED_UNCERTAINTY[name] = dict(uncertainty)
     _add(Assumption(name=name, value=value, unit=unit, kind=kind, source=text,
                     module=name.split(".", 1)[0], uncertainty=_describe(uncertainty)))
@@ -138,6 +139,64 @@ def register_param(p) -> None:
     _add(Assumption(name=p.qualname, value=p.default, unit=p.unit, kind=kind, source=source,
                     module=p.family, range=p.rule(), scenario_key=p.scenario or "",
                     uncertainty=_describe(p.uncertainty)))
+
+
+def _median(spec: dict) -> float:
+    """The median of a distribution spec (closed forms; the declarations layer has no scipy)."""
+    import math
+
+    d = spec["dist"]
+    if d == "uniform":
+        return 0.5 * (spec["low"] + spec["high"])
+    if d == "loguniform":
+        return math.sqrt(spec["low"] * spec["high"])
+    if d == "lognormal":
+        return math.sqrt(spec["p5"] * spec["p95"])
+    if d == "normal":
+        return float(spec["mean"])
+    if d == "triangular":
+        a, c, b = spec["low"], spec["mode"], spec["high"]
+        if c >= (a + b) / 2:
+            return a + math.sqrt((b - a) * (c - a) / 2)
+        return b - math.sqrt((b - a) * (b - c) / 2)
+    if d == "samples":
+        import statistics
+
+        return float(statistics.median(spec["values"]))
+    raise ValueError(f"unknown distribution {d!r}")
+
+
+#: The spec keys that are locations (scaled when a distribution is centred).
+_LOCATIONS = ("low", "mode", "high", "p5", "p95", "mean", "sd")
+
+
+def centred(spec: dict | None, default: Any) -> dict | None:
+    """``spec`` moved so that its median is ``default``, its relative spread kept: every
+    location (low, mode, high, p5, p95, mean, sd, or the samples) times ``default / median``.
+
+    A declared distribution says how far the truth may lie from the default, so the point
+    estimate and the median of its assumption interval agree. A default that is unset, zero or
+    negative has no such scale: the spec is kept (a zero default at a physical bound, "none on
+    record", is a one-sided assumption whose distribution says how far above it the truth may
+    be)."""
+    if not spec or not isinstance(default, int | float) or isinstance(default, bool) \
+            or not default > 0:
+        return spec
+    import math
+
+    m = _median(spec)
+    if not (m > 0 and math.isfinite(m)) or abs(m - default) <= 1e-12 * default:
+        return spec
+    f = default / m
+    out = dict(spec)
+    for k in _LOCATIONS:
+        if k in out and isinstance(out[k], int | float):
+            out[k] = out[k] * f
+    if "values" in out:
+        out["values"] = tuple(v * f for v in out["values"])
+    note = f"centred on the default {default:g} (the declared spread x {f:.3g})"
+    out["rationale"] = f"{out['rationale']}; {note}" if out.get("rationale") else note
+    return out
 
 
 def _describe(u) -> str:

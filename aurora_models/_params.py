@@ -49,6 +49,10 @@ __all__ = ["KINDS", "Param", "Rule", "check_batch", "declared", "like", "param",
 KINDS = ("cited", "fitted", "assumption", "input")
 TYPES = ("real", "int", "choice", "str", "bool", "custom")
 
+#: The longest string a ``str`` parameter takes (a name, a description, a file path): a text
+#: repeated on every output line must not make a run's work scale with its length.
+MAX_STR_LEN = 4096
+
 #: Every dataclass decorated with :func:`declared`, in import order.
 _DECLARED: list[type] = []
 
@@ -62,6 +66,8 @@ class Param:
     ``choices`` lists a ``choice``'s values; ``nullable`` admits None ("not set").
     ``checker`` validates a ``custom`` value (a list of regions, a table of events).
     ``uncertainty`` is reserved for the distribution the sensitivity analysis samples.
+    ``registered=False`` keeps the parameter out of the assumptions registry: its default is
+    registered under another name (``register(...)`` in its module) or is no claim to list.
     """
 
     name: str = ""
@@ -85,8 +91,8 @@ class Param:
     rule_text: str = ""  # a custom type's allowed values in words (default: ``doc``)
     json_schema_extra: Mapping[str, Any] | None = None
     uncertainty: Any = None
-    #: False for a copy of another declaration (:func:`like`): the original is the one listed
-    #: in the assumptions registry.
+    #: False keeps the declaration out of the assumptions registry: a copy of another
+    #: declaration (:func:`like`), or a default registered under another name.
     registered: bool = True
 
     def __post_init__(self) -> None:
@@ -111,7 +117,8 @@ class Param:
         if self.type == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.type in ("str", "bool", "custom"):
-            return {"str": "a string", "bool": "true or false"}.get(
+            return {"str": f"a string of at most {MAX_STR_LEN} characters",
+                    "bool": "true or false"}.get(
                 self.type, self.rule_text or self.doc or "see the format")
         what = "an integer" if self.type == "int" else "a number"
         lo = "-inf" if self.low is None else _num(self.low)
@@ -143,7 +150,10 @@ class Param:
         if self.type == "str":
             if not isinstance(value, str):
                 raise ParameterTypeError(f"`{name}` must be a string, got {type(value).__name__} "
-                                f"{value!r}")
+                                f"{_shown(value)}")
+            if len(value) > MAX_STR_LEN:
+                raise ParameterValueError(f"`{name}` must be {self.rule()}, got {len(value):,} "
+                                          f"characters ({value[:20]!r}...)")
             bad = next((c for c in value if ord(c) < 32 or 127 <= ord(c) < 160), None)
             if bad is not None:  # ANSI escapes and control characters never reach a terminal
                 raise ParameterValueError(f"`{name}` must not contain control characters, got "
@@ -240,6 +250,8 @@ class Param:
             out = {"type": "boolean"}
         else:
             out = {"type": "string"}
+            if self.type == "str":
+                out["maxLength"] = MAX_STR_LEN
         if self.json_schema_extra:
             out = {**out, **self.json_schema_extra}
         if self.nullable is False and _jsonable(self.default):
@@ -273,7 +285,8 @@ def _shown(value) -> str:
         return s if len(s) <= 30 else f"{s[:12]}...({len(s)} digits)"
     if isinstance(value, numbers.Real):
         return repr(float(value))
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}...({len(text):,} characters)"
 
 
 def _jsonable(x) -> bool:
@@ -308,6 +321,10 @@ def param(default: Any, unit: str = "-", *, source: str | None = None,
             spec["type"] = "bool"
         elif isinstance(default, int) and not isinstance(default, bool):
             spec["type"] = "int"
+    if spec.get("uncertainty"):  # its median at the default (the declared relative spread)
+        from ._assumptions import centred
+
+        spec["uncertainty"] = centred(dict(spec["uncertainty"]), default)
     p = Param(default=default, unit=unit, kind=kind, source=text, **spec)
     mutable = isinstance(default, list | dict | set)
     if mutable:
@@ -343,8 +360,9 @@ def declared(family: str) -> Callable[[type], type]:
                 continue
             p = dataclasses.replace(p, name=f.name, family=family)
             params[f.name] = p
-            if p.registered and (p.kind != "input" or p.uncertainty):  # a user input with a
-                register_param(p)  # declared spread is listed too (kind "user input")
+            # a user input with a declared spread is listed too (kind "user input")
+            if p.registered and (p.kind != "input" or p.uncertainty):
+                register_param(p)
         cls.__params__ = params
         own = getattr(cls, "__post_init__", None)
         cls.__own_checks__ = own  # for replaced(): the class's checks beyond the fields

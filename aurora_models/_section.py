@@ -59,6 +59,19 @@ class Output:
     unit: str
     scale: float = 1.0
     each: tuple[str, str] | None = None
+    #: How it reads for people (``{}``: the element's key, or a function of the key); default
+    #: the name.
+    label: str | Callable[[str], str] = ""
+
+    def label_of(self, name: str) -> str | None:
+        """The label of output ``name`` if this declaration gives it, else None."""
+        if self.each is None:
+            return (self.label or self.name) if name == self.name else None
+        head, _, tail = self.name.partition("{}")
+        if name.startswith(head) and name.endswith(tail) and len(name) > len(head) + len(tail):
+            key = name[len(head):len(name) - len(tail)]
+            return self.label(key) if callable(self.label) else (self.label or self.name).format(key)
+        return None
 
     def expand(self, result) -> list[tuple[str, tuple]]:
         """``(name, path)`` of each output this declaration gives on ``result``."""

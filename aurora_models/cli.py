@@ -28,7 +28,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .exceptions import UserInputError
+from .exceptions import BudgetError, UserInputError
 
 __all__ = ["main"]
 
@@ -406,8 +406,18 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         raise UsageError("`--uncertainty` adds intervals to the summary rows; `--bill` prints "
                          "the bill lines, which have none (drop one of the two)")
     spec = _with_price_book(scenario.load(args.scenario), args.price_book)
+    if args.uncertainty is not None:  # the budget of the draws, before any work
+        from .sensitivity._analysis import _check_pow2, _check_sample_budget
+        from .sensitivity._scenario import WORK_PER_EVALUATION, distributions
+
+        _check_pow2("--uncertainty", args.uncertainty)
+        _check_sample_budget("estimate", "--uncertainty", args.uncertainty, args.uncertainty,
+                             len(distributions(spec)), WORK_PER_EVALUATION)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
-    result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
+    try:
+        result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
+    except BudgetError as exc:
+        raise _renamed(exc, {"n_trials": "--trials"}) from None
     if tick:
         tick("done", 1, 1)
     intervals = None
@@ -416,7 +426,8 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         from .sensitivity import propagate_scenario
         from .sensitivity._rows import assumption_intervals
 
-        prop = propagate_scenario(spec, n=args.uncertainty, seed=args.seed)
+        prop = propagate_scenario(spec, n=args.uncertainty, seed=args.seed,
+                                  param_name="--uncertainty")
         intervals = assumption_intervals(prop, summary_rows(result.to_dict()), spec)
     text = (scenario.render_bill(result, args.format) if args.bill
             else scenario.render(result, args.format, uncertainty=intervals))
@@ -428,21 +439,58 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _renamed(exc: BaseException, names: dict[str, str]) -> UsageError:
+    """``exc``'s one line with the API's parameter names replaced by the command's flags."""
+    msg = str(exc)
+    for old, new in names.items():
+        msg = msg.replace(f"`{old}`", f"`{new}`")
+    return UsageError(msg)
+
+
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from . import scenario
+    from .scenario._settings import RunSettings
     from .sensitivity import analyze
+    from .sensitivity._analysis import _ENV_CONNECT, check_scheduler_address, connect_timeout_s
     from .sensitivity._render import render_sensitivity, write_sensitivity
 
+    if args.seed is not None:
+        try:
+            RunSettings.__params__["seed"].check(args.seed, name="--seed")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if args.n is not None and args.n < 2:
+        raise UsageError(f"`--n` must be an integer >= 2, got {args.n}")
+    if args.connect_timeout is not None:
+        connect_timeout_s(args.connect_timeout)
+    scheduler = args.scheduler
+    if scheduler is not None:
+        try:
+            scheduler = check_scheduler_address(scheduler, name="--scheduler")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if args.out:
         from ._output import check_out_dir
 
         check_out_dir(Path(args.out))
     spec = scenario.load(args.scenario)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
-    result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
-                     seed=args.seed, executor=args.scheduler,
-                     progress=None if tick is None else
-                     (lambda done, total: tick("evaluations", done, total)))
+    previous = os.environ.get(_ENV_CONNECT)
+    if args.connect_timeout is not None:  # for this call only (the Client is made inside)
+        os.environ[_ENV_CONNECT] = repr(float(args.connect_timeout))
+    try:
+        result = analyze(spec, method=args.method, n=args.n, outputs=args.outputs or None,
+                         seed=args.seed, executor=scheduler,
+                         progress=None if tick is None else
+                         (lambda done, total: tick("evaluations", done, total)))
+    except UserInputError as exc:
+        raise _renamed(exc, {"n": "--n", "executor": "--scheduler", "outputs": "--outputs",
+                             "seed": "--seed", "rng": "--seed"}) from None
+    finally:
+        if previous is None:
+            os.environ.pop(_ENV_CONNECT, None)
+        else:
+            os.environ[_ENV_CONNECT] = previous
     if args.out:
         written = write_sensitivity(result, args.out)
         print(f"wrote {len(written)} files to {args.out}: "
@@ -462,40 +510,64 @@ def _with_price_book(spec, path):
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from . import scenario
-    from .billing import diff_bills
+    from .billing import OPTION_LABELS, configured_change, diff_bills
 
-    bills = []
+    costs = []
     for path in (args.base, args.new):
         spec = _with_price_book(scenario.load(path), args.price_book)
         r = scenario.estimate(spec, n_trials=100, seed=args.seed, only=("cost",))
-        bills.append(r.sections["cost"]["bills"])
-    frame = diff_bills(*bills)
-    if args.format == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-        return 0
-    if args.format == "json":
-        import json
+        costs.append(r.sections["cost"])
+    head_row = configured_change(*costs)
+    frame = diff_bills(costs[0]["bills"], costs[1]["bills"], changed_only=not args.all)
 
-        doc = {"base": args.base, "new": args.new, "rows": frame.to_dict(orient="records")}
-        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
-        return 0
-    from .billing import OPTION_LABELS
+    def label(option):
+        return OPTION_LABELS.get(option, option)
+
+    same = head_row["base_option"] == head_row["new_option"]
+    moved = (label(head_row["base_option"]) if same else
+             f"{label(head_row['base_option'])} -> {label(head_row['new_option'])}")
 
     def usd(x):
         return f"{'+' if x > 0.005 else '-' if x < -0.005 else ' '}${abs(x):,.2f}"
 
-    cells = [(OPTION_LABELS.get(r.option, r.option), r.region, r.line, f"${r.base_usd:,.2f}",
+    headline = (f"configured ({moved}): ${head_row['base_usd']:,.0f} -> "
+                f"${head_row['new_usd']:,.0f}, {usd(head_row['delta_usd']).strip()}/month "
+                f"({usd(head_row['delta_12_months_usd']).strip()} over 12 months)")
+    if args.format == "csv":  # the configured bill's change first, as a row of its own
+        import pandas as pd
+
+        first = pd.DataFrame([{"option": "configured", "region": "", "line": moved,
+                               "base_usd": head_row["base_usd"], "new_usd": head_row["new_usd"],
+                               "delta_usd": head_row["delta_usd"],
+                               "base_12_months_usd": head_row["base_12_months_usd"],
+                               "new_12_months_usd": head_row["new_12_months_usd"],
+                               "delta_12_months_usd": head_row["delta_12_months_usd"]}])
+        out = pd.concat([first, frame], ignore_index=True)
+        sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
+        return 0
+    if args.format == "json":
+        import json
+
+        doc = {"base": args.base, "new": args.new, "configured": head_row,
+               "changed_only": not args.all, "rows": frame.to_dict(orient="records")}
+        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
+        return 0
+    cells = [(label(r.option), r.region, r.line, f"${r.base_usd:,.2f}",
               f"${r.new_usd:,.2f}", usd(r.delta_usd), usd(r.delta_12_months_usd))
              for r in frame.itertuples()]
     head = ("option", "region", "line", "base/month", "new/month", "delta/month",
             "delta/12 months")
+    hidden = "" if args.all else " (unchanged lines and options hidden; --all shows them)"
     if args.format == "markdown":
-        out = [f"# diff: {args.base} -> {args.new}", "", "| " + " | ".join(head) + " |",
+        out = [f"# diff: {args.base} -> {args.new}", "", f"**{headline}**", "",
+               f"Per option and line{hidden}:", "", "| " + " | ".join(head) + " |",
                "|" + " --- |" * len(head)]
-        out += ["| " + " | ".join(c) + " |" for c in cells]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in cell) + " |"
+                for cell in cells]
     else:
         w = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
-        out = [f"diff: {args.base} -> {args.new} (per month; 12 months bills the growth)", ""]
+        out = [f"diff: {args.base} -> {args.new} (per month; 12 months bills the growth)", "",
+               headline, "", f"per option and line{hidden}:"]
         out += ["  ".join(f"{c[i]:<{w[i]}}" if i < 3 else f"{c[i]:>{w[i]}}"
                           for i in range(len(head))).rstrip() for c in [head, *cells]]
     sys.stdout.write("\n".join(out) + "\n")
@@ -538,12 +610,19 @@ def _cmd_prices(args: argparse.Namespace) -> int:
         print(f"missing here: {', '.join(book.missing)}")
     show = frame[["item", "instance_class", "vcpu", "memory_gib", "usd", "unit", "confidence"]]
     print(show.to_string(index=False, na_rep=""))
+    from .pricing._book import CONFIDENCE_MEANING
+
+    print("\ncolumns: item (the billed dimension), instance_class (for instance-hours), vcpu and "
+          "memory_gib (the class's size), usd per unit (AWS's price unit: GB-month means "
+          "GiB-month), confidence:")
+    for level in sorted(set(show["confidence"]), key=list(CONFIDENCE_MEANING).index):
+        print(f"  {level}: {CONFIDENCE_MEANING[level]}")
     return 0
 
 
 def _cmd_scenario_init(args: argparse.Namespace) -> int:
     from . import scenario
-    from ._output import staged_output
+    from ._output import write_file_atomic
 
     target = Path(args.path)
     if target.is_dir():
@@ -552,8 +631,7 @@ def _cmd_scenario_init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise FileExistsError(errno.EEXIST, "already exists; pass --force to overwrite it",
                               str(target))
-    with staged_output(target.parent) as stage:
-        stage.write_text(target.name, scenario.template_text())
+    write_file_atomic(target, scenario.template_text())
     print(f"wrote {target}: edit it, then run `aurora-models estimate {target}`")
     return 0
 
@@ -662,6 +740,9 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("--seed", type=int, default=None, help="seed (default the scenario's)")
     sen.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the evaluations on a dask cluster (tcp://host:8786)")
+    sen.add_argument("--connect-timeout", type=float, default=None, metavar="S",
+                     help="seconds to wait for the scheduler (default 5; or "
+                          "AURORA_MODELS_CONNECT_TIMEOUT_S)")
     sen.add_argument("--progress", action="store_true",
                      help="show a progress bar on stderr (default: only on a terminal)")
     sen.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
@@ -674,6 +755,8 @@ def _parser() -> argparse.ArgumentParser:
     dif.add_argument("base", help="base scenario TOML file")
     dif.add_argument("new", help="new scenario TOML file")
     dif.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    dif.add_argument("--all", action="store_true",
+                     help="also show the lines and options that did not change")
     dif.add_argument("--seed", type=int, default=None, help="random seed (default: each file's)")
     dif.add_argument("--price-book", default=None, metavar="FILE",
                      help="price file to use instead of the bundled snapshot")

@@ -13,7 +13,8 @@ from typing import Any
 from ._params import Rule, declared, param
 from .exceptions import ParameterTypeError, ParameterValueError
 
-__all__ = ["Cluster", "Regions", "region_codes"]
+__all__ = ["Cluster", "Regions", "engine_version", "max_volume_gib", "region_codes",
+           "supports_auto_pause"]
 
 
 def region_codes() -> list[str]:
@@ -24,12 +25,21 @@ def region_codes() -> list[str]:
     return regions()
 
 
-def _region(name: str, value: Any) -> str:
+def _primary(name: str, value: Any) -> str:
+    """A primary region: any region of the latency data or of the price book (the latency
+    matrix is needed only for a configured secondary's link, checked there)."""
+    from .pricing import known_regions
+
+    return _region(name, value, extra=tuple(known_regions()))
+
+
+def _region(name: str, value: Any, *, extra: tuple[str, ...] = ()) -> str:
     if not isinstance(value, str):
         raise ParameterTypeError(f"`{name}` must be a region code string, got {type(value).__name__} "
                         f"{value!r}")
     codes = region_codes()
-    if value not in codes:
+    if value not in codes and value not in extra:
+        codes = sorted({*codes, *extra})
         import difflib
 
         near = difflib.get_close_matches(value, codes, n=1)
@@ -48,7 +58,10 @@ def _secondaries(name: str, value: Any) -> tuple[str, ...]:
     if len(value) > MAX_SECONDARIES:
         raise ParameterValueError(f"`{name}` must hold at most {MAX_SECONDARIES} regions, got "
                          f"{len(value)}")
-    return tuple(_region(f"{name}[{i}]", v) for i, v in enumerate(value))
+    from .global_db._link import LATENCY_STAND_INS
+
+    stand_ins = tuple(c for c, _ in LATENCY_STAND_INS)
+    return tuple(_region(f"{name}[{i}]", v, extra=stand_ins) for i, v in enumerate(value))
 
 
 def _instance_class(name: str, value: Any) -> str:
@@ -69,6 +82,107 @@ def _max_volume_gib() -> float:
     return float(MAX_VOLUME_GIB)
 
 
+def engine_version(engine: str, version: str | None) -> tuple[int, ...] | None:
+    """``version`` as numbers (``"3.08.0"`` -> (3, 8, 0); the long MySQL form
+    ``"8.0.mysql_aurora.3.08.0"`` gives the same), None when unset."""
+    if version is None:
+        return None
+    tail = version.rsplit("mysql_aurora.", 1)[-1] if engine == "mysql" else version
+    return tuple(int(x) for x in tail.split("."))
+
+
+#: The first versions of each major that support auto-pause (``min_acu = 0``): Aurora MySQL
+#: 3.08.0; Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 (Aurora user guide,
+#: aurora-serverless-v2-auto-pause; aurora_facts.md §3.3).
+_AUTO_PAUSE_FROM = {"mysql": {3: (3, 8, 0)},
+                    "postgresql": {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}}
+
+
+def supports_auto_pause(engine: str, version: str | None) -> bool:
+    """Whether the engine version can pause at 0 ACU (an unset version: a current one can)."""
+    v = engine_version(engine, version)
+    if v is None:
+        return True
+    first = _AUTO_PAUSE_FROM[engine].get(v[0])
+    if first is None:  # a major after the table's (PostgreSQL 17 ...) has it; before, not
+        return v[0] > max(_AUTO_PAUSE_FROM[engine])
+    return v >= first
+
+
+def max_volume_gib(engine: str, version: str | None) -> float:
+    """The cluster volume limit of an engine version, GiB: 128 TiB, 64 TiB on Aurora MySQL
+    before 1.23.0 / 2.09.0 (see :data:`aurora_models.quorum.OLD_ENGINE_MAX_VOLUME_GIB`)."""
+    from .quorum._scale import MAX_VOLUME_GIB, OLD_ENGINE_MAX_VOLUME_GIB
+
+    v = engine_version(engine, version)
+    if engine == "mysql" and v is not None and (v < (1, 23) or (2,) <= v < (2, 9)):
+        return float(OLD_ENGINE_MAX_VOLUME_GIB)
+    return float(MAX_VOLUME_GIB)
+
+
+#: Major versions Aurora ships per engine (MySQL-compatible 1 = MySQL 5.6, 2 = 5.7, 3 = 8.0;
+#: PostgreSQL-compatible follows the PostgreSQL major).
+_MAJORS = {"mysql": range(1, 4), "postgresql": range(9, 18)}
+
+
+def _engine_version(name: str, value: Any) -> str:
+    import re
+
+    if not isinstance(value, str):
+        raise ParameterTypeError(f"`{name}` must be an engine version string such as '3.08.0' "
+                                 f"(MySQL) or '16.4' (PostgreSQL), got {type(value).__name__} "
+                                 f"{value!r}")
+    if not re.fullmatch(r"(8\.0\.mysql_aurora\.)?\d{1,2}(\.\d{1,3}){1,2}", value):
+        raise ParameterValueError(f"`{name}` must be an engine version such as '3.08.0' "
+                                  f"(MySQL) or '16.4' (PostgreSQL), got {value!r}")
+    return value
+
+
+def _version_fits(v) -> str | None:
+    if v["engine_version"] is None:
+        return None
+    major = engine_version(v["engine"], v["engine_version"])[0]
+    if major not in _MAJORS[v["engine"]] or ("mysql_aurora" in v["engine_version"]
+                                              and v["engine"] != "mysql"):
+        return (f"`engine_version` must be a version of Aurora {v['engine']} (majors "
+                f"{_MAJORS[v['engine']].start}-{_MAJORS[v['engine']].stop - 1}), got "
+                f"{v['engine_version']!r}")
+    return None
+
+
+def _volume_fits(v) -> str | None:
+    if v["volume_gib"] is None or _version_fits(v):
+        return None
+    limit = max_volume_gib(v["engine"], v["engine_version"])
+    if v["volume_gib"] > limit:
+        return (f"`volume_gib` must be at most {limit:,.0f} GiB ({limit / 1024:g} TiB) on Aurora "
+                f"{v['engine']} {v['engine_version']}, got {v['volume_gib']:g}")
+    return None
+
+
+#: The engine version is one of the engine's; the volume fits the version's limit.
+ENGINE_VERSION = Rule("engine_version", ("engine_version", "engine"), _version_fits)
+VOLUME_LIMIT = Rule("volume_limit", ("volume_gib", "engine", "engine_version"), _volume_fits)
+
+
+def _auto_pause(v) -> str | None:
+    if v["cluster.min_acu"] != 0:
+        return None
+    if v["regions.secondaries"]:
+        return ("`cluster.min_acu` must be at least 0.5 in a Global Database (AWS does not "
+                "auto-pause the global primary's writer or any secondary cluster), got 0")
+    if not supports_auto_pause(v["cluster.engine"], v["cluster.engine_version"]):
+        return (f"`cluster.min_acu` must be at least 0.5 on Aurora {v['cluster.engine']} "
+                f"{v['cluster.engine_version']} (auto-pause needs MySQL 3.08.0, PostgreSQL "
+                f"16.3, 15.7, 14.12 or 13.15 or later), got 0")
+    return None
+
+
+#: ``min_acu = 0`` (auto-pause) only where AWS pauses: no Global Database, a version that can.
+AUTO_PAUSE = Rule("auto_pause", ("cluster.min_acu", "regions.secondaries", "cluster.engine",
+                                 "cluster.engine_version"), _auto_pause)
+
+
 def _max_secondaries() -> int:
     from .global_db._link import MAX_SECONDARIES
 
@@ -80,8 +194,17 @@ def _max_secondaries() -> int:
 class Cluster:
     """An Aurora cluster as the architect configures it (the scenario's ``[cluster]``)."""
 
+    __rules__ = (ENGINE_VERSION, VOLUME_LIMIT)
+
     engine: str = param("mysql", choices=("mysql", "postgresql"), scenario="cluster.engine",
                         doc="Aurora MySQL- or PostgreSQL-compatible", user_input=True)
+    engine_version: str | None = param(
+        None, type="custom", checker=_engine_version, nullable=True,
+        scenario="cluster.engine_version", user_input=True,
+        rule_text="an engine version such as '3.08.0' (MySQL) or '16.4' (PostgreSQL)",
+        json_schema_extra={"type": "string"},
+        doc="Aurora engine version (unset: a current one); sets the volume limit and whether "
+            "min_acu = 0 (auto-pause) is available")
     capacity: str = param(None, choices=("serverless", "provisioned"),
                           scenario="cluster.capacity", user_input=True,
                           doc="Serverless v2 instances or provisioned instance classes")
@@ -114,14 +237,28 @@ def _distinct_regions(v) -> str | None:
 DISTINCT_REGIONS = Rule("distinct_regions", ("secondaries", "primary"), _distinct_regions)
 
 
+def _linked_primary(v) -> str | None:
+    from .global_db._link import latency_region
+
+    if v["secondaries"] and latency_region(v["primary"]) not in region_codes():
+        return (f"`primary` {v['primary']!r} is priced but not in the inter-region latency data, "
+                f"which a Global Database secondary's link needs: drop `secondaries` or pick a "
+                f"primary of the latency data")
+    return None
+
+
+#: A primary outside the latency data runs alone (no secondary link to model).
+LINKED_PRIMARY = Rule("linked_primary", ("primary", "secondaries"), _linked_primary)
+
+
 @declared("cluster")
 @dataclass(frozen=True, kw_only=True)
 class Regions:
     """The primary region and the Global Database secondaries (the scenario's ``[regions]``)."""
 
-    __rules__ = (DISTINCT_REGIONS,)
+    __rules__ = (DISTINCT_REGIONS, LINKED_PRIMARY, AUTO_PAUSE)
 
-    primary: str = param(None, type="custom", checker=_region, scenario="regions.primary",
+    primary: str = param(None, type="custom", checker=_primary, scenario="regions.primary",
                          user_input=True, doc="AWS region code of the primary cluster",
                          json_schema_extra={"type": "string"})
     secondaries: tuple[str, ...] = param(

@@ -491,6 +491,9 @@ def load_trace(
         line of the first offence; an empty file or fewer than 2 samples.
     ValueError
         Unknown trace name (the message lists the valid ones) or fill method.
+    BudgetError
+        Filling would add more samples than the work or memory budget allows (a gap of decades
+        at a five-minute step); checked before the grid is built.
 
     Examples
     --------
@@ -517,6 +520,12 @@ def load_trace(
     gaps = trace_gaps(series)
     filled = 0
     if fill_gaps is not None and gaps.count:
+        from . import _budget
+
+        rows = _budget.size(len(series) + gaps.missing_samples)
+        _budget.check("load_trace", "fill_gaps", fill_gaps, memory_bytes=rows * 8 * 4,
+                      work=rows * 4, detail=f"{gaps.missing_samples:,} missing samples of "
+                      f"{gaps.step} in {path.name}, longest gap {gaps.longest}")
         grid = pd.date_range(series.index[0], series.index[-1], freq=gaps.step, name="timestamp")
         series = series.reindex(grid)
         filled = int(series.isna().sum())

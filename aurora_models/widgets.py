@@ -24,6 +24,15 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from ._optional import require
+from ._validate import check_bool, check_positive
+from .exceptions import ParameterValueError
+
+# The declarations the explorers start from (light imports: no scipy, networkx or matplotlib).
+from .global_db._link import ReplicationLink
+from .quorum._layout import QuorumLayout
+from .quorum._model import FailureModel
+from .units import HOURS_PER_MONTH, MINUTES_PER_YEAR
+from .write_path._graphs import LATENCY_DEFAULTS
 
 __all__ = [
     "availability_explorer",
@@ -38,16 +47,20 @@ __all__ = [
     "write_path_view",
 ]
 
-_HOURS_PER_MONTH = 730.0
+#: The declared defaults, one home each: the layout, the failure model, the link's batching.
+_LAYOUT = QuorumLayout()
+_FAILURES = FailureModel()
+_BATCH_INTERVAL_MS = ReplicationLink.__params__["batch_interval_ms"].default
 
 
 # --------------------------------------------------------------------------- plain functions
 
 
-def quorum_view(*, copies_per_az: tuple[int, ...] = (2, 2, 2), write_quorum: int = 4,
-                read_quorum: int = 3, copy_afr: float = 0.0157, repair_s: float | None = None,
-                az_outage_rate_per_year: float | None = None,
-                az_outage_hours: float = 2.0) -> dict[str, pd.DataFrame]:
+def quorum_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
+                write_quorum: int = _LAYOUT.write_quorum, read_quorum: int = _LAYOUT.read_quorum,
+                copy_afr: float = _FAILURES.copy_failure_rate_per_year,
+                repair_s: float | None = None, az_outage_rate_per_year: float | None = None,
+                az_outage_hours: float = _FAILURES.az_outage_hours) -> dict[str, pd.DataFrame]:
     """Event probabilities in a year and the tolerance table of one quorum layout.
 
     ``repair_s`` is the time to re-replicate a lost copy (detection included); it sets the
@@ -55,16 +68,16 @@ def quorum_view(*, copies_per_az: tuple[int, ...] = (2, 2, 2), write_quorum: int
     """
     from . import quorum
 
-    layout = quorum.QuorumLayout(copies_per_az=tuple(int(c) for c in copies_per_az),
-                                 write_quorum=int(write_quorum), read_quorum=int(read_quorum))
-    fm = quorum.FailureModel(copy_failure_rate_per_year=float(copy_afr),
-                             az_outage_hours=float(az_outage_hours))
+    layout = quorum.QuorumLayout(copies_per_az=tuple(copies_per_az),
+                                 write_quorum=write_quorum, read_quorum=read_quorum)
+    fm = quorum.FailureModel(copy_failure_rate_per_year=copy_afr,
+                             az_outage_hours=az_outage_hours)
     if az_outage_rate_per_year is not None:
-        fm = fm.replace(az_outage_rate_per_year=float(az_outage_rate_per_year))
+        fm = fm.replace(az_outage_rate_per_year=az_outage_rate_per_year)
     if repair_s is not None:
-        transfer_s = float(repair_s) - fm.detection_s
+        transfer_s = check_positive("repair_s", repair_s) - fm.detection_s
         if transfer_s <= 0:
-            raise ValueError(f"repair_s must exceed the detection time {fm.detection_s:g} s, "
+            raise ParameterValueError(f"`repair_s` must exceed the detection time {fm.detection_s:g} s, "
                              f"got {repair_s!r}")
         fm = fm.replace(segment_size_bytes=transfer_s * fm.repair_bandwidth_gbit_per_s * 1e9 / 8)
     events = pd.DataFrame(
@@ -74,19 +87,20 @@ def quorum_view(*, copies_per_az: tuple[int, ...] = (2, 2, 2), write_quorum: int
     return {"event probabilities": events, "tolerance": quorum.tolerance_table(layout)}
 
 
-def write_path_view(*, copies_per_az: tuple[int, ...] = (2, 2, 2), write_quorum: int = 4,
-                    read_quorum: int | None = None, same_az_rtt_ms: float = 0.446,
-                    cross_az_rtt_ms: float = 1.72,
+def write_path_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
+                    write_quorum: int = _LAYOUT.write_quorum, read_quorum: int | None = None,
+                    same_az_rtt_ms: float = LATENCY_DEFAULTS.same_az_rtt_ms,
+                    cross_az_rtt_ms: float = LATENCY_DEFAULTS.cross_az_rtt_ms,
                     q: tuple[float, ...] = (0.5, 0.99, 0.999)) -> dict[str, pd.DataFrame]:
     """Aurora's commit latency quantiles (closed form) and I/Os per transaction for a layout."""
     from . import quorum, write_path
 
-    copies = tuple(int(c) for c in copies_per_az)
+    copies = tuple(copies_per_az)
     vr = sum(copies) - int(write_quorum) + 1 if read_quorum is None else int(read_quorum)
-    layout = quorum.QuorumLayout(copies_per_az=copies, write_quorum=int(write_quorum),
+    layout = quorum.QuorumLayout(copies_per_az=copies, write_quorum=write_quorum,
                                  read_quorum=vr)
-    latency = write_path.HopLatency(same_az_rtt_ms=float(same_az_rtt_ms),
-                                    cross_az_rtt_ms=float(cross_az_rtt_ms))
+    latency = write_path.HopLatency(same_az_rtt_ms=same_az_rtt_ms,
+                                    cross_az_rtt_ms=cross_az_rtt_ms)
     graph = write_path.aurora_path(layout=layout, latency=latency)
     lat = write_path.commit_latency(graph, q=tuple(q))[["q", "latency_ms"]]
     io = write_path.io_summary(graph).rename("value").rename_axis("quantity").reset_index()
@@ -106,16 +120,16 @@ def cost_view(*, region: str = "us-east-1", engine: str = "aurora-mysql",
     """
     from . import billing, pricing, serverless
 
-    demand = serverless.synthetic_demand(days=30, step_s=60.0, mean_acu=float(mean_acu),
-                                         daily_amplitude=float(daily_amplitude), rng=int(seed))
+    demand = serverless.synthetic_demand(days=30, step_s=60.0, mean_acu=mean_acu,
+                                         daily_amplitude=daily_amplitude, rng=seed)
     run = serverless.simulate_capacity(
-        demand, serverless.ScalingPolicy(min_acu=float(min_acu), max_acu=float(max_acu)),
+        demand, serverless.ScalingPolicy(min_acu=min_acu, max_acu=max_acu),
         step_s=60.0)
-    acu_hours = float(run.acu_hours) * _HOURS_PER_MONTH / float(run.hours)
+    acu_hours = float(run.acu_hours) * HOURS_PER_MONTH / float(run.hours)
     peak = float(run.capacity_acu.max())
     usage = billing.Usage(region=region, engine=engine, capacity=capacity,
-                          instance_class=instance_class, volume_gib=float(volume_gib),
-                          io_millions_per_month=float(io_millions_per_month),
+                          instance_class=instance_class, volume_gib=volume_gib,
+                          io_millions_per_month=io_millions_per_month,
                           writer_acu_hours=acu_hours, writer_peak_acu=peak)
     bills = billing.bill_options(usage)
     options = pd.DataFrame([{"option": b.label, "total_usd": float(b.total_usd),
@@ -130,22 +144,22 @@ def cost_view(*, region: str = "us-east-1", engine: str = "aurora-mysql",
     workload = pd.DataFrame([
         {"quantity": "ACU-hours per month", "value": acu_hours},
         {"quantity": "peak capacity (ACU)", "value": peak},
-        {"quantity": "average / peak", "value": acu_hours / _HOURS_PER_MONTH / peak},
+        {"quantity": "average / peak", "value": acu_hours / HOURS_PER_MONTH / peak},
         {"quantity": f"break-even average / peak vs {cls}", "value": float(share)},
     ])
     return {"options": options, "bill lines": lines, "workload": workload}
 
 
 def global_db_view(*, primary: str = "us-east-1", secondary: str = "eu-west-1",
-                   writes_per_s: float = 20_000.0, batch_interval_ms: float = 10.0,
+                   writes_per_s: float = 20_000.0, batch_interval_ms: float = _BATCH_INTERVAL_MS,
                    n_writes: int = 20_000, n_replications: int = 5,
                    seed: int = 2024) -> dict[str, pd.DataFrame]:
     """Replication lag quantiles (closed form) and RPO exposure (Monte Carlo) of one link."""
     from . import global_db
 
     link = global_db.ReplicationLink(primary=primary, secondary=secondary,
-                                     batch_interval_ms=float(batch_interval_ms))
-    res = global_db.lag(link, writes_per_s=float(writes_per_s))
+                                     batch_interval_ms=batch_interval_ms)
+    res = global_db.lag(link, writes_per_s=writes_per_s)
     lag = pd.DataFrame([
         {"statistic": "utilisation", "value": float(res.utilisation)},
         {"statistic": "mean lag (ms)", "value": 1e3 * float(res.mean_s)},
@@ -153,9 +167,9 @@ def global_db_view(*, primary: str = "us-east-1", secondary: str = "eu-west-1",
         {"statistic": "p99 lag (ms)", "value": 1e3 * float(res.p99_s)},
         {"statistic": "p99.9 lag (ms)", "value": 1e3 * float(res.p999_s)},
     ])
-    exposure = global_db.rpo_exposure(link, writes_per_s=float(writes_per_s),
-                                      n_writes=int(n_writes), n_replications=int(n_replications),
-                                      rng=int(seed)).to_frame()
+    exposure = global_db.rpo_exposure(link, writes_per_s=writes_per_s,
+                                      n_writes=n_writes, n_replications=n_replications,
+                                      rng=seed).to_frame()
     keep = exposure["quantity"].isin(["writes at risk", "loss window s"]) & exposure[
         "statistic"].isin(["mean", "p99", "p99.9"])
     return {"lag": lag,
@@ -173,19 +187,19 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
     from . import availability as av
 
     if deployment == "Aurora":
-        dep = av.aurora(int(replicas))
+        dep = av.aurora(replicas)
     else:
         by_name = {d.name: d for d in av.DEPLOYMENTS if not d.name.startswith("Aurora")}
         if deployment not in by_name:
-            raise ValueError(f"unknown deployment {deployment!r}; choose 'Aurora' or one of "
+            raise ParameterValueError(f"unknown deployment {deployment!r}; choose 'Aurora' or one of "
                              f"{sorted(by_name)}")
         dep = by_name[deployment]
-    client = av.PROXY_CLIENT if proxy else av.DIRECT_CLIENT
+    client = av.PROXY_CLIENT if check_bool("proxy", proxy) else av.DIRECT_CLIENT
     down = av.annual_downtime(dep, client=client)
     minutes = float(down.mean.value)
     summary = pd.DataFrame([
         {"quantity": "downtime (minutes/year)", "value": minutes},
-        {"quantity": "availability (%)", "value": 100.0 * (1.0 - minutes / 525_600.0)},
+        {"quantity": "availability (%)", "value": 100.0 * (1.0 - minutes / MINUTES_PER_YEAR)},
         {"quantity": "nines", "value": float(av.nines(minutes))},
         {"quantity": "outages per year", "value": float(down.incidents.value)},
     ])
@@ -263,13 +277,14 @@ def quorum_explorer():
                            az_outage_hours=az_outage_hours)
 
     controls = {
-        "per_az": _int(w, "copies per AZ", 2, 1, 3),
-        "azs": _int(w, "AZs", 3, 1, 3),
-        "write_quorum": _int(w, "write quorum", 4, 1, 9),
-        "read_quorum": _int(w, "read quorum", 3, 1, 9),
-        "copy_afr": _float(w, "copy AFR", 0.0157, -3, 0, 0.1, log=True),
-        "repair_s": _float(w, "repair (s)", 10.0, 0.5, 4, 0.1, log=True),
-        "az_outage_hours": _float(w, "AZ outage (h)", 2.0, 0.1, 48.0, 0.1),
+        "per_az": _int(w, "copies per AZ", _LAYOUT.copies_per_az[0], 1, 3),
+        "azs": _int(w, "AZs", _LAYOUT.n_azs, 1, 3),
+        "write_quorum": _int(w, "write quorum", _LAYOUT.write_quorum, 1, 9),
+        "read_quorum": _int(w, "read quorum", _LAYOUT.read_quorum, 1, 9),
+        "copy_afr": _float(w, "copy AFR", _FAILURES.copy_failure_rate_per_year, -3, 0, 0.1,
+                           log=True),
+        "repair_s": _float(w, "repair (s)", _FAILURES.repair_s, 0.5, 4, 0.1, log=True),
+        "az_outage_hours": _float(w, "AZ outage (h)", _FAILURES.az_outage_hours, 0.1, 48.0, 0.1),
     }
     return _explorer(compute, controls, title="Quorum layout explorer")
 
@@ -283,11 +298,13 @@ def write_path_explorer():
                                same_az_rtt_ms=same_az_rtt_ms, cross_az_rtt_ms=cross_az_rtt_ms)
 
     controls = {
-        "per_az": _int(w, "copies per AZ", 2, 1, 3),
-        "azs": _int(w, "AZs", 3, 1, 3),
-        "write_quorum": _int(w, "write quorum", 4, 1, 9),
-        "same_az_rtt_ms": _float(w, "same-AZ RTT (ms)", 0.446, 0.05, 5.0, 0.01),
-        "cross_az_rtt_ms": _float(w, "cross-AZ RTT (ms)", 1.72, 0.1, 10.0, 0.01),
+        "per_az": _int(w, "copies per AZ", _LAYOUT.copies_per_az[0], 1, 3),
+        "azs": _int(w, "AZs", _LAYOUT.n_azs, 1, 3),
+        "write_quorum": _int(w, "write quorum", _LAYOUT.write_quorum, 1, 9),
+        "same_az_rtt_ms": _float(w, "same-AZ RTT (ms)", LATENCY_DEFAULTS.same_az_rtt_ms, 0.05,
+                                 5.0, 0.01),
+        "cross_az_rtt_ms": _float(w, "cross-AZ RTT (ms)", LATENCY_DEFAULTS.cross_az_rtt_ms, 0.1,
+                                  10.0, 0.01),
     }
     return _explorer(compute, controls, title="Write path explorer")
 
@@ -324,7 +341,8 @@ def global_db_explorer():
         "primary": w.Dropdown(options=regions, value="us-east-1", description="primary"),
         "secondary": w.Dropdown(options=regions, value="eu-west-1", description="secondary"),
         "writes_per_s": _float(w, "writes/s", 20_000.0, 1, 5, 0.05, log=True),
-        "batch_interval_ms": _float(w, "batch interval (ms)", 10.0, 0.0, 100.0, 1.0),
+        "batch_interval_ms": _float(w, "batch interval (ms)", _BATCH_INTERVAL_MS, 0.0, 100.0,
+                                    1.0),
     }
     return _explorer(global_db_view, controls, title="Global Database explorer")
 

@@ -423,7 +423,8 @@ def test_bad_input_messages():
     with pytest.raises(ValueError, match=r"`engine` must be one of 'mysql', 'postgresql', "
                                          r"'mariadb', 'oracle', 'sqlserver', 'db2', got 'db3'"):
         av.Workload(engine="db3")
-    with pytest.raises(ValueError, match=r"`dns_ttl_s` must be non-negative, got -5.0"):
+    with pytest.raises(ValueError, match=r"`dns_ttl_s` must be a number in \[0, 2,147,483,647\], "
+                                         r"got -5.0"):
         av.ClientConfig(dns_ttl_s=-5.0)
     with pytest.raises(ValueError, match=r"`n_trials` must be an integer in \[1, "):
         av.simulate_annual_downtime(av.AURORA, storage=STORAGE, n_trials=0)

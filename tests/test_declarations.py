@@ -1,10 +1,12 @@
 """One declaration per parameter: everything derived from it agrees, and nothing else declares."""
 
+import io
 import json
 import math
 import re
 import subprocess
 import sys
+import tokenize
 import tomllib
 from pathlib import Path
 
@@ -69,12 +71,36 @@ def test_scenario_keys_come_from_the_model_declarations():
     assert set(frame["kind"]) <= {"cited", "fitted", "assumption", "user input"}
 
 
-LIMITS = {  # each AWS limit is defined once in the package source
+LIMITS = {  # each limit and constant is defined once in the package source
     "15 replicas": r"^MAX_REPLICAS = 15\b",
     "128 TiB": r"^MAX_VOLUME_GIB = 128 \* 1024\b",
     "256 ACU": r"MAX_ACU_LIMIT = register\(\"serverless.max_acu_limit\", 256\.0",
     "10 secondaries": r"\"global_db.max_secondary_regions\", 10,",
+    "730 hours a month": r"\"units\.hours_per_month\", 730\.0,",
+    "525,600 minutes a year": r"^MINUTES_PER_YEAR\s*=",  # units: HOURS_PER_YEAR * 60
+    "10,000,000 trials": r"trials: int = param\([^)]*high=10_000_000\b",
+    "copy AFR 0.0157/year": r"^\s+0\.0157, \"1/year\", low=",  # FailureModel's param
+    "AZ outage 2 h": r"^    az_outage_hours: float = param\(\s*2\.0, \"hours\"",
 }
+
+
+def _code(text: str) -> str:
+    """``text`` with its strings and comments blanked: the literals code could check with
+    (a docstring's or a comment's mention of a figure is no second definition)."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    out, last = [], 0
+    blank = {tokenize.STRING, tokenize.COMMENT}
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type in blank:
+            a = starts[tok.start[0] - 1] + tok.start[1]
+            b = starts[tok.end[0] - 1] + tok.end[1]
+            kept = "\n" * tok.string.count("\n")  # line numbers stay those of the file
+            out += [text[last:a], ('""' if tok.type == tokenize.STRING else "") + kept]
+            last = b
+    return "".join(out) + text[last:]
 
 
 @pytest.mark.parametrize("limit", sorted(LIMITS))
@@ -82,11 +108,24 @@ def test_every_limit_has_one_definition(limit):
     sources = {p: p.read_text(encoding="utf-8") for p in (ROOT / "aurora_models").rglob("*.py")}
     hits = [p for p, text in sources.items() if re.search(LIMITS[limit], text, re.M)]
     assert len(hits) == 1, (limit, hits)
-    # ... and no second literal of it in a check.
-    literal = {"15 replicas": r"check_int_range\([^)]*, 15\)", "128 TiB": r"\b(131_?072|262_?144)\b",
-               "256 ACU": r"(check_range|high=)[^)\n]*\b256(\.0)?\b",
-               "10 secondaries": r"check_int_range\([^)]*, (5|10)\)"}[limit]
-    assert not [p for p, text in sources.items() if re.search(literal, text)], limit
+    # ... and no second literal of it in code (where the definition is the literal itself, that
+    # one occurrence only). Uses read the definition: units.MINUTES_PER_YEAR,
+    # RunSettings.__params__["trials"], FailureModel.__params__[...].default.
+    literal, own = {
+        "15 replicas": (r"check_int_range\([^)]*, 15\)", 0),
+        "128 TiB": (r"\b(131_?072|262_?144)\b", 0),
+        "256 ACU": (r"(check_range|high=)[^)\n]*\b256(\.0)?\b", 0),
+        "10 secondaries": (r"check_int_range\([^)]*, (5|10)\)", 0),
+        "730 hours a month": (r"\b730(\.0)?\b", 1),
+        "525,600 minutes a year": (r"\b525_?600(\.0)?\b", 0),
+        "10,000,000 trials": (r"\b10_?000_?000\b", 1),
+        "copy AFR 0.0157/year": (r"\b0\.0157\b", 1),
+        "AZ outage 2 h": (r"az_outage_hours\b[^=\n]*=\s*2(\.0)?\b", 0),
+    }[limit]
+    code = {p.relative_to(ROOT).as_posix(): _code(text) for p, text in sources.items()}
+    found = [(p, text.count("\n", 0, m.start()) + 1)
+             for p, text in code.items() for m in re.finditer(literal, text)]
+    assert len(found) == own, (limit, found)
 
 
 def test_six_secondaries_run_and_oversized_volume_is_refused_at_load():
@@ -227,7 +266,7 @@ def test_every_declared_assumption_or_fitted_number_has_a_distribution():
     missing = []
     for cls in _DECLARED:
         for p in params_of(cls).values():
-            if not p.registered:  # a copy (like()): its original is checked
+            if not p.registered:  # its default is a register() entry (checked below) or no claim
                 continue
             if p.uncertainty:
                 make(p.qualname, dict(p.uncertainty), lower=p.low, upper=p.high)
@@ -241,19 +280,24 @@ def test_every_declared_assumption_or_fitted_number_has_a_distribution():
 
 
 def test_registered_distributions_are_valid_and_listed():
-    """``register(..., uncertainty=...)`` (defaults that are not ``param`` s: the Global Database
-    link fits, the recovery timeline, the retry interval, vCPU per ACU, the reserved-term
-    discounts) gives a valid distribution containing the default, listed by assumptions()."""
+    """``register(..., uncertainty=...)`` (defaults that are not ``param`` s: the recovery
+    timeline, vCPU per ACU, the reserved-term discounts, the degradation episodes) gives a valid
+    distribution containing the default, listed by assumptions(); so does the distribution of a
+    default that moved onto its ``param`` (the Global Database link fits, the retry interval)."""
     from aurora_models._assumptions import REGISTERED_UNCERTAINTY
     from aurora_models.sensitivity import make
 
     frame = am.assumptions().set_index("name")
-    want = {"global_db.link_bandwidth_bytes_per_s", "global_db.apply_bytes_per_s",
-            "global_db.batch_interval_ms", "global_db.promote_s",
-            "billing.reserved_discount_1y_partial_upfront", "serverless.vcpu_per_acu",
-            "availability.retry_interval_s"}
-    assert want <= set(REGISTERED_UNCERTAINTY)
-    for name, spec in REGISTERED_UNCERTAINTY.items():
+    declared = {p.qualname: p.uncertainty for cls in _DECLARED for p in params_of(cls).values()
+                if p.uncertainty and p.registered}
+    moved = {"global_db.link_bandwidth_bytes_per_s", "global_db.apply_bytes_per_s",
+             "global_db.batch_interval_ms", "global_db.redo_bytes_per_write",
+             "availability.retry_interval_s"}
+    want = {"global_db.promote_s", "global_db.degradation_rate_per_hour",
+            "billing.reserved_discount_1y_partial_upfront", "serverless.vcpu_per_acu"}
+    assert want <= set(REGISTERED_UNCERTAINTY) and moved <= set(declared)
+    assert not moved & set(REGISTERED_UNCERTAINTY)  # one declaration of each
+    for name, spec in {**REGISTERED_UNCERTAINTY, **{n: declared[n] for n in moved}}.items():
         d = make(name, dict(spec))
         lo, hi = d.ppf(0.0), d.ppf(0.9995)
         assert lo <= frame.loc[name, "value"] <= hi, name

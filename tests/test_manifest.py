@@ -259,3 +259,22 @@ def test_the_bill_reads_declared_inputs_only():
         am.billing.Usage(region="us-east-1", reserved_discount=1.5)
     with pytest.raises(am.ParameterValueError, match="`replicas`"):
         am.billing.Usage(region="us-east-1", replicas=-1)
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter():
+    """No import cycle bites whichever module a user (or a worker) imports first."""
+    import pkgutil
+
+    names = [m.name for m in pkgutil.walk_packages(am.__path__, "aurora_models.")
+             if not m.name.endswith(("__main__", "cli"))]
+    code = ("import subprocess, sys\n"
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "def fails(m):\n"
+            "    return subprocess.run([sys.executable, '-c', f'import {m}'],\n"
+            "                          capture_output=True).returncode != 0\n"
+            "with ThreadPoolExecutor(4) as pool:\n"
+            "    bad = [m for m, f in zip(sys.argv[1:], pool.map(fails, sys.argv[1:])) if f]\n"
+            "print(' '.join(bad))")
+    run = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert run.returncode == 0 and run.stdout.strip() == "", run.stdout + run.stderr

@@ -56,10 +56,12 @@ def test_paper_claims_aurora_and_two_of_three():
 @pytest.mark.parametrize(("kwargs", "match"), [
     (dict(copies_per_az=(2, 2, 2), write_quorum=3, read_quorum=4), r"2 \* write_quorum > n_copies"),
     (dict(copies_per_az=(2, 2, 2), write_quorum=4, read_quorum=2), r"read_quorum \+ write_quorum"),
-    (dict(copies_per_az=(2, 0, 2), write_quorum=3, read_quorum=2), r"`copies_per_az\[1\]` must be an integer in \[1, inf\], got 0"),
+    (dict(copies_per_az=(2, 0, 2), write_quorum=3, read_quorum=2), r"`copies_per_az\[1\]` must be an integer in \[1, 16\], got 0"),
     (dict(copies_per_az=(2, -1), write_quorum=1, read_quorum=1), r"copies_per_az\[1\]"),
     (dict(copies_per_az=(), write_quorum=1, read_quorum=1), "at least one AZ"),
-    (dict(copies_per_az=(2, 2, 2), write_quorum=7, read_quorum=3), r"`write_quorum` must be an integer in \[1, 6\], got 7"),
+    (dict(copies_per_az=(2, 2, 2), write_quorum=7, read_quorum=3), r"`write_quorum` must be at most n_copies \(6\), got 7"),
+    (dict(copies_per_az=(2, 2, 2), write_quorum=4, read_quorum=97), r"`read_quorum` must be an integer in \[1, 96\], got 97"),
+    (dict(copies_per_az=(1,) * 7, write_quorum=4, read_quorum=4), "at most 6 AZs"),
 ])
 def test_layout_rejects_bad_quorums(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -8,6 +8,7 @@ type with a message naming the parameter. Each fuzz test has a generous hang gua
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -256,28 +257,35 @@ def test_writer_refuses_a_file_as_the_folder(tmp_path):
     assert _names(tmp_path) == ["f"] and (tmp_path / "f").read_text() == "keep"
 
 
+def _commit(out, files):
+    with _output.staged_output(out) as stage:
+        for name, text in files.items():
+            stage.write_text(name, text)
+    return stage
+
+
 @pytest.mark.parametrize("blocker", ["report.html", "estimate.json"])
 def test_writer_refuses_a_folder_where_a_file_goes_and_moves_nothing(tmp_path, blocker):
     out = tmp_path / "o"
-    (out / blocker).mkdir(parents=True)
+    _commit(out, {"a.png": "old"})
+    (out / blocker).mkdir()  # a user's folder inside the managed version
     with pytest.raises(IsADirectoryError, match=f"refusing to write a file over it.*{blocker}"):
         with _output.staged_output(out) as stage:
             for name in ("a.png", "estimate.json", "report.html"):
                 stage.write_text(name, name)
-    assert _names(out) == [blocker] and _names(out / blocker) == []
+    assert _names(out) == sorted(["a.png", blocker]) and (out / "a.png").read_text() == "old"
     assert stage.written == []
 
 
-def test_writer_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
+def test_writer_rolls_back_when_the_swap_fails(tmp_path, monkeypatch):
     out = tmp_path / "o"
-    out.mkdir()
-    (out / "b.txt").write_text("old b")
+    _commit(out, {"b.txt": "old b"})
     real = os.replace
     calls = []
 
     def flaky(src, dst):
         calls.append(Path(dst).name)
-        if Path(dst).name == "c.txt":
+        if Path(dst).name == "o":
             raise PermissionError(13, "Permission denied", str(dst))
         return real(src, dst)
 
@@ -287,7 +295,8 @@ def test_writer_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
             stage.write_text(name, f"new {name}")
     monkeypatch.setattr(_output.os, "replace", real)
     assert _names(out) == ["b.txt"] and (out / "b.txt").read_text() == "old b"
-    assert stage.written == [] and "c.txt" in calls
+    assert stage.written == [] and "o" in calls
+    assert _names(tmp_path) == [".o.lock", ".o.v1", ".o.v1.files.json", "o"]
 
 
 def test_writer_removes_folders_it_created_when_a_move_fails(tmp_path, monkeypatch):
@@ -337,7 +346,155 @@ def test_writer_removes_what_a_killed_writer_left(tmp_path):
     (tmp_path / ".aurora-output-notapid").mkdir()  # ... and what is not ours is left alone
     with _output.staged_output(tmp_path / "o") as stage:  # ... but the next writer cleans up
         stage.write_text("b.txt", "b")
-    assert _names(tmp_path) == [".aurora-output-notapid", "o"]
+    assert _names(tmp_path) == [".aurora-output-notapid", ".o.lock", ".o.v1",
+                                ".o.v1.files.json", "o"]
+
+
+# ---- one atomic commit per folder: the versioned folder behind a symlink, and its lock
+
+_STEPS = ("staged", "locked", "carried", "renamed", "swapped", "cleaned")
+_OLD = {"a.txt": "old a", "b.txt": "old b", "c.txt": "old c"}
+_NEW = {"a.txt": "new a", "b.txt": "new b", "d.txt": "new d"}
+
+
+def _folder(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(out.iterdir())}
+
+
+def _writer_script(out: Path, files: dict, *, pause_at: str = "", tag: str = "") -> str:
+    """A writer in a subprocess that pauses at one commit step: it says so (a marker file) and
+    waits for a ``go`` file (the test kills it there, or lets it go on)."""
+    return textwrap.dedent(f"""
+        import pathlib, time
+        from aurora_models import _output
+        out, tag = pathlib.Path({str(out)!r}), {tag!r}
+        def hook(step):
+            if step == {pause_at!r}:
+                (out.parent / f"paused{{tag}}-{{step}}").write_text("")
+                while not (out.parent / f"go{{tag}}").exists():
+                    time.sleep(0.01)
+        _output._HOOK = hook
+        with _output.staged_output(out) as stage:
+            for name, text in {files!r}.items():
+                stage.write_text(name, text)
+    """)
+
+
+def _wait_for(path: Path, proc) -> None:
+    while not path.exists():  # a hang guard, not a timed assert: the test's timeout bounds it
+        assert proc.poll() is None, f"the writer ended with {proc.returncode}"
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.02)
+
+
+def _spawn(script: str):
+    return subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("step", _STEPS)
+def test_a_writer_paused_then_killed_at_any_commit_step_leaves_one_complete_result(tmp_path,
+                                                                                  step):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    proc = _spawn(_writer_script(out, _NEW, pause_at=step))
+    _wait_for(tmp_path / f"paused-{step}", proc)
+    before_swap = _STEPS.index(step) < _STEPS.index("swapped")
+    assert _folder(out) == (_OLD if before_swap else _NEW)  # paused: a complete result
+    proc.kill()
+    proc.wait()
+    assert _folder(out) == (_OLD if before_swap else _NEW)  # killed: the same complete result
+    (tmp_path / f"paused-{step}").unlink()
+    _commit(out, {"e.txt": "e"})  # the next writer recovers and removes every leftover
+    assert _folder(out) == {"e.txt": "e"}
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 4 and left[0] == ".o.lock" and left[-1] == "o", left
+
+
+def test_a_writer_killed_while_staging_leaves_the_previous_result(tmp_path):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    script = _writer_script(out, _NEW).replace("stage.write_text(name, text)",
+                                              "stage.write_text(name, text); "
+                                              "import os, signal; "
+                                              "os.kill(os.getpid(), signal.SIGKILL)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert result.returncode == -signal.SIGKILL
+    assert _folder(out) == _OLD
+
+
+def test_two_writers_at_once_end_in_the_later_complete_result(tmp_path):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    first = _spawn(_writer_script(out, {**_NEW, "only_first.txt": "1"}, pause_at="locked",
+                                  tag="1"))
+    _wait_for(tmp_path / "paused1-locked", first)  # the first holds the lock ...
+    second = _spawn(_writer_script(out, {"a.txt": "second a"}, pause_at="staged", tag="2"))
+    _wait_for(tmp_path / "paused2-staged", second)
+    (tmp_path / "go2").write_text("")  # ... the second waits for it at the lock
+    assert _folder(out) == _OLD
+    (tmp_path / "go1").write_text("")
+    assert first.wait() == 0 and second.wait() == 0
+    assert _folder(out) == {"a.txt": "second a"}  # the later result, nothing of the first
+
+
+def test_many_concurrent_writers_never_leave_a_mix(tmp_path):
+    out = tmp_path / "o"
+    script = textwrap.dedent("""
+        import sys
+        from aurora_models import _output
+        me = sys.argv[1]
+        for _ in range(8):
+            with _output.staged_output(sys.argv[2]) as stage:
+                for i in range(6):
+                    stage.write_text(f"f{i}.txt", me)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(k), str(out)]) for k in range(3)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
+    result = _folder(out)
+    assert sorted(result) == [f"f{i}.txt" for i in range(6)] and len(set(result.values())) == 1
+    assert len(list(tmp_path.iterdir())) == 4  # lock, one version, its manifest, the link
+
+
+def test_a_commit_replaces_the_previous_result_and_carries_the_users_files(tmp_path):
+    out = tmp_path / "o"
+    _commit(out, _OLD)
+    (out / "my_notes.md").write_text("mine")  # a user's file: no command wrote it
+    _commit(out, _NEW)
+    assert _folder(out) == {**_NEW, "my_notes.md": "mine"}  # c.txt (the old run's) is gone
+    assert os.readlink(out) == ".o.v2" and not (tmp_path / ".o.v1").exists()
+
+
+def test_a_non_managed_folder_is_refused_in_one_line_and_left_alone(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "precious.csv").write_text("keep")
+    with pytest.raises(FileExistsError, match="not managed by aurora-models.*move it away"):
+        _commit(out, _NEW)
+    assert _folder(out) == {"precious.csv": "keep"}
+    result = run("estimate", "--out", str(out))
+    _one_error_line(result, "not managed by aurora-models", str(out))
+
+
+def test_an_empty_folder_becomes_the_first_version(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    _commit(out, _NEW)
+    assert out.is_symlink() and _folder(out) == _NEW
+
+
+def test_a_foreign_symlink_is_refused(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "o").symlink_to("elsewhere")
+    with pytest.raises(FileExistsError, match="symlink not managed by aurora-models"):
+        _commit(tmp_path / "o", _NEW)
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_scenario_init_writes_one_file_atomically_into_a_busy_folder(tmp_path):
+    (tmp_path / "other.txt").write_text("x")
+    result = run("scenario", "init", "s.toml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt", "s.toml"]
 
 
 def test_writer_refuses_names_with_folders(tmp_path):
@@ -374,10 +531,12 @@ def test_cli_out_is_an_existing_file(tmp_path):
 
 
 def test_cli_out_with_a_folder_where_a_file_goes_writes_nothing(tmp_path):
-    (tmp_path / "o" / "estimate.json").mkdir(parents=True)
+    _commit(tmp_path / "o", {"a.png": "x"})
+    (tmp_path / "o" / "estimate.json").mkdir()
     result = run("estimate", "--format", "csv", "--trials", "200", "--out", "o", cwd=tmp_path)
     _one_error_line(result, "o/estimate.json: is a directory")
-    assert _names(tmp_path) == ["o"] and _names(tmp_path / "o") == ["estimate.json"]
+    assert _names(tmp_path / "o") == ["a.png", "estimate.json"]
+    assert _names(tmp_path) == [".o.lock", ".o.v1", ".o.v1.files.json", "o"]
     assert result.stdout == ""
 
 
@@ -388,7 +547,7 @@ def test_cli_reports_exactly_what_it_wrote(tmp_path):
     written = line.split(": ", 1)[1].split(", ")
     assert line.startswith(f"wrote {len(written)} files to o: ")
     assert sorted(written) == _names(tmp_path / "o") and "estimate.json" in written
-    assert _names(tmp_path) == ["o"]
+    assert _names(tmp_path) == [".o.lock", ".o.v1", ".o.v1.files.json", "o"]
 
 
 def test_cli_report_is_written_atomically_and_says_what_it_wrote(tmp_path):
@@ -401,10 +560,11 @@ def test_cli_report_is_written_atomically_and_says_what_it_wrote(tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, books / "01_one.ipynb")
-    (tmp_path / "r" / "index.html").mkdir(parents=True)  # a folder where the index goes
+    _commit(tmp_path / "r", {"old.html": "x"})
+    (tmp_path / "r" / "index.html").mkdir()  # a folder where the index goes
     result = run("report", "--notebooks", str(books), "--out", "r", cwd=tmp_path)
     _one_error_line(result, "r/index.html: is a directory")
-    assert _names(tmp_path / "r") == ["index.html"]
+    assert _names(tmp_path / "r") == ["index.html", "old.html"]
     (tmp_path / "r" / "index.html").rmdir()
     result = run("report", "--notebooks", str(books), "--out", "r", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -548,8 +708,8 @@ def test_strings_where_numbers_belong():
 
 
 def test_lists_and_empty_lists_where_one_number_belongs():
-    with pytest.raises(ValueError, match="`redo_bytes_per_write` must be a real number or a "
-                                         "non-empty array"):
+    with pytest.raises(TypeError, match=r"`redo_bytes_per_write` must be a number in "
+                                        r"\(0, 1,073,741,824\], got list \[\]"):
         am.global_db.ReplicationLink(primary="us-east-1", secondary="eu-west-1",
                                      redo_bytes_per_write=[])
     with pytest.raises(TypeError, match="`horizon_hours` must be a single real number, got an "
@@ -764,3 +924,262 @@ def test_fuzz_every_preset_field(preset, data, value):
         # the field itself, or (a rule across fields) another field of the same object
         assert any(re.search(rf"`{f}(\[[^`]*\])?`", msg) for f in fields), \
             f"{type(preset).__name__}({name}={value!r}): {msg}"
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 21: the budget before the work, one-line errors naming the flag, checked API inputs
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:  # bound, then closed: nothing listens there afterwards
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cli_line(capsys, *argv) -> str:
+    rc = cli.main(list(argv))
+    err = capsys.readouterr().err.strip()
+    assert rc == 2, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv, named", [
+    (("sensitivity", "--n", str(10**11)), "`--n` = 100000000000"),
+    (("sensitivity", "--method", "sobol", "--n", str(2**40)), "`--n` = 1099511627776"),
+    (("sensitivity", "--seed", "-1"), "`--seed` must be an integer in [0,"),
+    (("sensitivity", "--n", "1"), "`--n` must be an integer >= 2"),
+    (("sensitivity", "--scheduler", "not an address"), "`--scheduler` must be a scheduler"),
+    (("sensitivity", "--scheduler", "tcp://127.0.0.1:99999"), "(port 1-65535)"),
+    (("sensitivity", "--connect-timeout", "0", "--scheduler", "127.0.0.1:1"),
+     "`connect_timeout_s` must be a number of seconds"),
+    (("estimate", "--uncertainty", str(2**40)), "`--uncertainty` = 1099511627776"),
+    (("estimate", "--uncertainty", "3"), "`--uncertainty` must be a power of 2"),
+    (("estimate", "--trials", "10000000"), "`--trials` = 10000000"),
+])
+def test_cli_flags_refused_first_in_one_line_naming_the_flag(argv, named, capsys):
+    line = _cli_line(capsys, *argv)
+    assert named in line, line
+
+
+@pytest.mark.timeout(120)
+def test_cli_scheduler_where_nothing_listens_times_out_in_one_line(capsys):
+    port = _free_port()
+    line = _cli_line(capsys, "sensitivity", "--n", "2", "--connect-timeout", "1",
+                     "--scheduler", f"127.0.0.1:{port}")
+    assert f"`--scheduler`: no dask scheduler answered at tcp://127.0.0.1:{port} within 1 s" \
+        in line, line
+
+
+def test_the_connect_timeout_comes_from_the_environment(monkeypatch):
+    from aurora_models.sensitivity import _analysis
+
+    assert _analysis.connect_timeout_s() == 5.0
+    monkeypatch.setenv("AURORA_MODELS_CONNECT_TIMEOUT_S", "2.5")
+    assert _analysis.connect_timeout_s() == 2.5
+    monkeypatch.setenv("AURORA_MODELS_CONNECT_TIMEOUT_S", "soon")
+    with pytest.raises(ValueError, match="AURORA_MODELS_CONNECT_TIMEOUT_S"):
+        _analysis.connect_timeout_s()
+
+
+def _uniform(names="ab"):
+    from aurora_models.sensitivity import make
+
+    return [make(x, {"dist": "uniform", "low": 0, "high": 1}) for x in names]
+
+
+def _linear(X):
+    return X[:, :1] + 3 * X[:, 1:2]
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=4, levels=1),
+     "SensitivityInputError", "`levels` must be an integer in"),
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=4, levels=2.5),
+     "ParameterTypeError", "`levels` must be an integer"),
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=4, num_resamples=0),
+     "SensitivityInputError", "`num_resamples`"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs=["y"], n=8, num_resamples=0),
+     "SensitivityInputError", "`num_resamples`"),
+    (lambda s: s.sobol(_linear, _uniform("a"), outputs=["y"], n=8),
+     "SensitivityInputError", "`dists` must hold at least 2 inputs"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs=["y"], n=8, seed=-1),
+     "SensitivityInputError", "`seed` must be an integer in"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs="y", n=8),
+     "ParameterTypeError", "`outputs` must be a non-empty sequence"),
+    (lambda s: s.propagate(_linear, _uniform(), outputs=None, n=4),
+     "ParameterTypeError", "`outputs` must be a non-empty sequence"),
+    (lambda s: s.sobol(_linear, _uniform(), outputs=["y"], n=8, chunk=0),
+     "SensitivityInputError", "`chunk` must be an integer"),
+    (lambda s: s.sobol(3, _uniform(), outputs=["y"], n=8),
+     "ParameterTypeError", "`func` must be callable"),
+    (lambda s: s.propagate(_linear, _uniform(), outputs=["y"], n=2**50),
+     "BudgetError", "`n` = 1125899906842624"),
+    (lambda s: s.morris(_linear, _uniform(), outputs=["y"], r=10**12),
+     "BudgetError", "`r` = 1000000000000"),
+])
+def test_salib_wrappers_refuse_degenerate_arguments_naming_them(call, exc, match):
+    from aurora_models import sensitivity
+    from aurora_models.exceptions import UserInputError
+
+    with pytest.raises(UserInputError, match=re.escape(match)) as info:
+        call(sensitivity)
+    assert type(info.value).__name__ == exc
+
+
+def test_propagate_refuses_a_huge_n_before_drawing_the_sample():
+    from aurora_models import sensitivity
+
+    peak, err = _peak_bytes(lambda: sensitivity.propagate(_linear, _uniform(), outputs=["y"],
+                                                          n=2**36))
+    assert isinstance(err, BudgetError) and "`n` = 68719476736" in str(err)
+    assert peak < 50 * 2**20
+
+
+@pytest.mark.parametrize("kw, named", [
+    ({"n_writes": 10**12}, "`n_writes` = 1000000000000"),
+    ({"n_replications": 10**9}, "`n_replications` = 1000000000"),
+    ({"n_writes": 10**30}, "`n_writes` = 1000000000000000000000000000000"),
+])
+def test_global_db_simulation_sizes_are_budgeted_first(kw, named):
+    from aurora_models import global_db
+
+    link = global_db.ReplicationLink(primary="us-east-1", secondary="eu-west-1")
+    peak, err = _peak_bytes(lambda: global_db.rpo_exposure(link, writes_per_s=2000.0, **kw))
+    assert isinstance(err, BudgetError) and named in str(err), err
+    assert peak < 50 * 2**20
+
+
+def test_a_trace_gap_of_decades_filled_with_zeros_is_budgeted_first(tmp_path):
+    trace = tmp_path / "gap.csv"
+    trace.write_text("timestamp,value\n2000-01-01 00:00:00,1\n2000-01-01 00:00:01,2\n"
+                     "2000-01-01 00:00:02,2\n2200-01-01 00:00:00,3\n")
+    peak, err = _peak_bytes(lambda: data.load_trace("elb_request_count", fill_gaps="zero",
+                                                    path=trace))
+    assert isinstance(err, BudgetError), err
+    assert "`fill_gaps` = zero (6,311,433,597 missing samples" in str(err)
+    assert peak < 50 * 2**20
+
+
+@pytest.mark.parametrize("fn", ["demand_from_trace", "daily_shape"])
+def test_trace_grids_at_a_tiny_step_are_budgeted_first(fn):
+    trace = data.load_trace("elb_request_count", fill_gaps="interpolate")
+    kw = {"acu_per_unit": 0.01} if fn == "demand_from_trace" else {}
+    with pytest.raises(BudgetError, match="`step_s` = 1e-09"):
+        getattr(serverless, fn)(trace, step_s=1e-9, **kw)
+
+
+def test_a_declared_string_is_capped():
+    from aurora_models.scenario._settings import RunSettings
+
+    with pytest.raises(am.exceptions.ParameterValueError,
+                       match=r"`name` must be a string of at most 4096 characters, got 10,000"):
+        RunSettings(name="n" * 10_000)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("reserved_hourly_usd", 1e300), ("manual_snapshot_gib", 1.7e308),
+    ("storage_growth_gib_per_month", 1e300), ("snapshot_export_gib_per_month", 1e300)])
+def test_usage_quantities_have_physical_upper_bounds(key, value):
+    from aurora_models import billing
+
+    with pytest.raises(am.exceptions.ParameterValueError, match=f"`{key}` must be a number in"):
+        billing.Usage(region="us-east-1", engine="aurora-mysql", capacity="provisioned",
+                      instance_class="db.r6g.large", volume_gib=100.0, **{key: value})
+
+
+# ---- a property test over every declared constructor, strategies from the declarations
+
+
+def _declared():
+    import aurora_models.scenario  # noqa: F401  (registers every family's declarations)
+    from aurora_models._params import _DECLARED
+
+    return list(_DECLARED)
+
+
+def _hostile(p):
+    """Values for one declared parameter: its bounds and just past them, NaN, inf, huge ints,
+    wrong types."""
+    out = [math.nan, math.inf, -math.inf, 10**400, -(10**400), "1", None, [1], True]
+    if p.type in ("real", "int"):
+        for b in (p.low, p.high):
+            if b is not None and math.isfinite(b):
+                out += [b, b * (1 + 1e-9) + 1e-9, b * (1 - 1e-9) - 1e-9]
+    if p.type == "choice":
+        out += [*p.choices, "no-such-choice"]
+    if p.type == "str":
+        out += ["x" * 5000, "ok"]
+    return st.sampled_from(out)
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_declared_constructors_return_or_raise_naming_the_parameter(data):
+    from aurora_models._params import params_of
+
+    cls = data.draw(st.sampled_from(_declared()))
+    params = params_of(cls)
+    name = data.draw(st.sampled_from(sorted(params)))
+    value = data.draw(_hostile(params[name]))
+    try:
+        cls(**{name: value})
+    except (am.exceptions.UserInputError, TypeError, ValueError) as exc:
+        msg = str(exc)
+        assert "\n" not in msg.strip() and len(msg) < 2000, msg
+        # a missing required field is named too; otherwise the parameter given or a rule's
+        named = re.findall(r"`([A-Za-z_][\w.\[\]]*)`", msg) + re.findall(r"'(\w+)'", msg)
+        assert named, msg
+    else:
+        p = params[name]
+        if p.type == "real" and isinstance(value, float):
+            assert math.isfinite(value) or (value == math.inf and p.allow_inf)
+
+
+@pytest.mark.parametrize("view,kwargs,message", [
+    ("quorum_view", {"write_quorum": 4.5}, r"`write_quorum` must be an integer"),
+    ("quorum_view", {"copies_per_az": (2, 2.5, 2)}, r"`copies_per_az"),
+    ("availability_view", {"replicas": 1.5}, r"`replicas` must be an integer"),
+    ("availability_view", {"proxy": "no"}, r"`proxy` must be True or False"),
+    ("global_db_view", {"n_writes": 2.5}, r"`n_writes`"),
+])
+def test_explorer_views_refuse_rather_than_truncate(view, kwargs, message):
+    import aurora_models as am
+
+    with pytest.raises((TypeError, ValueError), match=message):
+        getattr(am.widgets, view)(**kwargs)
+
+
+def test_a_one_region_price_file_names_a_secondarys_prices_as_missing(tmp_path):
+    import pandas as pd
+
+    from aurora_models import scenario as sc
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    full = pd.read_csv(root / "data" / "pricing" / "aurora_prices_multiregion.csv", dtype=str,
+                       keep_default_na=False)
+    one = tmp_path / "us-east-1.csv"
+    full[full["region"] == "us-east-1"].to_csv(one, index=False)
+    s = sc.load().replace(pricing__offer_file=str(one), scenario__trials=200)
+    assert s["regions"]["secondaries"] == ("eu-west-1",)
+    cost = sc.estimate(s, only=("cost",)).to_dict()["cost"]
+    assert any("in eu-west-1" in m for m in cost["missing"])
+    assert all(li["region"] == "us-east-1" for b in cost["bills"] for li in b["lines"])
+    assert cost["cheapest"] is None  # no bill is complete without the secondary's prices
+
+
+def test_regions_the_latency_data_lacks_run_with_a_declared_stand_in():
+    from aurora_models import scenario as sc
+
+    s = sc.load().replace(regions__primary="ap-east-2", regions__secondaries=["ap-southeast-6"],
+                          scenario__trials=200)
+    doc = sc.estimate(s, only=("global_database",)).to_dict()
+    sec = doc["global_database"]["secondaries"][0]
+    assert "ap-east-2 is not in the latency data: its round trips are ap-east-1's" in \
+        sec["latency_stand_in"]
+    assert any("ap-southeast-6 is not in the latency data" in n for n in doc["notes"])
+    assert sec["one_way_ms"] > 0

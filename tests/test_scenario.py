@@ -148,7 +148,7 @@ def test_trace_workload_runs():
 
 def test_render_formats():
     r = sc.estimate(sc.load().replace(scenario__trials=500))
-    assert re.search(r"\* Serverless v2, [\w/ -]+ \(cheapest\)", sc.render(r, "table"))
+    assert re.search(r"\*  +Serverless v2, [\w/ -]+ \(cheapest\)", sc.render(r, "table"))
     # CSV keeps the option ids, so rows join across runs.
     assert "(cheapest)" not in sc.render(r, "csv")
     assert f"cost,{r.sections['cost']['cheapest']}," in sc.render(r, "csv")
@@ -161,7 +161,7 @@ def test_availability_objectives_drive_the_decision():
     # Bad value: the key and its line.
     text = BASE + "max_failover_s = -1\n"
     with pytest.raises(sc.ScenarioError, match=r"^s.toml:16: `workload.max_failover_s` must be "
-                                               r"a number in \(0, inf\], got -1"):
+                                               r"a number in \(0, 86,400 or inf\], got -1"):
         sc.loads(text, source="s.toml")
     relaxed = sc.load().replace(scenario__trials=500, workload__max_failover_s=float("inf"),
                                 workload__max_annual_downtime_minutes=float("inf"))

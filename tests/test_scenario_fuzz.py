@@ -114,3 +114,97 @@ def test_fuzzed_values_never_crash(where, value, tmp_path, capsys):
     if rc == 2:
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
         assert not out.exists()
+
+
+# ---- issue 21: text sizes, nesting, huge numbers, distributions on the wrong keys, bounds
+
+UNCERTAINTY = "\n[uncertainty]\n"
+ROUND_TWO = {
+    "arrays nested 5000 deep": TEMPLATE + "\n[gpu]\nx = " + "[" * 5000 + "]" * 5000 + "\n",
+    "inline tables nested 3000 deep": "x = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n",
+    "a name of 10,000 characters": _with('name = "Gaming leaderboard"',
+                                         'name = "' + "n" * 10_000 + '"'),
+    "a file of 5 MB": TEMPLATE + "#" + "x" * 5_000_000 + "\n",
+    "an integer of 5000 digits": _with("replicas = 2 ", "replicas = " + "9" * 5000 + " "),
+    "an uncertainty bound of 400 digits": TEMPLATE + UNCERTAINTY
+    + '"failures.az_outage_hours" = { dist = "uniform", low = 1, high = 1' + "0" * 400 + " }\n",
+    "an uncertainty sample of 400 digits": TEMPLATE + UNCERTAINTY
+    + '"failures.az_outage_hours" = { dist = "samples", values = [1, 2, 3' + "0" * 400 + "] }\n",
+    "a distribution on scenario.seed": TEMPLATE + UNCERTAINTY
+    + '"scenario.seed" = { dist = "uniform", low = 1, high = 100 }\n',
+    "a distribution on scenario.trials": TEMPLATE + UNCERTAINTY
+    + '"scenario.trials" = { dist = "uniform", low = 1000, high = 20000 }\n',
+    "a distribution on scenario.horizon_hours": TEMPLATE + UNCERTAINTY
+    + '"scenario.horizon_hours" = { dist = "uniform", low = 1000, high = 20000 }\n',
+    "a distribution on cluster.replicas": TEMPLATE + UNCERTAINTY
+    + '"cluster.replicas" = { dist = "uniform", low = 1, high = 3 }\n',
+    "a reserved rate of 1e300 USD/hour": _with("[pricing]\n", "[pricing]\n"
+                                               "reserved_hourly_usd = 1e300\n"),
+    "a manual snapshot of 1.7e308 GiB": _with("[cluster]\n", "[cluster]\n"
+                                              "manual_snapshot_gib = 1.7e308\n"),
+    "a storage growth of 1e300 GiB/month": _with("[cluster]\n", "[cluster]\n"
+                                                 "storage_growth_gib_per_month = 1e300\n"),
+    "snapshot exports of 1e300 GiB/month": _with("[cluster]\n", "[cluster]\n"
+                                                 "snapshot_export_gib_per_month = 1e300\n"),
+    "a failover objective of 1e300 s": _with("max_failover_s = 90 ", "max_failover_s = 1e300 "),
+    "a downtime objective of 1e300 minutes": _with("max_annual_downtime_minutes = 30 ",
+                                                   "max_annual_downtime_minutes = 1e300 "),
+}
+
+#: What the one line must name (the key, or the rule).
+ROUND_TWO_NAMES = {
+    "arrays nested 5000 deep": "nest at most 32 deep",
+    "inline tables nested 3000 deep": "nest at most 32 deep",
+    "a name of 10,000 characters": "`scenario.name` must be a string of at most 4096",
+    "a file of 5 MB": "at most 1,048,576 characters",
+    "an integer of 5000 digits": "malformed TOML",
+    "an uncertainty bound of 400 digits": "`high` must be a finite number, got an integer of 401",
+    "an uncertainty sample of 400 digits": "`failures.az_outage_hours`: samples needs `values`",
+    "a distribution on scenario.seed": "`uncertainty.scenario.seed` is a run setting",
+    "a distribution on scenario.trials": "`uncertainty.scenario.trials` is a run setting",
+    "a distribution on scenario.horizon_hours": "is a run setting",
+    "a distribution on cluster.replicas": "`uncertainty.cluster.replicas` is an integer key",
+    "a reserved rate of 1e300 USD/hour": "`pricing.reserved_hourly_usd` must be a number in [0, 1",
+    "a manual snapshot of 1.7e308 GiB": "`cluster.manual_snapshot_gib` must be a number in",
+    "a storage growth of 1e300 GiB/month": "`cluster.storage_growth_gib_per_month` must be",
+    "snapshot exports of 1e300 GiB/month": "`cluster.snapshot_export_gib_per_month` must be",
+    "a failover objective of 1e300 s": "`workload.max_failover_s` must be",
+    "a downtime objective of 1e300 minutes": "`workload.max_annual_downtime_minutes` must be",
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("case", sorted(ROUND_TWO))
+def test_round_two_hostile_scenario_is_one_line_naming_the_key(case, tmp_path, capsys):
+    rc, err, out = _run(tmp_path, ROUND_TWO[case], capsys)
+    assert rc == 2, err[-2000:]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err[-2000:]
+    assert ROUND_TWO_NAMES[case] in lines[0], lines[0][:500]
+    assert len(lines[0]) < 1000 and not out.exists()
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("region", ["ap-southeast-6", "ap-east-2"])
+def test_a_priced_region_outside_the_latency_data_is_a_primary(region, tmp_path, capsys):
+    text = _with('primary = "us-east-1"', f'primary = "{region}"')
+    text = re.sub(r"^secondaries = .*$", "secondaries = []", text, flags=re.M)
+    rc, err, out = _run(tmp_path, text, capsys)
+    assert rc == 0, err
+    assert region in (out / "bill.csv").read_text()
+
+
+def test_a_priced_primary_outside_the_latency_data_with_a_secondary_names_the_rule():
+    text = _with('primary = "us-east-1"', 'primary = "ap-east-2"')
+    with pytest.raises(sc.ScenarioError, match=r"`regions.primary` 'ap-east-2' is priced but "
+                                               r"not in the inter-region latency data"):
+        sc.loads(text, source="s.toml")
+
+
+@pytest.mark.timeout(120)
+def test_the_documented_maximum_of_trials_is_refused_by_the_budget_first(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(_with("trials = 20000", "trials = 10000000"), encoding="utf-8")
+    assert cli.main(["estimate", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: `scenario.trials` = 10000000") and "work budget" in err, err

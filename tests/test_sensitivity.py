@@ -86,7 +86,9 @@ def test_assumptions_list_the_user_inputs_with_a_distribution():
             "workload.io_per_read", "workload.base_acu", "cluster.acu_per_vcpu"} <= set(
         user["scenario_key"])
     row = user.loc["workload.vcpu_ms_per_write"]
-    assert row["uncertainty"].startswith("lognormal(p5=0.2, p95=1.5)")
+    # declared as p5 0.2, p95 1.5 and centred on the default 0.5: the declared spread x 0.913
+    assert row["uncertainty"].startswith("lognormal(p5=0.182574, p95=1.36931)")
+    assert "centred on the default 0.5" in row["uncertainty"]
     assert row["value"] == 0.5 and "user's figure" in row["source"]
     assert (user["uncertainty"] != "").all()  # a user input is listed for its distribution
     assert "workload.writes_per_s" not in a.index  # no distribution: not listed

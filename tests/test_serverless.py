@@ -496,7 +496,8 @@ def test_bill_breakdown(pb):
     bill = serverless.monthly_cost(d, pb, storage_gib=500, backup_gib=800,
                                    io_millions_per_month=300,
                                    replicated_write_io_millions_per_month=50,
-                                   n_secondary_regions=2, n_readers=2, read_share=0.5)
+                                   secondary_regions=["us-east-1", "us-east-2"], n_readers=2,
+                                   read_share=0.5)
     std, opt = bill.loc["serverless_standard"], bill.loc["serverless_io_optimized"]
     assert std["storage_usd"] == pytest.approx(50.0) and opt["storage_usd"] == 112.5
     assert std["io_usd"] == pytest.approx(60.0) and opt["io_usd"] == 0

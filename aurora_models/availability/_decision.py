@@ -151,13 +151,15 @@ class Workload:
                                 json_schema_extra={"type": "string",
                                                    "pattern": r"^(mean|p\d+(\.\d+)?)$"})
     max_annual_downtime_minutes: float = param(
-        math.inf, "minutes/year", low=0.0, low_open=True, allow_inf=True, high=None,
+        math.inf, "minutes/year", low=0.0, low_open=True, allow_inf=True, high=525_600.0,
         scenario="workload.max_annual_downtime_minutes", user_input=True,
-        doc="expected writer downtime allowed per year (inf: no objective)")
+        doc="expected writer downtime allowed per year (inf: no objective; at most a year, "
+            "525,600 minutes)")
     max_failover_s: float = param(
-        math.inf, "s", low=0.0, low_open=True, allow_inf=True, high=None,
+        math.inf, "s", low=0.0, low_open=True, allow_inf=True, high=86_400.0,
         scenario="workload.max_failover_s", user_input=True,
-        doc="allowed P90 client-observed outage after a writer failure (inf: no objective)")
+        doc="allowed P90 client-observed outage after a writer failure (inf: no objective; at "
+            "most a day)")
     needs_serverless: bool = False
     needs_global: bool = False
     migrating_from: str = param(

@@ -17,8 +17,12 @@ from .._assumptions import register
 from .._params import declared, param
 from .._rng import as_generator
 from .._validate import check_choice, check_int_range, check_positive, check_probability
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..quorum._model import FailureModel
-from ..units import MINUTES_PER_YEAR  # noqa: F401  (used by _downtime)
+from ..units import (
+    MINUTES_PER_YEAR,  # noqa: F401  (used by _downtime)
+    SECONDS_PER_YEAR,
+)
 
 __all__ = [
     "AURORA",
@@ -47,6 +51,7 @@ _UG_RDS_MAZ = "RDS User Guide, Concepts.MultiAZ.Failover"
 _UG_RDS_MAZC = "RDS User Guide, multi-az-db-clusters-concepts-failover; FailoverDBCluster API"
 
 
+@declared("availability")
 @dataclass(frozen=True, kw_only=True)
 class LognormalDuration:
     """A positive duration with a lognormal distribution: ``ln T ~ N(ln median_s, sigma^2)``.
@@ -70,13 +75,13 @@ class LognormalDuration:
     (0.5409, 60.0)
     """
 
-    median_s: float
-    sigma: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "median_s", float(check_positive("median_s", self.median_s)))
-        object.__setattr__(self, "sigma", float(check_positive("sigma", self.sigma,
-                                                               allow_zero=True)))
+    # Required (None: not given). The presets below are registered as (median, sigma) pairs.
+    # At most a year: an outage longer than that is no longer a duration to model.
+    median_s: float = param(None, "s", low=0.0, low_open=True, high=SECONDS_PER_YEAR,
+                            user_input=True, doc="median duration")
+    # At most 10: the P90 would be 3.6e5 times the median.
+    sigma: float = param(None, "-", low=0.0, high=10.0, user_input=True,
+                         doc="standard deviation of ln T (0: a fixed duration)")
 
     @classmethod
     def from_quantiles(cls, q1: float, t1_s: float, q2: float, t2_s: float) -> LognormalDuration:
@@ -89,9 +94,9 @@ class LognormalDuration:
         t1 = check_positive("t1_s", t1_s)
         t2 = check_positive("t2_s", t2_s)
         if not 0.0 < q1 < q2 < 1.0:
-            raise ValueError(f"`q1` and `q2` must satisfy 0 < q1 < q2 < 1, got {q1!r} and {q2!r}")
+            raise ParameterValueError(f"`q1` and `q2` must satisfy 0 < q1 < q2 < 1, got {q1!r} and {q2!r}")
         if not t2 > t1:
-            raise ValueError(f"`t2_s` must be greater than `t1_s`, got {t2!r} <= {t1!r}")
+            raise ParameterValueError(f"`t2_s` must be greater than `t1_s`, got {t2!r} <= {t1!r}")
         z1, z2 = NormalDist().inv_cdf(q1), NormalDist().inv_cdf(q2)
         sigma = math.log(t2 / t1) / (z2 - z1)
         return cls(median_s=t1 * math.exp(-sigma * z1), sigma=sigma)
@@ -101,7 +106,7 @@ class LognormalDuration:
         """The lognormal with shape ``sigma`` whose ``q`` quantile is ``t_s`` seconds."""
         q = check_probability("q", q)
         if not 0.0 < q < 1.0:
-            raise ValueError(f"`q` must be in (0, 1), got {q!r}")
+            raise ParameterValueError(f"`q` must be in (0, 1), got {q!r}")
         sigma = check_positive("sigma", sigma, allow_zero=True)
         return cls(median_s=check_positive("t_s", t_s) * math.exp(-sigma * NormalDist().inv_cdf(q)),
                    sigma=sigma)
@@ -181,15 +186,6 @@ RESTORE = _dur(
               "P90 = 3 h")
 
 
-DNS_TTL_S = register(
-    "availability.dns_ttl_s", 5.0, "s",
-    source="AWS re:Post Knowledge Center, aurora-mysql-redirected-endpoint-writer: Aurora DNS "
-           "zones use a 5-second TTL")
-RETRY_INTERVAL_S = register(
-    "availability.retry_interval_s", 1.0, "s",
-    rationale="a client that retries its connection once a second",
-    uncertainty={"dist": "loguniform", "low": 0.1, "high": 10.0,
-                 "rationale": "tight retry loops to a back-off of seconds"})
 PROXY_REDUCTION = register(
     "availability.proxy_recovery_reduction", (0.79, 0.32), "(Aurora, RDS) fraction",
     source="AWS Database Blog, 'Improving application availability with Amazon RDS Proxy': "
@@ -256,7 +252,7 @@ class FailureRates:
 
     def __post_init__(self) -> None:
         if not isinstance(self.failures, FailureModel):
-            raise TypeError("`failures` must be a quorum.FailureModel, got "
+            raise ParameterTypeError("`failures` must be a quorum.FailureModel, got "
                             f"{type(self.failures).__name__}")
 
     @property
@@ -284,6 +280,7 @@ class FailureRates:
         return replace(self, failures=self.failures.replace(az_outage_hours=hours))
 
 
+@declared("availability")
 @dataclass(frozen=True, kw_only=True)
 class ClientConfig:
     """What a client adds to (or, through RDS Proxy, removes from) each server-side outage.
@@ -315,23 +312,22 @@ class ClientConfig:
     conservative estimate.
     """
 
-    dns_ttl_s: float = DNS_TTL_S
-    retry_interval_s: float = RETRY_INTERVAL_S
-    proxy: bool = False
-    proxy_recovery_reduction: float | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "dns_ttl_s", float(check_positive("dns_ttl_s", self.dns_ttl_s,
-                                                                   allow_zero=True)))
-        object.__setattr__(self, "retry_interval_s", float(check_positive(
-            "retry_interval_s", self.retry_interval_s, allow_zero=True)))
-        if not isinstance(self.proxy, bool | np.bool_):
-            raise TypeError(f"`proxy` must be True or False, got {self.proxy!r}")
-        if self.proxy_recovery_reduction is not None:
-            r = check_probability("proxy_recovery_reduction", self.proxy_recovery_reduction)
-            if r >= 1.0:
-                raise ValueError(f"`proxy_recovery_reduction` must be in [0, 1), got {r!r}")
-            object.__setattr__(self, "proxy_recovery_reduction", float(r))
+    # At most 2**31 - 1 s, the largest TTL DNS allows (RFC 2181 section 8).
+    dns_ttl_s: float = param(
+        5.0, "s", low=0.0, high=2.0 ** 31 - 1,
+        source="AWS re:Post Knowledge Center, aurora-mysql-redirected-endpoint-writer: Aurora DNS "
+               "zones use a 5-second TTL")
+    # At most an hour: a client retrying less often is down, not retrying.
+    retry_interval_s: float = param(
+        1.0, "s", low=0.0, high=3600.0,
+        rationale="a client that retries its connection once a second",
+        uncertainty={"dist": "loguniform", "low": 0.1, "high": 10.0,
+                     "rationale": "tight retry loops to a back-off of seconds"})
+    proxy: bool = param(False, user_input=True, doc="connect through RDS Proxy")
+    proxy_recovery_reduction: float | None = param(
+        None, "-", low=0.0, high=1.0, high_open=True, nullable=True, user_input=True,
+        doc="fractional cut of client recovery time by the proxy; unset: the cited value "
+            "(availability.proxy_recovery_reduction)")
 
     def reduction(self, family: str) -> float:
         """The proxy's cut for a deployment ``family`` (``"aurora"`` or ``"rds"``); 0 without."""
@@ -402,9 +398,9 @@ class Deployment:
                 "replicas", self.replicas, fixed[self.kind], fixed[self.kind]))
         for name in ("failover", "recovery"):
             if not isinstance(getattr(self, name), LognormalDuration):
-                raise TypeError(f"`{name}` must be a LognormalDuration")
+                raise ParameterTypeError(f"`{name}` must be a LognormalDuration")
         if isinstance(self.engines, str) or not isinstance(self.engines, tuple | list):
-            raise TypeError(f"`engines` must be a tuple of engine names, got "
+            raise ParameterTypeError(f"`engines` must be a tuple of engine names, got "
                             f"{type(self.engines).__name__} {self.engines!r:.60}")
         for e in self.engines:
             check_choice("engines", e, ENGINES)
@@ -438,7 +434,7 @@ class Deployment:
     def with_replicas(self, replicas: int) -> Deployment:
         """An Aurora deployment with another replica count (0-15)."""
         if self.kind != "aurora":
-            raise ValueError(f"`replicas` can only be changed for kind 'aurora', got {self.kind!r}")
+            raise ParameterValueError(f"`replicas` can only be changed for kind 'aurora', got {self.kind!r}")
         replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
         return replace(self, replicas=replicas, name=_aurora_name(replicas))
 
@@ -460,7 +456,7 @@ def aurora(replicas: int = 1) -> Deployment:
     >>> aurora(16)
     Traceback (most recent call last):
     ...
-    ValueError: `replicas` must be an integer in [0, 15], got 16
+    aurora_models.exceptions.ParameterValueError: `replicas` must be an integer in [0, 15], got 16
     """
     replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
     return Deployment(name=_aurora_name(replicas), kind="aurora", replicas=replicas,

@@ -48,6 +48,10 @@ class AvailabilityResult(SectionResult):
     availability_ci_high: float
     nines: float
     downtime_years: Any = field(repr=False)
+    #: ``workload.max_annual_downtime_minutes`` (None: no objective) and whether the closed-form
+    #: expected downtime meets it.
+    objective_minutes_per_year: float | None = None
+    meets_objective: bool | None = None
 
 
 def _availability(ctx: Context) -> AvailabilityResult:
@@ -59,6 +63,7 @@ def _availability(ctx: Context) -> AvailabilityResult:
     closed = annual_downtime(dep, rates=rates, storage=storage).mean
     if ctx.evaluation:  # an analysis reads the closed form only
         return _closed_only(dep, closed)
+    objective = s["workload"]["max_annual_downtime_minutes"]
     sim = simulate_annual_downtime(dep, rates=rates, storage=storage, n_trials=ctx.n_trials,
                                    rng=ctx.stream(2))
     lo, hi = sim.mean.confidence_interval()
@@ -70,7 +75,9 @@ def _availability(ctx: Context) -> AvailabilityResult:
         availability=1.0 - closed.value / MINUTES_PER_YEAR,
         availability_ci_low=1.0 - hi / MINUTES_PER_YEAR,
         availability_ci_high=1.0 - lo / MINUTES_PER_YEAR,
-        nines=float(nines(closed.value)), downtime_years=sim.annual_minutes)
+        nines=float(nines(closed.value)), downtime_years=sim.annual_minutes,
+        objective_minutes_per_year=objective,
+        meets_objective=None if objective is None else bool(closed.value <= objective))
 
 
 def _closed_only(dep, closed) -> AvailabilityResult:
@@ -145,12 +152,15 @@ AVAILABILITY = Section(
     name="availability", title="Availability", run=_availability, rows=_availability_rows,
     run_batch=_availability_batch, declares=_declares()[:2],
     assumptions=("availability", "quorum", "units"), place=30,
-    outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year"),),
+    outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year",
+                    label="expected downtime a year"),),
     derived=(Derived("availability", _DOWNTIME, "fraction", _availability_from_downtime),),
     json="`deployment, availability, availability_ci_low, availability_ci_high, nines`, "
          "Estimates `annual_downtime_minutes` (closed form), "
          "`annual_downtime_minutes_monte_carlo`, `annual_downtime_minutes_p50`, "
-         "`annual_downtime_minutes_p99`, `outages_per_year`")
+         "`annual_downtime_minutes_p99`, `outages_per_year`; `objective_minutes_per_year` "
+         "(`workload.max_annual_downtime_minutes`, null: none) and `meets_objective` (the "
+         "closed-form expected downtime against it)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,15 +172,21 @@ class FailoverResult(SectionResult):
     p90_s: float
     p99_s: float
     note: str
+    #: ``workload.max_failover_s`` (None: no objective) and whether the P90 meets it.
+    objective_p90_s: float | None = None
+    meets_objective: bool | None = None
 
 
 def _failover(ctx: Context) -> FailoverResult:
     from . import aurora, failover_time_s
 
     dep = aurora(ctx.scenario["cluster"]["replicas"])
+    objective = ctx.scenario["workload"]["max_failover_s"]
+    p90 = failover_time_s(dep, q=0.9)
     return FailoverResult(
         deployment=dep.name, p50_s=failover_time_s(dep, q=0.5),
-        p90_s=failover_time_s(dep, q=0.9), p99_s=failover_time_s(dep, q=0.99),
+        p90_s=p90, p99_s=failover_time_s(dep, q=0.99), objective_p90_s=objective,
+        meets_objective=None if objective is None else bool(p90 <= objective),
         note=("client-observed outage after a writer failure (failover to a replica; "
               "replacement when there is none), DNS TTL and retry included"))
 
@@ -183,10 +199,14 @@ def _failover_rows(d) -> list[Row]:
 FAILOVER = Section(
     name="failover", title="Failover", run=_failover, rows=_failover_rows,
     assumptions=("availability",), place=40,
-    outputs=tuple(Output(f"failover_{q}_s", (f"{q}_s",), "s") for q in ("p50", "p90", "p99")),
+    outputs=tuple(Output(f"failover_{q}_s", (f"{q}_s",), "s",
+                         label=f"client-observed failover outage {q.upper()}")
+                  for q in ("p50", "p90", "p99")),
     json="`deployment, p50_s, p90_s, p99_s, note`: exact quantiles of the client-observed "
          "outage after a writer failure (server-side failover, or replacement without a "
-         "replica, plus DNS staleness and the retry wait; `availability.failover_time_s`)")
+         "replica, plus DNS staleness and the retry wait; `availability.failover_time_s`); "
+         "`objective_p90_s` (`workload.max_failover_s`, null: none) and `meets_objective` "
+         "(the P90 against it)")
 
 
 def _workers_per_reader(scenario) -> int:
@@ -262,7 +282,8 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
 READERS = Section(
     name="readers", title="Readers", run=_readers, rows=_readers_rows, consumes=("workload",),
     run_batch=_readers_batch, declares=_declares()[2:], assumptions=("availability",),
-    place=70, outputs=(Output("readers_at_event_peak", ("event_peak",), "readers"),),
+    place=70, outputs=(Output("readers_at_event_peak", ("event_peak",), "readers",
+                              label="readers needed at the event peak"),),
     json="`configured, workers_per_reader, objective, daily_peak, event_peak` (readers "
          "needed; null when no count up to 15 meets the objective, with a note)")
 
@@ -317,9 +338,15 @@ def _alternatives(ctx: Context) -> AlternativesResult:
         rows=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
               for row in table.to_dict(orient="records")],
         note=(f"provisioned {cls} at the daily peak (availability model){note}; RDS rows "
-              f"priced as {'the Aurora engine' if source == 'none' else source} "
+              f"priced as {_rds_engine(cl['engine']) if source == 'none' else source} "
               f"({wl['licence']}) at the nearest class it sells; RDS Multi-AZ DB clusters are "
               f"not in the price list (ASSUMPTION rows, see price_basis)"))
+
+
+def _rds_engine(engine: str) -> str:
+    """The RDS engine an Aurora engine's alternatives are priced as (no migration source)."""
+    return {"mysql": "RDS for MySQL", "postgresql": "RDS for PostgreSQL"}[engine] + \
+        " (the Aurora engine's RDS counterpart)"
 
 
 ALTERNATIVES = Section(

@@ -24,10 +24,11 @@ from ._bill import (
     bill_options,
     bill_totals,
     bills_frame,
+    configured_change,
     diff_bills,
 )
 from ._keys import RESERVED_DISCOUNTS, RESERVED_TERMS
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS", "Bill",
            "LineItem", "Usage", "backup_billed_gib", "bill_by_region", "bill_options", "bill_totals", "bills_frame",
-           "diff_bills"]
+           "configured_change", "diff_bills"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._assumptions import register
 from .._params import declared, like, param
 from .._validate import check_nonnegative
 from ..exceptions import ParameterTypeError, ParameterValueError
@@ -29,7 +30,8 @@ def _region_codes(name: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 __all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
-           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "diff_bills"]
+           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "configured_change",
+           "diff_bills"]
 
 #: Deployment options, ids that never change (JSON, CSV, diffs join on them).
 OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned_standard",
@@ -174,12 +176,13 @@ def _consumed(default: float, unit: str, doc: str, high: float) -> Any:
 def _classes():
     from ..cluster import Cluster
     from ..serverless._cost_options import CostOptions
+    from ..serverless._policy import ScalingPolicy
     from ._keys import BillingKeys, ReservedKeys
 
-    return Cluster, CostOptions, BillingKeys, ReservedKeys
+    return Cluster, CostOptions, BillingKeys, ReservedKeys, ScalingPolicy
 
 
-_CLUSTER, _COST_OPTIONS, _BILLING_KEYS, _RESERVED_KEYS = _classes()
+_CLUSTER, _COST_OPTIONS, _BILLING_KEYS, _RESERVED_KEYS, _POLICY = _classes()
 
 
 @declared("billing")
@@ -233,6 +236,7 @@ class Usage:
     secondary_instances: int | tuple[int, ...] = like(_BILLING_KEYS, "secondary_instances")
     secondary_instance_class: str | tuple[str, ...] | None = like(_BILLING_KEYS, "secondary_instance_class")
     secondary_acu: float | tuple[float, ...] | None = like(_BILLING_KEYS, "secondary_acu")
+    min_acu: float = like(_POLICY, "min_acu")
     backup_retention_days: int = like(_BILLING_KEYS, "backup_retention_days")
     backup_change_rate_per_day: float = like(_BILLING_KEYS, "backup_change_rate_per_day")
     manual_snapshot_gib: float = like(_BILLING_KEYS, "manual_snapshot_gib")
@@ -247,6 +251,8 @@ class Usage:
                                   "record per write (multi-row writes, small rows)"})
     snapshot_export_gib_per_month: float = like(_BILLING_KEYS, "snapshot_export_gib_per_month")
     inter_region_transfer: bool = like(_BILLING_KEYS, "inter_region_transfer")
+    replicated_write_io_on_io_optimized: bool = like(_BILLING_KEYS,
+                                                     "replicated_write_io_on_io_optimized")
     redo_bytes_per_write: float = param(
         REDO_BYTES_PER_WRITE, "bytes", low=1.0, high=1e8, registered=False,
         doc="redo bytes shipped per write (the transfer line)",
@@ -301,6 +307,22 @@ class Usage:
         return RESERVED_DISCOUNTS[self.reserved_term]
 
 
+#: What a Serverless v2 secondary instance is billed at when ``regions.secondary_acu`` is unset.
+SECONDARY_ACU_WHEN_UNSET = register(
+    "billing.secondary_acu_when_unset", "max(cluster.min_acu, 0.5)", "ACU",
+    rationale="no read load is modelled for a secondary region, so a secondary's Serverless "
+              "v2 instances are billed idle, at the cluster's minimum capacity (0.5 ACU at "
+              "least: a global database does not pause); never from the primary's readers, "
+              "whose load is not the secondary's; set regions.secondary_acu to your "
+              "secondary's mean capacity")
+
+
+def secondary_idle_acu(min_acu: float) -> float:
+    """The mean ACU of a Serverless v2 secondary instance with no ``secondary_acu`` given
+    (:data:`SECONDARY_ACU_WHEN_UNSET`)."""
+    return max(float(min_acu), 0.5)
+
+
 class _Books:
     """Price books per region (one engine), loaded once."""
 
@@ -315,8 +337,11 @@ class _Books:
         if region not in self.cache:
             from .. import pricing
 
+            # a file of other regions (one imported offer file) leaves this region's lines
+            # missing, named in the bill, rather than failing the bill
             self.cache[region] = (pricing.load(region, engine=self.engine) if self.path is None
-                                  else pricing.load(region, engine=self.engine, path=self.path))
+                                  else pricing.load(region, engine=self.engine, path=self.path,
+                                                    missing_ok=True))
         return self.cache[region]
 
     def transfer(self):
@@ -458,15 +483,20 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
         b.add("snapshot_export", u.region, "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
               lambda: pb.snapshot_export_gb_usd, "other")
     # -- Global Database secondaries --------------------------------------------------------
-    simulated = u.reader_acu_hours_each if u.replicas else u.writer_acu_hours
+    # A secondary is billed from its own inputs (its class or ACU), never from the primary's
+    # readers, whose load is not the secondary's: unset, the declared idle default.
     for sec, n, sec_cls, sec_acu in zip(
             u.secondaries, u.secondary_counts(),
-            u.per_secondary("secondary_instance_class", reader_cls),
+            u.per_secondary("secondary_instance_class", None),
             u.per_secondary("secondary_acu", None), strict=True):
         sb = books(sec)
+        acu = secondary_idle_acu(u.min_acu) if sec_acu is None else sec_acu
+        if sec_cls is None:  # the configured class, or (a Serverless cluster) sized to its ACU
+            sec_cls = (u.instance_class if u.capacity == "provisioned"
+                       else _sized(u, books, acu, io_opt))
         if n:
-            if readers_serverless:  # the secondary's own ACU if given, else a primary reader's
-                each = simulated if sec_acu is None else sec_acu * h
+            if readers_serverless:
+                each = acu * h
                 b.add("secondary.compute", sec, f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
                       f"({config})", each * n, acu_unit,
                       lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
@@ -475,9 +505,15 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                       h * n, "instance-hours", hourly(sb, sec_cls), "secondary")
         b.add("secondary.storage", sec, f"secondary storage ({config})", volume_gib, "GiB-months",
               lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
-        b.add("secondary.replicated_write_io", sec, "Global Database replicated write I/O", u.write_io_millions_per_month,
-              "million write I/Os", lambda sb=sb: sb.global_write_io_per_million_usd,
-              "replicated_io")
+        if not io_opt:
+            b.add("secondary.replicated_write_io", sec, "Global Database replicated write I/O",
+                  u.write_io_millions_per_month, "million write I/Os",
+                  lambda sb=sb: sb.global_write_io_per_million_usd, "replicated_io")
+        elif u.replicated_write_io_on_io_optimized:  # no documented rule: a stated assumption
+            b.add("secondary.replicated_write_io", sec, "Global Database replicated write I/O "
+                  "(ASSUMPTION: billed on I/O-Optimized)", u.write_io_millions_per_month,
+                  "million write I/Os", lambda sb=sb: sb.global_write_io_per_million_usd,
+                  "replicated_io")
         if u.inter_region_transfer:
             gib = u.writes_per_s_mean * h * 3600.0 * u.redo_bytes_per_write / BYTES_PER_GIB
             b.add("transfer", sec, f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
@@ -652,18 +688,34 @@ def bills_frame(bills, *, scenario: str = "") -> Any:
 
 
 
+def configured_change(base_cost: dict, new_cost: dict) -> dict[str, Any]:
+    """The change of the configured cluster's bill from one estimate's ``cost`` section (its
+    JSON part) to another's: the option configured in each (switching storage or capacity
+    changes it), their monthly and 12-month totals and the deltas."""
+    out: dict[str, Any] = {"base_option": base_cost["configured"],
+                           "new_option": new_cost["configured"]}
+    for side, cost in (("base", base_cost), ("new", new_cost)):
+        out[f"{side}_usd"] = cost["configured_total_usd"]
+        out[f"{side}_12_months_usd"] = cost["configured_total_12_months_usd"]
+    out["delta_usd"] = out["new_usd"] - out["base_usd"]
+    out["delta_12_months_usd"] = out["new_12_months_usd"] - out["base_12_months_usd"]
+    return out
+
+
 def _line_key(li: dict) -> tuple[str, str]:
     return li["region"], li.get("id") or li["line"]
 
 
-def diff_bills(base, new) -> Any:
+def diff_bills(base, new, *, changed_only: bool = False) -> Any:
     """Per option and per line, the monthly and 12-month change from ``base`` to ``new``.
 
     ``base`` and ``new`` are lists of bills (:class:`Bill` or their JSON dicts). Lines are
     matched by their stable id, ``(option, region, id)`` (a document without ids: by the line's
     text), so a line whose text changed (another instance class) is one changed line, shown as
     ``old text -> new text``; a line in one only counts as 0 in the other. Each option ends
-    with its ``TOTAL`` row. A bill diffed with itself is all zeros.
+    with its ``TOTAL`` row. A bill diffed with itself is all zeros. ``changed_only`` leaves out
+    the lines that did not change (under half a cent a month and over 12 months) and the
+    options none of whose lines did.
 
     Returns
     -------
@@ -683,6 +735,7 @@ def diff_bills(base, new) -> Any:
         la = {_line_key(li): li for li in a.get(opt, {}).get("lines", [])}
         lb = {_line_key(li): li for li in b.get(opt, {}).get("lines", [])}
         keys = list(la) + [k for k in lb if k not in la]
+        lines = []
         for key in keys:
             x, y = la.get(key), lb.get(key)
             m0, m1 = (x["amount_usd"] if x else 0.0), (y["amount_usd"] if y else 0.0)
@@ -690,15 +743,22 @@ def diff_bills(base, new) -> Any:
             t1 = y["amount_12_months_usd"] if y else 0.0
             text = (x or y)["line"] if not (x and y) or x["line"] == y["line"] else \
                 f"{x['line']} -> {y['line']}"
-            rows.append((opt, key[0], text, m0, m1, m1 - m0, t0, t1, t1 - t0))
+            if not changed_only or _changed(m1 - m0, t1 - t0) or x is None or y is None:
+                lines.append((opt, key[0], text, m0, m1, m1 - m0, t0, t1, t1 - t0))
         m0 = a[opt]["total_usd"] if opt in a else 0.0
         m1 = b[opt]["total_usd"] if opt in b else 0.0
         t0 = a[opt]["total_12_months_usd"] if opt in a else 0.0
         t1 = b[opt]["total_12_months_usd"] if opt in b else 0.0
-        rows.append((opt, "", "TOTAL", m0, m1, m1 - m0, t0, t1, t1 - t0))
+        if changed_only and not lines and not _changed(m1 - m0, t1 - t0):
+            continue  # nothing of this option changed
+        rows += [*lines, (opt, "", "TOTAL", m0, m1, m1 - m0, t0, t1, t1 - t0)]
     return pd.DataFrame(rows, columns=["option", "region", "line", "base_usd", "new_usd",
                                        "delta_usd", "base_12_months_usd", "new_12_months_usd",
                                        "delta_12_months_usd"])
+
+
+def _changed(*deltas: float) -> bool:
+    return any(abs(d) >= 0.005 for d in deltas)
 
 
 def bill_by_region(usage: Usage, *, regions=None, option: str | None = None,

@@ -11,6 +11,19 @@ from typing import Any
 
 from .._params import Rule, declared, param
 from ..exceptions import ParameterTypeError, ParameterValueError
+from ..quorum._scale import MAX_VOLUME_GIB
+
+#: Physical upper bounds of the billed quantities (each a one-line rationale):
+#: manual snapshots: the default quota of 100 manual cluster snapshots per region, each at most
+#: the largest Aurora volume.
+MAX_SNAPSHOT_GIB = 100.0 * MAX_VOLUME_GIB
+#: growth: a volume cannot grow by more than the largest volume in one month.
+MAX_GROWTH_GIB_PER_MONTH = float(MAX_VOLUME_GIB)
+#: exports to S3: the largest volume exported once a day for a 31-day month.
+MAX_EXPORT_GIB_PER_MONTH = 31.0 * MAX_VOLUME_GIB
+#: a reserved rate: about 20x the dearest Aurora on-demand class (db.x2g.16xlarge-class rates
+#: are some 50 USD/hour); an effective reserved rate is below the on-demand rate.
+MAX_RESERVED_HOURLY_USD = 1000.0
 
 __all__ = ["RESERVED_TERMS", "BillingKeys", "ReservedKeys"]
 
@@ -105,17 +118,21 @@ class BillingKeys:
         doc="share of the volume rewritten per day (sizes incremental backups)",
         rationale="no public figure; 5 % of an OLTP volume rewritten a day")
     manual_snapshot_gib: float = param(
-        0.0, "GiB", low=0.0, scenario="cluster.manual_snapshot_gib", user_input=True,
-        doc="manual snapshots kept beyond the retention window (billed in full)")
+        0.0, "GiB", low=0.0, high=MAX_SNAPSHOT_GIB, scenario="cluster.manual_snapshot_gib",
+        user_input=True, doc="manual snapshots kept beyond the retention window (billed in "
+        "full; at most 100 snapshots, the default quota, of the largest volume)")
     storage_growth_gib_per_month: float = param(
-        0.0, "GiB/month", low=0.0, scenario="cluster.storage_growth_gib_per_month",
-        user_input=True, doc="volume growth per month (the 12-month total bills it)")
+        0.0, "GiB/month", low=0.0, high=MAX_GROWTH_GIB_PER_MONTH,
+        scenario="cluster.storage_growth_gib_per_month", user_input=True,
+        doc="volume growth per month (the 12-month total bills it; at most the largest volume "
+            "a month)")
     backtrack_window_hours: float = param(
         0.0, "hours", low=0.0, high=72.0, scenario="cluster.backtrack_window_hours",
         user_input=True, doc="Aurora MySQL backtrack target window (0: disabled)")
     snapshot_export_gib_per_month: float = param(
-        0.0, "GiB/month", low=0.0, scenario="cluster.snapshot_export_gib_per_month",
-        user_input=True, doc="snapshot data exported to Amazon S3 per month")
+        0.0, "GiB/month", low=0.0, high=MAX_EXPORT_GIB_PER_MONTH,
+        scenario="cluster.snapshot_export_gib_per_month", user_input=True,
+        doc="snapshot data exported to Amazon S3 per month (at most the largest volume a day)")
     secondary_instances: int | tuple[int, ...] = param(
         0, "instances", type="custom", checker=_secondary_instances,
         scenario="regions.secondary_instances", user_input=True,
@@ -129,14 +146,15 @@ class BillingKeys:
         None, type="custom", checker=_per_secondary(_instance_class), nullable=True,
         scenario="regions.secondary_instance_class", user_input=True,
         doc="instance class of each provisioned secondary cluster (a list gives one per "
-            "secondary; unset: the option's reader class)",
+            "secondary; unset: the configured class, or for a Serverless cluster the class that "
+            "holds the secondary's ACU)",
         json_schema_extra={"anyOf": [{"type": "string"},
                                      {"type": "array", "items": {"type": "string"}}]})
     secondary_acu: float | tuple[float, ...] | None = param(
         None, "ACU", type="custom", checker=_per_secondary(_acu), nullable=True,
         scenario="regions.secondary_acu", user_input=True,
         doc="mean ACU of each Serverless v2 secondary instance (a list gives one per secondary; "
-            "unset: a primary reader's simulated capacity)",
+            "unset: the cluster's min_acu, at least 0.5, billing.secondary_acu_when_unset)",
         json_schema_extra={"anyOf": [{"type": "number", "minimum": 0},
                                      {"type": "array", "items": {"type": "number",
                                                                  "minimum": 0}}]})
@@ -145,6 +163,14 @@ class BillingKeys:
         doc="add an inter-region transfer line for the replication stream",
         rationale="AWS does not clearly document whether Global Database replication also pays "
                   "inter-region transfer; off by default, priced by destination when on")
+    replicated_write_io_on_io_optimized: bool = param(
+        True, scenario="regions.replicated_write_io_on_io_optimized",
+        doc="bill Global Database replicated write I/O on I/O-Optimized options too (false: "
+            "the alternative, not billed)",
+        rationale="AWS's pricing page bills replicated write I/O per million in each secondary "
+                  "region and documents no rule for I/O-Optimized clusters, whose own I/O is "
+                  "included; billed (the conservative reading), each such line marked "
+                  "ASSUMPTION, as the transfer line is")
     offer_file: str | None = param(
         None, type="custom", checker=_offer_file, nullable=True, scenario="pricing.offer_file",
         user_input=True, doc="price file to use instead of the bundled snapshot (e.g. written "
@@ -183,9 +209,10 @@ class ReservedKeys:
         doc="your reserved discount on the on-demand rate (default: the term's registered "
             "assumption)")
     reserved_hourly_usd: float | None = param(
-        None, "USD/hour", low=0.0, nullable=True, scenario="pricing.reserved_hourly_usd",
-        user_input=True,
-        doc="your effective reserved hourly rate of the configured class (upfront amortised)")
+        None, "USD/hour", low=0.0, high=MAX_RESERVED_HOURLY_USD, nullable=True,
+        scenario="pricing.reserved_hourly_usd", user_input=True,
+        doc="your effective reserved hourly rate of the configured class (upfront amortised; at "
+            "most 1000, some 20x the dearest on-demand class)")
 
 
 def _register_term_discounts() -> dict[str, float]:

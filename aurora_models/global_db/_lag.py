@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import queueing
+from .. import _budget, queueing
 from .._rng import as_generator
 from .._validate import check_array, check_int_range, check_nonnegative, check_positive, check_range
 from ..exceptions import ParameterTypeError, ParameterValueError, UnstableSystemError
@@ -775,6 +775,13 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTI
     reps = check_int_range("n_replications", n_replications, 2)
     warm_frac = float(check_range("warmup_fraction", warmup_fraction, 0.0, 0.9))
     lam = float(check_positive("writes_per_s", lam))
+    # about a dozen (reps, n) float arrays are live at once; blame the count further above
+    # its default
+    cells = _budget.size(reps) * _budget.size(n)
+    blame = ("n_replications", reps, f"of {n:,} writes") if reps / 20 > n / 100_000 else \
+        ("n_writes", n, f"x {reps:,} replications")
+    _budget.check("simulate_lag", blame[0], blame[1], memory_bytes=cells * 8 * 12,
+                  work=cells * 40, detail=blame[2])
     if trace is None:
         rates, step = None, None
     else:

@@ -24,7 +24,7 @@ class GlobalDatabaseResult(SectionResult):
 def _run(ctx: Context) -> GlobalDatabaseResult:
     from .._rng import spawn_seeds
     from ._lag import lag
-    from ._link import ReplicationLink
+    from ._link import ReplicationLink, stand_in_note
     from ._rpo import rpo_exposure
 
     reg, peaks = ctx.scenario["regions"], ctx["workload"]
@@ -33,6 +33,10 @@ def _run(ctx: Context) -> GlobalDatabaseResult:
     for sec, seed in zip(reg["secondaries"], seeds, strict=False):
         link = ReplicationLink(primary=reg["primary"], secondary=sec)
         entry: dict[str, Any] = {"secondary": sec, "one_way_ms": float(link.one_way_ms)}
+        stand_ins = [n for n in (stand_in_note(reg["primary"]), stand_in_note(sec)) if n]
+        if stand_ins:  # a region the latency data lacks: another's round trips, said so
+            entry["latency_stand_in"] = "; ".join(stand_ins)
+            ctx.notes.extend(n for n in stand_ins if n not in ctx.notes)
         for label, rate in (("daily_peak", peaks.daily_peak_writes_per_s),
                             ("event_peak", peaks.event_peak_writes_per_s)):
             if rate <= 0.0:  # a read-only workload: nothing to replicate, nothing at risk
@@ -119,12 +123,15 @@ GLOBAL_DATABASE = Section(
     name="global_database", title="Global Database", run=_run, rows=_rows,
     consumes=("workload",), assumptions=("global_db",), place=90,
     outputs=(Output("lag_p99_ms_{}", ("secondaries", ("secondary", "{}"), "lag_event_peak",
-                                      "p99_s"), "ms", scale=1e3, each=_EACH),
+                                      "p99_s"), "ms", scale=1e3, each=_EACH,
+                    label="{} lag p99 at the event peak"),
              Output("rpo_writes_at_risk_{}", ("secondaries", ("secondary", "{}"),
                                               "rpo_exposure_event_peak", "writes_at_risk_mean",
-                                              "value"), "writes", each=_EACH)),
+                                              "value"), "writes", each=_EACH,
+                    label="{} writes at risk on a regional failover (mean, event peak)")),
     json="`configured, primary, secondaries`: list of `{secondary, one_way_ms, "
-         "lag_daily_peak, lag_event_peak, rpo_exposure_event_peak}`; lag: `writes_per_s, "
+         "lag_daily_peak, lag_event_peak, rpo_exposure_event_peak}` (and `latency_stand_in` "
+         "where a region the latency data lacks is measured as another); lag: `writes_per_s, "
          "stable, utilisation, mean_s, p50_s, p99_s, p999_s, note`; RPO exposure: `stable` and "
          "Estimates `writes_at_risk_mean` (Little's law, writes/s x the closed-form mean lag, "
          "degradation episodes included), `writes_at_risk_mean_monte_carlo` (the simulation's "

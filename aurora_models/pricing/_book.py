@@ -56,6 +56,14 @@ UNITS = {
 }
 COLUMNS = ["item", "instance_class", "vcpu", "memory_gib", "unit", "usd", "source", "confidence"]
 CONFIDENCE = ("verified", "secondary", "assumption")
+#: What each ``confidence`` says about a price (shown by ``aurora-models prices``).
+CONFIDENCE_MEANING = {
+    "verified": "read from AWS's own price list (an offer file imported by "
+                "pricing.import_offer_file, or AWS's pricing page)",
+    "secondary": "AWS's public price list as captured by a third party (the bundled snapshot: "
+                 "iann0036/aws-price-watcher), not read from AWS directly",
+    "assumption": "not a list price: a stand-in (a what-if, or a fallback region's price)",
+}
 DEPLOYMENTS = ("single-az", "multi-az-instance", "multi-az-cluster")
 
 # the dimensions a bill of each kind of book can ask for: absent ones are listed as missing

@@ -319,7 +319,8 @@ def _cached_book(key: tuple[str, int, int], region: str, engine: str,
 
 
 def load(region: str = "us-east-1", *, engine: str = "aurora-mysql",
-         path: str | Path | None = None, fallback: str | None = None) -> PriceBook:
+         path: str | Path | None = None, fallback: str | None = None,
+         missing_ok: bool = False) -> PriceBook:
     """The price book of one region and engine.
 
     Parameters
@@ -338,6 +339,10 @@ def load(region: str = "us-east-1", *, engine: str = "aurora-mysql",
         written by :func:`import_offer_file`, or the older dated us-east-1 capture
         ``dataset_path("aurora_price_book")``). Default: the bundled AWS price list of
         2025-12-05 (``data/pricing/aurora_prices_multiregion.csv``).
+    missing_ok : bool
+        With a ``path`` that lacks ``region`` (a file of other regions only, as
+        ``import_offer_file`` writes), an empty book (every price missing, by name) instead of
+        the error; ``region`` must still be an AWS region.
     fallback : str, optional
         Fill items the region lacks from this region's rows, explicitly: such rows get
         ``confidence = "assumption"`` and a ``source`` starting ``"FALLBACK from <region>"``.
@@ -369,6 +374,12 @@ def load(region: str = "us-east-1", *, engine: str = "aurora-mysql",
     """
     engine = canonical_engine(engine)
     snap = _snapshot_for(path)
+    if missing_ok and region not in snap.regions and path is not None:
+        # a file that prices other regions only (one imported offer file): an AWS region it
+        # lacks is a book with nothing in it, every price missing by name, never zero
+        check_name("region", region, _snapshot_for(None).regions)
+        return PriceBook(region=region, as_of=snap.as_of if snap.multi else "",
+                         rows=pd.DataFrame(columns=COLUMNS), engine=engine)
     check_name("region", region, snap.regions)
     if fallback is not None:
         check_name("fallback", fallback, snap.regions)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._params import Rule, declared, param
 from .._validate import check_int_range, check_probability
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..results import Estimate
 
 __all__ = [
@@ -25,7 +27,65 @@ __all__ = [
 #: The three events every exact and Monte Carlo function understands.
 EVENTS = ("write_unavailable", "read_unavailable", "data_loss")
 
+#: The most AZs a layout spans: no AWS region has more than 6 (us-east-1).
+MAX_AZS = 6
+#: The most copies of a protection group in one AZ (Aurora keeps 2; the exact solves enumerate
+#: every per-AZ count of lost copies, so the layout's size is bounded).
+MAX_COPIES_PER_AZ = 16
 
+
+def _copies_per_az(name: str, value) -> tuple[int, ...]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise ParameterTypeError(
+            f"`{name}` must be a sequence of integers, got {type(value).__name__} {value!r}"
+        )
+    cpa = tuple(
+        check_int_range(f"{name}[{i}]", c, 1, MAX_COPIES_PER_AZ) for i, c in enumerate(value)
+    )
+    if not cpa:
+        raise ParameterValueError(f"`{name}` must list at least one AZ, got ()")
+    if len(cpa) > MAX_AZS:
+        raise ParameterValueError(f"`{name}` must list at most {MAX_AZS} AZs (the most of any AWS region), "
+                         f"got {len(cpa)}")
+    return cpa
+
+
+def _at_most_copies(key: str):
+    def test(v):
+        n = sum(v["copies_per_az"])
+        return None if v[key] <= n else f"`{key}` must be at most n_copies ({n}), got {v[key]}"
+    return Rule(f"{key}_at_most_copies", (key, "copies_per_az"), test,
+                doc=f"{key} <= n_copies")
+
+
+def _two_write_quorums_meet(v):
+    w, n = v["write_quorum"], sum(v["copies_per_az"])
+    if 2 * w > n:
+        return None
+    return (f"`write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), "
+            f"got write_quorum={w} with n_copies={n}")
+
+
+def _read_meets_write(v):
+    r, w, n = v["read_quorum"], v["write_quorum"], sum(v["copies_per_az"])
+    if r + w > n:
+        return None
+    return (f"`read_quorum` must exceed n_copies - write_quorum (Gifford: read_quorum + "
+            f"write_quorum > n_copies), got read_quorum={r}, write_quorum={w} with n_copies={n}")
+
+
+#: Gifford's rules and the quorums' bound by the copies, in the order they are checked.
+QUORUM_RULES = (
+    _at_most_copies("write_quorum"),
+    _at_most_copies("read_quorum"),
+    Rule("two_write_quorums_meet", ("write_quorum", "copies_per_az"), _two_write_quorums_meet,
+         doc="2 * write_quorum > n_copies"),
+    Rule("read_meets_write", ("read_quorum", "write_quorum", "copies_per_az"),
+         _read_meets_write, doc="read_quorum + write_quorum > n_copies"),
+)
+
+
+@declared("quorum")
 @dataclass(frozen=True, kw_only=True)
 class QuorumLayout:
     """Copies of one protection group per Availability Zone, and the write and read quorums.
@@ -33,7 +93,7 @@ class QuorumLayout:
     Parameters
     ----------
     copies_per_az : tuple of int
-        Copies in each AZ (each >= 1; at least one AZ). ``V = sum(copies_per_az)``.
+        Copies in each AZ (each in [1, 16]; 1 to 6 AZs). ``V = sum(copies_per_az)``.
     write_quorum : int
         ``Vw``, copies that must acknowledge a write, in [1, V].
     read_quorum : int
@@ -59,40 +119,21 @@ class QuorumLayout:
     >>> QuorumLayout(copies_per_az=(2, 2, 2), write_quorum=3, read_quorum=3)
     Traceback (most recent call last):
     ...
-    ValueError: `write_quorum` must satisfy 2 * write_quorum > n_copies (Gifford), got write_quorum=3 with n_copies=6
+    aurora_models.exceptions.ParameterValueError: `write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), got write_quorum=3 with n_copies=6
     """
 
-    copies_per_az: tuple[int, ...] = (2, 2, 2)
-    write_quorum: int = 4
-    read_quorum: int = 3
+    __rules__ = QUORUM_RULES
 
-    def __post_init__(self) -> None:
-        cpa = self.copies_per_az
-        if isinstance(cpa, str | bytes) or not hasattr(cpa, "__iter__"):
-            raise TypeError(
-                f"`copies_per_az` must be a sequence of integers, got {type(cpa).__name__} {cpa!r}"
-            )
-        cpa = tuple(
-            check_int_range(f"copies_per_az[{i}]", c, 1) for i, c in enumerate(cpa)
-        )
-        if not cpa:
-            raise ValueError("`copies_per_az` must list at least one AZ, got ()")
-        object.__setattr__(self, "copies_per_az", cpa)
-        v = sum(cpa)
-        w = check_int_range("write_quorum", self.write_quorum, 1, v)
-        r = check_int_range("read_quorum", self.read_quorum, 1, v)
-        object.__setattr__(self, "write_quorum", w)
-        object.__setattr__(self, "read_quorum", r)
-        if not 2 * w > v:
-            raise ValueError(
-                "`write_quorum` must satisfy 2 * write_quorum > n_copies (Gifford), "
-                f"got write_quorum={w} with n_copies={v}"
-            )
-        if not r + w > v:
-            raise ValueError(
-                "`read_quorum` must satisfy read_quorum + write_quorum > n_copies (Gifford), "
-                f"got read_quorum={r}, write_quorum={w} with n_copies={v}"
-            )
+    # The layout is what the caller models (Aurora's is the default and the preset AURORA, with
+    # its source there): user inputs, not registered assumptions.
+    copies_per_az: tuple[int, ...] = param(
+        (2, 2, 2), "copies", type="custom", checker=_copies_per_az, user_input=True,
+        rule_text=f"1 to {MAX_AZS} integers in [1, {MAX_COPIES_PER_AZ}]",
+        doc="copies of a protection group in each AZ")
+    write_quorum: int = param(4, "copies", low=1, high=MAX_AZS * MAX_COPIES_PER_AZ,
+                              user_input=True, doc="Vw, copies that acknowledge a write")
+    read_quorum: int = param(3, "copies", low=1, high=MAX_AZS * MAX_COPIES_PER_AZ,
+                             user_input=True, doc="Vr, copies a read or a repair reaches")
 
     @property
     def n_copies(self) -> int:
@@ -173,7 +214,7 @@ def tolerance_table(layout: QuorumLayout):
     import pandas as pd
 
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     cpa = np.array(layout.copies_per_az)
     lost = _lost_vectors(layout)
     left = layout.n_copies - lost.sum(axis=1)
@@ -286,7 +327,7 @@ def snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_az: float)
     0.5
     """
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
+        raise ParameterTypeError(f"`layout` must be a QuorumLayout, got {type(layout).__name__}")
     p_copy = float(check_probability("p_copy", p_copy))
     p_az = float(check_probability("p_az", p_az))
 

@@ -33,6 +33,7 @@ from ._model import (
 
 __all__ = [
     "MAX_VOLUME_GIB",
+    "OLD_ENGINE_MAX_VOLUME_GIB",
     "n_protection_groups",
     "placement_loss_probability",
     "simulate_placement_loss_probability",
@@ -41,6 +42,11 @@ __all__ = [
 
 #: Largest Aurora volume, 128 TiB (binary; Aurora user guide), in GiB.
 MAX_VOLUME_GIB = 128 * 1024
+#: Largest volume on older engine versions, 64 TiB: Aurora MySQL before 1.23.0 / 2.09.0 (the
+#: 128 TiB limit came with 1.23.0, 2.09.0 and 3.01.0; Aurora user guide 2023 and AWS Knowledge
+#: Center, aurora_facts.md §6). A 256 TiB figure for recent versions is not confirmed by a
+#: source we can cite, so 128 TiB stays the limit of every current version.
+OLD_ENGINE_MAX_VOLUME_GIB = 64 * 1024
 
 
 def n_protection_groups(volume_gib: float, segment_size_bytes: float = 1e10) -> int:

@@ -29,6 +29,11 @@ class DurabilityResult(SectionResult):
     p_data_loss_per_group_monte_carlo: Estimate
     p_storage_write_unavailable_volume: Estimate
     durability_volume: float
+    #: The expected time the volume cannot write in the horizon, minutes (the groups'
+    #: steady-state unavailability x horizon), and the mean length of one such episode, s
+    #: (that time over the expected episodes); None in an analysis' evaluation.
+    write_unavailable_minutes: float | None = None
+    write_unavailable_episode_mean_s: float | None = None
 
 
 def _run(ctx: Context) -> DurabilityResult:
@@ -45,6 +50,19 @@ def _run(ctx: Context) -> DurabilityResult:
     horizon, volume_gib = s["scenario"]["horizon_hours"], s["cluster"]["volume_gib"]
     volume = volume_event_probability(volume_gib, AURORA, fm, event="data_loss",
                                       horizon_hours=horizon)
+    write = volume_event_probability(volume_gib, AURORA, fm, event="write_unavailable",
+                                     horizon_hours=horizon)
+    minutes = episode_s = None
+    if not ctx.evaluation:  # the duration beside the probability (an analysis reads neither)
+        import math
+
+        from . import steady_state_probability
+
+        groups = n_protection_groups(volume_gib, fm.segment_size_bytes)
+        minutes = 60.0 * horizon * min(1.0, groups * steady_state_probability(
+            AURORA, fm, event="write_unavailable").value)
+        episodes = -math.log1p(-min(write.value, 1.0 - 1e-16))  # expected count, Poisson
+        episode_s = 60.0 * minutes / episodes if episodes > 0 else None
     return DurabilityResult(
         layout=str(AURORA),
         protection_groups=n_protection_groups(volume_gib, fm.segment_size_bytes),
@@ -54,9 +72,8 @@ def _run(ctx: Context) -> DurabilityResult:
         p_data_loss_per_group_monte_carlo=None if ctx.evaluation else simulate_event_probability(
             AURORA, fm, event="data_loss", horizon_hours=horizon, n_trials=ctx.n_trials,
             rng=ctx.stream(1)),  # an analysis reads the closed forms only
-        p_storage_write_unavailable_volume=volume_event_probability(
-            volume_gib, AURORA, fm, event="write_unavailable", horizon_hours=horizon),
-        durability_volume=1.0 - volume.value)
+        p_storage_write_unavailable_volume=write, durability_volume=1.0 - volume.value,
+        write_unavailable_minutes=minutes, write_unavailable_episode_mean_s=episode_s)
 
 
 def _run_batch(b: BatchContext) -> list[DurabilityResult]:
@@ -105,7 +122,12 @@ def _rows(d) -> list[Row]:
             est("P(data loss), one protection group (Monte Carlo)",
                 d["p_data_loss_per_group_monte_carlo"]),
             est("P(storage write unavailable), volume", d["p_storage_write_unavailable_volume"],
-                "p_write_unavailable")]
+                "p_write_unavailable"),
+            *([Row("durability", "expected storage write unavailability in horizon",
+                   d["write_unavailable_minutes"], None, None, "minutes"),
+               Row("durability", "mean storage write-unavailable episode",
+                   d["write_unavailable_episode_mean_s"], None, None, "s")]
+              if d.get("write_unavailable_minutes") is not None else [])]
 
 
 def _declares():
@@ -118,10 +140,14 @@ DURABILITY = Section(
     name="durability", title="Durability (quorum)", run=_run, rows=_rows, run_batch=_run_batch,
     declares=_declares(), assumptions=("quorum",), place=20,
     outputs=(Output("p_write_unavailable", ("p_storage_write_unavailable_volume", "value"),
-                    "probability/horizon"),
-             Output("p_data_loss", ("p_data_loss_volume", "value"), "probability/horizon")),
+                    "probability/horizon", label="P(storage write unavailable), volume"),
+             Output("p_data_loss", ("p_data_loss_volume", "value"), "probability/horizon",
+                    label="P(data loss in horizon), volume")),
     json="`layout, protection_groups, durability_volume`, Estimates `p_data_loss_volume`, "
          "`p_data_loss_per_group` (exact CTMC), `p_data_loss_per_group_monte_carlo` "
-         "(importance sampling), `p_storage_write_unavailable_volume`")
+         "(importance sampling), `p_storage_write_unavailable_volume`; "
+         "`write_unavailable_minutes` (the expected time in the horizon the volume cannot "
+         "write: its groups' steady-state unavailability x the horizon) and "
+         "`write_unavailable_episode_mean_s` (that time over the expected episodes)")
 
 SECTIONS = (DURABILITY,)

@@ -97,11 +97,19 @@ def _qty(x: float) -> str:
     return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
 
+def unit_price(usd: float) -> str:
+    """A unit price as AWS lists it: cents at least, up to five decimals ($0.10, $0.225,
+    $0.86515, $1,234.50)."""
+    text = f"{usd:,.5f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"${whole}.{frac.ljust(2, '0')}"
+
+
 def bill_lines(bill: dict) -> list[tuple[str, str, str, str, str]]:
     """One option's lines as text cells: region, line, ``quantity unit``, ``x $price``,
     ``= $amount``; then the monthly and 12-month totals and what could not be priced."""
     out = [(li["region"], li["line"], f"{_qty(li['quantity'])} {li['unit']}",
-            f"x ${li['unit_price_usd']:,.6g}", f"= {_usd(li['amount_usd'])}")
+            f"x {unit_price(li['unit_price_usd'])}", f"= {_usd(li['amount_usd'])}")
            for li in bill["lines"]]
     out.append(("", "total per month", "", "", f"= {_usd(bill['total_usd'])}"))
     out.append(("", "total over 12 months", "", "", f"= {_usd(bill['total_12_months_usd'])}"))
@@ -123,12 +131,102 @@ def _shown_bills(doc: dict) -> list[dict]:
     return [b for b in doc.get("cost", {}).get("bills", []) if b["configured"] or b["cheapest"]]
 
 
-def _table_bill(bill: dict) -> list[str]:
+def terminal_width() -> int | None:
+    """The width the table format must fit: ``COLUMNS`` where set, else the terminal's; None
+    (no limit) when the output is no terminal (a file, a pipe)."""
+    import os
+    import sys
+
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit() and int(cols) > 0:
+        return int(cols)
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+#: The narrowest a wrapped text column gets (below it, lines wrap word by word anyway).
+_MIN_WRAP = 16
+
+
+def fit_columns(rows: list[tuple[str, ...]], right: set[int], *, wrap: int, indent: str = "",
+                width: int | None = None, widths: list[int] | None = None) -> list[str]:
+    """Text rows as aligned columns (two spaces apart; ``right``: right-aligned columns),
+    never wider than ``width``: the ``wrap`` column (a label) is wrapped on words to what the
+    others leave, its continuation lines blank in the other columns."""
+    import textwrap
+
+    k = len(rows[0])
+    w = list(widths) if widths is not None else [max(len(r[i]) for r in rows) for i in range(k)]
+    if width is not None:
+        others = sum(w) - w[wrap] + 2 * (k - 1) + len(indent)
+        w[wrap] = max(_MIN_WRAP, min(w[wrap], width - others))
+    out = []
+    for r in rows:
+        parts = textwrap.wrap(r[wrap], w[wrap]) or [""] if len(r[wrap]) > w[wrap] else [r[wrap]]
+        for n, part in enumerate(parts):
+            cells = [part if i == wrap else (r[i] if n == 0 else "") for i in range(k)]
+            line = indent + "  ".join(f"{c:>{w[i]}}" if i in right else f"{c:<{w[i]}}"
+                                      for i, c in enumerate(cells))
+            out.append(line.rstrip())
+    return out
+
+
+def _with_headings(cells, width: int) -> list[str]:
+    """The summary rows under section headings, the table's narrow form: columns dropped until
+    it fits ``width`` (first the section column, then the unit joins the value, then the
+    intervals go to a line of their own below the value)."""
+    def build(mode):
+        groups = []
+        for c in cells:
+            marker, label, nums, unit = c[1], c[2], c[3:-1], c[-1]
+            if mode == 0:
+                rows = [(marker, label, *nums, unit)]
+            elif mode == 1:
+                rows = [(marker, label, f"{nums[0]} {unit}".strip(), *nums[1:])]
+            else:
+                rows = [(marker, label, f"{nums[0]} {unit}".strip())]
+                rows += [("", "", x) for x in nums[1:] if x]
+            groups.append((c[0], rows))
+        return groups
+
+    for mode in (0, 1, 2):
+        groups = build(mode)
+        rows = [r for _, g in groups for r in g]
+        k = len(rows[0])
+        need = sum(max(len(r[i]) for r in rows) for i in range(k) if i != 1) + 2 * k + 24
+        if need <= width or mode == 2:
+            break
+    w = [max(len(r[i]) for r in rows) for i in range(k)]
+    w[1] = max(_MIN_WRAP, min(w[1], width - (sum(w) - w[1] + 2 * (k - 1) + 2)))
+    out, last = [], None
+    for section, g in groups:
+        if section and section != last:
+            out.append(section)
+        last = section or last
+        out += fit_columns(g, {2}, wrap=1, indent="  ", widths=w)
+    return out
+
+
+def _table_bill(bill: dict, width: int | None = None) -> list[str]:
+    import textwrap
+
+    title = _bill_title(bill) + ":"
+    head = textwrap.wrap(title, width) if width else [title]
     cells = bill_lines(bill)
-    w = [max(len(c[i]) for c in cells) for i in range(5)]
-    return [_bill_title(bill) + ":"] + [
-        f"  {c[0]:<{w[0]}}  {c[1]:<{w[1]}}  {c[2]:>{w[2]}}  {c[3]:<{w[3]}}  {c[4]}".rstrip()
-        for c in cells]
+    natural = sum(max(len(c[i]) for c in cells) for i in range(5)) + 10
+    if width is None or natural <= width:
+        return head + fit_columns(cells, {2}, wrap=1, indent="  ", width=width)
+    # too wide: the quantity and the price on a line of their own under the line's text
+    rows = []
+    for region, line, qty, price, amount in cells:
+        rows.append((region, line, amount))
+        if qty:
+            rows.append(("", f"  {qty} {price}", ""))
+    return head + fit_columns(rows, set(), wrap=1, indent="  ", width=width)
 
 
 def _md_bill(bill: dict) -> list[str]:
@@ -149,8 +247,9 @@ def render_bill(result, fmt: str = "csv") -> str:
     if fmt == "json":
         return json.dumps(doc["cost"]["bills"], indent=2, allow_nan=False) + "\n"
     out = []
+    width = terminal_width()
     for b in doc["cost"]["bills"]:
-        out += [*_table_bill(b), ""]
+        out += [*_table_bill(b, width), ""]
     return "\n".join(out)
 
 
@@ -191,15 +290,21 @@ def _asm(iv, unit: str) -> str:
 MC_LABEL = "MC 95 % CI"
 
 
-def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=None) -> str:
+def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=None,
+           width: int | None = -1) -> str:
     """The result as text: ``table`` (terminal), ``markdown``, ``csv`` (one row per headline
     number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document).
 
     ``uncertainty``: an :class:`~aurora_models.sensitivity._rows.AssumptionIntervals` (from
     ``estimate --uncertainty``): every row also shows its assumption interval, labelled apart
     from the Monte Carlo interval (csv: ``assumption_status, assumption_median, assumption_p5,
-    assumption_p95, p_cheapest``; json: ``assumption_uncertainty``)."""
+    assumption_p95, p_cheapest``; json: ``assumption_uncertainty``).
+
+    ``width``: the table format is never wider (labels wrap); default the terminal's
+    (:func:`terminal_width`: ``COLUMNS``, else no limit when the output is no terminal)."""
     doc = result.to_dict() if isinstance(result, ScenarioResult) else result
+    if width == -1:
+        width = terminal_width()
     rows = summary_rows(doc)
     ivs = None if uncertainty is None else uncertainty.rows
     if ivs is not None and len(ivs) != len(rows):
@@ -230,7 +335,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
             f"horizon {sc['horizon_hours']:g} h")
     # a partial result (``estimate(..., only=...)``) renders the parts it has
     cost = doc.get("cost") or {"cheapest": None}
-    extra = []
+    missed = {(s, m): msg for s, m, msg in missed_objectives(doc)}
+    extra = [f"OBJECTIVE MISSED: {msg[len('objective missed: '):]}" for msg in missed.values()]
     if "cost" in doc:
         extra += [f"cheapest option: {_cheapest_label(cost)} "
                   f"(prices {cost['region']}, as of {cost['price_book_as_of']}, "
@@ -257,6 +363,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
         for i, (s, m, v, lo, hi, u, _) in enumerate(rows):
             name = (f"**{_md(_label(s, m, cost['cheapest']))}**" if s == "cost" and
                     m == cost["cheapest"] else _md(_label(s, m, None)))
+            if (s, m) in missed:
+                name += " **(objective missed)**"
             asm = "" if ivs is None else f"{_md(_asm(ivs[i], u))} | "
             out.append(f"| {_md(_title(s))} | {name} | {_fmt(v, u)} | {_ci(lo, hi, u, v)} | "
                        f"{asm}{'' if u == 'readers' else _md(u)} |")
@@ -269,31 +377,37 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
         return "\n".join(out) + "\n"
     if fmt != "table":
         raise ParameterValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
-    cells = [(_title(s), ("* " if s == "cost" and m == cost["cheapest"] else "  ")
-              + _label(s, m, cost["cheapest"]), _fmt(v, u), _ci(lo, hi, u, v),
-              "" if u == "readers" else u) for s, m, v, lo, hi, u, _ in rows]
+    # the marker (* cheapest, ! objective missed) in a column of its own: a label wraps beside it
+    cells = [(_title(s), "*" if s == "cost" and m == cost["cheapest"] else
+              "!" if (s, m) in missed else "", _label(s, m, cost["cheapest"]), _fmt(v, u),
+              _ci(lo, hi, u, v), "" if u == "readers" else u) for s, m, v, lo, hi, u, _ in rows]
     if ivs is not None:  # the assumption interval after the Monte Carlo one
-        cells = [(*c[:4], _asm(iv, r[5]), c[4]) for c, iv, r in zip(cells, ivs, rows, strict=True)]
-        cells.insert(0, ("", "", "value", MC_LABEL, f"{uncertainty.LABEL}: median [5 %, 95 %]",
-                         "unit"))
-    k = len(cells[0])
-    widths = [max(len(c[i]) for c in cells) for i in range(k)]
-    out = [head, ""]
-    if ivs is not None:
-        import textwrap
+        cells = [(*c[:5], _asm(iv, r[5]), c[5]) for c, iv, r in zip(cells, ivs, rows, strict=True)]
+        cells.insert(0, ("", "", "", "value", MC_LABEL,
+                         f"{uncertainty.LABEL}: median [5 %, 95 %]", "unit"))
+    import textwrap
 
-        out += [*textwrap.wrap(uncertainty.header(), 100), ""]
-    last = None
-    for c in cells:
-        sec = c[0] if c[0] != last else ""
+    blanked, last = [], None
+    for c in cells:  # a section's name on its first row only
+        blanked.append((c[0] if c[0] != last else "", *c[1:]))
         last = c[0]
-        line = f"{sec:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  "
-        line += "".join(f"{x:<{widths[j]}}  " for j, x in enumerate(c[3:-1], start=3))
-        out.append((line + c[-1]).rstrip())
-    out += ["", *extra, ""]
+    out = [*(textwrap.wrap(head, width) if width else [head]), ""]
+    if ivs is not None:
+        out += [*textwrap.wrap(uncertainty.header(), min(width or 100, 100)), ""]
+    natural = sum(max(len(r[i]) for r in blanked) for i in range(len(blanked[0])))
+    natural += 2 * (len(blanked[0]) - 1)
+    if width is None or natural <= width:
+        out += fit_columns(blanked, {3}, wrap=2, width=width)
+    else:  # too wide: each section a heading of its own, its rows beneath (one column less)
+        out += _with_headings(cells, width)
+
+    def para(text):
+        return textwrap.wrap(text, width, subsequent_indent="  ") if width else [text]
+
+    out += ["", *(line for e in extra for line in para(e)), ""]
     for b in _shown_bills(doc):
-        out += [*_table_bill(b), ""]
-    out.append("(every option's lines: --format json, or `estimate --format csv --bill`)")
+        out += [*_table_bill(b, width), ""]
+    out += para("(every option's lines: --format json, or `estimate --format csv --bill`)")
     return "\n".join(out) + "\n"
 
 
@@ -396,11 +510,12 @@ _PLOTS = (("capacity.png", plot_capacity,
 
 
 def write_report(result: ScenarioResult, out_dir: str | Path, *,
-                 uncertainty=None) -> list[Path]:
+                 uncertainty=None, today=None) -> list[Path]:
     """Write the plots (PNG), ``estimate.json``, ``summary.csv`` (the headline rows),
     ``bill.csv`` (every line of every option's bill) and a self-contained ``report.html``
     (plots embedded) into ``out_dir``; with ``uncertainty`` (see :func:`render`) the rows of
-    all three carry their assumption intervals.
+    all three carry their assumption intervals. The report gives the price book's age on
+    ``today`` (a :class:`datetime.date`; default the system's date).
 
     Everything is written through :func:`aurora_models._output.staged_output`: into a staging
     folder first, every target checked, then moved into place; a failure leaves no partial output.
@@ -427,8 +542,27 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
         stage.write_text("estimate.json", render(result, "json", uncertainty=uncertainty))
         stage.write_text("summary.csv", render(result, "csv", uncertainty=uncertainty))
         stage.write_text("bill.csv", render_bill(result, "csv"))
-        stage.write_text("report.html", _html(result, images, uncertainty=uncertainty))
+        stage.write_text("report.html", _html(result, images, uncertainty=uncertainty,
+                                              today=today))
     return stage.written
+
+
+def missed_objectives(doc: dict) -> list[tuple[str, str, str]]:
+    """``(section, metric, message)`` of each objective the configured cluster misses, for the
+    row that shows it."""
+    out = []
+    fo, av = doc.get("failover", {}), doc.get("availability", {})
+    if fo.get("meets_objective") is False:
+        out.append(("failover", "client-observed outage P90",
+                    f"objective missed: failover P90 {fo['p90_s']:.3g} s > "
+                    f"{fo['objective_p90_s']:g} s (workload.max_failover_s)"))
+    if av.get("meets_objective") is False:
+        out.append(("availability", "expected downtime (closed form)",
+                    f"objective missed: expected downtime "
+                    f"{av['annual_downtime_minutes']['value']:.3g} minutes/year > "
+                    f"{av['objective_minutes_per_year']:g} "
+                    f"(workload.max_annual_downtime_minutes)"))
+    return out
 
 
 def _headline(doc: dict) -> list[tuple[str, str]]:
@@ -464,7 +598,18 @@ def _headline(doc: dict) -> list[tuple[str, str]]:
                                   f"{du['p_data_loss_volume']['value']:.3g} ({du['layout']})"))
     if "alternatives" in doc:
         out.append(("Aurora vs RDS", _decision_line(doc["alternatives"])))
+    out += [("OBJECTIVE MISSED", m) for _, _, m in missed_objectives(doc)]
     return out
+
+
+#: The style of every HTML page the package writes (estimate and sensitivity reports).
+REPORT_CSS = ("body{font-family:sans-serif;max-width:60em;margin:auto;padding:0 1em}"
+              "td,th{padding:2px 8px}th{text-align:left}td.n{text-align:right}"
+              "tr.cheap{font-weight:bold;background:#e6f4e6}"
+              "tr.missed{font-weight:bold;background:#fbe3e3}figcaption{font-size:90%;color:#444}"
+              "table{border-collapse:collapse}tr:nth-child(even){background:#f6f6f6}"
+              "details>summary{cursor:pointer;color:#333}img{max-width:100%}"
+              "code{font-size:90%}p.note{color:#555;font-size:90%}")
 
 
 def _html_bill(bill: dict) -> str:
@@ -478,8 +623,25 @@ def _html_bill(bill: dict) -> str:
             "</table></details>")
 
 
+def price_age(as_of: str, today=None) -> str:
+    """How old the price book is on ``today`` (default the system's date), in words, with the
+    way to refresh it when it is older than half a year."""
+    import datetime
+
+    today = datetime.date.today() if today is None else today
+    try:
+        days = (today - datetime.date.fromisoformat(str(as_of)[:10])).days
+    except ValueError:
+        return f"as of {as_of}"
+    text = f"as of {as_of}, {days:,} day{'s' if days != 1 else ''} before this report"
+    if days > 183:
+        text += (" (older than half a year: refresh it from AWS's price list with "
+                 "pricing.import_offer_file and [pricing] offer_file)")
+    return text
+
+
 def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
-          uncertainty=None) -> str:
+          uncertainty=None, today=None) -> str:
     import base64
 
     doc = result.to_dict()
@@ -493,8 +655,9 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
         cls = "n" if iv.status == "varies" else "q"
         return f"<td class={cls}>{html.escape(_asm(iv, u))}</td>"
 
+    missed = {(s, m) for s, m, _ in missed_objectives(doc)}
     rows = "".join(
-        f"<tr{' class=cheap' if s == 'cost' and m == cheap else ''}>"
+        f"<tr{' class=cheap' if s == 'cost' and m == cheap else ' class=missed' if (s, m) in missed else ''}>"
         f"<td>{html.escape(_title(s))}</td>"
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td{'' if iv is None else ' class=ci'}>{html.escape(_ci(lo, hi, u, v))}</td>"
@@ -531,16 +694,12 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(sc['name'])}: aurora-models estimate</title><style>"
-        "body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:2px 8px}"
-        "th{text-align:left}td.n{text-align:right}tr.cheap{font-weight:bold;background:#e6f4e6}"
-        "figcaption{font-size:90%;color:#444}"
-        f"table{{border-collapse:collapse}}tr:nth-child(even){{background:#f6f6f6}}{wide}"
-        "</style></head>"
+        f"{REPORT_CSS}{wide}</style></head>"
         f"<body><h1>{html.escape(sc['name'])}</h1><p>{html.escape(sc['description'])}</p>"
         f"<h2>Summary</h2><table>{head}</table>{whatif}"
         f"<p>{sc['trials']:,} Monte Carlo trials, seed {sc['seed']}, horizon "
-        f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} as of "
-        f"{html.escape(doc['cost']['price_book_as_of'])} "
+        f"{sc['horizon_hours']:g} h; prices {html.escape(doc['cost']['region'])} "
+        f"{html.escape(price_age(doc['cost']['price_book_as_of'], today))} "
         f"({html.escape(doc['cost']['price_source'])}).</p>"
         f"<h2>Estimates</h2>{est_note}"
         f"<table><tr><th>section</th><th>metric</th><th>value</th>{est_head}<th>unit</th>"

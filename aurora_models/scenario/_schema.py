@@ -76,7 +76,7 @@ def _uncertainty_markdown() -> list[str]:
     from ._spec import uncertain_keys
 
     out = ["### [uncertainty]", "",
-           "`\"table.key\" = { dist = ..., ... }` for any numeric key above, truncated to the "
+           "`\"table.key\" = { dist = ..., ... }` for any real-valued key above (not an integer key, not a `[scenario]` run setting), truncated to the "
            "key's range; it replaces the declared distribution (listed here) of "
            "`aurora-models sensitivity` and `estimate --uncertainty`. Distributions: "
            + ", ".join(f"`{d}` ({', '.join(k)})" for d, k in DISTRIBUTIONS.items())

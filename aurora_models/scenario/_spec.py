@@ -157,9 +157,10 @@ def _thaw(x):
 
 
 def uncertain_keys() -> dict[str, Param]:
-    """The scenario keys an ``[uncertainty]`` table may name: every real or integer key."""
+    """The scenario keys an ``[uncertainty]`` table may name: every real key outside the run
+    settings ``[scenario]`` (an integer key or a run setting takes no distribution)."""
     return {f"{t}.{k}": p for t, kv in spec().items() for k, p in kv.items()
-            if p.type in ("real", "int")}
+            if p.type == "real" and t != "scenario"}
 
 
 def _check_uncertainty(table: Any, fail) -> dict[str, Any]:
@@ -174,10 +175,19 @@ def _check_uncertainty(table: Any, fail) -> dict[str, Any]:
         if isinstance(value, dict) and "dist" not in value and name in spec():
             raise fail(f"write `\"{name}.KEY\" = {{ dist = ... }}` in [uncertainty], not a "
                        f"sub-table [uncertainty.{name}]", "uncertainty", name)
+        t, _, k = name.partition(".")
+        declared = spec().get(t, {}).get(k)
+        if declared is not None and t == "scenario":
+            raise fail(f"`uncertainty.{name}` is a run setting, not an assumption: it takes no "
+                       f"distribution (set `{name}` itself)", "uncertainty", name)
+        if declared is not None and declared.type == "int":
+            raise fail(f"`uncertainty.{name}` is an integer key: it takes no distribution (a "
+                       f"sampled value would not be whole; compare whole values with "
+                       f"`aurora-models diff`)", "uncertainty", name)
         if name not in keys:
             near = difflib.get_close_matches(name, list(keys), n=1)
             hint = f"did you mean `{near[0]}`? " if near else ""
-            raise fail(f"unknown key `uncertainty.{name}` ({hint}name a numeric scenario key "
+            raise fail(f"unknown key `uncertainty.{name}` ({hint}name a real-valued scenario key "
                        f"as \"table.key\")", "uncertainty", name)
         p = keys[name]
         try:
@@ -319,6 +329,59 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
                     uncertainty=uncertainty)
 
 
+#: The largest scenario file (characters of text): a scenario is a page of keys, and every
+#: string in it is repeated on output lines.
+MAX_TEXT_CHARS = 1 << 20
+#: The deepest nesting of arrays and inline tables (tomllib recurses once per level; the
+#: deepest the format uses is a list of inline tables in an array, 3).
+MAX_NESTING = 32
+
+
+def _check_size_and_nesting(text: str, source: str) -> None:
+    """Refuse a text too large or nested too deep, before the TOML parser sees it.
+
+    The scan skips strings (basic, literal and multi-line) and comments; ``[``/``{`` open a
+    level and ``]``/``}`` close one (table headers are level 1 or 2 and close on their line).
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise ScenarioError(f"the scenario text must be at most {MAX_TEXT_CHARS:,} characters, "
+                            f"got {len(text):,} (a scenario is a page of keys)", source=source)
+    depth, line, i, n = 0, 1, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        elif c in "\"'":
+            triple = text.startswith(c * 3, i)
+            quote = c * 3 if triple else c
+            j = i + len(quote)
+            while j < n:
+                if c == '"' and text[j] == "\\":
+                    j += 2
+                    continue
+                if text.startswith(quote, j):
+                    break
+                if text[j] == "\n":
+                    if not triple:
+                        break  # an unterminated string: the parser reports it
+                    line += 1
+                j += 1
+            i = j + len(quote)
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ScenarioError(f"arrays and inline tables must nest at most {MAX_NESTING} "
+                                    f"deep, got {MAX_NESTING + 1} levels here", source=source, line=line)
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+
+
 def loads(text: str, *, source: str = "<string>") -> Scenario:
     """Parse and validate scenario TOML text.
 
@@ -330,9 +393,13 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
     """
     # A byte-order mark (Windows editors add one) is not part of the TOML text.
     text = text.removeprefix("\ufeff")
+    _check_size_and_nesting(text, source)
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer beyond int's digit limit
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            raise ScenarioError(f"malformed TOML: {str(exc).splitlines()[0]}",
+                                source=source) from None
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         if m:
@@ -370,6 +437,10 @@ def load(path: str | Path | None = None) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"scenario file not found: {p}")
+    size = p.stat().st_size
+    if size > 4 * MAX_TEXT_CHARS:  # UTF-8: at most 4 bytes a character; not read at all
+        raise ScenarioError(f"the scenario file must be at most {MAX_TEXT_CHARS:,} characters, "
+                            f"got {size:,} bytes (a scenario is a page of keys)", source=str(p))
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

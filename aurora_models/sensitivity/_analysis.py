@@ -13,6 +13,9 @@ worker died; the evaluation is deterministic, so a retried chunk gives the same 
 from __future__ import annotations
 
 import contextlib
+import math
+import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +47,40 @@ def _check_dists(dists: Sequence[Distribution]) -> list[Distribution]:
     if len(set(names)) != len(names):
         raise SensitivityInputError(f"`dists` names must be unique, got {names}")
     return dists
+
+
+def _check_common(func, dists, outputs, seed, chunk, work_per_evaluation, *,
+                  min_inputs: int = 1) -> tuple[list[Distribution], tuple[str, ...]]:
+    """The arguments every design shares, refused in one line naming the argument."""
+    if not callable(func):
+        raise ParameterTypeError(f"`func` must be callable (rows of inputs -> rows of outputs), "
+                                 f"got {type(func).__name__}")
+    dists = _check_dists(dists)
+    if len(dists) < min_inputs:
+        raise SensitivityInputError(f"`dists` must hold at least {min_inputs} inputs for a "
+                                    f"sensitivity analysis, got {len(dists)}")
+    if isinstance(outputs, str) or not isinstance(outputs, Sequence) or not outputs or \
+            not all(isinstance(o, str) for o in outputs):
+        raise ParameterTypeError(f"`outputs` must be a non-empty sequence of output names, got "
+                                 f"{outputs!r}"[:200])
+    _check_int("seed", seed, 0, 2**32 - 1)
+    if chunk is not None:
+        _check_int("chunk", chunk, 1, 2**31)
+    if isinstance(work_per_evaluation, bool) or not isinstance(work_per_evaluation, int | float) \
+            or not 0 <= work_per_evaluation < math.inf:
+        raise SensitivityInputError(f"`work_per_evaluation` must be a finite number >= 0, got "
+                                    f"{work_per_evaluation!r}")
+    return dists, tuple(outputs)
+
+
+def _check_int(name: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ParameterTypeError(f"`{name}` must be an integer in [{low}, {high}], got "
+                                 f"{type(value).__name__} {value!r}")
+    if not low <= value <= high:
+        raise SensitivityInputError(f"`{name}` must be an integer in [{low}, {high}], got "
+                                    f"{value}")
+    return int(value)
 
 
 def to_values(dists: Sequence[Distribution], U: np.ndarray) -> np.ndarray:
@@ -96,16 +133,65 @@ def _map(func, chunks, executor, progress) -> list:
     return parts
 
 
-def _as_executor(executor):
+#: Seconds to wait for a dask scheduler to answer before giving up (override with the
+#: environment variable ``AURORA_MODELS_CONNECT_TIMEOUT_S`` or ``sensitivity --connect-timeout``).
+CONNECT_TIMEOUT_S = 5.0
+_ENV_CONNECT = "AURORA_MODELS_CONNECT_TIMEOUT_S"
+_ADDRESS = re.compile(r"^(?:(tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.\-]+):"
+                      r"(\d{1,5})$")
+
+
+def connect_timeout_s(value=None) -> float:
+    """The scheduler connect timeout in force: ``value``, else the environment, else 5 s."""
+    name = "connect_timeout_s"
+    if value is None:
+        env = os.environ.get(_ENV_CONNECT)
+        if env is None:
+            return CONNECT_TIMEOUT_S
+        name, value = _ENV_CONNECT, env
+        try:
+            value = float(env)
+        except ValueError:
+            raise SensitivityInputError(f"`{name}` must be a number of seconds in (0, 600], "
+                                        f"got {env!r}") from None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+        raise SensitivityInputError(f"`{name}` must be a number of seconds in (0, 600], got "
+                                    f"{value!r}")
+    return float(value)
+
+
+def check_scheduler_address(address: str, *, name: str = "executor") -> str:
+    """``tcp://host:port`` (or ``host:port``, another dask protocol): refused in one line
+    before any connection is tried."""
+    m = _ADDRESS.match(address) if isinstance(address, str) else None
+    if m is None or not 0 < int(m.group(3)) < 65536:
+        raise SensitivityInputError(f"`{name}` must be a scheduler address tcp://HOST:PORT "
+                                    f"(port 1-65535), got {address!r}")
+    return address if m.group(1) else f"tcp://{address}"
+
+
+def _as_executor(executor, *, timeout_s=None):
     """An executor, a dask ``Client`` (its ``get_executor()``), or a scheduler address
-    ``"tcp://host:port"`` (a Client is connected to it)."""
+    ``"tcp://host:port"`` (a Client is connected to it, waiting at most
+    :func:`connect_timeout_s`)."""
     if executor is None or (hasattr(executor, "map") and not hasattr(executor, "get_executor")):
         return executor, None
     owned = None
     if isinstance(executor, str):
+        address = check_scheduler_address(executor)
+        timeout = connect_timeout_s(timeout_s)
         Client = require("distributed", extra="distributed",
                          feature="a scheduler address").Client
-        executor = owned = Client(executor)
+        try:
+            executor = owned = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise SensitivityInputError(
+                f"`executor`: no dask scheduler answered at {address} within {timeout:g} s "
+                f"({type(exc).__name__}); start one (dask scheduler) or raise the timeout with "
+                f"{_ENV_CONNECT}") from None
+    elif not hasattr(executor, "get_executor"):
+        raise ParameterTypeError(f"`executor` must be a concurrent.futures Executor, a dask "
+                                 f"Client or a scheduler address, got {type(executor).__name__}")
     return executor.get_executor(), owned
 
 
@@ -137,20 +223,34 @@ class Propagation:
 def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 256,
               seed: int = 0, executor=None,
               work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
-              chunk: int | None = None) -> Propagation:
+              chunk: int | None = None, param_name: str = "n") -> Propagation:
     """Evaluate ``func`` on ``n`` scrambled Sobol' points (``scipy.stats.qmc``) of the inputs.
 
-    ``n`` must be a power of 2 (the balance of a Sobol' sequence).
+    ``n`` must be a power of 2 (the balance of a Sobol' sequence). The work budget is checked
+    before the sample is drawn; ``param_name`` is the name of ``n`` in its error (a caller's
+    own flag, ``--uncertainty``).
     """
     from scipy.stats import qmc
 
-    dists = _check_dists(dists)
-    _check_pow2("n", n)
-    U = qmc.Sobol(d=len(dists), scramble=True, seed=seed).random(n)
+    dists, outputs = _check_common(func, dists, outputs, seed, chunk, work_per_evaluation)
+    _check_pow2(param_name, n)
+    D = len(dists)
+    _check_sample_budget("propagate", param_name, n, n, D, work_per_evaluation)
+    U = qmc.Sobol(d=D, scramble=True, seed=seed).random(n)
     X = to_values(dists, U)
-    Y = evaluate(func, X, executor=executor, entry="propagate", param="n", value=n,
+    Y = evaluate(func, X, executor=executor, entry="propagate", param=param_name, value=n,
                  work_per_evaluation=work_per_evaluation, progress=progress, chunk=chunk)
     return Propagation(tuple(d.name for d in dists), tuple(outputs), X, _shape(Y, outputs))
+
+
+def _check_sample_budget(entry: str, param: str, value, rows, D: int,
+                         work_per_evaluation: float) -> None:
+    """The budget of a design of ``rows`` rows of ``D`` inputs, before it is drawn: the unit
+    sample, the values and the outputs held at once (8 bytes each, about 4 copies)."""
+    m = _budget.size(rows)
+    _budget.check(entry, param, value, memory_bytes=m * (D + 1) * 8 * 4,
+                  work=m * (work_per_evaluation + D),
+                  detail=f"{m:.3g} evaluations over {D} inputs")
 
 
 def _check_pow2(name: str, n: int) -> None:
@@ -297,7 +397,7 @@ def _bootstrap_seed(seed: int):
 def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 1024,
           seed: int = 0, num_resamples: int = 100, executor=None,
           work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
-          chunk: int | None = None) -> SensitivityResult:
+          chunk: int | None = None, param_name: str = "n") -> SensitivityResult:
     """Sobol' first- and total-order indices (SALib ``sample_sobol`` / ``analyze_sobol``,
     second order off: ``(D + 2) n`` evaluations) with 95 % bootstrap intervals.
 
@@ -310,16 +410,17 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     >>> [round(float(s), 1) for s in r.ranked("y")["ST"]]
     [0.9, 0.1]
     """
-    dists = _check_dists(dists)
-    _check_pow2("n", n)
-    outputs = tuple(outputs)
-    sp = _problem(dists, outputs)
+    dists, outputs = _check_common(func, dists, outputs, seed, chunk, work_per_evaluation,
+                                   min_inputs=2)
+    _check_pow2(param_name, n)
+    _check_int("num_resamples", num_resamples, 2, 100_000)
     D = len(dists)
-    _budget.check("sobol", "n", n, work=(D + 2) * n * work_per_evaluation,
-                  detail=f"{(D + 2) * n} evaluations over {D} inputs")
+    _check_sample_budget("sobol", param_name, n, (D + 2) * _budget.size(n), D,
+                         work_per_evaluation)
+    sp = _problem(dists, outputs)
     sp.sample_sobol(n, calc_second_order=False, seed=seed)
     X = to_values(dists, sp.samples)
-    Y = _shape(evaluate(func, X, executor=executor, entry="sobol", param="n", value=n,
+    Y = _shape(evaluate(func, X, executor=executor, entry="sobol", param=param_name, value=n,
                         work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
     fixed, table = _indices(
@@ -333,24 +434,28 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
 def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: int = 10,
            levels: int = 4, seed: int = 0, num_resamples: int = 100,
            executor=None, work_per_evaluation: float = WORK_PER_EVALUATION,
-           progress=None, chunk: int | None = None) -> SensitivityResult:
+           progress=None, chunk: int | None = None,
+           param_name: str = "r") -> SensitivityResult:
     """Morris screening (SALib ``sample_morris`` / ``analyze_morris``): ``r`` trajectories,
     ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary effects, each taken
     over the central 95 % of the input's distribution (levels at its 2.5 % ... 97.5 %
     quantiles, so an unbounded distribution has finite ends)."""
-    dists = _check_dists(dists)
+    dists, outputs = _check_common(func, dists, outputs, seed, chunk, work_per_evaluation,
+                                   min_inputs=2)
+    _check_int("levels", levels, 2, 1000)
+    _check_int("num_resamples", num_resamples, 2, 100_000)
     if isinstance(r, bool) or not isinstance(r, int | np.integer) or r < 2:
-        raise SensitivityInputError(f"`r` must be an integer >= 2 (trajectories), got {r!r}")
-    outputs = tuple(outputs)
-    sp = _problem(dists, outputs)
+        raise SensitivityInputError(f"`{param_name}` must be an integer >= 2 (trajectories), "
+                                    f"got {r!r}")
     D = len(dists)
-    _budget.check("morris", "r", r, work=(D + 1) * r * work_per_evaluation,
-                  detail=f"{(D + 1) * r} evaluations over {D} inputs")
+    _check_sample_budget("morris", param_name, r, (D + 1) * _budget.size(r), D,
+                         work_per_evaluation)
+    sp = _problem(dists, outputs)
     sp.sample_morris(r, num_levels=levels, seed=seed)
     # The grid's levels 0 and 1 are the ends of an unbounded distribution: take the levels at
     # the quantiles 2.5 % ... 97.5 % instead (the elementary effects span 95 % of each input).
     X = to_values(dists, MORRIS_TAIL + (1 - 2 * MORRIS_TAIL) * sp.samples)
-    Y = _shape(evaluate(func, X, executor=executor, entry="morris", param="r", value=r,
+    Y = _shape(evaluate(func, X, executor=executor, entry="morris", param=param_name, value=r,
                         work_per_evaluation=0.0, progress=progress, chunk=chunk), outputs)
     Yc, infeasible = _censor(Y)
     fixed, t = _indices(

@@ -91,6 +91,14 @@ class Distribution:
         return f"{self.dist}(" + ", ".join(f"{k}={a[k]:g}" for k in DISTRIBUTIONS[self.dist]) + ")"
 
 
+def _finite(x) -> bool:
+    """A finite number (an int too large for a float is not: it would overflow the model)."""
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
 def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
          upper: float | None = None) -> Distribution:
     """Validate one distribution spec (a ``{"dist": ..., ...}`` mapping) for input ``name``.
@@ -126,14 +134,16 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
         if dist == "samples":
             ok = (isinstance(x, list | tuple | np.ndarray) and len(x) >= 2
                   and all(isinstance(e, int | float) and not isinstance(e, bool)
-                          and math.isfinite(e) for e in x))
+                          and _finite(e) for e in x))
             if not ok:
                 raise SensitivityInputError(f"`{name}`: samples needs `values`, a list of at least two "
                                  f"finite numbers")
             args[k] = tuple(float(e) for e in x)
             continue
-        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
-            raise SensitivityInputError(f"`{name}`: `{k}` must be a finite number, got {x!r}")
+        if isinstance(x, bool) or not isinstance(x, int | float) or not _finite(x):
+            shown = (f"an integer of {len(str(abs(x)))} digits" if isinstance(x, int)
+                     and not isinstance(x, bool) and not _finite(x) else repr(x))
+            raise SensitivityInputError(f"`{name}`: `{k}` must be a finite number, got {shown}")
         args[k] = float(x)
     a = args
     shown = ", ".join(f"{k}={a[k]:g}" for k in need) if dist != "samples" else ""

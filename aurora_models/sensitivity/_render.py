@@ -98,7 +98,9 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
             for o in result.outputs:
                 if o in result.fixed:
                     continue
-                top = min(10, len(result.names))
+                index = "ST" if result.method == "sobol" else "mu_star"
+                moving = int((result.ranked(o)[index].astype(float).abs() > 1e-6).sum())
+                top = max(1, min(10, moving))  # the inputs that move it (the page folds the rest)
                 fig, ax = plt.subplots(figsize=(7, 0.35 * top + 1.4))
                 try:
                     result.plot(o, ax=ax, top=top)
@@ -110,22 +112,81 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
                 images[o] = (name, stage.path(name).read_bytes())
         stage.write_text("sensitivity.csv", render_sensitivity(result, "csv"))
         stage.write_text("sensitivity.json", render_sensitivity(result, "json"))
-        body = [f"<h1>{result.method.title()} sensitivity</h1>",
-                f"<p>{result.evaluations} evaluations over {len(result.names)} inputs.</p>"]
-        for o in result.outputs:
-            body.append(f"<h2>{html.escape(o)}</h2>")
-            if o not in images:
-                body.append("<p>fixed: no sampled input moves it (every evaluation gave the "
-                            "same value)</p>")
-                continue
-            name, png = images[o]
-            body.append(result.ranked(o).drop(columns="output").to_html(
-                index=False, float_format=lambda x: f"{x:.4g}"))
-            body.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,'
-                        f'{base64.b64encode(png).decode()}">')
-        stage.write_text("report.html", "<!doctype html><meta charset='utf-8'>"
-                         "<title>sensitivity</title>" + "\n".join(body))
+        stage.write_text("report.html", _page(result, images))
     return list(stage.written)
+
+
+def _page(result: SensitivityResult, images: dict) -> str:
+    """The HTML page: the estimate report's style, outputs and inputs by their labels (the
+    key beside), each output's ranked table with the inputs that do not move it folded."""
+    from ..scenario._render import REPORT_CSS
+
+    index = "ST" if result.method == "sobol" else "mu_star"
+    what = ("total-order Sobol index ST (share of the output's variance an input accounts "
+            "for, with its interactions), S1 first order, +- the 95 % bootstrap half-width"
+            if result.method == "sobol" else
+            "Morris mu* (mean absolute elementary effect, in the output's unit over the "
+            "central 95 % of each input's distribution), sigma its spread")
+    fixed = [o for o in result.outputs if o in result.fixed]
+    body = [f"<h1>Which assumptions matter: {result.method.title()} sensitivity</h1>",
+            f"<p>{result.evaluations:,} scenario evaluations over {len(result.names)} uncertain "
+            f"inputs" + (f", {result.infeasible} infeasible (censored)" if result.infeasible
+                         else "") + f". Ranked by {html.escape(what)}.</p>"]
+    for o in result.outputs:
+        if o in result.fixed:
+            continue
+        t = result.ranked(o).drop(columns="output")
+        moves = t[index].astype(float).abs() > 1e-6
+        body.append(f"<h2>{html.escape(output_label(o))} <code>{html.escape(o)}</code></h2>")
+
+        def table(rows):
+            head = "<tr><th>input</th>" + "".join(f"<th>{html.escape(c)}</th>"
+                                                  for c in rows.columns if c != "input") + "</tr>"
+            cells = "".join(
+                "<tr><td>" + html.escape(input_label(r["input"])) + f" <code>"
+                f"{html.escape(r['input'])}</code></td>"
+                + "".join(f"<td class=n>{_fmt(r[c])}</td>" for c in rows.columns if c != "input")
+                + "</tr>" for _, r in rows.iterrows())
+            return f"<table>{head}{cells}</table>"
+
+        body.append(table(t[moves]))
+        if (~moves).any():
+            body.append(f"<details><summary>{int((~moves).sum())} inputs that do not move it "
+                        f"({index} below 1e-6)</summary>{table(t[~moves])}</details>")
+        _, png = images[o]
+        body.append(f"<img alt='{html.escape(result.method.title())} indices of "
+                    f"{html.escape(output_label(o))}, by input' "
+                    f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>")
+    if fixed:
+        body.append("<h2>Outputs no sampled input moves</h2><p>" + ", ".join(
+            f"{html.escape(output_label(o))} <code>{html.escape(o)}</code>" for o in fixed)
+            + ": every evaluation gave the same value.</p>")
+    return ("<!doctype html><html><head><meta charset='utf-8'><title>Which assumptions "
+            f"matter: {result.method} sensitivity (aurora-models)</title><style>{REPORT_CSS}"
+            "</style></head><body>" + "\n".join(body) + "</body></html>\n")
+
+
+def output_label(name: str) -> str:
+    """An analysis output as it reads for people (the manifests' labels; ``log10(x)``: the
+    label of ``x`` on a log scale)."""
+    from .._registry import sections
+
+    inner = name[6:-1] if name.startswith("log10(") and name.endswith(")") else name
+    for sec in sections():
+        for out in sec.outputs:
+            label = out.label_of(inner)
+            if label is not None:
+                return f"log10 {label}" if inner != name else label
+    return name
+
+
+def input_label(key: str) -> str:
+    """A sampled scenario key as it reads for people: its declaration's ``doc``."""
+    from ..scenario._spec import spec
+
+    table, _, k = key.partition(".")
+    p = spec().get(table, {}).get(k)
+    return p.doc if p is not None and p.doc else key
 
 
 def _safe(name: str) -> str:

@@ -32,7 +32,9 @@ ASSUMPTION_UNCERTAINTY_JSON = (
     ' the row; `median = p5 = p95`), `infeasible`, `not propagated` (no output of the '
     "analysis measures the row; numbers null), values in the row's unit, `output` the "
     "propagated output it comes from; `outputs`: the propagation's own outputs `{output, "
-    'median, p5, p95, unit}` and the derived probabilities. JSON Schema of the object: '
+    'median, p5, p95, unit}` and the derived probabilities; `recentred`: the keys the file '
+    'sets whose declared spread was sampled around the file\'s value `{key, value, '
+    'distribution}` (an `[uncertainty]` entry replaces it). JSON Schema of the object: '
     '`aurora_models.sensitivity._rows.JSON_SCHEMA`')
 
 __all__ = ["ASSUMPTION_UNCERTAINTY_JSON", "JSON_SCHEMA", "AssumptionIntervals", "RowInterval",
@@ -134,6 +136,9 @@ class AssumptionIntervals:
     p_meets_objectives: float
     objectives: str
     outputs: tuple[dict, ...]
+    #: Keys the file sets whose declared spread was sampled around the file's value
+    #: (``{key, value, distribution}``; an ``[uncertainty]`` entry replaces it).
+    recentred: tuple[dict, ...] = ()
 
     #: How the interval is labelled apart from the Monte Carlo one.
     LABEL = "assumptions 90 %"
@@ -142,11 +147,17 @@ class AssumptionIntervals:
 
     def header(self) -> str:
         """One line: what the assumption columns are."""
-        return (f"Assumption intervals ({self.LABEL}): median [5 %, 95 %] of each row over "
+        text = (f"Assumption intervals ({self.LABEL}): median [5 %, 95 %] of each row over "
                 f"{self.n} quasi-random draws of {len(self.inputs)} uncertain inputs, not "
                 f"Monte Carlo error; {self.infeasible} infeasible draw"
                 f"{'s' if self.infeasible != 1 else ''}; 'fixed': no sampled input moves the "
                 f"row; 'not propagated': not an output of the analysis")
+        if self.recentred:
+            text += ("; values the file sets, sampled with the declared spread around them "
+                     "(an [uncertainty] entry replaces it): "
+                     + ", ".join(f"{r['key']} = {r['value']:g} as {r['distribution']}"
+                                 for r in self.recentred))
+        return text
 
     def objectives_line(self) -> str:
         if not self.objectives:
@@ -165,6 +176,7 @@ class AssumptionIntervals:
             "rows": [{"section": r[0], "metric": r[1], "unit": r[5], **iv.to_dict()}
                      for r, iv in zip(rows, self.rows, strict=True)],
             "outputs": [dict(o) for o in self.outputs],
+            "recentred": [dict(r) for r in self.recentred],
         }
 
 
@@ -180,14 +192,18 @@ def assumption_intervals(propagation, rows: Sequence, scenario) -> AssumptionInt
         obj.append(f"downtime <= {wl['max_annual_downtime_minutes']:g} minutes/year")
     if wl.get("max_failover_s") is not None:
         obj.append(f"failover P90 <= {wl['max_failover_s']:g} s")
+    from ._scenario import recentred
+
     Y = np.asarray(prop.Y, dtype=float)
     outputs = tuple(json.loads(propagation.to_frame().to_json(orient="records")))
+    sampled = set(prop.names)
     return AssumptionIntervals(
         n=int(Y.shape[0]), inputs=tuple(prop.names),
         infeasible=int(np.isnan(Y).all(axis=1).sum()) if Y.size else 0,
         rows=tuple(row_intervals(propagation, rows)), p_cheapest=dict(propagation.p_cheapest),
         p_meets_objectives=float(propagation.p_meets_objectives), objectives=", ".join(obj),
-        outputs=outputs)
+        outputs=outputs,
+        recentred=tuple(r for r in recentred(scenario) if r["key"] in sampled))
 
 
 _NUM = {"type": ["number", "null"]}
@@ -221,5 +237,9 @@ JSON_SCHEMA: dict = {
             "type": "object", "required": ["output", "median", "p5", "p95", "unit"],
             "properties": {"output": {"type": "string"}, "median": _NUM, "p5": _NUM,
                            "p95": _NUM, "unit": {"type": "string"}}}},
+        "recentred": {"type": "array", "items": {
+            "type": "object", "required": ["key", "value", "distribution"],
+            "properties": {"key": {"type": "string"}, "value": {"type": "number"},
+                           "distribution": {"type": "string"}}}},
     },
 }

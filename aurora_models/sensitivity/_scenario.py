@@ -40,7 +40,7 @@ import numpy as np
 from ._analysis import Propagation, morris, propagate, sobol
 from ._dist import Distribution, SensitivityInputError, make
 
-__all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario"]
+__all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 
 #: Work-budget steps per scenario evaluation (about 2-4 ms of one core, measured by
 #: ``benchmarks/bench_sensitivity.py``; the budget's 2e9 steps are about a minute of one core).
@@ -81,6 +81,19 @@ def distributions(scenario) -> dict[str, Distribution]:
         if name not in out:
             p = keys[name]
             out[name] = make(name, dict(scenario.uncertainty[name]), lower=p.low, upper=p.high)
+    return out
+
+
+def recentred(scenario) -> list[dict]:
+    """The keys the file sets (with no ``[uncertainty]`` entry) whose declared spread an
+    analysis samples around the file's value: ``{key, value, distribution}`` each, so the
+    output can say that a value the user gave was sampled, and how (an ``[uncertainty]``
+    entry replaces it)."""
+    out = []
+    for name, d in distributions(scenario).items():
+        table, _, key = name.partition(".")
+        if scenario.is_set(name) and name not in scenario.uncertainty:
+            out.append({"key": name, "value": scenario[table][key], "distribution": d.describe()})
     return out
 
 
@@ -462,9 +475,9 @@ def analyze(scenario, *, method: str = "morris", n: int | None = None,
     # a group's rows share are evaluated once (see ScenarioModel)
     if method == "morris":
         return morris(func, list(dists.values()), r=8 if n is None else n,
-                      chunk=max(1, MAX_BATCH // (D + 1)) * (D + 1), **kw)
+                      chunk=max(1, MAX_BATCH // (D + 1)) * (D + 1), param_name="n", **kw)
     return sobol(func, list(dists.values()), n=64 if n is None else n,
-                 chunk=max(1, MAX_BATCH // (D + 2)) * (D + 2), **kw)
+                 chunk=max(1, MAX_BATCH // (D + 2)) * (D + 2), param_name="n", **kw)
 
 
 @dataclass(frozen=True)
@@ -492,14 +505,15 @@ class ScenarioPropagation:
 
 
 def propagate_scenario(scenario, *, n: int = 64, seed: int | None = None,
-                       executor=None) -> ScenarioPropagation:
+                       executor=None, param_name: str = "n") -> ScenarioPropagation:
     """Median and 90 % interval of every output over the assumptions' distributions (``n``
     scrambled Sobol' points), and the probability that each option is the cheapest and that
     the configuration meets its availability objectives."""
     model, dists = _read_model(scenario, seed)
     prop = propagate(model, list(dists.values()), outputs=model.outputs, n=n,
                      seed=model.seed % 2**32, executor=executor,
-                     work_per_evaluation=WORK_PER_EVALUATION, chunk=MAX_BATCH)
+                     work_per_evaluation=WORK_PER_EVALUATION, chunk=MAX_BATCH,
+                     param_name=param_name)
     bills = [o for o in model.outputs if o.startswith("bill_")]
     B = prop.Y[:, [model.outputs.index(b) for b in bills]]
     B = np.where(np.isnan(B), np.inf, B)

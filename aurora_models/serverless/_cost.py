@@ -109,7 +109,7 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
                  policy: ScalingPolicy | None = None, storage_gib: float = 100.0,
                  io_millions_per_month: float = 0.0, backup_gib: float = 0.0,
                  replicated_write_io_millions_per_month: float = 0.0,
-                 n_secondary_regions: int = 0, n_readers: int = 0, read_share: float = 0.5,
+                 secondary_regions=(), n_readers: int = 0, read_share: float = 0.5,
                  headroom: float = HEADROOM, reserved_discount: float = RESERVED_DISCOUNT,
                  options=None) -> pd.DataFrame:
     """Monthly bill of one cluster under each deployment option, broken down.
@@ -127,8 +127,11 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
         list writes "GB-month"); backup beyond the free allowance (= ``storage_gib``) is billed.
     io_millions_per_month : float
         I/O requests per month, millions (billed on Aurora Standard only).
-    replicated_write_io_millions_per_month, n_secondary_regions :
-        Global Database replicated write I/O, billed per secondary region (both configs).
+    replicated_write_io_millions_per_month, secondary_regions :
+        Global Database replicated write I/O, billed in each secondary region at that region's
+        rate (AWS's rule; a region code is priced from the bundled price list, a
+        :class:`~aurora_models.pricing.PriceBook` as given), on both storage configurations (an ASSUMPTION for I/O-Optimized:
+        ``billing.replicated_write_io_on_io_optimized``).
     n_readers : int
         Readers besides the writer; with readers, the writer carries ``1 - read_share`` of
         demand and each reader ``read_share / n_readers``.
@@ -167,7 +170,16 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     backup = float(check_nonnegative("backup_gib", backup_gib))
     rep = float(check_nonnegative("replicated_write_io_millions_per_month",
                                   replicated_write_io_millions_per_month))
-    n_sec = check_int_range("n_secondary_regions", n_secondary_regions, 0, MAX_SECONDARIES)
+    if isinstance(secondary_regions, str) or not hasattr(secondary_regions, "__iter__"):
+        raise ParameterTypeError(f"`secondary_regions` must be a list of region codes, got "
+                                 f"{type(secondary_regions).__name__} {secondary_regions!r}")
+    secondary_regions = list(secondary_regions)
+    check_int_range("len(secondary_regions)", len(secondary_regions), 0, MAX_SECONDARIES)
+    from .. import pricing
+
+    # each secondary's replicated write I/O at its own region's rate
+    rep_rate = sum((r if isinstance(r, PriceBook) else pricing.load(r, engine=price_book.engine)
+                    ).global_write_io_per_million_usd for r in secondary_regions) if rep else 0.0
     n_read = check_int_range("n_readers", n_readers, 0, MAX_REPLICAS)
     share = float(check_probability("read_share", read_share))
     h = float(check_nonnegative("headroom", headroom))
@@ -220,8 +232,7 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
             storage_usd=storage * price_book.storage_gb_month_usd(io_optimized=io_opt),
             io_usd=0.0 if io_opt else io * price_book.io_per_million_usd,
             backup_usd=max(backup - storage, 0.0) * price_book.backup_gb_month_usd,
-            replicated_io_usd=(rep * n_sec * price_book.global_write_io_per_million_usd
-                               if n_sec and rep else 0.0)))
+            replicated_io_usd=rep * rep_rate))
     frame = pd.DataFrame(rows).set_index("option")
     parts = ["compute_usd", "storage_usd", "io_usd", "backup_usd", "replicated_io_usd"]
     frame["total_usd"] = frame[parts].sum(axis=1)
@@ -234,7 +245,7 @@ def simulate_monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 
                           policy: ScalingPolicy | None = None, storage_gib: float = 100.0,
                           io_millions_per_month: float = 0.0, backup_gib: float = 0.0,
                           replicated_write_io_millions_per_month: float = 0.0,
-                          n_secondary_regions: int = 0, n_readers: int = 0,
+                          secondary_regions=(), n_readers: int = 0,
                           read_share: float = 0.5, headroom: float = HEADROOM,
                           reserved_discount: float = RESERVED_DISCOUNT, options=None,
                           noise_cv: float = 0.1, n_trials: int = 100,
@@ -268,7 +279,7 @@ def simulate_monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 
     kw = dict(step_s=step_s, policy=policy, storage_gib=storage_gib,
               io_millions_per_month=io_millions_per_month, backup_gib=backup_gib,
               replicated_write_io_millions_per_month=replicated_write_io_millions_per_month,
-              n_secondary_regions=n_secondary_regions, n_readers=n_readers,
+              secondary_regions=secondary_regions, n_readers=n_readers,
               read_share=read_share, headroom=headroom, reserved_discount=reserved_discount,
               options=options)
     frames = []

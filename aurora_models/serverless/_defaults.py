@@ -27,8 +27,10 @@ VCPU_PER_ACU = register(
                               "below"})
 # Declared on CostOptions ([pricing] keys); the cost functions' defaults read them here.
 HEADROOM = CostOptions.__params__["headroom"].default
-# the default term's registered discount (aurora_models.billing declares the terms)
-RESERVED_DISCOUNT = _reserved_default()
 _TOL = 1e-9
 _MAX_PASSES = 12  # fixed-point passes before the exact sequential pass takes over
 _BLOCK = 1 << 15  # cache-sized blocks (measured: 2**14-2**17 within noise); maxima carry across
+# the default term's registered discount (aurora_models.billing declares the terms). Last: the
+# billing package it imports reads this module's constants above (the serverless policy), so
+# they are defined before the import cycle reaches them.
+RESERVED_DISCOUNT = _reserved_default()

@@ -95,6 +95,9 @@ def demand_from_trace(trace: pd.Series, *, acu_per_unit: float, base_acu: float 
         raise ParameterValueError(f"`trace` has {int(gaps.sum())} gap(s) (longest {dt.max():g} s against "
                          f"a {usual:g} s step); pass allow_gaps=True or fill them with "
                          "data.load_trace(name, fill_gaps=...)")
+    steps = t[-1] / step_s + 1
+    _budget.check("demand_from_trace", "step_s", step_s, memory_bytes=steps * 8 * 3,
+                  work=steps * 4, detail=f"over the trace's {t[-1] / 86_400:,.4g} days")
     grid = np.arange(0.0, t[-1] + step_s / 2, step_s)
     return b + a * np.interp(grid, t, trace.to_numpy(dtype=float))
 
@@ -117,6 +120,9 @@ def daily_shape(trace: pd.Series, *, step_s: float = 60.0) -> np.ndarray:
     """
     trace = _check_trace(trace)
     step_s = float(check_positive("step_s", step_s))
+    steps = 86_400.0 / step_s
+    _budget.check("daily_shape", "step_s", step_s, memory_bytes=steps * 8 * 3, work=steps * 4,
+                  detail="one day")
     sec = (trace.index.hour * 3600 + trace.index.minute * 60 + trace.index.second).to_numpy()
     prof = pd.Series(trace.to_numpy(dtype=float)).groupby(sec).mean()
     x, y = prof.index.to_numpy(dtype=float), prof.to_numpy()

@@ -266,7 +266,7 @@ CAPACITY = Section(
     consumes=("workload",), run_batch=_capacity_batch, declares=_declares("serverless"),
     assumptions=("serverless",), place=60,
     outputs=(Output("writer_demand_not_served", ("writer", "shortfall_share_of_demand"),
-                    "fraction"),),
+                    "fraction", label="writer demand not served while scaling up"),),
     json="`min_acu, max_acu, instances, read_share, cluster_acu_hours_per_month`, `writer` "
          "and `reader_each` (null without replicas): `peak_demand_acu, peak_capacity_acu, "
          "mean_capacity_acu, acu_hours_per_month, under_provisioned_s_per_month, "
@@ -339,13 +339,14 @@ def _configuration(s) -> dict[str, Any]:
         headroom=pr["headroom"], secondaries=tuple(reg["secondaries"]),
         secondary_instances=reg["secondary_instances"],
         secondary_instance_class=reg["secondary_instance_class"],
-        secondary_acu=reg["secondary_acu"],
+        secondary_acu=reg["secondary_acu"], min_acu=cl["min_acu"],
         backup_retention_days=cl["backup_retention_days"],
         backup_change_rate_per_day=cl["backup_change_rate_per_day"],
         manual_snapshot_gib=cl["manual_snapshot_gib"],
         backtrack_window_hours=cl["backtrack_window_hours"],
         snapshot_export_gib_per_month=cl["snapshot_export_gib_per_month"],
         inter_region_transfer=reg["inter_region_transfer"],
+        replicated_write_io_on_io_optimized=reg["replicated_write_io_on_io_optimized"],
         redo_bytes_per_write=REDO_BYTES_PER_WRITE, reserved_term=pr["reserved_term"],
         reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
 
@@ -517,7 +518,8 @@ COST = Section(
     collects_bill_lines=True,
     assumptions=("billing", "pricing", "serverless", "units"), place=50,
     outputs=(Output("bill_{}", ("options", ("option", "{}"), "total_usd"), "USD/month",
-                    each=("options", "option")),),
+                    each=("options", "option"), label=lambda option: "monthly bill, "
+                    + _option_label(option)),),
     json="`region, price_book_as_of, price_source, cheapest` (the cheapest complete bill, or "
          "null), `configured, configured_total_usd, configured_total_12_months_usd, "
          "configured_unavailable, missing, demand_draws, note`; `options`: list sorted by "
@@ -538,6 +540,12 @@ COST = Section(
          "workload (demand noise only: the per-operation CPU and I/O numbers are assumptions "
          "and are not sampled). A registered family may add lines to every option's bill "
          "(`Section.bill_lines`): they count in the totals and the cheapest option")
+
+def _option_label(option: str) -> str:
+    from ..billing import OPTION_LABELS
+
+    return OPTION_LABELS.get(option, option)
+
 
 #: In registry order (which orders the declared keys in a table: the ACU range, then the
 #: demand, then the bill's keys); the JSON document orders sections by ``place``.

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .._assumptions import register
-from .._validate import check_bool, check_int_range, check_positive
+from .._params import declared, param
+from .._validate import check_int_range, check_positive
 from ..availability._params import MAX_REPLICAS
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ..quorum import AURORA, QuorumLayout
 
 __all__ = [
@@ -34,10 +36,6 @@ DATA_KINDS = ("redo", "binlog", "pages", "double_write", "frm", "wal", "metadata
 
 _SRC_T1 = "SIGMOD'17 Table 1 (§3.2): fitted so the model gives the published I/Os per transaction"
 
-STATEMENTS = register(
-    "write_path.statements_per_txn", 4.0, "statements/txn",
-    source="SysBench oltp_write_only defaults: 1 index update, 1 non-index update, 1 delete, "
-           "1 insert per transaction")
 REDO_BYTES = register(
     "write_path.redo_bytes_per_statement", 250.0, "bytes",
     rationale="InnoDB redo for a one-row update/insert on SysBench's 120-byte rows: a few hundred "
@@ -67,14 +65,6 @@ PG_FPI = register(
     rationale="WAL full-page images for pages first touched after a checkpoint; about half a page "
               "per SysBench transaction at checkpoint intervals of minutes on 100 GB")
 
-SAME_AZ_RTT = register(
-    "write_path.same_az_rtt_ms", 0.446, "ms",
-    source="data/network/inter_az_latency_published.csv: us-east-1b to us-east-1b, mean of pings "
-           "(gist josephmisiti/10312241, 2014)")
-CROSS_AZ_RTT = register(
-    "write_path.cross_az_rtt_ms", 1.72, "ms",
-    source="data/network/inter_az_latency_published.csv: mean of the two us-east-1 cross-AZ means "
-           "(1.328 and 2.112 ms)")
 PERSIST_MS = register(
     "write_path.persist_ms", 0.5, "ms",
     rationale="write plus flush on an SSD-backed storage node or EBS volume, median")
@@ -88,6 +78,13 @@ def _num(name, value, *, positive=False):
     return float(check_positive(name, value, allow_zero=not positive))
 
 
+#: At most 1 GiB of log per statement: MySQL's max_allowed_packet bounds one statement.
+_MAX_STATEMENT_BYTES = 2.0 ** 30
+#: At most a million of anything per transaction (statements, page writes, images).
+_MAX_PER_TXN = 1e6
+
+
+@declared("write_path")
 @dataclass(frozen=True, kw_only=True)
 class TransactionMix:
     """What one transaction writes. Defaults: SysBench write-only as in SIGMOD'17 Table 1.
@@ -118,30 +115,39 @@ class TransactionMix:
         to Table 1: 6 / 0.95).
     """
 
-    statements_per_txn: float = STATEMENTS
-    redo_bytes_per_statement: float = REDO_BYTES
-    binlog_bytes_per_statement: float = BINLOG_BYTES
-    page_bytes: int = INNODB_PAGE
-    page_writes_per_txn: float = MYSQL_PAGE_WRITES
-    commits_per_log_write: float = COMMITS_PER_FLUSH
-    double_write: bool = True
-    binlog: bool = True
-    frm_ios_per_txn: float = 0.0
-    full_page_images_per_txn: float = 0.0
-    txns_per_redo_batch: float = AURORA_BATCH
-
-    def __post_init__(self):
-        for name in ("statements_per_txn", "redo_bytes_per_statement",
-                     "binlog_bytes_per_statement", "page_writes_per_txn", "frm_ios_per_txn",
-                     "full_page_images_per_txn"):
-            _num(name, getattr(self, name))
-        check_int_range("page_bytes", self.page_bytes, 512)
-        for name in ("commits_per_log_write", "txns_per_redo_batch"):
-            v = _num(name, getattr(self, name), positive=True)
-            if v < 1:
-                raise ValueError(f"`{name}` must be at least 1, got {v!r}")
-        check_bool("double_write", self.double_write)
-        check_bool("binlog", self.binlog)
+    # A default registered above under another name (or without a distribution) is declared
+    # registered=False: the register() entry stays its one listing.
+    statements_per_txn: float = param(
+        4.0, "statements/txn", low=0.0, high=_MAX_PER_TXN,
+        source="SysBench oltp_write_only defaults: 1 index update, 1 non-index update, 1 delete, "
+               "1 insert per transaction")
+    redo_bytes_per_statement: float = param(
+        REDO_BYTES, "bytes", low=0.0, high=_MAX_STATEMENT_BYTES, registered=False,
+        rationale="registered as write_path.redo_bytes_per_statement")
+    binlog_bytes_per_statement: float = param(
+        BINLOG_BYTES, "bytes", low=0.0, high=_MAX_STATEMENT_BYTES, registered=False,
+        rationale="registered as write_path.binlog_bytes_per_statement")
+    # 512 bytes to 64 KiB: the page sizes InnoDB (4-64 KiB) and PostgreSQL (1-32 KiB) allow.
+    page_bytes: int = param(
+        INNODB_PAGE, "bytes", low=512, high=65_536, registered=False,
+        source="registered as write_path.innodb_page_bytes")
+    page_writes_per_txn: float = param(
+        MYSQL_PAGE_WRITES, "pages/txn", low=0.0, high=_MAX_PER_TXN, registered=False,
+        fitted="registered as write_path.mysql_page_writes_per_txn")
+    commits_per_log_write: float = param(
+        COMMITS_PER_FLUSH, "txn/write", low=1.0, high=_MAX_PER_TXN, registered=False,
+        rationale="registered as write_path.mysql_commits_per_log_write")
+    double_write: bool = param(True, user_input=True,
+                               doc="each page write preceded by a double-write copy")
+    binlog: bool = param(True, user_input=True, doc="the binary log is written")
+    frm_ios_per_txn: float = param(0.0, "I/Os/txn", low=0.0, high=_MAX_PER_TXN, user_input=True,
+                                   doc="metadata (FRM) writes per transaction")
+    full_page_images_per_txn: float = param(
+        0.0, "pages/txn", low=0.0, high=_MAX_PER_TXN, user_input=True,
+        doc="PostgreSQL WAL full-page images per transaction")
+    txns_per_redo_batch: float = param(
+        AURORA_BATCH, "txn/batch", low=1.0, high=_MAX_PER_TXN, registered=False,
+        fitted="registered as write_path.aurora_txns_per_redo_batch")
 
     @property
     def redo_bytes_per_txn(self) -> float:
@@ -156,6 +162,7 @@ POSTGRES_SYSBENCH = TransactionMix(page_bytes=PG_PAGE, binlog=False, double_writ
                              full_page_images_per_txn=PG_FPI)
 
 
+@declared("write_path")
 @dataclass(frozen=True, kw_only=True)
 class HopLatency:
     """Per-hop latency model: lognormal with median ``rtt + persist`` and shape ``sigma``.
@@ -171,15 +178,21 @@ class HopLatency:
         Lognormal shape parameter of every hop (assumption).
     """
 
-    same_az_rtt_ms: float = SAME_AZ_RTT
-    cross_az_rtt_ms: float = CROSS_AZ_RTT
-    persist_ms: float = PERSIST_MS
-    sigma: float = HOP_SIGMA
-
-    def __post_init__(self):
-        for name in ("same_az_rtt_ms", "cross_az_rtt_ms", "sigma"):
-            _num(name, getattr(self, name), positive=True)
-        _num("persist_ms", self.persist_ms)
+    # Round trips of at most a second: no path inside a region takes longer.
+    same_az_rtt_ms: float = param(
+        0.446, "ms", low=0.0, low_open=True, high=1000.0,
+        source="data/network/inter_az_latency_published.csv: us-east-1b to us-east-1b, mean of "
+               "pings (gist josephmisiti/10312241, 2014)")
+    cross_az_rtt_ms: float = param(
+        1.72, "ms", low=0.0, low_open=True, high=1000.0,
+        source="data/network/inter_az_latency_published.csv: mean of the two us-east-1 cross-AZ "
+               "means (1.328 and 2.112 ms)")
+    # At most 10 s to write and flush: beyond that the storage has failed.
+    persist_ms: float = param(PERSIST_MS, "ms", low=0.0, high=10_000.0, registered=False,
+                              rationale="registered as write_path.persist_ms")
+    # At most 10: a P90 of 3.6e5 times the median.
+    sigma: float = param(HOP_SIGMA, "-", low=0.0, low_open=True, high=10.0, registered=False,
+                         rationale="registered as write_path.hop_lognormal_sigma")
 
     def median_ms(self, *, cross_az: bool, persist: bool = True) -> float:
         """Median hop latency, ms."""
@@ -188,6 +201,9 @@ class HopLatency:
 
 
 LATENCY_DEFAULTS = HopLatency()
+#: The declared round trips (one home: the parameters above).
+SAME_AZ_RTT = LATENCY_DEFAULTS.same_az_rtt_ms
+CROSS_AZ_RTT = LATENCY_DEFAULTS.cross_az_rtt_ms
 
 
 def _flows(kinds: dict[str, tuple[float, float]], commit_kinds=()) -> dict:
@@ -212,7 +228,7 @@ def _check_workload(workload, default):
     if workload is None:
         return default
     if not isinstance(workload, TransactionMix):
-        raise TypeError(f"`workload` must be a TransactionMix, got {type(workload).__name__}")
+        raise ParameterTypeError(f"`workload` must be a TransactionMix, got {type(workload).__name__}")
     return workload
 
 
@@ -220,7 +236,7 @@ def _check_layout(layout):
     if layout is None:
         return AURORA
     if not isinstance(layout, QuorumLayout):
-        raise TypeError(f"`layout` must be a quorum.QuorumLayout (e.g. quorum.AURORA), "
+        raise ParameterTypeError(f"`layout` must be a quorum.QuorumLayout (e.g. quorum.AURORA), "
                         f"got {type(layout).__name__}")
     return layout
 
@@ -229,7 +245,7 @@ def _check_latency(latency):
     if latency is None:
         return LATENCY_DEFAULTS
     if not isinstance(latency, HopLatency):
-        raise TypeError(f"`latency` must be a HopLatency, got {type(latency).__name__}")
+        raise ParameterTypeError(f"`latency` must be a HopLatency, got {type(latency).__name__}")
     return latency
 
 
@@ -387,7 +403,7 @@ def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout 
     ...                                        read_quorum=5))
     Traceback (most recent call last):
     ...
-    ValueError: `write_quorum` must satisfy 2 * write_quorum > n_copies (Gifford), got write_quorum=2 with n_copies=6
+    aurora_models.exceptions.ParameterValueError: `write_quorum` must exceed n_copies / 2 (Gifford: 2 * write_quorum > n_copies), got write_quorum=2 with n_copies=6
     """
     import networkx as nx
 
@@ -502,9 +518,9 @@ def _check_graph(graph):
     import networkx as nx
 
     if not isinstance(graph, nx.DiGraph):
-        raise TypeError(f"`graph` must be a networkx DiGraph, got {type(graph).__name__}")
+        raise ParameterTypeError(f"`graph` must be a networkx DiGraph, got {type(graph).__name__}")
     if "database" not in {d.get("role") for _, d in graph.nodes(data=True)}:
-        raise ValueError("`graph` must have a node with role 'database' (build it with "
+        raise ParameterValueError("`graph` must have a node with role 'database' (build it with "
                          "mirrored_mysql_path, aurora_path or postgres_sync_standby_path)")
     return graph
 
@@ -656,10 +672,10 @@ def slow_down(graph, *, nodes=(), az: str | None = None, factor: float = 10.0):
     nodes = set(nodes)
     unknown = nodes - set(g)
     if unknown:
-        raise ValueError(f"`nodes` must name nodes of the graph, got {sorted(unknown)!r}")
+        raise ParameterValueError(f"`nodes` must name nodes of the graph, got {sorted(unknown)!r}")
     azs = {d["az"] for _, d in g.nodes(data=True)}
     if az is not None and az not in azs:
-        raise ValueError(f"`az` must be one of {sorted(azs)!r}, got {az!r}")
+        raise ParameterValueError(f"`az` must be one of {sorted(azs)!r}, got {az!r}")
     for _, v, d in g.edges(data=True):
         if v in nodes or (az is not None and g.nodes[v]["az"] == az):
             d["latency_median_ms"] *= factor

@@ -11,8 +11,10 @@ import pandas as pd
 
 from .. import _budget, queueing
 from .._assumptions import register
+from .._params import declared, param
 from .._rng import as_generator
-from .._validate import check_array, check_choice, check_int_range, check_positive
+from .._validate import check_array, check_int_range, check_positive
+from ..exceptions import ParameterTypeError, ParameterValueError
 from ._graphs import (
     CROSS_AZ_RTT,
     LATENCY_DEFAULTS,
@@ -84,10 +86,10 @@ def _two_points(writes_per_s, lag_ms):
     lam = check_array("writes_per_s", writes_per_s, positive=True)
     lag = check_array("lag_ms", lag_ms, nonnegative=True)
     if lam.shape != (2,) or lag.shape != (2,):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
+        raise ParameterValueError(f"`writes_per_s` and `lag_ms` must hold exactly 2 values each, got "
                          f"{lam.size} and {lag.size}")
     if not (lam[1] > lam[0] and lag[1] > lag[0]):
-        raise ValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
+        raise ParameterValueError(f"`writes_per_s` and `lag_ms` must both increase, got "
                          f"{lam.tolist()} and {lag.tolist()}")
     return lam, lag
 
@@ -115,6 +117,7 @@ def replica_lag_bounds() -> pd.DataFrame:
     ], columns=["parameter", "low", "high", "unit", "basis"])
 
 
+@declared("write_path")
 @dataclass(frozen=True, kw_only=True)
 class ReplicaLagParams:
     """A replica as a fixed delay followed by a single-server apply queue.
@@ -134,21 +137,24 @@ class ReplicaLagParams:
         Squared coefficient of variation of the apply time (1: exponential).
     """
 
-    engine: str
-    apply_us_per_write: float
-    fixed_delay_ms: float | None = None
-    apply_cs2: float = 1.0
+    # The caller's replica (the presets below carry the registered figures). engine and
+    # apply_us_per_write are required (None: not given).
+    engine: str = param(None, choices=("aurora", "mysql_binlog"), user_input=True,
+                        doc="which replica")
+    # At most 10 s per write: a replica that slow applies nothing a model could compare.
+    apply_us_per_write: float = param(None, "us", low=0.0, low_open=True, high=1e7,
+                                      user_input=True, doc="mean apply time per write")
+    # At most an hour: a replica that far behind is rebuilt, not waited for.
+    fixed_delay_ms: float | None = param(
+        None, "ms", low=0.0, high=3_600_000.0, nullable=True, user_input=True,
+        doc="delay before a write can be applied; unset (Aurora only): the model's own figure")
+    # At most 100: a tail far heavier than any apply time's.
+    apply_cs2: float = param(1.0, "-", low=0.0, high=100.0, user_input=True,
+                             doc="squared coefficient of variation of the apply time")
 
     def __post_init__(self):
-        check_choice("engine", self.engine, ["aurora", "mysql_binlog"])
-        if self.fixed_delay_ms is None:
-            if self.engine != "aurora":
-                raise ValueError("`fixed_delay_ms` must be given for engine 'mysql_binlog', "
-                                 "got None")
-        else:
-            check_positive("fixed_delay_ms", self.fixed_delay_ms, allow_zero=True)
-        check_positive("apply_us_per_write", self.apply_us_per_write)
-        check_positive("apply_cs2", self.apply_cs2, allow_zero=True)
+        if self.fixed_delay_ms is None and self.engine != "aurora":
+            raise ParameterValueError("`fixed_delay_ms` must be given for engine 'mysql_binlog', got None")
 
     @property
     def delay_ms(self) -> float:
@@ -169,7 +175,7 @@ MYSQL_BINLOG_REPLICA = ReplicaLagParams(
 
 def _params(params):
     if not isinstance(params, ReplicaLagParams):
-        raise TypeError(f"`params` must be a ReplicaLagParams, got {type(params).__name__}")
+        raise ParameterTypeError(f"`params` must be a ReplicaLagParams, got {type(params).__name__}")
     return params
 
 
@@ -388,7 +394,7 @@ def fit_replica_lag(writes_per_s, lag_ms, *, engine: str = "aurora",
 def _vdl_graph(graph):
     g = aurora_path() if graph is None else _check_graph(graph)
     if g.graph.get("commit_rule") != "quorum":
-        raise ValueError("`graph` must be a quorum write path (from aurora_path), got commit "
+        raise ParameterValueError("`graph` must be a quorum write path (from aurora_path), got commit "
                          f"rule {g.graph.get('commit_rule')!r}")
     return g
 
@@ -554,7 +560,7 @@ def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
     lam, lag = _two_points(writes_per_s, lag_ms)
     base = LATENCY_DEFAULTS if latency is None else latency
     if not isinstance(base, HopLatency):
-        raise TypeError(f"`latency` must be a HopLatency, got {type(base).__name__}")
+        raise ParameterTypeError(f"`latency` must be a HopLatency, got {type(base).__name__}")
 
     def gated(sigma):
         g = aurora_path(latency=HopLatency(same_az_rtt_ms=base.same_az_rtt_ms,
@@ -607,7 +613,7 @@ def table4_validation(*, fit_at=(1_000, 10_000), apply_cs2: float = 1.0) -> pd.D
     fit_at = [float(check_positive("fit_at", f)) for f in fit_at]
     missing = [f for f in fit_at if f not in lam]
     if len(fit_at) != 2 or missing:
-        raise ValueError(f"`fit_at` must name two rates of Table 4 {lam.astype(int).tolist()}, "
+        raise ParameterValueError(f"`fit_at` must name two rates of Table 4 {lam.astype(int).tolist()}, "
                          f"got {fit_at!r}")
     idx = [int(np.flatnonzero(lam == f)[0]) for f in fit_at]
     p = fit_replica_lag(lam[idx], paper[idx], apply_cs2=apply_cs2)

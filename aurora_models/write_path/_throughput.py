@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .._assumptions import register
+from .._params import declared, param
 from .._validate import check_choice, check_int_range, check_positive
+from ..exceptions import ParameterTypeError
 from ._graphs import (
     AURORA_SYSBENCH,
     LATENCY_DEFAULTS,
@@ -31,11 +33,6 @@ CONCURRENCY = register(
     "write_path.client_concurrency", 256, "connections",
     rationale="SIGMOD'17 does not give Table 1's SysBench thread count; 256 is a common setting "
               "and large enough that Aurora is CPU-bound (see the notebook's sensitivity)")
-CORES = register("write_path.cores", 32, "vCPU", source="SIGMOD'17 §6.1: r3.8xlarge, 32 vCPUs")
-CPU_MS_PER_WRITE = register(
-    "write_path.cpu_ms_per_write", 32 * 1000.0 / 121_000, "ms of one vCPU",
-    source="SIGMOD'17 §6.1.1: Aurora on r3.8xlarge reaches 121,000 writes/s (SysBench write-only, "
-           "1 GB) -> 32 vCPU / 121,000 writes/s; used for both engines (same code base)")
 STORAGE_IOPS = register(
     "write_path.mysql_storage_iops", 30_000.0, "I/O per s",
     source="SIGMOD'17 §6.1: MySQL ran on an EBS volume with 30K provisioned IOPS")
@@ -54,6 +51,7 @@ TABLE2 = pd.DataFrame({"db_size": ["1 GB", "10 GB", "100 GB", "1 TB"],
                        "mysql_writes_per_s": [8_400, 2_400, 1_500, 1_200]})
 
 
+@declared("write_path")
 @dataclass(frozen=True, kw_only=True)
 class EngineCapacity:
     """Resources behind the throughput bounds.
@@ -76,20 +74,33 @@ class EngineCapacity:
         Network bandwidth of the database instance, Gbit/s (r3.8xlarge: 10).
     """
 
-    concurrency: int = CONCURRENCY
-    cores: int = CORES
-    cpu_ms_per_write: float = CPU_MS_PER_WRITE
-    io_in_flight: float = IO_IN_FLIGHT
-    storage_iops: float = STORAGE_IOPS
-    network_gbps: float = NETWORK_GBPS
-
-    def __post_init__(self):
-        check_int_range("concurrency", self.concurrency, 1)
-        check_int_range("cores", self.cores, 1)
-        check_positive("cpu_ms_per_write", self.cpu_ms_per_write)
-        check_positive("io_in_flight", self.io_in_flight)
-        check_positive("storage_iops", self.storage_iops)
-        check_positive("network_gbps", self.network_gbps)
+    # A default registered above under another name is declared registered=False: the
+    # register() entry stays its one listing. The bounds hold the levers' search brackets.
+    # At most a million clients (the levers search up to 100,000).
+    concurrency: int = param(CONCURRENCY, "connections", low=1, high=1_000_000,
+                             registered=False,
+                             rationale="registered as write_path.client_concurrency")
+    # At most 1,024 vCPUs: no RDS instance has more than 192.
+    cores: int = param(32, "vCPU", low=1, high=1024,
+                       source="SIGMOD'17 §6.1: r3.8xlarge, 32 vCPUs")
+    # At most 10 s of CPU for one write statement.
+    cpu_ms_per_write: float = param(
+        32 * 1000.0 / 121_000, "ms of one vCPU", low=0.0, low_open=True, high=10_000.0,
+        source="SIGMOD'17 §6.1.1: Aurora on r3.8xlarge reaches 121,000 writes/s (SysBench "
+               "write-only, 1 GB) -> 32 vCPU / 121,000 writes/s; used for both engines (same "
+               "code base)")
+    # At most 65,536 writes in flight: beyond any device queue.
+    io_in_flight: float = param(IO_IN_FLIGHT, "I/Os", type="real", low=0.0, low_open=True,
+                                high=65_536.0, registered=False,
+                                rationale="registered as write_path.mysql_io_in_flight")
+    # At most 1e7 IOPS: 40 times the largest EBS volume (io2 Block Express, 256,000).
+    storage_iops: float = param(STORAGE_IOPS, "I/O per s", low=0.0, low_open=True, high=1e7,
+                                registered=False,
+                                source="registered as write_path.mysql_storage_iops")
+    # At most 1,000 Gbit/s: five times the fastest instance network (200 Gbit/s).
+    network_gbps: float = param(NETWORK_GBPS, "Gbit/s", low=0.0, low_open=True, high=1000.0,
+                                registered=False,
+                                source="registered as write_path.instance_network_gbps")
 
 
 def _io_latency_ms(graph) -> float:
@@ -144,7 +155,7 @@ def throughput(graph, capacity: EngineCapacity | None = None) -> pd.Series:
     g = _check_graph(graph)
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     w = g.graph["workload"]
     lat = commit_latency_mean_ms(g)
     cpu = w.statements_per_txn * cap.cpu_ms_per_write
@@ -368,10 +379,10 @@ def table1_levers(capacity: EngineCapacity | None = None, *, latency: HopLatency
     """
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     lat = LATENCY_DEFAULTS if latency is None else latency
     if not isinstance(lat, HopLatency):
-        raise TypeError(f"`latency` must be a HopLatency, got {type(lat).__name__}")
+        raise ParameterTypeError(f"`latency` must be a HopLatency, got {type(lat).__name__}")
     target = float(check_positive("target_ratio", target_ratio))
     wls = (MYSQL_SYSBENCH, AURORA_SYSBENCH)
     rows = []
@@ -422,7 +433,7 @@ def table1_counts_inputs(capacity: EngineCapacity | None = None) -> pd.DataFrame
     """
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     gm, ga = mirrored_mysql_path(), aurora_path()
     xm, xa = TABLE1["mirrored_mysql"][0] / 1800, TABLE1["aurora"][0] / 1800
     lm = commit_latency_mean_ms(gm)
@@ -467,7 +478,7 @@ def throughput_ratios(concurrency, capacity: EngineCapacity | None = None) -> pd
     """
     cap = EngineCapacity() if capacity is None else capacity
     if not isinstance(cap, EngineCapacity):
-        raise TypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
+        raise ParameterTypeError(f"`capacity` must be an EngineCapacity, got {type(cap).__name__}")
     paths = {"aurora": aurora_path(), "mirrored_mysql": mirrored_mysql_path(),
              "postgres_sync_standby": postgres_sync_standby_path()}
     rows = []
