@@ -194,11 +194,10 @@ def test_a_priced_region_outside_the_latency_data_is_a_primary(region, tmp_path,
     assert region in (out / "bill.csv").read_text()
 
 
-def test_a_priced_primary_outside_the_latency_data_with_a_secondary_names_the_rule():
+def test_a_priced_primary_outside_the_latency_data_runs_with_its_stand_in():
     text = _with('primary = "us-east-1"', 'primary = "ap-east-2"')
-    with pytest.raises(sc.ScenarioError, match=r"`regions.primary` 'ap-east-2' is priced but "
-                                               r"not in the inter-region latency data"):
-        sc.loads(text, source="s.toml")
+    s = sc.loads(text, source="s.toml")  # its latency is ap-east-1's, said in the output
+    assert s["regions"]["primary"] == "ap-east-2" and s["regions"]["secondaries"]
 
 
 @pytest.mark.timeout(120)

@@ -17,7 +17,7 @@ from .._validate import (
 )
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..queueing import mmc_response_sf
-from ..units import HOURS_PER_MONTH
+from ..units import HOURS_PER_MONTH, MINUTES_PER_YEAR
 from ._downtime import StorageUnavailability, annual_downtime, storage_unavailability
 from ._params import (
     DEPLOYMENTS,
@@ -151,7 +151,7 @@ class Workload:
                                 json_schema_extra={"type": "string",
                                                    "pattern": r"^(mean|p\d+(\.\d+)?)$"})
     max_annual_downtime_minutes: float = param(
-        math.inf, "minutes/year", low=0.0, low_open=True, allow_inf=True, high=525_600.0,
+        math.inf, "minutes/year", low=0.0, low_open=True, allow_inf=True, high=MINUTES_PER_YEAR,
         scenario="workload.max_annual_downtime_minutes", user_input=True,
         doc="expected writer downtime allowed per year (inf: no objective; at most a year, "
             "525,600 minutes)")

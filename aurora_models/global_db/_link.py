@@ -98,7 +98,7 @@ def _check_region(name: str, value) -> str:
     codes = regions() + [c for c, _ in LATENCY_STAND_INS]
     if not isinstance(value, str) or value not in codes:
         raise ParameterValueError(f"`{name}` must be one of the {len(codes)} region codes of the latency "
-                         f"data ({', '.join(codes)}), got {value!r}")
+                         f"data and its stand-ins ({', '.join(codes)}), got {value!r}")
     return value
 
 
