@@ -5,8 +5,7 @@
 #
 #   bash dev.sh run        install, then run the main job (`aurora-models estimate` on the bundled scenario)
 #   bash dev.sh report     install, then execute every notebook into an HTML report (build/report/)
-#   bash dev.sh test       install, then run the test suite (unit tests, doctests, nbval) on two
-#                          workers (TEST_WORKERS=0 for one process)
+#   bash dev.sh test       install, then run the test suite (unit tests, doctests, nbval)
 #   bash dev.sh lint       install, then ruff check
 #   bash dev.sh notebooks  install, then re-execute every notebook in place (refresh stored outputs)
 #   bash dev.sh setup      install only
@@ -36,8 +35,7 @@ case "$job" in
   setup) setup ;;
   run) setup; "$VENV/bin/aurora-models" estimate "$@" ;;
   report) setup; "$VENV/bin/aurora-models" report "$@" ;;
-  # both cores (pytest-xdist); one notebook's cells stay on one worker (--dist loadfile)
-  test) setup; "$VENV/bin/python" -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile "$@" ;;
+  test) setup; "$VENV/bin/python" -m pytest "$@" ;;
   lint) setup; "$VENV/bin/ruff" check . ;;
   notebooks) setup; "$VENV/bin/aurora-models" notebooks --in-place "$@" ;;
   *) echo "usage: bash dev.sh [run|report|test|lint|notebooks|setup]" >&2; exit 2 ;;
