@@ -22,7 +22,9 @@ setup() {
   # Reinstall only when the package metadata or the tested versions changed.
   if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt "$STAMP" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[notebooks,test,dev,distributed]"
+    # the analyst's extras (notebooks = report, widgets, distributed, fast, JupyterLab) and the
+    # contributors' tools (the PEP 735 group `dev`: test, reference, lint; pip >= 25.1)
+    "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[notebooks]" --group dev
     touch "$STAMP"
   fi
 }

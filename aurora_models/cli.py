@@ -39,7 +39,8 @@ exit codes:
      traceback; please report it
   2  bad usage or input: a bad option, scenario file, value or data file, an unusable path,
      or work beyond the budget; one line names the path or parameter and the reason
-     (--debug adds the traceback)
+     (--debug adds the traceback); or an optional dependency not installed: the line names
+     the extra to install (pip install 'aurora-arch-models[report]')
 """
 
 
@@ -246,8 +247,13 @@ def _slug(text: str) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ._optional import check_installed
     from ._output import check_out_dir, staged_output
+    from ._resources import notebooks_root
 
+    check_installed("report", feature="`aurora-models report`")
+    if args.notebooks is None:
+        args.notebooks = str(notebooks_root())
     # The kernels start with their own plotting backend (inline figures): a CI image's
     # MPLBACKEND=Agg would leave every notebook page without its figures.
     os.environ.pop("MPLBACKEND", None)
@@ -340,13 +346,16 @@ def strip_widget_state(nb) -> None:
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    import nbformat
+    from ._optional import check_installed
 
     os.environ.pop("MPLBACKEND", None)  # the kernels' own (inline) backend, as in `report`
 
     if not args.in_place:
         print("nothing to do: pass --in-place to re-execute and store outputs", file=sys.stderr)
         return 2
+    check_installed("report", feature="`aurora-models notebooks`")
+    import nbformat
+
     books = _find_notebooks(Path(args.notebooks))
     if args.only:
         books = [b for b in books if any(s in b.name for s in args.only)]
@@ -682,8 +691,13 @@ def _cmd_scenario_schema(args: argparse.Namespace) -> int:
 def _cmd_scenario_docs(args: argparse.Namespace) -> int:
     from .scenario._schema import json_markdown, keys_markdown, update_docs
 
-    if args.update is None:
+    if args.update is None and not args.full:
         sys.stdout.write(keys_markdown() + "\n\n" + json_markdown() + "\n")
+        return 0
+    if args.full:
+        from ._resources import doc_path
+
+        sys.stdout.write(doc_path("scenario_format.md").read_text(encoding="utf-8"))
         return 0
     update_docs(args.update)
     print(f"updated the generated sections (keys, JSON output) of {args.update}", file=sys.stderr)
@@ -711,7 +725,8 @@ def _parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="execute every notebook and render an HTML report")
     rep.add_argument("--out", default="build/report", help="output folder (default build/report)")
-    rep.add_argument("--notebooks", default="notebooks", help="notebook folder (default notebooks)")
+    rep.add_argument("--notebooks", default=None,
+                     help="notebook folder (default: the notebooks shipped with the package)")
     rep.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
     rep.add_argument("--scenario", default=None, metavar="FILE",
                      help="render only the case study, executed with papermill for this "
@@ -816,8 +831,12 @@ def _parser() -> argparse.ArgumentParser:
                                             "from the parameter declarations)")
     sch.set_defaults(func=_cmd_scenario_schema)
     doc = scn_sub.add_parser("docs", help="print the generated sections of docs/scenario_format.md (keys, JSON output)")
-    doc.add_argument("--update", metavar="FILE", default=None,
-                     help="rewrite the generated sections of FILE instead")
+    doc_mode = doc.add_mutually_exclusive_group()
+    doc_mode.add_argument("--update", metavar="FILE", default=None,
+                          help="rewrite the generated sections of FILE instead")
+    doc_mode.add_argument("--full", action="store_true",
+                          help="print the whole scenario format guide (docs/scenario_format.md, "
+                               "shipped with the package)")
     doc.set_defaults(func=_cmd_scenario_docs)
     return parser
 

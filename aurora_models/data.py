@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._optional import DISTRIBUTION
 from ._validate import check_choice
 from .exceptions import DataError, ParameterValueError
 
@@ -54,7 +55,7 @@ def data_root() -> Path:
         if (candidate / "catalog.toml").is_file():
             return candidate
     raise DataError("cannot find the bundled data (no _data/catalog.toml in the package and no "
-                    "data/catalog.toml in the checkout); reinstall aurora-models")
+                    f"data/catalog.toml in the checkout); reinstall {DISTRIBUTION}")
 
 
 def _catalog() -> dict[str, dict[str, str]]:
@@ -167,7 +168,7 @@ def read_csv_checked(
         blank = text == ""
         if kind == "str":
             parsed = text
-            bad = blank & ~optional
+            bad = blank & (not optional)  # not `~optional`: ~ on a bool is -2 (deprecated)
         elif kind in ("float", "int"):
             parsed = pd.to_numeric(text.where(~blank, None), errors="coerce")
             bad = parsed.isna() & ~blank

@@ -5,7 +5,7 @@ A wrong input raises :class:`ParameterValueError` (a ``ValueError``) or
 :class:`UserInputError` s, so the CLI tells a user error (one line, exit 2) from a bug (a
 traceback, exit 1) by the exception's class, wherever the check lives. The other classes say
 what those do not: a malformed data file, a budget exceeded, a solver that did not converge, a
-queue with no steady state.
+queue with no steady state, an optional dependency that is not installed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ __all__ = [
     "BudgetError",
     "ConvergenceError",
     "DataError",
+    "MissingDependencyError",
     "ParameterTypeError",
     "ParameterValueError",
     "UnstableSystemError",
@@ -70,6 +71,21 @@ class BudgetError(UserInputError, ValueError):
                  limit: float = 0.0):
         super().__init__(message)
         self.parameter, self.estimate, self.limit = parameter, estimate, limit
+
+
+class MissingDependencyError(UserInputError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    The message names the feature, the missing module and the extra that brings it, as the
+    ``pip install`` line to run (``pip install 'aurora-arch-models[report]'``); ``extra`` holds
+    the extra's name and ``name`` (as on any ``ImportError``) the missing module. An
+    ``ImportError``, so ``except ImportError`` keeps working; a ``UserInputError``, so the CLI
+    reports it in one line with exit code 2.
+    """
+
+    def __init__(self, message: str, *, extra: str, name: str | None = None):
+        super().__init__(message, name=name)
+        self.extra = extra
 
 
 class ConvergenceError(RuntimeError):

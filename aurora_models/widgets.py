@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from ._optional import require
 from ._validate import check_bool, check_positive
 from .exceptions import ParameterValueError
 
@@ -216,7 +217,7 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
 def _explorer(compute: Callable[..., Mapping[str, pd.DataFrame]], controls: dict, *,
               title: str, fixed: dict | None = None):
     """Controls above an Output that shows ``compute(**values)`` and re-renders on change."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
     from IPython.display import display
 
     out = w.Output()
@@ -268,7 +269,7 @@ def _float(w, description, value, lo, hi, step, log=False):
 
 def quorum_explorer():
     """Explore a quorum layout: copies per AZ, Vw, Vr, copy AFR, repair time, AZ outages."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     def compute(per_az, azs, write_quorum, read_quorum, copy_afr, repair_s, az_outage_hours):
         return quorum_view(copies_per_az=(per_az,) * azs, write_quorum=write_quorum,
@@ -290,7 +291,7 @@ def quorum_explorer():
 
 def write_path_explorer():
     """Explore Aurora's write path: copies, write quorum, same-AZ and cross-AZ round trips."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     def compute(per_az, azs, write_quorum, same_az_rtt_ms, cross_az_rtt_ms):
         return write_path_view(copies_per_az=(per_az,) * azs, write_quorum=write_quorum,
@@ -310,7 +311,7 @@ def write_path_explorer():
 
 def cost_explorer():
     """Explore a month's bill: region, engine, capacity mode, ACU range, demand shape."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     from . import pricing
 
@@ -331,7 +332,7 @@ def cost_explorer():
 
 def global_db_explorer():
     """Explore a Global Database link: regions, write rate, batch interval."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     from . import pricing
 
@@ -348,7 +349,7 @@ def global_db_explorer():
 
 def availability_explorer():
     """Explore writer downtime: deployment, Aurora replicas, RDS Proxy."""
-    import ipywidgets as w
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     from . import availability as av
 

@@ -248,7 +248,7 @@ def test_data_load_from_an_installed_wheel(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "--quiet", "-w", str(wheels), str(ROOT)], check=True)
-    wheel = next(wheels.glob("aurora_models-*.whl"))
+    wheel = next(wheels.glob("aurora_arch_models-*.whl"))
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     py = venv / "bin" / "python"

@@ -52,7 +52,7 @@ def instance_specs() -> pd.DataFrame:
 
     Examples
     --------
-    >>> instance_specs().loc["db.r6g.xlarge", ["vcpu", "memory_gib"]].tolist()
+    >>> instance_specs().loc["db.r6g.xlarge", ["vcpu", "memory_gib"]].astype(float).tolist()
     [4.0, 32.0]
     """
     path = _bundled("instance_class_specs")

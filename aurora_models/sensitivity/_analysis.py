@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from .._optional import require
 from ..exceptions import ParameterTypeError
 from ._dist import Distribution, SensitivityInputError
 
@@ -179,11 +180,8 @@ def _as_executor(executor, *, timeout_s=None):
     if isinstance(executor, str):
         address = check_scheduler_address(executor)
         timeout = connect_timeout_s(timeout_s)
-        try:
-            from distributed import Client
-        except ImportError:
-            raise SensitivityInputError("a scheduler address needs the `distributed` extra "
-                                        "(pip install 'aurora-models[distributed]')") from None
+        Client = require("distributed", extra="distributed",
+                         feature="a scheduler address").Client
         try:
             executor = owned = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
