@@ -1183,3 +1183,13 @@ def test_regions_the_latency_data_lacks_run_with_a_declared_stand_in():
         sec["latency_stand_in"]
     assert any("ap-southeast-6 is not in the latency data" in n for n in doc["notes"])
     assert sec["one_way_ms"] > 0
+
+
+def test_an_extreme_event_factor_is_refused_at_load_naming_the_key():
+    from aurora_models import scenario as sc
+
+    text = sc.template_text().replace("factor = 10", "factor = 1e9")
+    assert text != sc.template_text()
+    with pytest.raises(sc.ScenarioError, match=r"`workload.events\[0\].factor` must be in "
+                                               r"\(0, 1000\], got 1000000000.0"):
+        sc.loads(text, source="x.toml")

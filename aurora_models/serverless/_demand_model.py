@@ -24,6 +24,18 @@ _TRACES = ("elb_request_count", "nyc_taxi_30min", "rds_cpu_utilization")
 _EVENT_KEYS = ("start_hour", "duration_hours", "factor")
 
 
+#: The largest load multiplier of an event: a thousandfold burst (a flash sale, a launch) is far
+#: beyond the published Serverless v2 and instance ranges (0.5-256 ACU); larger factors are a
+#: typo, and would only be refused deep in the bill under an internal name.
+MAX_EVENT_FACTOR = 1000.0
+
+
+def _factor(key: str, v) -> float:
+    from .._validate import check_range
+
+    return check_range(key, v, 0.0, MAX_EVENT_FACTOR, low_inclusive=False)
+
+
 def _events(name: str, value: Any) -> tuple[tuple[float, float, float], ...]:
     def num(key, v, check):
         if isinstance(v, bool) or not isinstance(v, int | float):
@@ -51,7 +63,7 @@ def _events(name: str, value: Any) -> tuple[tuple[float, float, float], ...]:
                             f"{type(ev['name']).__name__} {ev['name']!r}")
         out.append((num(f"{name}[{i}].start_hour", ev["start_hour"], check_nonnegative),
                     num(f"{name}[{i}].duration_hours", ev["duration_hours"], check_positive),
-                    num(f"{name}[{i}].factor", ev["factor"], check_positive)))
+                    num(f"{name}[{i}].factor", ev["factor"], _factor)))
     return tuple(out)
 
 
@@ -97,7 +109,8 @@ _EVENT_SCHEMA = {"type": "array", "items": {
     "properties": {"name": {"type": "string"},
                    "start_hour": {"type": "number", "minimum": 0},
                    "duration_hours": {"type": "number", "exclusiveMinimum": 0},
-                   "factor": {"type": "number", "exclusiveMinimum": 0}}}}
+                   "factor": {"type": "number", "exclusiveMinimum": 0,
+                              "maximum": MAX_EVENT_FACTOR}}}}
 
 
 #: The fields of :class:`DemandModel` that turn request rates into load and I/O: they leave
