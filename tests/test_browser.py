@@ -174,17 +174,26 @@ def test_cost_explorer_in_jupyterlab_reacts_to_the_capacity_mode(browser, lab):
     page.close()
 
 
-def _check_page(browser, url: str) -> None:
-    page = browser.new_page()
+def _check_page(browser, url: str, *, fits: bool = False) -> None:
+    """Load ``url``: no console error, every image loaded and described; with ``fits``, nothing
+    wider than a 1,280 px window (no table overflows it)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = _errors(page)
     page.goto(url)
     page.wait_for_load_state("load")
     images = page.evaluate("() => Array.from(document.images).map(i => [i.complete,"
-                           " i.naturalWidth, (i.getAttribute('src') || '').slice(0, 40)])")
-    broken = [src for ok, width, src in images if not (ok and width > 0)]
+                           " i.naturalWidth, (i.getAttribute('src') || '').slice(0, 40),"
+                           " i.getAttribute('alt') || ''])")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
     page.close()
+    broken = [src for ok, w, src, _ in images if not (ok and w > 0)]
+    undescribed = [src for *_, src, alt in images
+                   if not alt or alt.startswith("No description")]
     assert not errors, f"{url}: console errors {errors}"
     assert not broken, f"{url}: images not loaded {broken}"
+    assert not undescribed, f"{url}: images without a description {undescribed}"
+    if fits:
+        assert width <= 1280, f"{url}: {width} px wide in a 1,280 px window"
     return images
 
 
@@ -193,7 +202,7 @@ def test_estimate_report_and_notebook_report_render_in_the_browser(browser, tmp_
     run = subprocess.run([sys.executable, "-m", "aurora_models.cli", "estimate", "--out",
                           str(est)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
-    images = _check_page(browser, (est / "report.html").as_uri())
+    images = _check_page(browser, (est / "report.html").as_uri(), fits=True)
     assert len(images) >= 3  # capacity, cost, downtime
     books = tmp_path / "books"
     books.mkdir()
