@@ -92,7 +92,7 @@ def _code(text: str) -> str:
     for line in lines:
         starts.append(starts[-1] + len(line))
     out, last = [], 0
-    blank = {tokenize.STRING, tokenize.COMMENT}
+    blank = {tokenize.STRING, tokenize.COMMENT, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         if tok.type in blank:
             a = starts[tok.start[0] - 1] + tok.start[1]
