@@ -240,6 +240,14 @@ def _execute_scenario(path: Path, scenario: Path, timeout_s: int):
         return nbformat.read(out, as_version=4)
 
 
+def _kernel_environment() -> None:
+    """The environment the notebook kernels inherit: their own plotting backend (a CI image's
+    MPLBACKEND=Agg would leave every page without its figures), and no debugger warning about
+    frozen modules (older ipykernel/debugpy print it on every start) in the command's output."""
+    os.environ.pop("MPLBACKEND", None)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
 def _slug(text: str) -> str:
     """A file-name part of a scenario's name: ``My SaaS (EU)`` -> ``my_saas_eu``."""
     slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
@@ -254,9 +262,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     check_installed("report", feature="`aurora-models report`")
     if args.notebooks is None:
         args.notebooks = str(notebooks_root())
-    # The kernels start with their own plotting backend (inline figures): a CI image's
-    # MPLBACKEND=Agg would leave every notebook page without its figures.
-    os.environ.pop("MPLBACKEND", None)
+    _kernel_environment()
     from . import scenario as sc
 
     books = _find_notebooks(Path(args.notebooks))
@@ -348,7 +354,7 @@ def strip_widget_state(nb) -> None:
 def _cmd_notebooks(args: argparse.Namespace) -> int:
     from ._optional import check_installed
 
-    os.environ.pop("MPLBACKEND", None)  # the kernels' own (inline) backend, as in `report`
+    _kernel_environment()
 
     if not args.in_place:
         print("nothing to do: pass --in-place to re-execute and store outputs", file=sys.stderr)
