@@ -170,6 +170,18 @@ def _median(spec: dict) -> float:
 _LOCATIONS = ("low", "mode", "high", "p5", "p95", "mean", "sd")
 
 
+def scaled(spec: dict, factor: float) -> dict:
+    """``spec`` with every location (low, mode, high, p5, p95, mean, sd, the samples) times
+    ``factor``: the same relative spread about a moved centre."""
+    out = dict(spec)
+    for k in _LOCATIONS:
+        if k in out and isinstance(out[k], int | float):
+            out[k] = out[k] * factor
+    if "values" in out:
+        out["values"] = tuple(v * factor for v in out["values"])
+    return out
+
+
 def centred(spec: dict | None, default: Any) -> dict | None:
     """``spec`` moved so that its median is ``default``, its relative spread kept: every
     location (low, mode, high, p5, p95, mean, sd, or the samples) times ``default / median``.
@@ -188,12 +200,7 @@ def centred(spec: dict | None, default: Any) -> dict | None:
     if not (m > 0 and math.isfinite(m)) or abs(m - default) <= 1e-12 * default:
         return spec
     f = default / m
-    out = dict(spec)
-    for k in _LOCATIONS:
-        if k in out and isinstance(out[k], int | float):
-            out[k] = out[k] * f
-    if "values" in out:
-        out["values"] = tuple(v * f for v in out["values"])
+    out = scaled(spec, f)
     note = f"centred on the default {default:g} (the declared spread x {f:.3g})"
     out["rationale"] = f"{out['rationale']}; {note}" if out.get("rationale") else note
     return out

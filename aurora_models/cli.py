@@ -269,7 +269,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     scenario = None
     if args.scenario:
         scenario = Path(args.scenario).resolve()
-        sc.load(scenario)  # a bad file fails here, in one line, before a kernel starts
+        spec = sc.load(scenario)  # a bad file fails here, in one line, before a kernel starts
         books = [b for b in books if b.name.startswith(CASE_STUDY)]
         if not books:
             raise FileNotFoundError(f"no case study ({CASE_STUDY}*.ipynb) in {args.notebooks}")
@@ -287,7 +287,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
             title, intro = report_title(path, nb)
             name = path.stem + ".html"
             if scenario is not None:  # the page tells the user's system's story, under its name
-                spec = sc.load(scenario)
                 title = f"{path.stem.split('_', 1)[0]} · Case study: {spec.name}"
                 intro = spec["scenario"]["description"] or intro
                 name = f"{path.stem.split('_', 1)[0]}_case_study_{_slug(spec.name)}.html"

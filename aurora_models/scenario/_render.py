@@ -156,6 +156,14 @@ def terminal_width() -> int | None:
 
 #: The narrowest a wrapped text column gets (below it, lines wrap word by word anyway).
 _MIN_WRAP = 16
+#: The label width the table's narrow form keeps before it drops another column.
+_WANT_LABEL = 24
+
+
+def _natural_width(rows, indent: str = "") -> int:
+    """The width of ``rows`` as unwrapped columns two spaces apart."""
+    k = len(rows[0])
+    return sum(max(len(r[i]) for r in rows) for i in range(k)) + 2 * (k - 1) + len(indent)
 
 
 def fit_columns(rows: list[tuple[str, ...]], right: set[int], *, wrap: int, indent: str = "",
@@ -172,7 +180,7 @@ def fit_columns(rows: list[tuple[str, ...]], right: set[int], *, wrap: int, inde
         w[wrap] = max(_MIN_WRAP, min(w[wrap], width - others))
     out = []
     for r in rows:
-        parts = textwrap.wrap(r[wrap], w[wrap]) or [""] if len(r[wrap]) > w[wrap] else [r[wrap]]
+        parts = (textwrap.wrap(r[wrap], w[wrap]) or [""]) if len(r[wrap]) > w[wrap] else [r[wrap]]
         for n, part in enumerate(parts):
             cells = [part if i == wrap else (r[i] if n == 0 else "") for i in range(k)]
             line = indent + "  ".join(f"{c:>{w[i]}}" if i in right else f"{c:<{w[i]}}"
@@ -203,8 +211,8 @@ def _with_headings(cells, width: int) -> list[str]:
         groups = build(mode)
         rows = [r for _, g in groups for r in g]
         k = len(rows[0])
-        need = sum(max(len(r[i]) for r in rows) for i in range(k) if i != 1) + 2 * k + 24
-        if need <= width or mode == 2:
+        label = max(len(r[1]) for r in rows)
+        if _natural_width(rows, "  ") - label + _WANT_LABEL <= width or mode == 2:
             break
     w = [max(len(r[i]) for r in rows) for i in range(k)]
     w[1] = max(_MIN_WRAP, min(w[1], width - (sum(w) - w[1] + 2 * (k - 1) + 2)))
@@ -223,8 +231,7 @@ def _table_bill(bill: dict, width: int | None = None) -> list[str]:
     title = _bill_title(bill) + ":"
     head = textwrap.wrap(title, width) if width else [title]
     cells = bill_lines(bill)
-    natural = sum(max(len(c[i]) for c in cells) for i in range(5)) + 10
-    if width is None or natural <= width:
+    if width is None or _natural_width(cells, "  ") <= width:
         return head + fit_columns(cells, {2}, wrap=1, indent="  ", width=width)
     # too wide: the quantity and the price on a line of their own under the line's text
     rows = []
@@ -400,9 +407,7 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
     out = [*(textwrap.wrap(head, width) if width else [head]), ""]
     if ivs is not None:
         out += [*textwrap.wrap(uncertainty.header(), min(width or 100, 100)), ""]
-    natural = sum(max(len(r[i]) for r in blanked) for i in range(len(blanked[0])))
-    natural += 2 * (len(blanked[0]) - 1)
-    if width is None or natural <= width:
+    if width is None or _natural_width(blanked) <= width:
         out += fit_columns(blanked, {3}, wrap=2, width=width)
     else:  # too wide: each section a heading of its own, its rows beneath (one column less)
         out += _with_headings(cells, width)

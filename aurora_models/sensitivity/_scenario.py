@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from .._assumptions import scaled
 from ._analysis import Propagation, morris, propagate, sobol
 from ._dist import Distribution, SensitivityInputError, make
 
@@ -72,7 +73,7 @@ def distributions(scenario) -> dict[str, Distribution]:
                 value = scenario[table][key]
                 if not p.default or not value:
                     continue
-                spec = _moved(spec, value / p.default)
+                spec = scaled(spec, value / p.default)
         out[name] = make(name, dict(spec), lower=p.low, upper=p.high)
     if scenario.is_set("pricing.reserved_hourly_usd") and \
             "pricing.reserved_discount" not in scenario.uncertainty:
@@ -94,14 +95,6 @@ def recentred(scenario) -> list[dict]:
         table, _, key = name.partition(".")
         if scenario.is_set(name) and name not in scenario.uncertainty:
             out.append({"key": name, "value": scenario[table][key], "distribution": d.describe()})
-    return out
-
-
-def _moved(spec: dict, factor: float) -> dict:
-    out = dict(spec)
-    for k in ("low", "mode", "high", "p5", "p95", "mean", "sd"):
-        if k in out:
-            out[k] = out[k] * factor
     return out
 
 
