@@ -48,11 +48,10 @@ _CACHE: dict[tuple, dict[str, Any]] = {}
 
 def _cached(name: str, build):
     key = (FAMILIES, CORE)
+    if key not in _CACHE:  # the registry changed (a plugin, a test's toy family): start over
+        _CACHE.clear()
     entry = _CACHE.setdefault(key, {})
     if name not in entry:
-        if len(_CACHE) > 4:  # the registry changed (a test's toy family): keep the last few
-            for old in list(_CACHE)[:-4]:
-                _CACHE.pop(old, None)
         entry[name] = build()
     return entry[name]
 

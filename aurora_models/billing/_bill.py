@@ -440,24 +440,28 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
     acu_unit = "ACU-hours"
     # -- compute, primary region ------------------------------------------------------------
     if writer_serverless:
-        b.add("compute.writer", u.region, f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
+        b.add("compute.writer", u.region,
+              f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
               acu_unit, lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
         classes.append("1 x serverless")
     else:
         before = len(b.missing)
-        b.add("compute.writer", u.region, f"compute: writer, {writer_cls}{term}", h, "instance-hours",
+        b.add("compute.writer", u.region,
+              f"compute: writer, {writer_cls}{term}", h, "instance-hours",
               hourly(pb, writer_cls), "compute")
         if len(b.missing) > before and "not sold" in b.missing[-1]:
             unavailable = b.missing[-1]
         classes.append(f"1 x {writer_cls}")
     if u.replicas:
         if readers_serverless:
-            b.add("compute.readers", u.region, f"compute: {_plural(u.replicas, 'reader')}, Serverless v2 ({config})",
+            b.add("compute.readers", u.region,
+                  f"compute: {_plural(u.replicas, 'reader')}, Serverless v2 ({config})",
                   u.reader_acu_hours_each * u.replicas, acu_unit,
                   lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
             classes.append(f"{u.replicas} x serverless")
         else:
-            b.add("compute.readers", u.region, f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}{term}",
+            b.add("compute.readers", u.region,
+                  f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}{term}",
                   h * u.replicas, "instance-hours", hourly(pb, reader_cls), "compute")
             classes.append(f"{u.replicas} x {reader_cls}")
     # -- storage, I/O, backups, features ----------------------------------------------------
@@ -468,19 +472,23 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
               lambda: pb.io_per_million_usd, "io")
     billed = backup_billed_gib(volume_gib, u.backup_retention_days, u.backup_change_rate_per_day)
     if billed > 0:
-        b.add("backup.automated", u.region, f"backup storage beyond the free allowance ({u.backup_retention_days}-day "
+        b.add("backup.automated", u.region,
+              f"backup storage beyond the free allowance ({u.backup_retention_days}-day "
               f"retention, {u.backup_change_rate_per_day:g}/day changed)", billed, "GiB-months",
               lambda: pb.backup_gb_month_usd, "backup")
     if u.manual_snapshot_gib > 0:
-        b.add("backup.manual", u.region, "manual snapshots beyond retention", u.manual_snapshot_gib, "GiB-months",
+        b.add("backup.manual", u.region,
+              "manual snapshots beyond retention", u.manual_snapshot_gib, "GiB-months",
               lambda: pb.backup_gb_month_usd, "backup")
     if u.backtrack_window_hours > 0:
         stored = (u.writes_per_s_mean * 3600.0 * u.backtrack_window_hours
                   * u.backtrack_records_per_write / 1e6)
-        b.add("backtrack", u.region, f"backtrack change records ({u.backtrack_window_hours:g} h window)",
+        b.add("backtrack", u.region,
+              f"backtrack change records ({u.backtrack_window_hours:g} h window)",
               stored * h, "million record-hours", lambda: pb.backtrack_per_million_usd, "other")
     if u.snapshot_export_gib_per_month > 0:
-        b.add("snapshot_export", u.region, "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
+        b.add("snapshot_export", u.region,
+              "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
               lambda: pb.snapshot_export_gb_usd, "other")
     # -- Global Database secondaries --------------------------------------------------------
     # A secondary is billed from its own inputs (its class or ACU), never from the primary's
@@ -497,11 +505,13 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
         if n:
             if readers_serverless:
                 each = acu * h
-                b.add("secondary.compute", sec, f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
+                b.add("secondary.compute", sec,
+                      f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
                       f"({config})", each * n, acu_unit,
                       lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
             else:
-                b.add("secondary.compute", sec, f"secondary compute: {_plural(n, 'instance')}, {sec_cls}{term}",
+                b.add("secondary.compute", sec,
+                      f"secondary compute: {_plural(n, 'instance')}, {sec_cls}{term}",
                       h * n, "instance-hours", hourly(sb, sec_cls), "secondary")
         b.add("secondary.storage", sec, f"secondary storage ({config})", volume_gib, "GiB-months",
               lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
@@ -516,7 +526,8 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                   "replicated_io")
         if u.inter_region_transfer:
             gib = u.writes_per_s_mean * h * 3600.0 * u.redo_bytes_per_write / BYTES_PER_GIB
-            b.add("transfer", sec, f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
+            b.add("transfer", sec,
+                  f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
                   "GiB", lambda sec=sec: books.transfer().usd_per_gb(u.region, sec), "transfer")
     # -- lines the registered families add (Section.bill_lines) ----------------------------
     for a in added:
