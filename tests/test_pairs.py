@@ -11,12 +11,11 @@ import inspect
 import numpy as np
 import pandas as pd
 import pytest
+from public_api import sibling_pairs
 
 import aurora_models as am
-from aurora_models import availability, global_db, pricing, quorum, serverless, write_path
+from aurora_models import availability, global_db, pricing, quorum, write_path
 from aurora_models.results import METHODS, Estimate
-
-FAMILIES = (quorum, write_path, serverless, global_db, availability)
 
 #: Parameters only a simulation has: how many trials and how they are drawn or batched.
 MC_CONTROLS = {"n_trials", "rng", "method", "bias", "n_batches", "n_writes", "n_replications",
@@ -25,16 +24,8 @@ MC_CONTROLS = {"n_trials", "rng", "method", "bias", "n_batches", "n_writes", "n_
 SOLVER_CONTROLS = {"n_grid"}
 
 
-def _pairs():
-    out = []
-    for fam in FAMILIES:
-        for name in fam.__all__:
-            if name.startswith("simulate_") and name[len("simulate_"):] in fam.__all__:
-                out.append((fam.__name__.split(".")[-1], name[len("simulate_"):]))
-    return out
-
-
-PAIRS = _pairs()
+#: ``(family, X)`` for every ``X`` and ``simulate_X`` in one public module (tests/public_api.py).
+PAIRS = sibling_pairs()
 
 
 def test_every_expected_pair_is_found():
