@@ -232,7 +232,11 @@ def reference_errors(qualname: str, obj) -> list[str]:
 def rst_errors(obj) -> list[str]:
     """docutils' warnings and errors on the docstring (unbalanced backticks, broken lists...)."""
     stream = io.StringIO()
-    docutils_core.publish_doctree(inspect.getdoc(obj) or "", settings_overrides={
+    # ``*args`` and ``**kwargs`` as parameter names: numpydoc escapes them, docutils would read
+    # the stars as emphasis
+    doc = re.sub(r"(?m)^(\s*)(\*\*?)(?=\w)", lambda m: m[1] + m[2].replace("*", "\\*"),
+                 inspect.getdoc(obj) or "")
+    docutils_core.publish_doctree(doc, settings_overrides={
         "report_level": 2, "halt_level": 5, "warning_stream": stream})
     return [line.replace("<string>:", "line ") for line in stream.getvalue().splitlines()
             if line.startswith("<string>:")]

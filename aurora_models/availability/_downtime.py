@@ -503,7 +503,9 @@ def simulate_annual_downtime(deployment: Deployment, *, rates: FailureRates | No
     n_trials : int
         Simulated years (1 to 10^8).
     rng : Generator, SeedSequence, int or None
-        Randomness.
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
 
     Returns
     -------

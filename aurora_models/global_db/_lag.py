@@ -250,10 +250,12 @@ class LagResult:
     episodes (fluid model), ``"monte_carlo"`` with a standard error); ``method`` here says which
     solution in words.
 
-    Attributes
+    Parameters
     ----------
     link : ReplicationLink
+        The link modelled.
     writes_per_s : float
+        Commit rate on the primary, writes per second.
     utilisation : float
         Offered load against the long-run bottleneck capacity (episodes included).
     stable : bool
@@ -273,13 +275,29 @@ class LagResult:
         Fraction of writes whose lag is shaped by a degradation episode (fluid model; NaN for a
         simulation).
     components_s : dict
-        Mean contributions (closed form): ``propagation``, ``batching``, ``queueing``,
+        Mean contributions in seconds (closed form): ``propagation``, ``batching``, ``queueing``,
         ``transmission``, ``episodes``; empty for a simulation.
     method : str
+        The solution in words (``"exact (M/M/1)"``, ``"batch-arrival queue, numerical
+        (lattice)"``, ``"closed form + fluid degradation episodes"``, ``"monte carlo ..."``).
     note : str
+        Why a statistic is infinite or an approximation is doubtful; empty otherwise.
     simulation : LagSamples or None
         The simulation's other views (lag at random instants, bytes at risk, loss window,
         expected maximum) and samples; None for the closed form.
+
+    See Also
+    --------
+    lag, simulate_lag : The functions that return it.
+
+    Examples
+    --------
+    >>> from aurora_models.global_db import ReplicationLink, lag
+    >>> res = lag(ReplicationLink(primary="us-east-1", secondary="eu-west-1"), writes_per_s=500.0)
+    >>> res.stable, round(1e3 * res.mean_s, 1)
+    (True, 50.4)
+    >>> list(res.to_frame().columns)
+    ['statistic', 'lag_s', 'standard_error_s', 'method']
     """
 
     link: ReplicationLink
@@ -308,18 +326,28 @@ class LagResult:
 
     @property
     def p50_s(self) -> float:
+        """The 0.5 quantile of the per-write lag, seconds (NaN if not among ``quantiles``)."""
         return self.quantiles[0.5].value if 0.5 in self.quantiles else math.nan
 
     @property
     def p99_s(self) -> float:
+        """The 0.99 quantile of the per-write lag, seconds (NaN if not among ``quantiles``)."""
         return self.quantiles[0.99].value if 0.99 in self.quantiles else math.nan
 
     @property
     def p999_s(self) -> float:
+        """The 0.999 quantile of the per-write lag, seconds (NaN if not among ``quantiles``)."""
         return self.quantiles[0.999].value if 0.999 in self.quantiles else math.nan
 
     def to_frame(self):
-        """One row per statistic: ``statistic``, ``lag_s``, ``standard_error_s``, ``method``."""
+        """Tabulate the mean and the quantiles, one row per statistic.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``statistic``, ``lag_s``, ``standard_error_s`` (0 for the closed form) and
+            ``method``.
+        """
         import pandas as pd
 
         rows = [("mean", self.mean)] + [(_qname(q), e) for q, e in self.quantiles.items()]
@@ -360,6 +388,7 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
     Parameters
     ----------
     link : ReplicationLink
+        The cross-region link (primary, secondary, latency, bandwidth, apply rate, episodes).
     writes_per_s : float
         Poisson write (commit) rate on the primary, per second (>= 0).
     quantiles : sequence of float
@@ -367,20 +396,28 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
     include_degradation : bool
         Add the degradation episodes of ``link`` (fluid approximation); False gives the
         healthy-link lag only.
-    trace, trace_step_s
-        Bursty (trace-modulated) commits have no closed form: must be None here (they are
-        accepted so that :func:`simulate_lag`, which simulates them, has the same signature).
+    trace : None
+        Bursty (trace-modulated) commits have no closed form: must be None here (accepted so
+        that :func:`simulate_lag`, which simulates them, has the same signature).
+    trace_step_s : None
+        Length of a trace step in seconds; must be None here, as ``trace``.
 
     Returns
     -------
     LagResult
-        Estimates with no sampling error. For an unstable link (utilisation >= 1) ``stable`` is False, the lag growth rate is given
-        and the lag statistics are ``inf`` with that explanation in ``note``; never NaN.
+        Estimates with no sampling error. For an unstable link (utilisation >= 1) ``stable`` is
+        False, the lag growth rate is given and the lag statistics are ``inf`` with that
+        explanation in ``note``; never NaN.
 
     Raises
     ------
     ValueError
         Negative ``writes_per_s``, a quantile outside (0, 1), or a ``trace``.
+
+    See Also
+    --------
+    simulate_lag : The Monte Carlo sibling (also bursty, trace-modulated commits).
+    visibility_probability : The lag CDF as a t-visibility curve.
 
     Notes
     -----
@@ -492,10 +529,11 @@ def visibility_probability(link: ReplicationLink, t_ms, *, writes_per_s: float,
     Parameters
     ----------
     link : ReplicationLink
+        The cross-region link.
     t_ms : float or array_like
         Time after commit, milliseconds (>= 0).
     writes_per_s : float
-        Poisson write rate on the primary.
+        Poisson write rate on the primary, per second.
     include_degradation : bool
         Include degradation episodes (fluid model).
 
@@ -621,13 +659,15 @@ def _stats(samples_by_rep: np.ndarray, *, quantity: str, unit: str, quantiles=QU
 class LagSamples:
     """What :func:`simulate_lag` sees beyond :class:`LagResult`: per write and at random instants.
 
-    Attributes
+    Parameters
     ----------
     arrivals : str
         ``"poisson"`` or ``"trace"``.
     simulated_writes_per_s : float
-        Commit rate realised in the simulation (mean over replications).
+        Commit rate realised in the simulation, writes per second (mean over replications).
     n_writes, n_replications, warmup_writes : int
+        Writes per replication, replications, and writes dropped from the start of each
+        replication (warm-up).
     per_write : dict of Estimate
         Lag of each write, commit to visible: ``mean``, ``p50``, ``p99``, ``p99.9`` and ``max``
         (expected maximum over one replication of ``n_writes`` writes).
@@ -636,9 +676,23 @@ class LagSamples:
         committed at t would see: the time-average, "virtual" lag).
     writes_at_risk, bytes_at_risk, window_s : dict of Estimate
         At a random failure instant: writes committed but not yet applied on the secondary, their
-        redo bytes, and the age of the oldest of them (0 when none).
-    lags_s, instant_lag_s, writes_at_risk_samples, bytes_at_risk_samples, window_samples_s :
-        numpy.ndarray, shape (n_replications, m): the samples behind the estimates.
+        redo bytes, and the age of the oldest of them in seconds (0 when none).
+    lags_s, instant_lag_s, writes_at_risk_samples, bytes_at_risk_samples, window_samples_s : numpy.ndarray
+        Shape (n_replications, m): the samples behind the estimates (lags and windows in
+        seconds, bytes at risk in bytes).
+
+    See Also
+    --------
+    simulate_lag : The function whose ``LagResult.simulation`` this is.
+
+    Examples
+    --------
+    >>> from aurora_models.global_db import ReplicationLink, simulate_lag
+    >>> link = ReplicationLink(primary="us-east-1", secondary="eu-west-1")
+    >>> s = simulate_lag(link, writes_per_s=500.0, n_writes=2000, n_replications=4,
+    ...                  rng=1).simulation
+    >>> s.arrivals, s.lags_s.shape[0]
+    ('poisson', 4)
     """
 
     arrivals: str
@@ -658,7 +712,14 @@ class LagSamples:
     window_samples_s: np.ndarray
 
     def to_frame(self):
-        """One row per (view, statistic): value, standard error and 95 % interval."""
+        """Tabulate every view, one row per (view, statistic).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``view``, ``statistic``, ``value``, ``standard_error``, ``ci_low``,
+            ``ci_high`` (the 95 % interval) and ``unit``.
+        """
         import pandas as pd
 
         rows = []
@@ -704,8 +765,9 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTI
     Parameters
     ----------
     link : ReplicationLink
+        The cross-region link (primary, secondary, latency, bandwidth, apply rate, episodes).
     writes_per_s : float
-        Mean commit rate (Poisson, or the trace rescaled to this mean).
+        Mean commit rate, writes per second (Poisson, or the trace rescaled to this mean).
     quantiles : sequence of float
         Probabilities in (0, 1) of the lag quantiles to report (as for :func:`lag`).
     include_degradation : bool
@@ -727,6 +789,9 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTI
     warmup_fraction : float
         Leading fraction of each replication discarded (the link starts empty), in [0, 0.9].
     rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
 
     Returns
     -------
@@ -744,6 +809,10 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTI
         A bad ``writes_per_s``/``trace``; too few writes or replications.
     UnstableSystemError
         When the long-run utilisation is >= 1 (the simulation would only show a transient).
+
+    See Also
+    --------
+    lag : The closed form (Poisson commits), the same parameters and result type.
 
     Notes
     -----

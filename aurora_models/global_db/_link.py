@@ -61,6 +61,11 @@ def _rtt():
 def regions() -> list[str]:
     """The region codes of the bundled inter-region latency matrix (32 regions).
 
+    Returns
+    -------
+    list of str
+        The codes, in the matrix's order (``data/network/interregion_rtt_p50_ms.csv``).
+
     Examples
     --------
     >>> len(regions()), "eu-west-1" in regions()
@@ -173,7 +178,20 @@ class Degradation:
         return 2.0 * d * d if self.duration == "exponential" else d * d
 
     def mean_excess(self, threshold_s, scale: float = 1.0):
-        """``E[(scale D - threshold)^+]`` for this duration distribution (vectorized)."""
+        """Mean excess ``E[(scale D - threshold)^+]`` of the episode duration D (vectorized).
+
+        Parameters
+        ----------
+        threshold_s : float or array_like
+            The threshold, seconds (a negative one adds ``-threshold`` to the mean).
+        scale : float
+            Factor on the duration (the lag an episode adds grows as ``k D``).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The mean excess in seconds, of the shape of ``threshold_s``.
+        """
         import numpy as np
 
         m = scale * self.mean_duration_s
@@ -185,7 +203,20 @@ class Degradation:
         return out if out.ndim else float(out)
 
     def mean_excess_square(self, threshold_s: float, scale: float = 1.0) -> float:
-        """``E[((scale D - threshold)^+)^2]`` for ``threshold >= 0``."""
+        """Second moment of the excess, ``E[((scale D - threshold)^+)^2]``.
+
+        Parameters
+        ----------
+        threshold_s : float
+            The threshold, seconds (>= 0).
+        scale : float
+            Factor on the duration D.
+
+        Returns
+        -------
+        float
+            The second moment, seconds squared.
+        """
         m = scale * self.mean_duration_s
         if self.duration == "exponential":
             return 2.0 * m * m * math.exp(-threshold_s / m)
@@ -213,9 +244,9 @@ class ReplicationLink:
         Distribution of redo bytes per write: exponential (variable record sizes; the queue is
         then M/M/1 for Poisson writes) or constant (M/D/1).
     link_bandwidth_bytes_per_s : float
-        Replication bandwidth to this secondary (FIT, see Notes).
+        Replication bandwidth to this secondary, bytes per second (FIT, see Notes).
     apply_bytes_per_s : float
-        Redo apply capacity at the secondary (FIT).
+        Redo apply capacity at the secondary, bytes per second (FIT).
     batch_interval_ms : float
         Redo is shipped at batch boundaries every this many ms (0: each write at once) (FIT).
     degradation : Degradation or None
@@ -333,6 +364,7 @@ class ReplicationLink:
 
     @property
     def batch_interval_s(self) -> float:
+        """``batch_interval_ms`` in seconds."""
         return self.batch_interval_ms / 1e3
 
     @property
@@ -349,6 +381,16 @@ class ReplicationLink:
         ``backlog_growth_per_s`` is the growth of a write's lag per second of wall time in an
         overload, ``(rho - cap) / cap`` with ``rho = lambda E[S]`` and ``cap`` the long-run
         capacity fraction.
+
+        Parameters
+        ----------
+        writes_per_s : float
+            Poisson commit rate on the primary, writes per second (>= 0).
+
+        Returns
+        -------
+        aurora_models.queueing.Stability
+            ``utilisation``, ``stable`` (utilisation < 1) and ``backlog_growth_per_s``.
 
         Examples
         --------

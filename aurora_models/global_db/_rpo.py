@@ -79,26 +79,43 @@ def _check_rpo(rpo_s):
 class RPOExposure:
     """Data at risk if the primary region fails at a random instant (unplanned failover).
 
-    Attributes
+    Parameters
     ----------
     link : ReplicationLink
+        The link modelled.
     writes_per_s : float
+        Commit rate on the primary, writes per second (realised in the simulation for a
+        trace).
     stable : bool
         False for an unstable link: the data at risk then grows without bound
         (``lag_growth_s_per_s``), and the estimate dictionaries are empty.
     lag_growth_s_per_s : float
+        For an unstable link, seconds of lag added per second of wall time; 0 when stable.
     writes, bytes, window_s : dict of Estimate
         Writes committed but not yet visible on the secondary, their redo bytes, and the loss
-        window (age of the oldest of them): ``mean``, ``p50``, ``p99``, ``p99.9``, ``max``.
+        window in seconds (age of the oldest of them): ``mean``, ``p50``, ``p99``, ``p99.9``, ``max``.
     lag_at_instant_s, lag_per_write_s : dict of Estimate
-        The time-average lag (at the failure instant) and the per-write lag.
+        The time-average lag (at the failure instant) and the per-write lag, seconds.
     little_mean_writes : float
         ``lambda E[L]`` with the simulated mean per-write lag: Little's law, which the mean of
         ``writes`` must satisfy for any stationary commit process (a consistency check; with
         Poisson writes and no batching, :func:`lag` gives ``E[L]`` exactly).
     simulation : LagSamples or None
-        The simulation behind the estimates (:attr:`LagResult.simulation`).
+        The simulation behind the estimates (``LagResult.simulation``).
     note : str
+        Why the result is degenerate (an unstable link); empty otherwise.
+
+    See Also
+    --------
+    rpo_exposure : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models.global_db import ReplicationLink, rpo_exposure
+    >>> link = ReplicationLink(primary="us-east-1", secondary="eu-west-1")
+    >>> exp = rpo_exposure(link, writes_per_s=2000.0, n_writes=2000, n_replications=3, rng=1)
+    >>> exp.stable, sorted(exp.writes)
+    (True, ['max', 'mean', 'p50', 'p99', 'p99.9'])
     """
 
     link: ReplicationLink
@@ -115,7 +132,14 @@ class RPOExposure:
     note: str = ""
 
     def to_frame(self):
-        """Rows (quantity, statistic) with value and standard error."""
+        """Tabulate the data at risk, one row per (quantity, statistic).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``quantity`` (writes at risk, bytes at risk, loss window s, lag at failure
+            instant s, lag per write s), ``statistic``, ``value`` and ``standard_error``.
+        """
         import pandas as pd
 
         rows = []
@@ -137,10 +161,23 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
     Parameters
     ----------
     link : ReplicationLink
-    writes_per_s, trace, trace_step_s, n_writes, n_replications, rng
-        As for :func:`simulate_lag` (``writes_per_s`` may be omitted with a ``trace``: its mean
-        is used). The default 100,000 writes per replication resolve the p99.9 (see
+        The cross-region link.
+    writes_per_s : float, optional
+        Mean commit rate, writes per second; may be omitted with a ``trace`` (its mean is
+        used).
+    trace : array_like or pandas.Series, optional
+        Write rate per step (writes/s) for bursty commits, as for :func:`simulate_lag`.
+    trace_step_s : float, optional
+        Length of one trace step, seconds.
+    n_writes : int
+        Writes per replication; the default 100,000 resolve the p99.9 (see
         :func:`simulate_lag`).
+    n_replications : int
+        Independent replications (>= 2).
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
 
     Returns
     -------
@@ -197,24 +234,41 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
 class RPOBlocking:
     """The rds.global_db_rpo trade-off at one or more RPO settings.
 
-    Attributes
+    Parameters
     ----------
     rpo_s : float or numpy.ndarray
+        The ``rds.global_db_rpo`` setting(s), seconds.
     fraction_blocked : float or numpy.ndarray
         Long-run fraction of time commits on the primary are blocked (every secondary behind);
         an upper bound (see :func:`rpo_blocking`, Notes).
     mean_added_latency_s : float or numpy.ndarray
-        Mean extra commit latency over all commits (a commit arriving in a block waits its rest).
+        Mean extra commit latency over all commits, seconds (a commit arriving in a block
+        waits its rest).
     mean_block_wait_s : float or numpy.ndarray
-        Mean wait of a commit that does hit a block.
+        Mean wait of a commit that does hit a block, seconds.
     per_link_fraction : numpy.ndarray
         Fraction of time each secondary alone is behind the RPO, shape ``(n_links, ...)``.
     secondaries : tuple of str
+        The secondary regions, in the order of ``per_link_fraction``.
     episodes : str
+        ``"independent"`` or ``"shared"`` degradation episodes.
     stable : bool
         False when every secondary is unstable: commits are then throttled to the best
         secondary's capacity (``fraction_blocked = 1 - 1/u_min``) and the added latency is inf.
     note : str
+        Why the result is degenerate; empty otherwise.
+
+    See Also
+    --------
+    rpo_blocking : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models.global_db import ReplicationLink, rpo_blocking
+    >>> link = ReplicationLink(primary="us-east-1", secondary="eu-west-1")
+    >>> b = rpo_blocking(link, writes_per_s=5000.0, rpo_s=[20.0, 60.0])
+    >>> b.secondaries, list(b.to_frame().columns)[:2]
+    (('eu-west-1',), ['rpo_s', 'fraction_blocked'])
     """
 
     rpo_s: object
@@ -228,6 +282,14 @@ class RPOBlocking:
     note: str = ""
 
     def to_frame(self):
+        """Tabulate the trade-off, one row per RPO setting.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``rpo_s``, ``fraction_blocked``, ``blocked_s_per_day`` (seconds a day),
+            ``mean_added_latency_ms`` and ``mean_block_wait_s``.
+        """
         import pandas as pd
 
         return pd.DataFrame({
@@ -258,7 +320,7 @@ def rpo_blocking(links, *, writes_per_s: float, rpo_s=RPO_MIN_S,
     links : ReplicationLink or sequence of them
         One to 10 secondaries of one primary.
     writes_per_s : float
-        Poisson commit rate on the primary.
+        Poisson commit rate on the primary, writes per second.
     rpo_s : float or array_like
         The ``rds.global_db_rpo`` setting(s), seconds, in [20, 2147483647].
     episodes : {"independent", "shared"}
@@ -268,6 +330,7 @@ def rpo_blocking(links, *, writes_per_s: float, rpo_s=RPO_MIN_S,
     Returns
     -------
     RPOBlocking
+        The blocked fraction, added latency and block wait at each setting of ``rpo_s``.
 
     Raises
     ------
@@ -407,16 +470,26 @@ def _shared(links, terms, unstable, lam, r_arr):
 class RecoveryTimeline:
     """Steps of a switchover or failover, with the resulting RTO and RPO.
 
-    Attributes
+    Parameters
     ----------
     kind : str
         ``"switchover"`` (planned, RPO 0) or ``"failover"`` (unplanned, detach and promote).
     steps : pandas.DataFrame
         ``step``, ``duration_s``, ``basis`` (documented fact or stated assumption).
     rto_s : float
-        Sum of the step durations.
+        Sum of the step durations, seconds.
     rpo_s : float
-        0 for a switchover; the loss window given for a failover.
+        Seconds: 0 for a switchover; the loss window given for a failover.
+
+    See Also
+    --------
+    recovery_timeline : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models.global_db import recovery_timeline
+    >>> list(recovery_timeline("failover").steps.columns)
+    ['step', 'duration_s', 'basis']
     """
 
     kind: str
@@ -435,8 +508,9 @@ def recovery_timeline(kind: str = "switchover", *, lag_s: float = 0.0,
     Parameters
     ----------
     kind : {"switchover", "failover"}
+        Planned switchover (RPO 0) or unplanned failover (detach and promote).
     lag_s : float
-        Switchover: the replication lag the secondaries must catch up (the outage grows with it,
+        Seconds. Switchover: the replication lag the secondaries must catch up (the outage grows with it,
         as AWS documents). Failover: the loss window at the failure instant (e.g. a percentile
         of :func:`rpo_exposure`'s ``window_s``), which becomes the RPO.
     quiesce_s, detection_s, decision_s, promote_s, endpoint_s : float
@@ -446,6 +520,7 @@ def recovery_timeline(kind: str = "switchover", *, lag_s: float = 0.0,
     Returns
     -------
     RecoveryTimeline
+        The steps with their durations and basis, the RTO (their sum) and the RPO.
 
     Notes
     -----
@@ -506,7 +581,7 @@ def compare_regions(primary: str, candidates, *, writes_per_s: float, rpo_s: flo
     candidates : sequence of str
         Candidate secondary regions (alternatives, compared one at a time).
     writes_per_s : float
-        Poisson commit rate on the primary.
+        Poisson commit rate on the primary, writes per second.
     rpo_s : float
         ``rds.global_db_rpo`` setting for the blocking column (>= 20 s).
     price_book : aurora_models.pricing.PriceBook, optional

@@ -495,6 +495,9 @@ def simulate_vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CR
     n_batches : int
         Batches for the standard error, 2 to ``n_writes // 100``.
     rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
 
     Returns
     -------
