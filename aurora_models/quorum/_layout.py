@@ -184,6 +184,7 @@ def tolerance_table(layout: QuorumLayout):
     Parameters
     ----------
     layout : QuorumLayout
+        Copies per AZ and the write and read quorums.
 
     Returns
     -------
@@ -296,6 +297,7 @@ def snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_az: float)
     Parameters
     ----------
     layout : QuorumLayout
+        Copies per AZ and the write and read quorums.
     p_copy : float
         Probability a given copy is unavailable (failed or being repaired), independently.
     p_az : float
@@ -311,6 +313,11 @@ def snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_az: float)
     ------
     ValueError
         If a probability is outside [0, 1].
+
+    See Also
+    --------
+    simulate_snapshot_unavailability : The Monte Carlo sibling.
+    steady_state_probability : The exact long-run probability from the failure and repair CTMC.
 
     Notes
     -----

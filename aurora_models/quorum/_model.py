@@ -38,6 +38,10 @@ class FailureModel:
     ----------
     copy_failure_rate_per_year : float
         Permanent failure rate of one copy (its disk), per year (default 0.0157, Backblaze 2024).
+    az_outage_rate_per_year : float
+        Outages per AZ per year (default about 0.743, from the AZ incident data).
+    az_outage_hours : float
+        Mean outage duration in hours (assumption, default 2).
     transient_failure_rate_per_year : float
         Rate of transient unavailability of one copy, per year (assumption, default 1).
     segment_size_bytes : float
@@ -46,10 +50,6 @@ class FailureModel:
         Bandwidth of a re-replication, Gbit/s (default 10).
     detection_s : float
         Time to detect a failure and start the copy, seconds (default 2).
-    az_outage_rate_per_year : float
-        Outages per AZ per year (default about 0.743, from the AZ incident data).
-    az_outage_hours : float
-        Mean outage duration in hours (assumption, default 2).
     az_loss_rate_per_year : float
         Rate of *permanent* loss of an AZ with all its copies, per AZ per year (default 0).
     max_azs_down : int or None
@@ -66,6 +66,15 @@ class FailureModel:
     intact peer in an up AZ to copy from. Copies keep failing while their AZ is down, but nothing
     in a down AZ is repaired. A transient failure makes a copy unavailable for one repair time and
     loses no data; a permanent AZ loss loses every copy in the AZ, which are then rebuilt.
+
+    Examples
+    --------
+    >>> from aurora_models.quorum import FailureModel
+    >>> fm = FailureModel()
+    >>> fm.repair_s                      # 8 s to copy 10 GB at 10 Gbit/s, 2 s to detect
+    10.0
+    >>> fm.replace(detection_s=12.0).repair_s
+    20.0
     """
 
     copy_failure_rate_per_year: float = param(
@@ -139,7 +148,18 @@ class FailureModel:
         return self.transfer_s + self.detection_s
 
     def replace(self, **changes) -> FailureModel:
-        """A copy with some fields changed (validated again)."""
+        """Return a copy with some fields changed (validated again).
+
+        Parameters
+        ----------
+        **changes
+            New values of fields, by name (``detection_s=5.0``).
+
+        Returns
+        -------
+        FailureModel
+            The copy; a bad value raises as the constructor does.
+        """
         return replace(self, **changes)
 
 
@@ -408,7 +428,9 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     Parameters
     ----------
     layout : QuorumLayout
+        Copies per AZ and the write and read quorums (:data:`AURORA`, ...).
     failures : FailureModel
+        Failure and repair rates of the copies and AZs.
     event : {"write_unavailable", "read_unavailable", "data_loss"}
         ``write_unavailable``: fewer than Vw copies available; ``read_unavailable``: fewer than
         Vr available; ``data_loss``: more than ``V - Vr`` copies permanently lost at once.
@@ -418,13 +440,18 @@ def event_probability(layout: QuorumLayout, failures: FailureModel, *, event: st
     Returns
     -------
     Estimate
-        Exact (``method="exact"``, a CTMC solve), a probability with ``bounds=(0, 1)``; every group starts with
-        all copies and AZs up.
+        Exact (``method="exact"``, a CTMC solve), a probability with ``bounds=(0, 1)``; every
+        group starts with all copies and AZs up.
 
     Raises
     ------
     ValueError
         For an unknown event or a horizon <= 0.
+
+    See Also
+    --------
+    simulate_event_probability : The Monte Carlo sibling (with importance sampling).
+    volume_event_probability : The same event for a whole volume of many protection groups.
 
     Notes
     -----
@@ -466,6 +493,21 @@ def _event_estimate(p: float, event: str, horizon_hours: float) -> Estimate:
 def mean_time_to_event(layout: QuorumLayout, failures: FailureModel, *, event: str) -> Estimate:
     """Exact mean time in hours until ``event`` first occurs, from the all-up state.
 
+    Parameters
+    ----------
+    layout : QuorumLayout
+        Copies per AZ and the write and read quorums (:data:`AURORA`, ...).
+    failures : FailureModel
+        Failure and repair rates of the copies and AZs.
+    event : {"write_unavailable", "read_unavailable", "data_loss"}
+        ``write_unavailable``: fewer than Vw copies available; ``read_unavailable``: fewer than
+        Vr available; ``data_loss``: more than ``V - Vr`` copies permanently lost at once.
+
+    Returns
+    -------
+    Estimate
+        The mean first-passage time, hours (``method="exact"``).
+
     Notes
     -----
     First-passage time of the lumped CTMC, by the regenerative GTH solve of
@@ -489,6 +531,20 @@ def mean_time_to_event(layout: QuorumLayout, failures: FailureModel, *, event: s
 def steady_state_probability(layout: QuorumLayout, failures: FailureModel, *,
                              event: str) -> Estimate:
     """Long-run fraction of time during which ``event`` holds (availability events only).
+
+    Parameters
+    ----------
+    layout : QuorumLayout
+        Copies per AZ and the write and read quorums (:data:`AURORA`, ...).
+    failures : FailureModel
+        Failure and repair rates of the copies and AZs.
+    event : {"write_unavailable", "read_unavailable"}
+        Fewer than Vw (write) or Vr (read) copies available.
+
+    Returns
+    -------
+    Estimate
+        The stationary probability of the event states (``method="exact"``).
 
     Raises
     ------

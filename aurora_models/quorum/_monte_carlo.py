@@ -188,8 +188,14 @@ def simulate_event_probability(
 
     Parameters
     ----------
-    layout, failures, event, horizon_hours
+    layout : QuorumLayout
+        Copies per AZ and the write and read quorums (:data:`AURORA`, ...).
+    failures : FailureModel
+        Failure and repair rates of the copies and AZs.
+    event : {"write_unavailable", "read_unavailable", "data_loss"}
         As for :func:`event_probability`.
+    horizon_hours : float
+        Horizon in hours (> 0; default one year).
     n_trials : int
         Independent trajectories (>= 2).
     method : {"importance_sampling", "monte_carlo"}
@@ -199,12 +205,18 @@ def simulate_event_probability(
         Importance sampling only: total probability given to failure transitions in states
         where a repair competes (in (0, 1), default 0.5).
     rng : Generator, SeedSequence, int or None
-        Randomness (see :func:`aurora_models._rng.as_generator`).
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
 
     Returns
     -------
     Estimate
         Mean of the per-trajectory scores, its standard error and ``n_trials``.
+
+    See Also
+    --------
+    event_probability : The exact closed form (a CTMC solve).
 
     Notes
     -----
@@ -291,10 +303,30 @@ def simulate_snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_a
 
     Draws every copy's and every AZ's state (one uniform each), counts available copies.
 
+    Parameters
+    ----------
+    layout : QuorumLayout
+        Copies per AZ and the write and read quorums.
+    p_copy : float
+        Probability a given copy is unavailable, independently.
+    p_az : float
+        Probability a given AZ is down, independently; a down AZ takes all its copies.
+    n_trials : int
+        Independent snapshots (>= 2).
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
+
     Returns
     -------
     dict
-        ``{"write_unavailable": Estimate, "read_unavailable": Estimate}``.
+        ``{"write_unavailable": Estimate, "read_unavailable": Estimate}``: hit fractions with
+        their binomial standard errors.
+
+    See Also
+    --------
+    snapshot_unavailability : The exact closed form.
 
     Examples
     --------

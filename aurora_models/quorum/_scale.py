@@ -55,6 +55,18 @@ def n_protection_groups(volume_gib: float, segment_size_bytes: float = 1e10) -> 
     ``volume_gib`` is binary (GiB, as the user guide's 128 TiB limit); segments are decimal bytes
     (10 GB = 1e10 bytes, as in the paper).
 
+    Parameters
+    ----------
+    volume_gib : float
+        Volume size in GiB (binary), in (0, 128 TiB].
+    segment_size_bytes : float
+        Segment (protection group) size in bytes (default 1e10, decimal 10 GB).
+
+    Returns
+    -------
+    int
+        The number of groups (at least 1).
+
     Examples
     --------
     >>> n_protection_groups(128 * 1024)       # 128 TiB
@@ -179,14 +191,21 @@ def volume_event_probability(volume_gib: float, layout: QuorumLayout, failures: 
     ----------
     volume_gib : float
         Volume size in GiB (binary), in (0, MAX_VOLUME_GIB] (128 TiB).
-    layout, failures, event, horizon_hours
-        As for :func:`event_probability`; ``failures.az_loss_rate_per_year`` must be 0 and
+    layout : QuorumLayout
+        Copies per AZ and the write and read quorums of every group.
+    failures : FailureModel
+        Failure and repair rates; ``failures.az_loss_rate_per_year`` must be 0 and
         ``failures.max_azs_down`` must be 1 (outages one AZ at a time, the default).
+    event : {"write_unavailable", "read_unavailable", "data_loss"}
+        As for :func:`event_probability`.
+    horizon_hours : float
+        Horizon in hours (> 0; default one year).
 
     Returns
     -------
     Estimate
-        ``method="approximation"`` (CTMC per group with AZ conditioning) (see Notes for its error).
+        ``method="approximation"`` (CTMC per group with AZ conditioning; see Notes for its
+        error).
 
     Raises
     ------
@@ -271,6 +290,7 @@ def placement_loss_probability(layout: QuorumLayout, *, nodes_per_az: int, n_fai
     Parameters
     ----------
     layout : QuorumLayout
+        Copies per AZ and the write and read quorums of every group.
     nodes_per_az : int
         Storage nodes in each AZ (>= the largest copies-per-AZ).
     n_failed_nodes : int
@@ -289,6 +309,10 @@ def placement_loss_probability(layout: QuorumLayout, *, nodes_per_az: int, n_fai
     -------
     Estimate
         Exact (``method="exact"``).
+
+    See Also
+    --------
+    simulate_placement_loss_probability : The Monte Carlo sibling.
 
     Notes
     -----
@@ -354,10 +378,41 @@ def simulate_placement_loss_probability(layout: QuorumLayout, *, nodes_per_az: i
                                         n_failed_nodes: int, n_groups: int,
                                         event: str = "data_loss", placement: str = "random",
                                         n_trials: int = 1000, rng=None) -> Estimate:
-    """Monte Carlo over placements and failure sets (sibling of :func:`placement_loss_probability`).
+    """Monte Carlo estimate of :func:`placement_loss_probability` over placements and failures.
 
     Each trial draws the failed nodes and, for ``random``, a fresh placement of every group;
     the check is vectorized over groups.
+
+    Parameters
+    ----------
+    layout : QuorumLayout
+        Copies per AZ and the write and read quorums of every group.
+    nodes_per_az : int
+        Storage nodes in each AZ.
+    n_failed_nodes : int
+        Nodes failed at once, uniformly among all nodes.
+    n_groups : int
+        Protection groups placed on the fleet.
+    event : str
+        ``"write_unavailable"``, ``"read_unavailable"`` or ``"data_loss"``, as for
+        :func:`placement_loss_probability`.
+    placement : {"random", "copyset"}
+        How groups are placed, as for :func:`placement_loss_probability`.
+    n_trials : int
+        Independent trials (>= 2).
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
+
+    Returns
+    -------
+    Estimate
+        The fraction of trials in which some group has the event, with its standard error.
+
+    See Also
+    --------
+    placement_loss_probability : The exact closed form.
 
     Examples
     --------
