@@ -123,11 +123,25 @@ class Workload:
     read_objective : str
         ``'mean'`` or ``'pNN'``.
     max_annual_downtime_minutes : float
-        Expected client-observed writer downtime allowed per year (inf: no limit).
+        Expected client-observed writer downtime allowed, minutes per year (inf: no limit).
     max_failover_s : float
         Allowed P90 client-observed outage after a writer failure, s (inf: no limit).
     needs_serverless, needs_global : bool
         Require an on-demand capacity option / a Global Database.
+    migrating_from : str
+        The RDS engine the workload runs on today (``'none'``, or a name of
+        ``MIGRATION_SOURCES`` such as ``'oracle-se2'``): its RDS rows are priced at that
+        engine's own licence-included (or BYOL) rates; a SQL Server edition makes Aurora
+        PostgreSQL with Babelfish the Aurora option.
+    licence : {"licence-included", "byol"}
+        Licence model of the migrated-from engine (``'byol'``: Oracle SE2 only).
+
+    Examples
+    --------
+    >>> from aurora_models.availability import Workload, decision_table
+    >>> w = Workload(reads_per_s=500.0, max_annual_downtime_minutes=30.0)
+    >>> decision_table(w).attrs["recommendation"]
+    'RDS Multi-AZ cluster'
     """
 
     __rules__ = (OBJECTIVE_REACHABLE, BYOL_SOLD)
@@ -205,11 +219,17 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
     Parameters
     ----------
     deployment : Deployment
+        The deployment whose writer fails (a standby fails over, else the writer is replaced).
     q : float
         Quantile in (0, 1) (default the P90 the decision table compares with
         ``Workload.max_failover_s``).
     client : ClientConfig
         DNS TTL, retry interval, RDS Proxy.
+
+    Returns
+    -------
+    float
+        The quantile of the outage, seconds.
 
     Notes
     -----
@@ -268,6 +288,25 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     """The most reads per second ``read_servers`` M/M/k readers serve within the objective.
 
     0 when the objective cannot be met even on idle readers.
+
+    Parameters
+    ----------
+    read_servers : int
+        Instances serving reads (each an M/M/k queue with ``workers_per_reader`` servers; the
+        load is split evenly).
+    service_time_ms : float
+        Mean service time of one read on one worker, milliseconds (> 0).
+    latency_objective_ms : float
+        Target response time (mean or the percentile of ``objective``), milliseconds.
+    workers_per_reader : int
+        Servers (vCPUs) of each reader's queue.
+    objective : str
+        ``'mean'`` or a percentile ``'pNN'`` (``'p99'``).
+
+    Returns
+    -------
+    float
+        The largest total read rate, reads per second, that meets the objective.
 
     Examples
     --------
@@ -386,8 +425,10 @@ def _evaluate(dep, w, k, rates, client, storage, pb):
 def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=None,
                    rates: FailureRates | None = None, client: ClientConfig = DIRECT_CLIENT,
                    storage: StorageUnavailability | None = None):
-    """Each deployment's cost, downtime, failover time and read capacity for ``workload``, and
-    the cheapest one that meets every objective.
+    """Compare deployments on cost, downtime, failover time and read capacity for a workload.
+
+    Each row is a deployment; the cheapest one that meets every objective of ``workload`` is
+    recommended.
 
     Parameters
     ----------
@@ -398,8 +439,10 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
         replicas (0-15) that meet the downtime, failover and read objectives.
     price_book : PriceBook, optional
         Prices (default ``pricing.load()``, us-east-1); costs come only from it.
-    rates, client
-        As for :func:`annual_downtime`.
+    rates : FailureRates, optional
+        Rates of the events that take a writer down (default :class:`FailureRates`).
+    client : ClientConfig
+        DNS TTL, retry interval, RDS Proxy (as for :func:`annual_downtime`).
     storage : StorageUnavailability, optional
         Aurora storage write unavailability; None asks the quorum model for a volume of
         ``workload.storage_gib`` (:func:`storage_unavailability`).

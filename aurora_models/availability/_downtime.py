@@ -48,6 +48,16 @@ class StorageUnavailability:
         with mean ``p_unavailable x year / events_per_year``).
     source : str
         Where the numbers came from.
+
+    See Also
+    --------
+    storage_unavailability : Builds one from the quorum model.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import StorageUnavailability
+    >>> StorageUnavailability(p_unavailable=1e-7, events_per_year=0.01).events_per_year
+    0.01
     """
 
     p_unavailable: float
@@ -81,6 +91,7 @@ def storage_unavailability(failures=None, *, volume_gib: float | None = None
     Returns
     -------
     StorageUnavailability
+        The write-unavailable fraction of time and episode rate, with their source.
 
     Notes
     -----
@@ -267,13 +278,23 @@ def _components(dep: Deployment, rates: FailureRates, storage: StorageUnavailabi
 def nines(downtime_minutes_per_year):
     """Availability as a count of nines: ``-log10(downtime / minutes per year)``.
 
+    Zero downtime gives inf nines (and more than a year of downtime, negative nines); a negative,
+    NaN or non-numeric downtime is refused naming ``downtime_minutes_per_year``.
+
+    Parameters
+    ----------
+    downtime_minutes_per_year : float or array_like
+        Downtime, minutes per year (>= 0, inf allowed).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The nines, of the shape of the input.
+
     Examples
     --------
     >>> round(nines(52.56), 6)     # 99.99 %
     4.0
-
-    Zero downtime gives inf nines (and more than a year of downtime, negative nines); a negative,
-    NaN or non-numeric downtime is refused naming ``downtime_minutes_per_year``.
     """
     minutes = check_nonnegative("downtime_minutes_per_year", downtime_minutes_per_year,
                                 allow_inf=True)
@@ -288,7 +309,17 @@ def downtime_components(deployment: Deployment, *, rates: FailureRates | None = 
                         storage: StorageUnavailability | None = None):
     """Expected annual downtime of ``deployment`` by component (closed form).
 
-    Same parameters as :func:`annual_downtime`.
+    Parameters
+    ----------
+    deployment : Deployment
+        A preset (:data:`AURORA`, :data:`RDS_MULTI_AZ_INSTANCE`, ...) or ``aurora(n)``.
+    rates : FailureRates, optional
+        Event rates (defaults: the registered assumptions and the AZ incident data).
+    client : ClientConfig
+        DNS TTL, retry interval, RDS Proxy (default: direct connections, 5 s TTL, 1 s retry).
+    storage : StorageUnavailability, optional
+        Aurora storage write unavailability; None asks :mod:`aurora_models.quorum` for one
+        protection group with its default failure model.
 
     Returns
     -------
@@ -297,6 +328,12 @@ def downtime_components(deployment: Deployment, *, rates: FailureRates | None = 
         ``storage``) and a ``total`` row; columns ``events_per_year``, ``mean_outage_s``,
         ``downtime_minutes_per_year``, ``sd_minutes_per_year`` (standard deviation of one
         year's downtime), ``availability``, ``nines``.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import AURORA, downtime_components
+    >>> list(downtime_components(AURORA).index)
+    ['instance failure', 'maintenance', 'AZ outage', 'storage', 'total']
     """
     import pandas as pd
 
@@ -367,6 +404,11 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
         downtime and outages per year; :func:`downtime_components` gives them by component.
         :func:`simulate_annual_downtime` takes the same parameters and returns the same type.
 
+    See Also
+    --------
+    simulate_annual_downtime : The Monte Carlo sibling (quantiles of one year's downtime).
+    downtime_components : The same expectation by component.
+
     Notes
     -----
     Each event type c (instance failure, maintenance, AZ outage, storage) arrives as a Poisson
@@ -426,10 +468,12 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class AnnualDowntime:
-    """Annual downtime of one deployment, from :func:`annual_downtime` (exact) or
-    :func:`simulate_annual_downtime` (Monte Carlo): the same fields either way.
+    """Annual downtime of one deployment, exact or simulated: the same fields either way.
 
-    Attributes
+    :func:`annual_downtime` gives the exact moments, :func:`simulate_annual_downtime` Monte
+    Carlo estimates with the simulated years.
+
+    Parameters
     ----------
     deployment : str
         Name of the deployment.
@@ -443,7 +487,19 @@ class AnnualDowntime:
     method : str
         ``"exact"`` or ``"monte_carlo"``.
     annual_minutes, incident_counts : numpy.ndarray or None
-        The simulated years (None for the closed form).
+        The simulated years: downtime in minutes and outages of each (None for the closed
+        form).
+
+    See Also
+    --------
+    annual_downtime, simulate_annual_downtime : The functions that return it.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import AURORA, annual_downtime
+    >>> d = annual_downtime(AURORA)
+    >>> d.method, d.n_trials, list(d.to_frame().index)
+    ('exact', 0, ['mean minutes', 'sd minutes', 'incidents'])
     """
 
     deployment: str
@@ -460,10 +516,20 @@ class AnnualDowntime:
         return 0 if self.annual_minutes is None else int(self.annual_minutes.size)
 
     def quantile(self, q: float) -> Estimate:
-        """The ``q`` quantile of one year's downtime, minutes (simulations only).
+        """Estimate the ``q`` quantile of one year's downtime (simulations only).
 
         The standard error is half the width of the distribution-free 95 % interval from order
-        statistics (:meth:`Estimate.from_quantile`), divided by 1.96.
+        statistics (:meth:`aurora_models.results.Estimate.from_quantile`), divided by 1.96.
+
+        Parameters
+        ----------
+        q : float
+            Probability in [0, 1].
+
+        Returns
+        -------
+        Estimate
+            The quantile, minutes per year, with its standard error.
 
         Raises
         ------
@@ -480,7 +546,13 @@ class AnnualDowntime:
             unit="minutes/year", bounds=(0.0, MINUTES_PER_YEAR))
 
     def to_frame(self):
-        """Mean, standard deviation, incidents (and P50, P99 when simulated), with errors."""
+        """Tabulate the mean, standard deviation and incidents (and P50, P99 when simulated).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per statistic, columns ``value`` and ``standard_error``.
+        """
         import pandas as pd
 
         rows = {"mean minutes": self.mean, "sd minutes": self.sd, "incidents": self.incidents}
@@ -498,8 +570,15 @@ def simulate_annual_downtime(deployment: Deployment, *, rates: FailureRates | No
 
     Parameters
     ----------
-    deployment, rates, client, storage
-        As for :func:`annual_downtime`.
+    deployment : Deployment
+        A preset (:data:`AURORA`, :data:`RDS_MULTI_AZ_INSTANCE`, ...) or ``aurora(n)``.
+    rates : FailureRates, optional
+        Event rates (defaults: the registered assumptions and the AZ incident data).
+    client : ClientConfig
+        DNS TTL, retry interval, RDS Proxy (default: direct connections, 5 s TTL, 1 s retry).
+    storage : StorageUnavailability, optional
+        Aurora storage write unavailability; None asks :mod:`aurora_models.quorum` for one
+        protection group with its default failure model.
     n_trials : int
         Simulated years (1 to 10^8).
     rng : Generator, SeedSequence, int or None
@@ -513,6 +592,10 @@ def simulate_annual_downtime(deployment: Deployment, *, rates: FailureRates | No
         The type :func:`annual_downtime` returns, with the simulated years kept:
         ``.mean`` agrees with the closed form within a few standard errors,
         ``.quantile(0.99)`` gives the tail the closed form does not.
+
+    See Also
+    --------
+    annual_downtime : The exact closed form (moments by component).
 
     Notes
     -----

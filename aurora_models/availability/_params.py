@@ -85,9 +85,25 @@ class LognormalDuration:
 
     @classmethod
     def from_quantiles(cls, q1: float, t1_s: float, q2: float, t2_s: float) -> LognormalDuration:
-        """The lognormal whose ``q1`` and ``q2`` quantiles are ``t1_s`` and ``t2_s`` seconds.
+        """Build the lognormal whose ``q1`` and ``q2`` quantiles are ``t1_s`` and ``t2_s``.
 
         ``sigma = ln(t2/t1) / (z_q2 - z_q1)``, ``median = t1 exp(-sigma z_q1)``.
+
+        Parameters
+        ----------
+        q1 : float
+            The lower probability, in (0, 1).
+        t1_s : float
+            The duration at ``q1``, seconds (> 0).
+        q2 : float
+            The upper probability, ``q1 < q2 < 1``.
+        t2_s : float
+            The duration at ``q2``, seconds (> ``t1_s``).
+
+        Returns
+        -------
+        LognormalDuration
+            The fitted distribution.
         """
         q1 = check_probability("q1", q1)
         q2 = check_probability("q2", q2)
@@ -103,7 +119,22 @@ class LognormalDuration:
 
     @classmethod
     def from_quantile(cls, q: float, t_s: float, *, sigma: float) -> LognormalDuration:
-        """The lognormal with shape ``sigma`` whose ``q`` quantile is ``t_s`` seconds."""
+        """Build the lognormal with shape ``sigma`` whose ``q`` quantile is ``t_s`` seconds.
+
+        Parameters
+        ----------
+        q : float
+            Probability in (0, 1).
+        t_s : float
+            The duration at that quantile, seconds (> 0).
+        sigma : float
+            Standard deviation of ``ln T`` (>= 0).
+
+        Returns
+        -------
+        LognormalDuration
+            The distribution, median ``t_s exp(-sigma z_q)``.
+        """
         q = check_probability("q", q)
         if not 0.0 < q < 1.0:
             raise ParameterValueError(f"`q` must be in (0, 1), got {q!r}")
@@ -122,19 +153,55 @@ class LognormalDuration:
         return self.median_s ** 2 * math.exp(2.0 * self.sigma ** 2)
 
     def quantile(self, q: float) -> float:
-        """The ``q`` quantile, seconds."""
+        """Return the ``q`` quantile.
+
+        Parameters
+        ----------
+        q : float
+            Probability in [0, 1].
+
+        Returns
+        -------
+        float
+            The duration, seconds (0 at ``q = 0``, inf at ``q = 1``).
+        """
         q = check_probability("q", q)
         if q in (0.0, 1.0):
             return 0.0 if q == 0.0 else math.inf
         return self.median_s * math.exp(self.sigma * NormalDist().inv_cdf(q))
 
     def sample(self, size, *, rng=None) -> np.ndarray:
-        """``size`` independent draws, seconds."""
+        """Draw ``size`` independent durations.
+
+        Parameters
+        ----------
+        size : int or tuple of int
+            Shape of the output.
+        rng : Generator, SeedSequence, int or None
+            Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the
+            same value gives the same result), or None (fresh OS entropy).
+
+        Returns
+        -------
+        numpy.ndarray
+            Durations, seconds.
+        """
         gen = as_generator(rng)
         return self.median_s * np.exp(self.sigma * gen.standard_normal(size))
 
     def scaled(self, factor: float) -> LognormalDuration:
-        """The same shape with every quantile multiplied by ``factor``."""
+        """Return the same shape with every quantile multiplied by ``factor``.
+
+        Parameters
+        ----------
+        factor : float
+            Multiplier of the median (> 0).
+
+        Returns
+        -------
+        LognormalDuration
+            The scaled distribution (same ``sigma``).
+        """
         return replace(self, median_s=self.median_s * check_positive("factor", factor))
 
 
@@ -203,7 +270,7 @@ class FailureRates:
     instance_failure_rate_per_year : float
         Unplanned loss of the writer instance (and of each replica), per instance-year.
     maintenance_events_per_year : float
-        Planned events that restart the writer.
+        Planned events that restart the writer, per year.
     ebs_volume_failure_rate_per_year : float
         Loss of an RDS EBS volume, per volume-year (RDS deployments only).
     az_outage_p90_over_p50 : float
@@ -272,8 +339,22 @@ class FailureRates:
         return LognormalDuration(median_s=mean_s * math.exp(-sigma ** 2 / 2.0), sigma=sigma)
 
     def with_az_outage_hours(self, hours: float) -> FailureRates:
-        """The same rates with the AZ outage duration's mean set to ``hours`` (shape kept).
+        """Return the same rates with the mean AZ outage duration set to ``hours``.
 
+        The shape (``az_outage_p90_over_p50``) is kept.
+
+        Parameters
+        ----------
+        hours : float
+            Mean AZ outage duration, hours (``failures.az_outage_hours``).
+
+        Returns
+        -------
+        FailureRates
+            The copy (validated again).
+
+        Examples
+        --------
         >>> round(FailureRates().with_az_outage_hours(3.0).az_outage.mean_s / 3600, 9)
         3.0
         """
@@ -291,7 +372,7 @@ class ClientConfig:
         TTL of the endpoint's DNS record (Aurora: 5 s). After a failover the client's cached
         record is stale for a uniform time in ``[0, dns_ttl_s]``.
     retry_interval_s : float
-        Interval between connection attempts; the first success comes a uniform time in
+        Interval between connection attempts, seconds; the first success comes a uniform time in
         ``[0, retry_interval_s]`` after the endpoint is ready.
     proxy : bool
         Connect through RDS Proxy: a failover's client-observed outage (server-side failover
@@ -310,6 +391,12 @@ class ClientConfig:
     them as a lower bound on downtime, and pass a smaller ``proxy_recovery_reduction`` (0
     keeps only the removal of DNS and retry delays from non-failover outages) for a
     conservative estimate.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import ClientConfig
+    >>> ClientConfig(proxy=True).reduction("aurora"), ClientConfig().reduction("aurora")
+    (0.79, 0.0)
     """
 
     # At most 2**31 - 1 s, the largest TTL DNS allows (RFC 2181 section 8).
@@ -330,7 +417,19 @@ class ClientConfig:
             "(availability.proxy_recovery_reduction)")
 
     def reduction(self, family: str) -> float:
-        """The proxy's cut for a deployment ``family`` (``"aurora"`` or ``"rds"``); 0 without."""
+        """Return the proxy's cut of client recovery time for a deployment family.
+
+        Parameters
+        ----------
+        family : {"aurora", "rds"}
+            The deployment's family (:attr:`Deployment.family`).
+
+        Returns
+        -------
+        float
+            ``proxy_recovery_reduction`` if set, else the cited cut of the family; 0 without a
+            proxy.
+        """
         if not self.proxy:
             return 0.0
         if self.proxy_recovery_reduction is not None:
@@ -432,7 +531,18 @@ class Deployment:
         return self.kind.removeprefix("rds-")
 
     def with_replicas(self, replicas: int) -> Deployment:
-        """An Aurora deployment with another replica count (0-15)."""
+        """Return this Aurora deployment with another replica count.
+
+        Parameters
+        ----------
+        replicas : int
+            Aurora Replicas, 0-15.
+
+        Returns
+        -------
+        Deployment
+            The copy, renamed (``"Aurora (2 replicas)"``); a non-Aurora kind raises ValueError.
+        """
         if self.kind != "aurora":
             raise ParameterValueError(f"`replicas` can only be changed for kind 'aurora', got {self.kind!r}")
         replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
@@ -445,6 +555,16 @@ def _aurora_name(replicas: int) -> str:
 
 def aurora(replicas: int = 1) -> Deployment:
     """An Aurora provisioned cluster with ``replicas`` Aurora Replicas (0-15).
+
+    Parameters
+    ----------
+    replicas : int
+        Aurora Replicas, 0-15 (each a failover target and a reader).
+
+    Returns
+    -------
+    Deployment
+        Kind ``"aurora"``, with the cited failover and recreate durations.
 
     Raises
     ------

@@ -78,7 +78,26 @@ def reader_latency_ms(reads_per_s: float, service_time_ms: float, readers: int, 
     """Read latency (mean or a percentile of wait + service), ms, with ``readers`` readers.
 
     Each reader is an M/M/k queue (k = ``workers_per_reader``) receiving ``reads_per_s /
-    readers``. Returns ``inf`` when a reader's utilisation is 1 or more (no steady state).
+    readers``.
+
+    Parameters
+    ----------
+    reads_per_s : float
+        Read queries per second (>= 0), spread evenly over the readers.
+    service_time_ms : float
+        Mean service time of one query on one worker, milliseconds (exponential).
+    readers : int
+        Aurora replicas serving reads.
+    workers_per_reader : int
+        Queries one reader serves concurrently (e.g. its vCPUs).
+    objective : str
+        ``'mean'`` or a percentile such as ``'p95'``, ``'p99'``, ``'p99.9'``.
+
+    Returns
+    -------
+    float
+        The latency, milliseconds; ``inf`` when a reader's utilisation is 1 or more (no
+        steady state).
 
     Examples
     --------
@@ -179,7 +198,7 @@ def readers_needed(reads_per_s: float, service_time_ms: float, latency_objective
 class FailoverLatency:
     """Read latency before and while one replica is promoted to writer.
 
-    Attributes
+    Parameters
     ----------
     readers : int
         Readers in normal operation.
@@ -187,6 +206,16 @@ class FailoverLatency:
         Latency objective metric (mean or percentile), ms; inf when overloaded.
     utilisation_normal, utilisation_during_failover : float
         Per-reader utilisation ``lambda / (n k mu)``.
+
+    See Also
+    --------
+    failover_latency : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import failover_latency
+    >>> failover_latency(300.0, 10.0, 2).utilisation_during_failover
+    1.5
     """
 
     readers: int
@@ -207,6 +236,24 @@ def failover_latency(reads_per_s: float, service_time_ms: float, readers: int, *
 
     When the writer fails, Aurora promotes one replica; until a replacement reader exists the
     load is spread over the others (each still an M/M/k queue).
+
+    Parameters
+    ----------
+    reads_per_s : float
+        Read queries per second (>= 0), spread evenly over the readers.
+    service_time_ms : float
+        Mean service time of one query on one worker, milliseconds (exponential).
+    readers : int
+        Aurora replicas serving reads.
+    workers_per_reader : int
+        Queries one reader serves concurrently (e.g. its vCPUs).
+    objective : str
+        ``'mean'`` or a percentile such as ``'p95'``, ``'p99'``, ``'p99.9'``.
+
+    Returns
+    -------
+    FailoverLatency
+        The latency and utilisation with ``readers`` and with ``readers - 1`` readers.
 
     Examples
     --------
