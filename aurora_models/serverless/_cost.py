@@ -44,6 +44,15 @@ def break_even_utilization(price_book: PriceBook, instance_class: str, *,
                            io_optimized: bool = False) -> float:
     """Average Serverless v2 utilisation (of the class's ACU-equivalents) at equal cost.
 
+    Parameters
+    ----------
+    price_book : PriceBook
+        Prices of one region and engine (``pricing.load()``).
+    instance_class : str
+        The provisioned class compared (``"db.r6g.large"``).
+    io_optimized : bool
+        Compare the I/O-Optimized prices of both (default Aurora Standard).
+
     Returns
     -------
     float
@@ -75,12 +84,23 @@ def break_even_utilization_for_peak(price_book: PriceBook, peak_acu: float, *,
                                     io_optimized: bool = False) -> tuple[str, float]:
     """Break-even when the instance must be a whole class sized for ``peak_acu``.
 
+    Parameters
+    ----------
+    price_book : PriceBook
+        Prices of one region and engine (``pricing.load()``).
+    peak_acu : float
+        Peak demand, ACUs (> 0): the provisioned class must hold it.
+    headroom : float
+        Extra capacity the class must have over the peak, as a fraction (>= 0).
+    io_optimized : bool
+        Compare the I/O-Optimized prices of both (default Aurora Standard).
+
     Returns
     -------
     (str, float)
         The cheapest class with ``2 * peak_acu * (1 + headroom)`` GiB and
-        ``0.25 * peak_acu * (1 + headroom)`` vCPUs (an ACU's memory and CPU), and the average demand,
-        as a share of ``peak_acu``, below which Serverless v2 is cheaper:
+        ``0.25 * peak_acu * (1 + headroom)`` vCPUs (an ACU's memory and CPU), and the average
+        demand, as a share of ``peak_acu``, below which Serverless v2 is cheaper:
         ``instance_hour_usd / (acu_hour_usd * peak_acu)``.
 
     Examples
@@ -119,22 +139,30 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     demand_acu : array_like
         Cluster demand in ACU, one value per ``step_s``; scaled to a 730-hour month.
     price_book : PriceBook
+        Prices of one region and engine (``pricing.load()``); every cost comes from it.
     step_s : float
+        Length of one demand step, seconds (> 0).
     policy : ScalingPolicy, optional
         Serverless v2 policy (default ``ScalingPolicy()``: 0.5-256 ACU).
-    storage_gib, backup_gib : float
-        Cluster storage and backup storage, GiB (AWS bills per GiB-month, which its price
-        list writes "GB-month"); backup beyond the free allowance (= ``storage_gib``) is billed.
+    storage_gib : float
+        Cluster storage, GiB (AWS bills per GiB-month, which its price list writes "GB-month").
     io_millions_per_month : float
         I/O requests per month, millions (billed on Aurora Standard only).
-    replicated_write_io_millions_per_month, secondary_regions :
-        Global Database replicated write I/O, billed in each secondary region at that region's
-        rate (AWS's rule; a region code is priced from the bundled price list, a
-        :class:`~aurora_models.pricing.PriceBook` as given), on both storage configurations (an ASSUMPTION for I/O-Optimized:
-        ``billing.replicated_write_io_on_io_optimized``).
+    backup_gib : float
+        Backup storage, GiB; beyond the free allowance (= ``storage_gib``) it is billed.
+    replicated_write_io_millions_per_month : float
+        Global Database replicated write I/O, millions per month, billed in each secondary
+        region at that region's rate (AWS's rule), on both storage configurations (an
+        ASSUMPTION for I/O-Optimized: ``billing.replicated_write_io_on_io_optimized``).
+    secondary_regions : sequence of str or PriceBook
+        The Global Database secondaries: a region code is priced from the bundled price list,
+        a :class:`~aurora_models.pricing.PriceBook` as given.
     n_readers : int
         Readers besides the writer; with readers, the writer carries ``1 - read_share`` of
         demand and each reader ``read_share / n_readers``.
+    read_share : float
+        Share of the demand the readers carry together, in [0, 1] (used when ``n_readers``
+        >= 1).
     headroom : float
         Provisioned classes are the cheapest with ``2 GiB * peak * (1 + headroom)``.
     reserved_discount : float
@@ -148,7 +176,14 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
     -------
     pandas.DataFrame
         Index ``option``; columns ``instance_classes``, ``acu_hours``, ``compute_usd``,
-        ``storage_usd``, ``io_usd``, ``backup_usd``, ``replicated_io_usd``, ``total_usd``.
+        ``storage_usd``, ``io_usd``, ``backup_usd``, ``replicated_io_usd``, ``total_usd``
+        (USD per month), ``total_usd_standard_error`` (0: exact for this demand) and
+        ``n_trials`` (0).
+
+    See Also
+    --------
+    simulate_monthly_cost : The Monte Carlo sibling (noisy demand around ``demand_acu``).
+    monthly_cost_distribution : The bill's distribution over synthetic demand with spikes.
 
     Examples
     --------
@@ -258,6 +293,61 @@ def simulate_monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 
     ``total_usd_standard_error`` is ``sd / sqrt(n_trials)`` of the total and ``n_trials`` the
     trials. With ``noise_cv = 0`` every trial is :func:`monthly_cost` of ``demand_acu``.
 
+    Parameters
+    ----------
+    demand_acu : array_like
+        Cluster demand in ACU, one value per ``step_s``; scaled to a 730-hour month.
+    price_book : PriceBook
+        Prices of one region and engine (``pricing.load()``); every cost comes from it.
+    step_s : float
+        Length of one demand step, seconds (> 0).
+    policy : ScalingPolicy, optional
+        Serverless v2 policy (default ``ScalingPolicy()``: 0.5-256 ACU).
+    storage_gib : float
+        Cluster storage, GiB (AWS bills per GiB-month, which its price list writes "GB-month").
+    io_millions_per_month : float
+        I/O requests per month, millions (billed on Aurora Standard only).
+    backup_gib : float
+        Backup storage, GiB; beyond the free allowance (= ``storage_gib``) it is billed.
+    replicated_write_io_millions_per_month : float
+        Global Database replicated write I/O, millions per month, billed in each secondary
+        region at that region's rate (AWS's rule), on both storage configurations (an
+        ASSUMPTION for I/O-Optimized: ``billing.replicated_write_io_on_io_optimized``).
+    secondary_regions : sequence of str or PriceBook
+        The Global Database secondaries: a region code is priced from the bundled price list,
+        a :class:`~aurora_models.pricing.PriceBook` as given.
+    n_readers : int
+        Readers besides the writer; with readers, the writer carries ``1 - read_share`` of
+        demand and each reader ``read_share / n_readers``.
+    read_share : float
+        Share of the demand the readers carry together, in [0, 1] (used when ``n_readers``
+        >= 1).
+    headroom : float
+        Provisioned classes are the cheapest with ``2 GiB * peak * (1 + headroom)``.
+    reserved_discount : float
+        Reserved-instance discount on provisioned compute, in [0, 1).
+    options : sequence of str, optional
+        Any of ``serverless_standard``, ``serverless_io_optimized``, ``provisioned``,
+        ``provisioned_reserved``, ``provisioned_writer_serverless_readers`` (needs readers).
+        Default: all that apply (the last one only when ``n_readers >= 1``).
+    noise_cv : float
+        Coefficient of variation of the gamma noise on each step's demand (>= 0).
+    n_trials : int
+        Independent noisy months (>= 2).
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws (one spawned stream per trial): a Generator, a SeedSequence
+        or an int (the same value gives the same result), or None (fresh OS entropy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`monthly_cost`: means over trials, ``total_usd_standard_error``
+        and ``n_trials``; ``instance_classes`` is the most frequent sizing.
+
+    See Also
+    --------
+    monthly_cost : The closed form for one demand series.
+
     Examples
     --------
     >>> import numpy as np
@@ -310,12 +400,29 @@ def simulate_monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 
 class CostDistribution:
     """Monte Carlo distribution of monthly cost and under-provisioned time.
 
-    Attributes
+    Parameters
     ----------
-    cost_usd, under_provisioned_s : numpy.ndarray
-        One value per trial (USD per month; seconds per month).
-    cost_p50, cost_p95, cost_mean, under_provisioned_p50, under_provisioned_p95 : Estimate
-        Quantiles carry an order-statistic standard error (see :func:`monthly_cost_distribution`).
+    cost_usd : numpy.ndarray
+        The bill of each trial, USD per month.
+    under_provisioned_s : numpy.ndarray
+        Time under-provisioned in each trial, seconds per month.
+    cost_p50, cost_p95, cost_mean : Estimate
+        Median, P95 and mean of the bill, USD per month; quantiles carry an order-statistic
+        standard error (see :func:`monthly_cost_distribution`).
+    under_provisioned_p50, under_provisioned_p95 : Estimate
+        Median and P95 of the under-provisioned time, seconds per month.
+
+    See Also
+    --------
+    monthly_cost_distribution : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models import pricing
+    >>> from aurora_models.serverless import monthly_cost_distribution
+    >>> dist = monthly_cost_distribution(pricing.load(), n_trials=5, days=1, rng=1)
+    >>> dist.cost_usd.shape, len(dist.to_frame())
+    ((5,), 5)
     """
 
     cost_usd: np.ndarray = field(repr=False)
@@ -327,7 +434,14 @@ class CostDistribution:
     under_provisioned_p95: Estimate
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per estimate (value, standard error, 95 % interval)."""
+        """Tabulate the five estimates, one row each.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :meth:`aurora_models.results.Estimate.to_frame` (value, standard
+            error, 95 % interval), stacked.
+        """
         ests = [self.cost_p50, self.cost_p95, self.cost_mean, self.under_provisioned_p50,
                 self.under_provisioned_p95]
         return pd.concat([e.to_frame() for e in ests], ignore_index=True)
@@ -352,6 +466,41 @@ def monthly_cost_distribution(price_book: PriceBook, *, n_trials: int = 200,
     Each trial draws :func:`synthetic_demand` (its own spawned seed) with, on each day and
     independently with ``spike_probability_per_day``, one ``spike_factor`` x spike of
     ``spike_hours`` starting at a uniform time, then bills it with :func:`monthly_cost`.
+
+    Parameters
+    ----------
+    price_book : PriceBook
+        Prices of one region and engine (``pricing.load()``).
+    n_trials : int
+        Independent months of demand (>= 2).
+    policy : ScalingPolicy, optional
+        Serverless v2 policy (default ``ScalingPolicy()``).
+    option : str
+        The deployment option billed: ``serverless_standard``, ``serverless_io_optimized``,
+        ``provisioned`` or ``provisioned_reserved``.
+    step_s : float
+        Length of one demand step, seconds.
+    days : float
+        Length of each demand series, days (billed as a 730-hour month).
+    mean_acu : float
+        Mean demand, ACUs (as for :func:`synthetic_demand`).
+    daily_amplitude, weekly_amplitude : float
+        Relative amplitudes of the daily and weekly cycles.
+    noise_cv : float
+        Coefficient of variation of the per-step noise.
+    spike_probability_per_day : float
+        Probability that a day has a spike, in [0, 1].
+    spike_factor : float
+        Demand multiplier during a spike.
+    spike_hours : float
+        Duration of a spike, hours.
+    storage_gib : float
+        Cluster storage, GiB.
+    io_millions_per_month : float
+        I/O requests, millions per month.
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws (one spawned stream per trial): a Generator, a SeedSequence
+        or an int (the same value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------

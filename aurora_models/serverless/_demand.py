@@ -64,7 +64,7 @@ def demand_from_trace(trace: pd.Series, *, acu_per_unit: float, base_acu: float 
     base_acu : float
         Load-independent ACU (buffer pool, background work).
     step_s : float
-        Output step; values are interpolated linearly in time.
+        Output step, seconds; values are interpolated linearly in time.
     allow_gaps : bool
         Interpolate across missing samples (spacing above 1.5x the usual step). Default False:
         a trace with gaps raises, so gaps are filled only on purpose.
@@ -105,6 +105,13 @@ def demand_from_trace(trace: pd.Series, *, acu_per_unit: float, base_acu: float 
 def daily_shape(trace: pd.Series, *, step_s: float = 60.0) -> np.ndarray:
     """The trace's average day, normalised to mean 1, at ``step_s`` resolution.
 
+    Parameters
+    ----------
+    trace : pandas.Series
+        A load trace with a DatetimeIndex (unique, increasing, no NaN).
+    step_s : float
+        Output step, seconds (one day holds ``86400 / step_s`` of them).
+
     Returns
     -------
     numpy.ndarray
@@ -141,7 +148,9 @@ def synthetic_demand(*, days: float = 30.0, step_s: float = 60.0, mean_acu: floa
     Parameters
     ----------
     days : float
+        Length of the series, days (> 0).
     step_s : float
+        Length of one step, seconds (> 0).
     mean_acu : float
         Average demand before spikes, ACU.
     daily_amplitude : float

@@ -49,9 +49,10 @@ class ScalingPolicy:
     Parameters
     ----------
     min_acu : float
-        Minimum capacity, 0 (auto-pause) or a multiple of 0.5 (cited: API reference).
+        Minimum capacity, ACUs: 0 (auto-pause) or a multiple of 0.5 (cited: API reference).
     max_acu : float
-        Maximum capacity, a multiple of 0.5 in [1, 256] (cited; 0.5 is not allowed as maximum).
+        Maximum capacity, ACUs: a multiple of 0.5 in [1, 256] (cited; 0.5 is not allowed as
+        maximum).
     scale_up_delay_s : float
         Reaction delay: capacity reaches a higher demand this long after it appears
         (assumption, default 5 s).
@@ -61,7 +62,7 @@ class ScalingPolicy:
     scale_down_acu_per_s, scale_down_fraction_per_s : float
         Scale-down rates (defaults 0.1 ACU/s and 0.5 %/s, assumptions).
     extra_delay_s_per_halving : float
-        Capacity-dependent delay (option, default 0): the guide says larger capacities scale
+        Capacity-dependent delay, seconds per halving (option, default 0): the guide says larger capacities scale
         faster, so the delay is ``scale_up_delay_s + extra * log2(delay_reference_acu / c)``
         for a current capacity ``c`` below ``delay_reference_acu``.
     delay_reference_acu : float
@@ -157,7 +158,7 @@ class V1ScalingPolicy:
     Parameters
     ----------
     min_acu, max_acu : float
-        Powers of two in [1, 256].
+        Minimum and maximum capacity, ACUs: powers of two in [1, 256].
     scale_up_threshold, scale_down_threshold : float
         Peak demand / capacity over a decision interval above which capacity doubles (0.7),
         below which it halves (0.3).
@@ -166,9 +167,26 @@ class V1ScalingPolicy:
     scale_down_cooldown_after_up_s, scale_down_cooldown_s : float
         No halving within 900 s of a doubling or 310 s of a halving.
     auto_pause : bool
-        Pause after ``seconds_until_auto_pause`` (300 s) of zero demand.
+        Pause after ``seconds_until_auto_pause`` of zero demand.
+    seconds_until_auto_pause : float
+        Idle time before a pause, seconds (300).
     cold_start_s : float
         Capacity 0 for this long after demand returns to a paused cluster (25 s).
+
+    See Also
+    --------
+    simulate_capacity_v1 : The simulation that takes it.
+    ScalingPolicy : The Serverless v2 policy.
+
+    Examples
+    --------
+    >>> from aurora_models.serverless import V1ScalingPolicy
+    >>> V1ScalingPolicy(max_acu=64).max_acu
+    64.0
+    >>> V1ScalingPolicy(min_acu=3)
+    Traceback (most recent call last):
+    ...
+    aurora_models.exceptions.ParameterValueError: `min_acu` must be a power of two in [1, 256], got 3
     """
 
     min_acu: float = 1.0
@@ -212,7 +230,7 @@ class V1ScalingPolicy:
 class CapacityResult:
     """Simulated capacity and its totals.
 
-    Attributes
+    Parameters
     ----------
     capacity_acu, demand_acu : numpy.ndarray
         Per-step capacity (multiples of 0.5; 0 while paused or resuming) and demand, in ACU.
@@ -220,16 +238,30 @@ class CapacityResult:
         series at the delay rounded to the nearest step; the totals below resolve the delay
         within the step (see :func:`simulate_capacity`).
     step_s : float
+        Length of one step, seconds.
     acu_hours : float
-        Metered capacity, ``sum(capacity) * step_s / 3600`` (per-second metering) at a whole
+        Metered capacity in ACU-hours, ``sum(capacity) * step_s / 3600`` (per-second metering) at a whole
         delay; at a fractional delay the time-weighted mixture of the two whole-step series.
     under_provisioned_s : float
-        Time with capacity below demand (by more than 1e-9 ACU); a constant reaction delay is
+        Time in seconds with capacity below demand (by more than 1e-9 ACU); a constant reaction delay is
         resolved within the step, a capacity-dependent one to the nearest step.
     under_provisioned_acu_s : float
-        ``sum(demand - capacity) * step_s`` over those steps (the same mixture).
+        ``sum(demand - capacity) * step_s`` over those steps, ACU-seconds (the same mixture).
     n_pauses : int
+        Auto-pauses in the period.
     paused_s : float
+        Time paused or resuming (capacity 0), seconds.
+
+    See Also
+    --------
+    simulate_capacity, simulate_capacity_v1 : The functions that return it.
+
+    Examples
+    --------
+    >>> from aurora_models.serverless import ScalingPolicy, simulate_capacity
+    >>> r = simulate_capacity([2.0] * 3600, ScalingPolicy(min_acu=0.5, max_acu=16))
+    >>> r.hours, r.mean_acu, r.n_pauses
+    (1.0, 2.0, 0)
     """
 
     capacity_acu: np.ndarray = field(repr=False)
@@ -252,7 +284,14 @@ class CapacityResult:
         return self.acu_hours / self.hours
 
     def to_frame(self) -> pd.DataFrame:
-        """Per-step ``time_s``, ``demand_acu``, ``capacity_acu``."""
+        """Tabulate the simulated series.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per step: ``time_s`` (seconds from the start), ``demand_acu`` and
+            ``capacity_acu``.
+        """
         t = np.arange(len(self.capacity_acu)) * self.step_s
         return pd.DataFrame({"time_s": t, "demand_acu": self.demand_acu,
                              "capacity_acu": self.capacity_acu})

@@ -351,6 +351,7 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0,
     demand_acu : array_like
         ACU needed at each step (finite, >= 0).
     policy : ScalingPolicy
+        Capacity range, reaction delay, scale-down rule and auto-pause.
     step_s : float
         Seconds per sample (1 s is AWS's metering; coarser steps are fine for cost).
     work_arrays : bool
@@ -366,6 +367,7 @@ def simulate_capacity(demand_acu, policy: ScalingPolicy, *, step_s: float = 1.0,
     Returns
     -------
     CapacityResult
+        The capacity series and its totals (ACU-hours, under-provisioned time, pauses).
 
     Raises
     ------
@@ -518,12 +520,16 @@ def simulate_capacity_v1(demand_acu, policy: V1ScalingPolicy, *,
     Parameters
     ----------
     demand_acu : array_like
+        ACU needed at each step (finite, >= 0).
     policy : V1ScalingPolicy
+        Thresholds, decision interval, cooldowns and cold start.
     step_s : float
+        Seconds per sample.
 
     Returns
     -------
     CapacityResult
+        The capacity series and its totals, as for :func:`simulate_capacity`.
 
     Notes
     -----
