@@ -113,6 +113,14 @@ class TransactionMix:
     txns_per_redo_batch : float
         Aurora boxcarring: transactions whose redo shares one network write to each copy (fitted
         to Table 1: 6 / 0.95).
+
+    Examples
+    --------
+    >>> from aurora_models.write_path import MYSQL_SYSBENCH, TransactionMix
+    >>> MYSQL_SYSBENCH.statements_per_txn, MYSQL_SYSBENCH.page_bytes
+    (4.0, 16384)
+    >>> TransactionMix(statements_per_txn=8.0).statements_per_txn
+    8.0
     """
 
     # A default registered above under another name (or without a distribution) is declared
@@ -176,6 +184,13 @@ class HopLatency:
         Median time to write and flush at the receiving end, ms (assumption).
     sigma : float
         Lognormal shape parameter of every hop (assumption).
+
+    Examples
+    --------
+    >>> from aurora_models.write_path import HopLatency
+    >>> h = HopLatency(same_az_rtt_ms=0.5, cross_az_rtt_ms=1.5, persist_ms=0.5)
+    >>> h.median_ms(cross_az=True), h.median_ms(cross_az=False, persist=False)
+    (2.0, 0.5)
     """
 
     # Round trips of at most a second: no path inside a region takes longer.
@@ -195,7 +210,20 @@ class HopLatency:
                          rationale="registered as write_path.hop_lognormal_sigma")
 
     def median_ms(self, *, cross_az: bool, persist: bool = True) -> float:
-        """Median hop latency, ms."""
+        """Median latency of one hop: the round trip plus, optionally, the persist time.
+
+        Parameters
+        ----------
+        cross_az : bool
+            The hop crosses AZs (``cross_az_rtt_ms``) or stays in one (``same_az_rtt_ms``).
+        persist : bool
+            Add ``persist_ms`` (the receiver writes and flushes before acknowledging).
+
+        Returns
+        -------
+        float
+            The median, milliseconds.
+        """
         rtt = self.cross_az_rtt_ms if cross_az else self.same_az_rtt_ms
         return rtt + (self.persist_ms if persist else 0.0)
 
@@ -342,7 +370,7 @@ def mirrored_mysql_path(workload: TransactionMix | None = None, *, latency: HopL
 
 def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout | None = None,
                 latency: HopLatency | None = None, replicas: int = 2):
-    """Aurora's write path (SIGMOD'17 §3.2, Figure 3) as a networkx DiGraph.
+    """Build Aurora's write path (SIGMOD'17 §3.2, Figure 3) as a networkx DiGraph.
 
     The primary sends redo records only, batched per protection group, to the ``V`` storage
     copies of a :class:`~aurora_models.quorum.QuorumLayout` (``layout.copies_per_az`` copies in
@@ -500,6 +528,11 @@ def storage_node_pipeline() -> pd.DataFrame:
 
     Only steps 1 (receive and queue) and 2 (persist and acknowledge) are in the foreground path.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``step`` (1-8), ``action`` and ``foreground`` (on the commit path).
+
     Examples
     --------
     >>> p = storage_node_pipeline()
@@ -535,6 +568,17 @@ def sync_hops(graph) -> int:
     "steps 1, 3 and 5": EBS write with its mirror, mirroring to the standby, the standby's EBS
     write with its mirror), 1 for Aurora (the 4/6 quorum write is a single hop however many
     copies it goes to), 3 for PostgreSQL with a synchronous standby.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a modified copy).
+
+    Returns
+    -------
+    int
+        The number of sequential synchronous hops.
 
     Examples
     --------
@@ -606,6 +650,12 @@ def io_accounting(graph, *, by: str = "edge") -> pd.DataFrame:
 def io_summary(graph) -> pd.Series:
     """Headline per-transaction figures of a write path.
 
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a modified copy).
+
     Returns
     -------
     pandas.Series
@@ -652,6 +702,8 @@ def slow_down(graph, *, nodes=(), az: str | None = None, factor: float = 10.0):
     Parameters
     ----------
     graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a modified copy).
     nodes : iterable of str
         Target nodes whose incoming edges get ``factor`` times the median latency.
     az : str, optional
@@ -659,6 +711,11 @@ def slow_down(graph, *, nodes=(), az: str | None = None, factor: float = 10.0):
         edges are included too: a slow AZ slows everything in it).
     factor : float
         Multiplier of the median latency, > 0.
+
+    Returns
+    -------
+    networkx.DiGraph
+        The modified copy (``graph`` is left unchanged).
 
     Examples
     --------

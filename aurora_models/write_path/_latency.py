@@ -117,6 +117,20 @@ def sequential_sum_cdf(t_ms, median_ms, sigma):
     Each hop's distribution is discretised on a common grid of 65,536 bins up to the sum of the
     hops' 1 - 1e-10 quantiles, the mass vectors are convolved (FFT) and the CDF is interpolated.
 
+    Parameters
+    ----------
+    t_ms : float or array_like
+        Times, milliseconds.
+    median_ms : float or array_like
+        Median of each hop, milliseconds.
+    sigma : float or array_like
+        Lognormal shape of each hop (one value for all, or one per hop).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P(sum <= t)`` at each ``t_ms`` (0-d for a scalar).
+
     Examples
     --------
     >>> round(float(sequential_sum_cdf(2.0, [1.0, 1.0], 0.01)), 3)   # symmetric about 2
@@ -135,6 +149,19 @@ def commit_hops(graph):
     (the sum of every synchronous edge: a chain's writes are sequential, SIGMOD'17 §3.2 "latency
     is additive", and each copy, including an EBS volume's AZ-local mirror, must acknowledge
     before the next stage starts; so every copy's outliers land on the commit path).
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a :func:`slow_down` copy).
+
+    Returns
+    -------
+    tuple
+        ``(rule, k, medians_ms, sigmas, edges)``: ``"quorum"`` or ``"chain"``, the number of
+        acknowledgements awaited, the hops' median latencies (ms) and shapes as arrays, and the
+        edges as ``(source, target)`` pairs.
 
     Examples
     --------
@@ -160,6 +187,20 @@ def commit_hops(graph):
 def commit_latency_cdf(t_ms, graph):
     """P(commit latency <= t) for a write-path graph (closed form / numerical convolution).
 
+    Parameters
+    ----------
+    t_ms : float or array_like
+        Times, milliseconds.
+    graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a :func:`slow_down` copy).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The CDF at each ``t_ms``: the k-th fastest of a quorum's writes
+        (:func:`kth_fastest_cdf`), or the sum of a chain's (:func:`sequential_sum_cdf`).
+
     Examples
     --------
     >>> round(float(commit_latency_cdf(3.0, aurora_path())), 3)
@@ -184,8 +225,20 @@ def _quantiles(graph, qs):
 
 
 def commit_latency_mean_ms(graph) -> float:
-    """Mean commit latency, ms: exact lognormal means for a chain, the integral of the
-    survival function for a quorum.
+    """Mean commit latency of a write path, in milliseconds.
+
+    Exact lognormal means for a chain, the integral of the survival function for a quorum.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a :func:`slow_down` copy).
+
+    Returns
+    -------
+    float
+        The mean, milliseconds.
 
     Examples
     --------
@@ -235,6 +288,11 @@ def commit_latency(graph, *, q=DEFAULT_Q) -> pd.DataFrame:
         ``method`` (``"order_statistic"`` or ``"convolution"``): the columns of
         :func:`simulate_commit_latency`, so either can stand in for the other.
 
+    See Also
+    --------
+    simulate_commit_latency : The Monte Carlo sibling (same columns, with standard errors).
+    commit_latency_cdf : The whole distribution.
+
     Notes
     -----
     Quorum: ``F(t) = sum_{j>=k} P(exactly j of n acknowledged by t)`` with per-node lognormal
@@ -256,6 +314,24 @@ def commit_latency(graph, *, q=DEFAULT_Q) -> pd.DataFrame:
 
 def sample_commit_latency(graph, *, n_trials: int = 100_000, rng=None) -> np.ndarray:
     """Monte Carlo draws of commit latency, ms (one lognormal draw per hop per trial).
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a :func:`slow_down` copy).
+    n_trials : int
+        Commits drawn (>= 1).
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_trials`` commit latencies, milliseconds (the k-th fastest hop of a quorum, the sum
+        of a chain's).
 
     Examples
     --------
@@ -287,10 +363,31 @@ def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=
                             n_batches: int = 20) -> pd.DataFrame:
     """Monte Carlo commit latency quantiles with standard errors (batch means).
 
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A write path from :func:`aurora_path`, :func:`mirrored_mysql_path` or
+        :func:`postgres_sync_standby_path` (or a :func:`slow_down` copy).
+    q : sequence of float
+        Quantiles in (0, 1).
+    n_trials : int
+        Commits drawn (>= ``n_batches``).
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
+    n_batches : int
+        Batches of the standard error: the spread of each batch's quantile (>= 2).
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``q``, ``latency_ms``, ``standard_error_ms``, ``n_trials``, ``method="monte_carlo"``.
+        Columns ``q``, ``latency_ms``, ``standard_error_ms``, ``n_trials``,
+        ``method="monte_carlo"``: the columns of :func:`commit_latency`.
+
+    See Also
+    --------
+    commit_latency : The closed form (order statistics or convolution).
 
     Examples
     --------
@@ -316,6 +413,16 @@ def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=
 def fit_lognormal_hop(samples_ms) -> tuple[float, float]:
     """Median and lognormal shape fitted to measured hop latencies (maximum likelihood).
 
+    Parameters
+    ----------
+    samples_ms : array_like
+        Measured latencies, milliseconds (at least 2, all finite and > 0).
+
+    Returns
+    -------
+    tuple of float
+        ``(median_ms, sigma)``: ``exp(mean(log x))`` and the standard deviation of ``log x``.
+
     Raises
     ------
     ValueError
@@ -338,6 +445,13 @@ def outlier_masking(*, factor: float = 10.0, q=DEFAULT_Q) -> pd.DataFrame:
     Scenarios: ``baseline``; ``slow_node`` (one storage copy in another AZ for Aurora, the
     standby's EBS mirror for MySQL, ``factor`` times slower); ``slow_same_az_node`` (an Aurora copy
     in the writer's AZ; the primary's EBS for MySQL); ``slow_az`` (everything in az2).
+
+    Parameters
+    ----------
+    factor : float
+        How many times slower the slow node or AZ is (> 0).
+    q : sequence of float
+        Quantiles in (0, 1).
 
     Returns
     -------

@@ -135,6 +135,14 @@ class ReplicaLagParams:
         For a binlog replica, give the one-way trip.
     apply_cs2 : float
         Squared coefficient of variation of the apply time (1: exponential).
+
+    Examples
+    --------
+    >>> from aurora_models.write_path import ReplicaLagParams, replica_lag
+    >>> p = ReplicaLagParams(engine="mysql_binlog", apply_us_per_write=100.0,
+    ...                      fixed_delay_ms=1.0)
+    >>> p.delay_ms, bool(replica_lag([5_000], p)["stable"][0])
+    (1.0, True)
     """
 
     # The caller's replica (the presets below carry the registered figures). engine and
@@ -246,6 +254,21 @@ def simulate_replica_lag_run(writes_per_s: float, params: ReplicaLagParams = AUR
     ``apply_us_per_write`` and squared CV ``apply_cs2`` (deterministic when 0); waits from
     :func:`aurora_models.queueing.lindley_waits` starting empty.
 
+    Parameters
+    ----------
+    writes_per_s : float
+        Poisson write rate on the writer, writes per second (> 0).
+    params : ReplicaLagParams
+        The replica: fixed delay and apply-time distribution.
+    n_writes : int
+        Writes simulated (>= 2).
+    n_windows : int
+        Windows of consecutive writes the run is cut into (1 to ``n_writes``).
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy); see
+        :func:`aurora_models._rng.as_generator`.
+
     Returns
     -------
     pandas.DataFrame
@@ -289,6 +312,15 @@ def table4_comparison(*, aurora: ReplicaLagParams = AURORA_REPLICA,
     the write rate: the rise from 2.6 to 5.4 ms is left to :func:`table4_validation`, which fits
     two-parameter descriptions of it at 1k and 10k writes/s and checks them at 2k and 5k. MySQL's overloaded rows are compared at
     ``run_length_s``; their lag is a property of the run, not of the replica.
+
+    Parameters
+    ----------
+    aurora : ReplicaLagParams
+        The Aurora replica compared (default :data:`AURORA_REPLICA`, nothing fitted).
+    mysql : ReplicaLagParams
+        The MySQL binlog replica compared (default :data:`MYSQL_BINLOG_REPLICA`).
+    run_length_s : float
+        Length of the benchmark run, seconds, at which an overloaded replica's lag is read.
 
     Returns
     -------
@@ -459,6 +491,10 @@ def vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CROSS_AZ_RT
         ``n_trials`` (0), ``method="integral"``; the same columns as
         :func:`simulate_vdl_gated_lag`, so either can stand in for the other.
 
+    See Also
+    --------
+    simulate_vdl_gated_lag : The Monte Carlo sibling (same columns, with standard errors).
+
     Examples
     --------
     >>> lag = vdl_gated_lag([0, 1_000, 10_000])["mean_lag_ms"]
@@ -488,8 +524,10 @@ def simulate_vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CR
     ----------
     writes_per_s : array_like
         Write rates, per second (> 0).
-    graph, after_vdl_ms
-        As :func:`vdl_gated_lag`.
+    graph : networkx.DiGraph, optional
+        A quorum write path (default :func:`aurora_path`), as for :func:`vdl_gated_lag`.
+    after_vdl_ms : float
+        Delay after VDL passes the write, ms, as for :func:`vdl_gated_lag`.
     n_writes : int
         Writes simulated per rate (>= 200).
     n_batches : int
@@ -504,6 +542,10 @@ def simulate_vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CR
     pandas.DataFrame
         ``writes_per_s``, ``mean_lag_ms``, ``standard_error_ms``, ``n_trials``,
         ``method="monte_carlo"``.
+
+    See Also
+    --------
+    vdl_gated_lag : The closed form (an integral of the commit-time distribution).
 
     Examples
     --------
@@ -538,6 +580,16 @@ def fit_vdl_gated_lag(writes_per_s, lag_ms, *, latency=None) -> pd.Series:
     hop medians stay at the cited round trips plus the persist time of ``latency``. ``sigma``
     solves ``lag_2 - lag_1 = V(lambda_2; sigma) - V(lambda_1; sigma)`` (Brent's method on
     [0.05, 2]; the rise grows with ``sigma``), then ``after_vdl_ms = lag_1 - V(lambda_1)``.
+
+    Parameters
+    ----------
+    writes_per_s : array_like
+        Two increasing write rates, per second.
+    lag_ms : array_like
+        The measured mean replica lags at those rates, milliseconds.
+    latency : HopLatency, optional
+        Round trips and persist time of the hops (default :data:`LATENCY_DEFAULTS`); its
+        ``sigma`` is what is fitted.
 
     Returns
     -------
@@ -597,6 +649,13 @@ def table4_validation(*, fit_at=(1_000, 10_000), apply_cs2: float = 1.0) -> pd.D
     - ``vdl``: :func:`vdl_gated_lag`, visibility gated by in-order durability (no parameter
       fitted);
     - ``unfitted``: :func:`replica_lag` with :data:`AURORA_REPLICA` (no parameter fitted).
+
+    Parameters
+    ----------
+    fit_at : pair of float
+        The two Table 4 rates (writes per second) the 2-parameter models are fitted to.
+    apply_cs2 : float
+        Squared coefficient of variation of the apply time in the ``queue`` fit.
 
     Returns
     -------

@@ -61,7 +61,7 @@ class EngineCapacity:
     concurrency : int
         Client connections in the closed loop (no think time).
     cores : int
-        vCPUs of the database instance.
+        The vCPUs of the database instance.
     cpu_ms_per_write : float
         CPU time per write statement, ms of one vCPU.
     io_in_flight : float
@@ -72,6 +72,12 @@ class EngineCapacity:
         SIGMOD'17 §6.1); Aurora's writes are spread over its storage fleet (no such bound).
     network_gbps : float
         Network bandwidth of the database instance, Gbit/s (r3.8xlarge: 10).
+
+    Examples
+    --------
+    >>> from aurora_models.write_path import EngineCapacity, aurora_path, throughput
+    >>> throughput(aurora_path(), EngineCapacity(cores=64))["bottleneck"]
+    'cpu'
     """
 
     # A default registered above under another name is declared registered=False: the
@@ -109,14 +115,15 @@ def _io_latency_ms(graph) -> float:
 
 
 def throughput(graph, capacity: EngineCapacity | None = None) -> pd.Series:
-    """Transactions per second: the least of a closed-loop, an I/O and a CPU bound.
+    """Predict the transaction rate: the least of closed-loop, I/O, network and CPU bounds.
 
     Parameters
     ----------
     graph : networkx.DiGraph
         A write path.
     capacity : EngineCapacity, optional
-        Default: the registered assumptions.
+        Concurrency, vCPUs, CPU per write, I/Os in flight, IOPS and network of both engines
+        (default: the registered assumptions).
 
     Returns
     -------
@@ -189,6 +196,12 @@ def table1_comparison(capacity: EngineCapacity | None = None) -> pd.DataFrame:
     arithmetic), ``predicted`` (the transactions in 30 minutes and the 35x ratio, from
     :func:`throughput`, which never saw them).
 
+    Parameters
+    ----------
+    capacity : EngineCapacity, optional
+        Concurrency, vCPUs, CPU per write, I/Os in flight, IOPS and network of both engines
+        (default: the registered assumptions).
+
     Returns
     -------
     pandas.DataFrame
@@ -231,6 +244,18 @@ def table2_comparison(capacity: EngineCapacity | None = None) -> pd.DataFrame:
     The model has no data-size term (its MySQL page writes per transaction are fitted once, at
     100 GB), so it predicts one ratio for every row; the residual shows what that leaves out
     (cache-resident data at 1-10 GB, Aurora's own slowdown out of cache at 1 TB).
+
+    Parameters
+    ----------
+    capacity : EngineCapacity, optional
+        Concurrency, vCPUs, CPU per write, I/Os in flight, IOPS and network of both engines
+        (default: the registered assumptions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The paper's rows (``data_size``, ``aurora_writes_per_s``, ``mysql_writes_per_s``) with
+        ``paper_ratio``, ``model_ratio`` and ``model_over_paper``.
 
     Examples
     --------
@@ -343,7 +368,7 @@ def _solve(name, where, bracket, target, capacity, latency, workloads) -> float:
 
 def table1_levers(capacity: EngineCapacity | None = None, *, latency: HopLatency | None = None,
                   target_ratio: float = TABLE1_RATIO) -> pd.DataFrame:
-    """Which input, changed alone (or after one cited change), gives Table 1's 35x, and is it plausible.
+    """Find which input, changed alone, gives Table 1's 35x, and whether that is plausible.
 
     Nothing is fitted: each input of the throughput model is moved on its own, all others at
     their defaults, and the value that makes the predicted ratio of transactions (Aurora /
@@ -354,14 +379,17 @@ def table1_levers(capacity: EngineCapacity | None = None, *, latency: HopLatency
     shifts writes between the logs and the pages, so it cannot change MySQL's I/O bound. Two
     *pair* rows first move ``cpu_ms_per_write`` to its cited
     100 GB figure (Table 2, the data size of Table 1) and then solve for ``io_in_flight`` or
-    ``concurrency``.
+    ``concurrency``. (An input may also be moved after one cited change.)
 
     Parameters
     ----------
     capacity : EngineCapacity, optional
+        Concurrency, vCPUs, CPU per write, I/Os in flight, IOPS and network of both engines
+        (default: the registered assumptions).
     latency : HopLatency, optional
+        Hop latencies of both write paths (default :data:`LATENCY_DEFAULTS`).
     target_ratio : float
-        Default 27,378,000 / 780,000 = 35.1.
+        Ratio of transactions to reach (default 27,378,000 / 780,000 = 35.1).
 
     Returns
     -------
@@ -418,6 +446,12 @@ def table1_counts_inputs(capacity: EngineCapacity | None = None) -> pd.DataFrame
     - Aurora, closed loop ``X = N / R``: ``N = X R`` clients (it binds once ``N`` is that low).
 
     These are what-ifs, not fits: none of them is registered or used as a default.
+
+    Parameters
+    ----------
+    capacity : EngineCapacity, optional
+        Concurrency, vCPUs, CPU per write, I/Os in flight, IOPS and network of both engines
+        (default: the registered assumptions).
 
     Returns
     -------
@@ -498,7 +532,7 @@ def throughput_ratios(concurrency, capacity: EngineCapacity | None = None) -> pd
 def concurrency_for_ratio(target_ratio: float, *, baseline: str = "mirrored_mysql",
                           capacity: EngineCapacity | None = None,
                           max_concurrency: int = 4096) -> int:
-    """The fewest clients at which Aurora's predicted throughput reaches ``target_ratio`` x a baseline.
+    """The fewest clients at which Aurora's throughput reaches ``target_ratio`` x a baseline.
 
     The ratio rises with concurrency (both engines are latency-bound in the closed loop at
     first, then the baseline saturates its synchronous I/O path while Aurora keeps scaling to
@@ -509,7 +543,10 @@ def concurrency_for_ratio(target_ratio: float, *, baseline: str = "mirrored_mysq
     target_ratio : float
         E.g. 5 (the architecture guide's "five times MySQL") or 3 ("three times PostgreSQL").
     baseline : {"mirrored_mysql", "postgres"}
+        The engine compared with: mirrored MySQL or PostgreSQL with a synchronous standby.
     capacity : EngineCapacity, optional
+        Concurrency, vCPUs, CPU per write, I/Os in flight, IOPS and network of both engines
+        (default: the registered assumptions).
     max_concurrency : int
         Upper end of the search.
 
