@@ -68,7 +68,7 @@ def lindley_waits(interarrival_s, service_s, *, initial_wait_s: float = 0.0) -> 
     service_s : array_like, shape (..., n)
         Service time S_k of customer k, seconds.
     initial_wait_s : float
-        Waiting time of customer 0 (default 0: the queue starts empty).
+        Waiting time of customer 0, seconds (default 0: the queue starts empty).
 
     Returns
     -------
@@ -119,16 +119,27 @@ def lindley_waits(interarrival_s, service_s, *, initial_wait_s: float = 0.0) -> 
 class Stability:
     """Whether a queue has a steady state, and how fast its backlog grows when it has none.
 
-    Attributes
+    Parameters
     ----------
     utilisation : float
-        rho = arrival_rate x service_mean / servers.
+        The load per server, rho = arrival_rate x service_mean / servers.
     stable : bool
         True when rho < 1.
     backlog_growth_per_s : float
         For rho >= 1, seconds of unfinished work added per second of wall time
         (``servers x (rho - 1)``); a write that arrives t seconds into an overload waits about
         ``t x backlog_growth_per_s / servers`` longer than the first one. 0 when stable.
+
+    See Also
+    --------
+    stability : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models.queueing import stability
+    >>> st = stability(12.0, 0.125)
+    >>> st.stable, st.backlog_growth_per_s
+    (False, 0.5)
     """
 
     utilisation: float
@@ -136,7 +147,18 @@ class Stability:
     backlog_growth_per_s: float
 
     def require_stable(self, what: str = "a steady-state quantity") -> None:
-        """Raise :class:`UnstableSystemError` with the growth rate when not stable."""
+        """Raise :class:`~aurora_models.UnstableSystemError` with the growth rate when not stable.
+
+        Parameters
+        ----------
+        what : str
+            The quantity that needs a steady state, named in the message.
+
+        Raises
+        ------
+        UnstableSystemError
+            When ``stable`` is False.
+        """
         if not self.stable:
             raise UnstableSystemError(
                 f"{what} does not exist: utilisation is {self.utilisation:.4g} (>= 1), so the "
@@ -146,6 +168,21 @@ class Stability:
 
 def stability(arrival_rate: float, service_mean: float, servers: int = 1) -> Stability:
     """Utilisation and backlog growth of a queue with ``servers`` servers.
+
+    Parameters
+    ----------
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_mean : float
+        Mean service time, seconds (> 0).
+    servers : int
+        Number of servers (>= 1).
+
+    Returns
+    -------
+    Stability
+        ``utilisation = lambda E[S] / c``, ``stable`` (utilisation < 1) and the backlog
+        growth ``max(0, lambda E[S] - c)``, seconds of work per second.
 
     Examples
     --------
@@ -205,6 +242,32 @@ def mg1_wait_sf_approx(t_s, arrival_rate: float, service_mean: float,
     ``P(W > t) ~ rho exp(-rho t / E[W])``: exact for M/M/1, and the usual light-traffic /
     heavy-traffic-consistent approximation otherwise (Kingman's heavy-traffic limit has the same
     form). For deterministic service the true tail is lighter; use :func:`md1_wait_cdf`.
+
+    Parameters
+    ----------
+    t_s : float or array_like
+        Time t, seconds (>= 0).
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_mean : float
+        E[S], seconds (> 0).
+    service_second_moment : float
+        E[S^2], seconds squared (>= E[S]^2).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``rho exp(-rho t / E[W])`` at each ``t_s``.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    Examples
+    --------
+    >>> round(float(mg1_wait_sf_approx(0.0, 8.0, 0.1, 0.02)), 6)   # P(W > 0) = rho
+    0.8
     """
     t = check_positive("t_s", t_s, allow_zero=True)
     ew = mg1_mean_wait(arrival_rate, service_mean, service_second_moment)
@@ -216,7 +279,34 @@ def mg1_wait_sf_approx(t_s, arrival_rate: float, service_mean: float,
 
 def mg1_wait_quantile_approx(q: float, arrival_rate: float, service_mean: float,
                              service_second_moment: float) -> float:
-    """Quantile of the M/G/1 waiting time under :func:`mg1_wait_sf_approx` (0 below 1 - rho)."""
+    """Quantile of the M/G/1 waiting time under :func:`mg1_wait_sf_approx`.
+
+    Parameters
+    ----------
+    q : float
+        Probability in [0, 1].
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_mean : float
+        E[S], seconds (> 0).
+    service_second_moment : float
+        E[S^2], seconds squared (>= E[S]^2).
+
+    Returns
+    -------
+    float
+        The quantile, seconds: 0 for ``q <= 1 - rho``, ``E[W] / rho ln(rho / (1 - q))`` above.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    Examples
+    --------
+    >>> round(mg1_wait_quantile_approx(0.1, 8.0, 0.1, 0.02), 6)   # q below 1 - rho
+    0.0
+    """
     q = check_probability("q", q)
     ew = mg1_mean_wait(arrival_rate, service_mean, service_second_moment)
     rho = arrival_rate * service_mean
@@ -228,10 +318,31 @@ def mg1_wait_quantile_approx(q: float, arrival_rate: float, service_mean: float,
 
 
 def kingman_mean_wait(arrival_rate: float, service_mean: float, ca2: float, cs2: float) -> float:
-    """Kingman's G/G/1 approximation of the mean wait, seconds.
+    """Approximate the G/G/1 mean wait by Kingman's formula, seconds.
 
     ``E[W] ~ rho / (1 - rho) * (ca2 + cs2) / 2 * E[S]``, with ``ca2`` and ``cs2`` the squared
     coefficients of variation of interarrival and service times. Exact for M/G/1 (ca2 = 1).
+
+    Parameters
+    ----------
+    arrival_rate : float
+        Arrival rate lambda, per second (>= 0).
+    service_mean : float
+        E[S], seconds (> 0).
+    ca2 : float
+        Squared coefficient of variation of the interarrival times (1: Poisson).
+    cs2 : float
+        Squared coefficient of variation of the service times (1: exponential, 0: constant).
+
+    Returns
+    -------
+    float
+        The approximate mean wait, seconds.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
 
     Examples
     --------
@@ -249,6 +360,25 @@ def kingman_mean_wait(arrival_rate: float, service_mean: float, ca2: float, cs2:
 def mm1_wait_cdf(t_s, arrival_rate: float, service_rate: float):
     """Exact P(W <= t) in M/M/1: ``1 - rho exp(-(mu - lambda) t)``.
 
+    Parameters
+    ----------
+    t_s : float or array_like
+        Time t, seconds (>= 0).
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_rate : float
+        Service rate mu of one server, per second (> 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The CDF at each ``t_s``.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
     Examples
     --------
     >>> round(float(mm1_wait_cdf(0.0, 8.0, 10.0)), 6)
@@ -262,7 +392,32 @@ def mm1_wait_cdf(t_s, arrival_rate: float, service_rate: float):
 
 
 def mm1_wait_quantile(q: float, arrival_rate: float, service_rate: float) -> float:
-    """Exact quantile of the M/M/1 waiting time (0 for q <= 1 - rho)."""
+    """Exact quantile of the M/M/1 waiting time (0 for q <= 1 - rho).
+
+    Parameters
+    ----------
+    q : float
+        Probability in [0, 1].
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_rate : float
+        Service rate mu of one server, per second (> 0).
+
+    Returns
+    -------
+    float
+        ``ln(rho / (1 - q)) / (mu - lambda)`` seconds above ``1 - rho``; inf at ``q = 1``.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    Examples
+    --------
+    >>> round(mm1_wait_quantile(0.9, 8.0, 10.0), 6)   # ln(0.8 / 0.1) / 2
+    1.039721
+    """
     q = check_probability("q", q)
     mu = check_positive("service_rate", service_rate)
     st = stability(arrival_rate, 1.0 / mu)
@@ -296,6 +451,25 @@ def _md1_cdf_one(t: float, lam: float, d: float) -> float:
 def md1_wait_cdf(t_s, arrival_rate: float, service_s: float):
     """Exact P(W <= t) in M/D/1 (Poisson arrivals, constant service ``service_s``).
 
+    Parameters
+    ----------
+    t_s : float or array_like
+        Time t, seconds (>= 0).
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_s : float
+        The constant service time D, seconds (> 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The CDF at each ``t_s``.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
     Notes
     -----
     Erlang's (Crommelin's) formula,
@@ -319,7 +493,32 @@ def md1_wait_cdf(t_s, arrival_rate: float, service_s: float):
 
 
 def md1_wait_quantile(q: float, arrival_rate: float, service_s: float) -> float:
-    """Quantile of the M/D/1 waiting time by bisection on :func:`md1_wait_cdf` (to 1e-9 relative)."""
+    """Quantile of the M/D/1 waiting time by bisection on :func:`md1_wait_cdf`.
+
+    Parameters
+    ----------
+    q : float
+        Probability in [0, 1].
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_s : float
+        The constant service time D, seconds (> 0).
+
+    Returns
+    -------
+    float
+        The quantile, seconds, to 1e-9 relative (0 for ``q <= 1 - rho``, inf at ``q = 1``).
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    Examples
+    --------
+    >>> round(md1_wait_quantile(0.4, 5.0, 0.1), 6)    # below 1 - rho: no wait
+    0.0
+    """
     q = check_probability("q", q)
     d = check_positive("service_s", service_s)
     st = stability(arrival_rate, d)
@@ -348,18 +547,23 @@ def erlang_c(servers: int, offered_load: float) -> float:
     servers : int
         Number of servers c >= 1.
     offered_load : float
-        a = lambda / mu, in Erlangs (must be < c for a steady state).
+        The load a = lambda / mu, in Erlangs (must be < c for a steady state).
+
+    Returns
+    -------
+    float
+        The probability of waiting, ``C(c, a)``.
+
+    Raises
+    ------
+    UnstableSystemError
+        When a >= c.
 
     Notes
     -----
     Computed from Erlang B by the recursion ``B_0 = 1``, ``B_k = a B_{k-1} / (k + a B_{k-1})``
     (no factorials, no overflow for thousands of servers), then
     ``C = c B_c / (c - a (1 - B_c))``.
-
-    Raises
-    ------
-    UnstableSystemError
-        When a >= c.
 
     Examples
     --------
@@ -388,6 +592,27 @@ def _mmc(servers, arrival_rate, service_rate):
 def mmc_mean_wait(servers: int, arrival_rate: float, service_rate: float) -> float:
     """Mean wait in M/M/c, seconds: ``C / (c mu - lambda)``.
 
+    Parameters
+    ----------
+    servers : int
+        Number of servers c >= 1.
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_rate : float
+        Service rate mu of one server, per second (> 0).
+
+    Returns
+    -------
+    float
+        The mean wait, seconds (C the Erlang C probability, :func:`erlang_c`).
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    Examples
+    --------
     >>> round(mmc_mean_wait(1, 8.0, 10.0), 6)
     0.4
     """
@@ -396,7 +621,34 @@ def mmc_mean_wait(servers: int, arrival_rate: float, service_rate: float) -> flo
 
 
 def mmc_wait_sf(t_s, servers: int, arrival_rate: float, service_rate: float):
-    """P(W > t) in M/M/c: ``C exp(-(c mu - lambda) t)``."""
+    """P(W > t) in M/M/c: ``C exp(-(c mu - lambda) t)``.
+
+    Parameters
+    ----------
+    t_s : float or array_like
+        Time t, seconds (>= 0).
+    servers : int
+        Number of servers c >= 1.
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_rate : float
+        Service rate mu of one server, per second (> 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The survival function at each ``t_s``.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    Examples
+    --------
+    >>> round(float(mmc_wait_sf(0.0, 1, 8.0, 10.0)), 6)   # M/M/1: P(W > 0) = rho
+    0.8
+    """
     t = check_positive("t_s", t_s, allow_zero=True)
     c, lam, mu, pc = _mmc(servers, arrival_rate, service_rate)
     return pc * np.exp(-(c * mu - lam) * t)
@@ -412,6 +664,27 @@ def _phi(x):
 
 def mmc_response_sf(t_s, servers: int, arrival_rate: float, service_rate: float):
     """P(T > t) for the response time T = W + S in M/M/c (FIFO, exponential service).
+
+    Parameters
+    ----------
+    t_s : float or array_like
+        Time t, seconds (>= 0).
+    servers : int
+        Number of servers c >= 1.
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_rate : float
+        Service rate mu of one server, per second (> 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The survival function of the response time at each ``t_s``.
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
 
     Notes
     -----
@@ -440,6 +713,27 @@ def mmc_response_quantile(q: float, servers: int, arrival_rate: float,
 
     With no queueing the p-quantile is ``-ln(1 - p) / mu``: a p99 response time below about 4.6
     mean service times cannot be met by adding servers.
+
+    Parameters
+    ----------
+    q : float
+        Probability in [0, 1].
+    servers : int
+        Number of servers c >= 1.
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_rate : float
+        Service rate mu of one server, per second (> 0).
+
+    Returns
+    -------
+    float
+        The quantile, seconds (0 at ``q = 0``, inf at ``q = 1``).
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
 
     Examples
     --------
