@@ -21,7 +21,26 @@ __all__ = ["METHODS", "ConfidenceInterval", "Estimate"]
 
 
 class ConfidenceInterval(NamedTuple):
-    """Lower and upper bounds of a confidence interval."""
+    """Lower and upper bounds of a confidence interval.
+
+    Parameters
+    ----------
+    low : float
+        The lower bound.
+    high : float
+        The upper bound.
+
+    See Also
+    --------
+    Estimate.confidence_interval : Returns one.
+
+    Examples
+    --------
+    >>> from aurora_models import ConfidenceInterval
+    >>> low, high = ConfidenceInterval(0.1, 0.3)
+    >>> round(high - low, 6)
+    0.2
+    """
 
     low: float
     high: float
@@ -46,7 +65,7 @@ class Estimate:
     n_trials : int
         Monte Carlo trials behind ``value``; 0 for an exact result.
     method : str
-        How it was computed: one of :data:`METHODS` (``"exact"``, ``"approximation"``,
+        How it was computed: one of :data:`~aurora_models.results.METHODS` (``"exact"``, ``"approximation"``,
         ``"monte_carlo"``, ``"importance_sampling"``); one spelling each.
     quantity : str
         What it is, e.g. ``"p(data_loss within 8760 h)"``.
@@ -113,6 +132,16 @@ class Estimate:
         """Two-sided normal-approximation interval at ``level``, clipped to ``bounds``.
 
         For an exact result the interval is the point itself.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level, in (0, 1).
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``value -+ z standard_error`` with ``z`` the normal quantile of ``0.5 + level / 2``.
         """
         level = check_range("level", level, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
         from statistics import NormalDist
@@ -122,7 +151,19 @@ class Estimate:
         return ConfidenceInterval(max(lo, self.bounds[0]), min(hi, self.bounds[1]))
 
     def zscore(self, reference: float) -> float:
-        """How many standard errors ``value`` lies from ``reference`` (0 if both are equal)."""
+        """How many standard errors ``value`` lies from ``reference``.
+
+        Parameters
+        ----------
+        reference : float
+            The value compared with (a closed form, a published figure).
+
+        Returns
+        -------
+        float
+            ``(value - reference) / standard_error``: 0 if both are equal, +-inf for an exact
+            value that differs.
+        """
         diff = self.value - float(reference)
         if diff == 0.0:
             return 0.0
@@ -134,7 +175,31 @@ class Estimate:
     def from_samples(
         cls, samples, *, method: str, quantity: str = "", unit: str = "", bounds=(-math.inf, math.inf)
     ) -> Estimate:
-        """The sample mean of i.i.d. ``samples`` with its standard error ``s / sqrt(n)``."""
+        """The sample mean of i.i.d. ``samples`` with its standard error ``s / sqrt(n)``.
+
+        Parameters
+        ----------
+        samples : array_like
+            The draws (at least 1; one draw gives an infinite standard error).
+        method : str
+            One of :data:`~aurora_models.results.METHODS`.
+        quantity : str
+            What the estimate is.
+        unit : str
+            Unit of the samples.
+        bounds : tuple of float
+            The range the quantity can take.
+
+        Returns
+        -------
+        Estimate
+            Mean, standard error and ``n_trials = samples.size``.
+
+        Examples
+        --------
+        >>> Estimate.from_samples([1.0, 2.0, 3.0], method="monte_carlo").value
+        2.0
+        """
         x = np.asarray(samples, dtype=float).ravel()
         n = x.size
         if n == 0:
@@ -155,6 +220,26 @@ class Estimate:
         (the binomial count of samples below the quantile); the standard error reported is the
         interval's width divided by ``2 z``, so ``confidence_interval(0.95)`` spans about the
         same range.
+
+        Parameters
+        ----------
+        samples : array_like
+            The draws (at least 1).
+        q : float
+            Probability of the quantile, in [0, 1].
+        method : str
+            One of :data:`~aurora_models.results.METHODS`.
+        quantity : str
+            What the estimate is.
+        unit : str
+            Unit of the samples.
+        bounds : tuple of float
+            The range the quantity can take.
+
+        Returns
+        -------
+        Estimate
+            The sample quantile (``numpy.quantile``) with the order-statistic standard error.
 
         Examples
         --------
@@ -179,7 +264,19 @@ class Estimate:
                    n_trials=n, method=method, quantity=quantity, unit=unit, bounds=bounds)
 
     def to_dict(self, level: float = 0.95) -> dict:
-        """Plain-Python mapping (JSON-ready) with the interval at ``level``."""
+        """Plain-Python mapping (JSON-ready) with the interval at ``level``.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level, in (0, 1).
+
+        Returns
+        -------
+        dict
+            ``quantity``, ``value``, ``standard_error``, ``ci_low``, ``ci_high``, ``ci_level``,
+            ``n_trials``, ``method``, ``unit``.
+        """
         lo, hi = self.confidence_interval(level)
         return {
             "quantity": self.quantity,
@@ -194,7 +291,18 @@ class Estimate:
         }
 
     def to_frame(self, level: float = 0.95):
-        """One-row ``pandas.DataFrame`` of :meth:`to_dict`."""
+        """One-row table of :meth:`to_dict`.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level, in (0, 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row, the keys of :meth:`to_dict` as columns.
+        """
         import pandas as pd
 
         return pd.DataFrame([self.to_dict(level)])
