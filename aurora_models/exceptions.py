@@ -29,16 +29,45 @@ class UserInputError(Exception):
     The CLI reports these as one line with exit code 2; any other exception is a bug and keeps
     its traceback (exit code 1). Concrete classes also derive from ``ValueError`` or
     ``TypeError``, so ``except ValueError`` keeps working.
+
+    Examples
+    --------
+    >>> import aurora_models as am
+    >>> try:
+    ...     am.quorum.n_protection_groups(-1.0)
+    ... except am.UserInputError as e:
+    ...     print(type(e).__name__, isinstance(e, ValueError))
+    ParameterValueError True
     """
 
 
 class ParameterValueError(UserInputError, ValueError):
-    """A parameter's value breaks its rule: ``"`read_quorum` must be an integer in [1, 6],
-    got 7"`` (the message names the parameter, the rule and the value)."""
+    """A parameter's value breaks its rule (the message names the parameter, rule and value).
+
+    For instance ``"`read_quorum` must be an integer in [1, 6], got 7"``.
+
+    Examples
+    --------
+    >>> from aurora_models.availability import aurora
+    >>> aurora(16)
+    Traceback (most recent call last):
+    ...
+    aurora_models.exceptions.ParameterValueError: `replicas` must be an integer in [0, 15], got 16
+    """
 
 
 class ParameterTypeError(UserInputError, TypeError):
-    """A parameter's value is of the wrong kind (a string where a number belongs)."""
+    """A parameter's value is of the wrong kind (a string where a number belongs).
+
+    Examples
+    --------
+    >>> from aurora_models.availability import aurora
+    >>> try:
+    ...     aurora("two")
+    ... except TypeError as e:
+    ...     print(type(e).__name__)
+    ParameterTypeError
+    """
 
 
 class DataError(UserInputError, ValueError):
@@ -46,6 +75,21 @@ class DataError(UserInputError, ValueError):
 
     The message names the file and, where it applies, the line (1-based, header = line 1) and the
     column, so the file can be fixed without reading our code.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    path : str, optional
+        The file, prefixed to the message.
+    line : int, optional
+        The line (1-based, header = line 1), after the path.
+
+    Examples
+    --------
+    >>> from aurora_models import DataError
+    >>> str(DataError("column `usd` is missing", path="prices.csv", line=1))
+    'prices.csv, line 1: column `usd` is missing'
     """
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
@@ -65,6 +109,28 @@ class BudgetError(UserInputError, ValueError):
 
     Raised before anything is allocated. ``parameter`` is the input the cost scales with,
     ``estimate`` and ``limit`` the estimated and allowed cost (bytes or steps).
+
+    Parameters
+    ----------
+    message : str
+        What was asked and what the budget allows.
+    parameter : str
+        The input the cost scales with (``"n_trials"``).
+    estimate : float
+        The estimated cost, bytes or steps.
+    limit : float
+        The allowed cost, bytes or steps.
+
+    Examples
+    --------
+    >>> import aurora_models as am
+    >>> with am.budget(memory_gib=0.001):
+    ...     try:
+    ...         am.quorum.simulate_snapshot_unavailability(am.quorum.AURORA, p_copy=0.1,
+    ...                                                    p_az=0.01, n_trials=10**7)
+    ...     except am.BudgetError as e:
+    ...         print(e.parameter, e.estimate > e.limit)
+    n_trials True
     """
 
     def __init__(self, message: str, *, parameter: str = "", estimate: float = 0.0,
@@ -81,6 +147,22 @@ class MissingDependencyError(UserInputError, ImportError):
     the extra's name and ``name`` (as on any ``ImportError``) the missing module. An
     ``ImportError``, so ``except ImportError`` keeps working; a ``UserInputError``, so the CLI
     reports it in one line with exit code 2.
+
+    Parameters
+    ----------
+    message : str
+        The feature, the missing module and the ``pip install`` line.
+    extra : str
+        The extra that brings the module (``"report"``).
+    name : str, optional
+        The missing module.
+
+    Examples
+    --------
+    >>> from aurora_models import MissingDependencyError
+    >>> e = MissingDependencyError("needs papermill", extra="report", name="papermill")
+    >>> isinstance(e, ImportError), e.extra, e.name
+    (True, 'report', 'papermill')
     """
 
     def __init__(self, message: str, *, extra: str, name: str | None = None):
@@ -89,7 +171,14 @@ class MissingDependencyError(UserInputError, ImportError):
 
 
 class ConvergenceError(RuntimeError):
-    """A numerical method (root finder, quadrature, iterative solve) did not reach its tolerance."""
+    """A numerical method (root finder, quadrature, iterative solve) did not reach its tolerance.
+
+    Examples
+    --------
+    >>> from aurora_models import ConvergenceError
+    >>> issubclass(ConvergenceError, RuntimeError)
+    True
+    """
 
 
 class UnstableSystemError(UserInputError, ValueError):
@@ -97,8 +186,30 @@ class UnstableSystemError(UserInputError, ValueError):
 
     Functions that can describe an unstable system (for instance by its growth rate) return an
     explicit result instead of raising; this is for those that cannot.
+
+    Examples
+    --------
+    >>> import aurora_models as am
+    >>> try:
+    ...     am.queueing.erlang_c(1, 2.0)
+    ... except am.UnstableSystemError as e:
+    ...     print(str(e).split(":")[0])
+    Erlang C does not exist
     """
 
 
 class AuroraModelsWarning(UserWarning):
-    """Base class of the warnings aurora-models emits (a model used outside its stated range)."""
+    """Base class of the warnings aurora-models emits (a model used outside its stated range).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import aurora_models as am
+    >>> fm = am.quorum.FailureModel(detection_s=600.0)      # repair > 1 % of an AZ outage
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = am.quorum.volume_event_probability(100.0, am.quorum.AURORA, fm,
+    ...                                           event="write_unavailable")
+    >>> [issubclass(w.category, am.AuroraModelsWarning) for w in caught]
+    [True]
+    """
