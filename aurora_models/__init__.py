@@ -85,7 +85,20 @@ __all__ = [
 
 
 def list_datasets():
-    """The bundled data sets with their provenance (see :func:`aurora_models.data.list_datasets`)."""
+    """The bundled data sets with their provenance (see :func:`aurora_models.data.list_datasets`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data set: ``name``, ``path``, ``description``, ``source``, ``date``,
+        ``licence``, ``provenance``.
+
+    Examples
+    --------
+    >>> import aurora_models as am
+    >>> "interregion_rtt" in set(am.list_datasets()["name"])
+    True
+    """
     from .data import list_datasets as _list
 
     return _list()

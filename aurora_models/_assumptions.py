@@ -259,6 +259,13 @@ def assumptions(module: str | None = None):
         input is), ``module``, ``range`` (the declared allowed values) and ``scenario_key``
         (where a scenario file sets it, if it does) and ``uncertainty`` (the distribution the
         sensitivity analysis samples, where one is declared).
+
+    Examples
+    --------
+    >>> import aurora_models as am
+    >>> am.assumptions("units")[["name", "value", "unit", "kind"]]
+                        name  value   unit   kind
+    0  units.hours_per_month  730.0  hours  cited
     """
     import pandas as pd
 

@@ -85,7 +85,23 @@ def _limit(name: str, value, *, env: str = "") -> float:
 
 
 def budget_limits() -> BudgetLimits:
-    """The limits in force here: context manager, else environment, else defaults."""
+    """The limits in force here: context manager, else environment, else defaults.
+
+    The environment variables are ``AURORA_MODELS_MEMORY_GIB`` and ``AURORA_MODELS_WORK``; the
+    defaults 2 GiB and 2e9 steps.
+
+    Returns
+    -------
+    BudgetLimits
+        ``memory_bytes`` (an int, or inf) and ``work`` (elementary steps).
+
+    Examples
+    --------
+    >>> import aurora_models as am
+    >>> with am.budget(memory_gib=1, work=1e6):
+    ...     am.budget_limits()
+    BudgetLimits(memory_bytes=1073741824, work=1000000.0)
+    """
     mem_gib, work = _override.get()
     if mem_gib is None:
         env = os.environ.get(_ENV_MEMORY)
@@ -117,6 +133,14 @@ def budget(*, memory_gib: float | None = None, work: float | None = None) -> Ite
     -----
     The limits live in a context variable: they apply to this thread (and asyncio task), not to
     executor workers; for those set ``AURORA_MODELS_MEMORY_GIB`` / ``AURORA_MODELS_WORK``.
+
+    Examples
+    --------
+    >>> import math
+    >>> import aurora_models as am
+    >>> with am.budget(work=math.inf) as limits:
+    ...     limits.work
+    inf
     """
     cur_mem, cur_work = _override.get()
     new = (cur_mem if memory_gib is None else _limit("memory_gib", memory_gib),
