@@ -17,6 +17,7 @@ import importlib
 import inspect
 import io
 import re
+import sys
 
 import pytest
 
@@ -195,8 +196,11 @@ _ROLE = re.compile(r":(" + "|".join(ROLES) + r"):`([^`]+)`")
 
 def _resolve(path: str):
     """The object at a dotted path (the longest importable module prefix, then attributes).
-    A dataclass field without a default (not a class attribute) counts as found."""
+    A dataclass field without a default (not a class attribute) counts as found. Only the
+    package and modules already imported are looked in."""
     parts = path.split(".")
+    if parts[0] != "aurora_models" and parts[0] not in sys.modules:
+        return None  # never import a top-level module a docstring happens to name
     for i in range(len(parts), 0, -1):
         try:
             obj = importlib.import_module(".".join(parts[:i]))
@@ -216,10 +220,12 @@ def _resolve(path: str):
 
 def reference_errors(qualname: str, obj) -> list[str]:
     """Roles whose target is no object: tried as written, then (as Sphinx does when it documents
-    ``qualname``) relative to its class and to its module, then to the package."""
+    ``qualname``) relative to the class (for a class, itself), its module, then the package."""
     doc = inspect.getdoc(obj) or ""
     parts = qualname.split(".")
-    scopes = [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+    # a class's own docstring is read in its scope (Sphinx sets the current class)
+    scopes = [".".join(parts[:i]) for i in range(len(parts) - (0 if inspect.isclass(obj) else 1),
+                                                 0, -1)]
     errors = []
     for role, text in _ROLE.findall(doc):
         target = re.sub(r"^.*<(.+)>$", r"\1", text).lstrip("~!.").removesuffix("()")

@@ -164,11 +164,30 @@ class PriceBook:
         return tuple(i for i in expected if i not in have and _EQUIVALENT.get(i) not in have)
 
     def missing_items(self) -> list[str]:
-        """:attr:`missing` as a list."""
+        """:attr:`missing` as a list.
+
+        Returns
+        -------
+        list of str
+            The item names the price data lacks here.
+        """
         return list(self.missing)
 
     def has(self, item: str, instance_class: str = "") -> bool:
-        """Whether the book holds a price for ``item`` (and ``instance_class``)."""
+        """Whether the book holds a price for ``item`` (and ``instance_class``).
+
+        Parameters
+        ----------
+        item : str
+            An item name (``"acu_hour"``, ``"instance_hour"``, ...).
+        instance_class : str
+            The class, for a per-class item; ``""`` for a scalar item.
+
+        Returns
+        -------
+        bool
+            True when the row exists.
+        """
         return (item, instance_class) in self._index
 
     # -- lookup -------------------------------------------------------------------------------
@@ -187,12 +206,34 @@ class PriceBook:
                 "region explicitly", item=item, region=self.region, engine=self.engine) from None
 
     def acu_hour_usd(self, io_optimized: bool = False) -> float:
-        """Serverless v2 capacity, USD per ACU-hour (Aurora Standard or I/O-Optimized)."""
+        """Serverless v2 capacity, USD per ACU-hour (Aurora Standard or I/O-Optimized).
+
+        Parameters
+        ----------
+        io_optimized : bool
+            The I/O-Optimized price (default Aurora Standard).
+
+        Returns
+        -------
+        float
+            The price, USD per ACU-hour.
+        """
         check_bool("io_optimized", io_optimized)
         return self._scalar("acu_hour_io_optimized" if io_optimized else "acu_hour")
 
     def storage_gb_month_usd(self, io_optimized: bool = False) -> float:
-        """Aurora cluster storage, USD per GB-month (AWS's label; billed per GiB-month)."""
+        """Aurora cluster storage, USD per GB-month (AWS's label; billed per GiB-month).
+
+        Parameters
+        ----------
+        io_optimized : bool
+            The I/O-Optimized price (default Aurora Standard).
+
+        Returns
+        -------
+        float
+            The price, USD per GB-month.
+        """
         check_bool("io_optimized", io_optimized)
         return self._scalar("storage_gb_month_io_optimized" if io_optimized else "storage_gb_month")
 
@@ -283,6 +324,18 @@ class PriceBook:
         I/O-Optimized rows (an older snapshot file) multiplies the Standard price by
         :attr:`io_optimized_instance_premium`.
 
+        Parameters
+        ----------
+        instance_class : str
+            A class the book sells (``"db.r6g.large"``).
+        io_optimized : bool
+            The I/O-Optimized price (default Aurora Standard).
+
+        Returns
+        -------
+        float
+            The price, USD per instance-hour.
+
         Raises
         ------
         ValueError
@@ -297,11 +350,21 @@ class PriceBook:
         return price * self.io_optimized_instance_premium if io_optimized else price
 
     def instance_classes(self, io_optimized: bool = False) -> pd.DataFrame:
-        """Instance classes the book sells: ``instance_class, vcpu, memory_gib, usd_per_hour,
-        source, confidence``, sorted by price (an RDS engine's book: its Single-AZ classes).
+        """Tabulate the instance classes the book sells, sorted by price.
 
         ``vcpu`` and ``memory_gib`` come from the cited specification table
         (:func:`~aurora_models.pricing.instance_specs`).
+
+        Parameters
+        ----------
+        io_optimized : bool
+            The classes sold under I/O-Optimized, at their I/O-Optimized price.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``instance_class, vcpu, memory_gib, usd_per_hour, source, confidence`` (an RDS
+            engine's book: its Single-AZ classes).
         """
         check_bool("io_optimized", io_optimized)
         item = self._class_item(io_optimized)
@@ -311,14 +374,36 @@ class PriceBook:
         return out.sort_values(["usd_per_hour", "instance_class"], ignore_index=True)
 
     def instance_spec(self, instance_class: str) -> tuple[float, float]:
-        """``(vcpu, memory_gib)`` of a class the book sells."""
+        """The vCPUs and memory of a class the book sells.
+
+        Parameters
+        ----------
+        instance_class : str
+            A class the book sells (``"db.r6g.large"``).
+
+        Returns
+        -------
+        tuple of float
+            ``(vcpu, memory_gib)``, memory in GiB.
+        """
         item = self._class_item()
         self._class_price(item, instance_class)
         row = self.rows.iloc[self._sold(item)[instance_class]]
         return float(row["vcpu"]), float(row["memory_gib"])
 
     def instance_acu(self, instance_class: str) -> float:
-        """ACU-equivalents of a class: memory in GiB / 2 (1 ACU ~ 2 GiB, user guide)."""
+        """The ACU-equivalents of a class: memory in GiB / 2 (1 ACU ~ 2 GiB, user guide).
+
+        Parameters
+        ----------
+        instance_class : str
+            A class the book sells (``"db.r6g.large"``).
+
+        Returns
+        -------
+        float
+            The class's memory in ACUs.
+        """
         return self.instance_spec(instance_class)[1] / 2
 
     def cheapest_instance_class(self, memory_gib: float, *, io_optimized: bool = False,
@@ -336,6 +421,11 @@ class PriceBook:
         current_generation : bool
             Skip previous-generation classes (db.r3, db.r4, db.t2; see
             ``data/pricing/instance_class_specs.md``). Default True.
+
+        Returns
+        -------
+        str
+            The class name.
 
         Raises
         ------
@@ -387,7 +477,20 @@ class PriceBook:
         Same family first, then others; within each, by distance in vCPU and memory
         (``|log2 vcpu ratio| + |log2 memory ratio|``), then by price. The class itself comes
         first when the book sells it. For "configured class unavailable" messages.
-        ``io_optimized``: among the classes sold under I/O-Optimized.
+
+        Parameters
+        ----------
+        instance_class : str
+            A class of the specification table (sold here or not).
+        n : int
+            How many classes to return (>= 1).
+        io_optimized : bool
+            Among the classes sold under I/O-Optimized.
+
+        Returns
+        -------
+        list of str
+            Up to ``n`` class names, nearest first.
 
         Examples
         --------
@@ -426,6 +529,18 @@ class PriceBook:
         is the Single-AZ price times ``rds_multi_az_cluster_factor`` (an ``assumption`` row).
         In an Aurora book these are the prices of the same engine on RDS (MySQL or PostgreSQL);
         load an RDS engine (``engine="rds-sqlserver-se"``...) for licensed engines.
+
+        Parameters
+        ----------
+        instance_class : str
+            A class the book sells (``"db.r6g.large"``).
+        deployment : {"single-az", "multi-az-instance", "multi-az-cluster"}
+            The RDS deployment.
+
+        Returns
+        -------
+        float
+            The price of the whole deployment, USD per hour.
         """
         check_choice("deployment", deployment, DEPLOYMENTS)
         single = self._class_price("rds_instance_hour", instance_class)
@@ -436,7 +551,18 @@ class PriceBook:
         return single * self._deployment_factor(deployment)
 
     def rds_storage_gb_month_usd(self, deployment: str = "single-az") -> float:
-        """Non-Aurora RDS gp3 storage, USD per GB-month for the deployment's copies."""
+        """Non-Aurora RDS gp3 storage, USD per GB-month for the deployment's copies.
+
+        Parameters
+        ----------
+        deployment : {"single-az", "multi-az-instance", "multi-az-cluster"}
+            The RDS deployment.
+
+        Returns
+        -------
+        float
+            The price, USD per GB-month of database size (all copies).
+        """
         check_choice("deployment", deployment, DEPLOYMENTS)
         if deployment == "single-az":
             return self._scalar("rds_storage_gb_month")
@@ -454,6 +580,23 @@ class PriceBook:
         The price obeys the same rule as every price file (finite, non-negative, at most
         :data:`~aurora_models.pricing.MAX_UNIT_PRICE_USD`).
 
+        Parameters
+        ----------
+        item : str
+            The item (one of :data:`~aurora_models.pricing.ITEMS` or
+            :data:`~aurora_models.pricing.CLASS_ITEMS`).
+        usd : float
+            The new price, USD per the item's unit.
+        instance_class : str
+            The class, for a per-class item.
+
+        Returns
+        -------
+        PriceBook
+            The copy; ``self`` is unchanged.
+
+        Examples
+        --------
         >>> from aurora_models import pricing
         >>> pricing.load().with_price("acu_hour", 0.2).acu_hour_usd()
         0.2
@@ -472,7 +615,13 @@ class PriceBook:
         return PriceBook(region=self.region, as_of=self.as_of, rows=rows, engine=self.engine)
 
     def to_frame(self) -> pd.DataFrame:
-        """Every row: ``item, instance_class, vcpu, memory_gib, unit, usd, source, confidence``."""
+        """Tabulate every row of the book.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``item, instance_class, vcpu, memory_gib, unit, usd, source, confidence``.
+        """
         return self.rows[COLUMNS].reset_index(drop=True)
 
     def __repr__(self) -> str:
@@ -487,6 +636,7 @@ def io_optimized_break_even_share(price_book: PriceBook, *, compute_usd_per_mont
     Parameters
     ----------
     price_book : PriceBook
+        Prices of one region and engine.
     compute_usd_per_month : float
         Standard compute spend (instances or ACU-hours), USD per month.
     storage_gib : float

@@ -42,13 +42,14 @@ _SPEC_COLUMNS = {"instance_class": "str", "family": "str", "size": "str", "vcpu"
 
 @functools.lru_cache(maxsize=1)
 def instance_specs() -> pd.DataFrame:
-    """vCPU and memory of every DB instance class in the price data, from AWS's documentation.
+    """The vCPUs and memory of every DB instance class in the price data, from AWS's pages.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``instance_class``; columns ``family``, ``size``, ``vcpu``, ``memory_gib``,
-        ``generation`` (``current``/``previous``), ``source`` (the AWS documentation page). See ``data/pricing/instance_class_specs.md``.
+        ``generation`` (``current``/``previous``), ``source`` (the AWS documentation page).
+        See ``data/pricing/instance_class_specs.md``.
 
     Examples
     --------
@@ -279,8 +280,20 @@ def _snapshot_for(path) -> _Snapshot:
 
 
 def known_regions(*, path: str | Path | None = None) -> list[str]:
-    """Regions the price data covers (sorted): the 34 commercial regions by default.
+    """The regions the price data covers (sorted): the 34 commercial regions by default.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another price file (as for :func:`load`); default the bundled price list.
+
+    Returns
+    -------
+    list of str
+        The region codes.
+
+    Examples
+    --------
     >>> len(known_regions()), "us-west-2" in known_regions()
     (34, True)
     """
@@ -288,7 +301,18 @@ def known_regions(*, path: str | Path | None = None) -> list[str]:
 
 
 def known_engines() -> list[str]:
-    """Price-book engines (:data:`ENGINES`); ``"mysql"``/``"postgresql"`` mean Aurora's."""
+    """The price-book engines (:data:`ENGINES`); ``"mysql"``/``"postgresql"`` mean Aurora's.
+
+    Returns
+    -------
+    list of str
+        The engine names :func:`load` accepts in canonical form.
+
+    Examples
+    --------
+    >>> known_engines()[:2]
+    ['aurora-mysql', 'aurora-postgresql']
+    """
     return list(ENGINES)
 
 
@@ -339,15 +363,15 @@ def load(region: str = "us-east-1", *, engine: str = "aurora-mysql",
         written by :func:`import_offer_file`, or the older dated us-east-1 capture
         ``dataset_path("aurora_price_book")``). Default: the bundled AWS price list of
         2025-12-05 (``data/pricing/aurora_prices_multiregion.csv``).
-    missing_ok : bool
-        With a ``path`` that lacks ``region`` (a file of other regions only, as
-        ``import_offer_file`` writes), an empty book (every price missing, by name) instead of
-        the error; ``region`` must still be an AWS region.
     fallback : str, optional
         Fill items the region lacks from this region's rows, explicitly: such rows get
         ``confidence = "assumption"`` and a ``source`` starting ``"FALLBACK from <region>"``.
         Default: no fallback (a missing item raises :class:`MissingPriceError` when asked for,
         and is listed in :attr:`PriceBook.missing`).
+    missing_ok : bool
+        With a ``path`` that lacks ``region`` (a file of other regions only, as
+        ``import_offer_file`` writes), an empty book (every price missing, by name) instead of
+        the error; ``region`` must still be an AWS region.
 
     Returns
     -------
@@ -398,6 +422,26 @@ class TransferPrices:
 
     Build it with :func:`load_transfer`. ``missing`` lists the ordered pairs of known regions
     that the price list does not price; asking for one raises :class:`MissingPriceError`.
+
+    Parameters
+    ----------
+    as_of : str
+        Date of the price list (ISO date).
+    citation : str
+        The sources of the prices.
+    regions : tuple of str
+        The regions priced, sorted.
+    missing : tuple of (str, str)
+        The ordered pairs of those regions that have no price.
+    prices : dict
+        ``{(from_region, to_region): usd_per_gb}``.
+
+    Examples
+    --------
+    >>> from aurora_models.pricing import load_transfer
+    >>> t = load_transfer()
+    >>> len(t.regions), t.to_frame().columns.tolist()
+    (34, ['from_region', 'to_region', 'usd_per_gb'])
     """
 
     as_of: str
@@ -407,8 +451,27 @@ class TransferPrices:
     prices: dict = field(repr=False)
 
     def usd_per_gb(self, from_region: str, to_region: str) -> float:
-        """USD per GB sent from ``from_region`` to ``to_region``.
+        """The price of sending data from ``from_region`` to ``to_region``.
 
+        Parameters
+        ----------
+        from_region : str
+            The sending region.
+        to_region : str
+            The receiving region (a different one).
+
+        Returns
+        -------
+        float
+            USD per GB.
+
+        Raises
+        ------
+        MissingPriceError
+            For a pair the price list does not price (see ``missing``).
+
+        Examples
+        --------
         >>> t = load_transfer()
         >>> t.usd_per_gb("us-east-1", "us-east-2"), t.usd_per_gb("us-east-1", "eu-west-1")
         (0.01, 0.02)
@@ -427,7 +490,13 @@ class TransferPrices:
                 item="inter_region_transfer_gb", region=from_region) from None
 
     def to_frame(self) -> pd.DataFrame:
-        """``from_region, to_region, usd_per_gb``, one row per priced pair."""
+        """Tabulate the priced pairs.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``from_region, to_region, usd_per_gb``, one row per priced pair.
+        """
         return pd.DataFrame([(a, b, u) for (a, b), u in self.prices.items()],
                             columns=["from_region", "to_region", "usd_per_gb"])
 
@@ -452,6 +521,22 @@ def _transfer(key: tuple[str, int, int]) -> TransferPrices:
 
 def load_transfer(*, path: str | Path | None = None) -> TransferPrices:
     """Inter-region data transfer prices (AWS price list of 2025-12-05, 34 regions).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another transfer price file (``from_region, to_region, usd, unit, source, as_of``);
+        default the bundled ``data/pricing/interregion_transfer.csv``.
+
+    Returns
+    -------
+    TransferPrices
+        Cached per file: it is parsed once.
+
+    Raises
+    ------
+    DataError
+        A missing or malformed file (file and line named).
 
     Examples
     --------

@@ -107,6 +107,28 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
     with different prices for the preferred engine (e.g. two Global Database I/O rows), is
     skipped rather than guessed. ``snapshot.attrs["skipped"]`` lists every OnDemand row of
     the region that gave no price (``line, usage_type, engine, reason``).
+
+    Examples
+    --------
+    A one-row offer file (the real one has some 100,000 rows):
+
+    >>> import csv, pathlib, tempfile
+    >>> from aurora_models.pricing import import_offer_file
+    >>> meta = [["FormatVersion", "v1.0"], ["Disclaimer", "example"],
+    ...         ["Publication Date", "2026-01-01T00:00:00Z"], ["Version", "1"],
+    ...         ["OfferCode", "AmazonRDS"]]
+    >>> cols = ["SKU", "TermType", "PricePerUnit", "Unit", "usageType", "Region Code",
+    ...         "Database Engine", "Product Family", "Instance Type", "vCPU", "Memory",
+    ...         "Deployment Option", "StartingRange", "Currency"]
+    >>> row = ["SKU1", "OnDemand", "0.12", "ACU-Hr", "Aurora:ServerlessV2Usage", "us-east-1",
+    ...        "Aurora MySQL", "ServerlessV2", "", "", "", "", "0", "USD"]
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = pathlib.Path(d) / "index.csv"
+    ...     with open(path, "w", newline="") as f:
+    ...         csv.writer(f, quoting=csv.QUOTE_ALL).writerows([*meta, cols, row])
+    ...     snap = import_offer_file(path, "us-east-1")
+    >>> snap[["item", "usd", "as_of"]].values.tolist()
+    [['acu_hour', 0.12, '2026-01-01']]
     """
     check_choice("engine", engine, ["Aurora MySQL", "Aurora PostgreSQL"])
     if not isinstance(region, str):

@@ -41,6 +41,28 @@ class MissingPriceError(LookupError, ValueError):
 
     Raised instead of ever using 0. Attributes: ``item`` (the missing dimension), ``region``,
     ``engine`` and ``instance_class`` (or ``""``), so a bill can list what it could not price.
+
+    Parameters
+    ----------
+    message : str
+        What is missing, and how to proceed (another region, a fallback).
+    item : str
+        The missing dimension (``"global_write_io_per_million"``).
+    region : str
+        The region of the book.
+    engine : str
+        The engine of the book.
+    instance_class : str
+        The class asked for, or ``""``.
+
+    Examples
+    --------
+    >>> from aurora_models import pricing
+    >>> try:
+    ...     pricing.load("eu-south-1").global_write_io_per_million_usd
+    ... except pricing.MissingPriceError as e:
+    ...     print(e.item, e.region)
+    global_write_io_per_million eu-south-1
     """
 
     def __init__(self, message: str, *, item: str = "", region: str = "", engine: str = "",
@@ -60,6 +82,18 @@ def price_violations(values) -> np.ndarray:
     A price must be a finite number, non-negative, and at most :data:`MAX_UNIT_PRICE_USD`.
     Works on a scalar or an array, so files (every row at once) and single prices share it.
 
+    Parameters
+    ----------
+    values : float or array_like
+        Prices, USD per unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        One string per price (object dtype, at least 1-d).
+
+    Examples
+    --------
     >>> list(price_violations([0.12, -1.0, float("inf"), 1e308, float("nan")]))
     ['', 'must be non-negative', 'must be finite', 'must be at most 10000 USD per unit', 'must be finite']
     """
@@ -73,8 +107,29 @@ def price_violations(values) -> np.ndarray:
 
 
 def check_price(name: str, value) -> float:
-    """``value`` as a float if it obeys the price rule, else ValueError naming ``name``.
+    """Return ``value`` as a float if it obeys the price rule, else raise naming ``name``.
 
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    value : float
+        The price, USD per unit.
+
+    Returns
+    -------
+    float
+        The price.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If it breaks the rule (:func:`price_violations`).
+
+    Examples
+    --------
     >>> check_price("usd", 0.2)
     0.2
     """
