@@ -59,6 +59,38 @@ class LineItem:
     ``id`` is stable (``compute.writer``, ``secondary.storage``, a family's own ids): with the
     option and the region it names the line whatever its text says (a class change renames
     ``line``, not ``id``); a diff pairs lines by it.
+
+    Parameters
+    ----------
+    option : str
+        The deployment option the line belongs to (one of :data:`OPTIONS`).
+    region : str
+        The region the line is billed in.
+    line : str
+        The line's text (``"compute: writer, db.r6g.large"``).
+    id : str
+        The stable id (``"compute.writer"``).
+    quantity : float
+        How much is billed, in ``unit`` per month.
+    unit : str
+        The unit of ``quantity`` (``"instance-hours"``, ``"GiB-months"``, ...).
+    unit_price_usd : float
+        The price, USD per unit.
+    amount_usd : float
+        ``quantity x unit_price_usd``, USD for the first month.
+    component : str
+        The bill component (``"compute"``, ``"storage"``, ``"io"``, ...).
+    amount_12_months_usd : float
+        The line over twelve months, USD (with the volume's growth).
+
+    Examples
+    --------
+    >>> from aurora_models.billing import Usage, bill_options
+    >>> bills = bill_options(Usage(region="us-east-1", instance_class="db.r6g.large",
+    ...                            volume_gib=100.0), options=["provisioned_standard"])
+    >>> li = bills[0].lines[0]
+    >>> li.id, li.quantity, li.unit_price_usd, round(li.amount_usd, 2)
+    ('compute.writer', 730.0, 0.26, 189.8)
     """
 
     option: str
@@ -73,6 +105,13 @@ class LineItem:
     amount_12_months_usd: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        """The line as a plain mapping (the JSON document's form).
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         return {"option": self.option, "region": self.region, "line": self.line, "id": self.id,
                 "quantity": self.quantity, "unit": self.unit,
                 "unit_price_usd": self.unit_price_usd, "amount_usd": self.amount_usd,
@@ -87,6 +126,44 @@ class Bill:
     months with the volume growing by ``storage_growth_gib_per_month``. ``missing`` names every
     dimension the price data lacks (those lines are absent, never zero); ``unavailable`` says
     why the option cannot be bought as written (a class the region does not sell).
+
+    Parameters
+    ----------
+    option : str
+        The deployment option (one of :data:`OPTIONS`).
+    label : str
+        The option in words.
+    configured : bool
+        The option the cluster is configured as today.
+    cheapest : bool
+        The cheapest complete bill of the options billed.
+    reserved_term : str or None
+        The reserved-instance term of ``provisioned_reserved``.
+    instance_classes : str
+        The classes billed (``"1 x db.r6g.large"``).
+    lines : tuple of LineItem
+        The lines.
+    missing : tuple of str
+        The dimensions the price data lacks (their lines are absent).
+    unavailable : str or None
+        Why the option cannot be bought as written; None when it can.
+    total_usd : float
+        The first month's total, USD.
+    total_12_months_usd : float
+        Twelve months' total, USD.
+
+    See Also
+    --------
+    bill_options : The function that returns them.
+
+    Examples
+    --------
+    >>> from aurora_models.billing import Usage, bill_options
+    >>> bills = bill_options(Usage(region="us-east-1", instance_class="db.r6g.large",
+    ...                            volume_gib=100.0), options=["provisioned_standard"])
+    >>> b = bills[0]
+    >>> b.complete, round(b.component_usd("compute"), 2), list(b.to_frame().columns)[:3]
+    (True, 189.8, ['option', 'region', 'line'])
     """
 
     option: str
@@ -107,9 +184,28 @@ class Bill:
         return not self.missing and self.unavailable is None
 
     def component_usd(self, component: str) -> float:
+        """Sum the lines of one component.
+
+        Parameters
+        ----------
+        component : str
+            The component (``"compute"``, ``"storage"``, ...).
+
+        Returns
+        -------
+        float
+            The component's first-month amount, USD (0 when it has no line).
+        """
         return math.fsum(li.amount_usd for li in self.lines if li.component == component)
 
     def to_dict(self) -> dict[str, Any]:
+        """The bill as a plain mapping (the JSON document's form).
+
+        Returns
+        -------
+        dict
+            Every field by name, ``lines`` as a list of :meth:`LineItem.to_dict`.
+        """
         return {"option": self.option, "label": self.label, "configured": self.configured,
                 "cheapest": self.cheapest, "reserved_term": self.reserved_term,
                 "instance_classes": self.instance_classes,
@@ -118,8 +214,14 @@ class Bill:
                 "total_12_months_usd": self.total_12_months_usd}
 
     def to_frame(self):
-        """One row per line: ``option, region, line, quantity, unit, unit_price_usd,
-        amount_usd, component, configured, cheapest``."""
+        """Tabulate the bill, one row per line.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``option, region, line, quantity, unit, unit_price_usd, amount_usd, component,
+            configured, cheapest``.
+        """
         import pandas as pd
 
         cols = ["option", "region", "line", "quantity", "unit", "unit_price_usd", "amount_usd",
@@ -137,6 +239,22 @@ def backup_billed_gib(volume_gib: float, retention_days: int, change_rate_per_da
     backup storage up to the cluster's volume ``V`` is free, so the billed amount is
     ``U - V``. A 1-day retention is free (``U = V``).
 
+    Parameters
+    ----------
+    volume_gib : float
+        The cluster volume V, GiB.
+    retention_days : int
+        Backup retention R, days (>= 1).
+    change_rate_per_day : float
+        Share c of the volume rewritten per day.
+
+    Returns
+    -------
+    float
+        The billed backup storage, GiB-months.
+
+    Examples
+    --------
     >>> backup_billed_gib(1000.0, 7, 0.05)  # 1000 x (1 + 0.05 x 6) - 1000
     300.0
     >>> backup_billed_gib(1000.0, 1, 0.5)
@@ -199,6 +317,88 @@ class Usage:
     where the scenario requires the value), the consumption as the user's (or the
     simulation's) figures, and the one assumption of its own, ``backtrack_records_per_write``,
     registered as ``billing.backtrack_records_per_write``.
+
+    Parameters
+    ----------
+    region : str
+        AWS region code the cluster is billed in.
+    engine : {"aurora-mysql", "aurora-postgresql"}
+        The Aurora engine of the price list (``"mysql"``/``"postgresql"`` accepted).
+    capacity : {"provisioned", "serverless"}
+        Provisioned instance classes or Serverless v2 instances.
+    instance_class : str
+        Provisioned instance class (compared against Serverless).
+    replicas : int
+        Aurora Replicas (readers) besides the writer.
+    storage : {"standard", "io-optimized"}
+        Storage configuration billed today.
+    volume_gib : float
+        Cluster volume size, GiB.
+    storage_growth_gib_per_month : float
+        Volume growth, GiB per month (the 12-month total bills it).
+    io_millions_per_month : float
+        Billed I/O requests, millions per month.
+    write_io_millions_per_month : float
+        Write I/Os, millions per month (replicated to each secondary).
+    writes_per_s_mean : float
+        Mean write rate, writes per second.
+    writer_acu_hours : float
+        The writer's ACU-hours a month (Serverless).
+    reader_acu_hours_each : float
+        Each reader's ACU-hours a month (Serverless).
+    writer_peak_acu : float
+        The writer's peak demand, ACU (sizes a provisioned what-if).
+    reader_peak_acu : float
+        Each reader's peak demand, ACU.
+    headroom : float
+        Spare capacity of provisioned instances sized for the peak, a fraction.
+    secondaries : tuple of str
+        Global Database secondary regions.
+    secondary_instances : int or tuple of int
+        Instances of each secondary cluster (0: headless; one count per secondary).
+    secondary_instance_class : str or tuple of str, optional
+        Class of each provisioned secondary cluster (unset: the configured class, or for a
+        Serverless cluster the class that holds the secondary's ACU).
+    secondary_acu : float or tuple of float, optional
+        Mean ACU of each Serverless v2 secondary instance (unset: the cluster's ``min_acu``, at
+        least 0.5).
+    min_acu : float
+        Serverless v2 minimum capacity per instance, ACU (0 = auto-pause).
+    backup_retention_days : int
+        Automated backup retention, days (1 day is free).
+    backup_change_rate_per_day : float
+        Share of the volume rewritten per day (sizes incremental backups).
+    manual_snapshot_gib : float
+        Manual snapshots kept beyond the retention window, GiB (billed in full).
+    backtrack_window_hours : float
+        Aurora MySQL backtrack target window, hours (0: disabled).
+    backtrack_records_per_write : float
+        Backtrack change records stored per write (assumption, 1).
+    snapshot_export_gib_per_month : float
+        Snapshot data exported to Amazon S3, GiB per month.
+    inter_region_transfer : bool
+        Add an inter-region transfer line for the replication stream.
+    replicated_write_io_on_io_optimized : bool
+        Bill Global Database replicated write I/O on I/O-Optimized options too.
+    redo_bytes_per_write : float
+        Redo bytes shipped per write (the transfer line).
+    reserved_term : str
+        Reserved-instance term of the ``provisioned_reserved`` option
+        (:data:`RESERVED_TERMS`).
+    reserved_discount : float, optional
+        Your reserved discount on the on-demand rate (default: the term's registered
+        assumption).
+    reserved_hourly_usd : float, optional
+        Your effective reserved hourly rate of the configured class, USD per hour (upfront
+        amortised).
+
+    Examples
+    --------
+    >>> from aurora_models.billing import Usage
+    >>> u = Usage(region="us-east-1", secondaries=("eu-west-1", "us-west-2"),
+    ...           secondary_instances=(1, 2))
+    >>> u.secondary_counts(), u.per_secondary("secondary_acu", 0.5), u.reserved_rate_source
+    ((1, 2), (0.5, 0.5), 'ASSUMPTION (registered default per term)')
     """
 
     __rules__ = (ONE_RESERVED_RATE,)
@@ -277,7 +477,20 @@ class Usage:
                                  f"({len(self.secondaries)}), got {len(v)}")
 
     def per_secondary(self, key: str, default):
-        """``key``'s value for each secondary (``default`` where unset)."""
+        """Spread a per-secondary setting over the secondaries.
+
+        Parameters
+        ----------
+        key : str
+            The field (``"secondary_acu"``, ``"secondary_instance_class"``).
+        default : object
+            The value where the field is unset.
+
+        Returns
+        -------
+        tuple
+            One value per secondary: the list as given, a scalar repeated, or ``default``.
+        """
         v = getattr(self, key)
         if v is None:
             return (default,) * len(self.secondaries)
@@ -286,6 +499,13 @@ class Usage:
         return (v,) * len(self.secondaries)
 
     def secondary_counts(self) -> tuple[int, ...]:
+        """The instance count of each secondary cluster.
+
+        Returns
+        -------
+        tuple of int
+            ``secondary_instances`` as given per secondary, or the one count repeated.
+        """
         n = self.secondary_instances
         if isinstance(n, list | tuple):
             return tuple(int(x) for x in n)
@@ -293,6 +513,7 @@ class Usage:
 
     @property
     def reserved_rate_source(self) -> str:
+        """Where the reserved rate comes from: the scenario's rate, its discount, or the default."""
         if self.reserved_hourly_usd is not None:
             return "scenario effective hourly rate"
         if self.reserved_discount is not None:
@@ -301,6 +522,7 @@ class Usage:
 
     @property
     def discount(self) -> float:
+        """The reserved discount applied: the scenario's, else the term's registered one."""
         if self.reserved_discount is not None:  # an array in bill_totals' batch usages
             d = self.reserved_discount
             return d if isinstance(d, np.ndarray) else float(d)
@@ -567,15 +789,16 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
     Parameters
     ----------
     usage : Usage
+        What the cluster consumes and how it is configured.
     options : sequence of str, optional
         Any of :data:`OPTIONS`; default all that apply (the last needs readers).
-    price_file : path, optional
+    price_file : str or Path, optional
         A price file for :func:`aurora_models.pricing.load` (default: the bundled snapshot).
     books : mapping of region to PriceBook, optional
         Books to use instead of loading (a what-if book from ``PriceBook.with_price``); a
         ``dict`` is filled with the books loaded, so bills of one cluster can share it.
     added : sequence of AddedLine, optional
-        Lines a registered family adds (:attr:`aurora_models._section.Section.bill_lines`),
+        Lines a registered family adds (its ``Section.bill_lines``),
         billed in every option they name; they count in the totals and the cheapest option.
 
     Returns
@@ -584,6 +807,11 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
         In :data:`OPTIONS` order. The month's volume is ``volume_gib + growth / 2`` (the first
         month's average); the 12-month total bills the twelve months' average volume
         ``volume_gib + 6 x growth`` (every line is linear in the volume).
+
+    See Also
+    --------
+    bill_totals : The totals alone, for a batch of usages at once.
+    bill_by_region : The same cluster in every region.
 
     Examples
     --------
@@ -628,14 +856,40 @@ _BATCH_FIELDS = ("io_millions_per_month", "write_io_millions_per_month", "writes
 
 def bill_totals(usages, *, options=None, price_file=None, books=None,
                 added=None) -> np.ndarray:
-    """The monthly ``total_usd`` of every option for each of B usages, shape (B, options):
-    ``[[b.total_usd for b in bill_options(u, options=options, added=a)] for u, a in
-    zip(usages, added)]`` (``added``: one sequence of AddedLine per usage, default none).
+    """The monthly ``total_usd`` of every option for each of B usages, in one batch.
 
-    The usages are grouped by everything but :data:`_BATCH_FIELDS` and the peaks' sized
-    classes; each group's bills are built once, their lines' quantities and prices arrays
-    over the group (each total is the same ``fsum`` as the scalar bill's). ``options``:
-    default, the first usage's (every usage must then have readers, or none has).
+    The result is ``[[b.total_usd for b in bill_options(u, options=options, added=a)] for u, a
+    in zip(usages, added)]``. The usages are grouped by everything but the consumption fields
+    (I/O, writes and ACU-hours, the reserved discount) and the peaks' sized classes; each
+    group's bills are built once, their lines' quantities and prices arrays over the group
+    (each total is the same ``fsum`` as the scalar bill's).
+
+    Parameters
+    ----------
+    usages : sequence of Usage
+        The B usages.
+    options : sequence of str, optional
+        Any of :data:`OPTIONS`; default the first usage's (every usage must then have readers,
+        or none has).
+    price_file : str or Path, optional
+        A price file for :func:`aurora_models.pricing.load` (default: the bundled snapshot).
+    books : mapping of region to PriceBook, optional
+        Books to use instead of loading, as for :func:`bill_options`.
+    added : sequence of sequences of AddedLine, optional
+        One sequence of family lines per usage (default none).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (B, len(options)), USD per month.
+
+    Examples
+    --------
+    >>> from aurora_models.billing import Usage, bill_totals
+    >>> us = [Usage(region="us-east-1", instance_class="db.r6g.large", io_millions_per_month=m)
+    ...       for m in (0.0, 100.0)]
+    >>> bill_totals(us, options=["provisioned_standard"]).round(2).tolist()
+    [[199.8], [219.8]]
     """
     usages = list(usages)
     if not usages:
@@ -682,8 +936,29 @@ def _hashable(v):
 
 
 def bills_frame(bills, *, scenario: str = "") -> Any:
-    """Every line of every bill: ``scenario, option, region, line, quantity, unit,
-    unit_price_usd, amount_usd, configured, cheapest`` (the ``bill.csv`` columns)."""
+    """Tabulate every line of every bill (the ``bill.csv`` columns).
+
+    Parameters
+    ----------
+    bills : sequence of Bill or dict
+        Bills, or their JSON dicts (:meth:`Bill.to_dict`).
+    scenario : str
+        The scenario's name, in the first column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scenario, option, region, line, quantity, unit, unit_price_usd, amount_usd,
+        configured, cheapest``.
+
+    Examples
+    --------
+    >>> from aurora_models.billing import Usage, bill_options
+    >>> bills = bill_options(Usage(region="us-east-1", instance_class="db.r6g.large",
+    ...                            volume_gib=100.0), options=["provisioned_standard"])
+    >>> bills_frame(bills, scenario="demo")[["scenario", "line"]].iloc[0].tolist()
+    ['demo', 'compute: writer, db.r6g.large']
+    """
     import pandas as pd
 
     rows = []
@@ -700,9 +975,30 @@ def bills_frame(bills, *, scenario: str = "") -> Any:
 
 
 def configured_change(base_cost: dict, new_cost: dict) -> dict[str, Any]:
-    """The change of the configured cluster's bill from one estimate's ``cost`` section (its
-    JSON part) to another's: the option configured in each (switching storage or capacity
-    changes it), their monthly and 12-month totals and the deltas."""
+    """The change of the configured cluster's bill from one estimate's cost to another's.
+
+    Parameters
+    ----------
+    base_cost, new_cost : dict
+        The ``cost`` sections of two estimates' JSON documents (``configured``,
+        ``configured_total_usd``, ``configured_total_12_months_usd``).
+
+    Returns
+    -------
+    dict
+        ``base_option`` and ``new_option`` (switching storage or capacity changes it),
+        ``base_usd``, ``new_usd``, ``delta_usd`` and their ``_12_months_usd`` versions.
+
+    Examples
+    --------
+    >>> a = {"configured": "provisioned_standard", "configured_total_usd": 200.0,
+    ...      "configured_total_12_months_usd": 2400.0}
+    >>> b = {"configured": "provisioned_io_optimized", "configured_total_usd": 230.0,
+    ...      "configured_total_12_months_usd": 2760.0}
+    >>> c = configured_change(a, b)
+    >>> c["new_option"], c["delta_usd"], c["delta_12_months_usd"]
+    ('provisioned_io_optimized', 30.0, 360.0)
+    """
     out: dict[str, Any] = {"base_option": base_cost["configured"],
                            "new_option": new_cost["configured"]}
     for side, cost in (("base", base_cost), ("new", new_cost)):
@@ -728,11 +1024,31 @@ def diff_bills(base, new, *, changed_only: bool = False) -> Any:
     the lines that did not change (under half a cent a month and over 12 months) and the
     options none of whose lines did.
 
+    Parameters
+    ----------
+    base : sequence of Bill or dict
+        The bills before.
+    new : sequence of Bill or dict
+        The bills after.
+    changed_only : bool
+        Leave out the unchanged lines and options.
+
     Returns
     -------
     pandas.DataFrame
         ``option, region, line, base_usd, new_usd, delta_usd, base_12_months_usd,
         new_12_months_usd, delta_12_months_usd``.
+
+    Examples
+    --------
+    >>> from aurora_models.billing import Usage, bill_options, diff_bills
+    >>> u = Usage(region="us-east-1", instance_class="db.r6g.large")
+    >>> a = bill_options(u, options=["provisioned_standard"])
+    >>> b = bill_options(Usage(region="us-east-1", instance_class="db.r6g.xlarge"),
+    ...                  options=["provisioned_standard"])
+    >>> d = diff_bills(a, b, changed_only=True)
+    >>> d["line"].tolist(), round(float(d["delta_usd"].iloc[-1]), 2)
+    (['compute: writer, db.r6g.large -> compute: writer, db.r6g.xlarge', 'TOTAL'], 189.07)
     """
     import pandas as pd
 
@@ -784,6 +1100,8 @@ def bill_by_region(usage: Usage, *, regions=None, option: str | None = None,
         Default every region of the price data (:func:`aurora_models.pricing.known_regions`).
     option : str, optional
         The option billed (default the configured one).
+    price_file : str or Path, optional
+        A price file for :func:`aurora_models.pricing.load` (default: the bundled snapshot).
 
     Returns
     -------
