@@ -883,7 +883,26 @@ def _quiet_broken_pipe() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``aurora-models`` console script (exit codes: see ``--help``)."""
+    """Entry point of the ``aurora-models`` console script (exit codes: see ``--help``).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 2 an input error (reported in one line on stderr).
+
+    Examples
+    --------
+    >>> from aurora_models.cli import main
+    >>> main(["assumptions", "--module", "units", "--format", "csv"])
+    name,value,unit,kind,source,module,range,scenario_key,uncertainty
+    units.hours_per_month,730.0,hours,cited,"AWS pricing pages and calculator bill a month as 730 hours (8,760 / 12)",units,,,
+    0
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     debug = getattr(args, "debug", False)

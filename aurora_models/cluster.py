@@ -18,8 +18,19 @@ __all__ = ["Cluster", "Regions", "engine_version", "max_volume_gib", "region_cod
 
 
 def region_codes() -> list[str]:
-    """The AWS region codes the package knows (the inter-region latency data's index, read
-    once by :func:`aurora_models.global_db.regions`)."""
+    """The AWS region codes the package knows (the inter-region latency data's index).
+
+    Returns
+    -------
+    list of str
+        The codes, as :func:`aurora_models.global_db.regions` reads them.
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import region_codes
+    >>> "us-east-1" in region_codes()
+    True
+    """
     from .global_db._link import regions
 
     return regions()
@@ -83,8 +94,27 @@ def _max_volume_gib() -> float:
 
 
 def engine_version(engine: str, version: str | None) -> tuple[int, ...] | None:
-    """``version`` as numbers (``"3.08.0"`` -> (3, 8, 0); the long MySQL form
-    ``"8.0.mysql_aurora.3.08.0"`` gives the same), None when unset."""
+    """Parse an engine version into numbers (the long MySQL form gives the same).
+
+    Parameters
+    ----------
+    engine : {"mysql", "postgresql"}
+        The Aurora engine.
+    version : str or None
+        The engine version (``"3.08.0"``, ``"8.0.mysql_aurora.3.08.0"``, ``"16.4"``); None:
+        unset.
+
+    Returns
+    -------
+    tuple of int or None
+        The version's numbers; None when unset.
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import engine_version
+    >>> engine_version("mysql", "8.0.mysql_aurora.3.08.0"), engine_version("postgresql", "16.4")
+    ((3, 8, 0), (16, 4))
+    """
     if version is None:
         return None
     tail = version.rsplit("mysql_aurora.", 1)[-1] if engine == "mysql" else version
@@ -99,7 +129,27 @@ _AUTO_PAUSE_FROM = {"mysql": {3: (3, 8, 0)},
 
 
 def supports_auto_pause(engine: str, version: str | None) -> bool:
-    """Whether the engine version can pause at 0 ACU (an unset version: a current one can)."""
+    """Whether the engine version can pause at 0 ACU (an unset version: a current one can).
+
+    Parameters
+    ----------
+    engine : {"mysql", "postgresql"}
+        The Aurora engine.
+    version : str or None
+        The engine version (``"3.08.0"``, ``"8.0.mysql_aurora.3.08.0"``, ``"16.4"``); None:
+        unset.
+
+    Returns
+    -------
+    bool
+        True from Aurora MySQL 3.08.0 and PostgreSQL 16.3, 15.7, 14.12, 13.15.
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import supports_auto_pause
+    >>> supports_auto_pause("mysql", "3.07.1"), supports_auto_pause("postgresql", "16.3")
+    (False, True)
+    """
     v = engine_version(engine, version)
     if v is None:
         return True
@@ -110,8 +160,29 @@ def supports_auto_pause(engine: str, version: str | None) -> bool:
 
 
 def max_volume_gib(engine: str, version: str | None) -> float:
-    """The cluster volume limit of an engine version, GiB: 128 TiB, 64 TiB on Aurora MySQL
-    before 1.23.0 / 2.09.0 (see :data:`aurora_models.quorum.OLD_ENGINE_MAX_VOLUME_GIB`)."""
+    """The cluster volume limit of an engine version, GiB.
+
+    128 TiB, or 64 TiB on Aurora MySQL before 1.23.0 / 2.09.0.
+
+    Parameters
+    ----------
+    engine : {"mysql", "postgresql"}
+        The Aurora engine.
+    version : str or None
+        The engine version (``"3.08.0"``, ``"8.0.mysql_aurora.3.08.0"``, ``"16.4"``); None:
+        unset.
+
+    Returns
+    -------
+    float
+        The limit, GiB.
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import max_volume_gib
+    >>> max_volume_gib("mysql", "2.08.3") / 1024, max_volume_gib("mysql", None) / 1024
+    (64.0, 128.0)
+    """
     from .quorum._scale import MAX_VOLUME_GIB, OLD_ENGINE_MAX_VOLUME_GIB
 
     v = engine_version(engine, version)
@@ -192,7 +263,37 @@ def _max_secondaries() -> int:
 @declared("cluster")
 @dataclass(frozen=True, kw_only=True)
 class Cluster:
-    """An Aurora cluster as the architect configures it (the scenario's ``[cluster]``)."""
+    """An Aurora cluster as the architect configures it (the scenario's ``[cluster]``).
+
+    Parameters
+    ----------
+    engine : {"mysql", "postgresql"}
+        Aurora MySQL- or PostgreSQL-compatible.
+    engine_version : str, optional
+        Aurora engine version (unset: a current one); sets the volume limit and whether
+        ``min_acu = 0`` (auto-pause) is available.
+    capacity : {"serverless", "provisioned"}
+        Serverless v2 instances or provisioned instance classes.
+    instance_class : str
+        Provisioned instance class (compared against Serverless).
+    replicas : int
+        Aurora Replicas (readers) besides the writer, 0-15.
+    storage : {"standard", "io-optimized"}
+        Storage configuration billed today.
+    volume_gib : float
+        Cluster volume size, GiB (at most the version's limit, :func:`max_volume_gib`).
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import Cluster
+    >>> Cluster(capacity="serverless", replicas=1, volume_gib=500.0).engine
+    'mysql'
+    >>> Cluster(capacity="provisioned", replicas=0, volume_gib=100_000.0,
+    ...         engine_version="2.08.3")
+    Traceback (most recent call last):
+    ...
+    aurora_models.exceptions.ParameterValueError: `volume_gib` must be at most 65,536 GiB (64 TiB) on Aurora mysql 2.08.3, got 100000
+    """
 
     __rules__ = (ENGINE_VERSION, VOLUME_LIMIT)
 
@@ -254,7 +355,21 @@ LINKED_PRIMARY = Rule("linked_primary", ("primary", "secondaries"), _linked_prim
 @declared("cluster")
 @dataclass(frozen=True, kw_only=True)
 class Regions:
-    """The primary region and the Global Database secondaries (the scenario's ``[regions]``)."""
+    """The primary region and the Global Database secondaries (the scenario's ``[regions]``).
+
+    Parameters
+    ----------
+    primary : str
+        AWS region code of the primary cluster.
+    secondaries : tuple of str
+        Global Database secondary regions (at most 10, distinct, not the primary).
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import Regions
+    >>> Regions(primary="us-east-1", secondaries=["eu-west-1"]).secondaries
+    ('eu-west-1',)
+    """
 
     __rules__ = (DISTINCT_REGIONS, LINKED_PRIMARY, AUTO_PAUSE)
 
