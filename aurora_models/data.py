@@ -49,7 +49,23 @@ TRACES: dict[str, str] = {
 
 
 def data_root() -> Path:
-    """The folder holding the data sets: inside the installed package, else the checkout's."""
+    """The folder holding the data sets: inside the installed package, else the checkout's.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder that holds ``catalog.toml``.
+
+    Raises
+    ------
+    DataError
+        When neither copy exists (a broken install).
+
+    Examples
+    --------
+    >>> (data_root() / "catalog.toml").is_file()
+    True
+    """
     here = Path(__file__).resolve().parent
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "catalog.toml").is_file():
@@ -70,6 +86,18 @@ def _catalog() -> dict[str, dict[str, str]]:
 def dataset_path(name: str) -> Path:
     """Absolute path of the bundled data set ``name`` (see :func:`list_datasets`).
 
+    Parameters
+    ----------
+    name : str
+        A name of :func:`list_datasets` (``"interregion_rtt"``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file.
+
+    Examples
+    --------
     >>> dataset_path("interregion_rtt").name
     'interregion_rtt_p50_ms.csv'
     """
@@ -131,11 +159,22 @@ def read_csv_checked(
     min_rows : int
         Fewest data rows accepted (default 1: a header alone is refused).
 
+    Returns
+    -------
+    pandas.DataFrame
+        The declared columns, parsed (other columns of the file are left out).
+
     Raises
     ------
     DataError
         Missing, unreadable or empty file, missing column, too few rows, or a value that does
         not parse, with the file and line.
+
+    Examples
+    --------
+    >>> t = read_csv_checked(dataset_path("drive_afr"), {"period": "str", "afr_percent": "float"})
+    >>> list(t.columns), t["afr_percent"].dtype.kind
+    (['period', 'afr_percent'], 'f')
     """
     path = Path(path)
     if not path.exists():
@@ -220,6 +259,11 @@ def load_interregion_rtt(path: str | Path | None = None) -> pd.DataFrame:
     Source: CloudPing.co p50 over one year (snapshot 2025-05-29); see
     ``data/network/interregion_rtt_p50_ms.md``. A one-way delay is about half the value.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another file in the same format (default: the bundled one).
+
     Returns
     -------
     pandas.DataFrame
@@ -261,6 +305,11 @@ def load_inter_az_latency(path: str | Path | None = None) -> pd.DataFrame:
     """Published same-AZ and cross-AZ round-trip latency figures (ms), one row per quotation.
 
     Source: see ``data/network/inter_az_latency_published.md``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another file in the same format (default: the bundled one).
 
     Returns
     -------
@@ -307,6 +356,8 @@ def load_drive_afr(
     ----------
     period_type : {"year", "quarter", "lifetime"}, optional
         Keep only rows of this kind (default: all rows).
+    path : str or Path, optional
+        Another file in the same format (default: the bundled one).
 
     Returns
     -------
@@ -344,6 +395,11 @@ def load_az_incidents(path: str | Path | None = None) -> pd.DataFrame:
 
     Source: see ``data/failures/aws_az_incidents_2018_2023.md`` (publicly posted incidents only;
     mostly partial impairments; no durations).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another file in the same format (default: the bundled one).
 
     Returns
     -------
@@ -387,6 +443,17 @@ def load_published_prices(path: str | Path | None = None) -> pd.DataFrame:
     The full, dated price book is :func:`aurora_models.pricing.load`; these rows are its cited
     inputs. Source per row in the ``source`` column.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another file in the same format (default: the bundled one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region``, ``item``, ``usage_type``, ``unit``, ``usd``, ``as_of``, ``source``,
+        ``corroborating_source``, ``confidence``.
+
     Examples
     --------
     >>> p = load_published_prices()
@@ -411,7 +478,7 @@ def load_published_prices(path: str | Path | None = None) -> pd.DataFrame:
 class TraceGaps:
     """Missing intervals in a regularly sampled trace.
 
-    Attributes
+    Parameters
     ----------
     step : pandas.Timedelta
         The sampling interval (the most common spacing).
@@ -424,6 +491,19 @@ class TraceGaps:
     table : pandas.DataFrame
         One row per gap: ``after`` (last sample before it), ``before`` (first after),
         ``missing_samples``.
+
+    See Also
+    --------
+    trace_gaps : The function that returns it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series(1.0, index=pd.to_datetime(["2024-01-01 00:00", "2024-01-01 00:05",
+    ...                                          "2024-01-01 00:20"]))
+    >>> g = trace_gaps(s)
+    >>> g.count, g.missing_samples, str(g.longest)
+    (1, 2, '0 days 00:10:00')
     """
 
     step: pd.Timedelta
@@ -435,6 +515,16 @@ class TraceGaps:
 
 def trace_gaps(series: pd.Series) -> TraceGaps:
     """Find the gaps in a trace sampled at a regular interval.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The trace, with a DatetimeIndex of at least 2 samples.
+
+    Returns
+    -------
+    TraceGaps
+        The step (the most common spacing), the gaps and the samples they miss.
 
     Examples
     --------
