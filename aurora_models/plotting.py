@@ -26,7 +26,39 @@ def _axes(ax):
 
 def heatmap(frame: pd.DataFrame, *, ax=None, cmap: str = "viridis", label: str = "",
             annotate: bool = True, fmt: str = "{:.0f}"):
-    """Colour-coded matrix of ``frame`` with its index and columns as tick labels."""
+    """Colour-coded matrix of ``frame`` with its index and columns as tick labels.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The values (numeric); index and columns label the rows and columns.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new figure's).
+    cmap : str
+        A matplotlib colour map.
+    label : str
+        The colour bar's label.
+    annotate : bool
+        Write each value in its cell.
+    fmt : str
+        Format of the annotations (``str.format``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from aurora_models.plotting import heatmap
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> heatmap(pd.DataFrame([[1, 2], [3, 4]], index=["a", "b"], columns=["x", "y"]),
+    ...         ax=ax) is ax
+    True
+    >>> plt.close(fig)
+    """
     ax = _axes(ax)
     values = frame.to_numpy(dtype=float)
     image = ax.imshow(values, cmap=cmap, aspect="auto")
@@ -42,7 +74,34 @@ def heatmap(frame: pd.DataFrame, *, ax=None, cmap: str = "viridis", label: str =
 
 
 def series(s: pd.Series, *, ax=None, label: str | None = None, ylabel: str = ""):
-    """Line plot of a time series."""
+    """Line plot of a time series.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        The series, indexed by time.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new figure's).
+    label : str, optional
+        The line's label (default the series' name).
+    ylabel : str
+        The y axis label (default the series' ``attrs["unit"]``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> from aurora_models.data import load_trace
+    >>> from aurora_models.plotting import series
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> series(load_trace("elb_request_count"), ax=ax).get_ylabel()
+    'requests per 5 min'
+    >>> plt.close(fig)
+    """
     ax = _axes(ax)
     ax.plot(s.index, s.to_numpy(), lw=0.8, label=label if label is not None else s.name)
     ax.set_ylabel(ylabel or s.attrs.get("unit", ""))
@@ -50,8 +109,34 @@ def series(s: pd.Series, *, ax=None, label: str | None = None, ylabel: str = "")
 
 
 def daily_profile(s: pd.Series, *, ax=None, normalise: bool = True, label: str | None = None):
-    """Mean by hour of day (divided by the overall mean when ``normalise``), with a band of
-    one standard deviation across days."""
+    """Mean by hour of day, with a band of one standard deviation across days.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        The series, with a DatetimeIndex.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new figure's).
+    normalise : bool
+        Divide by the overall mean (the y axis is then "load / mean").
+    label : str, optional
+        The line's label (default the series' name).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> from aurora_models.data import load_trace
+    >>> from aurora_models.plotting import daily_profile
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> daily_profile(load_trace("elb_request_count"), ax=ax).get_xlabel()
+    'hour of day'
+    >>> plt.close(fig)
+    """
     ax = _axes(ax)
     by_hour = s.groupby(s.index.hour)
     mean, std = by_hour.mean(), by_hour.std()
@@ -66,8 +151,37 @@ def daily_profile(s: pd.Series, *, ax=None, normalise: bool = True, label: str |
 
 def capacity_vs_demand(result, *, ax=None, time_unit: str = "h", start_s: float = 0.0,
                        label: str = "capacity"):
-    """Serverless capacity (step line) against demand for a
-    :class:`~aurora_models.serverless.CapacityResult`; ``time_unit`` is "s", "min" or "h"."""
+    """Serverless capacity (step line) against demand.
+
+    Parameters
+    ----------
+    result : aurora_models.serverless.CapacityResult
+        A simulation's result (:func:`aurora_models.serverless.simulate_capacity`).
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new figure's).
+    time_unit : {"s", "min", "h"}
+        Unit of the time axis.
+    start_s : float
+        Time of the first step, seconds.
+    label : str
+        The capacity line's label.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> from aurora_models.plotting import capacity_vs_demand
+    >>> from aurora_models.serverless import ScalingPolicy, simulate_capacity
+    >>> r = simulate_capacity([1.0] * 60 + [8.0] * 60, ScalingPolicy(), step_s=60.0)
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> capacity_vs_demand(r, ax=ax).get_ylabel()
+    'ACU'
+    >>> plt.close(fig)
+    """
     ax = _axes(ax)
     scale = {"s": 1.0, "min": 60.0, "h": 3600.0}[time_unit]
     t = (start_s + np.arange(len(result.capacity_acu)) * result.step_s) / scale
@@ -81,10 +195,43 @@ def capacity_vs_demand(result, *, ax=None, time_unit: str = "h", start_s: float 
 
 def lines(x, ys, *, ax=None, xlabel: str = "", ylabel: str = "", title: str = "",
           logx: bool = False, logy: bool = False, legend: str = "outside", **kw):
-    """One line per entry of the mapping ``ys`` (label -> values over ``x``), each with its own
-    marker and dash pattern (drawn in order, later ones thinner, so a line hidden under another
-    still shows). A series that is zero everywhere is left out, of the plot and the legend.
-    ``legend`` is "outside" (right of the axes, never over the data), "inside" or "none"."""
+    """One line per entry of the mapping ``ys``, each with its own marker and dash pattern.
+
+    Lines are drawn in order, later ones thinner, so a line hidden under another still shows.
+    A series that is zero everywhere is left out, of the plot and the legend.
+
+    Parameters
+    ----------
+    x : array_like
+        The x values, shared by every line.
+    ys : mapping of str to array_like
+        Label -> values over ``x``.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new figure's).
+    xlabel, ylabel, title : str
+        Axis labels and title.
+    logx, logy : bool
+        Logarithmic axes.
+    legend : {"outside", "inside", "none"}
+        Right of the axes (never over the data), inside them, or no legend.
+    **kw
+        Passed to ``Axes.plot`` for every line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> from aurora_models.plotting import lines
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = lines([1, 2, 3], {"a": [1, 2, 3], "zero": [0, 0, 0]}, ax=ax)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['a']
+    >>> plt.close(fig)
+    """
     ax = _axes(ax)
     x = np.asarray(x, dtype=float)
     shown = [(k, np.asarray(v, dtype=float)) for k, v in ys.items()
@@ -129,10 +276,37 @@ def write_path_layout(g) -> dict:
 
 
 def write_path_graph(g, *, ax=None, title: str | None = None):
-    """A write path (:mod:`aurora_models.write_path` graph) laid out by AZ: shaded AZ columns,
-    full node labels, synchronous edges solid and others dashed, each edge labelled with the
-    step number of the paper's figure where the graph has one (``step`` edge attribute;
-    storage nodes show their foreground pipeline steps)."""
+    """Draw a write path laid out by AZ, synchronous edges solid and others dashed.
+
+    Shaded AZ columns and full node labels; each edge is labelled with the step number of the
+    paper's figure where the graph has one (``step`` edge attribute; storage nodes show their
+    foreground pipeline steps).
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A write path of :mod:`aurora_models.write_path` (:func:`~aurora_models.write_path.aurora_path`, ...).
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new figure's).
+    title : str, optional
+        The Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> from aurora_models.plotting import write_path_graph
+    >>> from aurora_models.write_path import mirrored_mysql_path
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = write_path_graph(mirrored_mysql_path(), ax=ax)
+    >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "step")
+    ['1', '2', '3', '4', '5']
+    >>> plt.close(fig)
+    """
     ax = _axes(ax)
     pos = write_path_layout(g)
     azs = sorted({d["az"] for _, d in g.nodes(data=True)}, key=lambda a: (a == "region", a))

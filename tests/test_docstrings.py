@@ -88,8 +88,9 @@ def test_public_docstrings_pass_numpydoc_validation():
 # --- units ---------------------------------------------------------------------------------
 
 #: A name part that makes a parameter a physical quantity, and how its unit may be written in the
-#: parameter's type or description (case-insensitive, whole words). Parts are ``_``-separated
-#: words of the name: ``az_outage_rate_per_year`` has ``year``, ``lag_growth_s_per_s`` has ``s``.
+#: parameter's type or description (case-insensitive, whole words). Parts are the ``_``-separated
+#: words of the name after its first: ``az_outage_rate_per_year`` has ``year``,
+#: ``lag_growth_s_per_s`` has ``s``; a one-word name (``s``, ``days``) has none.
 UNIT_WORDS: dict[str, str] = {
     "s": r"seconds?|s",
     "ms": r"milliseconds?|ms",
@@ -130,7 +131,7 @@ def unit_errors(qualname: str, obj) -> list[str]:
         text = documented.get(name)
         if text is None:
             continue  # an undocumented parameter is numpydoc's PR01
-        for part in name.split("_"):
+        for part in name.split("_")[1:]:  # a suffix or infix: ``s`` alone is a series
             pattern = UNIT_WORDS.get(part)
             if pattern and not re.search(rf"(?<![\w'’])(?:{pattern})(?!\w)", text, re.I):
                 errors.append(f"`{name}` does not state its unit ({part!r}: one of "
