@@ -1,7 +1,7 @@
 """Derived views of the scenario format: its JSON Schema, the keys table and the JSON-output
 table of the docs.
 
-The keys come from the parameter declarations (:func:`aurora_models._params.scenario_params`),
+The keys come from the parameter declarations (:func:`aurora_models._registry.scenario_params`),
 the JSON-output table from the registered sections' manifests (``Section.json``), so the
 committed ``docs/scenario.schema.json`` and the generated sections of
 ``docs/scenario_format.md`` can be regenerated (``aurora-models scenario schema``,
@@ -14,7 +14,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ._spec import rules, spec
+from .._distributions import DISTRIBUTIONS, make
+from .._registry import sections
+from ._estimate import (
+    ASSUMPTION_UNCERTAINTY_JSON,
+    ASSUMPTIONS_JSON,
+    NOTES_JSON,
+    SCENARIO_JSON,
+    SCHEMA_HISTORY,
+    SCHEMA_VERSION,
+)
+from ._spec import rules, spec, uncertain_keys
 
 __all__ = ["DOC_BEGIN", "DOC_END", "JSON_BEGIN", "JSON_END", "json_markdown", "json_schema",
            "keys_markdown", "update_docs"]
@@ -53,9 +63,6 @@ def json_schema() -> dict[str, Any]:
 
 def _uncertainty_schema() -> dict[str, Any]:
     """``[uncertainty]``: ``"table.key" = { dist = ..., ... }`` for any numeric scenario key."""
-    from ..sensitivity._dist import DISTRIBUTIONS
-    from ._spec import uncertain_keys
-
     variants = []
     for dist, need in DISTRIBUTIONS.items():
         props: dict[str, Any] = {"dist": {"const": dist}, "rationale": {"type": "string"}}
@@ -72,9 +79,6 @@ def _uncertainty_schema() -> dict[str, Any]:
 
 
 def _uncertainty_markdown() -> list[str]:
-    from ..sensitivity._dist import DISTRIBUTIONS, make
-    from ._spec import uncertain_keys
-
     out = ["### [uncertainty]", "",
            "`\"table.key\" = { dist = ..., ... }` for any real-valued key above (not an integer key, not a `[scenario]` run setting), truncated to the "
            "key's range; it replaces the declared distribution (listed here) of "
@@ -116,16 +120,6 @@ def keys_markdown() -> str:
 def json_markdown() -> str:
     """The JSON-output section of ``docs/scenario_format.md``: the document's own parts and
     each registered section's, in the document's order."""
-    from .._registry import sections
-    from ..sensitivity._rows import ASSUMPTION_UNCERTAINTY_JSON
-    from ._estimate import (
-        ASSUMPTIONS_JSON,
-        NOTES_JSON,
-        SCENARIO_JSON,
-        SCHEMA_HISTORY,
-        SCHEMA_VERSION,
-    )
-
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
@@ -156,10 +150,10 @@ def update_docs(path: str | Path, *, check: bool = False) -> bool:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     new = text
-    for begin, end_mark, make in ((DOC_BEGIN, DOC_END, keys_markdown),
-                                  (JSON_BEGIN, JSON_END, json_markdown)):
+    for begin, end_mark, build in ((DOC_BEGIN, DOC_END, keys_markdown),
+                                   (JSON_BEGIN, JSON_END, json_markdown)):
         start, end = new.index(begin), new.index(end_mark) + len(end_mark)
-        new = new[:start] + make() + new[end:]
+        new = new[:start] + build() + new[end:]
     if check:
         return new == text
     path.write_text(new, encoding="utf-8")
