@@ -42,6 +42,31 @@ class Distribution:
     """One input's distribution, truncated to ``[lower, upper]`` (the parameter's bounds).
 
     ``ppf(u)`` is vectorised: ``u`` in ``[0, 1]`` (any shape) -> values.
+
+    Parameters
+    ----------
+    name : str
+        The input it belongs to (a scenario key such as ``"failures.az_outage_hours"``).
+    dist : str
+        One of :data:`DISTRIBUTIONS` (``"uniform"``, ``"loguniform"``, ``"triangular"``,
+        ``"lognormal"``, ``"normal"``, ``"samples"``).
+    args : tuple of (str, object)
+        The distribution's parameters as pairs (``(("p5", 0.3), ("p95", 3.0))``).
+    lower, upper : float
+        The bounds it is truncated to (the parameter's range).
+    rationale : str
+        Why this distribution.
+
+    See Also
+    --------
+    make : Builds one from a validated spec.
+
+    Examples
+    --------
+    >>> from aurora_models.sensitivity import make
+    >>> d = make("x", {"dist": "uniform", "low": 1.0, "high": 3.0})
+    >>> d.median, d.describe(), d.ppf([0.0, 1.0]).tolist()
+    (2.0, 'uniform(low=1, high=3)', [1.0, 3.0])
     """
 
     name: str
@@ -71,7 +96,18 @@ class Distribution:
         raise AssertionError(self.dist)
 
     def ppf(self, u) -> np.ndarray:
-        """Quantiles at ``u`` of the distribution truncated to ``[lower, upper]``."""
+        """Return the quantiles at ``u`` of the distribution truncated to ``[lower, upper]``.
+
+        Parameters
+        ----------
+        u : float or array_like
+            Probabilities in [0, 1], any shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            The values, of the shape of ``u``.
+        """
         u = np.asarray(u, dtype=float)
         if self.dist == "samples":
             vals = np.sort(np.asarray(dict(self.args)["values"], dtype=float))
@@ -84,10 +120,17 @@ class Distribution:
 
     @property
     def median(self) -> float:
+        """The median of the truncated distribution, ``ppf(0.5)``."""
         return float(self.ppf(0.5))
 
     def describe(self) -> str:
-        """``lognormal(p5=0.3, p95=3)``; samples show their count and range."""
+        """Describe the distribution in one line.
+
+        Returns
+        -------
+        str
+            ``lognormal(p5=0.3, p95=3)``; samples show their count and range.
+        """
         a = dict(self.args)
         if self.dist == "samples":
             v = np.asarray(a["values"], dtype=float)
@@ -107,11 +150,30 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
          upper: float | None = None) -> Distribution:
     """Validate one distribution spec (a ``{"dist": ..., ...}`` mapping) for input ``name``.
 
-    Raises SensitivityInputError (a ValueError; one line, naming ``name``) on an unknown distribution, a missing or
-    extra key, a non-number, p5 >= p95, low >= high, a mode outside ``[low, high]``, a
-    non-positive lognormal or loguniform bound, sd <= 0, fewer than two samples, or a range
-    that lies outside the parameter's bounds ``[lower, upper]``.
+    Parameters
+    ----------
+    name : str
+        The input's name, for the messages.
+    spec : mapping
+        ``{"dist": ..., <its parameters>, "rationale": ...}`` (rationale optional).
+    lower, upper : float, optional
+        The parameter's bounds: the distribution is truncated to them.
 
+    Returns
+    -------
+    Distribution
+        The validated distribution.
+
+    Raises
+    ------
+    SensitivityInputError
+        A ValueError, in one line naming ``name``: an unknown distribution, a missing or
+        extra key, a non-number, p5 >= p95, low >= high, a mode outside ``[low, high]``, a
+        non-positive lognormal or loguniform bound, sd <= 0, fewer than two samples, or a range
+        that lies outside the parameter's bounds ``[lower, upper]``.
+
+    Examples
+    --------
     >>> make("failures.az_outage_hours", {"dist": "lognormal", "p5": 3, "p95": 1})
     Traceback (most recent call last):
     ...

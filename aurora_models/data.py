@@ -312,8 +312,9 @@ def _region_index() -> tuple[str, ...]:
 
 
 def region_codes() -> list[str]:
-    """The AWS region codes the package knows: the index of the bundled inter-region latency
-    matrix (:func:`load_interregion_rtt`), read once.
+    """The AWS region codes the package knows: the inter-region latency matrix's index.
+
+    The matrix is :func:`~aurora_models.data.load_interregion_rtt`'s, read once.
 
     Returns
     -------
@@ -329,8 +330,38 @@ def region_codes() -> list[str]:
 
 
 def check_region(name: str, value: Any, *, extra: tuple[str, ...] = ()) -> str:
-    """``value`` if it is a region code of the latency data (or one of ``extra``); else a
-    one-line error naming ``name``, with a did-you-mean."""
+    """Check that ``value`` is a region code of the latency data (or one of ``extra``).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    value : str
+        The region code.
+    extra : tuple of str
+        Codes accepted besides the latency data's (the price list's other regions).
+
+    Returns
+    -------
+    str
+        ``value``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a string.
+    ValueError
+        If it is no known code: a one-line message naming ``name``, with a did-you-mean.
+
+    Examples
+    --------
+    >>> check_region("primary", "eu-west-1")
+    'eu-west-1'
+    >>> check_region("primary", "eu-wset-1")
+    Traceback (most recent call last):
+    ...
+    aurora_models.exceptions.ParameterValueError: `primary` must be a known AWS region code (one of the 32 of the latency data, e.g. 'us-east-1', 'eu-west-1'), got 'eu-wset-1' (did you mean 'eu-west-1'?)
+    """
     if not isinstance(value, str):
         raise ParameterTypeError(f"`{name}` must be a region code string, got "
                                  f"{type(value).__name__} {value!r}")
