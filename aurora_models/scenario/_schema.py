@@ -42,6 +42,18 @@ def json_schema() -> dict[str, Any]:
 
     Editors with TOML schema support (Taplo, Even Better TOML) complete and check keys with
     it: add ``#:schema ./scenario.schema.json`` at the top of a scenario file.
+
+    Returns
+    -------
+    dict
+        The schema: one object per table, its keys' types, ranges and defaults.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> s = scenario.json_schema()
+    >>> s["$schema"], "cluster" in s["properties"]
+    ('https://json-schema.org/draft/2020-12/schema', True)
     """
     tables = {}
     required_tables = []

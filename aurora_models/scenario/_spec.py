@@ -27,6 +27,26 @@ class ScenarioError(UserInputError, ValueError):
     """A scenario file is malformed or holds an invalid value.
 
     The message is one line: ``FILE:LINE: `table.key` must be ..., got ...``.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong (the rule and the value).
+    source : str
+        The file (or ``"<string>"``), prefixed to the message.
+    line : int, optional
+        The line of the key in the file.
+    key : str
+        The ``table.key`` at fault.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> try:
+    ...     scenario.loads('[cluster]\\nreplicas = 16\\n', source="x.toml")
+    ... except scenario.ScenarioError as e:
+    ...     print(e.source, e.line, e.key)
+    x.toml 2 cluster.replicas
     """
 
     def __init__(self, message: str, *, source: str = "", line: int | None = None,
@@ -37,13 +57,36 @@ class ScenarioError(UserInputError, ValueError):
 
 
 def spec() -> dict[str, dict[str, Param]]:
-    """The scenario file's keys: ``{table: {key: Param}}``, derived from the declarations."""
+    """The scenario file's keys, derived from the declarations.
+
+    Returns
+    -------
+    dict
+        ``{table: {key: Param}}``, tables in documentation order.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> list(scenario.spec())[:3]
+    ['scenario', 'cluster', 'regions']
+    """
     return scenario_params()
 
 
 def rules() -> list[tuple[Rule, dict[str, str]]]:
-    """The declared cross-key rules whose every key a scenario file sets, with the mapping
-    from each rule key to its ``table.key``."""
+    """The declared cross-key rules whose every key a scenario file sets.
+
+    Returns
+    -------
+    list of (Rule, dict)
+        Each rule with the mapping from its keys to their ``table.key``, sorted by name.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> [rule.name for rule, _ in scenario.rules()][:3]
+    ['acu_order', 'auto_pause', 'byol_sold']
+    """
     out = []
     for cls in declared_classes():
         for rule in getattr(cls, "__rules__", ()):
@@ -64,8 +107,23 @@ def _freeze(x):
 
 @dataclass(frozen=True, kw_only=True)
 class Scenario:
-    """A validated scenario: ``values[table][key]`` for every key of the format (defaults
-    filled in; ``None`` means "the model's default"), where it came from, and its key lines.
+    """A validated scenario: every key of the format, where it came from, and its key lines.
+
+    Build it with :func:`load` or :func:`loads`; ``scenario[table][key]`` reads a value.
+
+    Parameters
+    ----------
+    values : mapping
+        ``values[table][key]`` for every key of the format (defaults filled in; ``None``
+        means "the model's default"); frozen on construction.
+    source : str
+        Where it came from (a path, or ``"<string>"``).
+    text : str
+        The file's text (for the lines of error messages).
+    given : frozenset of str
+        The ``table.key`` names the file set.
+    uncertainty : mapping
+        The file's ``[uncertainty]`` table: ``{"table.key": {"dist": ..., ...}}``.
 
     Examples
     --------
@@ -109,16 +167,39 @@ class Scenario:
         return self.values["scenario"]["name"]
 
     def is_set(self, key: str) -> bool:
-        """Whether ``table.key`` was written in the file (not taken from the declaration)."""
+        """Whether ``table.key`` was written in the file (not taken from the declaration).
+
+        Parameters
+        ----------
+        key : str
+            A ``table.key`` name.
+
+        Returns
+        -------
+        bool
+            True when the file set it.
+        """
         return key in self.given
 
     def replace(self, **changes) -> Scenario:
-        """A copy with ``table__key=value`` overrides, validated like the file.
+        """Return a copy with ``table__key=value`` overrides, validated like the file.
 
         Only the changed keys and the cross-key rules that involve them are checked again
         (everything else was checked when this scenario was built), with the messages and
         lines a file with those values would give.
 
+        Parameters
+        ----------
+        **changes
+            ``table__key=value`` pairs (``scenario__trials=500``).
+
+        Returns
+        -------
+        Scenario
+            The changed copy.
+
+        Examples
+        --------
         >>> s = load().replace(scenario__trials=500)
         >>> s["scenario"]["trials"]
         500
@@ -383,11 +464,31 @@ def _check_size_and_nesting(text: str, source: str) -> None:
 def loads(text: str, *, source: str = "<string>") -> Scenario:
     """Parse and validate scenario TOML text.
 
+    Parameters
+    ----------
+    text : str
+        The TOML text (a leading byte-order mark is dropped).
+    source : str
+        Where it came from, for the messages (a path, or ``"<string>"``).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario, defaults filled in.
+
     Raises
     ------
     ScenarioError
         Malformed TOML, an unknown table or key, a missing required key, a value of the wrong
         type or out of range; the message names the file, the line and the key.
+
+    Examples
+    --------
+    >>> s = loads('[cluster]\\ncapacity = "provisioned"\\nreplicas = 1\\nvolume_gib = 100\\n'
+    ...           '[regions]\\nprimary = "eu-west-1"\\n'
+    ...           '[workload]\\nwrites_per_s = 10\\nreads_per_s = 100\\n')
+    >>> s["regions"]["primary"], s.is_set("cluster.replicas"), s.is_set("cluster.storage")
+    ('eu-west-1', True, False)
     """
     # A byte-order mark (Windows editors add one) is not part of the TOML text.
     text = text.removeprefix("\ufeff")
@@ -412,17 +513,56 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
 
 
 def default_path():
-    """The bundled leaderboard scenario (a file inside the installed package)."""
+    """The bundled leaderboard scenario (a file inside the installed package).
+
+    Returns
+    -------
+    importlib.resources.abc.Traversable
+        The file ``aurora_models/scenarios/leaderboard.toml``.
+
+    Examples
+    --------
+    >>> default_path().name
+    'leaderboard.toml'
+    """
     return resources.files("aurora_models").joinpath("scenarios", "leaderboard.toml")
 
 
 def template_text() -> str:
-    """The commented template written by ``aurora-models scenario init`` (the bundled file)."""
+    """The commented template written by ``aurora-models scenario init`` (the bundled file).
+
+    Returns
+    -------
+    str
+        The text of :func:`default_path`.
+
+    Examples
+    --------
+    >>> "[cluster]" in template_text()
+    True
+    """
     return default_path().read_text(encoding="utf-8")
 
 
 def load(path: str | Path | None = None) -> Scenario:
     """Read and validate a scenario file (default: the bundled leaderboard scenario).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The TOML file (at most a few MB).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` is no file.
+    ScenarioError
+        As for :func:`loads`.
 
     Examples
     --------
