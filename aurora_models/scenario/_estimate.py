@@ -87,6 +87,34 @@ class ScenarioResult:
     ``results`` holds each section's typed result (:mod:`aurora_models._section`), in output
     order; ``sections`` is their JSON form (see :meth:`to_dict` and
     ``docs/scenario_format.md``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario estimated.
+    n_trials : int
+        Monte Carlo trials used.
+    seed : int
+        The seed (one child stream per model).
+    results : mapping of str to SectionResult
+        Each section's typed result, in output order.
+    notes : tuple of str
+        Warnings (demand above ``max_acu``, readers short of the event peak, ...).
+
+    See Also
+    --------
+    estimate : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> r = scenario.estimate(scenario.load(), n_trials=100, only=("cost",))
+    >>> list(r.results), r.n_trials
+    (['workload', 'cost', 'serverless'], 100)
+    >>> r.to_dict()["scenario"]["name"], list(r.summary_frame().columns)
+    ('Gaming leaderboard', ['section', 'metric', 'value', 'ci_low', 'ci_high', 'unit'])
+    >>> bool(r.cost_frame()["cheapest"].any())
+    True
     """
 
     scenario: Scenario
@@ -119,7 +147,14 @@ class ScenarioResult:
         return self.results["availability"].downtime_years
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document (top-level ``schema_version``); plain Python types only."""
+        """The JSON document of the result.
+
+        Returns
+        -------
+        dict
+            ``schema_version``, ``scenario`` (name, description, source, horizon, trials, seed)
+            and every section; plain Python types only.
+        """
         return {"schema_version": SCHEMA_VERSION,
                 "scenario": {"name": self.scenario.name,
                              "description": self.scenario["scenario"]["description"],
@@ -129,13 +164,26 @@ class ScenarioResult:
                 **plain(self.sections)}
 
     def cost_frame(self):
-        """Monthly cost per deployment option (pandas DataFrame), cheapest first."""
+        """Tabulate the monthly cost per deployment option.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The ``cost`` section's options, one row each (``option``, ``label``, the
+            components' ``*_usd``, ``total_usd``, ``cheapest``, ...).
+        """
         import pandas as pd
 
         return pd.DataFrame(self.sections["cost"]["options"])
 
     def summary_frame(self):
-        """The headline numbers as rows ``section, metric, value, ci_low, ci_high, unit``."""
+        """Tabulate the headline numbers.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``section, metric, value, ci_low, ci_high, unit`` (:func:`summary_rows`).
+        """
         import pandas as pd
 
         return pd.DataFrame([r[:6] for r in summary_rows(self.to_dict())],
@@ -143,8 +191,29 @@ class ScenarioResult:
 
 
 def demand_series(scenario: Scenario, *, rng=None) -> dict[str, np.ndarray]:
-    """Per-step writes/s, reads/s and ACU demand of the scenario's workload: see
-    :meth:`aurora_models.serverless.DemandModel.series`."""
+    """Per-step writes/s, reads/s and ACU demand of the scenario's workload.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario whose ``[workload]`` is drawn.
+    rng : Generator, SeedSequence, int or None
+        Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
+        value gives the same result), or None (fresh OS entropy).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``time_h``, ``writes_per_s``, ``reads_per_s``, ``in_event``, ``acu`` and ``read_acu``,
+        one value per step (the demand model's ``series``).
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> d = scenario.demand_series(scenario.load(), rng=1)
+    >>> sorted(d), len(d["acu"]) == len(d["time_h"])
+    (['acu', 'in_event', 'read_acu', 'reads_per_s', 'time_h', 'writes_per_s'], True)
+    """
     return demand_model(scenario).series(rng=rng)
 
 
@@ -177,6 +246,7 @@ def estimate(scenario: Scenario, *, n_trials: int | None = None, seed: int | Non
     Returns
     -------
     ScenarioResult
+        Each section's result, its JSON form and the notes.
 
     Notes
     -----
@@ -330,8 +400,25 @@ def _assumptions(scenario: Scenario, sections: tuple[str, ...]) -> dict[str, Any
 
 
 def summary_rows(doc: dict) -> list[Row]:
-    """Headline rows ``(section, metric, value, ci_low, ci_high, unit)`` of a JSON document,
-    each section's from its own adapter, in output order."""
+    """The headline rows of a JSON document, each section's from its own adapter.
+
+    Parameters
+    ----------
+    doc : dict
+        An estimate's JSON document (:meth:`ScenarioResult.to_dict`).
+
+    Returns
+    -------
+    list of Row
+        ``(section, metric, value, ci_low, ci_high, unit, output)`` rows, in output order.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> doc = scenario.estimate(scenario.load(), n_trials=100, only=("cost",)).to_dict()
+    >>> scenario.summary_rows(doc)[0][:2]
+    ('cost', 'serverless_io_optimized')
+    """
     rows: list[Row] = []
     for section in registered():
         if section.name in doc:
