@@ -251,7 +251,27 @@ def _md_bill(bill: dict) -> list[str]:
 
 
 def render_bill(result, fmt: str = "csv") -> str:
-    """Every line of every option's bill: ``csv`` (the ``bill.csv`` columns) or ``table``."""
+    """Every line of every option's bill, as text.
+
+    Parameters
+    ----------
+    result : ScenarioResult or dict
+        An estimate (:func:`estimate`), or its JSON document.
+    fmt : {"csv", "table", "json"}
+        ``csv`` (the ``bill.csv`` columns), ``table`` (one block per option) or ``json``.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> r = scenario.estimate(scenario.load(), n_trials=100, only=("cost",))
+    >>> scenario.render_bill(r).splitlines()[0]
+    'scenario,option,region,line,quantity,unit,unit_price_usd,amount_usd,configured,cheapest'
+    """
     doc = result.to_dict() if isinstance(result, ScenarioResult) else result
     if fmt == "csv":
         return bills_frame(doc["cost"]["bills"], scenario=doc["scenario"]["name"]).to_csv(
@@ -304,16 +324,37 @@ MC_LABEL = "MC 95 % CI"
 
 def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=None,
            width: int | None = -1) -> str:
-    """The result as text: ``table`` (terminal), ``markdown``, ``csv`` (one row per headline
-    number: section, metric, value, ci_low, ci_high, unit) or ``json`` (the full document).
+    """Render the result as text: a terminal table, Markdown, CSV or JSON.
 
-    ``uncertainty``: an :class:`~aurora_models.sensitivity._rows.AssumptionIntervals` (from
-    ``estimate --uncertainty``): every row also shows its assumption interval, labelled apart
-    from the Monte Carlo interval (csv: ``assumption_status, assumption_median, assumption_p5,
-    assumption_p95, p_cheapest``; json: ``assumption_uncertainty``).
+    Parameters
+    ----------
+    result : ScenarioResult or dict
+        An estimate (:func:`estimate`), or its JSON document.
+    fmt : {"table", "markdown", "csv", "json"}
+        ``table`` (terminal), ``markdown``, ``csv`` (one row per headline number: section,
+        metric, value, ci_low, ci_high, unit) or ``json`` (the full document).
+    uncertainty : AssumptionIntervals, optional
+        From ``estimate --uncertainty``
+        (:class:`~aurora_models.sensitivity._rows.AssumptionIntervals`): every row also shows
+        its assumption interval, labelled apart from the Monte Carlo interval (csv:
+        ``assumption_status, assumption_median, assumption_p5, assumption_p95, p_cheapest``;
+        json: ``assumption_uncertainty``).
+    width : int or None
+        The table format is never wider (labels wrap); None: no limit; default (-1) the
+        terminal's (``COLUMNS``, else no limit when the output is no terminal).
 
-    ``width``: the table format is never wider (labels wrap); default the terminal's
-    (:func:`terminal_width`: ``COLUMNS``, else no limit when the output is no terminal)."""
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> r = scenario.estimate(scenario.load(), n_trials=100, only=("availability",))
+    >>> scenario.render(r, "csv").splitlines()[0]
+    'section,metric,value,ci_low,ci_high,unit'
+    """
     doc = result.to_dict() if isinstance(result, ScenarioResult) else result
     if width == -1:
         width = terminal_width()
@@ -427,6 +468,29 @@ def plot_capacity(result: ScenarioResult, ax=None):
     A week at 10-second steps is tens of thousands of points, drawn as a dense band; the hourly
     maximum keeps what matters (the daily cycle, the event and whether capacity keeps up) and
     reads at a glance. The event is shaded.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        An estimate that ran the ``serverless`` section.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new 8 x 3.5 in figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from aurora_models import scenario
+    >>> s = scenario.load().replace(workload__days=3, workload__step_s=60)
+    >>> r = scenario.estimate(s, n_trials=100, only=("serverless",))
+    >>> ax = scenario.plot_capacity(r)
+    >>> ax.get_ylabel()
+    'ACU'
+    >>> plt.close(ax.figure)
     """
     import matplotlib.pyplot as plt
     import numpy as np
@@ -465,7 +529,30 @@ def plot_capacity(result: ScenarioResult, ax=None):
 
 
 def plot_costs(result: ScenarioResult, ax=None):
-    """Monthly cost per deployment option, stacked by component; the cheapest bar is marked."""
+    """Monthly cost per deployment option, stacked by component; the cheapest bar is marked.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        An estimate that ran the ``cost`` section.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new 8 x 3.5 in figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from aurora_models import scenario
+    >>> r = scenario.estimate(scenario.load(), n_trials=100, only=("cost",))
+    >>> ax = scenario.plot_costs(r)
+    >>> ax.get_xlabel()
+    'USD per month'
+    >>> plt.close(ax.figure)
+    """
     import matplotlib.pyplot as plt
 
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
@@ -493,7 +580,30 @@ def plot_costs(result: ScenarioResult, ax=None):
 
 
 def plot_downtime(result: ScenarioResult, ax=None):
-    """Histogram of simulated annual downtime (minutes per year)."""
+    """Histogram of simulated annual downtime (minutes per year).
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        An estimate that ran the ``availability`` section.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on (default: a new 8 x 3.5 in figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from aurora_models import scenario
+    >>> r = scenario.estimate(scenario.load(), n_trials=100, only=("availability",))
+    >>> ax = scenario.plot_downtime(r)
+    >>> ax.get_ylabel()
+    'simulated years'
+    >>> plt.close(ax.figure)
+    """
     import matplotlib.pyplot as plt
 
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
@@ -521,15 +631,45 @@ _PLOTS = (("capacity.png", plot_capacity,
 
 def write_report(result: ScenarioResult, out_dir: str | Path, *,
                  uncertainty=None, today=None) -> list[Path]:
-    """Write the plots (PNG), ``estimate.json``, ``summary.csv`` (the headline rows),
-    ``bill.csv`` (every line of every option's bill) and a self-contained ``report.html``
-    (plots embedded) into ``out_dir``; with ``uncertainty`` (see :func:`render`) the rows of
-    all three carry their assumption intervals. The report gives the price book's age on
-    ``today`` (a :class:`datetime.date`; default the system's date).
+    """Write the plots, the JSON document, the CSV tables and an HTML report into a folder.
 
-    Everything is written through :func:`aurora_models._output.staged_output`: into a staging
-    folder first, every target checked, then moved into place; a failure leaves no partial output.
-    Returns exactly the paths written.
+    The files are the plots (PNG), ``estimate.json``, ``summary.csv`` (the headline rows),
+    ``bill.csv`` (every line of every option's bill) and a self-contained ``report.html``
+    (plots embedded). Everything is written through
+    :func:`aurora_models._output.staged_output`: into a staging folder first, every target
+    checked, then moved into place; a failure leaves no partial output.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        A full estimate (every section the report shows).
+    out_dir : str or Path
+        The folder (created if needed).
+    uncertainty : AssumptionIntervals, optional
+        As for :func:`render`: the rows of the JSON, CSV and HTML files carry their
+        assumption intervals.
+    today : datetime.date, optional
+        The date on which the report gives the price book's age (default the system's date).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Exactly the paths written.
+
+    Examples
+    --------
+    Rendering the three PNGs takes over a second, so the call is not run as a doctest
+    (``tests/test_honest_output.py`` runs it):
+
+    >>> import datetime, pathlib, tempfile
+    >>> from aurora_models import scenario
+    >>> r = scenario.estimate(scenario.load(), n_trials=100)
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
+    ...     paths = scenario.write_report(r, pathlib.Path(d) / "out",
+    ...                                   today=datetime.date(2026, 1, 1))
+    ...     names = sorted(p.name for p in paths)
+    >>> names  # doctest: +SKIP
+    ['bill.csv', 'capacity.png', 'cost.png', 'downtime.png', 'estimate.json', 'report.html', 'summary.csv']
     """
     import matplotlib
 
