@@ -93,12 +93,44 @@ def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
              entry: str = "evaluate", param: str = "n", value: Any = None,
              work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
              chunk: int | None = None) -> np.ndarray:
-    """``func`` on every row of ``X`` (chunks of ``chunk`` rows, default :data:`CHUNK`, in
-    order) -> (m, K). A caller whose ``func`` shares work between neighbouring rows (the
-    scenario model: a Sobol group of D + 2 rows) passes a multiple of the group.
+    """Evaluate ``func`` on every row of ``X``, in chunks of rows, in order.
 
-    Checks the work budget before starting (:func:`aurora_models.budget`). ``progress``, if
-    given, is called as ``progress(rows_done, rows)`` around each chunk (in process).
+    A caller whose ``func`` shares work between neighbouring rows (the scenario model: a Sobol
+    group of D + 2 rows) passes a multiple of the group as ``chunk``. Checks the work budget
+    before starting (:func:`aurora_models.budget`).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(rows) -> outputs``, vectorised over a chunk of rows.
+    X : numpy.ndarray
+        The (m, D) input values.
+    executor : concurrent.futures.Executor or dask Client, optional
+        Where the chunks run (default in process).
+    entry : str
+        The entry named in a budget error.
+    param : str
+        The parameter named in a budget error.
+    value : object, optional
+        Its value (default the row count).
+    work_per_evaluation : float
+        Elementary steps one evaluation costs, for the work budget.
+    progress : callable, optional
+        Called as ``progress(rows_done, rows)`` around each chunk (in process).
+    chunk : int, optional
+        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+
+    Returns
+    -------
+    numpy.ndarray
+        The (m, K) outputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aurora_models.sensitivity import evaluate
+    >>> evaluate(lambda X: X.sum(axis=1), np.ones((3, 2))).ravel().tolist()
+    [2.0, 2.0, 2.0]
     """
     X = np.asarray(X, dtype=float)
     m = X.shape[0]
@@ -197,8 +229,33 @@ def _as_executor(executor, *, timeout_s=None):
 
 @dataclass(frozen=True)
 class Propagation:
-    """Assumption uncertainty of each output: median and 90 % interval over the input
-    distributions (quasi-random sample), and the sample itself."""
+    """Assumption uncertainty of each output: median and 90 % interval, and the sample.
+
+    The sample is quasi-random over the input distributions (:func:`propagate`).
+
+    Parameters
+    ----------
+    names : tuple of str
+        The inputs, in the columns of ``X``.
+    outputs : tuple of str
+        The outputs, in the columns of ``Y``.
+    X : numpy.ndarray
+        The (n, D) input values evaluated.
+    Y : numpy.ndarray
+        The (n, K) outputs (NaN where the model refused a vector).
+
+    See Also
+    --------
+    propagate : The function that returns it.
+
+    Examples
+    --------
+    >>> from aurora_models.sensitivity import make, propagate
+    >>> d = [make(x, {"dist": "uniform", "low": 0, "high": 1}) for x in "ab"]
+    >>> p = propagate(lambda X: X[:, :1] + X[:, 1:], d, outputs=["y"], n=64)
+    >>> [round(v, 2) for v in p.interval("y")], p.X.shape
+    ([0.98, 0.3, 1.67], (64, 2))
+    """
 
     names: tuple[str, ...]
     outputs: tuple[str, ...]
@@ -206,7 +263,13 @@ class Propagation:
     Y: np.ndarray
 
     def to_frame(self):
-        """``output, median, p5, p95`` (pandas DataFrame)."""
+        """Tabulate each output's median and 90 % interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``output, median, p5, p95`` (NaN rows left out of the quantiles).
+        """
         import pandas as pd
 
         q = np.nanquantile(self.Y, [0.5, 0.05, 0.95], axis=0)
@@ -214,7 +277,18 @@ class Propagation:
                              "p95": q[2]})
 
     def interval(self, output: str) -> tuple[float, float, float]:
-        """``(median, p5, p95)`` of one output."""
+        """The median and 90 % interval of one output.
+
+        Parameters
+        ----------
+        output : str
+            One of ``outputs``.
+
+        Returns
+        -------
+        tuple of float
+            ``(median, p5, p95)``.
+        """
         y = self.Y[:, self.outputs.index(output)]
         m, lo, hi = np.nanquantile(y, [0.5, 0.05, 0.95])
         return float(m), float(lo), float(hi)
@@ -229,6 +303,47 @@ def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n:
     ``n`` must be a power of 2 (the balance of a Sobol' sequence). The work budget is checked
     before the sample is drawn; ``param_name`` is the name of ``n`` in its error (a caller's
     own flag, ``--uncertainty``).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(X) -> Y``: a (rows, D) array of input values to a (rows, K) array of outputs
+        (vectorised over rows; NaN where it refuses a vector).
+    dists : sequence of Distribution
+        One distribution per input (:func:`make`, :func:`distributions`).
+    outputs : sequence of str
+        The names of the K outputs.
+    n : int
+        Sample size, a power of 2.
+    seed : int
+        Seed of the design (the same seed gives the same result).
+    executor : concurrent.futures.Executor, dask Client or str, optional
+        Where the chunks run (a scheduler address ``"tcp://host:port"`` connects a Client);
+        default in process.
+    work_per_evaluation : float
+        Elementary steps one evaluation costs, for the work budget.
+    progress : callable, optional
+        Called as ``progress(rows_done, rows)`` around each chunk (in process).
+    chunk : int, optional
+        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+    param_name : str
+        The name of ``n`` in error messages.
+
+    Returns
+    -------
+    Propagation
+        The sample and the outputs' medians and intervals.
+
+    See Also
+    --------
+    sobol, morris : Which inputs the spread comes from.
+
+    Examples
+    --------
+    >>> from aurora_models.sensitivity import make, propagate
+    >>> d = [make("a", {"dist": "uniform", "low": 0, "high": 1})]
+    >>> propagate(lambda X: 2 * X, d, outputs=["y"], n=128).to_frame().round(1).values.tolist()
+    [['y', 1.0, 0.1, 1.9]]
     """
     from scipy.stats import qmc
 
@@ -269,12 +384,41 @@ def _shape(Y: np.ndarray, outputs) -> np.ndarray:
 class SensitivityResult:
     """Global sensitivity indices per output and input.
 
-    ``table`` columns: ``output, input`` and, for Sobol, ``S1, S1_conf, ST, ST_conf`` (95 %
-    bootstrap half-widths); for Morris, ``mu_star, mu_star_conf, sigma`` (in output units per
-    full range of the input's quantile). ``evaluations`` is the model evaluation count;
-    ``infeasible`` the rows where the model returned NaN (a vector it refuses), censored at the
-    output's largest finite value before the analysis; ``fixed`` the outputs every
-    evaluation gave the same value (no index to estimate: all 0).
+    Parameters
+    ----------
+    method : {"sobol", "morris"}
+        The analysis.
+    names : tuple of str
+        The inputs.
+    outputs : tuple of str
+        The outputs.
+    table : pandas.DataFrame
+        Columns ``output, input`` and, for Sobol, ``S1, S1_conf, ST, ST_conf`` (95 %
+        bootstrap half-widths); for Morris, ``mu_star, mu_star_conf, sigma`` (in output units
+        per full range of the input's quantile).
+    evaluations : int
+        The model evaluation count.
+    X : numpy.ndarray
+        The input values evaluated.
+    Y : numpy.ndarray
+        The outputs.
+    infeasible : int
+        The rows where the model returned NaN (a vector it refuses), censored at the output's
+        largest finite value before the analysis.
+    fixed : tuple of str
+        The outputs every evaluation gave the same value (no index to estimate: all 0).
+
+    See Also
+    --------
+    sobol, morris : The functions that return it.
+
+    Examples
+    --------
+    >>> from aurora_models.sensitivity import make, morris
+    >>> d = [make(x, {"dist": "uniform", "low": 0, "high": 1}) for x in "ab"]
+    >>> r = morris(lambda X: X[:, :1] + 3 * X[:, 1:], d, outputs=["y"], r=10)
+    >>> r.key, r.evaluations, r.ranked("y", top=1)["input"].tolist()
+    ('mu_star', 30, ['b'])
     """
 
     method: str
@@ -290,23 +434,57 @@ class SensitivityResult:
 
     @property
     def key(self) -> str:
+        """The column inputs are ranked by: ``"ST"`` (Sobol) or ``"mu_star"`` (Morris)."""
         return "ST" if self.method == "sobol" else "mu_star"
 
     def ranked(self, output: str, top: int | None = None):
-        """Inputs by decreasing importance for ``output`` (total order, or Morris mu*)."""
+        """Rank the inputs by decreasing importance for ``output`` (total order, or mu*).
+
+        Parameters
+        ----------
+        output : str
+            One of ``outputs``.
+        top : int, optional
+            Keep only the first ``top`` rows.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of ``table`` for ``output``, sorted by :attr:`key`.
+        """
         t = self.table[self.table["output"] == output]
         t = t.sort_values(self.key, ascending=False, kind="stable").reset_index(drop=True)
         return t if top is None else t.head(top)
 
     def to_frame(self):
-        """Every output's ranked table, stacked."""
+        """Tabulate every output's ranked rows, stacked.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :meth:`ranked` of each output, in ``outputs`` order.
+        """
         import pandas as pd
 
         return pd.concat([self.ranked(o) for o in self.outputs], ignore_index=True)
 
     def plot(self, output: str, ax=None, top: int = 10):
-        """Sobol bars (S1 and ST with their intervals) or Morris mu* bars, most important on
-        top (a tornado). Returns the Axes."""
+        """Draw a tornado chart: Sobol S1 and ST bars, or Morris mu* bars, most important on top.
+
+        Parameters
+        ----------
+        output : str
+            One of ``outputs``.
+        ax : matplotlib.axes.Axes, optional
+            The Axes to draw on (default: a new figure's).
+        top : int
+            How many inputs to show.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -398,8 +576,45 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
           seed: int = 0, num_resamples: int = 100, executor=None,
           work_per_evaluation: float = WORK_PER_EVALUATION, progress=None,
           chunk: int | None = None, param_name: str = "n") -> SensitivityResult:
-    """Sobol' first- and total-order indices (SALib ``sample_sobol`` / ``analyze_sobol``,
-    second order off: ``(D + 2) n`` evaluations) with 95 % bootstrap intervals.
+    """Sobol' first- and total-order indices with 95 % bootstrap intervals.
+
+    SALib's ``sample_sobol`` / ``analyze_sobol``, second order off: ``(D + 2) n`` evaluations.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(X) -> Y``: a (rows, D) array of input values to a (rows, K) array of outputs
+        (vectorised over rows; NaN where it refuses a vector).
+    dists : sequence of Distribution
+        One distribution per input (:func:`make`, :func:`distributions`).
+    outputs : sequence of str
+        The names of the K outputs.
+    n : int
+        Base sample size, a power of 2.
+    seed : int
+        Seed of the design (the same seed gives the same result).
+    num_resamples : int
+        Bootstrap resamples of the intervals.
+    executor : concurrent.futures.Executor, dask Client or str, optional
+        Where the chunks run (a scheduler address ``"tcp://host:port"`` connects a Client);
+        default in process.
+    work_per_evaluation : float
+        Elementary steps one evaluation costs, for the work budget.
+    progress : callable, optional
+        Called as ``progress(rows_done, rows)`` around each chunk (in process).
+    chunk : int, optional
+        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+    param_name : str
+        The name of ``n`` in error messages.
+
+    Returns
+    -------
+    SensitivityResult
+        ``method="sobol"``: S1, ST and their intervals per output and input.
+
+    See Also
+    --------
+    morris : Cheaper screening by elementary effects.
 
     Examples
     --------
@@ -436,10 +651,58 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
            executor=None, work_per_evaluation: float = WORK_PER_EVALUATION,
            progress=None, chunk: int | None = None,
            param_name: str = "r") -> SensitivityResult:
-    """Morris screening (SALib ``sample_morris`` / ``analyze_morris``): ``r`` trajectories,
-    ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary effects, each taken
-    over the central 95 % of the input's distribution (levels at its 2.5 % ... 97.5 %
-    quantiles, so an unbounded distribution has finite ends)."""
+    """Screen the inputs by Morris elementary effects (SALib ``sample_morris``).
+
+    ``r`` trajectories, ``(D + 1) r`` evaluations; mu* ranks the inputs by their elementary
+    effects, each taken over the central 95 % of the input's distribution (levels at its
+    2.5 % ... 97.5 % quantiles, so an unbounded distribution has finite ends).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(X) -> Y``: a (rows, D) array of input values to a (rows, K) array of outputs
+        (vectorised over rows; NaN where it refuses a vector).
+    dists : sequence of Distribution
+        One distribution per input (:func:`make`, :func:`distributions`).
+    outputs : sequence of str
+        The names of the K outputs.
+    r : int
+        Trajectories (>= 2).
+    levels : int
+        Grid levels of each input.
+    seed : int
+        Seed of the design (the same seed gives the same result).
+    num_resamples : int
+        Bootstrap resamples of mu*'s interval.
+    executor : concurrent.futures.Executor, dask Client or str, optional
+        Where the chunks run (a scheduler address ``"tcp://host:port"`` connects a Client);
+        default in process.
+    work_per_evaluation : float
+        Elementary steps one evaluation costs, for the work budget.
+    progress : callable, optional
+        Called as ``progress(rows_done, rows)`` around each chunk (in process).
+    chunk : int, optional
+        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+    param_name : str
+        The name of ``r`` in error messages.
+
+    Returns
+    -------
+    SensitivityResult
+        ``method="morris"``: mu*, its interval and sigma per output and input.
+
+    See Also
+    --------
+    sobol : Variance-based indices (more evaluations).
+
+    Examples
+    --------
+    >>> from aurora_models.sensitivity import make, morris
+    >>> d = [make(x, {"dist": "uniform", "low": 0, "high": 1}) for x in "ab"]
+    >>> r = morris(lambda X: X[:, :1] + 3 * X[:, 1:], d, outputs=["y"], r=10)
+    >>> r.ranked("y")[["input", "mu_star"]].round(2).values.tolist()
+    [['b', 2.85], ['a', 0.95]]
+    """
     dists, outputs = _check_common(func, dists, outputs, seed, chunk, work_per_evaluation,
                                    min_inputs=2)
     _check_int("levels", levels, 2, 1000)
