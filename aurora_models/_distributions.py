@@ -18,7 +18,17 @@ __all__ = ["DISTRIBUTIONS", "Distribution", "SensitivityInputError", "make"]
 
 
 class SensitivityInputError(UserInputError, ValueError):
-    """An inconsistent distribution spec or analysis setting (one line; CLI exit code 2)."""
+    """An inconsistent distribution spec or analysis setting (one line; CLI exit code 2).
+
+    Examples
+    --------
+    >>> from aurora_models import sensitivity
+    >>> try:
+    ...     sensitivity.make("x", {"dist": "uniform", "low": 2, "high": 1})
+    ... except sensitivity.SensitivityInputError as e:
+    ...     print(isinstance(e, ValueError))
+    True
+    """
 
 
 # Shown (and pickled) under its public home, where users catch it.

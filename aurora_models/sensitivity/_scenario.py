@@ -54,14 +54,35 @@ WORK_PER_EVALUATION = 1e5
 EVAL_TRIALS = 100
 
 def distributions(scenario) -> dict[str, Distribution]:
-    """The scenario's uncertain inputs, ``{"table.key": Distribution}``: each scenario key with a
-    declared ``uncertainty``, overridden (or added) by the file's ``[uncertainty]`` table.
+    """The scenario's uncertain inputs, each a :class:`Distribution` by ``table.key``.
+
+    Each scenario key with a declared ``uncertainty``, overridden (or added) by the file's
+    ``[uncertainty]`` table.
 
     Where the file sets such a key to a value (the leaderboard's CPU per write) and has no
     ``[uncertainty]`` entry for it, the declared spread is kept and moved to the file's value:
     every location of the declaration (low, mode, high, p5, p95, mean and sd) is multiplied by
     ``value / default``, so the distribution's relative width is the declared one. A key set
-    to zero, or whose default is unset or zero, is taken as known."""
+    to zero, or whose default is unset or zero, is taken as known.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario (:func:`aurora_models.scenario.load`).
+
+    Returns
+    -------
+    dict of str to Distribution
+        ``{"table.key": Distribution}``, the declared ones first, then the file's own.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario, sensitivity
+    >>> s = scenario.load().replace(workload__days=3, workload__step_s=60)
+    >>> d = sensitivity.distributions(s)
+    >>> "failures.az_outage_hours" in d, d["failures.az_outage_hours"].dist
+    (True, 'lognormal')
+    """
     keys = uncertain_keys()
     out: dict[str, Distribution] = {}
     for name, p in keys.items():
@@ -136,6 +157,36 @@ class ScenarioModel:
     has one (vectorised over the batch), else its ``run`` per vector (whose reads are checked
     against the plan). :meth:`row` is the plain evaluation of one vector (every section run on
     the changed scenario), which the batch equals (``tests/test_sensitivity.py``).
+
+    Build it with :meth:`of`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario evaluated.
+    names : tuple of str
+        The inputs (scenario keys), in the columns of ``X``.
+    seed : int
+        The seed of every evaluation's Monte Carlo streams.
+    outputs : tuple of str
+        The outputs, in the columns of ``Y`` (the manifests' outputs, expanded).
+    units : mapping of str to str
+        Each output's unit.
+    paths : mapping
+        Each output's ``(section, path in its result, scale)``.
+    plan : mapping
+        Per section: the columns of ``X`` it reads and the upstream fields it reads.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario, sensitivity
+    >>> s = scenario.load().replace(workload__days=3, workload__step_s=60)
+    >>> names = list(sensitivity.distributions(s))
+    >>> model = sensitivity.ScenarioModel.of(s, names)
+    >>> model.outputs[:3]
+    ('p_write_unavailable', 'p_data_loss', 'downtime_minutes_per_year')
+    >>> model.restricted(names[:2]).names == tuple(names[:2])
+    True
     """
 
     scenario: Any
@@ -148,6 +199,22 @@ class ScenarioModel:
 
     @classmethod
     def of(cls, scenario, names: Sequence[str], *, seed: int | None = None) -> ScenarioModel:
+        """Build the model of ``scenario`` over the inputs ``names``, by one recorded run.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario.
+        names : sequence of str
+            The inputs (scenario keys).
+        seed : int, optional
+            The seed (default the scenario's).
+
+        Returns
+        -------
+        ScenarioModel
+            The model, with each section's plan recorded on the scenario's own run.
+        """
         seed = int(scenario["scenario"]["seed"] if seed is None else seed)
         names = tuple(names)
         ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=seed, evaluation=True)
@@ -174,13 +241,31 @@ class ScenarioModel:
         return cls(scenario, names, seed, tuple(paths), units, paths, plan)
 
     def read_inputs(self) -> tuple[str, ...]:
-        """The inputs (of :attr:`names`) that some section of the run reads."""
+        """The inputs (of ``names``) that some section of the run reads.
+
+        Returns
+        -------
+        tuple of str
+            Those names, in ``names`` order.
+        """
         cols = {j for c, _ in self.plan.values() for j in c}
         return tuple(n for j, n in enumerate(self.names) if j in cols)
 
     def restricted(self, names: Sequence[str]) -> ScenarioModel:
-        """The same model over a subset of its inputs (the others keep the scenario's value);
-        the sections' plans are re-indexed, so nothing is run again."""
+        """The same model over a subset of its inputs (the others keep the scenario's value).
+
+        The sections' plans are re-indexed, so nothing is run again.
+
+        Parameters
+        ----------
+        names : sequence of str
+            A subset of ``names``.
+
+        Returns
+        -------
+        ScenarioModel
+            The restricted model.
+        """
         keep = [self.names.index(n) for n in names]
         where = {j: i for i, j in enumerate(keep)}
         plan = {sec: (tuple(where[j] for j in cols if j in where), reads)
@@ -194,8 +279,20 @@ class ScenarioModel:
         return state
 
     def row(self, x: np.ndarray) -> np.ndarray:
-        """The outputs for one parameter vector, every section run on the changed scenario
-        (the plain evaluation the batch path equals)."""
+        """Evaluate one parameter vector, every section run on the changed scenario.
+
+        The plain evaluation the batch path equals.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Values of ``names``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The outputs, in ``outputs`` order (NaN where a section refuses the vector).
+        """
         import warnings
 
         x = np.asarray(x, dtype=float)
@@ -434,12 +531,42 @@ def analyze(scenario, *, method: str = "morris", n: int | None = None,
     """Global sensitivity of a scenario's outputs to its uncertain inputs.
 
     Probability outputs are analysed as ``log10(...)`` (so named in the result).
-    ``method="morris"``: ``n`` trajectories (default 8; ``(D + 1) n`` evaluations);
-    ``method="sobol"``: ``n`` base samples, a power of 2 (default 64; ``(D + 2) n``).
-    ``executor``: a ``concurrent.futures`` executor, a dask ``Client`` or a scheduler address
-    (``"tcp://host:8786"``); the result does not depend on it. ``progress(rows_done, rows)``
-    is called as the evaluations go (in process).
-    Returns a :class:`~aurora_models.sensitivity.SensitivityResult`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario; its inputs are :func:`distributions`.
+    method : {"morris", "sobol"}
+        Morris screening or Sobol' indices.
+    n : int, optional
+        Morris: trajectories (default 8; ``(D + 1) n`` evaluations); Sobol: base samples, a
+        power of 2 (default 64; ``(D + 2) n``).
+    outputs : sequence of str, optional
+        The outputs analysed (default every output of the model).
+    seed : int, optional
+        The seed (default the scenario's).
+    executor : concurrent.futures.Executor, dask Client or str, optional
+        Where the evaluations run (a scheduler address ``"tcp://host:8786"`` connects a
+        Client); the result does not depend on it.
+    progress : callable, optional
+        Called as ``progress(rows_done, rows)`` as the evaluations go (in process).
+
+    Returns
+    -------
+    SensitivityResult
+        The indices per output and input.
+
+    See Also
+    --------
+    propagate_scenario : The outputs' spread over the same distributions.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario, sensitivity
+    >>> s = scenario.load().replace(workload__days=3, workload__step_s=60)
+    >>> r = sensitivity.analyze(s, n=2, outputs=["downtime_minutes_per_year"])
+    >>> r.method, r.evaluations, r.ranked(r.outputs[0], top=1)["input"].tolist()
+    ('morris', 34, ['failures.maintenance_events_per_year'])
     """
     if method not in ("morris", "sobol"):
         raise SensitivityInputError(f"`method` must be 'morris' or 'sobol', got {method!r}")
@@ -490,9 +617,42 @@ class ScenarioPropagation:
 
 def propagate_scenario(scenario, *, n: int = 64, seed: int | None = None,
                        executor=None, param_name: str = "n") -> ScenarioPropagation:
-    """Median and 90 % interval of every output over the assumptions' distributions (``n``
-    scrambled Sobol' points), and the probability that each option is the cheapest and that
-    the configuration meets its availability objectives."""
+    """Propagate the assumptions' distributions to every output of a scenario.
+
+    Each output's median and 90 % interval over ``n`` scrambled Sobol' points, and the
+    probability that each option is the cheapest and that the configuration meets its
+    availability objectives.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario; its inputs are :func:`distributions`.
+    n : int
+        Sample size, a power of 2.
+    seed : int, optional
+        The seed (default the scenario's).
+    executor : concurrent.futures.Executor, dask Client or str, optional
+        Where the evaluations run; the result does not depend on it.
+    param_name : str
+        The name of ``n`` in error messages (a caller's own flag, ``--uncertainty``).
+
+    Returns
+    -------
+    ScenarioPropagation
+        The propagation, ``p_cheapest`` per option and ``p_meets_objectives``.
+
+    See Also
+    --------
+    analyze : Which inputs the spread comes from.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario, sensitivity
+    >>> s = scenario.load().replace(workload__days=3, workload__step_s=60)
+    >>> p = sensitivity.propagate_scenario(s, n=4)
+    >>> p.to_frame()["output"].iloc[0], 0.0 <= p.p_meets_objectives <= 1.0
+    ('p_write_unavailable', True)
+    """
     model, dists = _read_model(scenario, seed)
     prop = propagate(model, list(dists.values()), outputs=model.outputs, n=n,
                      seed=model.seed % 2**32, executor=executor,
