@@ -65,8 +65,34 @@ def quorum_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
                 az_outage_hours: float = _FAILURES.az_outage_hours) -> dict[str, pd.DataFrame]:
     """Event probabilities in a year and the tolerance table of one quorum layout.
 
-    ``repair_s`` is the time to re-replicate a lost copy (detection included); it sets the
-    segment size at the default repair bandwidth. None keeps the default (10 GB at 10 Gbit/s).
+    Parameters
+    ----------
+    copies_per_az : tuple of int
+        Copies of a protection group in each AZ (Aurora: 2, 2, 2).
+    write_quorum, read_quorum : int
+        Vw and Vr.
+    copy_afr : float
+        Permanent failure rate of one copy, per year.
+    repair_s : float, optional
+        Time to re-replicate a lost copy, seconds (detection included); it sets the segment
+        size at the default repair bandwidth. None keeps the default (10 GB at 10 Gbit/s).
+    az_outage_rate_per_year : float, optional
+        Outages per AZ per year (default the failure model's).
+    az_outage_hours : float
+        Mean AZ outage duration, hours.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables, by title.
+        ``"event probabilities"`` (each event's probability in a year, one group) and
+        ``"tolerance"`` (:func:`aurora_models.quorum.tolerance_table`).
+
+    Examples
+    --------
+    >>> from aurora_models.widgets import quorum_view
+    >>> quorum_view()["event probabilities"]["event"].tolist()
+    ['write_unavailable', 'read_unavailable', 'data_loss']
     """
     layout = quorum.QuorumLayout(copies_per_az=tuple(copies_per_az),
                                  write_quorum=write_quorum, read_quorum=read_quorum)
@@ -92,7 +118,34 @@ def write_path_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
                     same_az_rtt_ms: float = LATENCY_DEFAULTS.same_az_rtt_ms,
                     cross_az_rtt_ms: float = LATENCY_DEFAULTS.cross_az_rtt_ms,
                     q: tuple[float, ...] = (0.5, 0.99, 0.999)) -> dict[str, pd.DataFrame]:
-    """Aurora's commit latency quantiles (closed form) and I/Os per transaction for a layout."""
+    """Compute Aurora's commit latency quantiles and I/Os per transaction for a layout.
+
+    Parameters
+    ----------
+    copies_per_az : tuple of int
+        Copies of a protection group in each AZ.
+    write_quorum : int
+        Vw.
+    read_quorum : int, optional
+        Vr (default ``V - Vw + 1``, the smallest that intersects every write quorum).
+    same_az_rtt_ms, cross_az_rtt_ms : float
+        Round trips within one AZ and between AZs, ms.
+    q : tuple of float
+        Quantiles of the commit latency (closed form).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables, by title.
+        ``"commit latency"`` (``q``, ``latency_ms``) and ``"I/O per transaction"``
+        (:func:`aurora_models.write_path.io_summary`).
+
+    Examples
+    --------
+    >>> from aurora_models.widgets import write_path_view
+    >>> write_path_view(q=(0.5,))["commit latency"].round(3).values.tolist()
+    [[0.5, 2.016]]
+    """
     copies = tuple(copies_per_az)
     vr = sum(copies) - int(write_quorum) + 1 if read_quorum is None else int(read_quorum)
     layout = quorum.QuorumLayout(copies_per_az=copies, write_quorum=write_quorum,
@@ -115,6 +168,43 @@ def cost_view(*, region: str = "us-east-1", engine: str = "aurora-mysql",
     The demand is a synthetic 30-day workload (``mean_acu``, ``daily_amplitude``) replayed
     through Serverless v2 scaling between ``min_acu`` and ``max_acu``; the resulting ACU-hours
     and peak feed :func:`aurora_models.billing.bill_options`.
+
+    Parameters
+    ----------
+    region : str
+        AWS region code.
+    engine : {"aurora-mysql", "aurora-postgresql"}
+        The Aurora engine.
+    capacity : {"serverless", "provisioned"}
+        The configured capacity mode.
+    instance_class : str
+        The provisioned class compared.
+    min_acu, max_acu : float
+        The Serverless v2 capacity range, ACU.
+    mean_acu : float
+        Mean demand, ACU.
+    daily_amplitude : float
+        Relative amplitude of the daily cycle, in [0, 1].
+    volume_gib : float
+        Cluster volume, GiB.
+    io_millions_per_month : float
+        I/O requests, millions per month.
+    seed : int
+        Seed of the synthetic demand.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables, by title.
+        ``"options"`` (each option's total), ``"bill lines"`` (the configured option's lines)
+        and ``"workload"`` (ACU-hours, peak, and the break-even against a provisioned class).
+
+    Examples
+    --------
+    >>> from aurora_models.widgets import cost_view
+    >>> v = cost_view()
+    >>> int(v["options"]["cheapest"].sum()), v["workload"]["quantity"].iloc[0]
+    (1, 'ACU-hours per month')
     """
     demand = serverless.synthetic_demand(days=30, step_s=60.0, mean_acu=mean_acu,
                                          daily_amplitude=daily_amplitude, rng=seed)
@@ -150,7 +240,37 @@ def global_db_view(*, primary: str = "us-east-1", secondary: str = "eu-west-1",
                    writes_per_s: float = 20_000.0, batch_interval_ms: float = _BATCH_INTERVAL_MS,
                    n_writes: int = 20_000, n_replications: int = 5,
                    seed: int = 2024) -> dict[str, pd.DataFrame]:
-    """Replication lag quantiles (closed form) and RPO exposure (Monte Carlo) of one link."""
+    """Replication lag quantiles (closed form) and RPO exposure (Monte Carlo) of one link.
+
+    Parameters
+    ----------
+    primary, secondary : str
+        Region codes of the link.
+    writes_per_s : float
+        Poisson write rate on the primary, writes per second.
+    batch_interval_ms : float
+        Redo shipping interval, ms.
+    n_writes : int
+        Writes per replication of the RPO simulation.
+    n_replications : int
+        Replications of the RPO simulation.
+    seed : int
+        Seed of the RPO simulation.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables, by title.
+        ``"lag"`` (utilisation, mean and quantiles in ms) and ``"RPO exposure"`` (writes at
+        risk and loss window: mean, p99, p99.9).
+
+    Examples
+    --------
+    >>> from aurora_models.widgets import global_db_view
+    >>> v = global_db_view(n_writes=2000, n_replications=3)
+    >>> v["lag"]["statistic"].tolist()[:2]
+    ['utilisation', 'mean lag (ms)']
+    """
     link = global_db.ReplicationLink(primary=primary, secondary=secondary,
                                      batch_interval_ms=batch_interval_ms)
     res = global_db.lag(link, writes_per_s=writes_per_s)
@@ -175,8 +295,28 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
                       proxy: bool = False) -> dict[str, pd.DataFrame]:
     """Expected writer downtime per year, its components, and client-seen failover times.
 
-    ``deployment`` is "Aurora" (with ``replicas`` readers, 0-15) or the name of another entry of
-    :data:`aurora_models.availability.DEPLOYMENTS`.
+    Parameters
+    ----------
+    deployment : str
+        ``"Aurora"`` (with ``replicas`` readers) or the name of another entry of
+        :data:`aurora_models.availability.DEPLOYMENTS`.
+    replicas : int
+        Aurora Replicas, 0-15 (Aurora only).
+    proxy : bool
+        Connect through RDS Proxy.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables, by title.
+        ``"downtime"`` (minutes a year, availability, nines, outages), ``"failover"`` (the
+        client-seen outage's P50, P90, P99, seconds) and ``"components"``.
+
+    Examples
+    --------
+    >>> from aurora_models.widgets import availability_view
+    >>> availability_view()["downtime"].round(3).values.tolist()[:2]
+    [['downtime (minutes/year)', 3.612], ['availability (%)', 99.999]]
     """
     if deployment == "Aurora":
         dep = av.aurora(replicas)
@@ -260,7 +400,25 @@ def _float(w, description, value, lo, hi, step, log=False):
 
 
 def quorum_explorer():
-    """Explore a quorum layout: copies per AZ, Vw, Vr, copy AFR, repair time, AZ outages."""
+    """Explore a quorum layout: copies per AZ, Vw, Vr, copy AFR, repair time, AZ outages.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above an output area that re-renders on every change; ``box.compute``,
+        ``box.controls`` and ``box.output`` give access to its parts.
+
+    Examples
+    --------
+    Outside a notebook the tables print as text, hence the redirection:
+
+    >>> import contextlib, io
+    >>> from aurora_models import widgets
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = widgets.quorum_explorer()
+    >>> sorted(box.controls)
+    ['az_outage_hours', 'azs', 'copy_afr', 'per_az', 'read_quorum', 'repair_s', 'write_quorum']
+    """
     w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     def compute(per_az, azs, write_quorum, read_quorum, copy_afr, repair_s, az_outage_hours):
@@ -282,7 +440,25 @@ def quorum_explorer():
 
 
 def write_path_explorer():
-    """Explore Aurora's write path: copies, write quorum, same-AZ and cross-AZ round trips."""
+    """Explore Aurora's write path: copies, write quorum, same-AZ and cross-AZ round trips.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above an output area that re-renders on every change; ``box.compute``,
+        ``box.controls`` and ``box.output`` give access to its parts.
+
+    Examples
+    --------
+    Outside a notebook the tables print as text, hence the redirection:
+
+    >>> import contextlib, io
+    >>> from aurora_models import widgets
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = widgets.write_path_explorer()
+    >>> sorted(box.controls)
+    ['azs', 'cross_az_rtt_ms', 'per_az', 'same_az_rtt_ms', 'write_quorum']
+    """
     w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     def compute(per_az, azs, write_quorum, same_az_rtt_ms, cross_az_rtt_ms):
@@ -302,7 +478,25 @@ def write_path_explorer():
 
 
 def cost_explorer():
-    """Explore a month's bill: region, engine, capacity mode, ACU range, demand shape."""
+    """Explore a month's bill: region, engine, capacity mode, ACU range, demand shape.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above an output area that re-renders on every change; ``box.compute``,
+        ``box.controls`` and ``box.output`` give access to its parts.
+
+    Examples
+    --------
+    Outside a notebook the tables print as text, hence the redirection:
+
+    >>> import contextlib, io
+    >>> from aurora_models import widgets
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = widgets.cost_explorer()
+    >>> sorted(box.controls)
+    ['capacity', 'daily_amplitude', 'engine', 'max_acu', 'mean_acu', 'min_acu', 'region']
+    """
     w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     controls = {
@@ -321,7 +515,25 @@ def cost_explorer():
 
 
 def global_db_explorer():
-    """Explore a Global Database link: regions, write rate, batch interval."""
+    """Explore a Global Database link: regions, write rate, batch interval.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above an output area that re-renders on every change; ``box.compute``,
+        ``box.controls`` and ``box.output`` give access to its parts.
+
+    Examples
+    --------
+    Outside a notebook the tables print as text, hence the redirection:
+
+    >>> import contextlib, io
+    >>> from aurora_models import widgets
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = widgets.global_db_explorer()
+    >>> sorted(box.controls)
+    ['batch_interval_ms', 'primary', 'secondary', 'writes_per_s']
+    """
     w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     regions = list(pricing.known_regions())
@@ -336,7 +548,25 @@ def global_db_explorer():
 
 
 def availability_explorer():
-    """Explore writer downtime: deployment, Aurora replicas, RDS Proxy."""
+    """Explore writer downtime: deployment, Aurora replicas, RDS Proxy.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above an output area that re-renders on every change; ``box.compute``,
+        ``box.controls`` and ``box.output`` give access to its parts.
+
+    Examples
+    --------
+    Outside a notebook the tables print as text, hence the redirection:
+
+    >>> import contextlib, io
+    >>> from aurora_models import widgets
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = widgets.availability_explorer()
+    >>> sorted(box.controls)
+    ['deployment', 'proxy', 'replicas']
+    """
     w = require("ipywidgets", extra="widgets", feature="an explorer")
 
     names = ["Aurora", *[d.name for d in av.DEPLOYMENTS if not d.name.startswith("Aurora")]]
