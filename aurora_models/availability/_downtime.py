@@ -577,8 +577,7 @@ def simulate_annual_downtime(deployment: Deployment, *, rates: FailureRates | No
         Simulated years (1 to 10^8).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------

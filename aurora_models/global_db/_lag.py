@@ -795,8 +795,7 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTI
         Leading fraction of each replication discarded (the link starts empty), in [0, 0.9].
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------

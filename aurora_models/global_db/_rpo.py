@@ -177,8 +177,7 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
         Independent replications (>= 2).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------

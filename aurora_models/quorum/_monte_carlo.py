@@ -206,8 +206,7 @@ def simulate_event_probability(
         where a repair competes (in (0, 1), default 0.5).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------
@@ -315,8 +314,7 @@ def simulate_snapshot_unavailability(layout: QuorumLayout, *, p_copy: float, p_a
         Independent snapshots (>= 2).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------

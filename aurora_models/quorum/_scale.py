@@ -402,8 +402,7 @@ def simulate_placement_loss_probability(layout: QuorumLayout, *, nodes_per_az: i
         Independent trials (>= 2).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------

@@ -118,7 +118,7 @@ def evaluate(func: Callable[[np.ndarray], Any], X: np.ndarray, *, executor=None,
     progress : callable, optional
         Called as ``progress(rows_done, rows)`` around each chunk (in process).
     chunk : int, optional
-        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+        Rows per task (default 64, ``CHUNK``).
 
     Returns
     -------
@@ -325,7 +325,7 @@ def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n:
     progress : callable, optional
         Called as ``progress(rows_done, rows)`` around each chunk (in process).
     chunk : int, optional
-        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+        Rows per task (default 64, ``CHUNK``).
     param_name : str
         The name of ``n`` in error messages.
 
@@ -603,7 +603,7 @@ def sobol(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int
     progress : callable, optional
         Called as ``progress(rows_done, rows)`` around each chunk (in process).
     chunk : int, optional
-        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+        Rows per task (default 64, ``CHUNK``).
     param_name : str
         The name of ``n`` in error messages.
 
@@ -682,7 +682,7 @@ def morris(func, dists: Sequence[Distribution], *, outputs: Sequence[str], r: in
     progress : callable, optional
         Called as ``progress(rows_done, rows)`` around each chunk (in process).
     chunk : int, optional
-        Rows per task (default :data:`~aurora_models.sensitivity._analysis.CHUNK`, 64).
+        Rows per task (default 64, ``CHUNK``).
     param_name : str
         The name of ``r`` in error messages.
 

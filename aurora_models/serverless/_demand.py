@@ -166,8 +166,7 @@ def synthetic_demand(*, days: float = 30.0, step_s: float = 60.0, mean_acu: floa
         A daily shape (e.g. :func:`daily_shape` of a real trace) of ``86400 / step_s`` values.
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------

@@ -324,8 +324,7 @@ def sample_commit_latency(graph, *, n_trials: int = 100_000, rng=None) -> np.nda
         Commits drawn (>= 1).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------
@@ -374,8 +373,7 @@ def simulate_commit_latency(graph, *, q=DEFAULT_Q, n_trials: int = 200_000, rng=
         Commits drawn (>= ``n_batches``).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
     n_batches : int
         Batches of the standard error: the spread of each batch's quantile (>= 2).
 

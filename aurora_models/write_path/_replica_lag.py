@@ -266,8 +266,7 @@ def simulate_replica_lag_run(writes_per_s: float, params: ReplicaLagParams = AUR
         Windows of consecutive writes the run is cut into (1 to ``n_writes``).
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------
@@ -534,8 +533,7 @@ def simulate_vdl_gated_lag(writes_per_s, graph=None, *, after_vdl_ms: float = CR
         Batches for the standard error, 2 to ``n_writes // 100``.
     rng : Generator, SeedSequence, int or None
         Seed of the random draws: a Generator (used as is), a SeedSequence or an int (the same
-        value gives the same result), or None (fresh OS entropy); see
-        :func:`aurora_models._rng.as_generator`.
+        value gives the same result), or None (fresh OS entropy).
 
     Returns
     -------
