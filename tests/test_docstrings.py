@@ -264,3 +264,20 @@ def test_the_rst_checks_fail_on_broken_markup():
     assert any("end-string" in e for e in rst_errors(f))
     assert reference_errors("aurora_models.f", f) == [
         ":func:`no_such_function_anywhere` names no object"]
+
+
+def _toy_closed_form(delay_s, n=1):
+    """toy: no period, no parameters, no returns, no examples
+
+    See Also
+    --------
+    aurora_models.quorum.simulate_event_probability : A sibling.
+    """
+    return delay_s * n
+
+
+def test_the_numpydoc_and_see_also_checks_fail_on_a_bad_docstring():
+    codes = {e.split()[0] for e in numpydoc_errors(f"{__name__}._toy_closed_form",
+                                                   _toy_closed_form)}
+    assert {"SS02", "SS03", "PR01", "RT01", "EX01"} <= codes
+    assert see_also_names(_toy_closed_form) == {"simulate_event_probability"}
