@@ -644,7 +644,9 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
     result : ScenarioResult
         A full estimate (every section the report shows).
     out_dir : str or Path
-        The folder (created if needed).
+        The output folder: it becomes a link to a new versioned folder beside it
+        (``out -> .out.v1``), swapped in one step; a non-empty folder this writer did not make
+        is refused.
     uncertainty : AssumptionIntervals, optional
         As for :func:`render`: the rows of the JSON, CSV and HTML files carry their
         assumption intervals.
