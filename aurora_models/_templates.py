@@ -1,0 +1,27 @@
+"""The HTML the package writes, from the jinja2 templates shipped with it
+(``aurora_models/templates``, package data): the estimate report, the sensitivity page, the
+report index and the notebook reprs (``_repr_html_``). Autoescaping is on: every value is
+escaped by jinja, the templates alone write markup."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jinja2
+
+__all__ = ["environment", "render_template"]
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one environment: templates from the package, autoescape on, an undefined name an
+    error (a template never prints an empty string for a typo)."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("aurora_models", "templates"),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render_template(name: str, /, **context: Any) -> str:
+    """Template ``name`` (in ``aurora_models/templates``) rendered with ``context``."""
+    return environment().get_template(name).render(**context)
