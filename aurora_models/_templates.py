@@ -6,22 +6,34 @@ escaped by jinja, the templates alone write markup."""
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
-__all__ = ["environment", "render_template"]
+__all__ = ["environment", "inline_md", "render_template"]
 
 
 @functools.cache
 def environment() -> jinja2.Environment:
     """The one environment: templates from the package, autoescape on, an undefined name an
     error (a template never prints an empty string for a typo)."""
-    return jinja2.Environment(loader=jinja2.PackageLoader("aurora_models", "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("aurora_models", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["inline_md"] = inline_md
+    return env
 
 
 def render_template(name: str, /, **context: Any) -> str:
     """Template ``name`` (in ``aurora_models/templates``) rendered with ``context``."""
     return environment().get_template(name).render(**context)
+
+
+def inline_md(text: str) -> Markup:
+    """``text`` escaped, its `code`, **bold** and *emphasis* spans rendered (no raw Markdown
+    in the report index): the template filter ``inline_md``."""
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text)))
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+    return Markup(re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?!\*)", r"<em>\1</em>", out))

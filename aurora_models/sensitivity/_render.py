@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import base64
-import html
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -116,54 +117,47 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
     return list(stage.written)
 
 
-def _page(result: SensitivityResult, images: dict) -> str:
-    """The HTML page: the estimate report's style, outputs and inputs by their labels (the
-    key beside), each output's ranked table with the inputs that do not move it folded."""
-    from ..scenario._render import REPORT_CSS
-
-    index = "ST" if result.method == "sobol" else "mu_star"
+def page_context(result: SensitivityResult, images: Mapping[str, tuple[str, bytes]] | None = None,
+                 *, top: int | None = None) -> dict[str, Any]:
+    """What the sensitivity page (``templates/sensitivity.html.j2``) and the result's
+    ``_repr_html_`` show: outputs and inputs by their labels (the key beside), each output's
+    ranked inputs, those that do not move it apart; ``top``: at most so many moving inputs per
+    output."""
+    index = result.key
     what = ("total-order Sobol index ST (share of the output's variance an input accounts "
             "for, with its interactions), S1 first order, +- the 95 % bootstrap half-width"
             if result.method == "sobol" else
             "Morris mu* (mean absolute elementary effect, in the output's unit over the "
             "central 95 % of each input's distribution), sigma its spread")
-    fixed = [o for o in result.outputs if o in result.fixed]
-    body = [f"<h1>Which assumptions matter: {result.method.title()} sensitivity</h1>",
-            f"<p>{result.evaluations:,} scenario evaluations over {len(result.names)} uncertain "
-            f"inputs" + (f", {result.infeasible} infeasible (censored)" if result.infeasible
-                         else "") + f". Ranked by {html.escape(what)}.</p>"]
+    images = images or {}
+    outputs = []
     for o in result.outputs:
         if o in result.fixed:
             continue
         t = result.ranked(o).drop(columns="output")
         moves = t[index].astype(float).abs() > 1e-6
-        body.append(f"<h2>{html.escape(output_label(o))} <code>{html.escape(o)}</code></h2>")
+        head = [c for c in t.columns if c != "input"]
 
-        def table(rows):
-            head = "<tr><th>input</th>" + "".join(f"<th>{html.escape(c)}</th>"
-                                                  for c in rows.columns if c != "input") + "</tr>"
-            cells = "".join(
-                "<tr><td>" + html.escape(input_label(r["input"])) + f" <code>"
-                f"{html.escape(r['input'])}</code></td>"
-                + "".join(f"<td class=n>{_fmt(r[c])}</td>" for c in rows.columns if c != "input")
-                + "</tr>" for _, r in rows.iterrows())
-            return f"<table>{head}{cells}</table>"
+        def rows(frame, head=head):
+            return [(input_label(r["input"]), r["input"], [_fmt(r[c]) for c in head])
+                    for _, r in frame.iterrows()]
 
-        body.append(table(t[moves]))
-        if (~moves).any():
-            body.append(f"<details><summary>{int((~moves).sum())} inputs that do not move it "
-                        f"({index} below 1e-6)</summary>{table(t[~moves])}</details>")
-        _, png = images[o]
-        body.append(f"<img alt='{html.escape(result.method.title())} indices of "
-                    f"{html.escape(output_label(o))}, by input' "
-                    f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>")
-    if fixed:
-        body.append("<h2>Outputs no sampled input moves</h2><p>" + ", ".join(
-            f"{html.escape(output_label(o))} <code>{html.escape(o)}</code>" for o in fixed)
-            + ": every evaluation gave the same value.</p>")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>Which assumptions "
-            f"matter: {result.method} sensitivity (aurora-models)</title><style>{REPORT_CSS}"
-            "</style></head><body>" + "\n".join(body) + "</body></html>\n")
+        moving = t[moves] if top is None else t[moves].head(top)
+        png = images.get(o)
+        outputs.append({"name": o, "label": output_label(o), "head": head, "moving": rows(moving),
+                        "still": rows(t[~moves]) if top is None else [],
+                        "png": base64.b64encode(png[1]).decode() if png else ""})
+    return {"method": result.method, "evaluations": result.evaluations,
+            "n_inputs": len(result.names), "infeasible": result.infeasible, "what": what,
+            "index": index, "outputs": outputs,
+            "fixed": [(output_label(o), o) for o in result.outputs if o in result.fixed]}
+
+
+def _page(result: SensitivityResult, images: dict) -> str:
+    """The HTML page, from ``templates/sensitivity.html.j2`` (the estimate report's style)."""
+    from .._templates import render_template
+
+    return render_template("sensitivity.html.j2", **page_context(result, images))
 
 
 def output_label(name: str) -> str:
