@@ -6,9 +6,10 @@ Plain functions of plain values (the JSON document's numbers), so a family's man
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["ci_text", "qty", "shown_unit", "unit_price", "usd", "value_text"]
+__all__ = ["ci_text", "qty", "repr_text", "shown_unit", "unit_price", "usd", "value_text"]
 
 
 def value_text(value: Any, unit: str) -> str:
@@ -62,3 +63,21 @@ def unit_price(price_usd: float) -> str:
     text = f"{price_usd:,.5f}".rstrip("0")
     whole, _, frac = text.partition(".")
     return f"${whole}.{frac.ljust(2, '0')}"
+
+
+#: A repr's lines are cut to this width, and it has at most this many (a notebook's repr
+#: says what the object is and its headline numbers; the HTML repr and ``to_frame`` the rest).
+REPR_WIDTH = 110
+REPR_LINES = 8
+
+
+def repr_text(head: str, lines: Iterable[str] = ()) -> str:
+    """A short repr: ``head``, then up to :data:`REPR_LINES` indented ``lines``, each cut to
+    :data:`REPR_WIDTH` characters (``...`` where cut)."""
+    def cut(text: str) -> str:
+        return text if len(text) <= REPR_WIDTH else text[:REPR_WIDTH - 3].rstrip() + "..."
+
+    body = list(lines)
+    more = len(body) - REPR_LINES
+    shown = [*body[:REPR_LINES - 1], f"... and {more + 1} more"] if more > 0 else body
+    return "\n".join([cut(head), *(cut(f"  {line}") for line in shown)])

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
-__all__ = ["environment", "inline_md", "render_template"]
+__all__ = ["environment", "inline_md", "render_template", "repr_html"]
 
 
 @functools.cache
@@ -37,3 +38,13 @@ def inline_md(text: str) -> Markup:
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text)))
     out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
     return Markup(re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?!\*)", r"<em>\1</em>", out))
+
+
+def repr_html(title: str, *, facts: Sequence[tuple[str, str]] = (),
+              grids: Sequence[Mapping[str, Any]] = (), line_tables: Sequence[Any] = ()) -> str:
+    """A result's ``_repr_html_`` (``templates/repr.html.j2``): a title, its key figures as
+    ``(label, text)`` pairs, then tables (``{head, rows, numeric, caption}``) and
+    :class:`~aurora_models._section.LineTable` s."""
+    return render_template("repr.html.j2", title=title, facts=list(facts),
+                           grids=[{"caption": "", "numeric": (), **g} for g in grids],
+                           line_tables=list(line_tables))

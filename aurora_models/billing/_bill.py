@@ -117,6 +117,22 @@ class Bill:
                 "unavailable": self.unavailable, "total_usd": self.total_usd,
                 "total_12_months_usd": self.total_12_months_usd}
 
+    def __repr__(self) -> str:
+        flags = [w for w, on in (("configured", self.configured), ("cheapest", self.cheapest))
+                 if on]
+        return (f"Bill({self.option!r}{''.join(f', {f}' for f in flags)}): "
+                f"${self.total_usd:,.2f} a month, ${self.total_12_months_usd:,.2f} over 12 "
+                f"months, {len(self.lines)} line{'s' if len(self.lines) != 1 else ''}"
+                + (f", {len(self.missing)} not priced" if self.missing else "")
+                + (f"; unavailable: {self.unavailable}" if self.unavailable else ""))
+
+    def _repr_html_(self) -> str:
+        """The bill line by line, as the estimate report shows it."""
+        from .._templates import repr_html  # loads jinja2: only when a notebook shows a bill
+        from ._text import bill_table
+
+        return repr_html(repr(self), line_tables=[bill_table(self.to_dict())])
+
     def to_frame(self):
         """One row per line: ``option, region, line, quantity, unit, unit_price_usd,
         amount_usd, component, configured, cheapest``."""

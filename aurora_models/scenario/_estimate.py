@@ -105,6 +105,27 @@ class ScenarioResult:
                              "trials": self.n_trials, "seed": self.seed},
                 **plain(self.sections)}
 
+    def __repr__(self) -> str:
+        """What it is and its headline figures (the report's summary), a few lines."""
+        from .._format import repr_text
+        from ._render import report_summary  # the renderers import this module
+
+        names = ", ".join(self.results)
+        n = len(self.results)
+        sections = f"{n} section{'s' if n != 1 else ''}" + (f" ({names})" if len(names) < 50
+                                                           else "")
+        return repr_text(f"ScenarioResult({self.scenario.name!r}, {self.scenario.source}): "
+                         f"{self.n_trials:,} trials, seed {self.seed}, {sections}",
+                         [f"{label}: {text}" for label, text in report_summary(self)])
+
+    def _repr_html_(self) -> str:
+        """The report's summary and estimates table (``templates/scenario_repr.html.j2``)."""
+        from .._templates import render_template
+        from ._render import report_context  # the renderers import this module
+
+        return render_template("scenario_repr.html.j2",
+                               **report_context(self, figures=False))
+
     def cost_frame(self):
         """Monthly cost per deployment option (pandas DataFrame), cheapest first."""
         import pandas as pd

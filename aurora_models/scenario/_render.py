@@ -601,6 +601,12 @@ def _facts(parts: list[_Part]) -> list[tuple[str, str]]:
                for m in p.view.missed.values()])
 
 
+def report_summary(result: ScenarioResult | Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The report's summary of ``result`` (or of its JSON document): ``(label, text)`` pairs."""
+    doc = result.to_dict() if isinstance(result, ScenarioResult) else result
+    return _facts(_parts(doc))
+
+
 def _estimate_rows(lines: list[_Line]) -> list[dict[str, str]]:
     """The report's estimates table, one dict per row (the template's cells)."""
     return [{"cls": "cheap" if ln.best else "missed" if ln.missed else "",
