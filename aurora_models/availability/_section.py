@@ -149,12 +149,12 @@ _DOWNTIME = "downtime_minutes_per_year"
 
 
 def _availability_view(d: Mapping[str, Any]) -> View:
-    missed = {}
+    missed: dict[str, str] = {}
     if d.get("meets_objective") is False:
         missed["expected downtime (closed form)"] = (
             f"expected downtime {d['annual_downtime_minutes']['value']:.3g} minutes/year > "
             f"{d['objective_minutes_per_year']:g} (workload.max_annual_downtime_minutes)")
-    facts = ()
+    facts: tuple[Fact, ...] = ()
     if "availability" in d:
         facts = (Fact("availability", f"{value_text(d['availability'], 'fraction')} a year "
                                       f"({value_text(d['annual_downtime_minutes']['value'], '')} "
@@ -224,12 +224,12 @@ def _failover_rows(d) -> list[Row]:
 
 
 def _failover_view(d: Mapping[str, Any]) -> View:
-    missed = {}
+    missed: dict[str, str] = {}
     if d.get("meets_objective") is False:
         missed["client-observed outage P90"] = (
             f"failover P90 {d['p90_s']:.3g} s > {d['objective_p90_s']:g} s "
             f"(workload.max_failover_s)")
-    facts = ()
+    facts: tuple[Fact, ...] = ()
     if "p50_s" in d:
         facts = (Fact("failover (client-observed)",
                       f"P50 {d['p50_s']:.0f} s, P99 {d['p99_s']:.0f} s", 40),)

@@ -10,14 +10,15 @@ comes from the package's jinja2 templates (``aurora_models/templates``).
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._format import ci_text, shown_unit
 from .._format import unit_price as unit_price  # the report tests read it from here
@@ -28,6 +29,9 @@ from ..billing._text import bill_cells as bill_lines
 from ..exceptions import ParameterValueError
 from ._estimate import ScenarioResult
 from ._sections import registered
+
+if TYPE_CHECKING:
+    from ..sensitivity._rows import AssumptionIntervals, RowInterval
 
 __all__ = ["FORMATS", "bill_lines", "plot_capacity", "plot_costs", "plot_downtime", "render",
            "render_bill", "write_report"]
@@ -69,7 +73,7 @@ class _Line:
 
     part: _Part
     row: Row
-    iv: Any  # its assumption interval (``--uncertainty``) or None
+    iv: RowInterval | None  # its assumption interval (``--uncertainty``)
 
     @property
     def best(self) -> bool:
@@ -96,7 +100,7 @@ class _Line:
         return shown_unit(self.row.unit)
 
 
-def _lines(parts: list[_Part], uncertainty) -> list[_Line]:
+def _lines(parts: list[_Part], uncertainty: AssumptionIntervals | None) -> list[_Line]:
     rows = [(p, r) for p in parts for r in p.rows]
     ivs = [None] * len(rows) if uncertainty is None else uncertainty.rows
     if len(ivs) != len(rows):
@@ -110,7 +114,7 @@ def _md(text) -> str:
     return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(text))
 
 
-def _md_row(cells) -> str:
+def _md_row(cells: Iterable[str]) -> str:
     """One Markdown table row (cells already escaped). A table is a few such lines: pandas'
     ``to_markdown`` would add ``tabulate`` and pad every cell, for nothing the tests need."""
     return "| " + " | ".join(cells) + " |"
@@ -289,7 +293,8 @@ def missed_objectives(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
             for m, msg in p.view.missed.items()]
 
 
-def _text_extra(doc: Mapping[str, Any], parts: list[_Part], uncertainty) -> list[str]:
+def _text_extra(doc: Mapping[str, Any], parts: list[_Part],
+                uncertainty: AssumptionIntervals | None) -> list[str]:
     """The lines under the table of the text formats: missed objectives, each section's
     lines, the objectives' probability over the assumptions, the notes, the assumptions."""
     extra = [f"OBJECTIVE MISSED: {msg}" for p in parts for msg in p.view.missed.values()]
@@ -309,13 +314,15 @@ def _head_line(doc: Mapping[str, Any]) -> str:
             f"horizon {sc['horizon_hours']:g} h")
 
 
-def _render_json(doc, parts, lines, uncertainty, width) -> str:
+def _render_json(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
+                uncertainty: AssumptionIntervals | None, width: int | None) -> str:
     if uncertainty is not None:
         doc = {**doc, "assumption_uncertainty": uncertainty.to_dict([ln.row for ln in lines])}
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"
 
 
-def _render_csv(doc, parts, lines, uncertainty, width) -> str:
+def _render_csv(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
+               uncertainty: AssumptionIntervals | None, width: int | None) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     head = ["section", "metric", "value", "ci_low", "ci_high", "unit"]
@@ -325,15 +332,16 @@ def _render_csv(doc, parts, lines, uncertainty, width) -> str:
     w.writerow(head)
     for ln in lines:
         cells = ["" if x is None else x for x in ln.row[:6]]
-        if uncertainty is not None:
-            iv = ln.iv
+        iv = ln.iv
+        if iv is not None:  # every row has one with ``uncertainty``
             cells += [iv.status, *("" if x is None else x
                                    for x in (iv.median, iv.p5, iv.p95, iv.p_cheapest))]
         w.writerow(cells)
     return buf.getvalue()
 
 
-def _render_markdown(doc, parts, lines, uncertainty, width) -> str:
+def _render_markdown(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
+                    uncertainty: AssumptionIntervals | None, width: int | None) -> str:
     out = [f"# {_md(doc['scenario']['name'])}", "", _md(_head_line(doc)), ""]
     if uncertainty is None:
         out += ["| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
@@ -362,9 +370,10 @@ def _render_markdown(doc, parts, lines, uncertainty, width) -> str:
     return "\n".join(out) + "\n"
 
 
-def _render_table(doc, parts, lines, uncertainty, width) -> str:
+def _render_table(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
+                 uncertainty: AssumptionIntervals | None, width: int | None) -> str:
     # the marker (* cheapest, ! objective missed) in a column of its own: a label wraps beside it
-    cells = [(ln.part.title, "*" if ln.best else "!" if ln.missed else "", ln.label, ln.value,
+    cells: list[tuple[str, ...]] = [(ln.part.title, "*" if ln.best else "!" if ln.missed else "", ln.label, ln.value,
               ln.ci, ln.unit) for ln in lines]
     if uncertainty is not None:  # the assumption interval after the Monte Carlo one
         cells = [(*c[:5], _asm(ln.iv, ln.row.unit), c[5]) for c, ln in zip(cells, lines,
@@ -385,7 +394,7 @@ def _render_table(doc, parts, lines, uncertainty, width) -> str:
         else:  # too wide: each section a heading of its own, its rows beneath (one column less)
             out += _with_headings(cells, width)
 
-    def para(text):
+    def para(text: str) -> list[str]:
         return textwrap.wrap(text, width, subsequent_indent="  ") if width else [text]
 
     out += ["", *(line for e in _text_extra(doc, parts, uncertainty) for line in para(e)), ""]
@@ -530,7 +539,7 @@ _PLOTS = (("capacity.png", plot_capacity,
                                           "the closed-form mean", ("availability",)))
 
 
-def _plots(result: ScenarioResult):
+def _plots(result: ScenarioResult) -> list[tuple[str, Any, str, tuple[str, ...]]]:
     return [p for p in _PLOTS if all(s in result.results for s in p[3])]
 
 
@@ -579,8 +588,6 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
 def price_age(as_of: str, today=None) -> str:
     """How old the price book is on ``today`` (default the system's date), in words, with the
     way to refresh it when it is older than half a year."""
-    import datetime
-
     today = datetime.date.today() if today is None else today
     try:
         days = (today - datetime.date.fromisoformat(str(as_of)[:10])).days
@@ -618,7 +625,8 @@ def _estimate_rows(lines: list[_Line]) -> list[dict[str, str]]:
 
 
 def report_context(result: ScenarioResult, images: Mapping[str, bytes] | None = None, *,
-                   uncertainty=None, today=None, figures: bool = True) -> dict[str, Any]:
+                   uncertainty: AssumptionIntervals | None = None,
+                   today: datetime.date | None = None, figures: bool = True) -> dict[str, Any]:
     """What the report's template (``report.html.j2``) and the result's ``_repr_html_``
     show: plain values, escaped by the template."""
     import base64
@@ -650,7 +658,8 @@ def report_context(result: ScenarioResult, images: Mapping[str, bytes] | None = 
 
 
 def _html(result: ScenarioResult, images: Mapping[str, bytes] | None = None, *,
-          uncertainty=None, today=None) -> str:
+          uncertainty: AssumptionIntervals | None = None,
+          today: datetime.date | None = None) -> str:
     """The one-page report (``report.html``), from ``templates/report.html.j2``."""
     from .._templates import render_template
 

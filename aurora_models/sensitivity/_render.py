@@ -138,7 +138,7 @@ def page_context(result: SensitivityResult, images: Mapping[str, tuple[str, byte
         moves = t[index].astype(float).abs() > 1e-6
         head = [c for c in t.columns if c != "input"]
 
-        def rows(frame, head=head):
+        def rows(frame: Any, head: list[str] = head) -> list[tuple[str, str, list[str]]]:
             return [(input_label(r["input"]), r["input"], [_fmt(r[c]) for c in head])
                     for _, r in frame.iterrows()]
 

@@ -8,7 +8,17 @@ from typing import Any
 
 import numpy as np
 
-from .._section import BatchContext, Context, Dated, Fact, Output, Row, Section, SectionResult, View
+from .._section import (
+    BatchContext,
+    Context,
+    Dated,
+    Fact,
+    Output,
+    Row,
+    Section,
+    SectionResult,
+    View,
+)
 from ..units import SECONDS_PER_MONTH
 
 __all__ = ["CAPACITY", "COST", "SECTIONS", "WORKLOAD", "CapacityProfile", "CostResult",
@@ -528,7 +538,8 @@ def _configured_line(d: Mapping[str, Any]) -> str:
     label = _option_label(d["configured"])
     if d.get("configured_unavailable"):
         return f"configured: {label} is unavailable as written: {d['configured_unavailable']}"
-    conf = next((o for o in d["options"] if o["option"] == d["configured"]), {})
+    conf: Mapping[str, Any] = next((o for o in d["options"]
+                                    if o["option"] == d["configured"]), {})
     gaps = len(conf.get("missing", []))
     return (f"configured: {label} at ${d['configured_total_usd']:,.0f}/month, "
             f"${d['configured_total_12_months_usd']:,.0f} over 12 months"
