@@ -189,6 +189,7 @@ def _describe_figures(page: str) -> str:
 def index_html(entries: list[tuple[str, str, str]], lead: str) -> str:
     """The report's index page (``templates/index.html.j2``): one entry per page, ``(href,
     title, intro)``, the title and intro with their `code`, **bold** and *emphasis* spans."""
+    # light: the templates load jinja2 only when a report is written
     from ._templates import render_template
 
     return render_template("index.html.j2", lead=lead, entries=[

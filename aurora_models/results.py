@@ -208,7 +208,7 @@ class Estimate:
                 f"(95% CI {lo:.4g} to {hi:.4g}; {self.method}, n={self.n_trials:,})")
 
     def _repr_html_(self) -> str:
-        # the templates load jinja2: imported here, so `import aurora_models` stays light
+        # light: the templates load jinja2 only when a notebook shows an Estimate
         from ._templates import render_template
 
         return render_template("estimate.html.j2", rows=self._display_rows())

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from aurora_models import scenario as sc
+from aurora_models._format import value_text
 from aurora_models._registry import sections
 from aurora_models.exceptions import ParameterValueError
 from aurora_models.scenario._render import _html
@@ -84,7 +85,7 @@ def test_a_partial_result_renders_its_sections_in_every_format(only):
     shown = {"table": texts["table"], "markdown": texts["markdown"], "html": well_formed(page)}
     for fmt, text in shown.items():
         for row in rows:  # every row's value is there (its label may be the option's)
-            assert sc._render._fmt(row.value, row.unit) in text, (fmt, row)
+            assert value_text(row.value, row.unit) in text, (fmt, row)
         for s in present:
             if s.rows(doc[s.name]):
                 assert s.title in text, (fmt, s.name)

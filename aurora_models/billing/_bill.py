@@ -21,6 +21,7 @@ from ..exceptions import ParameterTypeError, ParameterValueError
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..units import HOURS_PER_MONTH
 from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS
+from ._text import bill_table
 
 
 def _region_codes(name: str, value: Any) -> tuple[str, ...]:
@@ -128,8 +129,8 @@ class Bill:
 
     def _repr_html_(self) -> str:
         """The bill line by line, as the estimate report shows it."""
-        from .._templates import repr_html  # loads jinja2: only when a notebook shows a bill
-        from ._text import bill_table
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
 
         return repr_html(repr(self), line_tables=[bill_table(self.to_dict())])
 

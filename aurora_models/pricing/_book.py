@@ -480,7 +480,8 @@ class PriceBook:
     def _repr_html_(self) -> str:
         """The book's key figures and its prices other than per instance class (a notebook's
         view; :meth:`to_frame` has every row)."""
-        from .._templates import repr_html  # loads jinja2: only when a notebook shows a book
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
 
         per_class = self.rows["instance_class"].fillna("").astype(str) != ""
         flat = self.rows[~per_class]

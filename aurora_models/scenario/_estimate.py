@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from .._format import repr_text
 from .._section import Context, Row, SectionResult, plain
 from .._validate import check_int_range
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ._sections import ordered, registered
 from ._settings import RunSettings
 from ._spec import Scenario, ScenarioError
+from ._views import facts, parts, summary_context
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "estimate_batch",
            "models_assumptions", "summary_rows"]
@@ -127,24 +129,20 @@ class ScenarioResult:
 
     def __repr__(self) -> str:
         """What it is and its headline figures (the report's summary), a few lines."""
-        from .._format import repr_text
-        from ._render import report_summary  # the renderers import this module
-
         names = ", ".join(self.results)
         n = len(self.results)
         sections = f"{n} section{'s' if n != 1 else ''}" + (f" ({names})" if len(names) < 50
                                                            else "")
         return repr_text(f"ScenarioResult({self.scenario.name!r}, {self.scenario.source}): "
                          f"{self.n_trials:,} trials, seed {self.seed}, {sections}",
-                         [f"{label}: {text}" for label, text in report_summary(self)])
+                         [f"{label}: {text}" for label, text in facts(parts(self.to_dict()))])
 
     def _repr_html_(self) -> str:
         """The report's summary and estimates table (``templates/scenario_repr.html.j2``)."""
+        # light: the templates load jinja2 only when a notebook shows a result
         from .._templates import render_template
-        from ._render import report_context  # the renderers import this module
 
-        return render_template("scenario_repr.html.j2",
-                               **report_context(self, figures=False))
+        return render_template("scenario_repr.html.j2", **summary_context(self.to_dict()))
 
     def cost_frame(self):
         """Monthly cost per deployment option (pandas DataFrame), cheapest first."""

@@ -16,22 +16,25 @@ import json
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .._format import ci_text, shown_unit
 from .._format import unit_price as unit_price  # the report tests read it from here
-from .._format import value_text as _fmt
-from .._section import LineTable, Row, View
+from .._output import staged_output
+from .._section import LineTable
+from ..billing import bills_frame
 from ..billing._bill import OPTION_LABELS as _BILL_LABELS
 from ..billing._text import bill_cells as bill_lines
 from ..exceptions import ParameterValueError
 from ._estimate import ScenarioResult
 from ._sections import registered
-
-if TYPE_CHECKING:
-    from ..sensitivity._rows import AssumptionIntervals, RowInterval
+from ._views import MC_LABEL, Intervals, summary_context
+from ._views import Line as _Line
+from ._views import Part as _Part
+from ._views import asm as _asm
+from ._views import lines as _lines
+from ._views import parts as _parts
+from ._views import price_age as price_age  # the report tests read it from here
 
 __all__ = ["FORMATS", "bill_lines", "plot_capacity", "plot_costs", "plot_downtime", "render",
            "render_bill", "write_report"]
@@ -44,70 +47,6 @@ OPTION_LABELS = {
     "provisioned": "provisioned",
     "configured_12_months": "configured option, 12 months",
 }
-
-@dataclass(frozen=True)
-class _Part:
-    """A section a result has: its name, title, headline rows and view."""
-
-    name: str
-    title: str
-    rows: list[Row]
-    view: View
-
-
-def _parts(doc: Mapping[str, Any]) -> list[_Part]:
-    """The registered sections present in ``doc``, in document order (their rows together
-    are :func:`~aurora_models.scenario.summary_rows`)."""
-    out = []
-    for s in registered():
-        if s.name in doc:
-            part = doc[s.name]
-            out.append(_Part(s.name, s.title, s.rows(part),
-                             s.view(part) if s.view is not None else View()))
-    return out
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One headline row as every format shows it."""
-
-    part: _Part
-    row: Row
-    iv: RowInterval | None  # its assumption interval (``--uncertainty``)
-
-    @property
-    def best(self) -> bool:
-        return self.row.metric == self.part.view.best
-
-    @property
-    def missed(self) -> bool:
-        return self.row.metric in self.part.view.missed
-
-    @property
-    def label(self) -> str:
-        return self.part.view.label(self.row.metric)
-
-    @property
-    def value(self) -> str:
-        return _fmt(self.row.value, self.row.unit)
-
-    @property
-    def ci(self) -> str:
-        return ci_text(self.row.ci_low, self.row.ci_high, self.row.unit)
-
-    @property
-    def unit(self) -> str:
-        return shown_unit(self.row.unit)
-
-
-def _lines(parts: list[_Part], uncertainty: AssumptionIntervals | None) -> list[_Line]:
-    rows = [(p, r) for p in parts for r in p.rows]
-    ivs = [None] * len(rows) if uncertainty is None else uncertainty.rows
-    if len(ivs) != len(rows):
-        raise ParameterValueError("`uncertainty` must be of this result's rows "
-                                  f"({len(rows)} rows, got {len(ivs)} intervals)")
-    return [_Line(p, r, iv) for (p, r), iv in zip(rows, ivs, strict=True)]
-
 
 def _md(text) -> str:
     """User text made inert in Markdown (no table breaks, emphasis, links or HTML)."""
@@ -247,7 +186,6 @@ def _section_names(doc: Mapping[str, Any]) -> list[str]:
 def render_bill(result, fmt: str = "csv") -> str:
     """Every line of every option's bill: ``csv`` (the ``bill.csv`` columns), ``json`` or
     ``table``."""
-    from ..billing import bills_frame
 
     doc = result.to_dict() if isinstance(result, ScenarioResult) else result
     name, part = _bills_part(doc)
@@ -267,25 +205,6 @@ def render_bill(result, fmt: str = "csv") -> str:
     return "\n".join(out)
 
 
-def _asm(iv, unit: str) -> str:
-    """A row's assumption interval as shown: ``median [p5, p95]``, ``fixed``, ``infeasible``
-    or ``not propagated``; a cost row adds the share of draws in which its option is the
-    cheapest."""
-    if iv.status == "varies":
-        text = f"{_fmt(iv.median, unit)} [{_fmt(iv.p5, unit)}, {_fmt(iv.p95, unit)}]"
-    elif iv.status == "fixed":
-        text = "fixed"
-    else:
-        text = iv.status
-    if iv.p_cheapest is not None:
-        text += f"; P(cheapest) {iv.p_cheapest:.0%}"
-    return text
-
-
-#: Column titles of the two intervals (the Monte Carlo one alone without ``--uncertainty``).
-MC_LABEL = "MC 95 % CI"
-
-
 def missed_objectives(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """``(section, metric, message)`` of each objective the configured cluster misses, for the
     row that shows it (from the sections' views, in document order)."""
@@ -294,7 +213,7 @@ def missed_objectives(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def _text_extra(doc: Mapping[str, Any], parts: list[_Part],
-                uncertainty: AssumptionIntervals | None) -> list[str]:
+                uncertainty: Intervals | None) -> list[str]:
     """The lines under the table of the text formats: missed objectives, each section's
     lines, the objectives' probability over the assumptions, the notes, the assumptions."""
     extra = [f"OBJECTIVE MISSED: {msg}" for p in parts for msg in p.view.missed.values()]
@@ -315,14 +234,14 @@ def _head_line(doc: Mapping[str, Any]) -> str:
 
 
 def _render_json(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
-                uncertainty: AssumptionIntervals | None, width: int | None) -> str:
+                uncertainty: Intervals | None, width: int | None) -> str:
     if uncertainty is not None:
         doc = {**doc, "assumption_uncertainty": uncertainty.to_dict([ln.row for ln in lines])}
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"
 
 
 def _render_csv(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
-               uncertainty: AssumptionIntervals | None, width: int | None) -> str:
+               uncertainty: Intervals | None, width: int | None) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     head = ["section", "metric", "value", "ci_low", "ci_high", "unit"]
@@ -341,7 +260,7 @@ def _render_csv(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
 
 
 def _render_markdown(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
-                    uncertainty: AssumptionIntervals | None, width: int | None) -> str:
+                    uncertainty: Intervals | None, width: int | None) -> str:
     out = [f"# {_md(doc['scenario']['name'])}", "", _md(_head_line(doc)), ""]
     if uncertainty is None:
         out += ["| section | metric | value | 95% CI | unit |", "| --- | --- | --- | --- | --- |"]
@@ -371,7 +290,7 @@ def _render_markdown(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Li
 
 
 def _render_table(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
-                 uncertainty: AssumptionIntervals | None, width: int | None) -> str:
+                 uncertainty: Intervals | None, width: int | None) -> str:
     # the marker (* cheapest, ! objective missed) in a column of its own: a label wraps beside it
     cells: list[tuple[str, ...]] = [(ln.part.title, "*" if ln.best else "!" if ln.missed else "", ln.label, ln.value,
               ln.ci, ln.unit) for ln in lines]
@@ -559,7 +478,6 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
     """
     import matplotlib
 
-    from .._output import staged_output
 
     images = {}
     doc = result.to_dict()
@@ -585,82 +503,26 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
     return stage.written
 
 
-def price_age(as_of: str, today=None) -> str:
-    """How old the price book is on ``today`` (default the system's date), in words, with the
-    way to refresh it when it is older than half a year."""
-    today = datetime.date.today() if today is None else today
-    try:
-        days = (today - datetime.date.fromisoformat(str(as_of)[:10])).days
-    except ValueError:
-        return f"as of {as_of}"
-    text = f"as of {as_of}, {days:,} day{'s' if days != 1 else ''} before this report"
-    if days > 183:
-        text += (" (older than half a year: refresh it from AWS's price list with "
-                 "pricing.import_offer_file and [pricing] offer_file)")
-    return text
-
-
-def _facts(parts: list[_Part]) -> list[tuple[str, str]]:
-    """The report's summary: every section's facts by rank, then the missed objectives."""
-    facts = sorted((f for p in parts for f in p.view.facts), key=lambda f: f.rank)
-    return ([(f.label, f.text) for f in facts]
-            + [("OBJECTIVE MISSED", f"objective missed: {m}") for p in parts
-               for m in p.view.missed.values()])
-
-
-def report_summary(result: ScenarioResult | Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The report's summary of ``result`` (or of its JSON document): ``(label, text)`` pairs."""
-    doc = result.to_dict() if isinstance(result, ScenarioResult) else result
-    return _facts(_parts(doc))
-
-
-def _estimate_rows(lines: list[_Line]) -> list[dict[str, str]]:
-    """The report's estimates table, one dict per row (the template's cells)."""
-    return [{"cls": "cheap" if ln.best else "missed" if ln.missed else "",
-             "title": ln.part.title, "label": ln.label, "value": ln.value, "ci": ln.ci,
-             "unit": ln.unit,
-             "asm": "" if ln.iv is None else _asm(ln.iv, ln.row.unit),
-             "asm_cls": "" if ln.iv is None else ("n" if ln.iv.status == "varies" else "q")}
-            for ln in lines]
-
-
 def report_context(result: ScenarioResult, images: Mapping[str, bytes] | None = None, *,
-                   uncertainty: AssumptionIntervals | None = None,
-                   today: datetime.date | None = None, figures: bool = True) -> dict[str, Any]:
-    """What the report's template (``report.html.j2``) and the result's ``_repr_html_``
-    show: plain values, escaped by the template."""
+                   uncertainty: Intervals | None = None,
+                   today: datetime.date | None = None) -> dict[str, Any]:
+    """What the report's template (``report.html.j2``) shows: the document's summary
+    (:func:`._views.summary_context`), the what-if line and the figures (PNG, base64)."""
     import base64
 
-    doc = result.to_dict()
-    parts = _parts(doc)
-    lines = _lines(parts, uncertainty)
     images = images or {}
-    return {
-        "scenario": doc["scenario"],
-        "facts": _facts(parts),
-        "what_if": result.scenario["cluster"]["capacity"] != "serverless",
-        "dated": [{"what": d.what, "age": price_age(d.as_of, today), "source": d.source}
-                  for p in parts for d in p.view.dated],
-        "asm_label": "" if uncertainty is None else uncertainty.LABEL,
-        "mc_label": MC_LABEL,
-        "asm_notes": [] if uncertainty is None else [uncertainty.header(),
-                                                     uncertainty.objectives_line()],
-        "rows": _estimate_rows(lines),
-        "lines": [line for p in parts for line in p.view.lines] + list(doc["notes"]),
-        "table_groups": [(p.view.report_heading, p.view.tables) for p in parts
-                         if p.view.tables],
-        "figures": [] if not figures else [
-            {"caption": cap, "png": base64.b64encode(images[n]).decode() if n in images else ""}
-            for n, _, cap, _ in _plots(result)],
-        "assumptions": [(a["key"], str(a["value"]), a["unit"])
-                        for a in doc["assumptions"]["scenario"]],
-    }
+    return {**summary_context(result.to_dict(), uncertainty, today),
+            "what_if": result.scenario["cluster"]["capacity"] != "serverless",
+            "figures": [{"caption": cap,
+                         "png": base64.b64encode(images[n]).decode() if n in images else ""}
+                        for n, _, cap, _ in _plots(result)]}
 
 
 def _html(result: ScenarioResult, images: Mapping[str, bytes] | None = None, *,
-          uncertainty: AssumptionIntervals | None = None,
+          uncertainty: Intervals | None = None,
           today: datetime.date | None = None) -> str:
     """The one-page report (``report.html``), from ``templates/report.html.j2``."""
+    # light: the templates load jinja2 only when a report is written
     from .._templates import render_template
 
     return render_template("report.html.j2", **report_context(

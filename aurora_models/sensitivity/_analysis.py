@@ -24,8 +24,10 @@ import numpy as np
 
 from .. import _budget
 from .._distributions import Distribution, SensitivityInputError
+from .._format import repr_text
 from .._optional import require
 from ..exceptions import ParameterTypeError
+from ._page import page_context
 
 __all__ = ["Propagation", "SensitivityResult", "evaluate", "morris", "propagate", "sobol"]
 
@@ -214,12 +216,12 @@ class Propagation:
                              "p95": q[2]})
 
     def __repr__(self) -> str:
-        from .._format import repr_text
 
         return repr_text(_propagation_head("Propagation", self),
                          [_interval_line(o, *self.interval(o)) for o in self.outputs])
 
     def _repr_html_(self) -> str:
+        # light: the templates load jinja2 only when a notebook shows it
         from .._templates import repr_html
 
         return repr_html(_propagation_head("Propagation", self), grids=[_interval_grid(
@@ -336,8 +338,6 @@ class SensitivityResult:
         return t if top is None else t.head(top)
 
     def __repr__(self) -> str:
-        from .._format import repr_text
-
         def top(o: str) -> str:
             if o in self.fixed:
                 return f"{o}: fixed (no sampled input moves it)"
@@ -354,8 +354,8 @@ class SensitivityResult:
     def _repr_html_(self) -> str:
         """The sensitivity page's ranked tables, five inputs per output
         (``templates/sensitivity_repr.html.j2``)."""
+        # light: the templates load jinja2 only when a notebook shows it
         from .._templates import render_template
-        from ._render import page_context  # the renderers import this module
 
         return render_template("sensitivity_repr.html.j2", **page_context(self, top=5))
 

@@ -39,7 +39,16 @@ import numpy as np
 
 from .._assumptions import scaled
 from .._distributions import Distribution, SensitivityInputError, make
-from ._analysis import Propagation, morris, propagate, sobol
+from .._format import repr_text
+from ._analysis import (
+    Propagation,
+    _interval_grid,
+    _interval_line,
+    _propagation_head,
+    morris,
+    propagate,
+    sobol,
+)
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 
@@ -485,9 +494,6 @@ class ScenarioPropagation:
     derived: Mapping[str, tuple] = field(default_factory=dict)
 
     def __repr__(self) -> str:
-        from .._format import repr_text
-        from ._analysis import _interval_line, _propagation_head
-
         p = self.propagation
         cheapest = max(self.p_cheapest.items(), key=lambda kv: kv[1], default=None)
         first = (f"P(meets objectives) {self.p_meets_objectives:.0%}"
@@ -498,8 +504,8 @@ class ScenarioPropagation:
                                    for o in p.outputs)])
 
     def _repr_html_(self) -> str:
+        # light: the templates load jinja2 only when a notebook shows it
         from .._templates import repr_html
-        from ._analysis import _interval_grid, _propagation_head
 
         facts = [("P(meets objectives)", f"{self.p_meets_objectives:.1%}"),
                  *((f"P(cheapest): {k}", f"{v:.1%}") for k, v in self.p_cheapest.items())]

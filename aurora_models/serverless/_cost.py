@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _budget
+from .._format import repr_text
 from .._rng import spawn
 from .._validate import (
     check_array,
@@ -334,7 +335,6 @@ class CostDistribution:
                 ("under-provisioned P95", self.under_provisioned_p95, "s/month")]
 
     def __repr__(self) -> str:
-        from .._format import repr_text
 
         def line(name: str, e: Estimate, unit: str) -> str:
             lo, hi = e.confidence_interval()
@@ -344,7 +344,8 @@ class CostDistribution:
                          [line(*x) for x in self._estimates()])
 
     def _repr_html_(self) -> str:
-        from .._templates import repr_html  # loads jinja2: only when a notebook shows it
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
 
         rows = []
         for name, e, unit in self._estimates():

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._format import repr_text
 from .._params import Rule, declared, param
 from .._validate import (
     check_bool,
@@ -262,13 +263,13 @@ class CapacityResult:
                 ("pauses", f"{self.n_pauses} ({self.paused_s:,.6g} s paused)")]
 
     def __repr__(self) -> str:
-        from .._format import repr_text
 
         return repr_text("CapacityResult: " + "; ".join(f"{k} {v}" for k, v in self._facts()[:2]),
                          [f"{k}: {v}" for k, v in self._facts()[2:]])
 
     def _repr_html_(self) -> str:
-        from .._templates import repr_html  # loads jinja2: only when a notebook shows it
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
 
         return repr_html("CapacityResult", facts=self._facts())
 

@@ -19,6 +19,7 @@ from .._section import (
     SectionResult,
     View,
 )
+from ..billing._text import bill_table
 from ..units import SECONDS_PER_MONTH
 
 __all__ = ["CAPACITY", "COST", "SECTIONS", "WORKLOAD", "CapacityProfile", "CostResult",
@@ -567,8 +568,6 @@ def _cost_facts(d: Mapping[str, Any]) -> tuple[Fact, ...]:
 
 
 def _cost_view(d: Mapping[str, Any]) -> View:
-    from ..billing._text import bill_table  # billing imports this family's declarations
-
     metrics = [o["option"] for o in d["options"]] + ["configured_12_months"]
     return View(
         labels={m: _EXTRA_LABELS.get(m) or _option_label(m) for m in metrics},
