@@ -292,11 +292,12 @@ def _render_markdown(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Li
 def _render_table(doc: Mapping[str, Any], parts: list[_Part], lines: list[_Line],
                  uncertainty: Intervals | None, width: int | None) -> str:
     # the marker (* cheapest, ! objective missed) in a column of its own: a label wraps beside it
-    cells: list[tuple[str, ...]] = [(ln.part.title, "*" if ln.best else "!" if ln.missed else "", ln.label, ln.value,
-              ln.ci, ln.unit) for ln in lines]
+    cells: list[tuple[str, ...]] = [
+        (ln.part.title, "*" if ln.best else "!" if ln.missed else "", ln.label, ln.value, ln.ci,
+         ln.unit) for ln in lines]
     if uncertainty is not None:  # the assumption interval after the Monte Carlo one
-        cells = [(*c[:5], _asm(ln.iv, ln.row.unit), c[5]) for c, ln in zip(cells, lines,
-                                                                          strict=True)]
+        cells = [(*c[:5], "" if ln.iv is None else _asm(ln.iv, ln.row.unit), c[5])
+                 for c, ln in zip(cells, lines, strict=True)]
         cells.insert(0, ("", "", "", "value", MC_LABEL,
                          f"{uncertainty.LABEL}: median [5 %, 95 %]", "unit"))
     head = _head_line(doc)
