@@ -186,7 +186,6 @@ def _section_names(doc: Mapping[str, Any]) -> list[str]:
 def render_bill(result, fmt: str = "csv") -> str:
     """Every line of every option's bill: ``csv`` (the ``bill.csv`` columns), ``json`` or
     ``table``."""
-
     doc = result.to_dict() if isinstance(result, ScenarioResult) else result
     name, part = _bills_part(doc)
     if fmt == "csv":
@@ -478,7 +477,6 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
     Returns exactly the paths written.
     """
     import matplotlib
-
 
     images = {}
     doc = result.to_dict()
