@@ -148,8 +148,10 @@ def _sobol_result(name: str):
 
 
 def test_every_html_output_escapes_a_script_in_a_name(full, tmp_path):
+    import nbformat
+
     from aurora_models.billing import Bill, LineItem
-    from aurora_models.cli import index_html
+    from aurora_models.cli import index_html, report_html
     from aurora_models.sensitivity._render import _page
 
     s = sc.load().replace(scenario__name=XSS, scenario__description=f"about {XSS}",
@@ -168,6 +170,10 @@ def test_every_html_output_escapes_a_script_in_a_name(full, tmp_path):
              "index": index_html([("a.html", f"01 · {XSS}", XSS)], XSS),
              "bill repr": bill._repr_html_(),
              "estimate repr": Estimate(value=1.0, quantity=XSS)._repr_html_()}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 06 · Case study")]
+    notebook_page = report_html(nb, title=f"06 · Case study: {XSS}", show_code=False)
+    assert "<title>06 · Case study: &lt;script&gt;" in notebook_page  # nbconvert's page
     for what, page in pages.items():
         text = well_formed(page)
         assert XSS in text, what  # shown as text ...
