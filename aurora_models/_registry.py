@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import importlib
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._params import Param
 
 __all__ = ["CORE", "FAMILIES", "TABLES", "assumption_modules", "declared_classes", "families",
            "family_module", "family_name", "scenario_params", "sections"]
@@ -112,7 +115,7 @@ def declared_classes() -> list[type]:
     """The declared parameter classes a scenario exposes: :data:`CORE`, then every
     registered section's ``declares`` (registry order), each once."""
 
-    def build():
+    def build() -> list[type]:
         from ._params import _DECLARED
 
         out: list[type] = []
@@ -129,7 +132,7 @@ def declared_classes() -> list[type]:
     return _cached("declared", build)
 
 
-def scenario_params() -> dict[str, MappingProxyType]:
+def scenario_params() -> dict[str, MappingProxyType[str, Param]]:
     """Every parameter a scenario file exposes, ``{table: {key: Param}}``: tables in
     :data:`TABLES` order (then new ones), keys in declaration order.
 
@@ -137,12 +140,12 @@ def scenario_params() -> dict[str, MappingProxyType]:
     models) appears once; two different declarations of one key are an error.
     """
 
-    def build():
-        from ._params import _same
+    def build() -> dict[str, MappingProxyType[str, Param]]:
+        from ._params import _same, params_of
 
         tables: dict[str, dict] = {t: {} for t in TABLES}
         for cls in declared_classes():
-            for p in cls.__params__.values():
+            for p in params_of(cls).values():
                 if not p.scenario:
                     continue
                 table, _, key = p.scenario.partition(".")
