@@ -37,7 +37,7 @@ import numbers
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, SupportsInt, TypeVar, cast, dataclass_transform
+from typing import Any, SupportsInt, TypeVar, cast, dataclass_transform, overload
 
 import numpy as np
 
@@ -305,9 +305,18 @@ def _jsonable(x) -> bool:
 
 
 # ---- declaring ------------------------------------------------------------------------------
-def param(default: _T, unit: str = "-", *, source: str | None = None,
+# Typed as the field's default (as typeshed types dataclasses.field), so a type checker reads
+# `x: float = param(2.0, ...)` as a float field with a default. A None default (a required
+# input, or "not set") is no value of a required field's type: that declaration reads as Any.
+@overload
+def param(default: None, unit: str = ..., *, source: str | None = ..., fitted: str | None = ...,
+          rationale: str | None = ..., user_input: bool = ..., **spec: Any) -> Any: ...
+@overload
+def param(default: _T, unit: str = ..., *, source: str | None = ..., fitted: str | None = ...,
+          rationale: str | None = ..., user_input: bool = ..., **spec: Any) -> _T: ...
+def param(default: Any, unit: str = "-", *, source: str | None = None,
           fitted: str | None = None, rationale: str | None = None, user_input: bool = False,
-          **spec: Any) -> _T:
+          **spec: Any) -> Any:
     """Declare a dataclass field's parameter (see :class:`Param` for ``spec``'s keywords).
 
     Exactly one of ``source`` (cited), ``fitted`` (what it was fitted to), ``rationale``
@@ -338,8 +347,6 @@ def param(default: _T, unit: str = "-", *, source: str | None = None,
     mutable = isinstance(default, list | dict | set)
     if mutable:
         raise ValueError("a declared default must be immutable (use a tuple)")
-    # The field, typed as its default (as typeshed types dataclasses.field): a type checker
-    # then reads `x: float = param(2.0, ...)` as a field of type float with a default.
     return dataclasses.field(default=default, metadata={"param": p})
 
 

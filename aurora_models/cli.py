@@ -436,13 +436,14 @@ def _progress_bar(enabled: bool):
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
     from . import scenario
+    from ._params import params_of
     from .scenario._settings import RunSettings
 
     for flag in ("trials", "seed"):  # the rules of the file's own keys, declared once
         value = getattr(args, flag)
         if value is not None:
             try:
-                RunSettings.__params__[flag].check(value, name=f"--{flag}")
+                params_of(RunSettings)[flag].check(value, name=f"--{flag}")
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
     if args.out:
@@ -499,6 +500,7 @@ def _renamed(exc: BaseException, names: dict[str, str]) -> UsageError:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from . import scenario
+    from ._params import params_of
     from .scenario._settings import RunSettings
     from .sensitivity import analyze
     from .sensitivity._analysis import _ENV_CONNECT, check_scheduler_address, connect_timeout_s
@@ -506,7 +508,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
     if args.seed is not None:
         try:
-            RunSettings.__params__["seed"].check(args.seed, name="--seed")
+            params_of(RunSettings)["seed"].check(args.seed, name="--seed")
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if args.n is not None and args.n < 2:

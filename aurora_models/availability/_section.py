@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._params import params_of
 from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
 from ..exceptions import ParameterValueError
 from ..results import Estimate
@@ -21,7 +22,7 @@ def failure_rates(scenario):
 
     fl = scenario["failures"]
     return FailureRates(failures=failure_model(scenario),
-                        **{k: fl[k] for k in FailureRates.__params__ if k in fl})
+                        **{k: fl[k] for k in params_of(FailureRates) if k in fl})
 
 
 def _storage(scenario):
@@ -101,8 +102,8 @@ def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     from ._downtime import storage_unavailabilities
     from ._params import FailureRates
 
-    model_keys = {f"failures.{k}": k for k in FailureModel.__params__}
-    rate_keys = {f"failures.{k}": k for k in FailureRates.__params__}
+    model_keys = {f"failures.{k}": k for k in params_of(FailureModel)}
+    rate_keys = {f"failures.{k}": k for k in params_of(FailureRates)}
     if set(b.values) - set(model_keys) - set(rate_keys):
         return [_availability(b.context(i)) for i in range(b.size)]
     s = b.scenario

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from .._assumptions import register
-from .._params import declared, param
+from .._params import declared, param, params_of
 from .._validate import check_nonnegative
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..queueing import Stability
@@ -366,7 +366,7 @@ class ReplicationLink:
 
 
 #: The declared default (one home: the parameter above); the bill's replicated-write volume.
-REDO_BYTES_PER_WRITE = ReplicationLink.__params__["redo_bytes_per_write"].default
+REDO_BYTES_PER_WRITE = params_of(ReplicationLink)["redo_bytes_per_write"].default
 
 
 def check_links(links) -> tuple[ReplicationLink, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._params import params_of
 from .._section import BatchContext, Context, Output, Row, Section, SectionResult
 from ..results import Estimate
 
@@ -15,7 +16,7 @@ def failure_model(scenario):
     from ._model import FailureModel
 
     fl = scenario["failures"]
-    return FailureModel(**{k: fl[k] for k in FailureModel.__params__ if k in fl})
+    return FailureModel(**{k: fl[k] for k in params_of(FailureModel) if k in fl})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,7 +86,7 @@ def _run_batch(b: BatchContext) -> list[DurabilityResult]:
     from ._model import FailureModel, _event_estimate
     from ._scale import _volume_estimate
 
-    fields = {f"failures.{k}": k for k in FailureModel.__params__}
+    fields = {f"failures.{k}": k for k in params_of(FailureModel)}
     if set(b.values) - set(fields):  # the horizon or the volume is sampled
         return [_run(b.context(i)) for i in range(b.size)]
     fm0 = failure_model(b.scenario)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from .._params import params_of
 from .._section import Context, Row, SectionResult, plain
 from .._validate import check_int_range
 from ..exceptions import ParameterTypeError, ParameterValueError
@@ -21,7 +22,7 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
            "models_assumptions", "summary_rows"]
 
 #: The trials range (the declaration of ``scenario.trials``: one definition).
-_TRIALS = RunSettings.__params__["trials"]
+_TRIALS = params_of(RunSettings)["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
 SCHEMA_VERSION = "1.4"

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .._params import Param, Rule, scenario_params
+from .._params import Param, Rule, params_of, scenario_params
 from ..exceptions import ParameterValueError, UserInputError
 
 __all__ = ["Scenario", "ScenarioError", "default_path", "load", "loads", "rules", "spec",
@@ -42,11 +42,12 @@ def rules() -> list[tuple[Rule, dict[str, str]]]:
     from each rule key to its ``table.key``."""
     from .._registry import declared_classes
 
-    out = []
+    out: list[tuple[Rule, dict[str, str]]] = []
     for cls in declared_classes():
+        params = params_of(cls)
         for rule in getattr(cls, "__rules__", ()):
-            names = {k: k if "." in k else cls.__params__[k].scenario for k in rule.keys
-                     if "." in k or (k in cls.__params__ and cls.__params__[k].scenario)}
+            names = {k: k if "." in k else params[k].scenario for k in rule.keys
+                     if "." in k or (k in params and params[k].scenario)}
             if len(names) == len(rule.keys) and all(r is not rule for r, _ in out):
                 out.append((rule, names))
     return sorted(out, key=lambda rn: rn[0].name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._assumptions import register
+from .._params import params_of
 from ..units import HOURS_PER_MONTH  # noqa: F401  (re-exported; its home is units)
 from ._cost_options import CostOptions
 
@@ -10,7 +11,7 @@ from ._cost_options import CostOptions
 def _reserved_default() -> float:
     from ..billing._keys import RESERVED_DISCOUNTS, ReservedKeys
 
-    return RESERVED_DISCOUNTS[ReservedKeys.__params__["reserved_term"].default]
+    return RESERVED_DISCOUNTS[params_of(ReservedKeys)["reserved_term"].default]
 
 
 _UG = "Aurora User Guide (Serverless v2), aurora_facts.md §3"
@@ -26,7 +27,7 @@ VCPU_PER_ACU = register(
                  "rationale": "r classes (8 GiB/vCPU) to m classes (4 GiB/vCPU), x-classes "
                               "below"})
 # Declared on CostOptions ([pricing] keys); the cost functions' defaults read them here.
-HEADROOM = CostOptions.__params__["headroom"].default
+HEADROOM = params_of(CostOptions)["headroom"].default
 _TOL = 1e-9
 _MAX_PASSES = 12  # fixed-point passes before the exact sequential pass takes over
 _BLOCK = 1 << 15  # cache-sized blocks (measured: 2**14-2**17 within noise); maxima carry across

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._params import params_of
 from .._section import BatchContext, Context, Output, Row, Section, SectionResult
 from ..units import SECONDS_PER_MONTH
 
@@ -21,7 +22,7 @@ def demand_model(scenario):
     """The scenario's :class:`DemandModel` (``[workload]`` keys and ``cluster.acu_per_vcpu``)."""
     from ._demand_model import DemandModel
 
-    keys = {k: p.scenario.partition(".") for k, p in DemandModel.__params__.items()}
+    keys = {k: p.scenario.partition(".") for k, p in params_of(DemandModel).items()}
     return DemandModel(**{k: scenario[t][key] for k, (t, _, key) in keys.items()})
 
 
@@ -73,7 +74,7 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
     from .._params import replaced
     from ._demand_model import PER_OPERATION, DemandModel
 
-    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    field_of = {p.scenario: k for k, p in params_of(DemandModel).items()}
     fields = {k: field_of[k] for k in b.values}
     if any(f not in PER_OPERATION for f in fields.values()):  # the draw itself changes
         return [_workload(b.context(i)) for i in range(b.size)]
@@ -418,7 +419,7 @@ def _cost_batch(b: BatchContext) -> list[CostTotals]:
     from ..billing import Usage
     from ._demand_model import PER_OPERATION, DemandModel
 
-    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    field_of = {p.scenario: k for k, p in params_of(DemandModel).items()}
     per_op = {k for k in b.values if field_of.get(k) in PER_OPERATION}
     if set(b.values) - per_op - {"pricing.reserved_discount"}:
         return [_cost(b.context(i)) for i in range(b.size)]
