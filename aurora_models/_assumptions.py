@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 __all__ = ["USER_INPUT", "Assumption", "assumptions", "get", "register", "register_param"]
 
@@ -182,6 +182,10 @@ def scaled(spec: dict, factor: float) -> dict:
     return out
 
 
+@overload
+def centred(spec: dict, default: Any) -> dict: ...
+@overload
+def centred(spec: None, default: Any) -> None: ...
 def centred(spec: dict | None, default: Any) -> dict | None:
     """``spec`` moved so that its median is ``default``, its relative spread kept: every
     location (low, mode, high, p5, p95, mean, sd, or the samples) times ``default / median``.
