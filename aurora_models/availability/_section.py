@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._params import params_of
 from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
 from ..exceptions import ParameterValueError
 from ..results import Estimate
 from ..units import MINUTES_PER_YEAR
+
+if TYPE_CHECKING:
+    from ..serverless._section import WorkloadResult
 
 __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "failure_rates"]
 
@@ -40,14 +43,15 @@ class AvailabilityResult(SectionResult):
     _private = ("downtime_years",)
     deployment: str
     annual_downtime_minutes: Estimate
-    annual_downtime_minutes_monte_carlo: Estimate
-    annual_downtime_minutes_p50: Estimate
-    annual_downtime_minutes_p99: Estimate
-    outages_per_year: Estimate
+    #: The Monte Carlo figures: None in an analysis' evaluation (the closed form only).
+    annual_downtime_minutes_monte_carlo: Estimate | None
+    annual_downtime_minutes_p50: Estimate | None
+    annual_downtime_minutes_p99: Estimate | None
+    outages_per_year: Estimate | None
     availability: float
-    availability_ci_low: float
-    availability_ci_high: float
-    nines: float
+    availability_ci_low: float | None
+    availability_ci_high: float | None
+    nines: float | None
     downtime_years: Any = field(repr=False)
     #: ``workload.max_annual_downtime_minutes`` (None: no objective) and whether the closed-form
     #: expected downtime meets it.
@@ -235,7 +239,8 @@ def _readers(ctx: Context) -> ReadersResult:
     from . import readers_needed
 
     s = ctx.scenario
-    cl, wl, peaks = s["cluster"], s["workload"], ctx["workload"]
+    cl, wl = s["cluster"], s["workload"]
+    peaks = cast("WorkloadResult", ctx["workload"])  # the results are keyed by section name
     workers = _workers_per_reader(s)
     needed: dict[str, int | None] = {}
     for label, rate in (("daily_peak", peaks.daily_peak_reads_per_s),
@@ -271,7 +276,7 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
     out = []
     for i in range(b.size):
         ctx = b.context(i)
-        load = ctx["workload"]
+        load = cast("WorkloadResult", ctx["workload"])  # keyed by section name
         key = (_workers_per_reader(ctx.scenario), load.daily_peak_reads_per_s,
                load.event_peak_reads_per_s)
         if key not in done:
@@ -304,7 +309,8 @@ def _alternatives(ctx: Context) -> AlternativesResult:
     from ._decision import Workload, decision_table, engine_family
 
     s = ctx.scenario
-    cl, reg, wl, load = s["cluster"], s["regions"], s["workload"], ctx["workload"]
+    cl, reg, wl = s["cluster"], s["regions"], s["workload"]
+    load = cast("WorkloadResult", ctx["workload"])  # the results are keyed by section name
     source = wl["migrating_from"]
     if source.startswith("sqlserver") and cl["engine"] != "postgresql":
         raise ParameterValueError(f"`cluster.engine` must be 'postgresql' when `workload.migrating_from` "

@@ -27,7 +27,7 @@ class DurabilityResult(SectionResult):
     protection_groups: int
     p_data_loss_volume: Estimate
     p_data_loss_per_group: Estimate
-    p_data_loss_per_group_monte_carlo: Estimate
+    p_data_loss_per_group_monte_carlo: Estimate | None  # None in an analysis' evaluation
     p_storage_write_unavailable_volume: Estimate
     durability_volume: float
     #: The expected time the volume cannot write in the horizon, minutes (the groups'
