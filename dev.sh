@@ -6,7 +6,7 @@
 #   bash dev.sh run        install, then run the main job (`aurora-models estimate` on the bundled scenario)
 #   bash dev.sh report     install, then execute every notebook into an HTML report (build/report/)
 #   bash dev.sh test       install, then run the test suite (unit tests, doctests, nbval)
-#   bash dev.sh lint       install, then ruff check
+#   bash dev.sh lint       install, then ruff check and mypy (the package)
 #   bash dev.sh notebooks  install, then re-execute every notebook in place (refresh stored outputs)
 #   bash dev.sh setup      install only
 set -euo pipefail
@@ -36,7 +36,7 @@ case "$job" in
   run) setup; "$VENV/bin/aurora-models" estimate "$@" ;;
   report) setup; "$VENV/bin/aurora-models" report "$@" ;;
   test) setup; "$VENV/bin/python" -m pytest "$@" ;;
-  lint) setup; "$VENV/bin/ruff" check . ;;
+  lint) setup; "$VENV/bin/ruff" check .; "$VENV/bin/mypy" ;;
   notebooks) setup; "$VENV/bin/aurora-models" notebooks --in-place "$@" ;;
   *) echo "usage: bash dev.sh [run|report|test|lint|notebooks|setup]" >&2; exit 2 ;;
 esac
