@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -17,6 +17,10 @@ from ..exceptions import ParameterTypeError, ParameterValueError
 from ._sections import ordered, registered
 from ._settings import RunSettings
 from ._spec import Scenario, ScenarioError
+
+if TYPE_CHECKING:  # the results are keyed by section name
+    from ..availability._section import AvailabilityResult
+    from ..serverless._section import CapacityResult, WorkloadResult
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "estimate_batch",
            "models_assumptions", "summary_rows"]
@@ -76,7 +80,7 @@ class ScenarioResult:
     @functools.cached_property
     def sections(self) -> dict[str, Any]:
         """The JSON-ready sections (plain Python types), then ``assumptions`` and ``notes``."""
-        out = {name: r.to_dict() for name, r in self.results.items()}
+        out: dict[str, Any] = {name: r.to_dict() for name, r in self.results.items()}
         out["assumptions"] = _assumptions(self.scenario, tuple(self.results))
         out["notes"] = list(self.notes)
         return out
@@ -84,17 +88,17 @@ class ScenarioResult:
     @property
     def demand(self) -> dict[str, np.ndarray]:
         """Per-step writes/s, reads/s and ACU of the seeded demand draw (for plots)."""
-        return self.results["workload"].series
+        return cast("WorkloadResult", self.results["workload"]).series
 
     @property
     def capacity(self) -> dict[str, Any]:
         """The Serverless v2 simulations of the writer and of each reader (for plots)."""
-        return self.results["serverless"].simulations
+        return cast("CapacityResult", self.results["serverless"]).simulations
 
     @property
     def downtime_years(self) -> np.ndarray:
         """Simulated annual downtime minutes, one per trial (for plots)."""
-        return self.results["availability"].downtime_years
+        return cast("AvailabilityResult", self.results["availability"]).downtime_years
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (top-level ``schema_version``); plain Python types only."""

@@ -33,13 +33,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from .._assumptions import scaled
 from ._analysis import Propagation, morris, propagate, sobol
 from ._dist import Distribution, SensitivityInputError, make
+
+if TYPE_CHECKING:
+    from .._section import SectionResult
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 
@@ -157,7 +160,9 @@ class ScenarioModel:
             reads: set = set()
             real = ctx.results
             ctx.scenario = _Recording(scenario, log)
-            ctx.results = {c: _RecordingResult(c, real[c], reads) for c in sec.consumes}
+            # a proxy of each consumed result (duck-typed: it records the fields read)
+            ctx.results = {c: cast("SectionResult", _RecordingResult(c, real[c], reads))
+                           for c in sec.consumes}
             try:
                 result = sec.run(ctx)
             finally:
@@ -211,7 +216,7 @@ class ScenarioModel:
         with warnings.catch_warnings():  # as __call__ (not repeated per evaluation)
             warnings.simplefilter("ignore", AuroraModelsWarning)
             for sec in _sections():
-                ctx.results[sec.name] = None
+                ctx.results[sec.name] = None  # type: ignore[assignment]  # refused (until it runs): _added skips it
                 if any(ctx.results[c] is None for c in sec.consumes):
                     continue  # what it consumes was refused
                 try:
