@@ -8,7 +8,9 @@ import html
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..billing._bill import OPTION_LABELS as _BILL_LABELS
 from ..exceptions import ParameterValueError
@@ -166,7 +168,7 @@ def _natural_width(rows, indent: str = "") -> int:
     return sum(max(len(r[i]) for r in rows) for i in range(k)) + 2 * (k - 1) + len(indent)
 
 
-def fit_columns(rows: list[tuple[str, ...]], right: set[int], *, wrap: int, indent: str = "",
+def fit_columns(rows: Sequence[tuple[str, ...]], right: set[int], *, wrap: int, indent: str = "",
                 width: int | None = None, widths: list[int] | None = None) -> list[str]:
     """Text rows as aligned columns (two spaces apart; ``right``: right-aligned columns),
     never wider than ``width``: the ``wrap`` column (a label) is wrapped on words to what the
@@ -276,7 +278,8 @@ def _configured_line(cost: dict) -> str:
     label = OPTION_LABELS.get(cost["configured"], cost["configured"])
     if cost.get("configured_unavailable"):
         return f"configured: {label} is unavailable as written: {cost['configured_unavailable']}"
-    conf = next((o for o in cost["options"] if o["option"] == cost["configured"]), {})
+    conf: dict[str, Any] = next((o for o in cost["options"] if o["option"] == cost["configured"]),
+                                {})
     gaps = len(conf.get("missing", []))
     return (f"configured: {label} at ${cost['configured_total_usd']:,.0f}/month, "
             f"${cost['configured_total_12_months_usd']:,.0f} over 12 months"
@@ -330,11 +333,11 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        head = ["section", "metric", "value", "ci_low", "ci_high", "unit"]
+        columns = ["section", "metric", "value", "ci_low", "ci_high", "unit"]
         if ivs is not None:
-            head += ["assumption_status", "assumption_median", "assumption_p5",
-                     "assumption_p95", "p_cheapest"]
-        w.writerow(head)
+            columns += ["assumption_status", "assumption_median", "assumption_p5",
+                        "assumption_p95", "p_cheapest"]
+        w.writerow(columns)
         for i, r in enumerate(rows):
             cells = ["" if x is None else x for x in r[:6]]
             if ivs is not None:
@@ -660,7 +663,7 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
     summary = summary_rows(doc)
     ivs = [None] * len(summary) if uncertainty is None else uncertainty.rows
 
-    def asm(iv, u):
+    def asm_cell(iv, u):
         if iv is None:
             return ""
         cls = "n" if iv.status == "varies" else "q"
@@ -672,7 +675,7 @@ def _html(result: ScenarioResult, images: dict[str, bytes] | None = None, *,
         f"<td>{html.escape(_title(s))}</td>"
         f"<td>{html.escape(_label(s, m, cheap))}</td><td class=n>{html.escape(_fmt(v, u))}</td>"
         f"<td{'' if iv is None else ' class=ci'}>{html.escape(_ci(lo, hi, u, v))}</td>"
-        f"{asm(iv, u)}<td>{html.escape(_shown_unit(u))}</td></tr>"
+        f"{asm_cell(iv, u)}<td>{html.escape(_shown_unit(u))}</td></tr>"
         for (s, m, v, lo, hi, u, _), iv in zip(summary, ivs, strict=True))
     wide = ("" if uncertainty is None else  # a fourth number column: a wider page
             "body{max-width:80em}td.n,td.q,td.ci{white-space:nowrap}"
