@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .._assumptions import scaled
+from .._distributions import Distribution, SensitivityInputError, make
 from ._analysis import Propagation, morris, propagate, sobol
-from ._dist import Distribution, SensitivityInputError, make
 
 if TYPE_CHECKING:
     from .._section import SectionResult
