@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 from .._params import params_of
 from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
@@ -11,8 +11,13 @@ from ..exceptions import ParameterValueError
 from ..results import Estimate
 from ..units import MINUTES_PER_YEAR
 
-if TYPE_CHECKING:
-    from ..serverless._section import WorkloadResult
+
+class _Load(Protocol):
+    """What these sections read of the workload section's result (no import of its family)."""
+
+    daily_peak_reads_per_s: float
+    event_peak_reads_per_s: float
+    io_millions_per_month: float
 
 __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "failure_rates"]
 
@@ -240,7 +245,7 @@ def _readers(ctx: Context) -> ReadersResult:
 
     s = ctx.scenario
     cl, wl = s["cluster"], s["workload"]
-    peaks = cast("WorkloadResult", ctx["workload"])  # the results are keyed by section name
+    peaks = cast(_Load, ctx["workload"])  # the results are keyed by section name
     workers = _workers_per_reader(s)
     needed: dict[str, int | None] = {}
     for label, rate in (("daily_peak", peaks.daily_peak_reads_per_s),
@@ -276,7 +281,7 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
     out = []
     for i in range(b.size):
         ctx = b.context(i)
-        load = cast("WorkloadResult", ctx["workload"])  # keyed by section name
+        load = cast(_Load, ctx["workload"])  # keyed by section name
         key = (_workers_per_reader(ctx.scenario), load.daily_peak_reads_per_s,
                load.event_peak_reads_per_s)
         if key not in done:
@@ -310,7 +315,7 @@ def _alternatives(ctx: Context) -> AlternativesResult:
 
     s = ctx.scenario
     cl, reg, wl = s["cluster"], s["regions"], s["workload"]
-    load = cast("WorkloadResult", ctx["workload"])  # the results are keyed by section name
+    load = cast(_Load, ctx["workload"])  # the results are keyed by section name
     source = wl["migrating_from"]
     if source.startswith("sqlserver") and cl["engine"] != "postgresql":
         raise ParameterValueError(f"`cluster.engine` must be 'postgresql' when `workload.migrating_from` "

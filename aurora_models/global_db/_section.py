@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 from .._section import Context, Output, Row, Section, SectionResult
 from ..results import Estimate
 
-if TYPE_CHECKING:
-    from ..serverless._section import WorkloadResult
+
+class _Peaks(Protocol):
+    """What this section reads of the workload section's result (no import of its family)."""
+
+    daily_peak_writes_per_s: float
+    event_peak_writes_per_s: float
 
 __all__ = ["GLOBAL_DATABASE", "SECTIONS", "GlobalDatabaseResult"]
 
@@ -31,7 +35,7 @@ def _run(ctx: Context) -> GlobalDatabaseResult:
     from ._rpo import rpo_exposure
 
     reg = ctx.scenario["regions"]
-    peaks = cast("WorkloadResult", ctx["workload"])  # the results are keyed by section name
+    peaks = cast(_Peaks, ctx["workload"])  # the results are keyed by section name
     secs = []
     seeds = spawn_seeds(ctx.stream(3), max(1, len(reg["secondaries"])))
     for sec, seed in zip(reg["secondaries"], seeds, strict=False):
