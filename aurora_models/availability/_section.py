@@ -5,11 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-from .._params import params_of
+from .. import pricing
+from .._params import params_of, replaced
 from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
 from ..exceptions import ParameterValueError
+from ..quorum._model import FailureModel
+from ..quorum._section import failure_model
 from ..results import Estimate
 from ..units import MINUTES_PER_YEAR
+from . import (
+    annual_downtime,
+    aurora,
+    failover_time_s,
+    nines,
+    readers_needed,
+    simulate_annual_downtime,
+)
+from ._decision import Workload, decision_table, engine_family
+from ._downtime import storage_unavailabilities, storage_unavailability
+from ._params import FailureRates
 
 
 class _Load(Protocol):
@@ -25,18 +39,12 @@ __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "f
 def failure_rates(scenario):
     """The scenario's :class:`FailureRates`, over the same quorum failure model (one home of
     the AZ parameters)."""
-    from ..quorum._section import failure_model
-    from ._params import FailureRates
-
     fl = scenario["failures"]
     return FailureRates(failures=failure_model(scenario),
                         **{k: fl[k] for k in params_of(FailureRates) if k in fl})
 
 
 def _storage(scenario):
-    from ..quorum._section import failure_model
-    from ._downtime import storage_unavailability
-
     return storage_unavailability(failure_model(scenario),
                                   volume_gib=scenario["cluster"]["volume_gib"])
 
@@ -65,8 +73,6 @@ class AvailabilityResult(SectionResult):
 
 
 def _availability(ctx: Context) -> AvailabilityResult:
-    from . import annual_downtime, aurora, nines, simulate_annual_downtime
-
     s = ctx.scenario
     rates, storage = failure_rates(s), _storage(s)
     dep = aurora(s["cluster"]["replicas"])
@@ -104,13 +110,6 @@ def _closed_only(dep, closed) -> AvailabilityResult:
 def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     """The batch's closed-form downtime, its storage unavailability in stacked CTMC solves
     (:func:`~._downtime.storage_unavailabilities`)."""
-    from .._params import replaced
-    from ..quorum._model import FailureModel
-    from ..quorum._section import failure_model
-    from . import annual_downtime, aurora
-    from ._downtime import storage_unavailabilities
-    from ._params import FailureRates
-
     model_keys = {f"failures.{k}": k for k in params_of(FailureModel)}
     rate_keys = {f"failures.{k}": k for k in params_of(FailureRates)}
     if set(b.values) - set(model_keys) - set(rate_keys):
@@ -150,17 +149,9 @@ def _availability_from_downtime(minutes):
     return 1.0 - minutes / MINUTES_PER_YEAR
 
 
-def _declares():
-    from ..quorum._model import FailureModel
-    from ._decision import Workload
-    from ._params import FailureRates
-
-    return FailureModel, FailureRates, Workload
-
-
 AVAILABILITY = Section(
     name="availability", title="Availability", run=_availability, rows=_availability_rows,
-    run_batch=_availability_batch, declares=_declares()[:2],
+    run_batch=_availability_batch, declares=(FailureModel, FailureRates),
     assumptions=("availability", "quorum", "units"), place=30,
     outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year",
                     label="expected downtime a year"),),
@@ -188,8 +179,6 @@ class FailoverResult(SectionResult):
 
 
 def _failover(ctx: Context) -> FailoverResult:
-    from . import aurora, failover_time_s
-
     dep = aurora(ctx.scenario["cluster"]["replicas"])
     objective = ctx.scenario["workload"]["max_failover_s"]
     p90 = failover_time_s(dep, q=0.9)
@@ -221,8 +210,6 @@ FAILOVER = Section(
 
 def _workers_per_reader(scenario) -> int:
     """Read workers per reader: vCPUs of the instance class, or of the max ACU."""
-    from .. import pricing
-
     cl = scenario["cluster"]
     if cl["capacity"] == "serverless":
         return max(1, int(cl["max_acu"] / cl["acu_per_vcpu"]))
@@ -241,8 +228,6 @@ class ReadersResult(SectionResult):
 
 
 def _readers(ctx: Context) -> ReadersResult:
-    from . import readers_needed
-
     s = ctx.scenario
     cl, wl = s["cluster"], s["workload"]
     peaks = cast(_Load, ctx["workload"])  # the results are keyed by section name
@@ -292,7 +277,7 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
 
 READERS = Section(
     name="readers", title="Readers", run=_readers, rows=_readers_rows, consumes=("workload",),
-    run_batch=_readers_batch, declares=_declares()[2:], assumptions=("availability",),
+    run_batch=_readers_batch, declares=(Workload,), assumptions=("availability",),
     place=70, outputs=(Output("readers_at_event_peak", ("event_peak",), "readers",
                               label="readers needed at the event peak"),),
     json="`configured, workers_per_reader, objective, daily_peak, event_peak` (readers "
@@ -310,9 +295,6 @@ class AlternativesResult(SectionResult):
 
 
 def _alternatives(ctx: Context) -> AlternativesResult:
-    from .. import pricing
-    from ._decision import Workload, decision_table, engine_family
-
     s = ctx.scenario
     cl, reg, wl = s["cluster"], s["regions"], s["workload"]
     load = cast(_Load, ctx["workload"])  # the results are keyed by section name
@@ -363,7 +345,7 @@ def _rds_engine(engine: str) -> str:
 
 ALTERNATIVES = Section(
     name="alternatives", title="Aurora vs RDS", run=_alternatives, consumes=("workload",),
-    declares=_declares()[2:], assumptions=("availability", "pricing"), place=80,
+    declares=(Workload,), assumptions=("availability", "pricing"), place=80,
     json="`recommendation, binding_constraints, rows, note`: `availability.decision_table` "
          "(Aurora vs RDS, provisioned at the daily peak)")
 

@@ -10,6 +10,7 @@ from typing import cast
 from .._assumptions import register
 from .._params import declared, param, params_of
 from .._validate import check_nonnegative
+from ..data import load_interregion_rtt
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..queueing import Stability
 
@@ -54,8 +55,6 @@ ONE_WAY_FRACTION_OF_RTT = register(
 
 @functools.lru_cache(maxsize=1)
 def _rtt():
-    from ..data import load_interregion_rtt
-
     return load_interregion_rtt()
 
 

@@ -6,8 +6,12 @@ import math
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
+from .._rng import spawn_seeds
 from .._section import Context, Output, Row, Section, SectionResult
 from ..results import Estimate
+from ._lag import lag
+from ._link import ReplicationLink, stand_in_note
+from ._rpo import rpo_exposure
 
 
 class _Peaks(Protocol):
@@ -29,11 +33,6 @@ class GlobalDatabaseResult(SectionResult):
 
 
 def _run(ctx: Context) -> GlobalDatabaseResult:
-    from .._rng import spawn_seeds
-    from ._lag import lag
-    from ._link import ReplicationLink, stand_in_note
-    from ._rpo import rpo_exposure
-
     reg = ctx.scenario["regions"]
     peaks = cast(_Peaks, ctx["workload"])  # the results are keyed by section name
     secs = []
