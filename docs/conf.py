@@ -54,6 +54,7 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"aurora-models {release}"
 html_theme_options = {
     "navigation_with_keys": False,
+    "header_links_before_dropdown": 3,  # the scenario format and schema under "More"
     "show_toc_level": 2,
     "navbar_end": ["theme-switcher"],
     "footer_start": ["copyright"],
@@ -62,6 +63,8 @@ html_theme_options = {
 }
 # the theme follows the reader's system setting (unset, its script logs a console error)
 html_context = {"default_mode": "auto"}
+# pages without sub-pages: no empty navigation column
+html_sidebars = {page: [] for page in ("index", "checks", "schema", "scenario_format")}
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
