@@ -28,10 +28,12 @@ True
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import TYPE_CHECKING
 
-from ._assumptions import assumptions
+from . import _registry
 from ._budget import budget, budget_limits
+from ._registry import assumptions
 from ._sweep import sweep
 from .exceptions import (
     AuroraModelsWarning,
@@ -53,12 +55,8 @@ def _public_submodules() -> frozenset[str]:
     the registered families' packages: ``am.billing`` works in a fresh interpreter because it
     is a module of the package, not because a list names it. Read from the file system, so
     nothing is imported."""
-    import pkgutil
-
-    from ._registry import FAMILIES, family_name
-
     names = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
-    return frozenset(names | {family_name(f) for f in FAMILIES})
+    return frozenset(names | {_registry.family_name(f) for f in _registry.FAMILIES})
 
 
 _SUBMODULES = _public_submodules()
@@ -86,18 +84,16 @@ __all__ = [
 
 def list_datasets():
     """The bundled data sets with their provenance (see :func:`aurora_models.data.list_datasets`)."""
-    from .data import list_datasets as _list
+    from .data import list_datasets as _list  # light: data loads pandas
 
     return _list()
 
 
 def __getattr__(name: str):
-    from ._registry import family_module
-
     if name in _SUBMODULES:
         module = importlib.import_module(f".{name}", __name__)
     else:  # a family registered outside the package (a plugin, a test's toy family)
-        path = family_module(name)
+        path = _registry.family_module(name)
         if path is None:
             raise AttributeError(f"module 'aurora_models' has no attribute {name!r}")
         module = importlib.import_module(path)
@@ -106,9 +102,8 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    from ._registry import FAMILIES, family_name
-
-    return sorted(set(globals()) | _SUBMODULES | {family_name(f) for f in FAMILIES})
+    return sorted(set(globals()) | _SUBMODULES |
+                  {_registry.family_name(f) for f in _registry.FAMILIES})
 
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -9,19 +9,17 @@ value as its default, so the number in the code and the number in the registry c
 Exactly one of ``source`` (a citation), ``fitted`` (what the value was fitted to) or
 ``rationale`` (why we assume it; the entry is then marked ``assumption``) must be given.
 Parameters declared on a model's dataclass (:func:`aurora_models._params.param`) register here
-through :func:`register_param`, with their allowed range and scenario key. :func:`assumptions`
+through :func:`register_param`, with their allowed range and scenario key. :func:`aurora_models._registry.assumptions`
 returns the whole registry as a DataFrame, so a notebook or the CLI can show what an estimate
 rests on.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["USER_INPUT", "Assumption", "assumptions", "get", "register", "register_param"]
+__all__ = ["USER_INPUT", "Assumption", "centred", "register", "register_param", "scaled"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,18 +38,6 @@ class Assumption:
 
 
 _REGISTRY: dict[str, Assumption] = {}
-
-# Modules that declare no defaults, or must not be imported just to list them (plotting pulls in
-# matplotlib, cli the argument parser).
-_SKIP = {"cli", "plotting", "data"}
-
-
-#: Registry modules whose entries are all declared in one package module (the rest need all).
-_MODULE_HOMES = {"quorum": "quorum", "availability": "availability", "serverless": "serverless",
-                 "global_db": "global_db", "pricing": "pricing", "units": "units",
-                 "write_path": "write_path", "cluster": "cluster", "workload": "serverless",
-                 "scenario": "scenario"}
-
 
 def register(
     name: str,
@@ -219,61 +205,3 @@ def _add(entry: Assumption) -> None:
     if old is not None and old != entry:
         raise ValueError(f"assumption {name!r} is already registered with value {old.value!r}")
     _REGISTRY[name] = entry
-
-
-def get(name: str) -> Any:
-    """Return the registered value of ``name`` (after importing every model module)."""
-    _import_models()
-    try:
-        return _REGISTRY[name].value
-    except KeyError:
-        raise KeyError(f"no assumption named {name!r}; see aurora_models.assumptions()") from None
-
-
-def _import_models(names=None) -> None:
-    """Import the model modules (all, or ``names``) so that their declarations register."""
-    import aurora_models
-
-    if names is None:
-        names = [info.name for info in pkgutil.iter_modules(aurora_models.__path__)
-                 if not info.name.startswith("_") and info.name not in _SKIP]
-    for name in names:
-        importlib.import_module(f"aurora_models.{name}")
-
-
-def assumptions(module: str | None = None):
-    """Every registered default as a DataFrame.
-
-    Parameters
-    ----------
-    module : str, optional
-        Only the entries of this model module (``"quorum"``, ``"serverless"``, ...).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``name``, ``value``, ``unit``, ``kind`` (``cited``, ``fitted``,
-        ``assumption``, or ``user input``: a scenario input listed for its declared
-        distribution, its value the default used when the file does not set it), ``source``
-        (the citation, what it was fitted to, the rationale of an assumption, or what the user
-        input is), ``module``, ``range`` (the declared allowed values) and ``scenario_key``
-        (where a scenario file sets it, if it does) and ``uncertainty`` (the distribution the
-        sensitivity analysis samples, where one is declared).
-    """
-    import pandas as pd
-
-    # One module's entries need only that module (and what it imports) to register.
-    _import_models(None if module is None or module not in _MODULE_HOMES else
-                   [_MODULE_HOMES[module]])
-    if module is None or module in ("workload", "billing", "cluster", "scenario"):
-        from ._registry import declared_classes
-
-        declared_classes()  # the registered families' declarations a package import leaves lazy
-    rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
-    if module is not None and not rows:
-        from ._validate import check_choice
-
-        check_choice("module", module, sorted({a.module for a in _REGISTRY.values()}))
-    frame = pd.DataFrame(rows, columns=["name", "value", "unit", "kind", "source", "module",
-                                       "range", "scenario_key", "uncertainty"])
-    return frame.sort_values("name", ignore_index=True)

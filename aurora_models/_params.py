@@ -14,7 +14,8 @@ Everything else is derived from that declaration, so a limit is never written tw
 
 - validation on construction (:func:`declared` runs :meth:`Param.check` on every declared field
   before the class's own ``__post_init__``), and batch validation (:func:`check_batch`);
-- the scenario file's keys, types, ranges and defaults (:func:`scenario_params`), its JSON Schema
+- the scenario file's keys, types, ranges and defaults
+  (:func:`aurora_models._registry.scenario_params`), its JSON Schema
   and ``docs/scenario_format.md`` (``aurora_models.scenario.schema``);
 - the assumptions registry (:func:`aurora_models.assumptions`);
 - hypothesis strategies in the tests (``tests/strategies.py`` reads :attr:`Param.low` ...).
@@ -41,10 +42,10 @@ from typing import Any
 import numpy as np
 
 from . import _validate as v
+from ._assumptions import centred, register_param
 from .exceptions import ParameterTypeError, ParameterValueError
 
-__all__ = ["KINDS", "Param", "Rule", "check_batch", "declared", "like", "param", "params_of",
-           "scenario_params"]
+__all__ = ["KINDS", "Param", "Rule", "check_batch", "declared", "like", "param", "params_of"]
 
 KINDS = ("cited", "fitted", "assumption", "input")
 TYPES = ("real", "int", "choice", "str", "bool", "custom")
@@ -322,8 +323,6 @@ def param(default: Any, unit: str = "-", *, source: str | None = None,
         elif isinstance(default, int) and not isinstance(default, bool):
             spec["type"] = "int"
     if spec.get("uncertainty"):  # its median at the default (the declared relative spread)
-        from ._assumptions import centred
-
         spec["uncertainty"] = centred(dict(spec["uncertainty"]), default)
     p = Param(default=default, unit=unit, kind=kind, source=text, **spec)
     mutable = isinstance(default, list | dict | set)
@@ -351,8 +350,6 @@ def declared(family: str) -> Callable[[type], type]:
     """
 
     def wrap(cls: type) -> type:
-        from ._assumptions import register_param
-
         params: dict[str, Param] = {}
         for f in dataclasses.fields(cls):
             p = f.metadata.get("param")
@@ -480,15 +477,6 @@ def batch_instances(cls: type, **values: Any) -> list:
     cols = check_batch(cls, **values)
     size = len(next(iter(cols.values()))) if cols else 1
     return [cls(**{k: a[i].item() for k, a in cols.items()}) for i in range(size)]
-
-
-def scenario_params() -> dict[str, dict[str, Param]]:
-    """Every parameter a scenario file exposes, as ``{table: {key: Param}}`` in file order:
-    collected from the registered families' declarations
-    (:func:`aurora_models._registry.scenario_params`)."""
-    from ._registry import scenario_params as collected
-
-    return collected()
 
 
 def _same(a: Param, b: Param) -> bool:

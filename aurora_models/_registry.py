@@ -19,10 +19,16 @@ call time (a test or a plugin may extend ``FAMILIES``); results are cached per v
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["CORE", "FAMILIES", "TABLES", "assumption_modules", "declared_classes", "families",
+from ._assumptions import _REGISTRY
+from ._params import _DECLARED, _same
+from ._validate import check_choice
+
+__all__ = ["CORE", "FAMILIES", "TABLES", "assumption_modules", "assumptions", "declared_classes", "families",
            "family_module", "family_name", "scenario_params", "sections"]
 
 #: The registered families, one line each: a module exporting ``SECTIONS``. The order is the
@@ -113,8 +119,6 @@ def declared_classes() -> list[type]:
     registered section's ``declares`` (registry order), each once."""
 
     def build():
-        from ._params import _DECLARED
-
         out: list[type] = []
         for m in CORE:
             importlib.import_module(m)
@@ -138,8 +142,6 @@ def scenario_params() -> dict[str, MappingProxyType]:
     """
 
     def build():
-        from ._params import _same
-
         tables: dict[str, dict] = {t: {} for t in TABLES}
         for cls in declared_classes():
             for p in cls.__params__.values():
@@ -163,3 +165,61 @@ def assumption_modules(names=None) -> list[str]:
         if names is None or sec.name in names:
             out += [m for m in sec.assumptions if m not in out]
     return out
+
+
+#: The package's own directory: its public modules are listed from the file system.
+_PACKAGE_PATH = [str(Path(__file__).parent)]
+
+# Modules that declare no defaults, or must not be imported just to list them (plotting pulls in
+# matplotlib, cli the argument parser).
+_SKIP = {"cli", "plotting", "data"}
+
+
+#: Registry modules whose entries are all declared in one package module (the rest need all).
+_MODULE_HOMES = {"quorum": "quorum", "availability": "availability", "serverless": "serverless",
+                 "global_db": "global_db", "pricing": "pricing", "units": "units",
+                 "write_path": "write_path", "cluster": "cluster", "workload": "serverless",
+                 "scenario": "scenario"}
+
+
+def _import_models(names=None) -> None:
+    """Import the model modules (all, or ``names``) so that their declarations register."""
+    if names is None:
+        names = [info.name for info in pkgutil.iter_modules(_PACKAGE_PATH)
+                 if not info.name.startswith("_") and info.name not in _SKIP]
+    for name in names:
+        importlib.import_module(f"aurora_models.{name}")
+
+
+def assumptions(module: str | None = None):
+    """Every registered default as a DataFrame.
+
+    Parameters
+    ----------
+    module : str, optional
+        Only the entries of this model module (``"quorum"``, ``"serverless"``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``value``, ``unit``, ``kind`` (``cited``, ``fitted``,
+        ``assumption``, or ``user input``: a scenario input listed for its declared
+        distribution, its value the default used when the file does not set it), ``source``
+        (the citation, what it was fitted to, the rationale of an assumption, or what the user
+        input is), ``module``, ``range`` (the declared allowed values) and ``scenario_key``
+        (where a scenario file sets it, if it does) and ``uncertainty`` (the distribution the
+        sensitivity analysis samples, where one is declared).
+    """
+    import pandas as pd  # third-party and heavy: only when the table is asked for
+
+    # One module's entries need only that module (and what it imports) to register.
+    _import_models(None if module is None or module not in _MODULE_HOMES else
+                   [_MODULE_HOMES[module]])
+    if module is None or module in ("workload", "billing", "cluster", "scenario"):
+        declared_classes()  # the registered families' declarations a package import leaves lazy
+    rows = [vars(a) for a in _REGISTRY.values() if module is None or a.module == module]
+    if module is not None and not rows:
+        check_choice("module", module, sorted({a.module for a in _REGISTRY.values()}))
+    frame = pd.DataFrame(rows, columns=["name", "value", "unit", "kind", "source", "module",
+                                       "range", "scenario_key", "uncertainty"])
+    return frame.sort_values("name", ignore_index=True)

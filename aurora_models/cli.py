@@ -411,7 +411,7 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
 
 
 def _cmd_assumptions(args: argparse.Namespace) -> int:
-    from ._assumptions import assumptions
+    from ._registry import assumptions
 
     frame = assumptions(args.module)
     frame["value"] = frame["value"].map(str)

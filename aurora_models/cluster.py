@@ -7,79 +7,42 @@ the family that owns each fact (15 replicas from :mod:`availability`, 128 TiB fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ._params import Rule, declared, param
+from .availability._params import MAX_REPLICAS
+from .data import check_region, region_codes
 from .exceptions import ParameterTypeError, ParameterValueError
+from .global_db._link import LATENCY_STAND_INS, MAX_SECONDARIES, latency_region
+from .pricing import known_regions
+from .pricing._rules import check_instance_class
+from .quorum._scale import MAX_VOLUME_GIB, OLD_ENGINE_MAX_VOLUME_GIB
 
 __all__ = ["Cluster", "Regions", "engine_version", "max_volume_gib", "region_codes",
            "supports_auto_pause"]
 
 
-def region_codes() -> list[str]:
-    """The AWS region codes the package knows (the inter-region latency data's index, read
-    once by :func:`aurora_models.global_db.regions`)."""
-    from .global_db._link import regions
-
-    return regions()
-
-
 def _primary(name: str, value: Any) -> str:
     """A primary region: any region of the latency data or of the price book (the latency
     matrix is needed only for a configured secondary's link, checked there)."""
-    from .pricing import known_regions
-
     return _region(name, value, extra=tuple(known_regions()))
 
 
-def _region(name: str, value: Any, *, extra: tuple[str, ...] = ()) -> str:
-    if not isinstance(value, str):
-        raise ParameterTypeError(f"`{name}` must be a region code string, got {type(value).__name__} "
-                        f"{value!r}")
-    codes = region_codes()
-    if value not in codes and value not in extra:
-        codes = sorted({*codes, *extra})
-        import difflib
-
-        near = difflib.get_close_matches(value, codes, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise ParameterValueError(f"`{name}` must be a known AWS region code (one of the {len(codes)} of "
-                         f"the latency data, e.g. 'us-east-1', 'eu-west-1'), got {value!r}{hint}")
-    return value
+#: A region code of the latency data (the one check, in :mod:`aurora_models.data`).
+_region = check_region
 
 
 def _secondaries(name: str, value: Any) -> tuple[str, ...]:
-    from .global_db._link import MAX_SECONDARIES
-
     if not isinstance(value, list | tuple):
         raise ParameterTypeError(f"`{name}` must be a list of region codes, got {type(value).__name__} "
                         f"{value!r}")
     if len(value) > MAX_SECONDARIES:
         raise ParameterValueError(f"`{name}` must hold at most {MAX_SECONDARIES} regions, got "
                          f"{len(value)}")
-    from .global_db._link import LATENCY_STAND_INS
-
     stand_ins = tuple(c for c, _ in LATENCY_STAND_INS)
     return tuple(_region(f"{name}[{i}]", v, extra=stand_ins) for i, v in enumerate(value))
-
-
-def _instance_class(name: str, value: Any) -> str:
-    from .pricing._rules import check_instance_class
-
-    return check_instance_class(name, value)
-
-
-def _max_replicas() -> int:
-    from .availability._params import MAX_REPLICAS
-
-    return MAX_REPLICAS
-
-
-def _max_volume_gib() -> float:
-    from .quorum._scale import MAX_VOLUME_GIB
-
-    return float(MAX_VOLUME_GIB)
 
 
 def engine_version(engine: str, version: str | None) -> tuple[int, ...] | None:
@@ -112,8 +75,6 @@ def supports_auto_pause(engine: str, version: str | None) -> bool:
 def max_volume_gib(engine: str, version: str | None) -> float:
     """The cluster volume limit of an engine version, GiB: 128 TiB, 64 TiB on Aurora MySQL
     before 1.23.0 / 2.09.0 (see :data:`aurora_models.quorum._scale.OLD_ENGINE_MAX_VOLUME_GIB`)."""
-    from .quorum._scale import MAX_VOLUME_GIB, OLD_ENGINE_MAX_VOLUME_GIB
-
     v = engine_version(engine, version)
     if engine == "mysql" and v is not None and (v < (1, 23) or (2,) <= v < (2, 9)):
         return float(OLD_ENGINE_MAX_VOLUME_GIB)
@@ -126,8 +87,6 @@ _MAJORS = {"mysql": range(1, 4), "postgresql": range(9, 18)}
 
 
 def _engine_version(name: str, value: Any) -> str:
-    import re
-
     if not isinstance(value, str):
         raise ParameterTypeError(f"`{name}` must be an engine version string such as '3.08.0' "
                                  f"(MySQL) or '16.4' (PostgreSQL), got {type(value).__name__} "
@@ -183,12 +142,6 @@ AUTO_PAUSE = Rule("auto_pause", ("cluster.min_acu", "regions.secondaries", "clus
                                  "cluster.engine_version"), _auto_pause)
 
 
-def _max_secondaries() -> int:
-    from .global_db._link import MAX_SECONDARIES
-
-    return MAX_SECONDARIES
-
-
 @declared("cluster")
 @dataclass(frozen=True, kw_only=True)
 class Cluster:
@@ -208,19 +161,19 @@ class Cluster:
     capacity: str = param(None, choices=("serverless", "provisioned"),
                           scenario="cluster.capacity", user_input=True,
                           doc="Serverless v2 instances or provisioned instance classes")
-    instance_class: str = param("db.r6g.2xlarge", type="custom", checker=_instance_class,
+    instance_class: str = param("db.r6g.2xlarge", type="custom", checker=check_instance_class,
                                 rule_text="a DB instance class (`aurora-models prices`)",
                                 json_schema_extra={"type": "string"},
                                 scenario="cluster.instance_class",
                                 user_input=True,
                                 doc="provisioned instance class (compared against Serverless)")
-    replicas: int = param(None, "readers", type="int", low=0, high=_max_replicas(),
+    replicas: int = param(None, "readers", type="int", low=0, high=MAX_REPLICAS,
                           scenario="cluster.replicas", user_input=True,
                           doc="Aurora Replicas (readers) besides the writer")
     storage: str = param("standard", choices=("standard", "io-optimized"),
                          scenario="cluster.storage", user_input=True,
                          doc="storage configuration billed today")
-    volume_gib: float = param(None, "GiB", low=1.0, high=_max_volume_gib(),
+    volume_gib: float = param(None, "GiB", low=1.0, high=float(MAX_VOLUME_GIB),
                               scenario="cluster.volume_gib", user_input=True,
                               doc="cluster volume size")
 
@@ -238,8 +191,6 @@ DISTINCT_REGIONS = Rule("distinct_regions", ("secondaries", "primary"), _distinc
 
 
 def _linked_primary(v) -> str | None:
-    from .global_db._link import latency_region
-
     if v["secondaries"] and latency_region(v["primary"]) not in region_codes():
         return (f"`primary` {v['primary']!r} is priced but not in the inter-region latency data, "
                 f"which a Global Database secondary's link needs: drop `secondaries` or pick a "
@@ -263,6 +214,6 @@ class Regions:
                          json_schema_extra={"type": "string"})
     secondaries: tuple[str, ...] = param(
         (), type="custom", checker=_secondaries, scenario="regions.secondaries", user_input=True,
-        doc=f"Global Database secondary regions (at most {_max_secondaries()})",
+        doc=f"Global Database secondary regions (at most {MAX_SECONDARIES})",
         json_schema_extra={"type": "array", "items": {"type": "string"},
-                           "maxItems": _max_secondaries(), "uniqueItems": True})
+                           "maxItems": MAX_SECONDARIES, "uniqueItems": True})

@@ -12,21 +12,25 @@ repository's ``data/`` folder. Nothing is fetched over the network.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from . import _budget
 from ._optional import DISTRIBUTION
 from ._validate import check_choice
-from .exceptions import DataError, ParameterValueError
+from .exceptions import DataError, ParameterTypeError, ParameterValueError
 
 __all__ = [
     "TRACES",
     "TraceGaps",
+    "check_region",
     "data_root",
     "dataset_path",
     "list_datasets",
@@ -37,6 +41,7 @@ __all__ = [
     "load_published_prices",
     "load_trace",
     "read_csv_checked",
+    "region_codes",
     "trace_gaps",
 ]
 
@@ -255,6 +260,40 @@ def load_interregion_rtt(path: str | Path | None = None) -> pd.DataFrame:
     matrix.index.name, matrix.columns.name = "from_region", "to_region"
     matrix.attrs.update(unit="ms", statistic="p50 round trip", source=str(path.name))
     return matrix
+
+
+@functools.lru_cache(maxsize=1)
+def _region_index() -> tuple[str, ...]:
+    return tuple(load_interregion_rtt().index)
+
+
+def region_codes() -> list[str]:
+    """The AWS region codes the package knows: the index of the bundled inter-region latency
+    matrix (:func:`load_interregion_rtt`), read once.
+
+    Examples
+    --------
+    >>> len(region_codes()), "eu-west-1" in region_codes()
+    (32, True)
+    """
+    return list(_region_index())
+
+
+def check_region(name: str, value: Any, *, extra: tuple[str, ...] = ()) -> str:
+    """``value`` if it is a region code of the latency data (or one of ``extra``); else a
+    one-line error naming ``name``, with a did-you-mean."""
+    if not isinstance(value, str):
+        raise ParameterTypeError(f"`{name}` must be a region code string, got "
+                                 f"{type(value).__name__} {value!r}")
+    codes = region_codes()
+    if value not in codes and value not in extra:
+        known = sorted({*codes, *extra})
+        near = difflib.get_close_matches(value, known, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise ParameterValueError(f"`{name}` must be a known AWS region code (one of the "
+                                  f"{len(known)} of the latency data, e.g. 'us-east-1', "
+                                  f"'eu-west-1'), got {value!r}{hint}")
+    return value
 
 
 def load_inter_az_latency(path: str | Path | None = None) -> pd.DataFrame:
@@ -520,8 +559,6 @@ def load_trace(
     gaps = trace_gaps(series)
     filled = 0
     if fill_gaps is not None and gaps.count:
-        from . import _budget
-
         rows = _budget.size(len(series) + gaps.missing_samples)
         _budget.check("load_trace", "fill_gaps", fill_gaps, memory_bytes=rows * 8 * 4,
                       work=rows * 4, detail=f"{gaps.missing_samples:,} missing samples of "

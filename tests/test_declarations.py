@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 import aurora_models as am
 from aurora_models import scenario as sc
-from aurora_models._params import _DECLARED, Param, check_batch, params_of, scenario_params
+from aurora_models._params import _DECLARED, Param, check_batch, params_of
+from aurora_models._registry import scenario_params
 from aurora_models.scenario._schema import json_schema, keys_markdown, schema_text, update_docs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -162,7 +162,7 @@ def test_declarations_do_not_depend_on_import_order():
         import importlib, json, sys
         for m in sys.argv[1:]:
             importlib.import_module(m)
-        from aurora_models._params import scenario_params
+        from aurora_models._registry import scenario_params
         print(json.dumps({t: list(kv) for t, kv in scenario_params().items()}))
     """)
     runs = [subprocess.run([sys.executable, "-c", code, *first], capture_output=True,

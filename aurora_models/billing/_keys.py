@@ -11,7 +11,10 @@ from typing import Any
 
 from .._params import Rule, declared, param
 from ..exceptions import ParameterTypeError, ParameterValueError
+from ..pricing._reserved import DEFAULT_RESERVED_TERM, RESERVED_DISCOUNTS, RESERVED_TERMS
+from ..pricing._rules import check_instance_class
 from ..quorum._scale import MAX_VOLUME_GIB
+from ..serverless._defaults import MAX_ACU_LIMIT
 
 #: Physical upper bounds of the billed quantities (each a one-line rationale):
 #: manual snapshots: the default quota of 100 manual cluster snapshots per region, each at most
@@ -25,11 +28,7 @@ MAX_EXPORT_GIB_PER_MONTH = 31.0 * MAX_VOLUME_GIB
 #: are some 50 USD/hour); an effective reserved rate is below the on-demand rate.
 MAX_RESERVED_HOURLY_USD = 1000.0
 
-__all__ = ["RESERVED_TERMS", "BillingKeys", "ReservedKeys"]
-
-#: Reserved-instance terms AWS sells for Aurora (No Upfront only as a 1-year term).
-RESERVED_TERMS = ("1y-no-upfront", "1y-partial-upfront", "1y-all-upfront",
-                  "3y-partial-upfront", "3y-all-upfront")
+__all__ = ["RESERVED_DISCOUNTS", "RESERVED_TERMS", "BillingKeys", "ReservedKeys"]
 
 #: Global Database secondary clusters: up to 16 read-only instances (Aurora User Guide 2023,
 #: aurora_facts.md §5).
@@ -64,15 +63,7 @@ def _per_secondary(check):
     return run
 
 
-def _instance_class(name: str, value: Any) -> str:
-    from ..pricing._rules import check_instance_class
-
-    return check_instance_class(name, value)
-
-
 def _acu(name: str, value: Any) -> float:
-    from ..serverless._defaults import MAX_ACU_LIMIT
-
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParameterTypeError(f"`{name}` must be a number of ACU, got {type(value).__name__} {value!r}")
     if not 0.0 <= value <= MAX_ACU_LIMIT:
@@ -143,7 +134,7 @@ class BillingKeys:
             {"type": "array", "items": {"type": "integer", "minimum": 0,
                                         "maximum": MAX_SECONDARY_INSTANCES}}]})
     secondary_instance_class: str | tuple[str, ...] | None = param(
-        None, type="custom", checker=_per_secondary(_instance_class), nullable=True,
+        None, type="custom", checker=_per_secondary(check_instance_class), nullable=True,
         scenario="regions.secondary_instance_class", user_input=True,
         doc="instance class of each provisioned secondary cluster (a list gives one per "
             "secondary; unset: the configured class, or for a Serverless cluster the class that "
@@ -197,7 +188,7 @@ class ReservedKeys:
     __rules__ = (ONE_RESERVED_RATE,)
 
     reserved_term: str = param(
-        "1y-partial-upfront", choices=RESERVED_TERMS, scenario="pricing.reserved_term",
+        DEFAULT_RESERVED_TERM, choices=RESERVED_TERMS, scenario="pricing.reserved_term",
         doc="reserved-instance term of the provisioned_reserved option",
         rationale="the commonest commitment; the default discount per term is registered "
                   "(billing.reserved_discount_*)")
@@ -214,26 +205,3 @@ class ReservedKeys:
         doc="your effective reserved hourly rate of the configured class (upfront amortised; at "
             "most 1000, some 20x the dearest on-demand class)")
 
-
-def _register_term_discounts() -> dict[str, float]:
-    from .._assumptions import register
-
-    why = ("Aurora-specific RI rates are not in the price data; third parties quote ~30-40 % "
-           "for a 1-year term and AWS 'up to 69 %' for RDS RIs (3-year all upfront) "
-           "(aurora_facts.md §4.4, [S]/[V]); {}")
-    values = {"1y-no-upfront": (0.30, "the low end of the 1-year range", (0.2, 0.4)),
-              "1y-partial-upfront": (0.35, "the middle of the 1-year range", (0.25, 0.45)),
-              "1y-all-upfront": (0.38, "the upper part of the 1-year range", (0.28, 0.48)),
-              "3y-partial-upfront": (0.55, "between the 1-year range and AWS's 69 % ceiling",
-                                     (0.45, 0.65)),
-              "3y-all-upfront": (0.60, "below AWS's 69 % ceiling (Aurora rates are lower)",
-                                 (0.5, 0.69))}
-    return {term: register(f"billing.reserved_discount_{term.replace('-', '_')}", d, "-",
-                           rationale=why.format(note),
-                           uncertainty={"dist": "uniform", "low": lo, "high": hi,
-                                        "rationale": "the quoted range of the term"})
-            for term, (d, note, (lo, hi)) in values.items()}
-
-
-#: Default reserved discount per term (ASSUMPTION; registered with the source of its range).
-RESERVED_DISCOUNTS = _register_term_discounts()

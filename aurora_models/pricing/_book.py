@@ -11,6 +11,7 @@ import pandas as pd
 from .._validate import check_bool, check_choice, check_nonnegative, check_positive
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ._rules import MissingPriceError, check_name, check_price, price_violations
+from ._specs import instance_specs
 
 #: The scalar items of a price book (instance rows are the ``CLASS_ITEMS``).
 ITEMS = (
@@ -259,7 +260,6 @@ class PriceBook:
         if price is not None:
             return price
         sold = sorted(self._sold(item))
-        from ._load import instance_specs
 
         specs = instance_specs()
         if instance_class in specs.index and sold:
@@ -371,7 +371,6 @@ class PriceBook:
         if key not in cache:
             classes = self.instance_classes(io_optimized=io_optimized)
             if current_generation:
-                from ._load import instance_specs
 
                 gen = classes["instance_class"].map(instance_specs()["generation"])
                 classes = classes[gen != "previous"]
@@ -399,7 +398,6 @@ class PriceBook:
         return self._nearest(instance_class, n, self._class_item(io_optimized))
 
     def _nearest(self, instance_class: str, n: int, item: str) -> list[str]:
-        from ._load import instance_specs
 
         specs = instance_specs()
         check_name("instance_class", instance_class, list(specs.index),

@@ -10,17 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import _require, dataset_path, read_csv_checked
+from ..data import _require, read_csv_checked
 from ..exceptions import DataError, ParameterValueError
 from ._book import CLASS_ITEMS, COLUMNS, CONFIDENCE, ITEMS, UNITS, PriceBook, engine_kind
 from ._rules import ENGINES, MissingPriceError, canonical_engine, check_name, price_violations
-
-
-@functools.lru_cache(maxsize=8)
-def _bundled(name: str) -> Path:
-    """Path of a bundled data set (the catalogue is read once per process)."""
-    return dataset_path(name)
-
+from ._specs import _bundled, instance_specs
 
 # -- the price rule on a file: one check, the first bad row named -------------------------------
 
@@ -32,37 +26,6 @@ def _require_prices(frame: pd.DataFrame, column: str, path: Path) -> None:
         i = int(bad[0])
         raise DataError(f"column {column!r} {rules[i]}, got {frame[column].iat[i]!r}",
                         path=str(path), line=i + 2)
-
-
-# -- instance specifications -----------------------------------------------------------------
-
-_SPEC_COLUMNS = {"instance_class": "str", "family": "str", "size": "str", "vcpu": "float",
-                 "memory_gib": "float", "generation": "str", "source": "str"}
-
-
-@functools.lru_cache(maxsize=1)
-def instance_specs() -> pd.DataFrame:
-    """vCPU and memory of every DB instance class in the price data, from AWS's documentation.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``instance_class``; columns ``family``, ``size``, ``vcpu``, ``memory_gib``,
-        ``generation`` (``current``/``previous``), ``source`` (the AWS documentation page). See ``data/pricing/instance_class_specs.md``.
-
-    Examples
-    --------
-    >>> instance_specs().loc["db.r6g.xlarge", ["vcpu", "memory_gib"]].astype(float).tolist()
-    [4.0, 32.0]
-    """
-    path = _bundled("instance_class_specs")
-    frame = read_csv_checked(path, _SPEC_COLUMNS)
-    _require(frame, (frame["vcpu"] > 0) & (frame["memory_gib"] > 0), path,
-             "columns 'vcpu' and 'memory_gib' must be positive")
-    _require(frame, ~frame["instance_class"].duplicated(), path, "duplicate instance_class")
-    _require(frame, frame["generation"].isin(["current", "previous"]), path,
-             "column 'generation' must be 'current' or 'previous'")
-    return frame.set_index("instance_class")
 
 
 # -- the bundled snapshot (multi-region format) ------------------------------------------------

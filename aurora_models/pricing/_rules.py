@@ -11,6 +11,7 @@ import numpy as np
 from .._assumptions import register
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..units import HOURS_PER_MONTH  # noqa: F401  (re-exported by the price book; its home is units)
+from ._specs import instance_specs
 
 #: Largest unit price a price row may hold, USD (per hour, GB-month, million requests, ...).
 MAX_UNIT_PRICE_USD = register(
@@ -129,7 +130,6 @@ def check_name(name: str, value, valid: Sequence[str], *, what: str = "") -> str
 def check_instance_class(name: str, value) -> str:
     """``value`` if it is a DB instance class of the cited specification table; else a one-line
     error naming ``name``, with a did-you-mean (``r6g.large`` -> ``db.r6g.large``)."""
-    from ._load import instance_specs
 
     if not isinstance(value, str):
         raise ParameterTypeError(f"`{name}` must be a DB instance class name, got {type(value).__name__} "

@@ -56,6 +56,26 @@ ASSUMPTIONS_JSON = ("`scenario`: `{key, value, unit, kind, source}` for every fi
                     "restricted to their registry modules, less the user inputs); "
                     "`overrides`: the `[failures]`/`[pricing]` keys given")
 NOTES_JSON = "list of warnings (demand above `max_acu`, readers short of the event peak, ...)"
+#: The documentation of the JSON ``assumption_uncertainty`` object (``docs/scenario_format.md``).
+ASSUMPTION_UNCERTAINTY_JSON = (
+    "only with `estimate --uncertainty [N]`: the assumptions' distributions propagated "
+    "(`aurora_models.sensitivity.propagate_scenario`, N scrambled Sobol' points, common "
+    'random numbers). `n, interval` (its definition: median and 90 % interval, not Monte '
+    'Carlo error), `label` ("assumptions 90 %"), `inputs` (the sampled scenario keys: those'
+    ' with a distribution that some section of the run reads), `infeasible` (draws a model '
+    'refused), `p_cheapest` (option id -> share of draws in which its bill is the lowest), '
+    '`p_meets_objectives` and `objectives` (the share of draws meeting '
+    '`workload.max_annual_downtime_minutes` and `max_failover_s` against failover P90, and '
+    'those objectives in words); `rows`: one per headline row, in the order of the csv '
+    'rows, `{section, metric, unit, status, median, p5, p95, output}` (+ `p_cheapest` on '
+    'the cost rows of an option), `status` one of `varies`, `fixed` (no sampled input moves'
+    ' the row; `median = p5 = p95`), `infeasible`, `not propagated` (no output of the '
+    "analysis measures the row; numbers null), values in the row's unit, `output` the "
+    "propagated output it comes from; `outputs`: the propagation's own outputs `{output, "
+    'median, p5, p95, unit}` and the derived probabilities; `recentred`: the keys the file '
+    'sets whose declared spread was sampled around the file\'s value `{key, value, '
+    'distribution}` (an `[uncertainty]` entry replaces it). JSON Schema of the object: '
+    '`aurora_models.sensitivity._rows.JSON_SCHEMA`')
 
 @dataclass(frozen=True, kw_only=True)
 class ScenarioResult:
@@ -278,8 +298,7 @@ def models_assumptions(sections: tuple[str, ...] | None = None):
     """The registered defaults the sections named rest on (default: every registered section):
     :func:`aurora_models.assumptions` restricted to the sections' ``assumptions`` modules, less
     the user inputs (an estimate lists the file's values of those, under ``scenario``)."""
-    from .._assumptions import assumptions
-    from .._registry import assumption_modules
+    from .._registry import assumption_modules, assumptions
 
     frame = assumptions()
     frame = frame[frame["module"].isin(assumption_modules(sections))

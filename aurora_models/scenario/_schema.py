@@ -1,7 +1,7 @@
 """Derived views of the scenario format: its JSON Schema, the keys table and the JSON-output
 table of the docs.
 
-The keys come from the parameter declarations (:func:`aurora_models._params.scenario_params`),
+The keys come from the parameter declarations (:func:`aurora_models._registry.scenario_params`),
 the JSON-output table from the registered sections' manifests (``Section.json``), so the
 committed ``docs/scenario.schema.json`` and the generated sections of
 ``docs/scenario_format.md`` can be regenerated (``aurora-models scenario schema``,
@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .._distributions import DISTRIBUTIONS, make
 from ._spec import rules, spec
 
 __all__ = ["DOC_BEGIN", "DOC_END", "JSON_BEGIN", "JSON_END", "json_markdown", "json_schema",
@@ -53,7 +54,6 @@ def json_schema() -> dict[str, Any]:
 
 def _uncertainty_schema() -> dict[str, Any]:
     """``[uncertainty]``: ``"table.key" = { dist = ..., ... }`` for any numeric scenario key."""
-    from ..sensitivity._dist import DISTRIBUTIONS
     from ._spec import uncertain_keys
 
     variants = []
@@ -72,7 +72,6 @@ def _uncertainty_schema() -> dict[str, Any]:
 
 
 def _uncertainty_markdown() -> list[str]:
-    from ..sensitivity._dist import DISTRIBUTIONS, make
     from ._spec import uncertain_keys
 
     out = ["### [uncertainty]", "",
@@ -117,8 +116,8 @@ def json_markdown() -> str:
     """The JSON-output section of ``docs/scenario_format.md``: the document's own parts and
     each registered section's, in the document's order."""
     from .._registry import sections
-    from ..sensitivity._rows import ASSUMPTION_UNCERTAINTY_JSON
     from ._estimate import (
+        ASSUMPTION_UNCERTAINTY_JSON,
         ASSUMPTIONS_JSON,
         NOTES_JSON,
         SCENARIO_JSON,
@@ -156,10 +155,10 @@ def update_docs(path: str | Path, *, check: bool = False) -> bool:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     new = text
-    for begin, end_mark, make in ((DOC_BEGIN, DOC_END, keys_markdown),
-                                  (JSON_BEGIN, JSON_END, json_markdown)):
+    for begin, end_mark, build in ((DOC_BEGIN, DOC_END, keys_markdown),
+                                   (JSON_BEGIN, JSON_END, json_markdown)):
         start, end = new.index(begin), new.index(end_mark) + len(end_mark)
-        new = new[:start] + make() + new[end:]
+        new = new[:start] + build() + new[end:]
     if check:
         return new == text
     path.write_text(new, encoding="utf-8")

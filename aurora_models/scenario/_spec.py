@@ -12,7 +12,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .._params import Param, Rule, scenario_params
+from .._distributions import make
+from .._params import Param, Rule
+from .._registry import scenario_params
 from ..exceptions import ParameterValueError, UserInputError
 
 __all__ = ["Scenario", "ScenarioError", "default_path", "load", "loads", "rules", "spec",
@@ -164,7 +166,6 @@ def uncertain_keys() -> dict[str, Param]:
 
 
 def _check_uncertainty(table: Any, fail) -> dict[str, Any]:
-    from ..sensitivity._dist import make
 
     if not isinstance(table, dict):
         raise fail(f"`uncertainty` must be a table [uncertainty], got {type(table).__name__}",

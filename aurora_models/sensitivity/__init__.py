@@ -9,8 +9,8 @@
   (:class:`ScenarioModel` says which outputs use the closed forms and which the simulation).
 """
 
+from .._distributions import DISTRIBUTIONS, Distribution, SensitivityInputError, make
 from ._analysis import Propagation, SensitivityResult, evaluate, morris, propagate, sobol
-from ._dist import DISTRIBUTIONS, Distribution, SensitivityInputError, make
 from ._scenario import ScenarioModel, analyze, distributions, propagate_scenario
 
 __all__ = ["DISTRIBUTIONS", "Distribution", "Propagation", "ScenarioModel", "SensitivityInputError",

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from .._distributions import Distribution, SensitivityInputError
 from .._optional import require
 from ..exceptions import ParameterTypeError
-from ._dist import Distribution, SensitivityInputError
 
 __all__ = ["Propagation", "SensitivityResult", "evaluate", "morris", "propagate", "sobol"]
 

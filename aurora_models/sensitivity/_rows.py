@@ -16,26 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: The documentation of the JSON ``assumption_uncertainty`` object (``docs/scenario_format.md``).
-ASSUMPTION_UNCERTAINTY_JSON = (
-    "only with `estimate --uncertainty [N]`: the assumptions' distributions propagated "
-    "(`aurora_models.sensitivity.propagate_scenario`, N scrambled Sobol' points, common "
-    'random numbers). `n, interval` (its definition: median and 90 % interval, not Monte '
-    'Carlo error), `label` ("assumptions 90 %"), `inputs` (the sampled scenario keys: those'
-    ' with a distribution that some section of the run reads), `infeasible` (draws a model '
-    'refused), `p_cheapest` (option id -> share of draws in which its bill is the lowest), '
-    '`p_meets_objectives` and `objectives` (the share of draws meeting '
-    '`workload.max_annual_downtime_minutes` and `max_failover_s` against failover P90, and '
-    'those objectives in words); `rows`: one per headline row, in the order of the csv '
-    'rows, `{section, metric, unit, status, median, p5, p95, output}` (+ `p_cheapest` on '
-    'the cost rows of an option), `status` one of `varies`, `fixed` (no sampled input moves'
-    ' the row; `median = p5 = p95`), `infeasible`, `not propagated` (no output of the '
-    "analysis measures the row; numbers null), values in the row's unit, `output` the "
-    "propagated output it comes from; `outputs`: the propagation's own outputs `{output, "
-    'median, p5, p95, unit}` and the derived probabilities; `recentred`: the keys the file '
-    'sets whose declared spread was sampled around the file\'s value `{key, value, '
-    'distribution}` (an `[uncertainty]` entry replaces it). JSON Schema of the object: '
-    '`aurora_models.sensitivity._rows.JSON_SCHEMA`')
+from ..scenario._estimate import ASSUMPTION_UNCERTAINTY_JSON
 
 __all__ = ["ASSUMPTION_UNCERTAINTY_JSON", "JSON_SCHEMA", "AssumptionIntervals", "RowInterval",
            "assumption_intervals", "row_intervals", "targets"]

@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 
 from .._assumptions import scaled
+from .._distributions import Distribution, SensitivityInputError, make
 from ._analysis import Propagation, morris, propagate, sobol
-from ._dist import Distribution, SensitivityInputError, make
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 

@@ -6,14 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._params import declared, param
+from ..data import check_region
 
 __all__ = ["CostOptions"]
-
-
-def _region(name, value):
-    from ..cluster import _region as check_region
-
-    return check_region(name, value)
 
 
 @declared("serverless")
@@ -21,7 +16,7 @@ def _region(name, value):
 class CostOptions:
     """Pricing choices of a monthly bill."""
 
-    region: str | None = param(None, type="custom", checker=_region, nullable=True,
+    region: str | None = param(None, type="custom", checker=check_region, nullable=True,
                                scenario="pricing.region", user_input=True,
                                doc="price book region (default: regions.primary)",
                                json_schema_extra={"type": "string"})

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from .._assumptions import register
+from ..pricing._reserved import DEFAULT_RESERVED_TERM, RESERVED_DISCOUNTS
 from ..units import HOURS_PER_MONTH  # noqa: F401  (re-exported; its home is units)
 from ._cost_options import CostOptions
-
-
-def _reserved_default() -> float:
-    from ..billing._keys import RESERVED_DISCOUNTS, ReservedKeys
-
-    return RESERVED_DISCOUNTS[ReservedKeys.__params__["reserved_term"].default]
-
 
 _UG = "Aurora User Guide (Serverless v2), aurora_facts.md §3"
 MAX_ACU_LIMIT = register("serverless.max_acu_limit", 256.0, "ACU",
@@ -30,7 +24,5 @@ HEADROOM = CostOptions.__params__["headroom"].default
 _TOL = 1e-9
 _MAX_PASSES = 12  # fixed-point passes before the exact sequential pass takes over
 _BLOCK = 1 << 15  # cache-sized blocks (measured: 2**14-2**17 within noise); maxima carry across
-# the default term's registered discount (aurora_models.billing declares the terms). Last: the
-# billing package it imports reads this module's constants above (the serverless policy), so
-# they are defined before the import cycle reaches them.
-RESERVED_DISCOUNT = _reserved_default()
+#: The default term's registered discount (the terms: aurora_models.pricing._reserved).
+RESERVED_DISCOUNT = RESERVED_DISCOUNTS[DEFAULT_RESERVED_TERM]

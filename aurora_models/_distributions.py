@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import ParameterTypeError, UserInputError
+from .exceptions import ParameterTypeError, UserInputError
 
 __all__ = ["DISTRIBUTIONS", "Distribution", "SensitivityInputError", "make"]
 
