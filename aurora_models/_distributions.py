@@ -20,6 +20,10 @@ __all__ = ["DISTRIBUTIONS", "Distribution", "SensitivityInputError", "make"]
 class SensitivityInputError(UserInputError, ValueError):
     """An inconsistent distribution spec or analysis setting (one line; CLI exit code 2)."""
 
+
+# Shown (and pickled) under its public home, where users catch it.
+SensitivityInputError.__module__ = "aurora_models.sensitivity"
+
 #: Each distribution's required keys (``rationale`` is optional on every one).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "uniform": ("low", "high"),
@@ -111,7 +115,7 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
     >>> make("failures.az_outage_hours", {"dist": "lognormal", "p5": 3, "p95": 1})
     Traceback (most recent call last):
     ...
-    aurora_models.sensitivity._dist.SensitivityInputError: `failures.az_outage_hours`: lognormal needs p5 < p95, got p5=3, p95=1
+    aurora_models.sensitivity.SensitivityInputError: `failures.az_outage_hours`: lognormal needs p5 < p95, got p5=3, p95=1
     """
     if not isinstance(spec, Mapping):
         raise ParameterTypeError(f"`{name}` must be a table {{ dist = ..., ... }}, got "

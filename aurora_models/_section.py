@@ -24,6 +24,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._rng import spawn_seeds
+from .results import Estimate
+
 __all__ = ["AddedLine", "BatchContext", "Context", "Derived", "Output", "Row", "Section",
            "SectionResult", "plain"]
 
@@ -139,8 +142,6 @@ class SectionResult:
 
 def plain(x):
     """JSON-ready plain Python: Estimates as dicts, numpy scalars as Python, inf/NaN as None."""
-    from .results import Estimate
-
     if isinstance(x, Estimate):
         d = x.to_dict(0.95)
         d.pop("ci_level", None)
@@ -179,8 +180,6 @@ class Context:
     def stream(self, index: int):
         """The ``index``-th child seed of the run's seed (a fixed slot per section)."""
         if not self._streams:
-            from ._rng import spawn_seeds
-
             self._streams.update(enumerate(spawn_seeds(self.seed, STREAMS)))
         return self._streams[index]
 

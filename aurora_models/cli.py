@@ -28,7 +28,30 @@ import time
 import traceback
 from pathlib import Path
 
+from . import __version__, pricing
+from . import scenario as sc  # `scenario` is a path in several commands
+from ._optional import check_installed
+from ._output import check_out_dir, staged_output, write_file_atomic
+from ._registry import assumptions
+from ._resources import doc_path, notebooks_root
+from .billing import OPTION_LABELS, configured_change, diff_bills
+from .data import list_datasets
 from .exceptions import BudgetError, UserInputError
+from .pricing._book import CONFIDENCE_MEANING
+from .scenario._estimate import summary_rows
+from .scenario._schema import json_markdown, keys_markdown, schema_text, update_docs
+from .scenario._settings import RunSettings
+from .sensitivity import analyze, propagate_scenario
+from .sensitivity._analysis import (
+    _ENV_CONNECT,
+    _check_pow2,
+    _check_sample_budget,
+    check_scheduler_address,
+    connect_timeout_s,
+)
+from .sensitivity._render import render_sensitivity, write_sensitivity
+from .sensitivity._rows import assumption_intervals
+from .sensitivity._scenario import WORK_PER_EVALUATION, distributions
 
 __all__ = ["main"]
 
@@ -255,15 +278,10 @@ def _slug(text: str) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ._optional import check_installed
-    from ._output import check_out_dir, staged_output
-    from ._resources import notebooks_root
-
     check_installed("report", feature="`aurora-models report`")
     if args.notebooks is None:
         args.notebooks = str(notebooks_root())
     _kernel_environment()
-    from . import scenario as sc
 
     books = _find_notebooks(Path(args.notebooks))
     scenario = None
@@ -351,8 +369,6 @@ def strip_widget_state(nb) -> None:
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    from ._optional import check_installed
-
     _kernel_environment()
 
     if not args.in_place:
@@ -403,16 +419,12 @@ def _print_frame(frame, fmt: str, *, head: tuple[str, ...] = (), body: tuple[str
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
-    from .data import list_datasets
-
     _print_frame(list_datasets(), args.format, head=("name", "path"),
                  body=("description", "source", "date", "licence", "provenance"))
     return 0
 
 
 def _cmd_assumptions(args: argparse.Namespace) -> int:
-    from ._registry import assumptions
-
     frame = assumptions(args.module)
     frame["value"] = frame["value"].map(str)
     _print_frame(frame, args.format, head=("name", "value", "unit", "kind"),
@@ -435,9 +447,6 @@ def _progress_bar(enabled: bool):
 
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
-    from . import scenario
-    from .scenario._settings import RunSettings
-
     for flag in ("trials", "seed"):  # the rules of the file's own keys, declared once
         value = getattr(args, flag)
         if value is not None:
@@ -446,8 +455,6 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
     if args.out:
-        from ._output import check_out_dir
-
         check_out_dir(Path(args.out))  # a bad --out fails now, not after the work
     if args.bill and args.format not in ("csv", "json", "table"):
         raise UsageError(f"`--bill` prints the bill lines as csv, json or table, got --format "
@@ -455,34 +462,28 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     if args.bill and args.uncertainty is not None:
         raise UsageError("`--uncertainty` adds intervals to the summary rows; `--bill` prints "
                          "the bill lines, which have none (drop one of the two)")
-    spec = _with_price_book(scenario.load(args.scenario), args.price_book)
+    spec = _with_price_book(sc.load(args.scenario), args.price_book)
     if args.uncertainty is not None:  # the budget of the draws, before any work
-        from .sensitivity._analysis import _check_pow2, _check_sample_budget
-        from .sensitivity._scenario import WORK_PER_EVALUATION, distributions
 
         _check_pow2("--uncertainty", args.uncertainty)
         _check_sample_budget("estimate", "--uncertainty", args.uncertainty, args.uncertainty,
                              len(distributions(spec)), WORK_PER_EVALUATION)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
     try:
-        result = scenario.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
+        result = sc.estimate(spec, n_trials=args.trials, seed=args.seed, progress=tick)
     except BudgetError as exc:
         raise _renamed(exc, {"n_trials": "--trials"}) from None
     if tick:
         tick("done", 1, 1)
     intervals = None
     if args.uncertainty is not None:
-        from .scenario._estimate import summary_rows
-        from .sensitivity import propagate_scenario
-        from .sensitivity._rows import assumption_intervals
-
         prop = propagate_scenario(spec, n=args.uncertainty, seed=args.seed,
                                   param_name="--uncertainty")
         intervals = assumption_intervals(prop, summary_rows(result.to_dict()), spec)
-    text = (scenario.render_bill(result, args.format) if args.bill
-            else scenario.render(result, args.format, uncertainty=intervals))
+    text = (sc.render_bill(result, args.format) if args.bill
+            else sc.render(result, args.format, uncertainty=intervals))
     if args.out:
-        written = scenario.write_report(result, args.out, uncertainty=intervals)
+        written = sc.write_report(result, args.out, uncertainty=intervals)
         names = ", ".join(p.name for p in written)
         print(f"wrote {len(written)} files to {args.out}: {names}", file=sys.stderr)
     sys.stdout.write(text)
@@ -498,12 +499,6 @@ def _renamed(exc: BaseException, names: dict[str, str]) -> UsageError:
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    from . import scenario
-    from .scenario._settings import RunSettings
-    from .sensitivity import analyze
-    from .sensitivity._analysis import _ENV_CONNECT, check_scheduler_address, connect_timeout_s
-    from .sensitivity._render import render_sensitivity, write_sensitivity
-
     if args.seed is not None:
         try:
             RunSettings.__params__["seed"].check(args.seed, name="--seed")
@@ -520,10 +515,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if args.out:
-        from ._output import check_out_dir
-
         check_out_dir(Path(args.out))
-    spec = scenario.load(args.scenario)
+    spec = sc.load(args.scenario)
     tick = _progress_bar(args.progress or sys.stderr.isatty())
     previous = os.environ.get(_ENV_CONNECT)
     if args.connect_timeout is not None:  # for this call only (the Client is made inside)
@@ -559,13 +552,10 @@ def _with_price_book(spec, path):
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from . import scenario
-    from .billing import OPTION_LABELS, configured_change, diff_bills
-
     costs = []
     for path in (args.base, args.new):
-        spec = _with_price_book(scenario.load(path), args.price_book)
-        r = scenario.estimate(spec, n_trials=100, seed=args.seed, only=("cost",))
+        spec = _with_price_book(sc.load(path), args.price_book)
+        r = sc.estimate(spec, n_trials=100, seed=args.seed, only=("cost",))
         costs.append(r.sections["cost"])
     head_row = configured_change(*costs)
     frame = diff_bills(costs[0]["bills"], costs[1]["bills"], changed_only=not args.all)
@@ -627,8 +617,6 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_prices(args: argparse.Namespace) -> int:
     import fnmatch
 
-    from . import pricing
-
     try:
         book = (pricing.load(args.region, engine=args.engine) if args.price_book is None
                 else pricing.load(args.region, engine=args.engine, path=args.price_book))
@@ -660,7 +648,6 @@ def _cmd_prices(args: argparse.Namespace) -> int:
         print(f"missing here: {', '.join(book.missing)}")
     show = frame[["item", "instance_class", "vcpu", "memory_gib", "usd", "unit", "confidence"]]
     print(show.to_string(index=False, na_rep=""))
-    from .pricing._book import CONFIDENCE_MEANING
 
     print("\ncolumns: item (the billed dimension), instance_class (for instance-hours), vcpu and "
           "memory_gib (the class's size), usd per unit (AWS's price unit: GB-month means "
@@ -671,9 +658,6 @@ def _cmd_prices(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario_init(args: argparse.Namespace) -> int:
-    from . import scenario
-    from ._output import write_file_atomic
-
     target = Path(args.path)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a directory; give the path of a file",
@@ -681,27 +665,21 @@ def _cmd_scenario_init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise FileExistsError(errno.EEXIST, "already exists; pass --force to overwrite it",
                               str(target))
-    write_file_atomic(target, scenario.template_text())
+    write_file_atomic(target, sc.template_text())
     print(f"wrote {target}: edit it, then run `aurora-models estimate {target}`")
     return 0
 
 
 def _cmd_scenario_schema(args: argparse.Namespace) -> int:
-    from .scenario._schema import schema_text
-
     sys.stdout.write(schema_text())
     return 0
 
 
 def _cmd_scenario_docs(args: argparse.Namespace) -> int:
-    from .scenario._schema import json_markdown, keys_markdown, update_docs
-
     if args.update is None and not args.full:
         sys.stdout.write(keys_markdown() + "\n\n" + json_markdown() + "\n")
         return 0
     if args.full:
-        from ._resources import doc_path
-
         sys.stdout.write(doc_path("scenario_format.md").read_text(encoding="utf-8"))
         return 0
     update_docs(args.update)
@@ -710,8 +688,6 @@ def _cmd_scenario_docs(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __version__
-
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback of an input error too (exit code 2)")

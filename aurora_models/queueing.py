@@ -29,6 +29,7 @@ from decimal import Decimal, localcontext
 
 import numpy as np
 
+from ._numeric import bracketed_root
 from ._validate import check_array, check_int_range, check_positive, check_probability
 from .exceptions import ParameterValueError, UnstableSystemError
 
@@ -446,8 +447,6 @@ def mmc_response_quantile(q: float, servers: int, arrival_rate: float,
     >>> round(mmc_response_quantile(0.99, 50, 1.0, 1.0), 4)   # almost no waiting: ln(100)
     4.6052
     """
-    from ._numeric import bracketed_root
-
     q = check_probability("q", q)
     if q >= 1.0:
         return math.inf

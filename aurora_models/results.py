@@ -14,7 +14,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_choice, check_int_range, check_nonnegative, check_range
+from ._validate import (
+    check_choice,
+    check_int_range,
+    check_nonnegative,
+    check_probability,
+    check_range,
+)
 from .exceptions import ParameterTypeError, ParameterValueError
 
 __all__ = ["METHODS", "ConfidenceInterval", "Estimate"]
@@ -163,8 +169,6 @@ class Estimate:
         (499.5, 15.8)
         """
         from statistics import NormalDist
-
-        from ._validate import check_probability
 
         q = float(check_probability("q", q))
         x = np.sort(np.asarray(samples, dtype=float).ravel())

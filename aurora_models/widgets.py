@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from . import availability as av
+from . import billing, global_db, pricing, quorum, serverless, write_path
 from ._optional import require
 from ._validate import check_bool, check_positive
 from .exceptions import ParameterValueError
@@ -66,8 +68,6 @@ def quorum_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
     ``repair_s`` is the time to re-replicate a lost copy (detection included); it sets the
     segment size at the default repair bandwidth. None keeps the default (10 GB at 10 Gbit/s).
     """
-    from . import quorum
-
     layout = quorum.QuorumLayout(copies_per_az=tuple(copies_per_az),
                                  write_quorum=write_quorum, read_quorum=read_quorum)
     fm = quorum.FailureModel(copy_failure_rate_per_year=copy_afr,
@@ -93,8 +93,6 @@ def write_path_view(*, copies_per_az: tuple[int, ...] = _LAYOUT.copies_per_az,
                     cross_az_rtt_ms: float = LATENCY_DEFAULTS.cross_az_rtt_ms,
                     q: tuple[float, ...] = (0.5, 0.99, 0.999)) -> dict[str, pd.DataFrame]:
     """Aurora's commit latency quantiles (closed form) and I/Os per transaction for a layout."""
-    from . import quorum, write_path
-
     copies = tuple(copies_per_az)
     vr = sum(copies) - int(write_quorum) + 1 if read_quorum is None else int(read_quorum)
     layout = quorum.QuorumLayout(copies_per_az=copies, write_quorum=write_quorum,
@@ -118,8 +116,6 @@ def cost_view(*, region: str = "us-east-1", engine: str = "aurora-mysql",
     through Serverless v2 scaling between ``min_acu`` and ``max_acu``; the resulting ACU-hours
     and peak feed :func:`aurora_models.billing.bill_options`.
     """
-    from . import billing, pricing, serverless
-
     demand = serverless.synthetic_demand(days=30, step_s=60.0, mean_acu=mean_acu,
                                          daily_amplitude=daily_amplitude, rng=seed)
     run = serverless.simulate_capacity(
@@ -155,8 +151,6 @@ def global_db_view(*, primary: str = "us-east-1", secondary: str = "eu-west-1",
                    n_writes: int = 20_000, n_replications: int = 5,
                    seed: int = 2024) -> dict[str, pd.DataFrame]:
     """Replication lag quantiles (closed form) and RPO exposure (Monte Carlo) of one link."""
-    from . import global_db
-
     link = global_db.ReplicationLink(primary=primary, secondary=secondary,
                                      batch_interval_ms=batch_interval_ms)
     res = global_db.lag(link, writes_per_s=writes_per_s)
@@ -184,8 +178,6 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
     ``deployment`` is "Aurora" (with ``replicas`` readers, 0-15) or the name of another entry of
     :data:`aurora_models.availability.DEPLOYMENTS`.
     """
-    from . import availability as av
-
     if deployment == "Aurora":
         dep = av.aurora(replicas)
     else:
@@ -313,8 +305,6 @@ def cost_explorer():
     """Explore a month's bill: region, engine, capacity mode, ACU range, demand shape."""
     w = require("ipywidgets", extra="widgets", feature="an explorer")
 
-    from . import pricing
-
     controls = {
         "region": w.Dropdown(options=list(pricing.known_regions()), value="us-east-1",
                              description="region"),
@@ -334,8 +324,6 @@ def global_db_explorer():
     """Explore a Global Database link: regions, write rate, batch interval."""
     w = require("ipywidgets", extra="widgets", feature="an explorer")
 
-    from . import pricing
-
     regions = list(pricing.known_regions())
     controls = {
         "primary": w.Dropdown(options=regions, value="us-east-1", description="primary"),
@@ -350,8 +338,6 @@ def global_db_explorer():
 def availability_explorer():
     """Explore writer downtime: deployment, Aurora replicas, RDS Proxy."""
     w = require("ipywidgets", extra="widgets", feature="an explorer")
-
-    from . import availability as av
 
     names = ["Aurora", *[d.name for d in av.DEPLOYMENTS if not d.name.startswith("Aurora")]]
     controls = {

@@ -42,8 +42,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                                                           "availability"))),
     ("scenario", ("scenario",)),
     ("sensitivity", ("sensitivity",)),
-    ("front ends", ("widgets", "plotting", "cli")),
-    ("public API", ("",)),  # aurora_models/__init__.py: the curated names, above everything
+    # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
+    ("front ends and the public API", ("widgets", "plotting", "cli", "")),
 )
 FAMILIES = ("quorum", "write_path", "serverless", "global_db", "availability")
 MARK = "# light:"
@@ -116,7 +116,8 @@ def _where(module: str, line: int) -> str:
 
 def test_every_module_has_a_layer():
     modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
-    unplaced = sorted(m for m in modules if m and _layer(m) == len(LAYERS) - 1)
+    unplaced = sorted(m for m in modules
+                      if m and _layer(m) == len(LAYERS) - 1 and m.split(".")[0] not in LAYERS[-1][1])
     assert not unplaced, f"modules in no layer (add them to LAYERS): {unplaced}"
 
 

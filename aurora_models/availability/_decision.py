@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import pricing
+from .._numeric import bracketed_root
+from .._numeric import normal_cdf as ndtr
 from .._params import Rule, declared, param
 from .._validate import (
     check_bool,
@@ -228,9 +231,6 @@ def failover_time_s(deployment: Deployment, *, q: float = 0.9,
     >>> round(failover_time_s(AURORA), 1), round(failover_time_s(RDS_MULTI_AZ_INSTANCE), 1)
     (63.1, 123.1)
     """
-    from .._numeric import bracketed_root
-    from .._numeric import normal_cdf as ndtr
-
     if not isinstance(deployment, Deployment):
         raise ParameterTypeError("`deployment` must be a Deployment, got "
                         f"{type(deployment).__name__}")
@@ -274,8 +274,6 @@ def read_capacity_per_s(read_servers: int, service_time_ms: float, latency_objec
     >>> round(read_capacity_per_s(1, 10.0, 13.3333333333, workers_per_reader=2), 3)
     100.0
     """
-    from .._numeric import bracketed_root
-
     q = parse_objective(objective)
     s = float(check_positive("service_time_ms", service_time_ms))
     target = float(check_positive("latency_objective_ms", latency_objective_ms))
@@ -312,7 +310,6 @@ def _rds_book(w: Workload, pb):
     engine = rds_engine_of(w.migrating_from, w.licence)
     if engine is None:
         return pb
-    from .. import pricing
 
     return pricing.load(pb.region, engine=f"rds-{engine}")
 
@@ -432,8 +429,6 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
     'RDS Single-AZ'
     """
     import pandas as pd
-
-    from .. import pricing
 
     if not isinstance(workload, Workload):
         raise ParameterTypeError(f"`workload` must be a Workload, got {type(workload).__name__}")

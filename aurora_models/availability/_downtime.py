@@ -32,6 +32,9 @@ from ._params import (
 __all__ = ["AnnualDowntime", "StorageUnavailability", "annual_downtime", "downtime_components",
            "nines", "simulate_annual_downtime", "storage_unavailability"]
 
+from .. import quorum
+from ..quorum._model import _event_probabilities, _params, _steady_state_probabilities
+from ..quorum._scale import _check_volume, _volume_probabilities
 from ..units import SECONDS_PER_YEAR as _SECONDS_PER_YEAR
 
 
@@ -57,7 +60,6 @@ class StorageUnavailability:
     def __post_init__(self) -> None:
         object.__setattr__(self, "p_unavailable",
                            float(check_probability("p_unavailable", self.p_unavailable)))
-        from .._validate import check_nonnegative
 
         object.__setattr__(self, "events_per_year",
                            float(check_nonnegative("events_per_year", self.events_per_year)))
@@ -99,8 +101,6 @@ def storage_unavailability(failures=None, *, volume_gib: float | None = None
     >>> big.p_unavailable > 100 * one.p_unavailable
     True
     """
-    from .. import quorum
-
     fm = quorum.FailureModel() if failures is None else failures
     if not isinstance(fm, quorum.FailureModel):
         raise ParameterTypeError(f"`failures` must be a quorum.FailureModel, got {type(fm).__name__}")
@@ -132,8 +132,6 @@ def storage_unavailabilities(failures, *, volume_gib: float | None = None
     TypeError, ValueError
         As :func:`storage_unavailability`, for the first model at fault.
     """
-    from .. import quorum
-
     if isinstance(failures, quorum.FailureModel):
         raise ParameterTypeError("`failures` must be a sequence of quorum.FailureModel, got a "
                         "FailureModel")
@@ -153,10 +151,6 @@ def _storage_unavailability(fm, volume_gib):
 
 def _storage_unavailabilities(fms, volume_gib, *, stacklevel):
     """The computation of :func:`storage_unavailabilities` on checked inputs."""
-    from .. import quorum
-    from ..quorum._model import _event_probabilities, _params, _steady_state_probabilities
-    from ..quorum._scale import _check_volume, _volume_probabilities
-
     event = "write_unavailable"
     params = _params(fms, quorum.AURORA)
     p_group = _steady_state_probabilities(quorum.AURORA, params, event)

@@ -5,10 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import pricing
+from .._params import replaced
 from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
 from ..exceptions import ParameterValueError
+from ..quorum._model import FailureModel
+from ..quorum._section import failure_model
 from ..results import Estimate
 from ..units import MINUTES_PER_YEAR
+from . import (
+    annual_downtime,
+    aurora,
+    failover_time_s,
+    nines,
+    readers_needed,
+    simulate_annual_downtime,
+)
+from ._decision import Workload, decision_table, engine_family
+from ._downtime import storage_unavailabilities, storage_unavailability
+from ._params import FailureRates
 
 __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "failure_rates"]
 
@@ -16,18 +31,12 @@ __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "f
 def failure_rates(scenario):
     """The scenario's :class:`FailureRates`, over the same quorum failure model (one home of
     the AZ parameters)."""
-    from ..quorum._section import failure_model
-    from ._params import FailureRates
-
     fl = scenario["failures"]
     return FailureRates(failures=failure_model(scenario),
                         **{k: fl[k] for k in FailureRates.__params__ if k in fl})
 
 
 def _storage(scenario):
-    from ..quorum._section import failure_model
-    from ._downtime import storage_unavailability
-
     return storage_unavailability(failure_model(scenario),
                                   volume_gib=scenario["cluster"]["volume_gib"])
 
@@ -55,8 +64,6 @@ class AvailabilityResult(SectionResult):
 
 
 def _availability(ctx: Context) -> AvailabilityResult:
-    from . import annual_downtime, aurora, nines, simulate_annual_downtime
-
     s = ctx.scenario
     rates, storage = failure_rates(s), _storage(s)
     dep = aurora(s["cluster"]["replicas"])
@@ -94,13 +101,6 @@ def _closed_only(dep, closed) -> AvailabilityResult:
 def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     """The batch's closed-form downtime, its storage unavailability in stacked CTMC solves
     (:func:`~._downtime.storage_unavailabilities`)."""
-    from .._params import replaced
-    from ..quorum._model import FailureModel
-    from ..quorum._section import failure_model
-    from . import annual_downtime, aurora
-    from ._downtime import storage_unavailabilities
-    from ._params import FailureRates
-
     model_keys = {f"failures.{k}": k for k in FailureModel.__params__}
     rate_keys = {f"failures.{k}": k for k in FailureRates.__params__}
     if set(b.values) - set(model_keys) - set(rate_keys):
@@ -140,17 +140,9 @@ def _availability_from_downtime(minutes):
     return 1.0 - minutes / MINUTES_PER_YEAR
 
 
-def _declares():
-    from ..quorum._model import FailureModel
-    from ._decision import Workload
-    from ._params import FailureRates
-
-    return FailureModel, FailureRates, Workload
-
-
 AVAILABILITY = Section(
     name="availability", title="Availability", run=_availability, rows=_availability_rows,
-    run_batch=_availability_batch, declares=_declares()[:2],
+    run_batch=_availability_batch, declares=(FailureModel, FailureRates),
     assumptions=("availability", "quorum", "units"), place=30,
     outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year",
                     label="expected downtime a year"),),
@@ -178,8 +170,6 @@ class FailoverResult(SectionResult):
 
 
 def _failover(ctx: Context) -> FailoverResult:
-    from . import aurora, failover_time_s
-
     dep = aurora(ctx.scenario["cluster"]["replicas"])
     objective = ctx.scenario["workload"]["max_failover_s"]
     p90 = failover_time_s(dep, q=0.9)
@@ -211,8 +201,6 @@ FAILOVER = Section(
 
 def _workers_per_reader(scenario) -> int:
     """Read workers per reader: vCPUs of the instance class, or of the max ACU."""
-    from .. import pricing
-
     cl = scenario["cluster"]
     if cl["capacity"] == "serverless":
         return max(1, int(cl["max_acu"] / cl["acu_per_vcpu"]))
@@ -231,8 +219,6 @@ class ReadersResult(SectionResult):
 
 
 def _readers(ctx: Context) -> ReadersResult:
-    from . import readers_needed
-
     s = ctx.scenario
     cl, wl, peaks = s["cluster"], s["workload"], ctx["workload"]
     workers = _workers_per_reader(s)
@@ -281,7 +267,7 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
 
 READERS = Section(
     name="readers", title="Readers", run=_readers, rows=_readers_rows, consumes=("workload",),
-    run_batch=_readers_batch, declares=_declares()[2:], assumptions=("availability",),
+    run_batch=_readers_batch, declares=(Workload,), assumptions=("availability",),
     place=70, outputs=(Output("readers_at_event_peak", ("event_peak",), "readers",
                               label="readers needed at the event peak"),),
     json="`configured, workers_per_reader, objective, daily_peak, event_peak` (readers "
@@ -299,9 +285,6 @@ class AlternativesResult(SectionResult):
 
 
 def _alternatives(ctx: Context) -> AlternativesResult:
-    from .. import pricing
-    from ._decision import Workload, decision_table, engine_family
-
     s = ctx.scenario
     cl, reg, wl, load = s["cluster"], s["regions"], s["workload"], ctx["workload"]
     source = wl["migrating_from"]
@@ -351,7 +334,7 @@ def _rds_engine(engine: str) -> str:
 
 ALTERNATIVES = Section(
     name="alternatives", title="Aurora vs RDS", run=_alternatives, consumes=("workload",),
-    declares=_declares()[2:], assumptions=("availability", "pricing"), place=80,
+    declares=(Workload,), assumptions=("availability", "pricing"), place=80,
     json="`recommendation, binding_constraints, rows, note`: `availability.decision_table` "
          "(Aurora vs RDS, provisioned at the daily peak)")
 

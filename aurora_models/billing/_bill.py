@@ -14,13 +14,20 @@ from typing import Any
 
 import numpy as np
 
+from .. import pricing
 from .._assumptions import register
 from .._params import declared, like, param
+from .._section import AddedLine
 from .._validate import check_nonnegative
+from ..cluster import Cluster
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..global_db._link import REDO_BYTES_PER_WRITE
+from ..pricing import MissingPriceError
+from ..serverless._cost_options import CostOptions
+from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
+from ..serverless._policy import ScalingPolicy
 from ..units import HOURS_PER_MONTH
-from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS
+from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS, BillingKeys, ReservedKeys
 
 
 def _region_codes(name: str, value: Any) -> tuple[str, ...]:
@@ -173,18 +180,6 @@ def _consumed(default: float, unit: str, doc: str, high: float) -> Any:
     return param(default, unit, low=0.0, high=high, user_input=True, doc=doc)
 
 
-def _classes():
-    from ..cluster import Cluster
-    from ..serverless._cost_options import CostOptions
-    from ..serverless._policy import ScalingPolicy
-    from ._keys import BillingKeys, ReservedKeys
-
-    return Cluster, CostOptions, BillingKeys, ReservedKeys, ScalingPolicy
-
-
-_CLUSTER, _COST_OPTIONS, _BILLING_KEYS, _RESERVED_KEYS, _POLICY = _classes()
-
-
 @declared("billing")
 @dataclass(frozen=True, kw_only=True)
 class Usage:
@@ -208,12 +203,12 @@ class Usage:
     engine: str = param("aurora-mysql", type="custom", checker=_engine, user_input=True,
                         rule_text="'aurora-mysql' or 'aurora-postgresql'",
                         doc="the Aurora engine of the price list")
-    capacity: str = like(_CLUSTER, "capacity", default="provisioned")
-    instance_class: str = like(_CLUSTER, "instance_class", default="db.r6g.xlarge")
-    replicas: int = like(_CLUSTER, "replicas", default=0)
-    storage: str = like(_CLUSTER, "storage")
-    volume_gib: float = like(_CLUSTER, "volume_gib", default=100.0)
-    storage_growth_gib_per_month: float = like(_BILLING_KEYS, "storage_growth_gib_per_month")
+    capacity: str = like(Cluster, "capacity", default="provisioned")
+    instance_class: str = like(Cluster, "instance_class", default="db.r6g.xlarge")
+    replicas: int = like(Cluster, "replicas", default=0)
+    storage: str = like(Cluster, "storage")
+    volume_gib: float = like(Cluster, "volume_gib", default=100.0)
+    storage_growth_gib_per_month: float = like(BillingKeys, "storage_growth_gib_per_month")
     io_millions_per_month: float = _consumed(0.0, "million I/Os", "billed I/O requests a month",
                                              _MAX_IO_MILLIONS)
     write_io_millions_per_month: float = _consumed(
@@ -229,18 +224,18 @@ class Usage:
     writer_peak_acu: float = _consumed(0.5, "ACU", "the writer's peak ACU demand (sizes a "
                                        "provisioned what-if)", 1e15)
     reader_peak_acu: float = _consumed(0.5, "ACU", "each reader's peak ACU demand", 1e15)
-    headroom: float = like(_COST_OPTIONS, "headroom")
+    headroom: float = like(CostOptions, "headroom")
     secondaries: tuple[str, ...] = param((), type="custom", checker=_region_codes,
                                          user_input=True, rule_text="a list of region codes",
                                          doc="Global Database secondary regions")
-    secondary_instances: int | tuple[int, ...] = like(_BILLING_KEYS, "secondary_instances")
-    secondary_instance_class: str | tuple[str, ...] | None = like(_BILLING_KEYS, "secondary_instance_class")
-    secondary_acu: float | tuple[float, ...] | None = like(_BILLING_KEYS, "secondary_acu")
-    min_acu: float = like(_POLICY, "min_acu")
-    backup_retention_days: int = like(_BILLING_KEYS, "backup_retention_days")
-    backup_change_rate_per_day: float = like(_BILLING_KEYS, "backup_change_rate_per_day")
-    manual_snapshot_gib: float = like(_BILLING_KEYS, "manual_snapshot_gib")
-    backtrack_window_hours: float = like(_BILLING_KEYS, "backtrack_window_hours")
+    secondary_instances: int | tuple[int, ...] = like(BillingKeys, "secondary_instances")
+    secondary_instance_class: str | tuple[str, ...] | None = like(BillingKeys, "secondary_instance_class")
+    secondary_acu: float | tuple[float, ...] | None = like(BillingKeys, "secondary_acu")
+    min_acu: float = like(ScalingPolicy, "min_acu")
+    backup_retention_days: int = like(BillingKeys, "backup_retention_days")
+    backup_change_rate_per_day: float = like(BillingKeys, "backup_change_rate_per_day")
+    manual_snapshot_gib: float = like(BillingKeys, "manual_snapshot_gib")
+    backtrack_window_hours: float = like(BillingKeys, "backtrack_window_hours")
     backtrack_records_per_write: float = param(
         1.0, "records/write", low=0.0, high=100.0,
         doc="backtrack change records stored per write",
@@ -249,17 +244,17 @@ class Usage:
         uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 2.0,
                      "rationale": "no public figure: a factor of two either side of one "
                                   "record per write (multi-row writes, small rows)"})
-    snapshot_export_gib_per_month: float = like(_BILLING_KEYS, "snapshot_export_gib_per_month")
-    inter_region_transfer: bool = like(_BILLING_KEYS, "inter_region_transfer")
-    replicated_write_io_on_io_optimized: bool = like(_BILLING_KEYS,
+    snapshot_export_gib_per_month: float = like(BillingKeys, "snapshot_export_gib_per_month")
+    inter_region_transfer: bool = like(BillingKeys, "inter_region_transfer")
+    replicated_write_io_on_io_optimized: bool = like(BillingKeys,
                                                      "replicated_write_io_on_io_optimized")
     redo_bytes_per_write: float = param(
         REDO_BYTES_PER_WRITE, "bytes", low=1.0, high=1e8, registered=False,
         doc="redo bytes shipped per write (the transfer line)",
         source="the registered global_db.redo_bytes_per_write")
-    reserved_term: str = like(_RESERVED_KEYS, "reserved_term")
-    reserved_discount: float | None = like(_RESERVED_KEYS, "reserved_discount")
-    reserved_hourly_usd: float | None = like(_RESERVED_KEYS, "reserved_hourly_usd")
+    reserved_term: str = like(ReservedKeys, "reserved_term")
+    reserved_discount: float | None = like(ReservedKeys, "reserved_discount")
+    reserved_hourly_usd: float | None = like(ReservedKeys, "reserved_hourly_usd")
 
     def __post_init__(self) -> None:
         if self.backtrack_window_hours > 0 and self.engine != "aurora-mysql":
@@ -335,8 +330,6 @@ class _Books:
 
     def __call__(self, region: str):
         if region not in self.cache:
-            from .. import pricing
-
             # a file of other regions (one imported offer file) leaves this region's lines
             # missing, named in the bill, rather than failing the bill
             self.cache[region] = (pricing.load(region, engine=self.engine) if self.path is None
@@ -346,8 +339,6 @@ class _Books:
 
     def transfer(self):
         if self._transfer is None:
-            from .. import pricing
-
             self._transfer = pricing.load_transfer()
         return self._transfer
 
@@ -360,8 +351,6 @@ class _Builder:
 
     def add(self, line_id: str, region: str, line: str, quantity: float, unit: str, price,
             component: str):
-        from ..pricing import MissingPriceError
-
         try:
             p = _number(price() if callable(price) else price)
         except MissingPriceError as exc:
@@ -398,8 +387,6 @@ def _sized(u: Usage, books: _Books, peak: float, io_opt: bool) -> str:
     need = max(peak, 0.5) * (1.0 + u.headroom)
     key = (u.region, need, io_opt)
     if key not in books.sized:
-        from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
-
         books.sized[key] = books(u.region).cheapest_instance_class(
             GIB_PER_ACU * need, vcpu=VCPU_PER_ACU * need, io_optimized=io_opt)
     return books.sized[key]
@@ -543,16 +530,12 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
 
 
 def _added_price(a) -> float:
-    from ..pricing import MissingPriceError
-
     if a.unit_price_usd is None:
         raise MissingPriceError(f"no price for {a.line}", item=a.line)
     return a.unit_price_usd
 
 
 def _check_added(added) -> tuple:
-    from .._section import AddedLine
-
     added = tuple(added)
     for a in added:
         if not isinstance(a, AddedLine):
@@ -800,8 +783,6 @@ def bill_by_region(usage: Usage, *, regions=None, option: str | None = None,
     [['us-east-1', 'db.r6g.large'], ['eu-west-1', 'db.r6g.large']]
     """
     import pandas as pd
-
-    from .. import pricing
 
     if not isinstance(usage, Usage):
         raise ParameterTypeError(f"`usage` must be a Usage, got {type(usage).__name__}")

@@ -10,7 +10,14 @@ import numpy as np
 
 from .. import _budget, queueing
 from .._rng import as_generator
-from .._validate import check_array, check_int_range, check_nonnegative, check_positive, check_range
+from .._validate import (
+    check_array,
+    check_bool,
+    check_int_range,
+    check_nonnegative,
+    check_positive,
+    check_range,
+)
 from ..exceptions import ParameterTypeError, ParameterValueError, UnstableSystemError
 from ..results import Estimate
 from ._link import ReplicationLink
@@ -342,8 +349,6 @@ def _exact(value: float, method: str, quantity: str, unit: str = "s") -> Estimat
 
 def _check_common(link, writes_per_s, quantiles, include_degradation):
     """The shared input check of :func:`lag` and :func:`simulate_lag`."""
-    from .._validate import check_bool
-
     if not isinstance(link, ReplicationLink):
         raise ParameterTypeError(f"`link` must be a ReplicationLink, got {type(link).__name__}")
     lam = float(check_nonnegative("writes_per_s", writes_per_s))

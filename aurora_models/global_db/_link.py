@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .._assumptions import register
 from .._params import declared, param
 from .._validate import check_nonnegative
+from ..data import load_interregion_rtt
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..queueing import Stability
 
@@ -53,8 +54,6 @@ ONE_WAY_FRACTION_OF_RTT = register(
 
 @functools.lru_cache(maxsize=1)
 def _rtt():
-    from ..data import load_interregion_rtt
-
     return load_interregion_rtt()
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import pricing
 from .._assumptions import register
 from .._validate import check_choice, check_nonnegative, check_positive, check_range
 from ..exceptions import ParameterValueError
@@ -538,8 +539,6 @@ def compare_regions(primary: str, candidates, *, writes_per_s: float, rpo_s: flo
     131.4
     """
     import pandas as pd
-
-    from .. import pricing
 
     _check_region("primary", primary)
     lam = float(check_nonnegative("writes_per_s", writes_per_s))

@@ -6,8 +6,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .._rng import spawn_seeds
 from .._section import Context, Output, Row, Section, SectionResult
 from ..results import Estimate
+from ._lag import lag
+from ._link import ReplicationLink, stand_in_note
+from ._rpo import rpo_exposure
 
 __all__ = ["GLOBAL_DATABASE", "SECTIONS", "GlobalDatabaseResult"]
 
@@ -22,11 +26,6 @@ class GlobalDatabaseResult(SectionResult):
 
 
 def _run(ctx: Context) -> GlobalDatabaseResult:
-    from .._rng import spawn_seeds
-    from ._lag import lag
-    from ._link import ReplicationLink, stand_in_note
-    from ._rpo import rpo_exposure
-
     reg, peaks = ctx.scenario["regions"], ctx["workload"]
     secs = []
     seeds = spawn_seeds(ctx.stream(3), max(1, len(reg["secondaries"])))

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._params import replaced
 from .._section import BatchContext, Context, Output, Row, Section, SectionResult
 from ..results import Estimate
+from . import (
+    AURORA,
+    event_probability,
+    n_protection_groups,
+    simulate_event_probability,
+    steady_state_probability,
+    volume_event_probability,
+)
+from ._batch import event_probabilities, volume_event_probabilities
+from ._model import FailureModel, _event_estimate
+from ._scale import _volume_estimate
 
 __all__ = ["DURABILITY", "SECTIONS", "DurabilityResult", "failure_model"]
 
 
 def failure_model(scenario):
     """The scenario's :class:`FailureModel` (its ``[failures]`` keys, declared on it)."""
-    from ._model import FailureModel
-
     fl = scenario["failures"]
     return FailureModel(**{k: fl[k] for k in FailureModel.__params__ if k in fl})
 
@@ -37,14 +47,6 @@ class DurabilityResult(SectionResult):
 
 
 def _run(ctx: Context) -> DurabilityResult:
-    from . import (
-        AURORA,
-        event_probability,
-        n_protection_groups,
-        simulate_event_probability,
-        volume_event_probability,
-    )
-
     s = ctx.scenario
     fm = failure_model(s)
     horizon, volume_gib = s["scenario"]["horizon_hours"], s["cluster"]["volume_gib"]
@@ -55,8 +57,6 @@ def _run(ctx: Context) -> DurabilityResult:
     minutes = episode_s = None
     if not ctx.evaluation:  # the duration beside the probability (an analysis reads neither)
         import math
-
-        from . import steady_state_probability
 
         groups = n_protection_groups(volume_gib, fm.segment_size_bytes)
         minutes = 60.0 * horizon * min(1.0, groups * steady_state_probability(
@@ -79,12 +79,6 @@ def _run(ctx: Context) -> DurabilityResult:
 def _run_batch(b: BatchContext) -> list[DurabilityResult]:
     """The batch's durability in stacked CTMC solves (:mod:`~aurora_models.quorum._batch`):
     the sampled ``[failures]`` keys change only the failure model."""
-    from .._params import replaced
-    from . import AURORA, n_protection_groups
-    from ._batch import event_probabilities, volume_event_probabilities
-    from ._model import FailureModel, _event_estimate
-    from ._scale import _volume_estimate
-
     fields = {f"failures.{k}": k for k in FailureModel.__params__}
     if set(b.values) - set(fields):  # the horizon or the volume is sampled
         return [_run(b.context(i)) for i in range(b.size)]
@@ -130,15 +124,9 @@ def _rows(d) -> list[Row]:
               if d.get("write_unavailable_minutes") is not None else [])]
 
 
-def _declares():
-    from ._model import FailureModel
-
-    return (FailureModel,)
-
-
 DURABILITY = Section(
     name="durability", title="Durability (quorum)", run=_run, rows=_rows, run_batch=_run_batch,
-    declares=_declares(), assumptions=("quorum",), place=20,
+    declares=(FailureModel,), assumptions=("quorum",), place=20,
     outputs=(Output("p_write_unavailable", ("p_storage_write_unavailable_volume", "value"),
                     "probability/horizon", label="P(storage write unavailable), volume"),
              Output("p_data_loss", ("p_data_loss_volume", "value"), "probability/horizon",

@@ -10,12 +10,15 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from .._params import Param
+from .._registry import assumption_modules, assumptions
 from .._section import Context, Row, SectionResult, plain
 from .._validate import check_int_range
 from ..exceptions import ParameterTypeError, ParameterValueError
+from ..serverless._section import demand_model
 from ._sections import ordered, registered
 from ._settings import RunSettings
-from ._spec import Scenario, ScenarioError
+from ._spec import Scenario, ScenarioError, spec
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "estimate_batch",
            "models_assumptions", "summary_rows"]
@@ -142,8 +145,6 @@ class ScenarioResult:
 def demand_series(scenario: Scenario, *, rng=None) -> dict[str, np.ndarray]:
     """Per-step writes/s, reads/s and ACU demand of the scenario's workload: see
     :meth:`aurora_models.serverless._demand_model.DemandModel.series`."""
-    from ..serverless._section import demand_model
-
     return demand_model(scenario).series(rng=rng)
 
 
@@ -270,9 +271,6 @@ def estimate_batch(scenario: Scenario, parameters: Mapping[str, Any], *,
     """
     import numpy as np
 
-    from .._params import Param
-    from ._spec import spec
-
     keys = spec()
     columns: dict[str, np.ndarray] = {}
     for name, values in parameters.items():
@@ -298,8 +296,6 @@ def models_assumptions(sections: tuple[str, ...] | None = None):
     """The registered defaults the sections named rest on (default: every registered section):
     :func:`aurora_models.assumptions` restricted to the sections' ``assumptions`` modules, less
     the user inputs (an estimate lists the file's values of those, under ``scenario``)."""
-    from .._registry import assumption_modules, assumptions
-
     frame = assumptions()
     frame = frame[frame["module"].isin(assumption_modules(sections))
                   & (frame["kind"] != "user input")]
@@ -314,8 +310,6 @@ def _assumptions(scenario: Scenario, sections: tuple[str, ...]) -> dict[str, Any
     """The assumptions an estimate rests on: the figures the file sets (its own assumptions
     about the system), the registry's defaults of the sections that ran, and the
     ``[failures]``/``[pricing]`` keys the file overrides."""
-    from ._spec import spec
-
     keys = spec()
     used = models_assumptions(sections)
     overrides = {k: scenario[t][key] for k in sorted(scenario.given)

@@ -10,9 +10,12 @@ import json
 import re
 from pathlib import Path
 
+from .._output import staged_output
+from ..billing import bills_frame
 from ..billing._bill import OPTION_LABELS as _BILL_LABELS
 from ..exceptions import ParameterValueError
 from ._estimate import ScenarioResult, summary_rows
+from ._sections import registered
 
 __all__ = ["FORMATS", "bill_lines", "plot_capacity", "plot_costs", "plot_downtime", "render",
            "render_bill", "write_report"]
@@ -52,8 +55,6 @@ def _title(section: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _titles() -> dict[str, str]:
-    from ._sections import registered
-
     return {s.name: s.title for s in registered()}
 
 
@@ -251,8 +252,6 @@ def _md_bill(bill: dict) -> list[str]:
 
 def render_bill(result, fmt: str = "csv") -> str:
     """Every line of every option's bill: ``csv`` (the ``bill.csv`` columns) or ``table``."""
-    from ..billing import bills_frame
-
     doc = result.to_dict() if isinstance(result, ScenarioResult) else result
     if fmt == "csv":
         return bills_frame(doc["cost"]["bills"], scenario=doc["scenario"]["name"]).to_csv(
@@ -533,8 +532,6 @@ def write_report(result: ScenarioResult, out_dir: str | Path, *,
     Returns exactly the paths written.
     """
     import matplotlib
-
-    from .._output import staged_output
 
     images = {}
     with staged_output(out_dir) as stage:

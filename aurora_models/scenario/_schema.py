@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from .._distributions import DISTRIBUTIONS, make
-from ._spec import rules, spec
+from .._registry import sections
+from ._estimate import (
+    ASSUMPTION_UNCERTAINTY_JSON,
+    ASSUMPTIONS_JSON,
+    NOTES_JSON,
+    SCENARIO_JSON,
+    SCHEMA_HISTORY,
+    SCHEMA_VERSION,
+)
+from ._spec import rules, spec, uncertain_keys
 
 __all__ = ["DOC_BEGIN", "DOC_END", "JSON_BEGIN", "JSON_END", "json_markdown", "json_schema",
            "keys_markdown", "update_docs"]
@@ -54,8 +63,6 @@ def json_schema() -> dict[str, Any]:
 
 def _uncertainty_schema() -> dict[str, Any]:
     """``[uncertainty]``: ``"table.key" = { dist = ..., ... }`` for any numeric scenario key."""
-    from ._spec import uncertain_keys
-
     variants = []
     for dist, need in DISTRIBUTIONS.items():
         props: dict[str, Any] = {"dist": {"const": dist}, "rationale": {"type": "string"}}
@@ -72,8 +79,6 @@ def _uncertainty_schema() -> dict[str, Any]:
 
 
 def _uncertainty_markdown() -> list[str]:
-    from ._spec import uncertain_keys
-
     out = ["### [uncertainty]", "",
            "`\"table.key\" = { dist = ..., ... }` for any real-valued key above (not an integer key, not a `[scenario]` run setting), truncated to the "
            "key's range; it replaces the declared distribution (listed here) of "
@@ -115,16 +120,6 @@ def keys_markdown() -> str:
 def json_markdown() -> str:
     """The JSON-output section of ``docs/scenario_format.md``: the document's own parts and
     each registered section's, in the document's order."""
-    from .._registry import sections
-    from ._estimate import (
-        ASSUMPTION_UNCERTAINTY_JSON,
-        ASSUMPTIONS_JSON,
-        NOTES_JSON,
-        SCENARIO_JSON,
-        SCHEMA_HISTORY,
-        SCHEMA_VERSION,
-    )
-
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 

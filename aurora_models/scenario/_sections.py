@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from .._registry import sections
 from .._section import Section
 
 __all__ = ["ordered", "registered"]
@@ -11,8 +12,6 @@ __all__ = ["ordered", "registered"]
 
 def registered() -> list[Section]:
     """Every registered section, in the order of the JSON document."""
-    from .._registry import sections
-
     return sections()
 
 

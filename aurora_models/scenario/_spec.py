@@ -12,10 +12,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .. import pricing
 from .._distributions import make
 from .._params import Param, Rule
-from .._registry import scenario_params
+from .._registry import declared_classes, scenario_params
 from ..exceptions import ParameterValueError, UserInputError
+from ..pricing._rules import check_name
 
 __all__ = ["Scenario", "ScenarioError", "default_path", "load", "loads", "rules", "spec",
            "template_text"]
@@ -42,8 +44,6 @@ def spec() -> dict[str, dict[str, Param]]:
 def rules() -> list[tuple[Rule, dict[str, str]]]:
     """The declared cross-key rules whose every key a scenario file sets, with the mapping
     from each rule key to its ``table.key``."""
-    from .._registry import declared_classes
-
     out = []
     for cls in declared_classes():
         for rule in getattr(cls, "__rules__", ()):
@@ -272,9 +272,6 @@ def _check_region(values, fail) -> None:
     """A data rule (not a declaration): the price region has a price book. Whether the
     region sells the configured class is for the bill to report, with the nearest classes
     it does."""
-    from .. import pricing
-    from ..pricing._rules import check_name
-
     reg = values["regions"]
     pb_region = values["pricing"]["region"] or reg["primary"]
     table, key = ("pricing", "region") if values["pricing"]["region"] else ("regions", "primary")

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .._output import staged_output
+from .._registry import sections
+from ..scenario._render import REPORT_CSS
+from ..scenario._spec import spec
 from ._analysis import SensitivityResult
 
 __all__ = ["render_sensitivity", "render_uncertainty", "write_sensitivity"]
@@ -88,8 +92,6 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
     intervals, or a Morris tornado) and ``report.html`` (plots embedded), all at once."""
     import matplotlib
 
-    from .._output import staged_output
-
     images = {}
     with staged_output(out_dir) as stage:
         with matplotlib.rc_context({"figure.dpi": 100}):
@@ -119,8 +121,6 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
 def _page(result: SensitivityResult, images: dict) -> str:
     """The HTML page: the estimate report's style, outputs and inputs by their labels (the
     key beside), each output's ranked table with the inputs that do not move it folded."""
-    from ..scenario._render import REPORT_CSS
-
     index = "ST" if result.method == "sobol" else "mu_star"
     what = ("total-order Sobol index ST (share of the output's variance an input accounts "
             "for, with its interactions), S1 first order, +- the 95 % bootstrap half-width"
@@ -169,8 +169,6 @@ def _page(result: SensitivityResult, images: dict) -> str:
 def output_label(name: str) -> str:
     """An analysis output as it reads for people (the manifests' labels; ``log10(x)``: the
     label of ``x`` on a log scale)."""
-    from .._registry import sections
-
     inner = name[6:-1] if name.startswith("log10(") and name.endswith(")") else name
     for sec in sections():
         for out in sec.outputs:
@@ -182,8 +180,6 @@ def output_label(name: str) -> str:
 
 def input_label(key: str) -> str:
     """A sampled scenario key as it reads for people: its declaration's ``doc``."""
-    from ..scenario._spec import spec
-
     table, _, k = key.partition(".")
     p = spec().get(table, {}).get(k)
     return p.doc if p is not None and p.doc else key

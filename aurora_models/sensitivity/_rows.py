@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario._estimate import ASSUMPTION_UNCERTAINTY_JSON
+from ._scenario import recentred
 
 __all__ = ["ASSUMPTION_UNCERTAINTY_JSON", "JSON_SCHEMA", "AssumptionIntervals", "RowInterval",
            "assumption_intervals", "row_intervals", "targets"]
@@ -173,7 +174,6 @@ def assumption_intervals(propagation, rows: Sequence, scenario) -> AssumptionInt
         obj.append(f"downtime <= {wl['max_annual_downtime_minutes']:g} minutes/year")
     if wl.get("max_failover_s") is not None:
         obj.append(f"failover P90 <= {wl['max_failover_s']:g} s")
-    from ._scenario import recentred
 
     Y = np.asarray(prop.Y, dtype=float)
     outputs = tuple(json.loads(propagation.to_frame().to_json(orient="records")))

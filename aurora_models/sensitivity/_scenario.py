@@ -39,6 +39,10 @@ import numpy as np
 
 from .._assumptions import scaled
 from .._distributions import Distribution, SensitivityInputError, make
+from .._section import BatchContext, Context
+from ..exceptions import AuroraModelsWarning
+from ..scenario._sections import ordered, registered
+from ..scenario._spec import uncertain_keys
 from ._analysis import Propagation, morris, propagate, sobol
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
@@ -58,8 +62,6 @@ def distributions(scenario) -> dict[str, Distribution]:
     every location of the declaration (low, mode, high, p5, p95, mean and sd) is multiplied by
     ``value / default``, so the distribution's relative width is the declared one. A key set
     to zero, or whose default is unset or zero, is taken as known."""
-    from ..scenario._spec import uncertain_keys
-
     keys = uncertain_keys()
     out: dict[str, Distribution] = {}
     for name, p in keys.items():
@@ -146,8 +148,6 @@ class ScenarioModel:
 
     @classmethod
     def of(cls, scenario, names: Sequence[str], *, seed: int | None = None) -> ScenarioModel:
-        from .._section import Context
-
         seed = int(scenario["scenario"]["seed"] if seed is None else seed)
         names = tuple(names)
         ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=seed, evaluation=True)
@@ -198,9 +198,6 @@ class ScenarioModel:
         (the plain evaluation the batch path equals)."""
         import warnings
 
-        from .._section import Context
-        from ..exceptions import AuroraModelsWarning
-
         x = np.asarray(x, dtype=float)
         changes = {n.replace(".", "__", 1): float(v) for n, v in zip(self.names, x, strict=True)}
         ctx = Context(scenario=None, n_trials=EVAL_TRIALS, seed=self.seed, evaluation=True)
@@ -224,8 +221,6 @@ class ScenarioModel:
     def __call__(self, X: np.ndarray) -> np.ndarray:
         import warnings
 
-        from ..exceptions import AuroraModelsWarning
-
         X = np.atleast_2d(np.asarray(X, dtype=float))
         # A model's "outside its stated range" warning (an AZ outage shorter than the repair
         # window's 1 % rule) would repeat for every vector in the tail of a distribution; the
@@ -238,8 +233,6 @@ class ScenarioModel:
                               for i in range(0, len(X), MAX_BATCH)])
 
     def _batch(self, X: np.ndarray) -> np.ndarray:
-        from .._section import BatchContext
-
         m = len(X)
         results: dict[str, list] = {}  # per section: one result per distinct vector
         inverse: dict[str, np.ndarray] = {}  # per section: row -> its distinct vector
@@ -330,8 +323,6 @@ class _RecordingResult:
 
 def _sections():
     """The sections an evaluation runs (those with outputs and what they consume), in order."""
-    from ..scenario._sections import ordered, registered
-
     sections = ordered(registered())
     by = {s.name: s for s in sections}
     need, todo = set(), [s.name for s in sections if s.outputs]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import _budget
+from .. import _budget, pricing
 from .._rng import spawn
 from .._validate import (
     check_array,
@@ -175,7 +175,6 @@ def monthly_cost(demand_acu, price_book: PriceBook, *, step_s: float = 60.0,
                                  f"{type(secondary_regions).__name__} {secondary_regions!r}")
     secondary_regions = list(secondary_regions)
     check_int_range("len(secondary_regions)", len(secondary_regions), 0, MAX_SECONDARIES)
-    from .. import pricing
 
     # each secondary's replicated write I/O at its own region's rate
     rep_rate = sum((r if isinstance(r, PriceBook) else pricing.load(r, engine=price_book.engine)

@@ -14,9 +14,11 @@ from typing import Any
 import numpy as np
 
 from .._params import Rule, declared, param
-from .._validate import check_nonnegative, check_positive
+from .._validate import check_nonnegative, check_positive, check_range
+from ..data import load_trace
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..units import SECONDS_PER_MONTH
+from ._demand import daily_shape, synthetic_demand
 
 __all__ = ["EVENTS_WITHIN_DAYS", "DemandModel"]
 
@@ -31,8 +33,6 @@ MAX_EVENT_FACTOR = 1000.0
 
 
 def _factor(key: str, v) -> float:
-    from .._validate import check_range
-
     return check_range(key, v, 0.0, MAX_EVENT_FACTOR, low_inclusive=False)
 
 
@@ -199,12 +199,8 @@ class DemandModel:
         """Per-step ``time_h``, ``writes_per_s``, ``reads_per_s`` and ``in_event`` of one
         demand draw: everything of :meth:`series` that the per-operation costs
         (:data:`PER_OPERATION`) do not change."""
-        from ._demand import daily_shape, synthetic_demand
-
         shape = None
         if self.source == "trace":
-            from ..data import load_trace
-
             shape = daily_shape(load_trace(self.trace, fill_gaps="interpolate"),
                                 step_s=self.step_s)
         base = synthetic_demand(

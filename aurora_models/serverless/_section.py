@@ -7,8 +7,19 @@ from typing import Any
 
 import numpy as np
 
+from .. import pricing
+from .._params import replaced
+from .._registry import sections
+from .._rng import spawn_seeds
 from .._section import BatchContext, Context, Output, Row, Section, SectionResult
+from ..billing import OPTION_LABELS, OPTIONS, Usage, bill_options, bill_totals
+from ..billing._keys import BillingKeys, ReservedKeys
+from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..units import SECONDS_PER_MONTH
+from ._cost_options import CostOptions
+from ._demand_model import PER_OPERATION, DemandModel
+from ._policy import ScalingPolicy
+from ._simulate import _scratch, simulate_capacity
 
 __all__ = ["CAPACITY", "COST", "SECTIONS", "WORKLOAD", "CapacityProfile", "CostResult",
            "WorkloadResult", "demand_model"]
@@ -19,8 +30,6 @@ COST_DRAWS = 10
 
 def demand_model(scenario):
     """The scenario's :class:`DemandModel` (``[workload]`` keys and ``cluster.acu_per_vcpu``)."""
-    from ._demand_model import DemandModel
-
     keys = {k: p.scenario.partition(".") for k, p in DemandModel.__params__.items()}
     return DemandModel(**{k: scenario[t][key] for k, (t, _, key) in keys.items()})
 
@@ -70,9 +79,6 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
     """The batch's workloads from one demand draw: the per-operation costs
     (:data:`~._demand_model.PER_OPERATION`) leave the request rates unchanged, so they are
     drawn once and only the load is derived per vector."""
-    from .._params import replaced
-    from ._demand_model import PER_OPERATION, DemandModel
-
     field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
     fields = {k: field_of[k] for k in b.values}
     if any(f not in PER_OPERATION for f in fields.values()):  # the draw itself changes
@@ -107,19 +113,9 @@ def _load_buffers(b: BatchContext, n: int) -> tuple[np.ndarray, np.ndarray]:
     return have
 
 
-def _declares(name):
-    from ..billing._keys import BillingKeys, ReservedKeys
-    from ._cost_options import CostOptions
-    from ._demand_model import DemandModel
-    from ._policy import ScalingPolicy
-
-    return {"workload": (DemandModel,), "serverless": (ScalingPolicy,),
-            "cost": (CostOptions, BillingKeys, ReservedKeys)}[name]
-
-
 WORKLOAD = Section(
     name="workload", title="Workload", run=_workload, run_batch=_workload_batch,
-    declares=_declares("workload"), assumptions=("workload", "serverless"), place=10,
+    declares=(DemandModel,), assumptions=("workload", "serverless"), place=10,
     json="`source, days, step_s, daily_peak_writes_per_s, daily_peak_reads_per_s, "
          "event_peak_writes_per_s, event_peak_reads_per_s, mean_writes_per_s, "
          "mean_reads_per_s, io_millions_per_month, write_io_millions_per_month` (billed I/O "
@@ -161,8 +157,6 @@ class CapacityResult(SectionResult):
 
 
 def _policy(scenario):
-    from ._policy import ScalingPolicy
-
     cl = scenario["cluster"]
     return ScalingPolicy(min_acu=cl["min_acu"], max_acu=cl["max_acu"],
                          scale_up_delay_s=cl["scale_up_delay_s"],
@@ -177,8 +171,6 @@ def _capacity(ctx: Context) -> CapacityResult:
 def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
     """The batch's capacity, the scaling policy rebuilt only where its keys are sampled (the
     demand comes from the workload results)."""
-    from .._params import replaced
-
     keys = {f"cluster.{k}": k for k in ("min_acu", "max_acu", "scale_up_delay_s",
                                          "scale_down_acu_per_s")}
     if set(b.values) - set(keys):
@@ -196,8 +188,6 @@ def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
 
 
 def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResult:
-    from ._simulate import _scratch, simulate_capacity
-
     d, step, replicas = wl.series, wl.step_s, cl["replicas"]
     acu = d["acu"]
     month = SECONDS_PER_MONTH / (acu.size * step)  # as DemandModel.months_per_series
@@ -263,7 +253,7 @@ def _capacity_rows(d) -> list[Row]:
 
 CAPACITY = Section(
     name="serverless", title="Serverless v2 capacity", run=_capacity, rows=_capacity_rows,
-    consumes=("workload",), run_batch=_capacity_batch, declares=_declares("serverless"),
+    consumes=("workload",), run_batch=_capacity_batch, declares=(ScalingPolicy,),
     assumptions=("serverless",), place=60,
     outputs=(Output("writer_demand_not_served", ("writer", "shortfall_share_of_demand"),
                     "fraction", label="writer demand not served while scaling up"),),
@@ -298,12 +288,8 @@ class CostResult(SectionResult):
 def _usage(s, series, capacity=None):
     """The :class:`~aurora_models.billing.Usage` of one demand draw (its capacity simulated
     unless the ``serverless`` section's result for it is given)."""
-    from ..billing import Usage
-
     dm = demand_model(s)
     if capacity is None:
-        from ._simulate import simulate_capacity
-
         replicas = s["cluster"]["replicas"]
         policy, month = _policy(s), dm.months_per_series(series)
         share = read_share(series, replicas)
@@ -328,8 +314,6 @@ def _compute(capacity) -> tuple[float, float, float, float]:
 
 def _configuration(s) -> dict[str, Any]:
     """The Usage fields the scenario sets (everything but the consumption)."""
-    from ..global_db._link import REDO_BYTES_PER_WRITE
-
     cl, reg, pr = s["cluster"], s["regions"], s["pricing"]
     return dict(
         region=pr["region"] or reg["primary"], engine=f"aurora-{cl['engine']}",
@@ -370,8 +354,6 @@ class CostTotals(SectionResult):
 
 def _billing_sections():
     """The registered sections that add lines to the bills (``Section.bill_lines``)."""
-    from .._registry import sections
-
     return [s for s in sections() if s.bill_lines is not None]
 
 
@@ -400,8 +382,6 @@ def _added_batch(b: BatchContext, usages) -> list[list]:
 
 
 def _totals(usages, price_file, added=None) -> list[CostTotals]:
-    from ..billing import OPTIONS, bill_totals
-
     options = [o for o in OPTIONS
                if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
     totals = bill_totals(usages, options=options, price_file=price_file, added=added)
@@ -414,9 +394,6 @@ def _totals(usages, price_file, added=None) -> list[CostTotals]:
 def _cost_batch(b: BatchContext) -> list[CostTotals]:
     """The batch's monthly totals (:func:`~aurora_models.billing.bill_totals`), the usage of
     each vector from its workload and capacity results."""
-
-    from ..billing import Usage
-    from ._demand_model import PER_OPERATION, DemandModel
 
     field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
     per_op = {k for k in b.values if field_of.get(k) in PER_OPERATION}
@@ -441,10 +418,6 @@ _COMPONENTS = ("compute", "storage", "io", "backup", "replicated_io", "secondary
 
 
 def _cost(ctx: Context) -> CostResult | CostTotals:
-    from .. import pricing
-    from .._rng import spawn_seeds
-    from ..billing import bill_options
-
     s = ctx.scenario
     dm = demand_model(s)
     price_file = s["pricing"]["offer_file"]
@@ -514,7 +487,7 @@ def _cost_rows(d) -> list[Row]:
 
 COST = Section(
     name="cost", title="Monthly cost", run=_cost, rows=_cost_rows,
-    consumes=("workload", "serverless"), run_batch=_cost_batch, declares=_declares("cost"),
+    consumes=("workload", "serverless"), run_batch=_cost_batch, declares=(CostOptions, BillingKeys, ReservedKeys),
     collects_bill_lines=True,
     assumptions=("billing", "pricing", "serverless", "units"), place=50,
     outputs=(Output("bill_{}", ("options", ("option", "{}"), "total_usd"), "USD/month",
@@ -542,8 +515,6 @@ COST = Section(
          "(`Section.bill_lines`): they count in the totals and the cheapest option")
 
 def _option_label(option: str) -> str:
-    from ..billing import OPTION_LABELS
-
     return OPTION_LABELS.get(option, option)
 
 

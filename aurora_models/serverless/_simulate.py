@@ -165,7 +165,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
         block = _BLOCK
         rt = np.arange(block, dtype=float) * r
     if compiled and additive and arrived is None and runs == [(0, n)]:
-        from ._compiled import additive_run
+        from ._compiled import additive_run  # light: numba loads only for the compiled path
 
         if additive_run is not None:  # one pass instead of a dozen (see _compiled)
             o = out if out is not None else _scratch("o_run", n, np.float64)

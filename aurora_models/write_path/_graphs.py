@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._assumptions import register
 from .._params import declared, param
-from .._validate import check_int_range, check_positive
+from .._validate import check_choice, check_int_range, check_positive
 from ..availability._params import MAX_REPLICAS
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..quorum import AURORA, QuorumLayout
@@ -578,8 +578,6 @@ def io_accounting(graph, *, by: str = "edge") -> pd.DataFrame:
     0  metadata        0.317
     1      redo        1.267
     """
-    from .._validate import check_choice
-
     g = _check_graph(graph)
     check_choice("by", by, ["edge", "kind", "edge_kind"])
     rows = []
