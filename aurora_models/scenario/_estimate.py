@@ -136,7 +136,8 @@ class ScenarioResult:
         n = len(self.results)
         sections = f"{n} section{'s' if n != 1 else ''}" + (f" ({names})" if len(names) < 50
                                                            else "")
-        return repr_text(f"ScenarioResult({self.scenario.name!r}, {self.scenario.source}): "
+        source = str(self.scenario.source).replace("\\", "/").rsplit("/", 1)[-1]  # file name
+        return repr_text(f"ScenarioResult({self.scenario.name!r}, {source}): "
                          f"{self.n_trials:,} trials, seed {self.seed}, {sections}",
                          [f"{label}: {text}" for label, text in facts(parts(self.to_dict()))])
 
