@@ -74,7 +74,7 @@ def supports_auto_pause(engine: str, version: str | None) -> bool:
 
 def max_volume_gib(engine: str, version: str | None) -> float:
     """The cluster volume limit of an engine version, GiB: 128 TiB, 64 TiB on Aurora MySQL
-    before 1.23.0 / 2.09.0 (see :data:`aurora_models.quorum.OLD_ENGINE_MAX_VOLUME_GIB`)."""
+    before 1.23.0 / 2.09.0 (see :data:`aurora_models.quorum._scale.OLD_ENGINE_MAX_VOLUME_GIB`)."""
     v = engine_version(engine, version)
     if engine == "mysql" and v is not None and (v < (1, 23) or (2,) <= v < (2, 9)):
         return float(OLD_ENGINE_MAX_VOLUME_GIB)

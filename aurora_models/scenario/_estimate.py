@@ -168,7 +168,7 @@ class ScenarioResult:
 
 def demand_series(scenario: Scenario, *, rng=None) -> dict[str, np.ndarray]:
     """Per-step writes/s, reads/s and ACU demand of the scenario's workload: see
-    :meth:`aurora_models.serverless.DemandModel.series`."""
+    :meth:`aurora_models.serverless._demand_model.DemandModel.series`."""
     return demand_model(scenario).series(rng=rng)
 
 
