@@ -76,8 +76,8 @@ def engine_version(engine: str, version: str | None) -> tuple[int, ...] | None:
 #: The first versions of each major that support auto-pause (``min_acu = 0``): Aurora MySQL
 #: 3.08.0; Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 (Aurora user guide,
 #: aurora-serverless-v2-auto-pause; aurora_facts.md §3.3).
-_AUTO_PAUSE_FROM = {"mysql": {3: (3, 8, 0)},
-                    "postgresql": {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}}
+_AUTO_PAUSE_FROM: dict[str, dict[int, tuple[int, ...]]] = {
+    "mysql": {3: (3, 8, 0)}, "postgresql": {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}}
 
 
 def supports_auto_pause(engine: str, version: str | None) -> bool:
@@ -160,7 +160,9 @@ def _engine_version(name: str, value: Any) -> str:
 def _version_fits(v) -> str | None:
     if v["engine_version"] is None:
         return None
-    major = engine_version(v["engine"], v["engine_version"])[0]
+    version = engine_version(v["engine"], v["engine_version"])
+    assert version is not None  # a set version parses (checked on construction)
+    major = version[0]
     if major not in _MAJORS[v["engine"]] or ("mysql_aurora" in v["engine_version"]
                                               and v["engine"] != "mysql"):
         return (f"`engine_version` must be a version of Aurora {v['engine']} (majors "
