@@ -20,7 +20,8 @@ none) and ``source`` (the file). Rows are sorted by metric, dimensions, statisti
 time. :data:`METRICS` says, for each Aurora metric read, its unit, the interval AWS publishes it
 at, the statistics that make sense for it, what it counts, the engines it applies to and the
 page of AWS's documentation that says so; a file whose unit or period does not match is refused,
-naming the metric. :func:`rate_per_s` turns a count or rate metric into a per-second series
+naming the metric. :func:`series` gives one metric as a time series and :func:`rate_per_s` turns a count or
+rate metric into a per-second series
 (``VolumeReadIOPs`` is a count per 5-minute interval, not a rate), and
 :func:`billed_acu_hours_bounds` bounds the ACU-hours billed from coarse
 ``ServerlessDatabaseCapacity`` statistics.
@@ -59,6 +60,7 @@ __all__ = [
     "read_csv",
     "read_metric_data",
     "read_metric_statistics",
+    "series",
 ]
 
 #: The columns of every frame this module returns, in order.
@@ -695,6 +697,45 @@ def _select(frame: pd.DataFrame, metric: str, dimensions: str | Mapping[str, str
     return sel
 
 
+def series(frame: pd.DataFrame, metric: str, *, statistic: str = "Average",
+           dimensions: str | Mapping[str, str] | None = None) -> pd.Series:
+    """One metric's values as a series, in the metric's own unit.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame from this module's readers.
+    metric : str
+        A metric of :data:`METRICS`.
+    statistic : str
+        Which statistic (default ``Average``).
+    dimensions : str or mapping, optional
+        Which series; required when the frame holds the metric for several dimension sets.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by timestamp (UTC, ascending), named after the metric; ``attrs`` hold
+        ``unit``, ``period_s``, ``statistic`` and ``dimensions``.
+
+    Raises
+    ------
+    ParameterValueError
+        No rows, or rows for several dimension sets or periods without a way to choose.
+    """
+    sel = _select(frame, metric, dimensions, statistic)
+    if sel["dimensions"].nunique() > 1 or sel["period_s"].nunique() > 1:
+        raise ParameterValueError(
+            f"`frame` holds {metric} {statistic} for {sel['dimensions'].nunique()} dimension "
+            f"set(s) at {sel['period_s'].nunique()} period(s); pick one with `dimensions` "
+            f"(one of {sorted(sel['dimensions'].unique())}) or filter the frame by period_s")
+    out = pd.Series(sel["value"].to_numpy(), index=pd.DatetimeIndex(sel["timestamp"]),
+                    name=metric).sort_index()
+    out.attrs.update(unit=METRICS[metric].unit, period_s=int(sel["period_s"].iloc[0]),
+                     statistic=statistic, dimensions=sel["dimensions"].iloc[0])
+    return out
+
+
 def rate_per_s(frame: pd.DataFrame, metric: str, *, statistic: str = "Average",
                dimensions: str | Mapping[str, str] | None = None) -> pd.Series:
     """One metric as a per-second rate series.
@@ -740,22 +781,17 @@ def rate_per_s(frame: pd.DataFrame, metric: str, *, statistic: str = "Average",
     if m is not None and m.kind == "level":
         raise ParameterValueError(f"`metric` {metric} is a level ({m.counts}), not a count or a "
                                   "rate: it has no per-second rate")
-    sel = _select(frame, metric, dimensions, statistic)
-    if sel["dimensions"].nunique() > 1 or sel["period_s"].nunique() > 1:
-        raise ParameterValueError(
-            f"`frame` holds {metric} {statistic} for {sel['dimensions'].nunique()} dimension "
-            f"set(s) at {sel['period_s'].nunique()} period(s); pick one with `dimensions` "
-            f"(one of {sorted(sel['dimensions'].unique())}) or filter the frame by period_s")
-    period = int(sel["period_s"].iloc[0])
-    if statistic == "SampleCount" or (m.kind == "rate" and statistic == "Sum"):
+    if statistic == "SampleCount" or (m is not None and m.kind == "rate" and statistic == "Sum"):
         raise ParameterValueError(f"`statistic` {statistic} of {metric} is not a rate")
+    level = series(frame, metric, statistic=statistic, dimensions=dimensions)
+    period = level.attrs["period_s"]
     if m.kind == "count_per_interval":
         divisor = period if statistic == "Sum" else m.published_period_s
     else:
         divisor = 1
-    out = pd.Series(sel["value"].to_numpy() / divisor, index=pd.DatetimeIndex(sel["timestamp"]),
-                    name=f"{metric}_per_s")
-    return out.sort_index()
+    out = (level / divisor).rename(f"{metric}_per_s")
+    out.attrs.update(level.attrs, unit="Count/Second")
+    return out
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -391,3 +391,25 @@ def test_bounds_refuse_inconsistent_statistics():
         cw.billed_acu_hours_bounds(f[f["statistic"] != "Average"])
     with pytest.raises(ParameterValueError, match="periods"):
         cw.billed_acu_hours_bounds(pd.concat([f, _stats_frame(np.full(300, 2.0), 300)]))
+
+
+def test_series_and_rates_from_the_paged_export():
+    df = cw.read_metric_data(PAGES, QUERIES)
+    cap = cw.series(df, "ServerlessDatabaseCapacity", statistic="Maximum")
+    assert cap.index.is_monotonic_increasing and len(cap) == 60
+    assert cap.attrs == {"unit": "Count", "period_s": 60, "statistic": "Maximum",
+                         "dimensions": "DBInstanceIdentifier=demo-writer"}
+    reads = cw.rate_per_s(df, "VolumeReadIOPs", statistic="Sum")
+    assert reads.attrs["unit"] == "Count/Second"
+    assert float(reads.mean()) == pytest.approx(TRUTH["VolumeReadIOPs_total"] / 3600)
+    commits = cw.rate_per_s(df, "CommitThroughput")          # a rate already: unchanged
+    pd.testing.assert_series_equal(commits, cw.series(df, "CommitThroughput"),
+                                   check_names=False)
+    with pytest.raises(ParameterValueError, match="SampleCount of VolumeReadIOPs is not a rate"):
+        cw.rate_per_s(df, "VolumeReadIOPs", statistic="SampleCount")
+    with pytest.raises(ParameterValueError, match="no VolumeReadIOPs rows with statistic Average"):
+        cw.rate_per_s(df, "VolumeReadIOPs")
+    two = pd.concat([df, df.assign(dimensions="DBInstanceIdentifier=other")])
+    with pytest.raises(ParameterValueError, match="2 dimension set"):
+        cw.series(two, "CommitThroughput")
+    assert len(cw.series(two, "CommitThroughput", dimensions="DBInstanceIdentifier=other")) == 60
