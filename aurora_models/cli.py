@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
 import os
 import re
 import sys
@@ -142,23 +141,6 @@ REPORT_REMOVE = {"remove_cell_tags": ("assert",), "remove_input_tags": ("hide-in
 #: The notebook whose ``parameters`` cell takes ``SCENARIO_FILE`` (``report --scenario``).
 CASE_STUDY = "06_"
 
-_INDEX_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:2.5rem auto;
-padding:0 1rem;color:#1d2430;line-height:1.5}
-h1{font-size:1.6rem;margin-bottom:.2rem}p.lead{color:#566;margin-top:0}
-ol{list-style:none;padding:0}li{padding:.55rem .2rem;border-bottom:1px solid #e3e7ee}
-li a{font-weight:600;color:#0b5cad;text-decoration:none}li a:hover{text-decoration:underline}
-li span{display:block;color:#566;font-size:.92rem}code{background:#f1f3f6;padding:0 .2rem;
-border-radius:3px;font-size:.9em}
-"""
-
-
-def _inline_md(text: str) -> str:
-    """Escape ``text`` for HTML and render its `code`, **bold** and *emphasis* spans (no raw
-    Markdown in the index)."""
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
-    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
-    return re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?!\*)", r"<em>\1</em>", out)
 
 
 def report_title(path: Path, nb) -> tuple[str, str]:
@@ -189,19 +171,14 @@ def report_html(nb, *, title: str | None = None, show_code: bool = True) -> str:
     (the heading it stands under) where the notebook gives none."""
     import copy
 
-    from jinja2 import DictLoader
+    from jinja2 import PackageLoader
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)  # widget state would pull the widget manager from the web
-    # Self-contained: no require.js, MathJax or mermaid from a CDN (the notebooks use neither
-    # LaTeX nor diagrams), so the pages render offline without console errors.
-    template = ("{%- extends 'lab/index.html.j2' -%}"
-                "{% block html_head_js_requirejs %}{% endblock %}"
-                "{% block html_head_js_mathjax %}{% endblock %}"
-                "{% block html_head_js_mermaidjs %}{% endblock %}")
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"aurora_report.html.j2": template})],
+    # templates/nbconvert/aurora_report.html.j2: JupyterLab's page without scripts from a CDN
+    exporter = HTMLExporter(extra_loaders=[PackageLoader("aurora_models", "templates/nbconvert")],
                             template_file="aurora_report.html.j2")
     exporter.register_preprocessor(TagRemovePreprocessor(enabled=True, **REPORT_REMOVE),
                                    enabled=True)
@@ -233,14 +210,13 @@ def _describe_figures(page: str) -> str:
 
 
 def index_html(entries: list[tuple[str, str, str]], lead: str) -> str:
-    items = "\n".join(
-        f'<li><a href="{html.escape(href)}">{_inline_md(title)}</a><span>{_inline_md(intro)}'
-        "</span></li>" for href, title, intro in entries)
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-            f"<title>aurora-models report</title><style>{_INDEX_CSS}</style></head><body>"
-            f"<h1>aurora-models report</h1><p class='lead'>{html.escape(lead)}</p>"
-            f"<ol>{items}</ol></body></html>\n")
+    """The report's index page (``templates/index.html.j2``): one entry per page, ``(href,
+    title, intro)``, the title and intro with their `code`, **bold** and *emphasis* spans."""
+    # light: the templates load jinja2 only when a report is written
+    from ._templates import render_template
+
+    return render_template("index.html.j2", lead=lead, entries=[
+        {"href": href, "title": title, "intro": intro} for href, title, intro in entries])
 
 
 def _execute_scenario(path: Path, scenario: Path, timeout_s: int):

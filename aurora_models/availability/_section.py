@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import pricing
+from .._format import value_text
 from .._params import replaced
-from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
+from .._section import (
+    BatchContext,
+    Context,
+    Derived,
+    Fact,
+    Output,
+    Row,
+    Section,
+    SectionResult,
+    View,
+)
 from ..exceptions import ParameterValueError
 from ..quorum._model import FailureModel
 from ..quorum._section import failure_model
@@ -136,12 +148,27 @@ def _availability_rows(d) -> list[Row]:
 _DOWNTIME = "downtime_minutes_per_year"
 
 
+def _availability_view(d: Mapping[str, Any]) -> View:
+    missed: dict[str, str] = {}
+    if d.get("meets_objective") is False:
+        missed["expected downtime (closed form)"] = (
+            f"expected downtime {d['annual_downtime_minutes']['value']:.3g} minutes/year > "
+            f"{d['objective_minutes_per_year']:g} (workload.max_annual_downtime_minutes)")
+    facts: tuple[Fact, ...] = ()
+    if "availability" in d:
+        facts = (Fact("availability", f"{value_text(d['availability'], 'fraction')} a year "
+                                      f"({value_text(d['annual_downtime_minutes']['value'], '')} "
+                                      f"minutes of downtime, {d['deployment']})", 30),)
+    return View(missed=missed, facts=facts)
+
+
 def _availability_from_downtime(minutes):
     return 1.0 - minutes / MINUTES_PER_YEAR
 
 
 AVAILABILITY = Section(
     name="availability", title="Availability", run=_availability, rows=_availability_rows,
+    view=_availability_view,
     run_batch=_availability_batch, declares=(FailureModel, FailureRates),
     assumptions=("availability", "quorum", "units"), place=30,
     outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year",
@@ -186,8 +213,21 @@ def _failover_rows(d) -> list[Row]:
                 f"failover_{q}_s") for q in ("p50", "p90", "p99")]
 
 
+def _failover_view(d: Mapping[str, Any]) -> View:
+    missed: dict[str, str] = {}
+    if d.get("meets_objective") is False:
+        missed["client-observed outage P90"] = (
+            f"failover P90 {d['p90_s']:.3g} s > {d['objective_p90_s']:g} s "
+            f"(workload.max_failover_s)")
+    facts: tuple[Fact, ...] = ()
+    if "p50_s" in d:
+        facts = (Fact("failover (client-observed)",
+                      f"P50 {d['p50_s']:.0f} s, P99 {d['p99_s']:.0f} s", 40),)
+    return View(missed=missed, facts=facts)
+
+
 FAILOVER = Section(
-    name="failover", title="Failover", run=_failover, rows=_failover_rows,
+    name="failover", title="Failover", run=_failover, rows=_failover_rows, view=_failover_view,
     assumptions=("availability",), place=40,
     outputs=tuple(Output(f"failover_{q}_s", (f"{q}_s",), "s",
                          label=f"client-observed failover outage {q.upper()}")
@@ -332,8 +372,24 @@ def _rds_engine(engine: str) -> str:
         " (the Aurora engine's RDS counterpart)"
 
 
+def decision_line(d: Mapping[str, Any]) -> str:
+    """The Aurora-vs-RDS outcome in words, with the objectives that ruled out cheaper options."""
+    binding = ", ".join(d["binding_constraints"]) or "none"
+    if d["recommendation"] is None:
+        return ("Aurora vs RDS (provisioned, daily peak): no deployment meets every objective "
+                f"(binding: {binding})")
+    return (f"Aurora vs RDS (provisioned, daily peak): {d['recommendation']} "
+            f"(objectives that ruled out cheaper options: {binding})")
+
+
+def _alternatives_view(d: Mapping[str, Any]) -> View:
+    line = decision_line(d)
+    return View(lines=(line,), facts=(Fact("Aurora vs RDS", line, 60),))
+
+
 ALTERNATIVES = Section(
     name="alternatives", title="Aurora vs RDS", run=_alternatives, consumes=("workload",),
+    view=_alternatives_view,
     declares=(Workload,), assumptions=("availability", "pricing"), place=80,
     json="`recommendation, binding_constraints, rows, note`: `availability.decision_table` "
          "(Aurora vs RDS, provisioned at the daily peak)")

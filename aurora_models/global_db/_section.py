@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .._rng import spawn_seeds
-from .._section import Context, Output, Row, Section, SectionResult
+from .._section import Context, Output, Row, Section, SectionResult, View
 from ..results import Estimate
 from ._lag import lag
 from ._link import ReplicationLink, stand_in_note
@@ -116,10 +117,15 @@ def _rows(d) -> list[Row]:
     return rows
 
 
+def _view(d: Mapping[str, Any]) -> View:
+    return View(text_lines=() if d["configured"] else
+                ("Global Database: no secondaries configured",))
+
+
 _EACH = ("secondaries", "secondary")
 
 GLOBAL_DATABASE = Section(
-    name="global_database", title="Global Database", run=_run, rows=_rows,
+    name="global_database", title="Global Database", run=_run, rows=_rows, view=_view,
     consumes=("workload",), assumptions=("global_db",), place=90,
     outputs=(Output("lag_p99_ms_{}", ("secondaries", ("secondary", "{}"), "lag_event_peak",
                                       "p99_s"), "ms", scale=1e3, each=_EACH,

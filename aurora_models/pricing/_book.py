@@ -477,6 +477,26 @@ class PriceBook:
         return (f"PriceBook(region={self.region!r}, engine={self.engine!r}, as_of={self.as_of!r}, "
                 f"rows={len(self.rows)})")
 
+    def _repr_html_(self) -> str:
+        """The book's key figures and its prices other than per instance class (a notebook's
+        view; :meth:`to_frame` has every row)."""
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        per_class = self.rows["instance_class"].fillna("").astype(str) != ""
+        flat = self.rows[~per_class]
+        facts = [("region", self.region), ("engine", self.engine), ("as of", self.as_of),
+                 ("rows", f"{len(self.rows):,}"),
+                 ("instance classes priced",
+                  f"{self.rows.loc[per_class, 'instance_class'].nunique():,}"),
+                 ("missing", ", ".join(self.missing) or "none")]
+        rows = [[str(r["item"]), f"{float(r['usd']):.6g}", str(r["unit"]), str(r["confidence"])]
+                for _, r in flat.iterrows()]
+        return repr_html(f"PriceBook: {self.region}, {self.engine}, as of {self.as_of}",
+                         facts=facts, grids=[{
+            "caption": "Prices other than per instance class",
+            "head": ["item", "USD", "unit", "confidence"], "rows": rows, "numeric": (1,)}])
+
 
 def io_optimized_break_even_share(price_book: PriceBook, *, compute_usd_per_month: float,
                                   storage_gib: float, serverless: bool = False) -> float:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .._params import replaced
-from .._section import BatchContext, Context, Output, Row, Section, SectionResult
+from .._section import BatchContext, Context, Fact, Output, Row, Section, SectionResult, View
 from ..results import Estimate
 from . import (
     AURORA,
@@ -124,8 +126,17 @@ def _rows(d) -> list[Row]:
               if d.get("write_unavailable_minutes") is not None else [])]
 
 
+def _view(d: Mapping[str, Any]) -> View:
+    if "p_data_loss_volume" not in d:
+        return View()
+    return View(facts=(Fact("durability", f"P(data loss in the horizon) "
+                                          f"{d['p_data_loss_volume']['value']:.3g} "
+                                          f"({d['layout']})", 50),))
+
+
 DURABILITY = Section(
     name="durability", title="Durability (quorum)", run=_run, rows=_rows, run_batch=_run_batch,
+    view=_view,
     declares=(FailureModel,), assumptions=("quorum",), place=20,
     outputs=(Output("p_write_unavailable", ("p_storage_write_unavailable_volume", "value"),
                     "probability/horizon", label="P(storage write unavailable), volume"),

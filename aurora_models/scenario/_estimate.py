@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import _budget
+from .._format import repr_text
 from .._params import Param
 from .._registry import assumption_modules, assumptions
 from .._section import Context, Row, SectionResult, plain
@@ -19,6 +20,7 @@ from ..serverless._section import demand_model
 from ._sections import ordered, registered
 from ._settings import RunSettings
 from ._spec import Scenario, ScenarioError, spec
+from ._views import facts, parts, summary_context
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "estimate_batch",
            "models_assumptions", "summary_rows"]
@@ -127,6 +129,24 @@ class ScenarioResult:
                              "horizon_hours": self.scenario["scenario"]["horizon_hours"],
                              "trials": self.n_trials, "seed": self.seed},
                 **plain(self.sections)}
+
+    def __repr__(self) -> str:
+        """What it is and its headline figures (the report's summary), a few lines."""
+        names = ", ".join(self.results)
+        n = len(self.results)
+        sections = f"{n} section{'s' if n != 1 else ''}" + (f" ({names})" if len(names) < 50
+                                                           else "")
+        source = str(self.scenario.source).replace("\\", "/").rsplit("/", 1)[-1]  # file name
+        return repr_text(f"ScenarioResult({self.scenario.name!r}, {source}): "
+                         f"{self.n_trials:,} trials, seed {self.seed}, {sections}",
+                         [f"{label}: {text}" for label, text in facts(parts(self.to_dict()))])
+
+    def _repr_html_(self) -> str:
+        """The report's summary and estimates table (``templates/scenario_repr.html.j2``)."""
+        # light: the templates load jinja2 only when a notebook shows a result
+        from .._templates import render_template
+
+        return render_template("scenario_repr.html.j2", **summary_context(self.to_dict()))
 
     def cost_frame(self):
         """Monthly cost per deployment option (pandas DataFrame), cheapest first."""

@@ -39,11 +39,20 @@ import numpy as np
 
 from .._assumptions import scaled
 from .._distributions import Distribution, SensitivityInputError, make
+from .._format import repr_text
 from .._section import BatchContext, Context
 from ..exceptions import AuroraModelsWarning
 from ..scenario._sections import ordered, registered
 from ..scenario._spec import uncertain_keys
-from ._analysis import Propagation, morris, propagate, sobol
+from ._analysis import (
+    Propagation,
+    _interval_grid,
+    _interval_line,
+    _propagation_head,
+    morris,
+    propagate,
+    sobol,
+)
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 
@@ -474,6 +483,26 @@ class ScenarioPropagation:
     units: Mapping[str, str]
     #: The manifests' derived outputs: ``{name: (output it is computed from, unit, transform)}``.
     derived: Mapping[str, tuple] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        p = self.propagation
+        cheapest = max(self.p_cheapest.items(), key=lambda kv: kv[1], default=None)
+        first = (f"P(meets objectives) {self.p_meets_objectives:.0%}"
+                 + (f"; most often the cheapest: {cheapest[0]} ({cheapest[1]:.0%} of draws)"
+                    if cheapest else ""))
+        return repr_text(_propagation_head("ScenarioPropagation", p),
+                         [first, *(_interval_line(o, *p.interval(o), self.units.get(o, ""))
+                                   for o in p.outputs)])
+
+    def _repr_html_(self) -> str:
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        facts = [("P(meets objectives)", f"{self.p_meets_objectives:.1%}"),
+                 *((f"P(cheapest): {k}", f"{v:.1%}") for k, v in self.p_cheapest.items())]
+        return repr_html(_propagation_head("ScenarioPropagation", self.propagation),
+                         facts=facts, grids=[_interval_grid(self.propagation.to_frame().assign(
+                             unit=[self.units.get(o, "") for o in self.propagation.outputs]))])
 
     def to_frame(self):
         """``output, median, p5, p95, unit`` and the derived probabilities (median column)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,9 +12,20 @@ from .. import pricing
 from .._params import replaced
 from .._registry import sections
 from .._rng import spawn_seeds
-from .._section import BatchContext, Context, Output, Row, Section, SectionResult
+from .._section import (
+    BatchContext,
+    Context,
+    Dated,
+    Fact,
+    Output,
+    Row,
+    Section,
+    SectionResult,
+    View,
+)
 from ..billing import OPTION_LABELS, OPTIONS, Usage, bill_options, bill_totals
 from ..billing._keys import BillingKeys, ReservedKeys
+from ..billing._text import bill_table
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..units import SECONDS_PER_MONTH
 from ._cost_options import CostOptions
@@ -485,9 +497,68 @@ def _cost_rows(d) -> list[Row]:
     return rows
 
 
+#: How the options read in the tables (an option id of schema 1.1 included) and the row of
+#: the configured option's 12 months.
+_EXTRA_LABELS = {"provisioned": "provisioned", "configured_12_months": "configured option, 12 months"}
+
+
+def _cheapest_label(d: Mapping[str, Any]) -> str:
+    if d["cheapest"] is None:
+        return "none (every bill misses a price, see the notes)"
+    return _option_label(d["cheapest"])
+
+
+def _configured_line(d: Mapping[str, Any]) -> str:
+    label = _option_label(d["configured"])
+    if d.get("configured_unavailable"):
+        return f"configured: {label} is unavailable as written: {d['configured_unavailable']}"
+    conf: Mapping[str, Any] = next((o for o in d["options"]
+                                    if o["option"] == d["configured"]), {})
+    gaps = len(conf.get("missing", []))
+    return (f"configured: {label} at ${d['configured_total_usd']:,.0f}/month, "
+            f"${d['configured_total_12_months_usd']:,.0f} over 12 months"
+            + (f" (incomplete: {gaps} dimension{'s' if gaps != 1 else ''} not priced)"
+               if gaps else ""))
+
+
+def _cost_facts(d: Mapping[str, Any]) -> tuple[Fact, ...]:
+    """What a budget owner reads first: the configured cluster's bill and the cheapest."""
+    conf = _option_label(d["configured"])
+    if d.get("configured_unavailable"):
+        out = [Fact("configured cluster", f"{conf}: unavailable as written "
+                                          f"({d['configured_unavailable']})", 10)]
+    else:
+        out = [Fact("configured cluster", f"{conf}: ${d['configured_total_usd']:,.0f} a month, "
+                                          f"${d['configured_total_12_months_usd']:,.0f} over "
+                                          f"12 months", 10)]
+    cheap = next((o for o in d["options"] if o["option"] == d["cheapest"]), None)
+    if cheap is not None:
+        saving = d["configured_total_usd"] - cheap["total_usd"]
+        out.append(Fact("cheapest option", f"{cheap['label']}: ${cheap['total_usd']:,.0f} a month"
+                        + (f", saves ${saving:,.0f} a month (${12 * saving:,.0f} a year)"
+                           if saving > 0.5 else " (the configured cluster)"), 10))
+    return tuple(out)
+
+
+def _cost_view(d: Mapping[str, Any]) -> View:
+    metrics = [o["option"] for o in d["options"]] + ["configured_12_months"]
+    return View(
+        labels={m: _EXTRA_LABELS.get(m) or _option_label(m) for m in metrics},
+        best=d["cheapest"],
+        text_lines=(f"cheapest option: {_cheapest_label(d)} (prices {d['region']}, as of "
+                    f"{d['price_book_as_of']}, {d['price_source']})",),
+        lines=(_configured_line(d),), facts=_cost_facts(d),
+        dated=(Dated(what=f"prices {d['region']}", as_of=str(d["price_book_as_of"]),
+                     source=d["price_source"]),),
+        tables=tuple(bill_table(b) for b in d["bills"]), tables_heading="Bill, line by line",
+        report_heading="Bills, line by line",
+        footer=("(every option's lines: --format json, or `estimate --format csv --bill`)",))
+
+
 COST = Section(
-    name="cost", title="Monthly cost", run=_cost, rows=_cost_rows,
-    consumes=("workload", "serverless"), run_batch=_cost_batch, declares=(CostOptions, BillingKeys, ReservedKeys),
+    name="cost", title="Monthly cost", run=_cost, rows=_cost_rows, view=_cost_view,
+    consumes=("workload", "serverless"), run_batch=_cost_batch,
+    declares=(CostOptions, BillingKeys, ReservedKeys),
     collects_bill_lines=True,
     assumptions=("billing", "pricing", "serverless", "units"), place=50,
     outputs=(Output("bill_{}", ("options", ("option", "{}"), "total_usd"), "USD/month",
