@@ -246,7 +246,11 @@ def _timestamp(value: Any, *, path: Path, what: str, line: int | None = None) ->
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
             raise DataError(f"{what}: {value!r} is not a timestamp", path=str(path), line=line)
-        return pd.Timestamp(datetime.fromtimestamp(value, tz=UTC))
+        try:
+            return pd.Timestamp(datetime.fromtimestamp(value, tz=UTC))
+        except (OverflowError, OSError, ValueError):
+            raise DataError(f"{what}: {value!r} seconds since 1970 is out of range",
+                            path=str(path), line=line) from None
     if not isinstance(value, str):
         raise DataError(f"{what}: {value!r} is not a timestamp", path=str(path), line=line)
     text = value.strip()
@@ -257,7 +261,11 @@ def _timestamp(value: Any, *, path: Path, what: str, line: int | None = None) ->
                         line=line) from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
-    return pd.Timestamp(t).tz_convert("UTC")
+    try:
+        return pd.Timestamp(t).tz_convert("UTC")
+    except (OverflowError, ValueError):  # pandas' range: years 1677-2262
+        raise DataError(f"{what}: {value!r} is out of range", path=str(path),
+                        line=line) from None
 
 
 def _dimensions(value: Any, *, path: Path, what: str) -> str:

@@ -413,3 +413,87 @@ def test_series_and_rates_from_the_paged_export():
     with pytest.raises(ParameterValueError, match="2 dimension set"):
         cw.series(two, "CommitThroughput")
     assert len(cw.series(two, "CommitThroughput", dimensions="DBInstanceIdentifier=other")) == 60
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile files: every failure is a one-line DataError naming the file
+
+_JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                       st.floats(allow_nan=False), st.text(max_size=8),
+                       st.sampled_from(["2026-01-05T10:00:00Z", "Complete", "PartialData",
+                                        "InternalError", "cap_avg", "reads", "Count"]))
+_JSON = st.recursive(_JSON_LEAF, lambda c: st.one_of(
+    st.lists(c, max_size=4),
+    st.dictionaries(st.sampled_from(["Id", "Label", "Timestamps", "Values", "StatusCode",
+                                     "NextToken", "MetricDataResults", "Datapoints",
+                                     "Timestamp", "Average", "Unit", "Minimum",
+                                     "ExtendedStatistics", "x"]), c, max_size=5)),
+    max_leaves=12)
+
+
+def _one_line_naming(exc: DataError, path: Path) -> None:
+    assert str(exc).startswith(str(path)) and "\n" not in str(exc), str(exc)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=_JSON)
+def test_fuzz_hostile_metric_data_pages(tmp_path, doc):
+    p = tmp_path / "page.json"
+    p.write_text(json.dumps(doc))
+    try:
+        cw.read_metric_data(p, QUERIES)
+    except DataError as exc:
+        _one_line_naming(exc, p) if str(exc).startswith(str(p)) else \
+            _one_line_naming(exc, QUERIES)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=_JSON)
+def test_fuzz_hostile_statistics_and_queries(tmp_path, doc):
+    p = tmp_path / "stats.json"
+    p.write_text(json.dumps(doc))
+    try:
+        cw.read_metric_statistics(p, period_s=60, metric="ServerlessDatabaseCapacity")
+    except DataError as exc:
+        _one_line_naming(exc, p)
+    try:
+        cw.read_metric_data(PAGES, p)
+    except DataError as exc:
+        if not str(exc).startswith(str(p)):
+            _one_line_naming(exc, PAGES[0]) if str(exc).startswith(str(PAGES[0])) else \
+                _one_line_naming(exc, PAGES[1])
+        else:
+            _one_line_naming(exc, p)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.one_of(
+    st.just("timestamp,metric,statistic,period_s,value,dimensions"),
+    st.just("2026-01-05T10:00:00Z,VolumeReadIOPs,Sum,300,1,"),
+    st.just("2026-01-05T10:00:00Z,VolumeReadIOPs,Sum,300,1,a=b=c"),
+    st.just("1e30,CPUUtilization,Average,60,inf,"), st.just('"unclosed,1'),
+    st.text(max_size=12)), max_size=5), raw=st.one_of(st.none(), st.binary(max_size=40)))
+def test_fuzz_hostile_csv(tmp_path, lines, raw):
+    f = tmp_path / "m.csv"
+    f.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") if raw is None else raw)
+    try:
+        cw.read_csv(f)
+    except DataError as exc:
+        _one_line_naming(exc, f)
+
+
+@pytest.mark.parametrize("stamp, match", [
+    (1e20, "seconds since 1970 is out of range"), (-1e15, "seconds since 1970 is out of range"),
+    ("2026-01-05T10:00:00+25:00", "is not an ISO 8601"), (True, "is not a timestamp"),
+    ("", "is not an ISO 8601 timestamp")])
+def test_out_of_range_timestamps_are_data_errors(tmp_path, stamp, match):
+    def put(d):
+        r = next(r for r in d["MetricDataResults"] if r["Id"] == "reads")
+        r["Timestamps"][0] = stamp
+    p = _edit_json(_copy(tmp_path, "metric_data_page2.json"), put)
+    with pytest.raises(DataError, match=rf"page2\.json: result 'reads', field Timestamps\[0\]: "
+                                        rf".*{match}"):
+        cw.read_metric_data([PAGES[0], p], QUERIES)
