@@ -819,10 +819,13 @@ class AcuHoursBounds:
         ``sum(ceil_half(Average) x period) / 3600``: each period's Average rounded up to a
         0.5 ACU, as though billing rounded the period's average up to the 0.5-ACU grid.
     rounding_acu_hours : float
-        ``rounded_up_acu_hours - average_acu_hours``, in ``[0, 0.5 x hours)``: the most the
-        0.5-ACU rounding can move an Average-based estimate (``< 0.5 x hours`` per series). A per-second capacity that is on
-        the grid already (capacity scales in 0.5-ACU steps) is not rounded again, so this is an
-        overstatement bound, not a correction to add.
+        ``rounded_up_acu_hours - average_acu_hours``, in ``[0, 0.5 x hours x n_series)``: how
+        far rounding each period's Average up to the 0.5-ACU grid moves the Average-based
+        estimate. Where the per-second capacity is on the grid already (the capacity
+        simulation's assumption; AWS says scaling steps are as small as 0.5 ACU and that the
+        capacity is a floating-point number), the metered values need no rounding, so this is
+        the most the rounding explanation can account for, not a correction to add; the bounds
+        above hold either way.
     hours : float
         The time covered: distinct period start times x period / 3600 (per series).
     period_s : int
@@ -909,7 +912,7 @@ def billed_acu_hours_bounds(frame: pd.DataFrame, *,
     steps against 1- or 5-minute averages: a 10 s spike is billed at its peak but averaged into
     the minute. The bounds are what such statistics can honestly say; the Average-based
     estimate needs the assumption above; ``rounding_acu_hours`` is the most that rounding each
-    period's Average up to a 0.5 ACU can add (``< 0.5 x hours``).
+    period's Average up to a 0.5 ACU can add (``< 0.5 x hours`` per series).
 
     References
     ----------
