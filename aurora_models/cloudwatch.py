@@ -51,8 +51,10 @@ from .data import read_csv_checked
 from .exceptions import DataError, ParameterTypeError, ParameterValueError
 
 __all__ = [
+    "ASSUMPTION",
     "COLUMNS",
     "METRICS",
+    "POSTGRESQL_INSTEAD",
     "AcuHoursBounds",
     "Metric",
     "billed_acu_hours_bounds",
