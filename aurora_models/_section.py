@@ -18,9 +18,9 @@ vector, which ``tests/test_sensitivity.py`` checks against plain estimates.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -69,7 +69,9 @@ class Output:
     def label_of(self, name: str) -> str | None:
         """The label of output ``name`` if this declaration gives it, else None."""
         if self.each is None:
-            return (self.label or self.name) if name == self.name else None
+            if name != self.name:
+                return None
+            return self.label(name) if callable(self.label) else (self.label or self.name)
         head, _, tail = self.name.partition("{}")
         if name.startswith(head) and name.endswith(tail) and len(name) > len(head) + len(tail):
             key = name[len(head):len(name) - len(tail)]
@@ -206,6 +208,8 @@ class SectionResult:
     """
 
     _private: tuple[str, ...] = ()
+    #: Set by ``@dataclass`` on each subclass (for the type checker: the base is none).
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import fields
@@ -301,7 +305,7 @@ class Section:
     rows: Callable[[Mapping[str, Any]], list[Row]] = lambda doc: []
     view: Callable[[Mapping[str, Any]], View] | None = None
     consumes: tuple[str, ...] = ()
-    run_batch: Callable[[BatchContext], list[SectionResult]] | None = None
+    run_batch: Callable[[BatchContext], Sequence[SectionResult]] | None = None
     declares: tuple[type, ...] = ()
     assumptions: tuple[str, ...] = ()
     outputs: tuple[Output, ...] = ()

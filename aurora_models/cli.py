@@ -26,11 +26,13 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 from . import __version__, pricing
 from . import scenario as sc  # `scenario` is a path in several commands
 from ._optional import check_installed
 from ._output import check_out_dir, staged_output, write_file_atomic
+from ._params import params_of
 from ._registry import assumptions
 from ._resources import doc_path, notebooks_root
 from .billing import OPTION_LABELS, configured_change, diff_bills
@@ -427,7 +429,7 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         value = getattr(args, flag)
         if value is not None:
             try:
-                RunSettings.__params__[flag].check(value, name=f"--{flag}")
+                params_of(RunSettings)[flag].check(value, name=f"--{flag}")
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
     if args.out:
@@ -477,7 +479,7 @@ def _renamed(exc: BaseException, names: dict[str, str]) -> UsageError:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.seed is not None:
         try:
-            RunSettings.__params__["seed"].check(args.seed, name="--seed")
+            params_of(RunSettings)["seed"].check(args.seed, name="--seed")
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if args.n is not None and args.n < 2:
@@ -674,13 +676,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add = sub.add_parser
 
-    def add_parser(name, **kw):
+    def add_parser(name: str, **kw: Any) -> argparse.ArgumentParser:
+        """A subcommand with the common options and the exit codes."""
         return _add(name, parents=[common], epilog=_EXIT_CODES,
                     formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
 
-    sub.add_parser = add_parser
-
-    rep = sub.add_parser("report", help="execute every notebook and render an HTML report")
+    rep = add_parser("report", help="execute every notebook and render an HTML report")
     rep.add_argument("--out", default="build/report", help="output folder (default build/report)")
     rep.add_argument("--notebooks", default=None,
                      help="notebook folder (default: the notebooks shipped with the package)")
@@ -692,23 +693,23 @@ def _parser() -> argparse.ArgumentParser:
                      help="with --scenario: also show the code cells (hidden by default)")
     rep.set_defaults(func=_cmd_report)
 
-    nbs = sub.add_parser("notebooks", help="re-execute notebooks and store their outputs")
+    nbs = add_parser("notebooks", help="re-execute notebooks and store their outputs")
     nbs.add_argument("--in-place", action="store_true", help="store the new outputs in the files")
     nbs.add_argument("--notebooks", default="notebooks", help="notebook folder (default notebooks)")
     nbs.add_argument("--only", nargs="*", help="only notebooks whose name contains one of these")
     nbs.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
     nbs.set_defaults(func=_cmd_notebooks)
 
-    ds = sub.add_parser("datasets", help="list the bundled data sets with provenance")
+    ds = add_parser("datasets", help="list the bundled data sets with provenance")
     ds.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ds.set_defaults(func=_cmd_datasets)
 
-    asm = sub.add_parser("assumptions", help="list every default with its source or rationale")
+    asm = add_parser("assumptions", help="list every default with its source or rationale")
     asm.add_argument("--module", default=None, help="only this model module")
     asm.add_argument("--format", choices=["table", "csv", "json"], default="table")
     asm.set_defaults(func=_cmd_assumptions)
 
-    est = sub.add_parser("estimate", help="every estimate for a scenario file (default: the "
+    est = add_parser("estimate", help="every estimate for a scenario file (default: the "
                                           "bundled gaming leaderboard)")
     est.add_argument("scenario", nargs="?", default=None,
                      help="scenario TOML file (default: the bundled leaderboard scenario)")
@@ -730,7 +731,7 @@ def _parser() -> argparse.ArgumentParser:
                           "default 32), labelled apart from the Monte Carlo interval")
     est.set_defaults(func=_cmd_estimate)
 
-    sen = sub.add_parser("sensitivity", help="rank the uncertain assumptions by their global "
+    sen = add_parser("sensitivity", help="rank the uncertain assumptions by their global "
                                              "sensitivity (Morris screening or Sobol indices)")
     sen.add_argument("scenario", nargs="?", default=None,
                      help="scenario TOML file (default: the bundled leaderboard scenario)")
@@ -754,7 +755,7 @@ def _parser() -> argparse.ArgumentParser:
                                                  "output and report.html into this folder")
     sen.set_defaults(func=_cmd_sensitivity)
 
-    dif = sub.add_parser("diff", help="per option and per line, the monthly and 12-month bill "
+    dif = add_parser("diff", help="per option and per line, the monthly and 12-month bill "
                                       "change from BASE to NEW")
     dif.add_argument("base", help="base scenario TOML file")
     dif.add_argument("new", help="new scenario TOML file")
@@ -766,7 +767,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="price file to use instead of the bundled snapshot")
     dif.set_defaults(func=_cmd_diff)
 
-    prc = sub.add_parser("prices", help="what the price book holds (as-of date and source)")
+    prc = add_parser("prices", help="what the price book holds (as-of date and source)")
     prc.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
     prc.add_argument("--engine", default="aurora-mysql",
                      help="aurora-mysql (default), aurora-postgresql or an RDS engine")
@@ -777,7 +778,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="price file to read instead of the bundled snapshot")
     prc.set_defaults(func=_cmd_prices)
 
-    scn = sub.add_parser("scenario", help="scenario files")
+    scn = add_parser("scenario", help="scenario files")
     scn_sub = scn.add_subparsers(dest="scenario_command", required=True)
     init = scn_sub.add_parser("init", help="write a commented scenario template", parents=[common])
     init.add_argument("path", nargs="?", default="scenario.toml",

@@ -146,3 +146,7 @@ def test_the_wheel_with_its_report_extra_serves_every_command_from_an_empty_fold
     # the wheel carries its licence and notices
     dist = next((venv / "lib").glob("python3*/site-packages/aurora_arch_models-*.dist-info"))
     assert {p.name for p in (dist / "licenses").iterdir()} == {"LICENSE", "NOTICE"}
+    # and its PEP 561 marker: a type checker reads the installed package's annotations
+    assert (dist.parent / "aurora_models" / "py.typed").is_file()
+    record = (dist / "RECORD").read_text().splitlines()
+    assert any(line.startswith("aurora_models/py.typed,") for line in record)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
 
 from .. import pricing
 from .._format import value_text
-from .._params import replaced
+from .._params import params_of, replaced
 from .._section import (
     BatchContext,
     Context,
@@ -37,6 +37,14 @@ from ._decision import Workload, decision_table, engine_family
 from ._downtime import storage_unavailabilities, storage_unavailability
 from ._params import FailureRates
 
+
+class _Load(Protocol):
+    """What these sections read of the workload section's result (no import of its family)."""
+
+    daily_peak_reads_per_s: float
+    event_peak_reads_per_s: float
+    io_millions_per_month: float
+
 __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "failure_rates"]
 
 
@@ -45,7 +53,7 @@ def failure_rates(scenario):
     the AZ parameters)."""
     fl = scenario["failures"]
     return FailureRates(failures=failure_model(scenario),
-                        **{k: fl[k] for k in FailureRates.__params__ if k in fl})
+                        **{k: fl[k] for k in params_of(FailureRates) if k in fl})
 
 
 def _storage(scenario):
@@ -60,14 +68,15 @@ class AvailabilityResult(SectionResult):
     _private = ("downtime_years",)
     deployment: str
     annual_downtime_minutes: Estimate
-    annual_downtime_minutes_monte_carlo: Estimate
-    annual_downtime_minutes_p50: Estimate
-    annual_downtime_minutes_p99: Estimate
-    outages_per_year: Estimate
+    #: The Monte Carlo figures: None in an analysis' evaluation (the closed form only).
+    annual_downtime_minutes_monte_carlo: Estimate | None
+    annual_downtime_minutes_p50: Estimate | None
+    annual_downtime_minutes_p99: Estimate | None
+    outages_per_year: Estimate | None
     availability: float
-    availability_ci_low: float
-    availability_ci_high: float
-    nines: float
+    availability_ci_low: float | None
+    availability_ci_high: float | None
+    nines: float | None
     downtime_years: Any = field(repr=False)
     #: ``workload.max_annual_downtime_minutes`` (None: no objective) and whether the closed-form
     #: expected downtime meets it.
@@ -113,8 +122,8 @@ def _closed_only(dep, closed) -> AvailabilityResult:
 def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     """The batch's closed-form downtime, its storage unavailability in stacked CTMC solves
     (:func:`~._downtime.storage_unavailabilities`)."""
-    model_keys = {f"failures.{k}": k for k in FailureModel.__params__}
-    rate_keys = {f"failures.{k}": k for k in FailureRates.__params__}
+    model_keys = {f"failures.{k}": k for k in params_of(FailureModel)}
+    rate_keys = {f"failures.{k}": k for k in params_of(FailureRates)}
     if set(b.values) - set(model_keys) - set(rate_keys):
         return [_availability(b.context(i)) for i in range(b.size)]
     s = b.scenario
@@ -260,7 +269,8 @@ class ReadersResult(SectionResult):
 
 def _readers(ctx: Context) -> ReadersResult:
     s = ctx.scenario
-    cl, wl, peaks = s["cluster"], s["workload"], ctx["workload"]
+    cl, wl = s["cluster"], s["workload"]
+    peaks = cast(_Load, ctx["workload"])  # the results are keyed by section name
     workers = _workers_per_reader(s)
     needed: dict[str, int | None] = {}
     for label, rate in (("daily_peak", peaks.daily_peak_reads_per_s),
@@ -296,7 +306,7 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
     out = []
     for i in range(b.size):
         ctx = b.context(i)
-        load = ctx["workload"]
+        load = cast(_Load, ctx["workload"])  # keyed by section name
         key = (_workers_per_reader(ctx.scenario), load.daily_peak_reads_per_s,
                load.event_peak_reads_per_s)
         if key not in done:
@@ -326,7 +336,8 @@ class AlternativesResult(SectionResult):
 
 def _alternatives(ctx: Context) -> AlternativesResult:
     s = ctx.scenario
-    cl, reg, wl, load = s["cluster"], s["regions"], s["workload"], ctx["workload"]
+    cl, reg, wl = s["cluster"], s["regions"], s["workload"]
+    load = cast(_Load, ctx["workload"])  # the results are keyed by section name
     source = wl["migrating_from"]
     if source.startswith("sqlserver") and cl["engine"] != "postgresql":
         raise ParameterValueError(f"`cluster.engine` must be 'postgresql' when `workload.migrating_from` "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -364,7 +364,9 @@ class _Builder:
     """Collects the lines of one option; a missing price becomes a named gap."""
 
     def __init__(self, option: str):
-        self.option, self.lines, self.missing = option, [], []
+        self.option = option
+        self.lines: list[LineItem] = []
+        self.missing: list[str] = []
 
     def add(self, line_id: str, region: str, line: str, quantity: float, unit: str, price,
             component: str):
@@ -543,7 +545,9 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                 configured=option == configured_option,
                 reserved_term=u.reserved_term if option == "provisioned_reserved" else None,
                 instance_classes=" + ".join(classes), lines=tuple(b.lines),
-                missing=tuple(b.missing), unavailable=unavailable, total_usd=total)
+                missing=tuple(b.missing), unavailable=unavailable,
+                # an array in bill_totals' batch form (which reads total_usd alone)
+                total_usd=cast(float, total))
 
 
 def _added_price(a) -> float:
@@ -752,8 +756,10 @@ def diff_bills(base, new, *, changed_only: bool = False) -> Any:
             m0, m1 = (x["amount_usd"] if x else 0.0), (y["amount_usd"] if y else 0.0)
             t0 = x["amount_12_months_usd"] if x else 0.0
             t1 = y["amount_12_months_usd"] if y else 0.0
-            text = (x or y)["line"] if not (x and y) or x["line"] == y["line"] else \
-                f"{x['line']} -> {y['line']}"
+            if x and y and x["line"] != y["line"]:
+                text = f"{x['line']} -> {y['line']}"
+            else:
+                text = (x or y or {})["line"]  # one of them is set (the key is in la or lb)
             if not changed_only or _changed(m1 - m0, t1 - t0) or x is None or y is None:
                 lines.append((opt, key[0], text, m0, m1, m1 - m0, t0, t1, t1 - t0))
         m0 = a[opt]["total_usd"] if opt in a else 0.0

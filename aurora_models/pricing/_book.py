@@ -411,9 +411,9 @@ class PriceBook:
             if cls not in specs.index:
                 continue
             v, m = specs.loc[cls, ["vcpu", "memory_gib"]]
-            dist = abs(math.log2(v / v0)) + abs(math.log2(m / m0))
+            dist = abs(math.log2(v / v0)) + abs(math.log2(m / m0))  # type: ignore[operator]  # numbers (pandas-stubs: any hashable)
             keyed.append((cls.split(".")[1] != fam0, round(dist, 9),
-                          float(self.rows["usd"].iat[pos]), cls))
+                          float(self.rows["usd"].iat[pos]), cls))  # type: ignore[arg-type]  # a float column (pandas-stubs: any scalar)
         return [k[-1] for k in sorted(keyed)[:n]]
 
     def rds_instance_hour_usd(self, instance_class: str, deployment: str = "single-az") -> float:

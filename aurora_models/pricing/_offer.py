@@ -138,7 +138,7 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
     if (rules != "").any():
         i = int(np.flatnonzero(rules != "")[0])
         raise DataError(f"column 'PricePerUnit' {rules[i]}, got {raw['PricePerUnit'].iat[i]!r}",
-                        path=str(path), line=int(raw["_line"].iat[i]))
+                        path=str(path), line=int(raw["_line"].iat[i]))  # type: ignore[arg-type]  # an int column (pandas-stubs: any scalar)
     for col, top in (("vCPU", _MAX_VCPU), ("Memory", _MAX_MEMORY_GIB)):
         text = raw[col].str.replace("GiB", "", regex=False).str.strip()
         value = pd.to_numeric(text.where(text != "", None), errors="coerce")
@@ -147,7 +147,8 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"column {col!r} must be a positive number at most {top:g}, got "
-                            f"{raw[col].iat[i]!r}", path=str(path), line=int(raw["_line"].iat[i]))
+                            f"{raw[col].iat[i]!r}", path=str(path),
+                            line=int(raw["_line"].iat[i]))  # type: ignore[arg-type]  # an int column (pandas-stubs: any scalar)
     raw = raw.assign(price=price, base=raw["usageType"].map(_base_usage))
     # preferred: the chosen Aurora engine, and for RDS rows its non-Aurora counterpart
     rank = np.where(raw["Database Engine"].isin([engine, engine.removeprefix("Aurora ")]), 0, 1)
@@ -230,15 +231,15 @@ def import_offer_file(path: str | Path, region: str, *, output_path: str | Path 
     ratios = []
     for cls, rows in io_opt.items():
         best = [r for r in rows if r["rank"] == rows[0]["rank"]]
-        prices = {float(r["price"]) for r in best}
+        io_prices = {float(r["price"]) for r in best}
         std = out.get(("instance_hour", cls))
-        if len(prices) > 1 or std is None or std["usd"] <= 0:
-            why = ("ambiguous: different I/O-Optimized prices" if len(prices) > 1 else
+        if len(io_prices) > 1 or std is None or std["usd"] <= 0:
+            why = ("ambiguous: different I/O-Optimized prices" if len(io_prices) > 1 else
                    "no Standard price for the class to compare with")
             for r in rows:
                 skip(r, f"I/O-Optimized {cls}: {why}")
             continue
-        ratios.append(prices.pop() / std["usd"])
+        ratios.append(io_prices.pop() / std["usd"])
     if ratios:
         spread = max(ratios) / min(ratios)
         out[("io_optimized_instance_premium", "")] = dict(

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -53,6 +53,9 @@ from ._analysis import (
     propagate,
     sobol,
 )
+
+if TYPE_CHECKING:
+    from .._section import SectionResult
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 
@@ -166,7 +169,9 @@ class ScenarioModel:
             reads: set = set()
             real = ctx.results
             ctx.scenario = _Recording(scenario, log)
-            ctx.results = {c: _RecordingResult(c, real[c], reads) for c in sec.consumes}
+            # a proxy of each consumed result (duck-typed: it records the fields read)
+            ctx.results = {c: cast("SectionResult", _RecordingResult(c, real[c], reads))
+                           for c in sec.consumes}
             try:
                 result = sec.run(ctx)
             finally:
@@ -217,7 +222,7 @@ class ScenarioModel:
         with warnings.catch_warnings():  # as __call__ (not repeated per evaluation)
             warnings.simplefilter("ignore", AuroraModelsWarning)
             for sec in _sections():
-                ctx.results[sec.name] = None
+                ctx.results[sec.name] = None  # type: ignore[assignment]  # refused (until it runs): _added skips it
                 if any(ctx.results[c] is None for c in sec.consumes):
                     continue  # what it consumes was refused
                 try:

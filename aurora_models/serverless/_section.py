@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 
 from .. import pricing
-from .._params import replaced
+from .._params import params_of, replaced
 from .._registry import sections
 from .._rng import spawn_seeds
 from .._section import (
@@ -42,7 +42,7 @@ COST_DRAWS = 10
 
 def demand_model(scenario):
     """The scenario's :class:`DemandModel` (``[workload]`` keys and ``cluster.acu_per_vcpu``)."""
-    keys = {k: p.scenario.partition(".") for k, p in DemandModel.__params__.items()}
+    keys = {k: p.scenario.partition(".") for k, p in params_of(DemandModel).items()}
     return DemandModel(**{k: scenario[t][key] for k, (t, _, key) in keys.items()})
 
 
@@ -91,7 +91,7 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
     """The batch's workloads from one demand draw: the per-operation costs
     (:data:`~._demand_model.PER_OPERATION`) leave the request rates unchanged, so they are
     drawn once and only the load is derived per vector."""
-    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    field_of = {p.scenario: k for k, p in params_of(DemandModel).items()}
     fields = {k: field_of[k] for k in b.values}
     if any(f not in PER_OPERATION for f in fields.values()):  # the draw itself changes
         return [_workload(b.context(i)) for i in range(b.size)]
@@ -347,9 +347,19 @@ def _configuration(s) -> dict[str, Any]:
         reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
 
 
-def _consumption(io, w_io, writes_per_s_mean, w_ah, w_peak, r_ah, r_peak) -> dict[str, float]:
+class _Consumption(TypedDict):
+    io_millions_per_month: float
+    write_io_millions_per_month: float
+    writes_per_s_mean: float
+    writer_acu_hours: float
+    reader_acu_hours_each: float
+    writer_peak_acu: float
+    reader_peak_acu: float
+
+
+def _consumption(io, w_io, writes_per_s_mean, w_ah, w_peak, r_ah, r_peak) -> _Consumption:
     """The Usage fields a demand draw and its capacity give (I/O and ACU-hours per month)."""
-    return dict(io_millions_per_month=io, write_io_millions_per_month=w_io,
+    return _Consumption(io_millions_per_month=io, write_io_millions_per_month=w_io,
                 writes_per_s_mean=float(writes_per_s_mean),
                 writer_acu_hours=float(w_ah), reader_acu_hours_each=float(r_ah),
                 writer_peak_acu=float(w_peak), reader_peak_acu=float(r_peak))
@@ -403,11 +413,11 @@ def _totals(usages, price_file, added=None) -> list[CostTotals]:
             for u, row in zip(usages, totals, strict=True)]
 
 
-def _cost_batch(b: BatchContext) -> list[CostTotals]:
+def _cost_batch(b: BatchContext) -> Sequence[CostResult | CostTotals]:
     """The batch's monthly totals (:func:`~aurora_models.billing.bill_totals`), the usage of
     each vector from its workload and capacity results."""
 
-    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    field_of = {p.scenario: k for k, p in params_of(DemandModel).items()}
     per_op = {k for k in b.values if field_of.get(k) in PER_OPERATION}
     if set(b.values) - per_op - {"pricing.reserved_discount"}:
         return [_cost(b.context(i)) for i in range(b.size)]
@@ -415,7 +425,7 @@ def _cost_batch(b: BatchContext) -> list[CostTotals]:
     config = _configuration(s)
     usages = []
     for i in range(b.size):  # the per-operation costs act through the workload's results
-        load = b.results["workload"][i]
+        load = cast(WorkloadResult, b.results["workload"][i])  # keyed by section name
         c = dict(config)
         if "pricing.reserved_discount" in b.values:
             c["reserved_discount"] = float(b.values["pricing.reserved_discount"][i])
@@ -433,7 +443,7 @@ def _cost(ctx: Context) -> CostResult | CostTotals:
     s = ctx.scenario
     dm = demand_model(s)
     price_file = s["pricing"]["offer_file"]
-    usage = _usage(s, ctx["workload"].series, ctx["serverless"])
+    usage = _usage(s, cast(WorkloadResult, ctx["workload"]).series, ctx["serverless"])
     added = _added(ctx.results, usage)
     if ctx.evaluation:  # an analysis reads the totals only
         return _totals([usage], price_file, [added])[0]
@@ -453,10 +463,11 @@ def _cost(ctx: Context) -> CostResult | CostTotals:
     t_sd = totals.std(axis=0, ddof=1) if draws > 1 else np.full(len(bills), np.nan)
     rows = []
     for i, b in enumerate(bills):
-        row = {"option": b.option, "label": b.label, "instance_classes": b.instance_classes,
-               "reserved_term": b.reserved_term,
-               "acu_hours": float(sum(li.quantity for li in b.lines
-                                      if li.unit == "ACU-hours" and li.region == usage.region))}
+        row: dict[str, Any] = {
+            "option": b.option, "label": b.label, "instance_classes": b.instance_classes,
+            "reserved_term": b.reserved_term,
+            "acu_hours": float(sum(li.quantity for li in b.lines
+                                   if li.unit == "ACU-hours" and li.region == usage.region))}
         row.update({f"{c}_usd": b.component_usd(c) for c in _COMPONENTS})
         row.update(total_usd=b.total_usd, total_12_months_usd=b.total_12_months_usd,
                    total_usd_mean=float(t_mean[i]),
