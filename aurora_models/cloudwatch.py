@@ -787,11 +787,11 @@ def rate_per_s(frame: pd.DataFrame, metric: str, *, statistic: str = "Average",
     >>> round(float(rate_per_s(f, "VolumeReadIOPs", statistic="Sum").iloc[0]), 2)
     45.62
     """
-    m = METRICS.get(metric)
-    if m is not None and m.kind == "level":
+    m = METRICS[check_choice("metric", metric, sorted(METRICS))]
+    if m.kind == "level":
         raise ParameterValueError(f"`metric` {metric} is a level ({m.counts}), not a count or a "
                                   "rate: it has no per-second rate")
-    if statistic == "SampleCount" or (m is not None and m.kind == "rate" and statistic == "Sum"):
+    if statistic == "SampleCount" or (m.kind == "rate" and statistic == "Sum"):
         raise ParameterValueError(f"`statistic` {statistic} of {metric} is not a rate")
     level = series(frame, metric, statistic=statistic, dimensions=dimensions)
     period = level.attrs["period_s"]
@@ -800,7 +800,7 @@ def rate_per_s(frame: pd.DataFrame, metric: str, *, statistic: str = "Average",
     else:
         divisor = 1
     out = (level / divisor).rename(f"{metric}_per_s")
-    out.attrs.update(level.attrs, unit="Count/Second")
+    out.attrs = {**level.attrs, "unit": "Count/Second"}
     return out
 
 
