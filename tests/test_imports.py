@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("declarations", ("_assumptions", "units", "_distributions", "_params", "_section",
                       "_registry")),
     ("shared maths", ("markov", "queueing")),
-    ("data", ("data",)),
+    ("data", ("data", "cloudwatch")),
     ("pricing", ("pricing",)),
     ("model families", ("quorum", "write_path", "serverless", "global_db", "availability")),
     ("cluster", ("cluster",)),
