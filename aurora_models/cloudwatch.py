@@ -98,7 +98,7 @@ _PERCENTILE = re.compile(r"^p(\d{1,2}(\.\d+)?|100)$")
 class Metric:
     """What AWS documents about one ``AWS/RDS`` metric.
 
-    Attributes
+    Parameters
     ----------
     name : str
         The metric's name as CloudWatch spells it (``VolumeReadIOPs``: lower-case ``s``).
@@ -110,7 +110,7 @@ class Metric:
         ``rate``: an average per second; ``count_per_interval``: a count over each
         ``published_period_s`` interval.
     published_period_s : int
-        The interval AWS publishes the metric at; a query's period must be a multiple of it.
+        The interval AWS publishes the metric at, seconds; a query's period must be a multiple of it.
     statistics : tuple of str
         The statistics that make sense for the metric (percentiles ``pNN`` too for levels and
         rates).
@@ -126,6 +126,12 @@ class Metric:
         What the page says about the unit and the interval, and where it is silent.
     namespace : str
         ``AWS/RDS``.
+
+    Examples
+    --------
+    >>> m = METRICS["VolumeReadIOPs"]
+    >>> m.unit, m.kind, m.published_period_s
+    ('Count', 'count_per_interval', 300)
     """
 
     name: str
@@ -141,7 +147,18 @@ class Metric:
     namespace: str = "AWS/RDS"
 
     def allows(self, statistic: str) -> bool:
-        """Whether ``statistic`` makes sense for this metric."""
+        """Whether ``statistic`` makes sense for this metric.
+
+        Parameters
+        ----------
+        statistic : str
+            A CloudWatch statistic (``Average``, ``Sum``, ``Maximum``, ``p99``...).
+
+        Returns
+        -------
+        bool
+            True when the metric lists it, or it is a percentile of a level or a rate.
+        """
         if statistic in self.statistics:
             return True
         return self.kind != "count_per_interval" and bool(_PERCENTILE.match(statistic))
@@ -552,7 +569,7 @@ def read_metric_statistics(path: str | Path, *, period_s: int, metric: str | Non
         The JSON the command printed: ``{"Label": ..., "Datapoints": [{"Timestamp", "Unit",
         "Average", "Minimum", "Maximum", "Sum", "SampleCount", "ExtendedStatistics"}]}``.
     period_s : int
-        The ``--period`` the command was run with (the output does not say it).
+        The ``--period`` the command was run with, seconds (the output does not say it).
     metric : str, optional
         The metric's name; default the output's ``Label`` (the CLI labels it with the metric).
     dimensions : str or mapping, optional
@@ -573,6 +590,18 @@ def read_metric_statistics(path: str | Path, *, period_s: int, metric: str | Non
         ``Unit`` that is not the metric's, a period that is not a multiple of the published
         interval or that the timestamps contradict, a statistic that makes no sense for the
         metric, a datapoint with no timestamp or no statistic.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> out = {"Label": "CPUUtilization", "Datapoints": [
+    ...     {"Timestamp": "2026-01-01T00:05:00Z", "Average": 41.0, "Unit": "Percent"},
+    ...     {"Timestamp": "2026-01-01T00:00:00Z", "Average": 38.5, "Unit": "Percent"}]}
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "cpu.json"
+    >>> _ = path.write_text(json.dumps(out))
+    >>> f = read_metric_statistics(path, period_s=300, dimensions="DBInstanceIdentifier=w")
+    >>> f["value"].tolist(), int(f["period_s"].iloc[0])
+    ([38.5, 41.0], 300)
     """
     path = Path(path)
     doc = _load_json(path)
@@ -636,6 +665,17 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         period that is not a multiple of the published interval, a unit that is not the
         metric's, a statistic that makes no sense for it, a value that does not parse, a
         timestamp twice in a series.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "acu.csv"
+    >>> rows = ["timestamp,metric,statistic,period_s,value",
+    ...         "2026-01-01T00:01:00Z,ServerlessDatabaseCapacity,Average,60,2.5",
+    ...         "2026-01-01T00:00:00Z,ServerlessDatabaseCapacity,Average,60,2.0"]
+    >>> _ = path.write_text("\\n".join(rows))
+    >>> read_csv(path)["value"].tolist()
+    [2.0, 2.5]
     """
     path = Path(path)
     header = _csv_header(path)
@@ -732,6 +772,16 @@ def series(frame: pd.DataFrame, metric: str, *, statistic: str = "Average",
     ------
     ParameterValueError
         No rows, or rows for several dimension sets or periods without a way to choose.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"timestamp": pd.to_datetime(["2026-01-01T00:00Z", "2026-01-01T00:01Z"]),
+    ...     "metric": "DatabaseConnections", "statistic": "Average", "period_s": 60,
+    ...     "unit": "Count", "value": [12.0, 15.0], "dimensions": "", "source": "x"})
+    >>> s = series(f, "DatabaseConnections")
+    >>> s.tolist(), s.attrs["unit"]
+    ([12.0, 15.0], 'Count')
     """
     sel = _select(frame, metric, dimensions, statistic)
     if sel["dimensions"].nunique() > 1 or sel["period_s"].nunique() > 1:
@@ -808,17 +858,17 @@ def rate_per_s(frame: pd.DataFrame, metric: str, *, statistic: str = "Average",
 class AcuHoursBounds:
     """ACU-hours billed, bounded from coarse ``ServerlessDatabaseCapacity`` statistics.
 
-    Attributes
+    Parameters
     ----------
     lower_acu_hours, upper_acu_hours : float
-        ``sum(Minimum x period) / 3600`` and ``sum(Maximum x period) / 3600``: whatever the
+        ACU-hours: ``sum(Minimum x period) / 3600`` and ``sum(Maximum x period) / 3600``: whatever the
         capacity did within a period, every second of it lay between the period's Minimum and
         Maximum, so the capacity billed per second lies between these.
     average_acu_hours : float
         ``sum(Average x period) / 3600``: equal to the billed ACU-hours when each Average is
         the time-average of the per-second capacity over its whole period (the assumption).
     rounded_up_acu_hours : float
-        ``sum(ceil_half(Average) x period) / 3600``: each period's Average rounded up to a
+        ACU-hours: ``sum(ceil_half(Average) x period) / 3600``: each period's Average rounded up to a
         0.5 ACU, as though billing rounded the period's average up to the 0.5-ACU grid.
     rounding_acu_hours : float
         ``rounded_up_acu_hours - average_acu_hours``, in ``[0, 0.5 x hours x n_series)``: how
@@ -831,12 +881,25 @@ class AcuHoursBounds:
     hours : float
         The time covered: distinct period start times x period / 3600 (per series).
     period_s : int
+        The statistics' period, seconds (60 or 300).
     n_periods : int
         Periods read, over all series.
     n_series : int
         The dimension sets (instances) summed.
     assumption : str
         The sampling assumption behind ``average_acu_hours`` and the bounds.
+
+    See Also
+    --------
+    billed_acu_hours_bounds : Computes them from a reader's frame.
+
+    Examples
+    --------
+    >>> b = AcuHoursBounds(lower_acu_hours=1.0, upper_acu_hours=3.0, average_acu_hours=2.0,
+    ...                    rounded_up_acu_hours=2.2, rounding_acu_hours=0.2, hours=1.0,
+    ...                    period_s=60, n_periods=60, n_series=1, assumption="")
+    >>> b.contains(2.5), b.contains(3.5)
+    (True, False)
     """
 
     lower_acu_hours: float
@@ -851,12 +914,30 @@ class AcuHoursBounds:
     assumption: str = field(repr=False)
 
     def contains(self, acu_hours: float) -> bool:
-        """Whether ``acu_hours`` lies within ``[lower, upper]`` (to 1e-9 relative)."""
+        """Whether ``acu_hours`` lies within ``[lower, upper]`` (to 1e-9 relative).
+
+        Parameters
+        ----------
+        acu_hours : float
+            ACU-hours to test (from a bill or a simulation), ACU-hours.
+
+        Returns
+        -------
+        bool
+            True when it lies between the bounds.
+        """
         tol = 1e-9 * max(1.0, abs(self.upper_acu_hours))
         return self.lower_acu_hours - tol <= acu_hours <= self.upper_acu_hours + tol
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per quantity: ``quantity``, ``acu_hours``."""
+        """The bounds and the estimates as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quantity (lower, Average, Average rounded up, upper): columns
+            ``quantity``, ``acu_hours``.
+        """
         return pd.DataFrame({
             "quantity": ["lower (Minimum x t)", "Average x t", "Average rounded up to 0.5 ACU",
                          "upper (Maximum x t)"],
@@ -876,7 +957,7 @@ ASSUMPTION = (
 
 def billed_acu_hours_bounds(frame: pd.DataFrame, *,
                             dimensions: str | Mapping[str, str] | None = None) -> AcuHoursBounds:
-    """Bounds on the ACU-hours billed, from 1- or 5-minute ``ServerlessDatabaseCapacity``.
+    """Bound the ACU-hours billed, from 1- or 5-minute ``ServerlessDatabaseCapacity``.
 
     Parameters
     ----------
@@ -891,6 +972,7 @@ def billed_acu_hours_bounds(frame: pd.DataFrame, *,
     Returns
     -------
     AcuHoursBounds
+        The lower and upper bounds, the Average-based estimate and its rounding effect.
 
     Raises
     ------
