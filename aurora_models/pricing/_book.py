@@ -58,7 +58,7 @@ UNITS = {
     "instance_hour": "USD per instance-hour", "instance_hour_io_optimized": "USD per instance-hour",
     "rds_instance_hour": "USD per instance-hour",
     "rds_instance_hour_multi_az": "USD per instance-hour",
-    RESERVED_ITEM: "USD per instance-hour (effective: upfront over the term's hours + hourly)",
+    RESERVED_ITEM: "USD per instance-hour (effective)",
 }
 COLUMNS = ["item", "instance_class", "vcpu", "memory_gib", "unit", "usd", "source", "confidence"]
 #: The reserved rows' own columns (blank on every other row; a book file may lack them all):

@@ -393,6 +393,7 @@ class _Import:
 
     def __init__(self, path: Path, region: str | None, engine: str):
         self.path, self.region, self.engine = path, region, engine
+        self.region_given = region is not None
         self.preferred = {engine, engine.removeprefix("Aurora ")}
         self.as_of = "unknown"
         self.regions: dict[str, object] = {}
@@ -426,7 +427,7 @@ class _Import:
         """Whether rows of ``reg`` are kept (the first region seen, when none was given)."""
         if reg and reg not in self.regions:
             self.regions[reg] = where
-            if self.region is None:
+            if not self.region_given:
                 if len(self.regions) > 1:
                     first, second = list(self.regions)[:2]
                     raise self.fail(f"the offer file holds more than one region ({first}, "
