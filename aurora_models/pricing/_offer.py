@@ -247,6 +247,7 @@ def _read_csv(path: Path, job: _Import) -> None:
                                 "offer-file header", path=str(path), line=6)
             pos = [header.index(c) if c in header else None for c in _FIELDS]
             width = len(header)
+            at_region = header.index("Region Code")
             start = reader.line_num + 1
             for row in reader:
                 if not row:
@@ -256,6 +257,12 @@ def _read_csv(path: Path, job: _Import) -> None:
                     raise DataError(f"row has {len(row)} fields, the header has {width} (a "
                                     "field too many or too few shifts every column after it; "
                                     "a truncated file ends so)", path=str(path), line=start)
+                reg = row[at_region]
+                if job.region_given and reg != job.region and reg in job.regions:
+                    # the fast path of an all-region file: another region's row, already seen
+                    job.counts["another region"] += 1
+                    start = reader.line_num + 1
+                    continue
                 job.add(dict(zip(_FIELDS, [row[p] if p is not None else "" for p in pos],
                                  strict=True)), start, start)
                 start = reader.line_num + 1
