@@ -469,8 +469,9 @@ class _Import:
         upfront = term_type == "Reserved" and rec["Unit"] == "Quantity"
         top = MAX_UPFRONT_USD if upfront else MAX_UNIT_PRICE_USD
         if not (math.isfinite(price) and 0.0 <= price <= top):
-            rule = price_violations(price)[0] if not upfront or price <= MAX_UNIT_PRICE_USD \
-                or not math.isfinite(price) else f"must be at most {top:g} USD (an upfront fee)"
+            # the one price rule; an upfront fee has its own ceiling (a one-off amount)
+            rule = (f"must be at most {top:g} USD (an upfront fee)" if upfront and price > top
+                    and math.isfinite(price) else price_violations(price)[0])
             raise self.fail(f"column 'PricePerUnit' {rule}, got {text!r}", where)
         for col, cap in (("vCPU", _MAX_VCPU), ("Memory", _MAX_MEMORY_GIB)):
             raw = rec[col].replace("GiB", "").strip()
