@@ -17,7 +17,7 @@ rests on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 __all__ = ["USER_INPUT", "Assumption", "centred", "register", "register_param", "scaled"]
 
@@ -168,6 +168,10 @@ def scaled(spec: dict, factor: float) -> dict:
     return out
 
 
+@overload
+def centred(spec: dict, default: Any) -> dict: ...
+@overload
+def centred(spec: None, default: Any) -> None: ...
 def centred(spec: dict | None, default: Any) -> dict | None:
     """``spec`` moved so that its median is ``default``, its relative spread kept: every
     location (low, mode, high, p5, p95, mean, sd, or the samples) times ``default / median``.

@@ -23,7 +23,7 @@ def normal_cdf(x) -> np.ndarray:
     >>> float(normal_cdf(np.array([-30.0]))[0])  # no cancellation deep in the tail
     4.906713927148764e-198
     """
-    return 0.5 * _ERFC(np.asarray(x, dtype=float) / -math.sqrt(2.0)).astype(float)
+    return 0.5 * np.asarray(_ERFC(np.asarray(x, dtype=float) / -math.sqrt(2.0)), dtype=float)
 
 __all__ = ["bracketed_root", "normal_cdf"]
 

@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import math
 import numbers
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, SupportsInt, TypeVar, cast, dataclass_transform, overload
 
 import numpy as np
 
@@ -56,6 +57,8 @@ MAX_STR_LEN = 4096
 
 #: Every dataclass decorated with :func:`declared`, in import order.
 _DECLARED: list[type] = []
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +111,11 @@ class Param:
             raise ValueError(f"parameter {self.name!r}: a custom type needs `checker`")
 
     @property
+    def _choices(self) -> tuple[Any, ...]:
+        """A choice's values (``__post_init__`` refused a choice without them)."""
+        return self.choices or ()
+
+    @property
     def qualname(self) -> str:
         """``family.name``: the parameter's name in the assumptions registry."""
         return f"{self.family}.{self.name}"
@@ -116,7 +124,7 @@ class Param:
     def rule(self) -> str:
         """The allowed values in words (``"a number in (0, 720]"``)."""
         if self.type == "choice":
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            return "one of " + ", ".join(repr(c) for c in self._choices)
         if self.type in ("str", "bool", "custom"):
             return {"str": f"a string of at most {MAX_STR_LEN} characters",
                     "bool": "true or false"}.get(
@@ -145,6 +153,7 @@ class Param:
                 return None
             raise ParameterTypeError(f"`{name}` must be {self.rule()}, got None")
         if self.type == "custom":
+            assert self.checker is not None  # __post_init__: a custom type has one
             return self.checker(name, value)
         if self.type == "bool":
             return v.check_bool(name, value)
@@ -161,10 +170,10 @@ class Param:
                                  f"{bad!r} in {value!r}")
             return value
         if self.type == "choice":
-            if not isinstance(value, type(self.choices[0])) or isinstance(value, bool):
+            if not isinstance(value, type(self._choices[0])) or isinstance(value, bool):
                 raise ParameterTypeError(f"`{name}` must be {self.rule()}, got "
                                 f"{type(value).__name__} {value!r}")
-            return v.check_choice(name, value, self.choices)
+            return v.check_choice(name, value, self._choices)
         if batch and isinstance(value, np.ndarray | list | tuple):
             return self._check_array(name, value)
         if self.type == "int":
@@ -189,7 +198,7 @@ class Param:
         try:
             x = float(value)
         except OverflowError:
-            x = math.inf if value > 0 else -math.inf
+            x = -math.inf if value < 0 else math.inf
         if not self._bounds_ok(x) or (math.isinf(x) and not (x > 0 and self.allow_inf)):
             raise ParameterValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
         if self.step is not None and math.isfinite(x):
@@ -203,7 +212,7 @@ class Param:
         if not isinstance(value, numbers.Integral):
             if not (math.isfinite(value) and float(value).is_integer()):
                 raise ParameterValueError(f"`{name}` must be {self.rule()}, got {_shown(value)}")
-        n = int(value)
+        n = int(cast(SupportsInt, value))  # a whole Real: int() takes it (typeshed's ABC omits it)
         if not self._bounds_ok(n):
             raise ParameterValueError(f"`{name}` must be {self.rule()}, got {n}")
         return n
@@ -246,7 +255,7 @@ class Param:
             if self.step is not None:
                 out["multipleOf"] = self.step
         elif self.type == "choice":
-            out = {"enum": list(self.choices)}
+            out = {"enum": list(self._choices)}
         elif self.type == "bool":
             out = {"type": "boolean"}
         else:
@@ -297,9 +306,18 @@ def _jsonable(x) -> bool:
 
 
 # ---- declaring ------------------------------------------------------------------------------
+# Typed as the field's default (as typeshed types dataclasses.field), so a type checker reads
+# `x: float = param(2.0, ...)` as a float field with a default. A None default (a required
+# input, or "not set") is no value of a required field's type: that declaration reads as Any.
+@overload
+def param(default: None, unit: str = ..., *, source: str | None = ..., fitted: str | None = ...,
+          rationale: str | None = ..., user_input: bool = ..., **spec: Any) -> Any: ...
+@overload
+def param(default: _T, unit: str = ..., *, source: str | None = ..., fitted: str | None = ...,
+          rationale: str | None = ..., user_input: bool = ..., **spec: Any) -> _T: ...
 def param(default: Any, unit: str = "-", *, source: str | None = None,
           fitted: str | None = None, rationale: str | None = None, user_input: bool = False,
-          **spec: Any) -> dataclasses.Field:
+          **spec: Any) -> Any:
     """Declare a dataclass field's parameter (see :class:`Param` for ``spec``'s keywords).
 
     Exactly one of ``source`` (cited), ``fitted`` (what it was fitted to), ``rationale``
@@ -314,7 +332,7 @@ def param(default: Any, unit: str = "-", *, source: str | None = None,
         raise ValueError("give exactly one of `source`, `fitted`, `rationale` or `user_input`")
     kind = given[0]
     text = {"cited": source, "fitted": fitted, "assumption": rationale,
-            "input": "the user's figure (scenario file)"}[kind]
+            "input": "the user's figure (scenario file)"}[kind] or ""  # the one given: not None
     if "type" not in spec:
         if "choices" in spec:
             spec["type"] = "choice"
@@ -331,7 +349,7 @@ def param(default: Any, unit: str = "-", *, source: str | None = None,
     return dataclasses.field(default=default, metadata={"param": p})
 
 
-def like(cls: type, name: str, **changes: Any) -> dataclasses.Field:
+def like(cls: type, name: str, **changes: Any) -> Any:
     """A field declared as ``cls``'s ``name`` (its type, unit, range, kind and source), for a
     class that takes the same quantity in another role (the bill's :class:`Usage` takes the
     cluster's volume). ``changes`` adjust the copy (an API default where the scenario requires
@@ -342,14 +360,25 @@ def like(cls: type, name: str, **changes: Any) -> dataclasses.Field:
     return dataclasses.field(default=p.default, metadata={"param": p})
 
 
-def declared(family: str) -> Callable[[type], type]:
+# A type checker reads a decorated class as a frozen keyword-only dataclass (PEP 681). `param`
+# and `like` are no field specifiers: typed as their default, they read as a field's default
+# value (a field specifier's default must be a keyword argument, `param`'s is positional).
+@dataclass_transform(kw_only_default=True, frozen_default=True,
+                     field_specifiers=(dataclasses.field, dataclasses.Field))
+def declared(family: str) -> Callable[[type[_T]], type[_T]]:
     """Class decorator: name the declared fields, register them, validate on construction.
 
-    Apply above ``@dataclass``. Every declared field is checked (and converted) before the
-    class's own ``__post_init__`` runs, which keeps only the rules that are not per-field.
+    Apply above ``@dataclass(frozen=True, kw_only=True)`` (a class that is no dataclass yet is
+    made that one). Every declared field is checked (and converted) before the class's own
+    ``__post_init__`` runs, which keeps only the rules that are not per-field.
     """
 
-    def wrap(cls: type) -> type:
+    def wrap(cls_: type[_T]) -> type[_T]:
+        if "__dataclass_fields__" not in vars(cls_):  # what a type checker reads it as
+            cls_ = dataclass(frozen=True, kw_only=True)(cls_)
+        # the attributes set below are no part of a type: the class as a plain object
+        cls: Any = cls_
+
         params: dict[str, Param] = {}
         for f in dataclasses.fields(cls):
             p = f.metadata.get("param")
@@ -378,11 +407,11 @@ def declared(family: str) -> Callable[[type], type]:
         else:  # the generated __init__ calls no __post_init__: run the checks after it
             init = cls.__init__
 
+            @functools.wraps(init, assigned=("__doc__",), updated=())  # __doc__, __wrapped__
             def __init__(self, *args, **kwargs) -> None:
                 init(self, *args, **kwargs)
                 __post_init__(self)
 
-            __init__.__doc__, __init__.__wrapped__ = init.__doc__, init
             cls.__init__ = __init__
         _DECLARED.append(cls)
         return cls
@@ -392,7 +421,7 @@ def declared(family: str) -> Callable[[type], type]:
 
 def params_of(cls_or_obj: Any) -> dict[str, Param]:
     """The declared parameters of a dataclass (or of an instance), by field name."""
-    cls = cls_or_obj if isinstance(cls_or_obj, type) else type(cls_or_obj)
+    cls: Any = cls_or_obj if isinstance(cls_or_obj, type) else type(cls_or_obj)
     try:
         return dict(cls.__params__)
     except AttributeError:
@@ -423,12 +452,12 @@ class Rule:
         raise ParameterValueError(msg)
 
 
-def replaced(obj, **changes):
+def replaced(obj: _T, **changes: Any) -> _T:
     """``dataclasses.replace(obj, **changes)`` for a declared class, checking only what changed:
     the changed fields, the rules that involve them, and the class's own checks (``obj`` was
     checked when it was built). The same errors as the full replace; the batch forms of the
     scenario sections build one instance per vector with it."""
-    cls = type(obj)
+    cls: Any = type(obj)  # a declared class (its attributes are no part of its type)
     params = cls.__params__
     new = copy.copy(obj)
     for name, value in changes.items():

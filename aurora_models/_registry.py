@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._assumptions import _REGISTRY
-from ._params import _DECLARED, _same
+from ._params import _DECLARED, Param, _same, params_of
 from ._validate import check_choice
 
 __all__ = ["CORE", "FAMILIES", "TABLES", "assumption_modules", "assumptions", "declared_classes", "families",
@@ -118,7 +118,7 @@ def declared_classes() -> list[type]:
     """The declared parameter classes a scenario exposes: :data:`CORE`, then every
     registered section's ``declares`` (registry order), each once."""
 
-    def build():
+    def build() -> list[type]:
         out: list[type] = []
         for m in CORE:
             importlib.import_module(m)
@@ -133,7 +133,7 @@ def declared_classes() -> list[type]:
     return _cached("declared", build)
 
 
-def scenario_params() -> dict[str, MappingProxyType]:
+def scenario_params() -> dict[str, MappingProxyType[str, Param]]:
     """Every parameter a scenario file exposes, ``{table: {key: Param}}``: tables in
     :data:`TABLES` order (then new ones), keys in declaration order.
 
@@ -141,10 +141,10 @@ def scenario_params() -> dict[str, MappingProxyType]:
     models) appears once; two different declarations of one key are an error.
     """
 
-    def build():
+    def build() -> dict[str, MappingProxyType[str, Param]]:
         tables: dict[str, dict] = {t: {} for t in TABLES}
         for cls in declared_classes():
-            for p in cls.__params__.values():
+            for p in params_of(cls).values():
                 if not p.scenario:
                     continue
                 table, _, key = p.scenario.partition(".")

@@ -18,17 +18,17 @@ vector, which ``tests/test_sensitivity.py`` checks against plain estimates.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
 from ._rng import spawn_seeds
 from .results import Estimate
 
-__all__ = ["AddedLine", "BatchContext", "Context", "Derived", "Output", "Row", "Section",
-           "SectionResult", "plain"]
+__all__ = ["AddedLine", "BatchContext", "Context", "Dated", "Derived", "Fact", "LineTable",
+           "Output", "Row", "Section", "SectionResult", "View", "plain"]
 
 
 class Row(NamedTuple):
@@ -69,7 +69,9 @@ class Output:
     def label_of(self, name: str) -> str | None:
         """The label of output ``name`` if this declaration gives it, else None."""
         if self.each is None:
-            return (self.label or self.name) if name == self.name else None
+            if name != self.name:
+                return None
+            return self.label(name) if callable(self.label) else (self.label or self.name)
         head, _, tail = self.name.partition("{}")
         if name.startswith(head) and name.endswith(tail) and len(name) > len(head) + len(tail):
             key = name[len(head):len(name) - len(tail)]
@@ -123,6 +125,80 @@ class AddedLine:
     options: tuple[str, ...] | None = None
 
 
+class Fact(NamedTuple):
+    """One line of a report's summary (and of a result's repr): ``label: text``. ``rank``
+    orders the summary across sections (lower first; ties in section order)."""
+
+    label: str
+    text: str
+    rank: float = 100.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineTable:
+    """A table of text cells a section spells out under the headline rows (a bill, line by
+    line): in every text format when ``shown``, in the report always (folded unless shown).
+
+    ``right``: the columns the text table right-aligns; ``numeric``: the columns the report
+    right-aligns and keeps unbroken; ``wrap``: the column (a label) a narrow text table wraps,
+    the columns between it and the last then going to a line of their own under it.
+    ``summary``: the report's line for the folded table (default the title)."""
+
+    title: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    summary: str = ""
+    right: frozenset[int] = frozenset()
+    numeric: frozenset[int] = frozenset()
+    wrap: int = 0
+    shown: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dated:
+    """Data a section's figures rest on that ages (the price book): ``what`` (``prices
+    us-east-1``), its date ``as_of`` (ISO) and ``source``; the report gives its age."""
+
+    what: str
+    as_of: str
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class View:
+    """How a section's part of the JSON document reads (:attr:`Section.view`): what the
+    renderers add to its headline rows, in every format.
+
+    - ``labels``: how a row's metric reads (default the metric itself);
+    - ``best``: the metric of the row marked as the best choice, ``best_word`` saying why
+      (``cheapest``); ``missed``: ``{metric: message}`` of the rows whose objective is missed;
+    - ``text_lines`` then ``lines``: the lines under the table of the text formats; the
+      report shows ``lines`` only (the rest is in its summary, ``facts``);
+    - ``facts``: the report's summary lines (:class:`Fact`); ``dated``: what ages
+      (:class:`Dated`); ``tables``: the section's own tables (:class:`LineTable`), under
+      ``tables_heading`` in the text formats (the shown ones) and ``report_heading`` in the
+      report (all of them); ``footer``: lines after them in the terminal table.
+    """
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    best: str | None = None
+    best_word: str = "cheapest"
+    missed: Mapping[str, str] = field(default_factory=dict)
+    text_lines: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    dated: tuple[Dated, ...] = ()
+    tables: tuple[LineTable, ...] = ()
+    tables_heading: str = ""
+    report_heading: str = ""
+    footer: tuple[str, ...] = ()
+
+    def label(self, metric: str) -> str:
+        """The row's label: its metric as it reads, ``(cheapest)`` added to the best."""
+        text = self.labels.get(metric, metric)
+        return text + (f" ({self.best_word})" if metric == self.best else "")
+
+
 class SectionResult:
     """Base of the typed results: ``to_dict()`` is the section's part of the JSON document.
 
@@ -132,6 +208,8 @@ class SectionResult:
     """
 
     _private: tuple[str, ...] = ()
+    #: Set by ``@dataclass`` on each subclass (for the type checker: the base is none).
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import fields
@@ -213,6 +291,9 @@ class Section:
       the same for a batch (one list per vector), equal to ``bill_lines`` on each. The section
       that builds the bills (``collects_bill_lines``) consumes every section that has them, so
       their lines count in every total and in the cheapest option.
+    - ``view(doc)``: how its JSON part reads beyond the rows (:class:`View`: labels, the
+      best row, missed objectives, lines under the table, the report's summary, its own
+      tables), so every renderer iterates the sections a result has and names none.
     - ``json``: the documentation of its JSON part (``docs/scenario_format.md`` is generated
       from it); ``place``: where its part stands in the JSON document and the tables (ties in
       registry order).
@@ -222,8 +303,9 @@ class Section:
     title: str
     run: Callable[[Context], SectionResult]
     rows: Callable[[Mapping[str, Any]], list[Row]] = lambda doc: []
+    view: Callable[[Mapping[str, Any]], View] | None = None
     consumes: tuple[str, ...] = ()
-    run_batch: Callable[[BatchContext], list[SectionResult]] | None = None
+    run_batch: Callable[[BatchContext], Sequence[SectionResult]] | None = None
     declares: tuple[type, ...] = ()
     assumptions: tuple[str, ...] = ()
     outputs: tuple[Output, ...] = ()

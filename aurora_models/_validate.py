@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, SupportsInt, TypeAlias, cast, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from .exceptions import ParameterTypeError, ParameterValueError
+
+#: What the scalar-or-array checks return for an array: float64 (a :class:`_Checked` view).
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+#: The arguments those checks return as an array (for the type checker; anything else that is
+#: not a number is refused or, like an object with ``__array__``, converted).
+ArrayLike: TypeAlias = np.ndarray | list[Any] | tuple[Any, ...]
 
 __all__ = [
     "check_array",
@@ -90,13 +97,13 @@ class _Checked(np.ndarray):
         return repr(self.view(np.ndarray))
 
 
-def _named(name: str, arr: np.ndarray) -> np.ndarray:
+def _named(name: str, arr: FloatArray) -> FloatArray:
     out = arr.view(_Checked)
     out._name = name
     return out
 
 
-def _real(name: str, value: Any) -> float | np.ndarray:
+def _real(name: str, value: Any) -> float | FloatArray:
     """A real scalar as float, or an array of reals as a float ndarray; TypeError otherwise.
 
     An integer beyond float range becomes +-inf (so the finiteness rules refuse it by name
@@ -108,7 +115,7 @@ def _real(name: str, value: Any) -> float | np.ndarray:
         try:
             return float(value)
         except OverflowError:
-            return math.inf if value > 0 else -math.inf
+            return -math.inf if value < 0 else math.inf
     if isinstance(value, np.ndarray | list | tuple) or (
             hasattr(value, "__array__") and not isinstance(value, str | bytes)):
         try:
@@ -136,7 +143,7 @@ def _first_bad(name: str, arr: np.ndarray, bad: np.ndarray, rule: str) -> None:
         raise ParameterValueError(f"`{name}` must be {rule}, got {_fmt(arr[idx])} at index {where}")
 
 
-def _check(name: str, value: Any, ok, rule: str) -> float | np.ndarray:
+def _check(name: str, value: Any, ok: Callable[[Any], Any], rule: str) -> float | FloatArray:
     x = _real(name, value)
     if isinstance(x, np.ndarray):
         with np.errstate(invalid="ignore"):
@@ -147,7 +154,13 @@ def _check(name: str, value: Any, ok, rule: str) -> float | np.ndarray:
     return x
 
 
-def check_finite(name: str, value: Any) -> float | np.ndarray:
+@overload
+def check_finite(name: str, value: float) -> float: ...
+@overload
+def check_finite(name: str, value: ArrayLike) -> FloatArray: ...
+@overload
+def check_finite(name: str, value: object) -> float | FloatArray: ...
+def check_finite(name: str, value: Any) -> float | FloatArray:
     """Return ``value`` as float (or float array) after checking it is finite.
 
     >>> check_finite("x", float("nan"))
@@ -158,9 +171,18 @@ def check_finite(name: str, value: Any) -> float | np.ndarray:
     return _check(name, value, np.isfinite, "finite")
 
 
+@overload
+def check_positive(name: str, value: float, *, allow_zero: bool = ...,
+                   allow_inf: bool = ...) -> float: ...
+@overload
+def check_positive(name: str, value: ArrayLike, *, allow_zero: bool = ...,
+                   allow_inf: bool = ...) -> FloatArray: ...
+@overload
+def check_positive(name: str, value: object, *, allow_zero: bool = ...,
+                   allow_inf: bool = ...) -> float | FloatArray: ...
 def check_positive(
     name: str, value: Any, *, allow_zero: bool = False, allow_inf: bool = False
-) -> float | np.ndarray:
+) -> float | FloatArray:
     """Return ``value`` after checking it is > 0 (>= 0 with ``allow_zero``) and finite.
 
     >>> check_positive("rate_per_year", -1)
@@ -186,12 +208,25 @@ def check_positive(
         raise exc from None
 
 
-def check_nonnegative(name: str, value: Any, *, allow_inf: bool = False) -> float | np.ndarray:
+@overload
+def check_nonnegative(name: str, value: float, *, allow_inf: bool = ...) -> float: ...
+@overload
+def check_nonnegative(name: str, value: ArrayLike, *, allow_inf: bool = ...) -> FloatArray: ...
+@overload
+def check_nonnegative(name: str, value: object, *,
+                      allow_inf: bool = ...) -> float | FloatArray: ...
+def check_nonnegative(name: str, value: Any, *, allow_inf: bool = False) -> float | FloatArray:
     """Return ``value`` after checking it is >= 0 and finite (``allow_inf`` admits +inf)."""
     return check_positive(name, value, allow_zero=True, allow_inf=allow_inf)
 
 
-def check_probability(name: str, value: Any) -> float | np.ndarray:
+@overload
+def check_probability(name: str, value: float) -> float: ...
+@overload
+def check_probability(name: str, value: ArrayLike) -> FloatArray: ...
+@overload
+def check_probability(name: str, value: object) -> float | FloatArray: ...
+def check_probability(name: str, value: Any) -> float | FloatArray:
     """Return ``value`` after checking it lies in [0, 1].
 
     >>> check_probability("p_copy", 1.5)
@@ -202,6 +237,15 @@ def check_probability(name: str, value: Any) -> float | np.ndarray:
     return _check(name, value, lambda x: (x >= 0) & (x <= 1), "a probability in [0, 1]")
 
 
+@overload
+def check_range(name: str, value: float, low: float = ..., high: float = ..., *,
+                low_inclusive: bool = ..., high_inclusive: bool = ...) -> float: ...
+@overload
+def check_range(name: str, value: ArrayLike, low: float = ..., high: float = ..., *,
+                low_inclusive: bool = ..., high_inclusive: bool = ...) -> FloatArray: ...
+@overload
+def check_range(name: str, value: object, low: float = ..., high: float = ..., *,
+                low_inclusive: bool = ..., high_inclusive: bool = ...) -> float | FloatArray: ...
 def check_range(
     name: str,
     value: Any,
@@ -210,7 +254,7 @@ def check_range(
     *,
     low_inclusive: bool = True,
     high_inclusive: bool = True,
-) -> float | np.ndarray:
+) -> float | FloatArray:
     """Return ``value`` after checking ``low <= value <= high`` (bounds inclusive or not).
 
     >>> check_range("rpo_s", 5, 20, math.inf)
@@ -255,7 +299,7 @@ def check_int_range(name: str, value: Any, low: int | None = None, high: int | N
             whole = False
         if not whole:
             raise ParameterValueError(f"`{name}` must be {rule}, got {_fmt(value)}")
-    v = int(value)
+    v = int(cast(SupportsInt, value))  # a whole Real: int() takes it (typeshed's ABC omits it)
     if (low is not None and v < low) or (high is not None and v > high):
         raise ParameterValueError(f"`{name}` must be {rule}, got {_fmt(v)}")
     return v
@@ -301,7 +345,7 @@ def check_bool(name: str, value: Any) -> bool:
     return bool(value)
 
 
-def check_index_array(name: str, values: Any, n: int) -> np.ndarray:
+def check_index_array(name: str, values: Any, n: int) -> npt.NDArray[np.intp]:
     """Return ``values`` as a flat int ndarray after checking every entry is an index in [0, n).
 
     >>> check_index_array("rows", ["0"], 2)
@@ -335,7 +379,7 @@ def check_array(
     nonnegative: bool = False,
     positive: bool = False,
     scalar_ok: bool = False,
-) -> np.ndarray:
+) -> FloatArray:
     """Return ``values`` as a float ndarray after checking shape, finiteness and sign.
 
     ``scalar_ok`` lets a single number stand for a 1-element array (``ndim=1`` only).

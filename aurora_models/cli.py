@@ -22,18 +22,19 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
 import os
 import re
 import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 from . import __version__, pricing
 from . import scenario as sc  # `scenario` is a path in several commands
 from ._optional import check_installed
 from ._output import check_out_dir, staged_output, write_file_atomic
+from ._params import params_of
 from ._registry import assumptions
 from ._resources import doc_path, notebooks_root
 from .billing import OPTION_LABELS, configured_change, diff_bills
@@ -144,23 +145,6 @@ REPORT_REMOVE = {"remove_cell_tags": ("assert",), "remove_input_tags": ("hide-in
 #: The notebook whose ``parameters`` cell takes ``SCENARIO_FILE`` (``report --scenario``).
 CASE_STUDY = "06_"
 
-_INDEX_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:2.5rem auto;
-padding:0 1rem;color:#1d2430;line-height:1.5}
-h1{font-size:1.6rem;margin-bottom:.2rem}p.lead{color:#566;margin-top:0}
-ol{list-style:none;padding:0}li{padding:.55rem .2rem;border-bottom:1px solid #e3e7ee}
-li a{font-weight:600;color:#0b5cad;text-decoration:none}li a:hover{text-decoration:underline}
-li span{display:block;color:#566;font-size:.92rem}code{background:#f1f3f6;padding:0 .2rem;
-border-radius:3px;font-size:.9em}
-"""
-
-
-def _inline_md(text: str) -> str:
-    """Escape ``text`` for HTML and render its `code`, **bold** and *emphasis* spans (no raw
-    Markdown in the index)."""
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
-    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
-    return re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?!\*)", r"<em>\1</em>", out)
 
 
 def report_title(path: Path, nb) -> tuple[str, str]:
@@ -191,19 +175,14 @@ def report_html(nb, *, title: str | None = None, show_code: bool = True) -> str:
     (the heading it stands under) where the notebook gives none."""
     import copy
 
-    from jinja2 import DictLoader
+    from jinja2 import PackageLoader
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)  # widget state would pull the widget manager from the web
-    # Self-contained: no require.js, MathJax or mermaid from a CDN (the notebooks use neither
-    # LaTeX nor diagrams), so the pages render offline without console errors.
-    template = ("{%- extends 'lab/index.html.j2' -%}"
-                "{% block html_head_js_requirejs %}{% endblock %}"
-                "{% block html_head_js_mathjax %}{% endblock %}"
-                "{% block html_head_js_mermaidjs %}{% endblock %}")
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"aurora_report.html.j2": template})],
+    # templates/nbconvert/aurora_report.html.j2: JupyterLab's page without scripts from a CDN
+    exporter = HTMLExporter(extra_loaders=[PackageLoader("aurora_models", "templates/nbconvert")],
                             template_file="aurora_report.html.j2")
     exporter.register_preprocessor(TagRemovePreprocessor(enabled=True, **REPORT_REMOVE),
                                    enabled=True)
@@ -235,14 +214,13 @@ def _describe_figures(page: str) -> str:
 
 
 def index_html(entries: list[tuple[str, str, str]], lead: str) -> str:
-    items = "\n".join(
-        f'<li><a href="{html.escape(href)}">{_inline_md(title)}</a><span>{_inline_md(intro)}'
-        "</span></li>" for href, title, intro in entries)
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-            f"<title>aurora-models report</title><style>{_INDEX_CSS}</style></head><body>"
-            f"<h1>aurora-models report</h1><p class='lead'>{html.escape(lead)}</p>"
-            f"<ol>{items}</ol></body></html>\n")
+    """The report's index page (``templates/index.html.j2``): one entry per page, ``(href,
+    title, intro)``, the title and intro with their `code`, **bold** and *emphasis* spans."""
+    # light: the templates load jinja2 only when a report is written
+    from ._templates import render_template
+
+    return render_template("index.html.j2", lead=lead, entries=[
+        {"href": href, "title": title, "intro": intro} for href, title, intro in entries])
 
 
 def _execute_scenario(path: Path, scenario: Path, timeout_s: int):
@@ -453,7 +431,7 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         value = getattr(args, flag)
         if value is not None:
             try:
-                RunSettings.__params__[flag].check(value, name=f"--{flag}")
+                params_of(RunSettings)[flag].check(value, name=f"--{flag}")
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
     if args.out:
@@ -503,7 +481,7 @@ def _renamed(exc: BaseException, names: dict[str, str]) -> UsageError:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.seed is not None:
         try:
-            RunSettings.__params__["seed"].check(args.seed, name="--seed")
+            params_of(RunSettings)["seed"].check(args.seed, name="--seed")
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if args.n is not None and args.n < 2:
@@ -723,13 +701,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add = sub.add_parser
 
-    def add_parser(name, **kw):
+    def add_parser(name: str, **kw: Any) -> argparse.ArgumentParser:
+        """A subcommand with the common options and the exit codes."""
         return _add(name, parents=[common], epilog=_EXIT_CODES,
                     formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
 
-    sub.add_parser = add_parser
-
-    rep = sub.add_parser("report", help="execute every notebook and render an HTML report")
+    rep = add_parser("report", help="execute every notebook and render an HTML report")
     rep.add_argument("--out", default="build/report", help="output folder (default build/report)")
     rep.add_argument("--notebooks", default=None,
                      help="notebook folder (default: the notebooks shipped with the package)")
@@ -741,23 +718,23 @@ def _parser() -> argparse.ArgumentParser:
                      help="with --scenario: also show the code cells (hidden by default)")
     rep.set_defaults(func=_cmd_report)
 
-    nbs = sub.add_parser("notebooks", help="re-execute notebooks and store their outputs")
+    nbs = add_parser("notebooks", help="re-execute notebooks and store their outputs")
     nbs.add_argument("--in-place", action="store_true", help="store the new outputs in the files")
     nbs.add_argument("--notebooks", default="notebooks", help="notebook folder (default notebooks)")
     nbs.add_argument("--only", nargs="*", help="only notebooks whose name contains one of these")
     nbs.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
     nbs.set_defaults(func=_cmd_notebooks)
 
-    ds = sub.add_parser("datasets", help="list the bundled data sets with provenance")
+    ds = add_parser("datasets", help="list the bundled data sets with provenance")
     ds.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ds.set_defaults(func=_cmd_datasets)
 
-    asm = sub.add_parser("assumptions", help="list every default with its source or rationale")
+    asm = add_parser("assumptions", help="list every default with its source or rationale")
     asm.add_argument("--module", default=None, help="only this model module")
     asm.add_argument("--format", choices=["table", "csv", "json"], default="table")
     asm.set_defaults(func=_cmd_assumptions)
 
-    est = sub.add_parser("estimate", help="every estimate for a scenario file (default: the "
+    est = add_parser("estimate", help="every estimate for a scenario file (default: the "
                                           "bundled gaming leaderboard)")
     est.add_argument("scenario", nargs="?", default=None,
                      help="scenario TOML file (default: the bundled leaderboard scenario)")
@@ -779,7 +756,7 @@ def _parser() -> argparse.ArgumentParser:
                           "default 32), labelled apart from the Monte Carlo interval")
     est.set_defaults(func=_cmd_estimate)
 
-    sen = sub.add_parser("sensitivity", help="rank the uncertain assumptions by their global "
+    sen = add_parser("sensitivity", help="rank the uncertain assumptions by their global "
                                              "sensitivity (Morris screening or Sobol indices)")
     sen.add_argument("scenario", nargs="?", default=None,
                      help="scenario TOML file (default: the bundled leaderboard scenario)")
@@ -803,7 +780,7 @@ def _parser() -> argparse.ArgumentParser:
                                                  "output and report.html into this folder")
     sen.set_defaults(func=_cmd_sensitivity)
 
-    dif = sub.add_parser("diff", help="per option and per line, the monthly and 12-month bill "
+    dif = add_parser("diff", help="per option and per line, the monthly and 12-month bill "
                                       "change from BASE to NEW")
     dif.add_argument("base", help="base scenario TOML file")
     dif.add_argument("new", help="new scenario TOML file")
@@ -815,7 +792,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="price file to use instead of the bundled snapshot")
     dif.set_defaults(func=_cmd_diff)
 
-    prc = sub.add_parser("prices", help="what the price book holds (as-of date and source)")
+    prc = add_parser("prices", help="what the price book holds (as-of date and source)")
     prc.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
     prc.add_argument("--engine", default="aurora-mysql",
                      help="aurora-mysql (default), aurora-postgresql or an RDS engine")
@@ -826,7 +803,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="price file to read instead of the bundled snapshot")
     prc.set_defaults(func=_cmd_prices)
 
-    imp = sub.add_parser("import-prices", help="read AWS's AmazonRDS offer file (CSV or "
+    imp = add_parser("import-prices", help="read AWS's AmazonRDS offer file (CSV or "
                                                 "regional JSON) into a price book, on-demand "
                                                 "and reserved")
     imp.add_argument("offer", metavar="OFFER",
@@ -842,7 +819,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="the price book to write (atomically), for --price-book")
     imp.set_defaults(func=_cmd_import_prices)
 
-    scn = sub.add_parser("scenario", help="scenario files")
+    scn = add_parser("scenario", help="scenario files")
     scn_sub = scn.add_subparsers(dest="scenario_command", required=True)
     init = scn_sub.add_parser("init", help="write a commented scenario template", parents=[common])
     init.add_argument("path", nargs="?", default="scenario.toml",

@@ -57,8 +57,8 @@ def engine_version(engine: str, version: str | None) -> tuple[int, ...] | None:
 #: The first versions of each major that support auto-pause (``min_acu = 0``): Aurora MySQL
 #: 3.08.0; Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 (Aurora user guide,
 #: aurora-serverless-v2-auto-pause; aurora_facts.md §3.3).
-_AUTO_PAUSE_FROM = {"mysql": {3: (3, 8, 0)},
-                    "postgresql": {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}}
+_AUTO_PAUSE_FROM: dict[str, dict[int, tuple[int, ...]]] = {
+    "mysql": {3: (3, 8, 0)}, "postgresql": {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}}
 
 
 def supports_auto_pause(engine: str, version: str | None) -> bool:
@@ -74,7 +74,7 @@ def supports_auto_pause(engine: str, version: str | None) -> bool:
 
 def max_volume_gib(engine: str, version: str | None) -> float:
     """The cluster volume limit of an engine version, GiB: 128 TiB, 64 TiB on Aurora MySQL
-    before 1.23.0 / 2.09.0 (see :data:`aurora_models.quorum.OLD_ENGINE_MAX_VOLUME_GIB`)."""
+    before 1.23.0 / 2.09.0 (see :data:`aurora_models.quorum._scale.OLD_ENGINE_MAX_VOLUME_GIB`)."""
     v = engine_version(engine, version)
     if engine == "mysql" and v is not None and (v < (1, 23) or (2,) <= v < (2, 9)):
         return float(OLD_ENGINE_MAX_VOLUME_GIB)
@@ -100,7 +100,9 @@ def _engine_version(name: str, value: Any) -> str:
 def _version_fits(v) -> str | None:
     if v["engine_version"] is None:
         return None
-    major = engine_version(v["engine"], v["engine_version"])[0]
+    version = engine_version(v["engine"], v["engine_version"])
+    assert version is not None  # a set version parses (checked on construction)
+    major = version[0]
     if major not in _MAJORS[v["engine"]] or ("mysql_aurora" in v["engine_version"]
                                               and v["engine"] != "mysql"):
         return (f"`engine_version` must be a version of Aurora {v['engine']} (majors "

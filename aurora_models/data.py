@@ -171,6 +171,7 @@ def read_csv_checked(
         kind = kind.rstrip("?")
         text = raw[col].str.strip()
         blank = text == ""
+        parsed: pd.Series
         if kind == "str":
             parsed = text
             bad = blank & (not optional)  # not `~optional`: ~ on a bool is -2 (deprecated)

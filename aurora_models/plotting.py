@@ -6,6 +6,8 @@ is shown or saved as a side effect.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -53,7 +55,7 @@ def daily_profile(s: pd.Series, *, ax=None, normalise: bool = True, label: str |
     """Mean by hour of day (divided by the overall mean when ``normalise``), with a band of
     one standard deviation across days."""
     ax = _axes(ax)
-    by_hour = s.groupby(s.index.hour)
+    by_hour = s.groupby(cast(pd.DatetimeIndex, s.index).hour)  # a time series (as documented)
     mean, std = by_hour.mean(), by_hour.std()
     scale = float(s.mean()) if normalise else 1.0
     ax.plot(mean.index, mean / scale, marker="o", ms=3, label=label or s.name)

@@ -7,7 +7,6 @@ a Monte Carlo run returns one with its standard error and trial count, so the tw
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -213,11 +212,10 @@ class Estimate:
                 f"(95% CI {lo:.4g} to {hi:.4g}; {self.method}, n={self.n_trials:,})")
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-            for k, v in self._display_rows()
-        )
-        return f"<table class='aurora-estimate'>{rows}</table>"
+        # light: the templates load jinja2 only when a notebook shows an Estimate
+        from ._templates import render_template
+
+        return render_template("estimate.html.j2", rows=self._display_rows())
 
     def _display_rows(self) -> list[tuple[str, str]]:
         lo, hi = self.confidence_interval()

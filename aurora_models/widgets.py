@@ -26,6 +26,7 @@ import pandas as pd
 from . import availability as av
 from . import billing, global_db, pricing, quorum, serverless, write_path
 from ._optional import require
+from ._params import params_of
 from ._validate import check_bool, check_positive
 from .exceptions import ParameterValueError
 
@@ -52,7 +53,7 @@ __all__ = [
 #: The declared defaults, one home each: the layout, the failure model, the link's batching.
 _LAYOUT = QuorumLayout()
 _FAILURES = FailureModel()
-_BATCH_INTERVAL_MS = ReplicationLink.__params__["batch_interval_ms"].default
+_BATCH_INTERVAL_MS = params_of(ReplicationLink)["batch_interval_ms"].default
 
 
 # --------------------------------------------------------------------------- plain functions

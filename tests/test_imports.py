@@ -29,7 +29,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "aurora_models"
 #: (it reads the cluster and adds bill lines), so it sits above ``billing``.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("exceptions", "_optional", "_resources", "_validate", "_numeric", "_rng",
-                    "_budget", "_output", "results", "_sweep")),
+                    "_budget", "_output", "results", "_sweep", "_format", "_templates")),
     ("declarations", ("_assumptions", "units", "_distributions", "_params", "_section",
                       "_registry")),
     ("shared maths", ("markov", "queueing")),

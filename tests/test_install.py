@@ -81,6 +81,7 @@ def test_a_scheduler_address_without_distributed_names_the_extra(monkeypatch):
 USER_SESSION = textwrap.dedent("""
     set -eu
     aurora-models estimate --trials 500 > estimate.txt
+    aurora-models estimate --trials 500 --out est > /dev/null 2> est.txt
     aurora-models scenario init x.toml > init.txt
     aurora-models estimate x.toml --format json --trials 500 > x.json
     aurora-models scenario docs --full > scenario_format.md
@@ -121,6 +122,10 @@ def test_the_wheel_with_its_report_extra_serves_every_command_from_an_empty_fold
     read = lambda name: (empty / name).read_text()  # noqa: E731
 
     assert read("estimate.txt").startswith("Gaming leaderboard (leaderboard.toml): 500 trials")
+    # the report's page from the templates the wheel carries (package data)
+    page = read("est/report.html")
+    assert "<h2>Summary</h2>" in page and "Bills, line by line" in page and "<style>body{" in page
+    assert "report.html" in read("est.txt")
     assert json.loads(read("x.json"))["schema_version"]
     assert "aurora-models scenario docs --full" in read("x.toml")  # the template's pointer works
     assert read("scenario_format.md").startswith("# Scenario files")
@@ -136,8 +141,12 @@ def test_the_wheel_with_its_report_extra_serves_every_command_from_an_empty_fold
     assert where.is_relative_to(venv) and not where.is_relative_to(ROOT)
     # only what the session wrote (`ls`: an output folder keeps its versions and lock hidden)
     assert sorted(done.stdout.split()) == sorted(
-        ["estimate.txt", "init.txt", "x.toml", "x.json", "scenario_format.md", "prices.txt",
+        ["estimate.txt", "est", "est.txt", "init.txt", "x.toml", "x.json", "scenario_format.md", "prices.txt",
          "sensitivity.txt", "r", "report.txt", "where.txt", "explorer.txt"])
     # the wheel carries its licence and notices
     dist = next((venv / "lib").glob("python3*/site-packages/aurora_arch_models-*.dist-info"))
     assert {p.name for p in (dist / "licenses").iterdir()} == {"LICENSE", "NOTICE"}
+    # and its PEP 561 marker: a type checker reads the installed package's annotations
+    assert (dist.parent / "aurora_models" / "py.typed").is_file()
+    record = (dist / "RECORD").read_text().splitlines()
+    assert any(line.startswith("aurora_models/py.typed,") for line in record)

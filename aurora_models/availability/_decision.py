@@ -437,7 +437,7 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
     if workload.instance_class not in classes.index:
         raise ParameterValueError(f"`instance_class` must be one of {', '.join(classes.index)}, got "
                          f"{workload.instance_class!r}")
-    k = int(classes.loc[workload.instance_class, "vcpu"])
+    k = int(classes.loc[workload.instance_class, "vcpu"])  # type: ignore[arg-type]  # an int column (pandas-stubs: any scalar)
     if storage is None:
         storage = storage_unavailability(volume_gib=max(workload.storage_gib, 1.0))
     rows = []
@@ -466,7 +466,7 @@ def decision_table(workload: Workload, *, deployments=DEPLOYMENTS, price_book=No
         i = int(frame.index[frame["meets_objectives"]][0])
         frame.loc[i, "recommended"] = True
         rec = str(frame.loc[i, "deployment"])
-        ruled_out = frame.loc[:i - 1, "fails_on"] if i > 0 else []
+        ruled_out: pd.Series | list[str] = frame.loc[:i - 1, "fails_on"] if i > 0 else []
     else:  # nothing qualifies: every objective that some deployment misses is binding
         ruled_out = frame["fails_on"]
     for f in ruled_out:

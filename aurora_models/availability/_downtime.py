@@ -323,7 +323,7 @@ def _component_rows(dep, rates, client, storage) -> list[tuple]:
     return rows
 
 
-def _check(deployment, rates, client):
+def _check(deployment, rates, client) -> tuple[Deployment, FailureRates, ClientConfig]:
     if not isinstance(deployment, Deployment):
         raise ParameterTypeError("`deployment` must be a Deployment (e.g. availability.AURORA), got "
                         f"{type(deployment).__name__}")

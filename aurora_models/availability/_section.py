@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
 
 from .. import pricing
-from .._params import replaced
-from .._section import BatchContext, Context, Derived, Output, Row, Section, SectionResult
+from .._format import value_text
+from .._params import params_of, replaced
+from .._section import (
+    BatchContext,
+    Context,
+    Derived,
+    Fact,
+    Output,
+    Row,
+    Section,
+    SectionResult,
+    View,
+)
 from ..exceptions import ParameterValueError
 from ..quorum._model import FailureModel
 from ..quorum._section import failure_model
@@ -25,6 +37,14 @@ from ._decision import Workload, decision_table, engine_family
 from ._downtime import storage_unavailabilities, storage_unavailability
 from ._params import FailureRates
 
+
+class _Load(Protocol):
+    """What these sections read of the workload section's result (no import of its family)."""
+
+    daily_peak_reads_per_s: float
+    event_peak_reads_per_s: float
+    io_millions_per_month: float
+
 __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "failure_rates"]
 
 
@@ -33,7 +53,7 @@ def failure_rates(scenario):
     the AZ parameters)."""
     fl = scenario["failures"]
     return FailureRates(failures=failure_model(scenario),
-                        **{k: fl[k] for k in FailureRates.__params__ if k in fl})
+                        **{k: fl[k] for k in params_of(FailureRates) if k in fl})
 
 
 def _storage(scenario):
@@ -48,14 +68,15 @@ class AvailabilityResult(SectionResult):
     _private = ("downtime_years",)
     deployment: str
     annual_downtime_minutes: Estimate
-    annual_downtime_minutes_monte_carlo: Estimate
-    annual_downtime_minutes_p50: Estimate
-    annual_downtime_minutes_p99: Estimate
-    outages_per_year: Estimate
+    #: The Monte Carlo figures: None in an analysis' evaluation (the closed form only).
+    annual_downtime_minutes_monte_carlo: Estimate | None
+    annual_downtime_minutes_p50: Estimate | None
+    annual_downtime_minutes_p99: Estimate | None
+    outages_per_year: Estimate | None
     availability: float
-    availability_ci_low: float
-    availability_ci_high: float
-    nines: float
+    availability_ci_low: float | None
+    availability_ci_high: float | None
+    nines: float | None
     downtime_years: Any = field(repr=False)
     #: ``workload.max_annual_downtime_minutes`` (None: no objective) and whether the closed-form
     #: expected downtime meets it.
@@ -101,8 +122,8 @@ def _closed_only(dep, closed) -> AvailabilityResult:
 def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     """The batch's closed-form downtime, its storage unavailability in stacked CTMC solves
     (:func:`~._downtime.storage_unavailabilities`)."""
-    model_keys = {f"failures.{k}": k for k in FailureModel.__params__}
-    rate_keys = {f"failures.{k}": k for k in FailureRates.__params__}
+    model_keys = {f"failures.{k}": k for k in params_of(FailureModel)}
+    rate_keys = {f"failures.{k}": k for k in params_of(FailureRates)}
     if set(b.values) - set(model_keys) - set(rate_keys):
         return [_availability(b.context(i)) for i in range(b.size)]
     s = b.scenario
@@ -136,12 +157,27 @@ def _availability_rows(d) -> list[Row]:
 _DOWNTIME = "downtime_minutes_per_year"
 
 
+def _availability_view(d: Mapping[str, Any]) -> View:
+    missed: dict[str, str] = {}
+    if d.get("meets_objective") is False:
+        missed["expected downtime (closed form)"] = (
+            f"expected downtime {d['annual_downtime_minutes']['value']:.3g} minutes/year > "
+            f"{d['objective_minutes_per_year']:g} (workload.max_annual_downtime_minutes)")
+    facts: tuple[Fact, ...] = ()
+    if "availability" in d:
+        facts = (Fact("availability", f"{value_text(d['availability'], 'fraction')} a year "
+                                      f"({value_text(d['annual_downtime_minutes']['value'], '')} "
+                                      f"minutes of downtime, {d['deployment']})", 30),)
+    return View(missed=missed, facts=facts)
+
+
 def _availability_from_downtime(minutes):
     return 1.0 - minutes / MINUTES_PER_YEAR
 
 
 AVAILABILITY = Section(
     name="availability", title="Availability", run=_availability, rows=_availability_rows,
+    view=_availability_view,
     run_batch=_availability_batch, declares=(FailureModel, FailureRates),
     assumptions=("availability", "quorum", "units"), place=30,
     outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year",
@@ -186,8 +222,21 @@ def _failover_rows(d) -> list[Row]:
                 f"failover_{q}_s") for q in ("p50", "p90", "p99")]
 
 
+def _failover_view(d: Mapping[str, Any]) -> View:
+    missed: dict[str, str] = {}
+    if d.get("meets_objective") is False:
+        missed["client-observed outage P90"] = (
+            f"failover P90 {d['p90_s']:.3g} s > {d['objective_p90_s']:g} s "
+            f"(workload.max_failover_s)")
+    facts: tuple[Fact, ...] = ()
+    if "p50_s" in d:
+        facts = (Fact("failover (client-observed)",
+                      f"P50 {d['p50_s']:.0f} s, P99 {d['p99_s']:.0f} s", 40),)
+    return View(missed=missed, facts=facts)
+
+
 FAILOVER = Section(
-    name="failover", title="Failover", run=_failover, rows=_failover_rows,
+    name="failover", title="Failover", run=_failover, rows=_failover_rows, view=_failover_view,
     assumptions=("availability",), place=40,
     outputs=tuple(Output(f"failover_{q}_s", (f"{q}_s",), "s",
                          label=f"client-observed failover outage {q.upper()}")
@@ -220,7 +269,8 @@ class ReadersResult(SectionResult):
 
 def _readers(ctx: Context) -> ReadersResult:
     s = ctx.scenario
-    cl, wl, peaks = s["cluster"], s["workload"], ctx["workload"]
+    cl, wl = s["cluster"], s["workload"]
+    peaks = cast(_Load, ctx["workload"])  # the results are keyed by section name
     workers = _workers_per_reader(s)
     needed: dict[str, int | None] = {}
     for label, rate in (("daily_peak", peaks.daily_peak_reads_per_s),
@@ -256,7 +306,7 @@ def _readers_batch(b: BatchContext) -> list[ReadersResult]:
     out = []
     for i in range(b.size):
         ctx = b.context(i)
-        load = ctx["workload"]
+        load = cast(_Load, ctx["workload"])  # keyed by section name
         key = (_workers_per_reader(ctx.scenario), load.daily_peak_reads_per_s,
                load.event_peak_reads_per_s)
         if key not in done:
@@ -286,7 +336,8 @@ class AlternativesResult(SectionResult):
 
 def _alternatives(ctx: Context) -> AlternativesResult:
     s = ctx.scenario
-    cl, reg, wl, load = s["cluster"], s["regions"], s["workload"], ctx["workload"]
+    cl, reg, wl = s["cluster"], s["regions"], s["workload"]
+    load = cast(_Load, ctx["workload"])  # the results are keyed by section name
     source = wl["migrating_from"]
     if source.startswith("sqlserver") and cl["engine"] != "postgresql":
         raise ParameterValueError(f"`cluster.engine` must be 'postgresql' when `workload.migrating_from` "
@@ -332,8 +383,24 @@ def _rds_engine(engine: str) -> str:
         " (the Aurora engine's RDS counterpart)"
 
 
+def decision_line(d: Mapping[str, Any]) -> str:
+    """The Aurora-vs-RDS outcome in words, with the objectives that ruled out cheaper options."""
+    binding = ", ".join(d["binding_constraints"]) or "none"
+    if d["recommendation"] is None:
+        return ("Aurora vs RDS (provisioned, daily peak): no deployment meets every objective "
+                f"(binding: {binding})")
+    return (f"Aurora vs RDS (provisioned, daily peak): {d['recommendation']} "
+            f"(objectives that ruled out cheaper options: {binding})")
+
+
+def _alternatives_view(d: Mapping[str, Any]) -> View:
+    line = decision_line(d)
+    return View(lines=(line,), facts=(Fact("Aurora vs RDS", line, 60),))
+
+
 ALTERNATIVES = Section(
     name="alternatives", title="Aurora vs RDS", run=_alternatives, consumes=("workload",),
+    view=_alternatives_view,
     declares=(Workload,), assumptions=("availability", "pricing"), place=80,
     json="`recommendation, binding_constraints, rows, note`: `availability.decision_table` "
          "(Aurora vs RDS, provisioned at the daily peak)")

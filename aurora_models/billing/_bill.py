@@ -11,7 +11,7 @@ import copy
 import math
 import re
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
 from ..serverless._policy import ScalingPolicy
 from ..units import HOURS_PER_MONTH
 from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS, BillingKeys, ReservedKeys
+from ._text import bill_table
 
 
 def _region_codes(name: str, value: Any) -> tuple[str, ...]:
@@ -124,6 +125,22 @@ class Bill:
                 "lines": [li.to_dict() for li in self.lines], "missing": list(self.missing),
                 "unavailable": self.unavailable, "total_usd": self.total_usd,
                 "total_12_months_usd": self.total_12_months_usd}
+
+    def __repr__(self) -> str:
+        flags = [w for w, on in (("configured", self.configured), ("cheapest", self.cheapest))
+                 if on]
+        return (f"Bill({self.option!r}{''.join(f', {f}' for f in flags)}): "
+                f"${self.total_usd:,.2f} a month, ${self.total_12_months_usd:,.2f} over 12 "
+                f"months, {len(self.lines)} line{'s' if len(self.lines) != 1 else ''}"
+                + (f", {len(self.missing)} not priced" if self.missing else "")
+                + (f"; unavailable: {self.unavailable}" if self.unavailable else ""))
+
+    def _repr_html_(self) -> str:
+        """The bill line by line, as the estimate report shows it."""
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        return repr_html(repr(self), line_tables=[bill_table(self.to_dict())])
 
     def to_frame(self):
         """One row per line: ``option, region, line, quantity, unit, unit_price_usd,
@@ -348,7 +365,9 @@ class _Builder:
     """Collects the lines of one option; a missing price becomes a named gap."""
 
     def __init__(self, option: str):
-        self.option, self.lines, self.missing = option, [], []
+        self.option = option
+        self.lines: list[LineItem] = []
+        self.missing: list[str] = []
 
     def add(self, line_id: str, region: str, line: str, quantity: float, unit: str, price,
             component: str):
@@ -537,7 +556,9 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                 configured=option == configured_option,
                 reserved_term=u.reserved_term if option == "provisioned_reserved" else None,
                 instance_classes=" + ".join(classes), lines=tuple(b.lines),
-                missing=tuple(b.missing), unavailable=unavailable, total_usd=total)
+                missing=tuple(b.missing), unavailable=unavailable,
+                # an array in bill_totals' batch form (which reads total_usd alone)
+                total_usd=cast(float, total))
 
 
 def _reserved_rate_kind(u: Usage, book, cls: str, io_opt: bool) -> str:
@@ -783,8 +804,10 @@ def diff_bills(base, new, *, changed_only: bool = False) -> Any:
             m0, m1 = (x["amount_usd"] if x else 0.0), (y["amount_usd"] if y else 0.0)
             t0 = x["amount_12_months_usd"] if x else 0.0
             t1 = y["amount_12_months_usd"] if y else 0.0
-            text = (x or y)["line"] if not (x and y) or x["line"] == y["line"] else \
-                f"{x['line']} -> {y['line']}"
+            if x and y and x["line"] != y["line"]:
+                text = f"{x['line']} -> {y['line']}"
+            else:
+                text = (x or y or {})["line"]  # one of them is set (the key is in la or lb)
             if not changed_only or _changed(m1 - m0, t1 - t0) or x is None or y is None:
                 lines.append((opt, key[0], text, m0, m1, m1 - m0, t0, t1, t1 - t0))
         m0 = a[opt]["total_usd"] if opt in a else 0.0

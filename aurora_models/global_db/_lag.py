@@ -187,13 +187,13 @@ def _healthy(link: ReplicationLink, lam: float):
 
     grid, table = _md1_table(lam, es)
 
-    def cdf(x):
+    def cdf_md1(x):
         w = np.asarray(x, dtype=float) - d - es
         return np.where(w < 0, 0.0, np.interp(w, grid, table, right=1.0))
 
-    def exact(q):
+    def exact_md1(q):
         return d + es + queueing.md1_wait_quantile(q, lam, es)
-    return d + es + wait - bunch, cdf, exact if t_b == 0.0 else None, wait
+    return d + es + wait - bunch, cdf_md1, exact_md1 if t_b == 0.0 else None, wait
 
 
 def _episode_terms(link: ReplicationLink, lam: float):
@@ -215,6 +215,7 @@ def _lag_sf_builder(link: ReplicationLink, lam: float, include_degradation: bool
         return mean_h, (lambda x: 1.0 - cdf_h(x)), exact, 0.0, wait
     r, c, k = terms
     dg = link.degradation
+    assert dg is not None  # _episode_terms gives terms only for a link with degradation
     pi = r * c * k * dg.mean_duration_s
     w_h = min(pi, 1.0)
     mean = mean_h + r * c * k * k * dg.duration_second_moment_s2 / 2.0
@@ -441,7 +442,7 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
         raise ParameterValueError("`trace` must be None for the closed form (bursty commits have no "
                          "closed form; use simulate_lag), got a trace")
     st = link.stability(lam)
-    components = {"propagation": link.one_way_ms / 1e3, "batching": link.batch_interval_s / 2.0}
+    components = {"propagation": link._one_way_s, "batching": link.batch_interval_s / 2.0}
     if not st.stable:
         note = (f"unstable: utilisation {st.utilisation:.4g} >= 1 of the long-run replication "
                 f"capacity, so the lag grows without bound by {st.backlog_growth_per_s:.4g} s per "
@@ -462,7 +463,7 @@ def lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTILES,
     quant = {q: float(exact(q)) if exact is not None else _quantile_from_sf(sf, q, lo)
              for q in qs}
     components.update(queueing=wait, transmission=link.service_mean_s + link.fixed_delay_s
-                      - link.one_way_ms / 1e3,
+                      - link._one_way_s,
                       episodes=mean - (lo + link.batch_interval_s / 2 + link.service_mean_s
                                        + wait))
     if pi > 0:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 from .._assumptions import register
-from .._params import declared, param
+from .._params import declared, param, params_of
 from .._validate import check_nonnegative
 from ..data import load_interregion_rtt
 from ..exceptions import ParameterTypeError, ParameterValueError
@@ -328,7 +329,12 @@ class ReplicationLink:
     def fixed_delay_s(self) -> float:
         """Propagation plus the faster stage's mean service time, seconds."""
         fast = max(self.link_bandwidth_bytes_per_s, self.apply_bytes_per_s)
-        return self.one_way_ms / 1e3 + self.redo_bytes_per_write / fast
+        return self._one_way_s + self.redo_bytes_per_write / fast
+
+    @property
+    def _one_way_s(self) -> float:
+        """``one_way_ms`` in seconds (never None once built: the latency data's when unset)."""
+        return cast(float, self.one_way_ms) / 1e3
 
     @property
     def batch_interval_s(self) -> float:
@@ -365,7 +371,7 @@ class ReplicationLink:
 
 
 #: The declared default (one home: the parameter above); the bill's replicated-write volume.
-REDO_BYTES_PER_WRITE = ReplicationLink.__params__["redo_bytes_per_write"].default
+REDO_BYTES_PER_WRITE = params_of(ReplicationLink)["redo_bytes_per_write"].default
 
 
 def check_links(links) -> tuple[ReplicationLink, ...]:

@@ -182,6 +182,7 @@ def rpo_exposure(link: ReplicationLink, *, writes_per_s: float | None = None, tr
     res = simulate_lag(link, writes_per_s=writes_per_s, trace=trace, trace_step_s=trace_step_s,
                        n_writes=n_writes, n_replications=n_replications, rng=rng)
     sim = res.simulation
+    assert sim is not None  # simulate_lag keeps its samples
     rate = sim.simulated_writes_per_s if trace is not None else res.writes_per_s
     little = rate * res.mean.value
     return RPOExposure(link=link, writes_per_s=rate, stable=True,

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 from .._rng import spawn_seeds
-from .._section import Context, Output, Row, Section, SectionResult
+from .._section import Context, Output, Row, Section, SectionResult, View
 from ..results import Estimate
 from ._lag import lag
 from ._link import ReplicationLink, stand_in_note
 from ._rpo import rpo_exposure
+
+
+class _Peaks(Protocol):
+    """What this section reads of the workload section's result (no import of its family)."""
+
+    daily_peak_writes_per_s: float
+    event_peak_writes_per_s: float
 
 __all__ = ["GLOBAL_DATABASE", "SECTIONS", "GlobalDatabaseResult"]
 
@@ -26,12 +34,13 @@ class GlobalDatabaseResult(SectionResult):
 
 
 def _run(ctx: Context) -> GlobalDatabaseResult:
-    reg, peaks = ctx.scenario["regions"], ctx["workload"]
+    reg = ctx.scenario["regions"]
+    peaks = cast(_Peaks, ctx["workload"])  # the results are keyed by section name
     secs = []
     seeds = spawn_seeds(ctx.stream(3), max(1, len(reg["secondaries"])))
     for sec, seed in zip(reg["secondaries"], seeds, strict=False):
         link = ReplicationLink(primary=reg["primary"], secondary=sec)
-        entry: dict[str, Any] = {"secondary": sec, "one_way_ms": float(link.one_way_ms)}
+        entry: dict[str, Any] = {"secondary": sec, "one_way_ms": float(cast(float, link.one_way_ms))}
         stand_ins = [n for n in (stand_in_note(reg["primary"]), stand_in_note(sec)) if n]
         if stand_ins:  # a region the latency data lacks: another's round trips, said so
             entry["latency_stand_in"] = "; ".join(stand_ins)
@@ -110,16 +119,22 @@ def _rows(d) -> list[Row]:
                                 e["ci_high"], e["unit"]))
             e = rpo.get("loss_window_s_mean")
             if e is not None:
+                v, lo, hi = (None if x is None else 1000.0 * x
+                             for x in (e["value"], e["ci_low"], e["ci_high"]))
                 rows.append(Row("global_database", f"{sec} loss window (mean, event peak)",
-                                *(None if x is None else 1000.0 * x
-                                  for x in (e["value"], e["ci_low"], e["ci_high"])), "ms"))
+                                v, lo, hi, "ms"))
     return rows
+
+
+def _view(d: Mapping[str, Any]) -> View:
+    return View(text_lines=() if d["configured"] else
+                ("Global Database: no secondaries configured",))
 
 
 _EACH = ("secondaries", "secondary")
 
 GLOBAL_DATABASE = Section(
-    name="global_database", title="Global Database", run=_run, rows=_rows,
+    name="global_database", title="Global Database", run=_run, rows=_rows, view=_view,
     consumes=("workload",), assumptions=("global_db",), place=90,
     outputs=(Output("lag_p99_ms_{}", ("secondaries", ("secondary", "{}"), "lag_event_peak",
                                       "p99_s"), "ms", scale=1e3, each=_EACH,

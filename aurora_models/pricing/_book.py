@@ -466,9 +466,9 @@ class PriceBook:
             if cls not in specs.index:
                 continue
             v, m = specs.loc[cls, ["vcpu", "memory_gib"]]
-            dist = abs(math.log2(v / v0)) + abs(math.log2(m / m0))
+            dist = abs(math.log2(v / v0)) + abs(math.log2(m / m0))  # type: ignore[operator]  # numbers (pandas-stubs: any hashable)
             keyed.append((cls.split(".")[1] != fam0, round(dist, 9),
-                          float(self.rows["usd"].iat[pos]), cls))
+                          float(self.rows["usd"].iat[pos]), cls))  # type: ignore[arg-type]  # a float column (pandas-stubs: any scalar)
         return [k[-1] for k in sorted(keyed)[:n]]
 
     def reserved(self, instance_class: str, term: str) -> ReservedRate:
@@ -585,6 +585,26 @@ class PriceBook:
     def __repr__(self) -> str:
         return (f"PriceBook(region={self.region!r}, engine={self.engine!r}, as_of={self.as_of!r}, "
                 f"rows={len(self.rows)})")
+
+    def _repr_html_(self) -> str:
+        """The book's key figures and its prices other than per instance class (a notebook's
+        view; :meth:`to_frame` has every row)."""
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        per_class = self.rows["instance_class"].fillna("").astype(str) != ""
+        flat = self.rows[~per_class]
+        facts = [("region", self.region), ("engine", self.engine), ("as of", self.as_of),
+                 ("rows", f"{len(self.rows):,}"),
+                 ("instance classes priced",
+                  f"{self.rows.loc[per_class, 'instance_class'].nunique():,}"),
+                 ("missing", ", ".join(self.missing) or "none")]
+        rows = [[str(r["item"]), f"{float(r['usd']):.6g}", str(r["unit"]), str(r["confidence"])]
+                for _, r in flat.iterrows()]
+        return repr_html(f"PriceBook: {self.region}, {self.engine}, as of {self.as_of}",
+                         facts=facts, grids=[{
+            "caption": "Prices other than per instance class",
+            "head": ["item", "USD", "unit", "confidence"], "rows": rows, "numeric": (1,)}])
 
 
 def io_optimized_break_even_share(price_book: PriceBook, *, compute_usd_per_month: float,

@@ -317,7 +317,7 @@ def _block(layout: QuorumLayout, event: str, max_down: int, pattern: tuple) -> _
     keep = np.flatnonzero(seen)
     coef = np.ascontiguousarray(st.coef[:, keep][:, :, keep])
     fail = [r for r in _FAILURE_RATES if pattern[r]]
-    is_failure = (coef[fail] > 0).any(axis=0)
+    is_failure = np.asarray((coef[fail] > 0).any(axis=0))
     return _Block(tuple(st.states[i] for i in keep), coef.reshape(_N_RATES, -1), is_failure,
                   st.event[keep], int(np.searchsorted(keep, st.initial)))
 

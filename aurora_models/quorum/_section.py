@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from .._params import replaced
-from .._section import BatchContext, Context, Output, Row, Section, SectionResult
+from .._params import params_of, replaced
+from .._section import BatchContext, Context, Fact, Output, Row, Section, SectionResult, View
 from ..results import Estimate
 from . import (
     AURORA,
@@ -25,7 +27,7 @@ __all__ = ["DURABILITY", "SECTIONS", "DurabilityResult", "failure_model"]
 def failure_model(scenario):
     """The scenario's :class:`FailureModel` (its ``[failures]`` keys, declared on it)."""
     fl = scenario["failures"]
-    return FailureModel(**{k: fl[k] for k in FailureModel.__params__ if k in fl})
+    return FailureModel(**{k: fl[k] for k in params_of(FailureModel) if k in fl})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +38,7 @@ class DurabilityResult(SectionResult):
     protection_groups: int
     p_data_loss_volume: Estimate
     p_data_loss_per_group: Estimate
-    p_data_loss_per_group_monte_carlo: Estimate
+    p_data_loss_per_group_monte_carlo: Estimate | None  # None in an analysis' evaluation
     p_storage_write_unavailable_volume: Estimate
     durability_volume: float
     #: The expected time the volume cannot write in the horizon, minutes (the groups'
@@ -79,7 +81,7 @@ def _run(ctx: Context) -> DurabilityResult:
 def _run_batch(b: BatchContext) -> list[DurabilityResult]:
     """The batch's durability in stacked CTMC solves (:mod:`~aurora_models.quorum._batch`):
     the sampled ``[failures]`` keys change only the failure model."""
-    fields = {f"failures.{k}": k for k in FailureModel.__params__}
+    fields = {f"failures.{k}": k for k in params_of(FailureModel)}
     if set(b.values) - set(fields):  # the horizon or the volume is sampled
         return [_run(b.context(i)) for i in range(b.size)]
     fm0 = failure_model(b.scenario)
@@ -124,8 +126,17 @@ def _rows(d) -> list[Row]:
               if d.get("write_unavailable_minutes") is not None else [])]
 
 
+def _view(d: Mapping[str, Any]) -> View:
+    if "p_data_loss_volume" not in d:
+        return View()
+    return View(facts=(Fact("durability", f"P(data loss in the horizon) "
+                                          f"{d['p_data_loss_volume']['value']:.3g} "
+                                          f"({d['layout']})", 50),))
+
+
 DURABILITY = Section(
     name="durability", title="Durability (quorum)", run=_run, rows=_rows, run_batch=_run_batch,
+    view=_view,
     declares=(FailureModel,), assumptions=("quorum",), place=20,
     outputs=(Output("p_write_unavailable", ("p_storage_write_unavailable_volume", "value"),
                     "probability/horizon", label="P(storage write unavailable), volume"),

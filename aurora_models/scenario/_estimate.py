@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from .. import _budget
-from .._params import Param
+from .._format import repr_text
+from .._params import Param, params_of
 from .._registry import assumption_modules, assumptions
 from .._section import Context, Row, SectionResult, plain
 from .._validate import check_int_range
@@ -19,12 +20,17 @@ from ..serverless._section import demand_model
 from ._sections import ordered, registered
 from ._settings import RunSettings
 from ._spec import Scenario, ScenarioError, spec
+from ._views import facts, parts, summary_context
+
+if TYPE_CHECKING:  # the results are keyed by section name
+    from ..availability._section import AvailabilityResult
+    from ..serverless._section import CapacityResult, WorkloadResult
 
 __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "estimate_batch",
            "models_assumptions", "summary_rows"]
 
 #: The trials range (the declaration of ``scenario.trials``: one definition).
-_TRIALS = RunSettings.__params__["trials"]
+_TRIALS = params_of(RunSettings)["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
 SCHEMA_VERSION = "1.4"
@@ -98,7 +104,7 @@ class ScenarioResult:
     @functools.cached_property
     def sections(self) -> dict[str, Any]:
         """The JSON-ready sections (plain Python types), then ``assumptions`` and ``notes``."""
-        out = {name: r.to_dict() for name, r in self.results.items()}
+        out: dict[str, Any] = {name: r.to_dict() for name, r in self.results.items()}
         out["assumptions"] = _assumptions(self.scenario, tuple(self.results))
         out["notes"] = list(self.notes)
         return out
@@ -106,17 +112,17 @@ class ScenarioResult:
     @property
     def demand(self) -> dict[str, np.ndarray]:
         """Per-step writes/s, reads/s and ACU of the seeded demand draw (for plots)."""
-        return self.results["workload"].series
+        return cast("WorkloadResult", self.results["workload"]).series
 
     @property
     def capacity(self) -> dict[str, Any]:
         """The Serverless v2 simulations of the writer and of each reader (for plots)."""
-        return self.results["serverless"].simulations
+        return cast("CapacityResult", self.results["serverless"]).simulations
 
     @property
     def downtime_years(self) -> np.ndarray:
         """Simulated annual downtime minutes, one per trial (for plots)."""
-        return self.results["availability"].downtime_years
+        return cast("AvailabilityResult", self.results["availability"]).downtime_years
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (top-level ``schema_version``); plain Python types only."""
@@ -127,6 +133,24 @@ class ScenarioResult:
                              "horizon_hours": self.scenario["scenario"]["horizon_hours"],
                              "trials": self.n_trials, "seed": self.seed},
                 **plain(self.sections)}
+
+    def __repr__(self) -> str:
+        """What it is and its headline figures (the report's summary), a few lines."""
+        names = ", ".join(self.results)
+        n = len(self.results)
+        sections = f"{n} section{'s' if n != 1 else ''}" + (f" ({names})" if len(names) < 50
+                                                           else "")
+        source = str(self.scenario.source).replace("\\", "/").rsplit("/", 1)[-1]  # file name
+        return repr_text(f"ScenarioResult({self.scenario.name!r}, {source}): "
+                         f"{self.n_trials:,} trials, seed {self.seed}, {sections}",
+                         [f"{label}: {text}" for label, text in facts(parts(self.to_dict()))])
+
+    def _repr_html_(self) -> str:
+        """The report's summary and estimates table (``templates/scenario_repr.html.j2``)."""
+        # light: the templates load jinja2 only when a notebook shows a result
+        from .._templates import render_template
+
+        return render_template("scenario_repr.html.j2", **summary_context(self.to_dict()))
 
     def cost_frame(self):
         """Monthly cost per deployment option (pandas DataFrame), cheapest first."""
@@ -144,7 +168,7 @@ class ScenarioResult:
 
 def demand_series(scenario: Scenario, *, rng=None) -> dict[str, np.ndarray]:
     """Per-step writes/s, reads/s and ACU demand of the scenario's workload: see
-    :meth:`aurora_models.serverless.DemandModel.series`."""
+    :meth:`aurora_models.serverless._demand_model.DemandModel.series`."""
     return demand_model(scenario).series(rng=rng)
 
 

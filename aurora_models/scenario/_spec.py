@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import pricing
 from .._distributions import make
-from .._params import Param, Rule
+from .._params import Param, Rule, params_of
 from .._registry import declared_classes, scenario_params
 from ..exceptions import ParameterValueError, UserInputError
 from ..pricing._rules import check_name
@@ -36,7 +36,7 @@ class ScenarioError(UserInputError, ValueError):
         super().__init__(where + message)
 
 
-def spec() -> dict[str, dict[str, Param]]:
+def spec() -> Mapping[str, Mapping[str, Param]]:
     """The scenario file's keys: ``{table: {key: Param}}``, derived from the declarations."""
     return scenario_params()
 
@@ -44,11 +44,12 @@ def spec() -> dict[str, dict[str, Param]]:
 def rules() -> list[tuple[Rule, dict[str, str]]]:
     """The declared cross-key rules whose every key a scenario file sets, with the mapping
     from each rule key to its ``table.key``."""
-    out = []
+    out: list[tuple[Rule, dict[str, str]]] = []
     for cls in declared_classes():
+        params = params_of(cls)
         for rule in getattr(cls, "__rules__", ()):
-            names = {k: k if "." in k else cls.__params__[k].scenario for k in rule.keys
-                     if "." in k or (k in cls.__params__ and cls.__params__[k].scenario)}
+            names = {k: k if "." in k else params[k].scenario or "" for k in rule.keys
+                     if "." in k or (k in params and params[k].scenario)}
             if len(names) == len(rule.keys) and all(r is not rule for r, _ in out):
                 out.append((rule, names))
     return sorted(out, key=lambda rn: rn[0].name)
@@ -262,8 +263,8 @@ def _check_rules(values, fail, *, touching: set[str] | None = None) -> None:
         except ValueError as exc:
             # at the line of the key the message names first (else the rule's first key)
             where = {k: re.search(rf"`{re.escape(names[k])}[`\[.]", str(exc)) for k in rule.keys}
-            found = [k for k in rule.keys if where[k]]
-            first = min(found, key=lambda k: where[k].start()) if found else rule.keys[0]
+            found = {k: m.start() for k, m in where.items() if m}
+            first = min(found, key=found.__getitem__) if found else rule.keys[0]
             t, _, key = pairs[first]
             raise fail(str(exc), t, key) from None
 

@@ -24,8 +24,10 @@ import numpy as np
 
 from .. import _budget
 from .._distributions import Distribution, SensitivityInputError
+from .._format import repr_text
 from .._optional import require
 from ..exceptions import ParameterTypeError
+from ._page import page_context
 
 __all__ = ["Propagation", "SensitivityResult", "evaluate", "morris", "propagate", "sobol"]
 
@@ -213,11 +215,48 @@ class Propagation:
         return pd.DataFrame({"output": list(self.outputs), "median": q[0], "p5": q[1],
                              "p95": q[2]})
 
+    def __repr__(self) -> str:
+
+        return repr_text(_propagation_head("Propagation", self),
+                         [_interval_line(o, *self.interval(o)) for o in self.outputs])
+
+    def _repr_html_(self) -> str:
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        return repr_html(_propagation_head("Propagation", self), grids=[_interval_grid(
+            self.to_frame())])
+
     def interval(self, output: str) -> tuple[float, float, float]:
         """``(median, p5, p95)`` of one output."""
         y = self.Y[:, self.outputs.index(output)]
         m, lo, hi = np.nanquantile(y, [0.5, 0.05, 0.95])
         return float(m), float(lo), float(hi)
+
+
+def _propagation_head(kind: str, p: Propagation) -> str:
+    n, infeasible = p.Y.shape[0], int(np.isnan(p.Y).any(axis=1).sum())
+    return (f"{kind}: {len(p.outputs)} output{'s' if len(p.outputs) != 1 else ''} over "
+            f"{len(p.names)} uncertain input{'s' if len(p.names) != 1 else ''}, {n:,} draws"
+            + (f", {infeasible} infeasible" if infeasible else "")
+            + "; median [5 %, 95 %]")
+
+
+def _g(x: Any) -> str:
+    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{float(x):.4g}"
+
+
+def _interval_line(output: str, median: float, p5: float, p95: float, unit: str = "") -> str:
+    return f"{output}: {_g(median)} [{_g(p5)}, {_g(p95)}]" + (f" {unit}" if unit else "")
+
+
+def _interval_grid(frame: Any) -> dict[str, Any]:
+    """``output, median, p5, p95`` (and ``unit``) of a propagation's frame as a repr's table."""
+    cols = [c for c in ("output", "median", "p5", "p95", "unit") if c in frame.columns]
+    rows = [[str(r[c]) if c in ("output", "unit") else _g(r[c]) for c in cols]
+            for _, r in frame.iterrows()]
+    return {"head": [{"p5": "5 %", "p95": "95 %"}.get(c, c) for c in cols], "rows": rows,
+            "numeric": (1, 2, 3)}
 
 
 def propagate(func, dists: Sequence[Distribution], *, outputs: Sequence[str], n: int = 256,
@@ -297,6 +336,28 @@ class SensitivityResult:
         t = self.table[self.table["output"] == output]
         t = t.sort_values(self.key, ascending=False, kind="stable").reset_index(drop=True)
         return t if top is None else t.head(top)
+
+    def __repr__(self) -> str:
+        def top(o: str) -> str:
+            if o in self.fixed:
+                return f"{o}: fixed (no sampled input moves it)"
+            t = self.ranked(o, 2)
+            return f"{o}: " + ", ".join(f"{r['input']} ({self.key} {_g(r[self.key])})"
+                                        for _, r in t.iterrows())
+
+        return repr_text(f"SensitivityResult({self.method}): {len(self.outputs)} outputs, "
+                         f"{len(self.names)} inputs, {self.evaluations:,} evaluations"
+                         + (f", {self.infeasible} infeasible" if self.infeasible else "")
+                         + "; the top inputs of each output",
+                         [top(o) for o in self.outputs])
+
+    def _repr_html_(self) -> str:
+        """The sensitivity page's ranked tables, five inputs per output
+        (``templates/sensitivity_repr.html.j2``)."""
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import render_template
+
+        return render_template("sensitivity_repr.html.j2", **page_context(self, top=5))
 
     def to_frame(self):
         """Every output's ranked table, stacked."""

@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import base64
-import html
 import json
 from pathlib import Path
 
-import numpy as np
-
 from .._output import staged_output
-from .._registry import sections
-from ..scenario._render import REPORT_CSS
-from ..scenario._spec import spec
 from ._analysis import SensitivityResult
+from ._page import _fmt, page_context
+from ._page import input_label as input_label
+from ._page import output_label as output_label
 
 __all__ = ["render_sensitivity", "render_uncertainty", "write_sensitivity"]
 
@@ -64,10 +60,6 @@ def render_sensitivity(result: SensitivityResult, fmt: str = "table") -> str:
     return "\n".join(out)
 
 
-def _fmt(x) -> str:
-    return f"{x:.4g}" if isinstance(x, float | np.floating) else str(x)
-
-
 def render_uncertainty(frame, fmt: str, n: int) -> str:
     """The assumption intervals of ``propagate_scenario(...).to_frame()`` as a block labelled
     apart from the Monte Carlo intervals."""
@@ -91,6 +83,7 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
     """``sensitivity.csv``, ``sensitivity.json``, one PNG per output (Sobol bars with their
     intervals, or a Morris tornado) and ``report.html`` (plots embedded), all at once."""
     import matplotlib
+
 
     images = {}
     with staged_output(out_dir) as stage:
@@ -119,70 +112,11 @@ def write_sensitivity(result: SensitivityResult, out_dir: str | Path) -> list[Pa
 
 
 def _page(result: SensitivityResult, images: dict) -> str:
-    """The HTML page: the estimate report's style, outputs and inputs by their labels (the
-    key beside), each output's ranked table with the inputs that do not move it folded."""
-    index = "ST" if result.method == "sobol" else "mu_star"
-    what = ("total-order Sobol index ST (share of the output's variance an input accounts "
-            "for, with its interactions), S1 first order, +- the 95 % bootstrap half-width"
-            if result.method == "sobol" else
-            "Morris mu* (mean absolute elementary effect, in the output's unit over the "
-            "central 95 % of each input's distribution), sigma its spread")
-    fixed = [o for o in result.outputs if o in result.fixed]
-    body = [f"<h1>Which assumptions matter: {result.method.title()} sensitivity</h1>",
-            f"<p>{result.evaluations:,} scenario evaluations over {len(result.names)} uncertain "
-            f"inputs" + (f", {result.infeasible} infeasible (censored)" if result.infeasible
-                         else "") + f". Ranked by {html.escape(what)}.</p>"]
-    for o in result.outputs:
-        if o in result.fixed:
-            continue
-        t = result.ranked(o).drop(columns="output")
-        moves = t[index].astype(float).abs() > 1e-6
-        body.append(f"<h2>{html.escape(output_label(o))} <code>{html.escape(o)}</code></h2>")
+    """The HTML page, from ``templates/sensitivity.html.j2`` (the estimate report's style)."""
+    # light: the templates load jinja2 only when a page is written
+    from .._templates import render_template
 
-        def table(rows):
-            head = "<tr><th>input</th>" + "".join(f"<th>{html.escape(c)}</th>"
-                                                  for c in rows.columns if c != "input") + "</tr>"
-            cells = "".join(
-                "<tr><td>" + html.escape(input_label(r["input"])) + f" <code>"
-                f"{html.escape(r['input'])}</code></td>"
-                + "".join(f"<td class=n>{_fmt(r[c])}</td>" for c in rows.columns if c != "input")
-                + "</tr>" for _, r in rows.iterrows())
-            return f"<table>{head}{cells}</table>"
-
-        body.append(table(t[moves]))
-        if (~moves).any():
-            body.append(f"<details><summary>{int((~moves).sum())} inputs that do not move it "
-                        f"({index} below 1e-6)</summary>{table(t[~moves])}</details>")
-        _, png = images[o]
-        body.append(f"<img alt='{html.escape(result.method.title())} indices of "
-                    f"{html.escape(output_label(o))}, by input' "
-                    f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>")
-    if fixed:
-        body.append("<h2>Outputs no sampled input moves</h2><p>" + ", ".join(
-            f"{html.escape(output_label(o))} <code>{html.escape(o)}</code>" for o in fixed)
-            + ": every evaluation gave the same value.</p>")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>Which assumptions "
-            f"matter: {result.method} sensitivity (aurora-models)</title><style>{REPORT_CSS}"
-            "</style></head><body>" + "\n".join(body) + "</body></html>\n")
-
-
-def output_label(name: str) -> str:
-    """An analysis output as it reads for people (the manifests' labels; ``log10(x)``: the
-    label of ``x`` on a log scale)."""
-    inner = name[6:-1] if name.startswith("log10(") and name.endswith(")") else name
-    for sec in sections():
-        for out in sec.outputs:
-            label = out.label_of(inner)
-            if label is not None:
-                return f"log10 {label}" if inner != name else label
-    return name
-
-
-def input_label(key: str) -> str:
-    """A sampled scenario key as it reads for people: its declaration's ``doc``."""
-    table, _, k = key.partition(".")
-    p = spec().get(table, {}).get(k)
-    return p.doc if p is not None and p.doc else key
+    return render_template("sensitivity.html.j2", **page_context(result, images))
 
 
 def _safe(name: str) -> str:

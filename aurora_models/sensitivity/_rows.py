@@ -89,7 +89,7 @@ def row_intervals(propagation, rows: Sequence) -> list[RowInterval]:
         if output in derived:
             source, unit, transform = derived[output]
         else:
-            unit = units.get(output)
+            unit = units.get(output) if output is not None else None
         if output is None or source not in columns or unit != r[5]:
             out.append(RowInterval(NOT_PROPAGATED))  # a renamed unit: better unmapped than wrong
             continue

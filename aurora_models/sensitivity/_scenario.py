@@ -33,17 +33,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from .._assumptions import scaled
 from .._distributions import Distribution, SensitivityInputError, make
+from .._format import repr_text
 from .._section import BatchContext, Context
 from ..exceptions import AuroraModelsWarning
 from ..scenario._sections import ordered, registered
 from ..scenario._spec import uncertain_keys
-from ._analysis import Propagation, morris, propagate, sobol
+from ._analysis import (
+    Propagation,
+    _interval_grid,
+    _interval_line,
+    _propagation_head,
+    morris,
+    propagate,
+    sobol,
+)
+
+if TYPE_CHECKING:
+    from .._section import SectionResult
 
 __all__ = ["ScenarioModel", "analyze", "distributions", "propagate_scenario", "recentred"]
 
@@ -157,7 +169,9 @@ class ScenarioModel:
             reads: set = set()
             real = ctx.results
             ctx.scenario = _Recording(scenario, log)
-            ctx.results = {c: _RecordingResult(c, real[c], reads) for c in sec.consumes}
+            # a proxy of each consumed result (duck-typed: it records the fields read)
+            ctx.results = {c: cast("SectionResult", _RecordingResult(c, real[c], reads))
+                           for c in sec.consumes}
             try:
                 result = sec.run(ctx)
             finally:
@@ -208,7 +222,7 @@ class ScenarioModel:
         with warnings.catch_warnings():  # as __call__ (not repeated per evaluation)
             warnings.simplefilter("ignore", AuroraModelsWarning)
             for sec in _sections():
-                ctx.results[sec.name] = None
+                ctx.results[sec.name] = None  # type: ignore[assignment]  # refused (until it runs): _added skips it
                 if any(ctx.results[c] is None for c in sec.consumes):
                     continue  # what it consumes was refused
                 try:
@@ -474,6 +488,26 @@ class ScenarioPropagation:
     units: Mapping[str, str]
     #: The manifests' derived outputs: ``{name: (output it is computed from, unit, transform)}``.
     derived: Mapping[str, tuple] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        p = self.propagation
+        cheapest = max(self.p_cheapest.items(), key=lambda kv: kv[1], default=None)
+        first = (f"P(meets objectives) {self.p_meets_objectives:.0%}"
+                 + (f"; most often the cheapest: {cheapest[0]} ({cheapest[1]:.0%} of draws)"
+                    if cheapest else ""))
+        return repr_text(_propagation_head("ScenarioPropagation", p),
+                         [first, *(_interval_line(o, *p.interval(o), self.units.get(o, ""))
+                                   for o in p.outputs)])
+
+    def _repr_html_(self) -> str:
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        facts = [("P(meets objectives)", f"{self.p_meets_objectives:.1%}"),
+                 *((f"P(cheapest): {k}", f"{v:.1%}") for k, v in self.p_cheapest.items())]
+        return repr_html(_propagation_head("ScenarioPropagation", self.propagation),
+                         facts=facts, grids=[_interval_grid(self.propagation.to_frame().assign(
+                             unit=[self.units.get(o, "") for o in self.propagation.outputs]))])
 
     def to_frame(self):
         """``output, median, p5, p95, unit`` and the derived probabilities (median column)."""

@@ -21,7 +21,7 @@ import math
 try:
     from numba import njit
 except ImportError:  # numba missing: the numpy kernel serves (slower, same results)
-    njit = None
+    njit = None  # type: ignore[assignment]  # no compiler: callers test for None
 
 __all__ = ["additive_run"]
 

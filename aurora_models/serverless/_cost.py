@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _budget, pricing
+from .._format import repr_text
 from .._rng import spawn
 from .._validate import (
     check_array,
@@ -324,6 +325,35 @@ class CostDistribution:
     cost_mean: Estimate
     under_provisioned_p50: Estimate
     under_provisioned_p95: Estimate
+
+    def _estimates(self) -> list[tuple[str, Estimate, str]]:
+        return [("monthly cost P50", self.cost_p50, "USD"), ("monthly cost P95", self.cost_p95,
+                                                             "USD"),
+                ("monthly cost mean", self.cost_mean, "USD"),
+                ("under-provisioned P50", self.under_provisioned_p50, "s/month"),
+                ("under-provisioned P95", self.under_provisioned_p95, "s/month")]
+
+    def __repr__(self) -> str:
+
+        def line(name: str, e: Estimate, unit: str) -> str:
+            lo, hi = e.confidence_interval()
+            return f"{name}: {e.value:,.6g} {unit} (95 % CI {lo:,.6g} to {hi:,.6g})"
+
+        return repr_text(f"CostDistribution: {self.cost_usd.size:,} trials",
+                         [line(*x) for x in self._estimates()])
+
+    def _repr_html_(self) -> str:
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        rows = []
+        for name, e, unit in self._estimates():
+            lo, hi = e.confidence_interval()
+            rows.append([name, f"{e.value:,.6g}", f"{e.standard_error:.3g}",
+                         f"[{lo:,.6g}, {hi:,.6g}]", unit])
+        return repr_html(f"CostDistribution: {self.cost_usd.size:,} trials", grids=[{
+            "head": ["quantity", "value", "standard error", "95 % CI", "unit"], "rows": rows,
+            "numeric": (1, 2, 3)}])
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate (value, standard error, 95 % interval)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._assumptions import register
+from .._params import params_of
 from ..pricing._reserved import DEFAULT_RESERVED_TERM, RESERVED_DISCOUNTS
 from ..units import HOURS_PER_MONTH  # noqa: F401  (re-exported; its home is units)
 from ._cost_options import CostOptions
@@ -20,7 +21,7 @@ VCPU_PER_ACU = register(
                  "rationale": "r classes (8 GiB/vCPU) to m classes (4 GiB/vCPU), x-classes "
                               "below"})
 # Declared on CostOptions ([pricing] keys); the cost functions' defaults read them here.
-HEADROOM = CostOptions.__params__["headroom"].default
+HEADROOM = params_of(CostOptions)["headroom"].default
 _TOL = 1e-9
 _MAX_PASSES = 12  # fixed-point passes before the exact sequential pass takes over
 _BLOCK = 1 << 15  # cache-sized blocks (measured: 2**14-2**17 within noise); maxima carry across

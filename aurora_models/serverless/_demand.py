@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -123,7 +125,8 @@ def daily_shape(trace: pd.Series, *, step_s: float = 60.0) -> np.ndarray:
     steps = 86_400.0 / step_s
     _budget.check("daily_shape", "step_s", step_s, memory_bytes=steps * 8 * 3, work=steps * 4,
                   detail="one day")
-    sec = (trace.index.hour * 3600 + trace.index.minute * 60 + trace.index.second).to_numpy()
+    t = cast(pd.DatetimeIndex, trace.index)  # _check_trace: a datetime index
+    sec = (t.hour * 3600 + t.minute * 60 + t.second).to_numpy()
     prof = pd.Series(trace.to_numpy(dtype=float)).groupby(sec).mean()
     x, y = prof.index.to_numpy(dtype=float), prof.to_numpy()
     grid = np.arange(0.0, 86_400.0, step_s)

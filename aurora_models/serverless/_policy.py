@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._format import repr_text
 from .._params import Rule, declared, param
 from .._validate import (
     check_bool,
@@ -250,6 +251,27 @@ class CapacityResult:
     def mean_acu(self) -> float:
         """Time-average capacity, ACU."""
         return self.acu_hours / self.hours
+
+    def _facts(self) -> list[tuple[str, str]]:
+        peak = float(self.capacity_acu.max()) if self.capacity_acu.size else 0.0
+        demand = float(self.demand_acu.max()) if self.demand_acu.size else 0.0
+        return [("simulated", f"{self.hours:,.4g} h at {self.step_s:g} s steps"),
+                ("ACU-hours", f"{self.acu_hours:,.6g} (mean {self.mean_acu:.4g} ACU)"),
+                ("peak", f"capacity {peak:.4g} ACU, demand {demand:.4g} ACU"),
+                ("under-provisioned", f"{self.under_provisioned_s:,.6g} s "
+                                      f"({self.under_provisioned_acu_s:,.6g} ACU-s short)"),
+                ("pauses", f"{self.n_pauses} ({self.paused_s:,.6g} s paused)")]
+
+    def __repr__(self) -> str:
+
+        return repr_text("CapacityResult: " + "; ".join(f"{k} {v}" for k, v in self._facts()[:2]),
+                         [f"{k}: {v}" for k, v in self._facts()[2:]])
+
+    def _repr_html_(self) -> str:
+        # light: the templates load jinja2 only when a notebook shows it
+        from .._templates import repr_html
+
+        return repr_html("CapacityResult", facts=self._facts())
 
     def to_frame(self) -> pd.DataFrame:
         """Per-step ``time_s``, ``demand_acu``, ``capacity_acu``."""

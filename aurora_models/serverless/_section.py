@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 
 from .. import pricing
-from .._params import replaced
+from .._params import params_of, replaced
 from .._registry import sections
 from .._rng import spawn_seeds
-from .._section import BatchContext, Context, Output, Row, Section, SectionResult
+from .._section import (
+    BatchContext,
+    Context,
+    Dated,
+    Fact,
+    Output,
+    Row,
+    Section,
+    SectionResult,
+    View,
+)
 from ..billing import OPTION_LABELS, OPTIONS, Usage, bill_options, bill_totals
 from ..billing._keys import BillingKeys, ReservedKeys
+from ..billing._text import bill_table
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..units import SECONDS_PER_MONTH
 from ._cost_options import CostOptions
@@ -30,7 +42,7 @@ COST_DRAWS = 10
 
 def demand_model(scenario):
     """The scenario's :class:`DemandModel` (``[workload]`` keys and ``cluster.acu_per_vcpu``)."""
-    keys = {k: p.scenario.partition(".") for k, p in DemandModel.__params__.items()}
+    keys = {k: p.scenario.partition(".") for k, p in params_of(DemandModel).items()}
     return DemandModel(**{k: scenario[t][key] for k, (t, _, key) in keys.items()})
 
 
@@ -79,7 +91,7 @@ def _workload_batch(b: BatchContext) -> list[WorkloadResult]:
     """The batch's workloads from one demand draw: the per-operation costs
     (:data:`~._demand_model.PER_OPERATION`) leave the request rates unchanged, so they are
     drawn once and only the load is derived per vector."""
-    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    field_of = {p.scenario: k for k, p in params_of(DemandModel).items()}
     fields = {k: field_of[k] for k in b.values}
     if any(f not in PER_OPERATION for f in fields.values()):  # the draw itself changes
         return [_workload(b.context(i)) for i in range(b.size)]
@@ -335,9 +347,19 @@ def _configuration(s) -> dict[str, Any]:
         reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
 
 
-def _consumption(io, w_io, writes_per_s_mean, w_ah, w_peak, r_ah, r_peak) -> dict[str, float]:
+class _Consumption(TypedDict):
+    io_millions_per_month: float
+    write_io_millions_per_month: float
+    writes_per_s_mean: float
+    writer_acu_hours: float
+    reader_acu_hours_each: float
+    writer_peak_acu: float
+    reader_peak_acu: float
+
+
+def _consumption(io, w_io, writes_per_s_mean, w_ah, w_peak, r_ah, r_peak) -> _Consumption:
     """The Usage fields a demand draw and its capacity give (I/O and ACU-hours per month)."""
-    return dict(io_millions_per_month=io, write_io_millions_per_month=w_io,
+    return _Consumption(io_millions_per_month=io, write_io_millions_per_month=w_io,
                 writes_per_s_mean=float(writes_per_s_mean),
                 writer_acu_hours=float(w_ah), reader_acu_hours_each=float(r_ah),
                 writer_peak_acu=float(w_peak), reader_peak_acu=float(r_peak))
@@ -391,11 +413,11 @@ def _totals(usages, price_file, added=None) -> list[CostTotals]:
             for u, row in zip(usages, totals, strict=True)]
 
 
-def _cost_batch(b: BatchContext) -> list[CostTotals]:
+def _cost_batch(b: BatchContext) -> Sequence[CostResult | CostTotals]:
     """The batch's monthly totals (:func:`~aurora_models.billing.bill_totals`), the usage of
     each vector from its workload and capacity results."""
 
-    field_of = {p.scenario: k for k, p in DemandModel.__params__.items()}
+    field_of = {p.scenario: k for k, p in params_of(DemandModel).items()}
     per_op = {k for k in b.values if field_of.get(k) in PER_OPERATION}
     if set(b.values) - per_op - {"pricing.reserved_discount"}:
         return [_cost(b.context(i)) for i in range(b.size)]
@@ -403,7 +425,7 @@ def _cost_batch(b: BatchContext) -> list[CostTotals]:
     config = _configuration(s)
     usages = []
     for i in range(b.size):  # the per-operation costs act through the workload's results
-        load = b.results["workload"][i]
+        load = cast(WorkloadResult, b.results["workload"][i])  # keyed by section name
         c = dict(config)
         if "pricing.reserved_discount" in b.values:
             c["reserved_discount"] = float(b.values["pricing.reserved_discount"][i])
@@ -421,7 +443,7 @@ def _cost(ctx: Context) -> CostResult | CostTotals:
     s = ctx.scenario
     dm = demand_model(s)
     price_file = s["pricing"]["offer_file"]
-    usage = _usage(s, ctx["workload"].series, ctx["serverless"])
+    usage = _usage(s, cast(WorkloadResult, ctx["workload"]).series, ctx["serverless"])
     added = _added(ctx.results, usage)
     if ctx.evaluation:  # an analysis reads the totals only
         return _totals([usage], price_file, [added])[0]
@@ -441,10 +463,11 @@ def _cost(ctx: Context) -> CostResult | CostTotals:
     t_sd = totals.std(axis=0, ddof=1) if draws > 1 else np.full(len(bills), np.nan)
     rows = []
     for i, b in enumerate(bills):
-        row = {"option": b.option, "label": b.label, "instance_classes": b.instance_classes,
-               "reserved_term": b.reserved_term,
-               "acu_hours": float(sum(li.quantity for li in b.lines
-                                      if li.unit == "ACU-hours" and li.region == usage.region))}
+        row: dict[str, Any] = {
+            "option": b.option, "label": b.label, "instance_classes": b.instance_classes,
+            "reserved_term": b.reserved_term,
+            "acu_hours": float(sum(li.quantity for li in b.lines
+                                   if li.unit == "ACU-hours" and li.region == usage.region))}
         row.update({f"{c}_usd": b.component_usd(c) for c in _COMPONENTS})
         row.update(total_usd=b.total_usd, total_12_months_usd=b.total_12_months_usd,
                    total_usd_mean=float(t_mean[i]),
@@ -485,9 +508,68 @@ def _cost_rows(d) -> list[Row]:
     return rows
 
 
+#: How the options read in the tables (an option id of schema 1.1 included) and the row of
+#: the configured option's 12 months.
+_EXTRA_LABELS = {"provisioned": "provisioned", "configured_12_months": "configured option, 12 months"}
+
+
+def _cheapest_label(d: Mapping[str, Any]) -> str:
+    if d["cheapest"] is None:
+        return "none (every bill misses a price, see the notes)"
+    return _option_label(d["cheapest"])
+
+
+def _configured_line(d: Mapping[str, Any]) -> str:
+    label = _option_label(d["configured"])
+    if d.get("configured_unavailable"):
+        return f"configured: {label} is unavailable as written: {d['configured_unavailable']}"
+    conf: Mapping[str, Any] = next((o for o in d["options"]
+                                    if o["option"] == d["configured"]), {})
+    gaps = len(conf.get("missing", []))
+    return (f"configured: {label} at ${d['configured_total_usd']:,.0f}/month, "
+            f"${d['configured_total_12_months_usd']:,.0f} over 12 months"
+            + (f" (incomplete: {gaps} dimension{'s' if gaps != 1 else ''} not priced)"
+               if gaps else ""))
+
+
+def _cost_facts(d: Mapping[str, Any]) -> tuple[Fact, ...]:
+    """What a budget owner reads first: the configured cluster's bill and the cheapest."""
+    conf = _option_label(d["configured"])
+    if d.get("configured_unavailable"):
+        out = [Fact("configured cluster", f"{conf}: unavailable as written "
+                                          f"({d['configured_unavailable']})", 10)]
+    else:
+        out = [Fact("configured cluster", f"{conf}: ${d['configured_total_usd']:,.0f} a month, "
+                                          f"${d['configured_total_12_months_usd']:,.0f} over "
+                                          f"12 months", 10)]
+    cheap = next((o for o in d["options"] if o["option"] == d["cheapest"]), None)
+    if cheap is not None:
+        saving = d["configured_total_usd"] - cheap["total_usd"]
+        out.append(Fact("cheapest option", f"{cheap['label']}: ${cheap['total_usd']:,.0f} a month"
+                        + (f", saves ${saving:,.0f} a month (${12 * saving:,.0f} a year)"
+                           if saving > 0.5 else " (the configured cluster)"), 10))
+    return tuple(out)
+
+
+def _cost_view(d: Mapping[str, Any]) -> View:
+    metrics = [o["option"] for o in d["options"]] + ["configured_12_months"]
+    return View(
+        labels={m: _EXTRA_LABELS.get(m) or _option_label(m) for m in metrics},
+        best=d["cheapest"],
+        text_lines=(f"cheapest option: {_cheapest_label(d)} (prices {d['region']}, as of "
+                    f"{d['price_book_as_of']}, {d['price_source']})",),
+        lines=(_configured_line(d),), facts=_cost_facts(d),
+        dated=(Dated(what=f"prices {d['region']}", as_of=str(d["price_book_as_of"]),
+                     source=d["price_source"]),),
+        tables=tuple(bill_table(b) for b in d["bills"]), tables_heading="Bill, line by line",
+        report_heading="Bills, line by line",
+        footer=("(every option's lines: --format json, or `estimate --format csv --bill`)",))
+
+
 COST = Section(
-    name="cost", title="Monthly cost", run=_cost, rows=_cost_rows,
-    consumes=("workload", "serverless"), run_batch=_cost_batch, declares=(CostOptions, BillingKeys, ReservedKeys),
+    name="cost", title="Monthly cost", run=_cost, rows=_cost_rows, view=_cost_view,
+    consumes=("workload", "serverless"), run_batch=_cost_batch,
+    declares=(CostOptions, BillingKeys, ReservedKeys),
     collects_bill_lines=True,
     assumptions=("billing", "pricing", "serverless", "units"), place=50,
     outputs=(Output("bill_{}", ("options", ("option", "{}"), "total_usd"), "USD/month",

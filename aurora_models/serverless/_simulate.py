@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -149,6 +150,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
     top = round(2 * policy.max_acu)
     lo, hi = float(floor), float(top)  # float bounds: np.clip with ints is 3x slower
     additive = policy.scale_down == "additive"
+    r: float  # thousandths of a half-ACU per step (additive), or a log decay (proportional)
     if additive:
         r = max(round(policy.scale_down_acu_per_s * 2 * step_s * 1000), 1)
         # a decay of (top - floor) half-ACU per step already drops any capacity to the target
@@ -180,7 +182,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
     d0 = demand[0]
     units_sum, n_short, short_sum = 0.0, 0, 0.0
     for s0, e0 in runs:
-        carry = None  # capacity at the previous step, in working units
+        carry: float | None = None  # capacity at the previous step, in working units
         for i in range(s0, e0, block):
             j = min(i + block, e0)
             m = j - i
@@ -197,7 +199,7 @@ def _kernel(demand: np.ndarray, runs, policy: ScalingPolicy, step_s: float, *, k
                 x -= _TOL
                 np.ceil(x, out=x)
                 np.clip(x, lo, hi, out=x)
-            o = out[i:j] if keep else obuf[:m]
+            o = out[i:j] if out is not None else obuf[:m]  # type: ignore[index]  # obuf: set when out is not
             if additive:
                 y = ibuf[:m]
                 np.multiply(x, 1000.0, out=y, casting="unsafe")  # exact: integer-valued
@@ -308,7 +310,7 @@ def _sequential_capacity(demand: np.ndarray, z_starts, z_ends, policy: ScalingPo
     forced = np.zeros(n, dtype=bool)
     for a, b in zip(z_starts.tolist(), z_ends.tolist(), strict=True):
         forced[a:b] = True
-    forced = forced.tolist()
+    forced_at = forced.tolist()
     # delay in steps for every capacity a step can have (0 .. top half-ACU units)
     caps = np.arange(top + 1) / 2.0
     delay = np.maximum(_delay_steps(caps, policy, step_s), 1).tolist()
@@ -319,9 +321,10 @@ def _sequential_capacity(demand: np.ndarray, z_starts, z_ends, policy: ScalingPo
     for t in range(min(delay[target[0]], n)):
         seen[t] = target[0]
     units = [0] * n
-    c = None
+    c: Any = None  # the capacity: an int (additive, thousandths of a unit), a float, or unset
+    x: float
     for t in range(n):
-        if forced[t]:
+        if forced_at[t]:
             u, c = 0, None
         elif additive:
             x = seen[t] * 1000

@@ -306,7 +306,7 @@ def mirrored_mysql_path(workload: TransactionMix | None = None, *, latency: HopL
 
     w = _check_workload(workload, MYSQL_SYSBENCH)
     lat = _check_latency(latency)
-    g = nx.DiGraph(engine="mirrored_mysql", commit_rule="chain", workload=w,
+    g: nx.DiGraph[str] = nx.DiGraph(engine="mirrored_mysql", commit_rule="chain", workload=w,
                    log_writes_per_commit=2 if w.binlog else 1, commit_blocks_worker=True)
     for node, role, az in [("primary", "database", "az1"), ("primary_ebs", "storage", "az1"),
                            ("primary_ebs_mirror", "storage_mirror", "az1"),
@@ -412,7 +412,7 @@ def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout 
     lay = _check_layout(layout)
     replicas = check_int_range("replicas", replicas, 0, MAX_REPLICAS)
     copies, write_quorum, azs = lay.n_copies, lay.write_quorum, lay.n_azs
-    g = nx.DiGraph(engine="aurora", commit_rule="quorum", write_quorum=write_quorum,
+    g: nx.DiGraph[str] = nx.DiGraph(engine="aurora", commit_rule="quorum", write_quorum=write_quorum,
                    layout=lay, workload=w, log_writes_per_commit=1, commit_blocks_worker=False)
     g.add_node("primary", role="database", az="az1")
     batch = 1.0 / w.txns_per_redo_batch
@@ -468,7 +468,7 @@ def postgres_sync_standby_path(workload: TransactionMix | None = None, *,
 
     w = _check_workload(workload, POSTGRES_SYSBENCH)
     lat = _check_latency(latency)
-    g = nx.DiGraph(engine="postgres_sync_standby", commit_rule="chain", workload=w,
+    g: nx.DiGraph[str] = nx.DiGraph(engine="postgres_sync_standby", commit_rule="chain", workload=w,
                    log_writes_per_commit=1, commit_blocks_worker=True)
     for node, role, az in [("primary", "database", "az1"), ("primary_ebs", "storage", "az1"),
                            ("primary_ebs_mirror", "storage_mirror", "az1"),
@@ -544,7 +544,7 @@ def sync_hops(graph) -> int:
     import networkx as nx
 
     g = _check_graph(graph)
-    h = nx.DiGraph()
+    h: nx.DiGraph[str] = nx.DiGraph()
     h.add_nodes_from(g)
     h.add_weighted_edges_from((u, v, _hop_weight(d)) for u, v, d in g.edges(data=True))
     return int(nx.dag_longest_path_length(h, weight="weight"))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 from .. import _budget
 from .._rng import as_generator
@@ -352,7 +356,7 @@ def outlier_masking(*, factor: float = 10.0, q=DEFAULT_Q) -> pd.DataFrame:
     """
     factor = float(check_positive("factor", factor))
     qs = _check_qs(q)
-    cases = {
+    cases: dict[str, tuple[nx.DiGraph, dict[str, dict[str, Any]]]] = {
         "aurora": (aurora_path(), {"slow_node": {"nodes": ["storage2"]},
                                    "slow_same_az_node": {"nodes": ["storage1"]},
                                    "slow_az": {"az": "az2"}}),

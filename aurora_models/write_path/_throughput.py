@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -174,7 +175,7 @@ def throughput(graph, capacity: EngineCapacity | None = None) -> pd.Series:
     cpu_bound = cap.cores / cpu * 1000.0
     bounds = {"closed_loop": closed, "io": io_bound, "iops": iops_bound, "network": net_bound,
               "cpu": cpu_bound}
-    name = min(bounds, key=bounds.get)
+    name = min(bounds, key=bounds.__getitem__)
     return pd.Series({"response_ms": resp, "closed_loop_per_s": closed, "io_bound_per_s": io_bound,
                       "iops_bound_per_s": iops_bound, "network_bound_per_s": net_bound,
                       "cpu_bound_per_s": cpu_bound, "txn_per_s": bounds[name],
@@ -484,7 +485,7 @@ def throughput_ratios(concurrency, capacity: EngineCapacity | None = None) -> pd
     rows = []
     for n in np.atleast_1d(concurrency).tolist():
         c = replace(cap, concurrency=check_int_range("concurrency", n, 1))
-        row = {"concurrency": c.concurrency}
+        row: dict[str, Any] = {"concurrency": c.concurrency}
         for name, g in paths.items():
             tp = throughput(g, c)
             row[f"{name}_txn_per_s"] = float(tp["txn_per_s"])
