@@ -11,7 +11,9 @@ import csv
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -339,11 +341,15 @@ def _read_json(path: Path, job: _Import) -> None:
                         "offer file", path=str(path))
 
 
-def _json_objects(ijson, fh, meta: dict, path: Path):
+def _json_objects(ijson: Any, fh: BinaryIO, meta: dict[str, str],
+                  path: Path) -> Iterator[tuple[str, str, Any]]:
     """``(section, sku, object)`` for each ``products`` entry and each ``terms.OnDemand`` /
     ``terms.Reserved`` entry, built one at a time from ijson's events; top-level scalars go
     into ``meta``."""
-    builder, depth, current, pending = None, 0, None, None
+    builder: Any = None
+    depth = 0
+    current: tuple[str, str] = ("", "")
+    pending: tuple[str, str] | None = None
     for prefix, event, value in ijson.parse(fh, use_float=False):
         if builder is not None:
             builder.event(event, value)
