@@ -12,6 +12,7 @@ extra                   modules                                          for
 ``widgets``             ipywidgets                                       ``widgets.*_explorer()``
 ``distributed``         distributed (dask)                               ``--scheduler``, dask clients
 ``fast``                numba                                            the analyses' compiled kernel
+``offers``              ijson                                            JSON offer files (import-prices)
 ``notebooks``           all of the above and JupyterLab                  an analyst's environment
 ======================  ===============================================  =====================
 
@@ -49,6 +50,8 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "widgets": ("ipywidgets",),
     "distributed": ("dask", "distributed"),
     "fast": ("numba",),
+    # streaming AWS's JSON offer files (the CSV form needs nothing beyond the core)
+    "offers": ("ijson",),
 }
 
 

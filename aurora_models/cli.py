@@ -10,6 +10,8 @@ Subcommands compose public functions only; no model lives here.
 - ``aurora-models estimate [SCENARIO]``: every estimate for a scenario file (default: the bundled
   gaming leaderboard); ``--format table|json|csv|markdown``, ``--out DIR`` for plots and a report.
 - ``aurora-models scenario init [PATH]``: write a commented scenario template.
+- ``aurora-models import-prices OFFER --out BOOK``: AWS's AmazonRDS offer file (CSV or regional
+  JSON, on-demand and reserved terms) -> a price book for ``--price-book``.
 - ``aurora-models datasets``: the bundled data with provenance.
 - ``aurora-models assumptions [--module M]``: every default and its source or rationale.
 
@@ -624,7 +626,8 @@ def _cmd_prices(args: argparse.Namespace) -> int:
           + (f" (+{len(sources) - 1} other sources: --format csv)" if len(sources) > 1 else ""))
     if book.missing:
         print(f"missing here: {', '.join(book.missing)}")
-    show = frame[["item", "instance_class", "vcpu", "memory_gib", "usd", "unit", "confidence"]]
+    show = frame[["item", "instance_class", *(["term"] if "term" in frame else []), "vcpu",
+                  "memory_gib", "usd", "unit", "confidence"]]
     print(show.to_string(index=False, na_rep=""))
 
     print("\ncolumns: item (the billed dimension), instance_class (for instance-hours), vcpu and "
@@ -632,6 +635,28 @@ def _cmd_prices(args: argparse.Namespace) -> int:
           "GiB-month), confidence:")
     for level in sorted(set(show["confidence"]), key=list(CONFIDENCE_MEANING).index):
         print(f"  {level}: {CONFIDENCE_MEANING[level]}")
+    return 0
+
+
+def _cmd_import_prices(args: argparse.Namespace) -> int:
+    engine = {"aurora-mysql": "Aurora MySQL", "aurora-postgresql": "Aurora PostgreSQL"}[
+        args.engine]
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageError(f"`--out` must be the path of a file, got {args.out!r} (a folder)")
+    book = pricing.import_offer_file(args.offer, args.region, output_path=out, engine=engine)
+    reserved = book[book["item"] == pricing.RESERVED_ITEM]
+    on_demand = book[book["item"] != pricing.RESERVED_ITEM]
+    as_of = book["as_of"].iloc[0] if len(book) else "unknown"
+    print(f"wrote {out}: {len(book)} prices for {book.attrs['region']} ({args.engine}, offer "
+          f"file published {as_of}): {len(on_demand)} on-demand, {len(reserved)} reserved "
+          f"rates ({reserved['instance_class'].nunique()} classes, terms "
+          f"{', '.join(t for t in pricing.RESERVED_TERMS if t in set(reserved['term'])) or 'none'})")
+    counts = book.attrs["skipped_counts"]
+    print(f"skipped {sum(counts.values())} rows:" if counts else "skipped no rows")
+    for reason, n in counts.items():
+        print(f"  {n:>8}  {reason}")
+    print(f"use it: aurora-models estimate SCENARIO --price-book {out} (or [pricing] offer_file)")
     return 0
 
 
@@ -777,6 +802,22 @@ def _parser() -> argparse.ArgumentParser:
     prc.add_argument("--price-book", default=None, metavar="FILE",
                      help="price file to read instead of the bundled snapshot")
     prc.set_defaults(func=_cmd_prices)
+
+    imp = add_parser("import-prices", help="read AWS's AmazonRDS offer file (CSV or "
+                                                "regional JSON) into a price book, on-demand "
+                                                "and reserved")
+    imp.add_argument("offer", metavar="OFFER",
+                     help="the Price List offer file: AmazonRDS index.csv (all regions or one) "
+                          "or a regional index.json (needs the `offers` extra)")
+    imp.add_argument("--region", default=None,
+                     help="region to keep (required for the all-region file; a regional file's "
+                          "region is read from it)")
+    imp.add_argument("--engine", choices=["aurora-mysql", "aurora-postgresql"],
+                     default="aurora-mysql",
+                     help="engine whose rows win when both Aurora engines price an item")
+    imp.add_argument("--out", required=True, metavar="FILE",
+                     help="the price book to write (atomically), for --price-book")
+    imp.set_defaults(func=_cmd_import_prices)
 
     scn = add_parser("scenario", help="scenario files")
     scn_sub = scn.add_subparsers(dest="scenario_command", required=True)

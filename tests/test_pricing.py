@@ -389,7 +389,13 @@ def test_import_offer_file_us_east_1(tmp_path):
     assert got[("rds_instance_hour", "db.r6g.large")] == 0.215  # MySQL single-AZ only
     assert got[("io_optimized_instance_premium", "")] == 1.3
     assert ("instance_hour", "db.r7g.xlarge") in got.index
-    assert len(snap) == 11  # Oracle, Multi-AZ, Reserved and eu-west-2 rows skipped
+    # Oracle, Multi-AZ and eu-west-2 rows skipped; the Reserved term (its Quantity upfront row
+    # and its Hrs row) is one instance_hour_reserved row: 1000 / 8760 + 0.05 per hour
+    assert len(snap) == 12
+    res = snap[snap["item"] == "instance_hour_reserved"].iloc[0]
+    assert (res["instance_class"], res["term"]) == ("db.r6g.large", "1y-partial-upfront")
+    assert (res["upfront_usd"], res["recurring_hourly_usd"]) == (1000.0, 0.05)
+    assert res["usd"] == pytest.approx(1000.0 / 8760.0 + 0.05)
     assert (snap["confidence"] == "verified").all()
     pb = pricing.load("us-east-1", path=out)
     assert pb.as_of == "2026-04-28"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, cast
 
@@ -658,12 +659,20 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
             on_demand = book.instance_hour_usd(cls, io_optimized=io_opt)
             if option != "provisioned_reserved":
                 return on_demand
-            if u.reserved_hourly_usd is not None and cls == u.instance_class:
+            how = _reserved_rate_kind(u, book, cls, io_opt)
+            if how == "hourly":
                 return float(u.reserved_hourly_usd)
+            if how == "book":
+                return book.reserved(cls, u.reserved_term).effective_hourly_usd
             return on_demand * (1.0 - u.discount)
         return price
 
-    term = f", reserved {u.reserved_term}" if option == "provisioned_reserved" else ""
+    def term(book, cls: str) -> str:
+        """The line's reserved term and what priced it (nothing for other options)."""
+        if option != "provisioned_reserved":
+            return ""
+        return f", reserved {u.reserved_term} ({_reserved_rate_label(u, book, cls, io_opt)})"
+
     classes = []
     acu_unit = "ACU-hours"
     # -- compute, primary region ------------------------------------------------------------
@@ -675,7 +684,7 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
     else:
         before = len(b.missing)
         b.add("compute.writer", u.region,
-              f"compute: writer, {writer_cls}{term}", h, "instance-hours",
+              f"compute: writer, {writer_cls}{term(pb, writer_cls)}", h, "instance-hours",
               hourly(pb, writer_cls), "compute")
         if len(b.missing) > before and "not sold" in b.missing[-1]:
             unavailable = b.missing[-1]
@@ -689,7 +698,8 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
             classes.append(f"{u.replicas} x serverless")
         else:
             b.add("compute.readers", u.region,
-                  f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}{term}",
+                  f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}"
+                  f"{term(pb, reader_cls)}",
                   h * u.replicas, "instance-hours", hourly(pb, reader_cls), "compute")
             classes.append(f"{u.replicas} x {reader_cls}")
     # -- storage, I/O, backups, features ----------------------------------------------------
@@ -739,7 +749,8 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                       lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
             else:
                 b.add("secondary.compute", sec,
-                      f"secondary compute: {_plural(n, 'instance')}, {sec_cls}{term}",
+                      f"secondary compute: {_plural(n, 'instance')}, {sec_cls}"
+                      f"{term(sb, sec_cls)}",
                       h * n, "instance-hours", hourly(sb, sec_cls), "secondary")
         b.add("secondary.storage", sec, f"secondary storage ({config})", volume_gib, "GiB-months",
               lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
@@ -770,6 +781,43 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                 missing=tuple(b.missing), unavailable=unavailable,
                 # an array in bill_totals' batch form (which reads total_usd alone)
                 total_usd=cast(float, total))
+
+
+def _reserved_rate_kind(u: Usage, book, cls: str, io_opt: bool) -> str:
+    """What prices a reserved instance-hour of ``cls``, first that applies:
+
+    ``"hourly"``: the scenario's ``reserved_hourly_usd`` (the configured class only);
+    ``"book"``: the price book's reserved rate of the class and term (an imported offer file;
+    Aurora Standard rates, so not under I/O-Optimized); ``"discount"``: the on-demand rate less
+    the scenario's ``reserved_discount`` or, unset, the term's registered discount (an
+    assumption). A real rate replaces a discount, which only stands in for one.
+    """
+    if u.reserved_hourly_usd is not None and cls == u.instance_class:
+        return "hourly"
+    if not io_opt and book.has_reserved(cls, u.reserved_term):
+        return "book"
+    return "discount"
+
+
+def _reserved_rate_label(u: Usage, book, cls: str, io_opt: bool) -> str:
+    """Which rate priced the line, for its text (the bill names its source)."""
+    how = _reserved_rate_kind(u, book, cls, io_opt)
+    if how == "hourly":
+        return "your effective hourly rate"
+    if how == "book":
+        rate = book.reserved(cls, u.reserved_term)
+        found = re.search(r"SKU (\S+?),? (?:term (\S+?) )?", rate.source)
+        sku = f"SKU {found.group(1)}" + (f" term {found.group(2)}" if found.group(2) else "") \
+            if found else rate.source
+        return f"offer-file rate, {sku}: {rate.upfront_usd:g} USD upfront + " \
+               f"{rate.recurring_hourly_usd:g} USD/hour"
+    d = u.discount
+    share = f" {float(d):.0%}" if not isinstance(d, np.ndarray) else ""
+    why = " (I/O-Optimized: the book's reserved rates are Standard's)" if (
+        io_opt and book.has_reserved(cls, u.reserved_term)) else ""
+    if u.reserved_discount is not None:
+        return f"your{share} discount on on-demand{why}"
+    return f"ASSUMPTION: registered{share} discount on on-demand{why}"
 
 
 def _added_price(a) -> float:

@@ -10,8 +10,10 @@ changed row) changes every bill without code changes.
   of the same format, or a price-book file such as one written by :func:`import_offer_file`.
 - :func:`instance_specs` is the cited vCPU and memory table of every class in the data.
 - :func:`load_transfer` prices inter-region data transfer by (from, to) region.
-- :func:`import_offer_file` reads AWS's public AmazonRDS offer file (CSV, Price List Bulk API)
-  and writes a price-book file.
+- :func:`import_offer_file` reads AWS's public AmazonRDS offer file (the CSV, or a regional
+  JSON; Price List Bulk API), streamed, on-demand and reserved terms, and writes a price-book
+  file; :meth:`PriceBook.reserved` gives a class's reserved rate per term of
+  :data:`RESERVED_TERMS` (effective hourly = upfront / :data:`RESERVED_TERM_HOURS` + hourly).
 - :func:`io_optimized_break_even_share` derives AWS's "I/O-Optimized pays from 25 % I/O spend"
   rule and shows where it holds.
 
@@ -25,7 +27,15 @@ non-negative, at most :data:`MAX_UNIT_PRICE_USD`.
 
 from __future__ import annotations
 
-from ._book import CLASS_ITEMS, ITEMS, PriceBook, io_optimized_break_even_share
+from ._book import (
+    CLASS_ITEMS,
+    ITEMS,
+    RESERVED_COLUMNS,
+    RESERVED_ITEM,
+    PriceBook,
+    ReservedRate,
+    io_optimized_break_even_share,
+)
 from ._load import (
     TransferPrices,
     instance_specs,
@@ -34,7 +44,8 @@ from ._load import (
     load,
     load_transfer,
 )
-from ._offer import import_offer_file
+from ._offer import import_offer_file, offer_file_kind
+from ._reserved import RESERVED_TERM_HOURS, RESERVED_TERMS, effective_hourly_usd
 from ._rules import (
     AURORA_ENGINES,
     ENGINES,
@@ -52,10 +63,16 @@ __all__ = [
     "HOURS_PER_MONTH",
     "ITEMS",
     "MAX_UNIT_PRICE_USD",
+    "RESERVED_COLUMNS",
+    "RESERVED_ITEM",
+    "RESERVED_TERMS",
+    "RESERVED_TERM_HOURS",
     "MissingPriceError",
     "PriceBook",
+    "ReservedRate",
     "TransferPrices",
     "check_price",
+    "effective_hourly_usd",
     "import_offer_file",
     "instance_specs",
     "io_optimized_break_even_share",
@@ -63,5 +80,6 @@ __all__ = [
     "known_regions",
     "load",
     "load_transfer",
+    "offer_file_kind",
     "price_violations",
 ]

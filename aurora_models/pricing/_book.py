@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
 
 from .._validate import check_bool, check_choice, check_nonnegative, check_positive
 from ..exceptions import ParameterTypeError, ParameterValueError
+from ._reserved import RESERVED_TERM_HOURS
 from ._rules import MissingPriceError, check_name, check_price, price_violations
 from ._specs import instance_specs
 
@@ -35,6 +36,9 @@ ITEMS = (
     "rds_multi_az_cluster_factor",
     "data_transfer_out_internet_gb",
 )
+#: The reserved rates' item: one row per instance class and term of
+#: :data:`~aurora_models.pricing.RESERVED_TERMS`, ``usd`` the effective hourly rate.
+RESERVED_ITEM = "instance_hour_reserved"
 CLASS_ITEMS = ("instance_hour", "instance_hour_io_optimized", "rds_instance_hour",
                "rds_instance_hour_multi_az")
 UNITS = {
@@ -54,8 +58,13 @@ UNITS = {
     "instance_hour": "USD per instance-hour", "instance_hour_io_optimized": "USD per instance-hour",
     "rds_instance_hour": "USD per instance-hour",
     "rds_instance_hour_multi_az": "USD per instance-hour",
+    RESERVED_ITEM: "USD per instance-hour (effective)",
 }
 COLUMNS = ["item", "instance_class", "vcpu", "memory_gib", "unit", "usd", "source", "confidence"]
+#: The reserved rows' own columns (blank on every other row; a book file may lack them all):
+#: ``term`` (one of RESERVED_TERMS), ``upfront_usd`` (the one-off fee per instance) and
+#: ``recurring_hourly_usd``; ``usd = upfront_usd / hours of the term + recurring_hourly_usd``.
+RESERVED_COLUMNS = ["term", "upfront_usd", "recurring_hourly_usd"]
 CONFIDENCE = ("verified", "secondary", "assumption")
 #: What each ``confidence`` says about a price (shown by ``aurora-models prices``).
 CONFIDENCE_MEANING = {
@@ -87,6 +96,51 @@ _EQUIVALENT = {
 
 def engine_kind(engine: str) -> str:
     return "aurora" if engine.startswith("aurora-") else "rds"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReservedRate:
+    """One reserved term's rate of one instance class, as the price book holds it.
+
+    ``effective_hourly_usd = upfront_usd / term_hours + recurring_hourly_usd`` (``term_hours``
+    from :data:`~aurora_models.pricing.RESERVED_TERM_HOURS`: 8,760 a year).
+
+    Parameters
+    ----------
+    instance_class : str
+        The Aurora instance class (``"db.r6g.large"``).
+    term : str
+        One of :data:`~aurora_models.pricing.RESERVED_TERMS` (``"1y-partial-upfront"``...).
+    upfront_usd : float
+        The one-off fee paid when the term starts, USD (0 for No Upfront).
+    recurring_hourly_usd : float
+        The hourly charge through the term, USD per hour (0 for All Upfront).
+    effective_hourly_usd : float
+        The upfront fee spread over the term plus the recurring charge, USD per hour.
+    term_hours : float
+        Hours in the term, hours (8,760 or 26,280).
+    source : str
+        Where the rate comes from (the offer file, its SKU and term code).
+    confidence : str
+        ``verified`` for an imported offer file.
+
+    Examples
+    --------
+    >>> r = ReservedRate(instance_class="db.r6g.large", term="1y-all-upfront",
+    ...                  upfront_usd=876.0, recurring_hourly_usd=0.0, effective_hourly_usd=0.1,
+    ...                  term_hours=8760.0, source="example", confidence="verified")
+    >>> r.effective_hourly_usd * r.term_hours
+    876.0
+    """
+
+    instance_class: str
+    term: str
+    upfront_usd: float
+    recurring_hourly_usd: float
+    effective_hourly_usd: float
+    term_hours: float
+    source: str
+    confidence: str
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -125,6 +179,7 @@ class PriceBook:
     engine: str = "aurora-mysql"
     _index: dict = field(init=False, repr=False, compare=False)
     _classes: dict = field(init=False, repr=False, compare=False)
+    _reserved: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, pd.DataFrame):
@@ -140,9 +195,36 @@ class PriceBook:
             raise ParameterValueError(f"`rows` column 'usd' {rules[i]}, got {usd[i]!r} (row {i})")
         items = self.rows["item"].to_numpy(dtype=object)
         classes = self.rows["instance_class"].to_numpy(dtype=object)
-        index = {(it, c): float(u) for it, c, u in zip(items, classes, usd, strict=True)}
+        reserved = items == RESERVED_ITEM
+        index = {(it, c): float(u) for it, c, u, r in zip(items, classes, usd, reserved,
+                                                          strict=True) if not r}
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_classes", {})
+        object.__setattr__(self, "_reserved", self._reserved_index(np.flatnonzero(reserved)))
+
+    def _reserved_index(self, where) -> dict:
+        if not len(where):
+            return {}
+        missing = [c for c in RESERVED_COLUMNS if c not in self.rows.columns]
+        if missing:
+            raise ParameterValueError(f"`rows` must have the column(s) {', '.join(missing)} "
+                                      f"for {RESERVED_ITEM} rows")
+        out = {}
+        for i in where:
+            r = self.rows.iloc[i]
+            term = str(r["term"])
+            check_choice(f"rows['term'] (row {i})", term, RESERVED_TERM_HOURS)
+            up, hourly = float(r["upfront_usd"]), float(r["recurring_hourly_usd"])
+            for name, v in (("upfront_usd", up), ("recurring_hourly_usd", hourly)):
+                if not (math.isfinite(v) and v >= 0):
+                    raise ParameterValueError(f"`rows` column {name!r} must be a finite "
+                                              f"non-negative number, got {v!r} (row {i})")
+            out[(str(r["instance_class"]), term)] = ReservedRate(
+                instance_class=str(r["instance_class"]), term=term, upfront_usd=up,
+                recurring_hourly_usd=hourly, effective_hourly_usd=float(r["usd"]),
+                term_hours=RESERVED_TERM_HOURS[term], source=str(r["source"]),
+                confidence=str(r["confidence"]))
+        return out
 
     # -- what the book holds ------------------------------------------------------------------
 
@@ -519,6 +601,82 @@ class PriceBook:
                           float(self.rows["usd"].iat[pos]), cls))  # type: ignore[arg-type]  # a float column (pandas-stubs: any scalar)
         return [k[-1] for k in sorted(keyed)[:n]]
 
+    def reserved(self, instance_class: str, term: str) -> ReservedRate:
+        """The reserved rate of ``instance_class`` for ``term``, from an imported offer file.
+
+        Parameters
+        ----------
+        instance_class : str
+            An Aurora instance class (``"db.r6g.large"``).
+        term : str
+            One of :data:`~aurora_models.pricing.RESERVED_TERMS`.
+
+        Returns
+        -------
+        ReservedRate
+            The term's upfront, recurring and effective rates, with their source.
+
+        Raises
+        ------
+        MissingPriceError
+            The book has no such rate (the bundled snapshot has none: the bill then uses the
+            registered discount of the term, an assumption). The message lists the terms the
+            book has for the class, or the classes it has reserved rates for.
+
+        Examples
+        --------
+        >>> from aurora_models import pricing
+        >>> pricing.load().has_reserved("db.r6g.large", "1y-partial-upfront")
+        False
+        """
+        check_choice("term", term, RESERVED_TERM_HOURS)
+        if not isinstance(instance_class, str):
+            raise ParameterTypeError(f"`instance_class` must be a str, got "
+                                     f"{type(instance_class).__name__}")
+        got = self._reserved.get((instance_class, term))
+        if got is not None:
+            return got
+        terms = sorted(t for c, t in self._reserved if c == instance_class)
+        classes = sorted({c for c, _ in self._reserved})
+        have = (f"its {instance_class} terms: {', '.join(terms)}" if terms else
+                f"its classes with reserved rates: {', '.join(classes)}" if classes else
+                "it has none: import an offer file with `aurora-models import-prices`")
+        raise MissingPriceError(f"{self._where()} has no {term} reserved rate for "
+                                f"{instance_class} ({have})", item=RESERVED_ITEM,
+                                region=self.region, engine=self.engine,
+                                instance_class=instance_class)
+
+    def has_reserved(self, instance_class: str, term: str) -> bool:
+        """Whether :meth:`reserved` has a rate for ``instance_class`` and ``term``.
+
+        Parameters
+        ----------
+        instance_class : str
+            An Aurora instance class (``"db.r6g.large"``).
+        term : str
+            One of :data:`~aurora_models.pricing.RESERVED_TERMS`.
+
+        Returns
+        -------
+        bool
+            True when the book holds that rate (an imported offer file's).
+        """
+        return (instance_class, term) in self._reserved
+
+    def reserved_rates(self) -> pd.DataFrame:
+        """Tabulate every reserved rate of the book.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``instance_class, term, upfront_usd, recurring_hourly_usd, effective_hourly_usd,
+            term_hours, source, confidence``, one row per rate (empty for the bundled
+            snapshot).
+        """
+        cols = [f.name for f in fields(ReservedRate)]
+        return pd.DataFrame([[getattr(r, c) for c in cols] for _, r in
+                             sorted(self._reserved.items())], columns=cols)
+
     def rds_instance_hour_usd(self, instance_class: str, deployment: str = "single-az") -> float:
         """Non-Aurora RDS on-demand price, USD per hour for the whole deployment.
 
@@ -618,9 +776,11 @@ class PriceBook:
         Returns
         -------
         pandas.DataFrame
-            ``item, instance_class, vcpu, memory_gib, unit, usd, source, confidence``.
+            ``item, instance_class, vcpu, memory_gib, unit, usd, source, confidence`` (and
+            ``term, upfront_usd, recurring_hourly_usd`` when the book has reserved rates).
         """
-        return self.rows[COLUMNS].reset_index(drop=True)
+        cols = COLUMNS + (RESERVED_COLUMNS if self._reserved else [])
+        return self.rows[cols].reset_index(drop=True)
 
     def __repr__(self) -> str:
         return (f"PriceBook(region={self.region!r}, engine={self.engine!r}, as_of={self.as_of!r}, "

@@ -12,7 +12,19 @@ import pandas as pd
 
 from ..data import _require, read_csv_checked
 from ..exceptions import DataError, ParameterValueError
-from ._book import CLASS_ITEMS, COLUMNS, CONFIDENCE, ITEMS, UNITS, PriceBook, engine_kind
+from ._book import (
+    CLASS_ITEMS,
+    COLUMNS,
+    CONFIDENCE,
+    ITEMS,
+    RESERVED_COLUMNS,
+    RESERVED_ITEM,
+    UNITS,
+    PriceBook,
+    engine_kind,
+)
+from ._offer import offer_file_kind
+from ._reserved import RESERVED_TERM_HOURS, RESERVED_TERMS
 from ._rules import ENGINES, MissingPriceError, canonical_engine, check_name, price_violations
 from ._specs import _bundled, instance_specs
 
@@ -93,6 +105,14 @@ def _resolved(path: str) -> str:
 def _is_multi(path: Path) -> bool:
     if not path.is_file():
         raise DataError("file not found", path=str(path))
+    kind = offer_file_kind(path)
+    if kind is not None:
+        # AWS's own offer file is not a price book: it is imported once (dated, its skipped
+        # rows reported), never on the fly at every load (the all-region CSV is hundreds of MB)
+        raise DataError(f"this is an AWS Price List offer file ({kind.upper()}), not a price "
+                        f"book: import it first with `aurora-models import-prices {path} "
+                        "--region REGION --out book.csv` (or pricing.import_offer_file) and "
+                        "give that book", path=str(path), line=1 if kind == "csv" else None)
     with path.open(newline="", encoding="utf-8", errors="replace") as fh:
         header = next(csv.reader(fh), [])
     return "dimension" in header and "storage_config" in header
@@ -157,21 +177,69 @@ _BOOK_COLUMNS = {
     "memory_gib": "float?", "unit": "str", "usd": "float", "as_of": "str", "source": "str",
     "confidence": "str",
 }
+# optional: a book with reserved rates (written by import_offer_file) has all three
+_RESERVED_BOOK_COLUMNS = {"term": "str?", "upfront_usd": "float?", "recurring_hourly_usd": "float?"}
 
 
 def _read_book_file(path: Path) -> pd.DataFrame:
-    frame = read_csv_checked(path, _BOOK_COLUMNS)
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        header = next(csv.reader(fh), [])
+    reserved_cols = [c for c in RESERVED_COLUMNS if c in header]
+    columns = dict(_BOOK_COLUMNS)
+    if reserved_cols:  # all three or none: a file without them is a book of on-demand prices
+        columns.update(_RESERVED_BOOK_COLUMNS)
+    frame = read_csv_checked(path, columns)
+    if not reserved_cols:
+        for c in RESERVED_COLUMNS:
+            frame[c] = "" if c == "term" else np.nan
     _require_prices(frame, "usd", path)
     _require(frame, frame["confidence"].isin(CONFIDENCE), path,
              "column 'confidence' must be 'verified', 'secondary' or 'assumption'")
-    known = frame["item"].isin(ITEMS + CLASS_ITEMS)
-    _require(frame, known, path, "column 'item' must be one of " + ", ".join(ITEMS + CLASS_ITEMS))
-    is_class = frame["item"].isin(CLASS_ITEMS)
+    every = (*ITEMS, *CLASS_ITEMS, RESERVED_ITEM)
+    known = frame["item"].isin(every)
+    _require(frame, known, path, "column 'item' must be one of " + ", ".join(every))
+    is_class = frame["item"].isin((*CLASS_ITEMS, RESERVED_ITEM))
     _require(frame, ~is_class | (frame["instance_class"] != ""), path,
              "column 'instance_class' is required for instance_hour rows")
-    key = frame[["region", "item", "instance_class"]]
-    _require(frame, ~key.duplicated(), path, "duplicate (region, item, instance_class) row")
+    _check_reserved_rows(frame, path, bool(reserved_cols))
+    key = frame[["region", "item", "instance_class", "term"]]
+    _require(frame, ~key.duplicated(), path,
+             "duplicate (region, item, instance_class, term) row")
     return frame
+
+
+def _check_reserved_rows(frame: pd.DataFrame, path: Path, has_columns: bool) -> None:
+    """A reserved row has its term and both parts, and its ``usd`` is their effective rate;
+    no other row has a term."""
+    is_res = (frame["item"] == RESERVED_ITEM).to_numpy()
+    if is_res.any() and not has_columns:
+        i = int(np.flatnonzero(is_res)[0])
+        raise DataError(f"column(s) {', '.join(map(repr, RESERVED_COLUMNS))} are needed by "
+                        f"{RESERVED_ITEM} rows", path=str(path), line=i + 2)
+    term = frame["term"].to_numpy(dtype=object)
+    _require(frame, ~is_res | frame["term"].isin(RESERVED_TERMS), path,
+             "column 'term' must be one of " + ", ".join(RESERVED_TERMS) + f" on {RESERVED_ITEM} "
+             "rows")
+    _require(frame, is_res | (frame["term"] == ""), path,
+             f"column 'term' is only for {RESERVED_ITEM} rows (blank elsewhere)")
+    for col in ("upfront_usd", "recurring_hourly_usd"):
+        v = frame[col].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(v) & (v >= 0)
+        _require(frame, ~is_res | ok, path,
+                 f"column {col!r} must be a finite non-negative number on {RESERVED_ITEM} rows")
+    if is_res.any():
+        hours = np.array([RESERVED_TERM_HOURS.get(t, np.nan) for t in term])
+        want = frame["upfront_usd"].to_numpy(dtype=float) / hours + \
+            frame["recurring_hourly_usd"].to_numpy(dtype=float)
+        usd = frame["usd"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            off = is_res & ~(np.abs(usd - want) <= 1e-6 * np.maximum(1.0, np.abs(want)))
+        if off.any():
+            i = int(np.flatnonzero(off)[0])
+            raise DataError(f"column 'usd' of a {RESERVED_ITEM} row must be upfront_usd / hours "
+                            f"of the term + recurring_hourly_usd = {want[i]:.6g} (8,760 hours "
+                            f"a year), got {usd[i]!r}", path=str(path), line=i + 2)
 
 
 def _with_specs(rows: pd.DataFrame) -> pd.DataFrame:
@@ -288,7 +356,8 @@ def _cached_book(key: tuple[str, int, int], region: str, engine: str,
         if engine_kind(engine) != "aurora":
             raise ParameterValueError(f"`engine` must be an Aurora engine for a price-book file "
                              f"({snap.path.name} has no engine column), got {engine!r}")
-        rows = _with_specs(snap.frame.iloc[snap.groups[region]].copy())[COLUMNS]
+        rows = _with_specs(snap.frame.iloc[snap.groups[region]].copy())[COLUMNS
+                                                                         + RESERVED_COLUMNS]
     if fallback is not None:
         other = _cached_book(key, fallback, engine, None).rows
         have = set(zip(rows["item"], rows["instance_class"], strict=True))

@@ -8,6 +8,7 @@ assumptions keep their ``billing.reserved_discount_*`` names: the bill is where 
 from __future__ import annotations
 
 from .._assumptions import register
+from ..units import HOURS_PER_YEAR
 
 #: Reserved-instance terms AWS sells for Aurora (No Upfront only as a 1-year term).
 RESERVED_TERMS = ("1y-no-upfront", "1y-partial-upfront", "1y-all-upfront",
@@ -36,3 +37,40 @@ def _register_term_discounts() -> dict[str, float]:
 
 #: Default reserved discount per term (ASSUMPTION; registered with the source of its range).
 RESERVED_DISCOUNTS = _register_term_discounts()
+
+#: Hours in a reserved term: 365-day years (8,760 hours a year), as AWS counts them: the RDS
+#: API gives a 1-year reserved DB instance offering a ``Duration`` of 31,536,000 s and a 3-year
+#: one 94,608,000 s (``DescribeReservedDBInstancesOfferings``, ``ReservedDBInstancesOffering``);
+#: the package's :data:`~aurora_models.units.HOURS_PER_YEAR`; 8,760 / 12 = 730 is its billing month.
+RESERVED_TERM_HOURS = {term: HOURS_PER_YEAR * (1 if term.startswith("1y") else 3)
+                       for term in RESERVED_TERMS}
+#: The offer file's ``LeaseContractLength`` and ``PurchaseOption`` -> the term's two halves.
+LEASE_LENGTHS = {"1yr": "1y", "3yr": "3y"}
+PURCHASE_OPTIONS = {"No Upfront": "no-upfront", "Partial Upfront": "partial-upfront",
+                    "All Upfront": "all-upfront"}
+
+
+def effective_hourly_usd(upfront_usd: float, recurring_hourly_usd: float, term: str) -> float:
+    """A reserved term's effective hourly rate: ``upfront / hours of the term + recurring``.
+
+    Parameters
+    ----------
+    upfront_usd : float
+        The one-off fee paid when the term starts, USD.
+    recurring_hourly_usd : float
+        The hourly charge through the term, USD per hour.
+    term : str
+        One of :data:`RESERVED_TERMS`; its hours are :data:`RESERVED_TERM_HOURS` (8,760 a
+        year).
+
+    Returns
+    -------
+    float
+        The effective rate, USD per hour.
+
+    Examples
+    --------
+    >>> round(effective_hourly_usd(1000.0, 0.05, "1y-partial-upfront"), 6)
+    0.164155
+    """
+    return float(upfront_usd) / RESERVED_TERM_HOURS[term] + float(recurring_hourly_usd)
