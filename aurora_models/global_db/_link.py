@@ -10,7 +10,7 @@ from typing import cast
 from .._assumptions import register
 from .._params import declared, param, params_of
 from .._validate import check_nonnegative
-from ..data import load_interregion_rtt
+from ..data import load_interregion_rtt, region_codes
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..queueing import Stability
 
@@ -71,7 +71,7 @@ def regions() -> list[str]:
     >>> len(regions()), "eu-west-1" in regions()
     (32, True)
     """
-    return list(_rtt().index)
+    return region_codes()  # the one list, read once (aurora_models.data)
 
 
 #: Regions AWS prices that the bundled latency capture lacks, each measured as a stand-in: its
