@@ -42,6 +42,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                                                           "availability"))),
     ("scenario", ("scenario",)),
     ("sensitivity", ("sensitivity",)),
+    # your own system in: scenarios fitted to a cluster's metrics
+    ("calibration", ("calibration",)),
     # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
     ("front ends and the public API", ("widgets", "plotting", "cli", "")),
 )
