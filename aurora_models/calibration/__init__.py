@@ -111,6 +111,15 @@ def example_dir() -> Path:
     pathlib.Path
         ``queries.json``, ``metric_data_page1.json``, ``metric_data_page2.json``,
         ``truth.json`` (the made-up workload's own values) and ``make_example.py``.
+
+    See Also
+    --------
+    example_metrics : The files, read.
+
+    Examples
+    --------
+    >>> (example_dir() / "queries.json").is_file()
+    True
     """
     return data_root() / "cloudwatch" / "example"
 

@@ -76,6 +76,17 @@ class FittedInput:
         Data points used.
     note : str
         Diagnostics (R squared, condition number) and assumptions used.
+
+    See Also
+    --------
+    Calibration : Holds one per measured key.
+
+    Examples
+    --------
+    >>> f = FittedInput(key="workload.io_per_write", value=1.6, se=0.01, low=1.58, high=1.62,
+    ...                 unit="I/Os", source="VolumeReadIOPs + VolumeWriteIOPs on the writes")
+    >>> f.low < f.value < f.high
+    True
     """
 
     key: str
@@ -114,7 +125,20 @@ class Calibration:
     files : tuple of str
         The files the metrics came from.
     fits : mapping
-        The regressions behind the inputs, by name (``"io"``, ``"cpu"``, ``"storage"``).
+        The regressions behind the inputs, by name (``"io"``, ``"cpu"``, ``"capacity"``,
+        ``"storage"``).
+
+    See Also
+    --------
+    calibrate : Builds it.
+    write_scenario : Writes its scenario.
+
+    Examples
+    --------
+    >>> from aurora_models import calibration
+    >>> cal = calibration.calibrate(calibration.example_metrics(), writer="shop-writer")
+    >>> cal.period_s, cal["cluster.replicas"].value
+    (300, 2)
     """
 
     inputs: tuple[FittedInput, ...]
@@ -204,12 +228,13 @@ def _common_period(parts: Mapping[str, pd.Series]) -> int:
     return next(iter(periods.values()))
 
 
-def _epoch_s(index: pd.DatetimeIndex) -> np.ndarray:
+def _epoch_s(index: pd.Index) -> np.ndarray:
     """Seconds since 1970 (whatever the index's resolution: pandas 3 keeps the parsed one)."""
-    return ((index - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(float)
+    t = pd.DatetimeIndex(index)
+    return ((t - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(float)
 
 
-def _check_even(index: pd.DatetimeIndex, period: int, what: str) -> None:
+def _check_even(index: pd.Index, period: int, what: str) -> None:
     dt = np.diff(_epoch_s(index))
     bad = np.flatnonzero(np.abs(dt - period) > 1e-6)
     if bad.size:
@@ -404,7 +429,7 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         if cls not in specs.index:
             raise ParameterValueError(f"`instance_class` {cls!r} is not in the instance table "
                                       "(`aurora-models prices`)")
-        vcpus = float(specs.loc[cls, "vcpu"])
+        vcpus = float(specs.at[cls, "vcpu"])  # type: ignore[arg-type]  # a number column
         vcpu_source = f"{cls}: {vcpus:g} vCPUs (pricing.instance_specs)"
         inputs.append(FittedInput(key="cluster.instance_class", value=cls,
                                   source="given" if instance_class else "the base scenario"))
@@ -553,9 +578,9 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         common = agg.index.intersection(io_s.index)
         Xio = agg.loc[common, ["w", "r"]].to_numpy(float)
         yio = io_s.loc[common].to_numpy(float)
-        cols = [j for j in range(2) if Xio[:, j].any()]
-        names = ("io_per_write", "io_per_read")
-        fit = fit_hac(Xio[:, cols], yio, tuple(names[j] for j in cols), level=level,
+        io_cols = [j for j in range(2) if Xio[:, j].any()]
+        io_names = ("io_per_write", "io_per_read")
+        fit = fit_hac(Xio[:, io_cols], yio, tuple(io_names[j] for j in io_cols), level=level,
                       what="I/O fit")
         fits["io"] = fit
         method = (f"least squares through the origin on {fit.n} intervals of {q} s; "

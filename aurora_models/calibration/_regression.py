@@ -23,7 +23,7 @@ __all__ = ["LinearFit", "fit_hac", "newey_west_lags"]
 
 def newey_west_lags(n: int) -> int:
     """The usual automatic lag, ``floor(4 (n / 100) ** (2 / 9))`` (Newey and West 1994)."""
-    return int(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
+    return math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0))
 
 
 @dataclass(frozen=True)

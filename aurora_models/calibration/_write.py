@@ -98,6 +98,14 @@ def scenario_text(cal: Calibration, demand_file: str) -> str:
     See Also
     --------
     write_scenario : Writes it and the demand series.
+
+    Examples
+    --------
+    >>> from aurora_models import calibration
+    >>> cal = calibration.calibrate(calibration.example_metrics(), writer="shop-writer")
+    >>> text = calibration.scenario_text(cal, "shop.demand.csv")
+    >>> '[provenance]' in text and 'source = "measured"' in text
+    True
     """
     base = cal.base
     fitted = {f.key: f for f in cal.inputs}
@@ -130,15 +138,15 @@ def scenario_text(cal: Calibration, demand_file: str) -> str:
             if k not in values[t]:
                 continue
             key = f"{t}.{k}"
-            f = fitted.get(key)
+            fi = fitted.get(key)
             comment = ""
             if key == "workload.demand_file":
                 comment = "  # measured: the request rates replayed (source = \"measured\")"
-            elif f is not None and f.source.startswith("held"):
+            elif fi is not None and fi.source.startswith("held"):
                 comment = "  # held (see [provenance])"
-            elif f is not None and _measured(f):
-                comment = "  # measured" + (f": {f.low:.4g} to {f.high:.4g} ({cal.level:.0%})"
-                                            if f.se is not None else "")
+            elif fi is not None and _measured(fi):
+                comment = "  # measured" + (f": {fi.low:.4g} to {fi.high:.4g} ({cal.level:.0%})"
+                                            if fi.se is not None else "")
             lines.append(f"{k} = {_toml(values[t][k])}{comment}")
         lines.append("")
     unc = {k: dict(v) for k, v in base.uncertainty.items() if k not in fitted}

@@ -91,7 +91,7 @@ def _uncertainty_schema() -> dict[str, Any]:
             "additionalProperties": {"oneOf": variants}}
 
 
-_PROVENANCE_JSON = {"string": {"type": "string"},
+_PROVENANCE_JSON: dict[str, dict[str, Any]] = {"string": {"type": "string"},
                     "strings": {"type": "array", "items": {"type": "string"}},
                     "number": {"type": "number"},
                     "integer": {"type": "integer", "minimum": 0},

@@ -128,8 +128,8 @@ class Scenario:
         The file's ``[uncertainty]`` table: ``{"table.key": {"dist": ..., ...}}``.
     provenance : mapping
         The file's ``[provenance]`` table: ``{"table.key": {"source": ..., ...}}``, where each
-        measured value came from (``aurora-models calibrate`` writes it; see
-        :data:`PROVENANCE_FIELDS`).
+        measured value came from (``aurora-models calibrate`` writes it; the fields are listed
+        in ``docs/scenario_format.md``).
 
     Examples
     --------

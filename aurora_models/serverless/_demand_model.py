@@ -112,7 +112,7 @@ def _demand_file(name: str, value: Any) -> str:
 
 def _measured_file(v) -> str | None:
     if v["source"] == "measured" and v["demand_file"] is None:
-        return ("`source = \"measured\"` replays a measured series: set `demand_file` (written "
+        return ("`source` = \"measured\" replays a measured series: set `demand_file` (written "
                 "by `aurora-models calibrate`)")
     return None
 
