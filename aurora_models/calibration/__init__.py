@@ -7,7 +7,7 @@
 - :func:`write_scenario` writes the scenario (``workload.source = "measured"``, the fits in
   ``[uncertainty]``, their sources in ``[provenance]``) and the demand series beside it;
 - :func:`example_metrics` is a generated example export (a made-up shop, its generator in
-  ``data/cloudwatch/example/``), used by notebook 08 and the tests.
+  ``aurora_models/examples/shop/``), used by notebook 08 and the tests.
 
 ``aurora-models calibrate METRICS... --queries Q --out my.toml`` is the command line.
 """
@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from .. import cloudwatch
-from ..data import data_root
 from ..exceptions import DataError
 from ._fit import Calibration, FittedInput, calibrate
 from ._write import scenario_text, write_scenario
@@ -104,7 +104,7 @@ def read_metrics(paths: str | Path | Iterable[str | Path], *,
 
 
 def example_dir() -> Path:
-    """The folder of the generated example export (``data/cloudwatch/example``).
+    """The folder of the generated example export (``aurora_models/examples/shop``).
 
     Returns
     -------
@@ -121,7 +121,7 @@ def example_dir() -> Path:
     >>> (example_dir() / "queries.json").is_file()
     True
     """
-    return data_root() / "cloudwatch" / "example"
+    return Path(str(resources.files("aurora_models"))) / "examples" / "shop"
 
 
 def example_metrics() -> pd.DataFrame:

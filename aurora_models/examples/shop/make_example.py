@@ -1,6 +1,6 @@
 """Generate the example CloudWatch export of a made-up cluster (run from the repository root).
 
-    python data/cloudwatch/example/make_example.py
+    python aurora_models/examples/shop/make_example.py
 
 The cluster, "shop", is invented: an online shop on Aurora PostgreSQL Serverless v2 (max 64 ACU)
 with one writer and two readers, watched for a week at CloudWatch's 5-minute period. Its
