@@ -129,7 +129,7 @@ def scenario_text(cal: Calibration, demand_file: str) -> str:
              "# Keys marked `measured` come from the metrics ([provenance] says how, "
              "[uncertainty] holds",
              "# their fitted distributions); the others are the base scenario's "
-             f"({base.source}).", ""]
+             f"({Path(base.source).name}).", ""]
     for t in spec():
         if not values[t]:
             continue
