@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -63,19 +62,15 @@ _KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], float, bool]] = {
 _KINDS["acu_hour_io_optimized"] = _KINDS["acu_hour"]
 _KINDS["instance_hour_io_optimized"] = _KINDS["instance_hour"]
 _KINDS["storage_gb_month_io_optimized"] = _KINDS["storage_gb_month"]
-#: The bill's components whose monthly quantity is per 730 hours (scaled to the period);
-#: GiB-month lines (storage, backups) are already per month in both.
-_TIMED_COMPONENTS = ("compute", "io", "secondary", "replicated_io", "transfer", "other")
 _BYTES_PER_GIB = 2.0 ** 30
 
 
 def _open_text(path: Path):
-    raw = path.open("rb")
-    head = raw.read(2)
-    raw.seek(0)
-    if head == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8", newline="")
-    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    with path.open("rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    if gz:
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
 
 
 def _parse_date(text: str, path: str, line: int) -> datetime:
@@ -520,7 +515,8 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
     scale = hours / HOURS_PER_MONTH
 
     def scaled(li) -> float:
-        return scale if li["component"] in _TIMED_COMPONENTS else 1.0
+        # a GiB-month line (storage, backups) is monthly in both; the others are per 730 hours
+        return 1.0 if "month" in li["unit"] else scale
 
     types = (cur["line_item_line_item_type"] if "line_item_line_item_type" in cur.columns
              else pd.Series("Usage", index=cur.index)).fillna("Usage").replace("", "Usage")
@@ -543,9 +539,10 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
             ids = prim if region == primary_region else sec
             if parsed.item == "transfer" and parsed.region != primary_region:
                 ids = ()
-            if region is None or not ids:
-                reason = (f"no bill line for {kind} in "
-                          f"{'the primary region' if region == primary_region else region}")
+            billed = {li["id"] for li in lines if li["region"] == region}
+            if region is None or not billed.intersection(ids):
+                reason = (f"the {doc['option']} bill has no {kind} line in "
+                          f"{region or 'an unknown region'}")
         if reason is not None:
             unmapped.append({"usage_type": ut, "region": parsed.region,
                              "operation": rec["line_item_operation"],
