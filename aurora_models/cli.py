@@ -618,7 +618,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         return 0
 
     def usd(x):
-        return f"${x:,.2f}"
+        return f"{'-' if x < -0.005 else ''}${abs(x):,.2f}"
 
     def rel(x):
         return "" if x != x else f"{x:+.1%}"
@@ -628,15 +628,18 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
     head = ("region", "kind", "bill lines", "unit", "model qty", "actual qty", "model",
             "actual", "actual - model", "rel")
-    cells = [(r.region, r.kind, r.line_ids or r.usage_types, r.unit, qty(r.model_quantity),
-              qty(r.actual_quantity), usd(r.model_usd), usd(r.actual_usd),
-              usd(r.difference_usd), rel(r.relative_difference)) for r in frame.itertuples()]
+    cells: list[tuple[str, ...]] = [
+        (str(r["region"]), str(r["kind"]), str(r["line_ids"] or r["usage_types"]),
+         str(r["unit"]), qty(r["model_quantity"]), qty(r["actual_quantity"]),
+         usd(r["model_usd"]), usd(r["actual_usd"]), usd(r["difference_usd"]),
+         rel(r["relative_difference"])) for r in frame.to_dict(orient="records")]
     title = (f"reconcile: {args.scenario} ({OPTION_LABELS.get(rec.option, rec.option)}) vs "
              f"{args.cur}, {rec.period_start} to {rec.period_end} ({rec.period_hours:g} h; the "
              f"model's 730-hour month scaled by {rec.scale:.4f} on hourly lines)")
     notes = [f"{len(rec.unmapped)} unmapped line{'s' if len(rec.unmapped) != 1 else ''} "
              f"({usd(rec.actual_unmapped_usd)}), listed above as kind `unmapped`"]
-    notes += [f"  line {u.line}: {u.usage_type} ({u.reason})" for u in rec.unmapped.itertuples()]
+    notes += [f"  line {u['line']}: {u['usage_type']} ({u['reason']})"
+              for u in rec.unmapped.to_dict(orient="records")]
     if len(rec.other_charges):
         notes.append(f"other charges (tax, credits, fees; not usage): "
                      f"{usd(rec.other_charges_usd)}")

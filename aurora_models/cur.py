@@ -19,7 +19,7 @@ import gzip
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ def _parse_date(text: str, path: str, line: int) -> datetime:
     except ValueError:
         raise DataError(f"`line_item_usage_start_date` must be an ISO 8601 date-time "
                         f"(2026-01-01T00:00:00Z), got {text!r}", path=path, line=line) from None
-    return d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc)
+    return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
 
 
 def _check_row(rec: dict, path: str, line: int) -> dict:
@@ -327,7 +327,8 @@ class Reconciliation:
         if len(self.other_charges):
             rows.append({"region": "", "kind": "other_charges", "line_ids": "",
                          "usage_types": ", ".join(sorted(set(self.other_charges["line_item_type"]))),
-                         "unit": "", "model_quantity": 0.0, "actual_quantity": 0.0,
+                         "unit": "", "model_quantity": float("nan"),
+                         "actual_quantity": float("nan"),
                          "model_usd": 0.0, "actual_usd": self.other_charges_usd,
                          "difference_usd": self.other_charges_usd,
                          "relative_difference": float("nan")})
@@ -408,9 +409,9 @@ def _period(cur: pd.DataFrame) -> tuple[datetime, datetime]:
     """The calendar months the usage start dates fall in: [first month, month after last)."""
     first = cur["line_item_usage_start_date"].min().to_pydatetime()
     last = cur["line_item_usage_start_date"].max().to_pydatetime()
-    start = datetime(first.year, first.month, 1, tzinfo=timezone.utc)
-    end_month = datetime(last.year, last.month, 1, tzinfo=timezone.utc) + timedelta(days=32)
-    return start, datetime(end_month.year, end_month.month, 1, tzinfo=timezone.utc)
+    start = datetime(first.year, first.month, 1, tzinfo=UTC)
+    end_month = datetime(last.year, last.month, 1, tzinfo=UTC) + timedelta(days=32)
+    return start, datetime(end_month.year, end_month.month, 1, tzinfo=UTC)
 
 
 def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None = None,
@@ -544,7 +545,8 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
                 reason = (f"the {doc['option']} bill has no {kind} line in "
                           f"{region or 'an unknown region'}")
         if reason is not None:
-            unmapped.append({"usage_type": ut, "region": parsed.region,
+            unmapped.append({"usage_type": ut,
+                             "region": parsed.region if parsed.item is not None else None,
                              "operation": rec["line_item_operation"],
                              "resource_id": rec["line_item_resource_id"],
                              "usage_amount": rec["line_item_usage_amount"],
@@ -552,7 +554,7 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
                              "unblended_cost": rec["line_item_unblended_cost"],
                              "reason": reason, "line": rec.get("line")})
             continue
-        g = groups.setdefault((region, kind), {"ids": ids, "types": set(), "qty": [], "usd": []})
+        g = groups.setdefault((str(region), kind), {"ids": ids, "types": set(), "qty": [], "usd": []})
         g["types"].add(ut)
         if parsed.item == "transfer":
             factor = 1.0 / _BYTES_PER_GIB if rec["pricing_unit"].lower() == "bytes" else 1.0
@@ -574,17 +576,18 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
         m["qty"].append(li["quantity"] * scaled(li))
         m["usd"].append(li["amount_usd"] * scaled(li))
         m["unit"] = li["unit"]
-    out = []
+    out: list[dict[str, Any]] = []
     for key in sorted(set(model) | set(groups), key=lambda k: (k[0] != primary_region, k)):
-        m, g = model.get(key), groups.get(key)
-        model_usd = math.fsum(m["usd"]) if m else 0.0
-        actual_usd = math.fsum(g["usd"]) if g else 0.0
-        ids = list(dict.fromkeys(m["ids"])) if m else list(g["ids"])  # type: ignore[index]
-        out.append({"region": key[0], "kind": key[1], "line_ids": "+".join(ids),
-                    "usage_types": ", ".join(sorted(g["types"])) if g else "",
-                    "unit": m["unit"] if m else "",
-                    "model_quantity": math.fsum(m["qty"]) if m else 0.0,
-                    "actual_quantity": math.fsum(g["qty"]) if g else 0.0,
+        mine, theirs = model.get(key), groups.get(key)  # at least one of the two
+        model_usd = math.fsum(mine["usd"]) if mine else 0.0
+        actual_usd = math.fsum(theirs["usd"]) if theirs else 0.0
+        row_ids: list[str] = (list(dict.fromkeys(mine["ids"])) if mine
+                              else list(theirs["ids"]) if theirs else [])
+        out.append({"region": key[0], "kind": key[1], "line_ids": "+".join(row_ids),
+                    "usage_types": ", ".join(sorted(theirs["types"])) if theirs else "",
+                    "unit": mine["unit"] if mine else "",
+                    "model_quantity": math.fsum(mine["qty"]) if mine else 0.0,
+                    "actual_quantity": math.fsum(theirs["qty"]) if theirs else 0.0,
                     "model_usd": model_usd, "actual_usd": actual_usd,
                     "difference_usd": actual_usd - model_usd,
                     "relative_difference": _relative(actual_usd, model_usd)})

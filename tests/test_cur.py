@@ -241,11 +241,16 @@ def test_cli_reconcile_formats(capsys, tmp_path):
     kinds = {(r["region"], r["kind"]): r for r in doc["lines"]}
     assert kinds[("eu-central-1", "compute")]["actual_quantity"] == 1420.0
     assert kinds[("eu-central-1", "storage")]["actual_usd"] == 11.0
-    assert [u["usage_type"] for u in doc["unmapped"]] == ["DataTransfer-Out-Bytes"]
+    # the scenario keeps 1-day backups (free): its bill has no backup line, so the report's
+    # backup line is listed with the reason, as is the internet transfer
+    assert [(u["usage_type"], u["reason"]) for u in doc["unmapped"]] == [
+        ("EUC1-Aurora:BackupUsage",
+         "the provisioned_standard bill has no backup line in eu-central-1"),
+        ("DataTransfer-Out-Bytes", "not an Aurora usage type of the bill")]
     assert doc["other_charges_usd"] == 16.0
     assert main(["reconcile", str(SCENARIO), str(cur)]) == 0
     out = capsys.readouterr().out
-    assert "1 unmapped line ($1.80)" in out and "line 7: DataTransfer-Out-Bytes" in out
+    assert "2 unmapped lines ($2.43)" in out and "line 7: DataTransfer-Out-Bytes" in out
     assert main(["reconcile", str(SCENARIO), str(cur), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("region,kind,line_ids") and lines[-1].startswith(",total,")
