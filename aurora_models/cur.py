@@ -421,22 +421,22 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
     Each Aurora line of the report is read by its usage type (region prefix and name: the
     price book's one table) and paired with the bill's line ids of its region and kind:
 
-    ========================================  ===============  ==============================
-    usage type (after the region prefix)      kind             bill line ids
-    ========================================  ===============  ==============================
-    ``Aurora:ServerlessV2Usage``,             compute          ``compute.writer``,
-    ``Aurora:ServerlessV2IOOptimizedUsage``,                   ``compute.readers`` (primary);
-    ``InstanceUsage:db.*``,                                    ``secondary.compute``
+    ========================================  ===================  =================================
+    usage type (after the region prefix)      kind                 bill line ids
+    ========================================  ===================  =================================
+    ``Aurora:ServerlessV2Usage``,             compute              ``compute.writer``,
+    ``Aurora:ServerlessV2IOOptimizedUsage``,                       ``compute.readers`` (primary);
+    ``InstanceUsage:db.*``,                                        ``secondary.compute``
     ``InstanceUsageIOOptimized:db.*``
-    ``Aurora:StorageUsage``,                  storage          ``storage``,
-    ``Aurora:IO-OptimizedStorageUsage``                        ``secondary.storage``
-    ``Aurora:StorageIOUsage`` (I/Os / 1e6)    io               ``io``
-    ``Aurora:BackupUsage``                    backup           ``backup.automated``,
-                                                               ``backup.manual``
-    ``Aurora:GlobalDBReplicatedWriteIO``      replicated       ``secondary.replicated_
-    (name assumed)                            _write_io        write_io``
-    ``<from>-<to>-AWS-Out-Bytes``             transfer         ``transfer`` (destination)
-    ========================================  ===============  ==============================
+    ``Aurora:StorageUsage``,                  storage              ``storage``,
+    ``Aurora:IO-OptimizedStorageUsage``                            ``secondary.storage``
+    ``Aurora:StorageIOUsage`` (I/Os / 1e6)    io                   ``io``
+    ``Aurora:BackupUsage``                    backup               ``backup.automated``,
+                                                                   ``backup.manual``
+    ``Aurora:GlobalDBReplicatedWriteIO``      replicated_write_io  ``secondary.replicated_write_io``
+    (name assumed)
+    ``<from>-<to>-AWS-Out-Bytes``             transfer             ``transfer`` (destination)
+    ========================================  ===================  =================================
 
     The report does not say which instance is the writer (a failover swaps them), so the
     writer's and readers' compute are compared together. The period is the calendar months of
