@@ -48,9 +48,9 @@ _NUMBERS = ("line_item_usage_amount", "line_item_unblended_cost")
 # price item -> (reconciliation kind, bill line ids in the primary region, in a secondary,
 # bill unit, the CUR quantity's factor to the bill's unit, scales with the period's hours)
 _KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], float, bool]] = {
-    "acu_hour": ("compute", ("compute.writer", "compute.readers"), ("secondary.compute",), 1.0,
+    "acu_hour": ("acu_hours", ("compute.writer", "compute.readers"), ("secondary.compute",), 1.0,
                  True),
-    "instance_hour": ("compute", ("compute.writer", "compute.readers"), ("secondary.compute",),
+    "instance_hour": ("instance_hours", ("compute.writer", "compute.readers"), ("secondary.compute",),
                       1.0, True),
     "storage_gb_month": ("storage", ("storage",), ("secondary.storage",), 1.0, False),
     "io_per_million": ("io", ("io",), (), 1e-6, True),
@@ -248,7 +248,7 @@ class Reconciliation:
         ``period_hours / 730``: the factor on the model's hourly-metered lines (compute, I/O,
         replicated writes, transfer; GiB-month lines are monthly in both).
     lines : pandas.DataFrame
-        One row per region and kind (``compute``, ``storage``, ``io``, ``backup``,
+        One row per region and kind (``instance_hours``, ``acu_hours``, ``storage``, ``io``, ``backup``,
         ``replicated_write_io``, ``transfer``): ``region, kind, line_ids, usage_types, unit,
         model_quantity, actual_quantity, model_usd, actual_usd, difference_usd,
         relative_difference`` (``difference = actual - model``; relative to the model, NaN
@@ -424,9 +424,10 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
     ========================================  ===================  =================================
     usage type (after the region prefix)      kind                 bill line ids
     ========================================  ===================  =================================
-    ``Aurora:ServerlessV2Usage``,             compute              ``compute.writer``,
-    ``Aurora:ServerlessV2IOOptimizedUsage``,                       ``compute.readers`` (primary);
-    ``InstanceUsage:db.*``,                                        ``secondary.compute``
+    ``Aurora:ServerlessV2Usage``,             acu_hours            ``compute.writer``,
+    ``Aurora:ServerlessV2IOOptimizedUsage``                        ``compute.readers`` (primary);
+                                                                   ``secondary.compute``
+    ``InstanceUsage:db.*``,                   instance_hours       the same
     ``InstanceUsageIOOptimized:db.*``
     ``Aurora:StorageUsage``,                  storage              ``storage``,
     ``Aurora:IO-OptimizedStorageUsage``                            ``secondary.storage``
@@ -496,7 +497,7 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
     >>> r.period_hours, round(r.model_total_usd, 2), round(r.actual_usage_usd, 2)
     (720.0, 197.2, 197.2)
     >>> r.lines[["kind", "model_quantity", "actual_quantity"]].values.tolist()
-    [['compute', 720.0, 720.0], ['io', 0.0, 0.0], ['storage', 100.0, 100.0]]
+    [['instance_hours', 720.0, 720.0], ['io', 0.0, 0.0], ['storage', 100.0, 100.0]]
     """
     doc = _bill_dict(bill, option)
     if not isinstance(cur, pd.DataFrame):
@@ -571,6 +572,8 @@ def reconcile(bill: Any, cur: pd.DataFrame | str | Path, *, option: str | None =
     model: dict[tuple[str, str], dict] = {}
     for li in lines:
         kind = kind_of.get((li["region"] == primary_region, li["id"]), li["id"])
+        if kind == "instance_hours" and li["unit"] == "ACU-hours":  # never add mixed units
+            kind = "acu_hours"
         m = model.setdefault((li["region"], kind), {"ids": [], "qty": [], "usd": [], "unit": ""})
         m["ids"].append(li["id"])
         m["qty"].append(li["quantity"] * scaled(li))

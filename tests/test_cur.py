@@ -47,7 +47,7 @@ def test_hand_priced_cur_reconciles_line_by_line():
     # storage: 100 GiB-months x 0.10; actual 110 GB-Mo, 11.00 (GB-months: not scaled)
     # backup: 100 x (1 + 0.05 x 6) - 100 = 30 GiB-months x 0.021 = 0.63; actual the same
     expected = {
-        "compute": (1460.0 * s, 1420.0, 379.60 * s, 369.20),
+        "instance_hours": (1460.0 * s, 1420.0, 379.60 * s, 369.20),
         "io": (50.0 * s, 60.0, 10.0 * s, 12.00),
         "storage": (100.0, 110.0, 10.00, 11.00),
         "backup": (30.0, 30.0, 0.63, 0.63),
@@ -58,8 +58,8 @@ def test_hand_priced_cur_reconciles_line_by_line():
     for kind, want in expected.items():
         assert got[kind] == pytest.approx(want, rel=1e-12), kind
     rows = r.lines.set_index("kind")
-    assert rows.loc["compute", "line_ids"] == "compute.writer+compute.readers"
-    assert rows.loc["compute", "usage_types"] == "InstanceUsage:db.r6g.large"
+    assert rows.loc["instance_hours", "line_ids"] == "compute.writer+compute.readers"
+    assert rows.loc["instance_hours", "usage_types"] == "InstanceUsage:db.r6g.large"
     assert rows.loc["storage", "difference_usd"] == pytest.approx(1.00)
     assert rows.loc["storage", "relative_difference"] == pytest.approx(0.10)
     assert rows.loc["backup", "difference_usd"] == pytest.approx(0.0, abs=1e-12)
@@ -108,7 +108,7 @@ def test_generated_cur_reconciles_with_the_model_given_its_quantities():
     assert r.period_hours == truth["period_hours"] == 672
     rows = r.lines.set_index(["region", "kind"])
     # the report's quantities are the generator's, summed from hourly lines
-    for key, want in {("us-east-1", "compute"): truth["acu_hours"],
+    for key, want in {("us-east-1", "acu_hours"): truth["acu_hours"],
                       ("us-east-1", "io"): truth["io_millions"],
                       ("us-east-1", "storage"): truth["storage_gb_months"],
                       ("us-east-1", "backup"): truth["backup_gb_months"],
@@ -120,9 +120,9 @@ def test_generated_cur_reconciles_with_the_model_given_its_quantities():
     assert rows.loc[("eu-west-1", "replicated_write_io"), "line_ids"] == \
         "secondary.replicated_write_io"
     # us-east-1 list prices agree with the generator's: the amounts match too
-    assert rows.loc[("us-east-1", "compute"), "actual_usd"] == pytest.approx(
+    assert rows.loc[("us-east-1", "acu_hours"), "actual_usd"] == pytest.approx(
         truth["compute_usd"], rel=1e-9)
-    assert rows.loc[("us-east-1", "compute"), "difference_usd"] == pytest.approx(0.0, abs=1e-6)
+    assert rows.loc[("us-east-1", "acu_hours"), "difference_usd"] == pytest.approx(0.0, abs=1e-6)
     assert rows.loc[("us-east-1", "io"), "difference_usd"] == pytest.approx(0.0, abs=1e-6)
     assert sorted(r.unmapped["usage_type"]) == sorted(truth["unmapped"])
     reasons = dict(zip(r.unmapped["usage_type"], r.unmapped["reason"], strict=True))
@@ -219,7 +219,7 @@ def test_io_optimized_variants_map_to_the_same_lines():
         "Aurora:StorageUsage", "Aurora:IO-OptimizedStorageUsage")
     r = reconcile(bill, read_cur(_tmp_csv(text)))
     rows = r.lines.set_index("kind")
-    assert rows.loc["compute", "usage_types"] == "InstanceUsageIOOptimized:db.r6g.large"
+    assert rows.loc["instance_hours", "usage_types"] == "InstanceUsageIOOptimized:db.r6g.large"
     assert rows.loc["storage", "actual_quantity"] == 110.0
     # an I/O-Optimized bill has no I/O line: the report's I/O is listed, not dropped
     assert "Aurora:StorageIOUsage" in set(r.unmapped["usage_type"])
@@ -239,7 +239,7 @@ def test_cli_reconcile_formats(capsys, tmp_path):
     assert main(["reconcile", str(SCENARIO), str(cur), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     kinds = {(r["region"], r["kind"]): r for r in doc["lines"]}
-    assert kinds[("eu-central-1", "compute")]["actual_quantity"] == 1420.0
+    assert kinds[("eu-central-1", "instance_hours")]["actual_quantity"] == 1420.0
     assert kinds[("eu-central-1", "storage")]["actual_usd"] == 11.0
     # the scenario keeps 1-day backups (free): its bill has no backup line, so the report's
     # backup line is listed with the reason, as is the internet transfer
@@ -262,3 +262,26 @@ def test_cli_reconcile_formats(capsys, tmp_path):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "missing columns" in err
     assert not math.isnan(doc["model_total_usd"])
+
+
+def test_instance_hours_and_acu_hours_are_never_added():
+    """A provisioned writer with Serverless readers: one row of each unit, each paired."""
+    bill = bill_options(Usage(region="us-east-1", instance_class="db.r6g.large", replicas=2,
+                              reader_acu_hours_each=365.0, volume_gib=100.0,
+                              backup_retention_days=7, backup_change_rate_per_day=0.05),
+                        options=["provisioned_writer_serverless_readers"])[0]
+    text = HAND.read_text().replace(
+        "InstanceUsage:db.r6g.large,CreateDBInstance:0016,arn:aws:rds:us-east-1:111122223333:"
+        "db:shop-reader,700,Hrs,182.00",
+        "Aurora:ServerlessV2Usage,CreateDBInstance:0016,arn:aws:rds:us-east-1:111122223333:"
+        "db:shop-reader,720,ACU-Hr,86.40").replace("h05,Usage", "h05,DiscountedUsage")
+    r = reconcile(bill, read_cur(_tmp_csv(text)))
+    rows = r.lines.set_index("kind")
+    s = 720.0 / 730.0
+    assert rows.loc["instance_hours", ["model_quantity", "actual_quantity"]].tolist() == \
+        pytest.approx([730.0 * s, 720.0])
+    assert rows.loc["acu_hours", ["model_quantity", "actual_quantity", "actual_usd"]].tolist() \
+        == pytest.approx([730.0 * s, 720.0, 86.40])
+    assert rows.loc["acu_hours", "unit"] == "ACU-hours"
+    # a reserved-instance-covered line (DiscountedUsage) is usage, compared with the model
+    assert rows.loc["backup", "actual_quantity"] == 30.0
