@@ -207,4 +207,4 @@ def write_scenario(cal: Calibration, path: str | Path) -> Scenario:
     frame.to_csv(demand, index=False, float_format="%.10g")
     text = scenario_text(cal, demand.name)
     path.write_text(text, encoding="utf-8")
-    return loads(text, source=str(path))
+    return loads(text, source=str(path), base_dir=path.parent)

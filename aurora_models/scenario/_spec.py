@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -534,7 +535,7 @@ def _check_size_and_nesting(text: str, source: str) -> None:
         i += 1
 
 
-def loads(text: str, *, source: str = "<string>") -> Scenario:
+def loads(text: str, *, source: str = "<string>", base_dir: str | Path | None = None) -> Scenario:
     """Parse and validate scenario TOML text.
 
     Parameters
@@ -543,6 +544,10 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
         The TOML text (a leading byte-order mark is dropped).
     source : str
         Where it came from, for the messages (a path, or ``"<string>"``).
+    base_dir : str or Path, optional
+        The folder that the file's relative paths (``pricing.offer_file``,
+        ``workload.demand_file``) are relative to: the scenario file's own (:func:`load` passes
+        it); None leaves them relative to the working directory.
 
     Returns
     -------
@@ -582,7 +587,20 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
             raise ScenarioError(f"malformed TOML{what}: {msg[:m.start()].strip()} "
                                 f"(column {m.group(2)})", source=source, line=line) from None
         raise ScenarioError(f"malformed TOML: {msg}", source=source) from None
-    return _validate(raw, source=source, text=text)
+    scenario = _validate(raw, source=source, text=text)
+    if base_dir is None:
+        return scenario
+    values = {t: dict(kv) for t, kv in scenario.values.items()}
+    for key in FILE_KEYS:
+        t, _, k = key.partition(".")
+        v = values[t][k]
+        if v is not None and not Path(v).is_absolute():
+            values[t][k] = str(Path(base_dir) / v)
+    return dataclasses.replace(scenario, values=values)
+
+
+#: The keys that name a file: a relative path in a scenario file is relative to that file.
+FILE_KEYS = ("pricing.offer_file", "workload.demand_file")
 
 
 def default_path():
@@ -656,4 +674,4 @@ def load(path: str | Path | None = None) -> Scenario:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"not UTF-8 text ({exc.reason})", source=str(p)) from None
-    return loads(text, source=str(p))
+    return loads(text, source=str(p), base_dir=p.parent)

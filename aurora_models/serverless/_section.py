@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypedDict, cast
 
 import numpy as np
@@ -44,12 +43,7 @@ COST_DRAWS = 10
 def demand_model(scenario):
     """The scenario's :class:`DemandModel` (``[workload]`` keys and ``cluster.acu_per_vcpu``)."""
     keys = {k: p.scenario.partition(".") for k, p in params_of(DemandModel).items()}
-    values = {k: scenario[t][key] for k, (t, _, key) in keys.items()}
-    f = values["demand_file"]
-    if f is not None and not Path(f).is_absolute() and Path(scenario.source).is_file():
-        # a measured series lives beside its scenario file (calibrate writes both)
-        values["demand_file"] = str(Path(scenario.source).parent / f)
-    return DemandModel(**values)
+    return DemandModel(**{k: scenario[t][key] for k, (t, _, key) in keys.items()})
 
 
 @dataclass(frozen=True, kw_only=True)
