@@ -290,6 +290,13 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         different periods, a gap in the throughput, fewer than a day of data, or regressors
         that cannot be separated; each in one line naming the metric.
 
+    Notes
+    -----
+    The intervals are Newey-West intervals, valid as the series grows; export a week or more.
+    On generated exports (``tests/test_calibration.py``) the 90 % intervals held the truth in
+    87.5 % of 160 fits on weeks, but in 82 % of 200 fits on two-day exports, where the errors
+    of the I/O per write came out 11 % too small (a known small-sample bias of the estimator).
+
     See Also
     --------
     write_scenario : Writes the calibrated scenario and its demand series.
@@ -313,6 +320,7 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         from .. import scenario as _scenario  # light: the bundled file, only when none is given
 
         base = _scenario.load()
+    engine_source = "given" if engine is not None else "the base scenario"
     engine = engine or base["cluster"]["engine"]
     if engine not in _WRITES:
         raise ParameterValueError(f"`engine` must be 'mysql' or 'postgresql', got {engine!r}")
@@ -380,8 +388,7 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
                     source=f"the peak of the measured reads ({demand_source})",
                     metrics=(rmetric,), n=keep,
                     note="" if R_i else "no reader reported reads: reads taken as none"),
-        FittedInput(key="cluster.engine", value=engine, source="given" if engine else "base",
-                    n=0),
+        FittedInput(key="cluster.engine", value=engine, source=engine_source, n=0),
         FittedInput(key="cluster.capacity", value="serverless" if serverless else "provisioned",
                     source=("ServerlessDatabaseCapacity is reported" if serverless else
                             "no ServerlessDatabaseCapacity: provisioned instances"),
