@@ -52,6 +52,8 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "fast": ("numba",),
     # streaming AWS's JSON offer files (the CSV form needs nothing beyond the core)
     "offers": ("ijson",),
+    # reading a Parquet CUR 2.0 export (`aurora-models reconcile`)
+    "cur": ("pyarrow",),
 }
 
 

@@ -14,6 +14,8 @@ Subcommands compose public functions only; no model lives here.
   JSON, on-demand and reserved terms) -> a price book for ``--price-book``.
 - ``aurora-models calibrate METRICS... --queries Q --out my.toml``: a scenario fitted to a
   cluster's CloudWatch exports (measured demand, per-operation costs with intervals).
+- ``aurora-models reconcile SCENARIO CUR``: the scenario's bill against a Cost and Usage Report
+  (CUR 2.0 CSV, gzip CSV or Parquet): model vs actual per line and in total, unmapped lines listed.
 - ``aurora-models datasets``: the bundled data with provenance.
 - ``aurora-models assumptions [--module M]``: every default and its source or rationale.
 
@@ -596,6 +598,69 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    # light: the CUR reader (pyarrow for Parquet only) is not part of the default commands
+    from .cur import read_cur, reconcile
+
+    cur = read_cur(args.cur)  # a bad file fails before the estimate's work
+    spec = _with_price_book(sc.load(args.scenario), args.price_book)
+    result = sc.estimate(spec, n_trials=100, seed=args.seed, only=("cost",))
+    rec = reconcile(result, cur, option=args.option)
+    frame = rec.to_frame()
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        return 0
+    if args.format == "json":
+        import json
+
+        doc = {"scenario": args.scenario, "cur": args.cur, **rec.to_dict()}
+        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False, default=str) + "\n")
+        return 0
+
+    def usd(x):
+        return f"{'-' if x < -0.005 else ''}${abs(x):,.2f}"
+
+    def rel(x):
+        return "" if x != x else f"{x:+.1%}"
+
+    def qty(x):
+        return "" if x != x else f"{x:,.4g}"
+
+    head = ("region", "kind", "bill lines", "unit", "model qty", "actual qty", "model",
+            "actual", "actual - model", "rel")
+    cells: list[tuple[str, ...]] = [
+        (str(r["region"]), str(r["kind"]), str(r["line_ids"] or r["usage_types"]),
+         str(r["unit"]), qty(r["model_quantity"]), qty(r["actual_quantity"]),
+         usd(r["model_usd"]), usd(r["actual_usd"]), usd(r["difference_usd"]),
+         rel(r["relative_difference"])) for r in frame.to_dict(orient="records")]
+    title = (f"reconcile: {args.scenario} ({OPTION_LABELS.get(rec.option, rec.option)}) vs "
+             f"{args.cur}, {rec.period_start} to {rec.period_end} ({rec.period_hours:g} h; the "
+             f"model's 730-hour month scaled by {rec.scale:.4f} on hourly lines)")
+    notes = [f"{len(rec.unmapped)} unmapped line{'s' if len(rec.unmapped) != 1 else ''} "
+             f"({usd(rec.actual_unmapped_usd)}), listed above as kind `unmapped`"]
+    notes += [f"  line {u['line']}: {u['usage_type']} ({u['reason']})"
+              for u in rec.unmapped.to_dict(orient="records")]
+    if len(rec.other_charges):
+        notes.append(f"other charges (tax, credits, fees; not usage): "
+                     f"{usd(rec.other_charges_usd)}")
+    if rec.other_products:
+        notes.append(f"{rec.other_products} line{'s' if rec.other_products != 1 else ''} of "
+                     "other services left aside")
+    if args.format == "markdown":
+        out = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in cell) + " |"
+                for cell in cells]
+        out += ["", *[f"- {n.strip()}" for n in notes]]
+    else:
+        w = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
+        out = [title, ""]
+        out += ["  ".join(f"{c[i]:<{w[i]}}" if i < 4 else f"{c[i]:>{w[i]}}"
+                          for i in range(len(head))).rstrip() for c in [head, *cells]]
+        out += ["", *notes]
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
 def _cmd_prices(args: argparse.Namespace) -> int:
     import fnmatch
 
@@ -830,6 +895,18 @@ def _parser() -> argparse.ArgumentParser:
     dif.add_argument("--price-book", default=None, metavar="FILE",
                      help="price file to use instead of the bundled snapshot")
     dif.set_defaults(func=_cmd_diff)
+
+    rcn = add_parser("reconcile", help="the scenario's bill against a Cost and Usage Report "
+                                       "(CUR 2.0): model vs actual per line and in total")
+    rcn.add_argument("scenario", help="scenario TOML file")
+    rcn.add_argument("cur", help="CUR 2.0 export: CSV, .csv.gz or .parquet (the cur extra)")
+    rcn.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    rcn.add_argument("--option", default=None,
+                     help="deployment option to reconcile (default: the configured one)")
+    rcn.add_argument("--seed", type=int, default=None, help="random seed (default: the file's)")
+    rcn.add_argument("--price-book", default=None, metavar="FILE",
+                     help="price file to use instead of the bundled snapshot")
+    rcn.set_defaults(func=_cmd_reconcile)
 
     prc = add_parser("prices", help="what the price book holds (as-of date and source)")
     prc.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")

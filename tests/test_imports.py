@@ -46,6 +46,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sensitivity", ("sensitivity",)),
     # your own system in: scenarios fitted to a cluster's metrics
     ("calibration", ("calibration",)),
+    # your own system in: the bill reconciled against a Cost and Usage Report
+    ("cur", ("cur",)),
     # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
     ("front ends and the public API", ("widgets", "plotting", "cli", "")),
 )

@@ -26,6 +26,11 @@ from ._book import RESERVED_COLUMNS, RESERVED_ITEM
 from ._book import UNITS as _UNITS
 from ._reserved import LEASE_LENGTHS, PURCHASE_OPTIONS, RESERVED_TERMS, effective_hourly_usd
 from ._rules import MAX_UNIT_PRICE_USD, price_violations, suggest
+from ._usage_types import AURORA_USAGE as _ALL_USAGE
+from ._usage_types import base_usage as _base_usage
+
+# the offer file's Aurora rows by usage type (replicated write I/O is read by product family)
+_AURORA_USAGE = {k: v for k, v in _ALL_USAGE.items() if v != "global_write_io_per_million"}
 
 _COLUMNS = ["region", "item", "instance_class", "vcpu", "memory_gib", "unit", "usd", "as_of",
             "source", "confidence", *RESERVED_COLUMNS]
@@ -51,14 +56,6 @@ _JSON_ATTRIBUTES = {"usagetype": "usageType", "regionCode": "Region Code",
                     "storage": "Storage", "volumeType": "Volume Type", "group": "Group",
                     "groupDescription": "Group Description", "storageMedia": "Storage Media"}
 
-_AURORA_USAGE = {
-    "Aurora:ServerlessV2Usage": "acu_hour",
-    "Aurora:ServerlessV2IOOptimizedUsage": "acu_hour_io_optimized",
-    "Aurora:StorageUsage": "storage_gb_month",
-    "Aurora:IO-OptimizedStorageUsage": "storage_gb_month_io_optimized",
-    "Aurora:StorageIOUsage": "io_per_million",
-    "Aurora:BackupUsage": "backup_gb_month",
-}
 _PER_MILLION = {"io_per_million", "global_write_io_per_million"}
 _EXPECTED_UNIT = {
     "acu_hour": "ACU-Hr", "acu_hour_io_optimized": "ACU-Hr", "storage_gb_month": "GB-Mo",
@@ -69,13 +66,7 @@ _EXPECTED_UNIT = {
 _IO_OPT_MARK = re.compile(r"i/?o[- ]?optimi[sz]", re.IGNORECASE)
 _IO_OPT_FIELDS = ("usageType", "Storage", "Volume Type", "Group", "Group Description",
                   "PriceDescription", "Storage Media")
-_PREFIX = re.compile(r"^[A-Z]{2,4}\d?-(?=[A-Z])")
 _ENGINES_KEPT = ("Aurora MySQL", "Aurora PostgreSQL", "MySQL", "PostgreSQL")
-
-
-def _base_usage(usage: str) -> str:
-    """``EUW2-Aurora:StorageUsage`` -> ``Aurora:StorageUsage`` (us-east-1 has no prefix)."""
-    return _PREFIX.sub("", usage, count=1)
 
 
 def import_offer_file(path: str | Path, region: str | None = None, *,
