@@ -394,6 +394,11 @@ class Template:
         """The global cluster a DBCluster joins: a GlobalCluster's logical id, or its name."""
         raw = (self.resources[logical].get("Properties") or {}).get("GlobalClusterIdentifier")
         if raw is None:
+            # the primary joins by the GlobalCluster's SourceDBClusterIdentifier
+            for g_logical, g in self.globals().items():
+                if g["source_ref"] == logical:
+                    ident = g["identifier"]
+                    return ident if isinstance(ident, str) else f"{self.source}#{g_logical}"
             return None
         if isinstance(raw, dict) and "Ref" in raw and raw["Ref"] in self.resources and \
                 self.resources[raw["Ref"]].get("Type") == GLOBAL:

@@ -208,8 +208,8 @@ def _req(c: ClusterIn, key: str, source: str, *, what: str) -> Any:
     v = c.attrs.get(key)
     name = c.names.get(key, key)
     if isinstance(v, Unknown):
-        raise InfraError(f"is unknown before apply ({v.why}); {what} must be known: set it to "
-                         "a literal (or a known variable) in the configuration",
+        raise InfraError(f"is not known from the file ({v.why}); {what} must be known: give "
+                         "it a literal value (or a known variable or parameter)",
                          source=source, resource=c.address, attribute=name)
     return v
 
@@ -288,6 +288,8 @@ def build(primary: ClusterIn, secondaries: list[ClusterIn], *, source: str,
     a = primary.address
 
     def origin(c: ClusterIn, key: str, raw: Any) -> str:
+        if raw is None or raw == "":
+            return f"{c.address}: {c.names.get(key, key)} not set (AWS's default)"
         return f"{c.address}: {c.names.get(key, key)} = {_fmt(raw)}"
 
     def optional(key: str, c: ClusterIn = primary) -> Any:
