@@ -13,6 +13,7 @@ extra                   modules                                          for
 ``distributed``         distributed (dask)                               ``--scheduler``, dask clients
 ``fast``                numba                                            the analyses' compiled kernel
 ``offers``              ijson                                            JSON offer files (import-prices)
+``iac``                 tomlkit, yaml (PyYAML)                           ``scenario from-terraform/-cloudformation``
 ``notebooks``           all of the above and JupyterLab                  an analyst's environment
 ======================  ===============================================  =====================
 
@@ -52,6 +53,8 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "fast": ("numba",),
     # streaming AWS's JSON offer files (the CSV form needs nothing beyond the core)
     "offers": ("ijson",),
+    # scenarios from Terraform plans and CloudFormation templates (aurora_models.infra)
+    "iac": ("tomlkit", "yaml"),
 }
 
 

@@ -41,6 +41,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("family manifests", tuple(f"{f}._section" for f in ("quorum", "serverless", "global_db",
                                                           "availability"))),
     ("scenario", ("scenario",)),
+    # scenarios written from Terraform plans and CloudFormation templates (issue 27)
+    ("infrastructure in", ("infra",)),
     ("sensitivity", ("sensitivity",)),
     # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
     ("front ends and the public API", ("widgets", "plotting", "cli", "")),

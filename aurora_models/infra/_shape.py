@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._optional import require
 from ..exceptions import UserInputError
 
 __all__ = ["USAGE_ALIASES", "ClusterIn", "InfraError", "InstanceIn", "Infrastructure",
@@ -423,7 +424,7 @@ def _read_usage(usage: str | Path | dict | None, usage_source: str) -> tuple[dic
 
 
 def _write_toml(infra: Infrastructure, usage: Any, usage_source: str) -> str:
-    import tomlkit  # light: tomlkit is the `iac` extra, imported only when a file is written
+    tomlkit = require("tomlkit", extra="iac", feature="writing a scenario from infrastructure")
 
     raw, src = _read_usage(usage, usage_source)
     tables: dict[str, dict[str, tuple[Any, str | None]]] = {t: {} for t in _TABLES}
