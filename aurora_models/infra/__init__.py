@@ -19,6 +19,7 @@ and the volume) from a usage file; without one, the required usage keys are writ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +76,8 @@ def from_terraform(plan: str | Path | dict, *, address: str | None = None,
 
     See Also
     --------
-    from_cloudformation : the same from a CloudFormation template.
-    Infrastructure.to_toml : the scenario file.
+    from_cloudformation : The same from a CloudFormation template.
+    Infrastructure.to_toml : The scenario file.
 
     Notes
     -----
@@ -135,7 +136,7 @@ def from_terraform(plan: str | Path | dict, *, address: str | None = None,
 
 def from_cloudformation(template: str | Path | dict, *, region: str,
                         parameters: dict[str, Any] | None = None,
-                        secondaries: list[tuple[str, str | Path | dict]] | None = None,
+                        secondaries: Sequence[tuple[str, str | Path | dict]] | None = None,
                         logical_id: str | None = None) -> list[Infrastructure]:
     """The scenario infrastructure of every Aurora deployment in a CloudFormation template.
 
@@ -170,8 +171,8 @@ def from_cloudformation(template: str | Path | dict, *, region: str,
 
     See Also
     --------
-    from_terraform : the same from a Terraform plan.
-    Infrastructure.to_toml : the scenario file.
+    from_terraform : The same from a Terraform plan.
+    Infrastructure.to_toml : The scenario file.
 
     Notes
     -----
@@ -200,13 +201,13 @@ def from_cloudformation(template: str | Path | dict, *, region: str,
     ('serverless', 32.0)
     """
     main = Template(template, region=region, parameters=parameters)
-    notes = [f"{main.source}: parameter {p} given but not declared in the template"
-             for p in main.unused_parameters]
     clusters = main.clusters()
     others: list[tuple[Template, dict[str, ClusterIn]]] = []
     for s_region, s_template in secondaries or []:
         t = Template(s_template, region=s_region, parameters=parameters)
         others.append((t, t.clusters()))
+    unused = set(main.unused_parameters).intersection(*(t.unused_parameters for t, _ in others))
+    notes = [f"parameter {p} is given but no template declares it" for p in sorted(unused)]
     deployments, members = [], {}
     for logical, c in clusters.items():
         key = main.global_key(logical)

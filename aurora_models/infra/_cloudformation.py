@@ -111,7 +111,7 @@ def _parse(text: str, source: str) -> dict:
     else:
         yaml, loader = _loader()
         try:
-            doc = yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader subclass)
+            doc = yaml.load(text, Loader=loader)
         except InfraError as exc:
             raise InfraError(str(exc), source=source) from None
         except yaml.YAMLError as exc:
@@ -194,8 +194,8 @@ class Template:
     def resolve(self, v: Any) -> Any:
         """``v`` with every intrinsic resolved, or an :class:`Unknown` saying why not."""
         if isinstance(v, list):
-            out = [self.resolve(x) for x in v]
-            return [x for x in out if x is not _NO_VALUE]
+            items = [self.resolve(x) for x in v]
+            return [x for x in items if x is not _NO_VALUE]
         if not isinstance(v, dict):
             return v
         if len(v) != 1:
@@ -272,7 +272,7 @@ class Template:
         """What ``!Ref`` of a cluster or global cluster returns: its identifier when given."""
         r = self.resources[logical]
         key = {CLUSTER: "DBClusterIdentifier", GLOBAL: "GlobalClusterIdentifier"}.get(
-            r.get("Type"))
+            str(r.get("Type")))
         props = r.get("Properties") or {}
         if key and key in props:
             v = self.resolve(props[key])

@@ -19,8 +19,15 @@ from typing import Any
 from .._optional import require
 from ..exceptions import UserInputError
 
-__all__ = ["USAGE_ALIASES", "ClusterIn", "InfraError", "InstanceIn", "Infrastructure",
-           "Unknown", "build"]
+__all__ = [
+    "USAGE_ALIASES",
+    "ClusterIn",
+    "InfraError",
+    "Infrastructure",
+    "InstanceIn",
+    "Unknown",
+    "build",
+]
 
 
 class InfraError(UserInputError, ValueError):
@@ -103,6 +110,16 @@ USAGE_ALIASES: dict[str, str] = {
     "snapshot_export_size_gb": "cluster.snapshot_export_gib_per_month",
 }
 
+#: infracost usage keys that look like a scenario key but mean something else.
+_REFUSED_ALIASES = {
+    "write_requests_per_sec": "monthly average write rate, not the daily peak "
+                              "(workload.writes_per_s)",
+    "read_requests_per_sec": "monthly average read rate, not the daily peak "
+                             "(workload.reads_per_s)",
+    "backup_snapshot_size_gb": "backup storage beyond the free allowance, not "
+                               "cluster.manual_snapshot_gib",
+}
+
 #: The usage keys a scenario requires (the infrastructure does not say them).
 REQUIRED_USAGE = {
     "cluster.volume_gib": "cluster volume size, GiB (infracost: storage_gb)",
@@ -141,8 +158,8 @@ class Infrastructure:
 
     See Also
     --------
-    aurora_models.infra.from_terraform : read a ``terraform show -json`` plan.
-    aurora_models.infra.from_cloudformation : read a CloudFormation template.
+    aurora_models.infra.from_terraform : Read a ``terraform show -json`` plan.
+    aurora_models.infra.from_cloudformation : Read a CloudFormation template.
 
     Examples
     --------
@@ -436,6 +453,9 @@ def _write_toml(infra: Infrastructure, usage: Any, usage_source: str) -> str:
         elif isinstance(value, dict) and key in tables:
             for k, v in value.items():
                 tables[key][k] = (v, None)
+        elif key in _REFUSED_ALIASES:
+            raise InfraError(f"is infracost's {_REFUSED_ALIASES[key]}; give the scenario's own "
+                             "key instead", source=src, attribute=key)
         else:
             raise InfraError(f"is neither a scenario table ({', '.join(_TABLES)}) nor an "
                              f"infracost usage key ({', '.join(USAGE_ALIASES)})", source=src,
@@ -480,10 +500,10 @@ def _write_toml(infra: Infrastructure, usage: Any, usage_source: str) -> str:
         if not entries and not todo:
             continue
         table = tomlkit.table()
-        for k, (v, why) in entries.items():
+        for k, (v, note) in entries.items():
             table.add(k, v)
-            if why:
-                table[k].comment(why)
+            if note:
+                table[k].comment(note)
         for full in todo:
             table.add(tomlkit.comment(f"{full.split('.')[1]} =    # REQUIRED usage: "
                                       f"{REQUIRED_USAGE[full]}"))
