@@ -42,6 +42,7 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "lognormal": ("p5", "p95"),
     "normal": ("mean", "sd"),
     "samples": ("values",),
+    "fixed": ("value",),
 }
 
 _Z95 = 1.6448536269514722  # the standard normal's 95th percentile
@@ -59,7 +60,7 @@ class Distribution:
         The input it belongs to (a scenario key such as ``"failures.az_outage_hours"``).
     dist : str
         One of :data:`DISTRIBUTIONS` (``"uniform"``, ``"loguniform"``, ``"triangular"``,
-        ``"lognormal"``, ``"normal"``, ``"samples"``).
+        ``"lognormal"``, ``"normal"``, ``"samples"``, ``"fixed"``: held at ``value``).
     args : tuple of (str, object)
         The distribution's parameters as pairs (``(("p5", 0.3), ("p95", 3.0))``).
     lower, upper : float
@@ -119,6 +120,8 @@ class Distribution:
             The values, of the shape of ``u``.
         """
         u = np.asarray(u, dtype=float)
+        if self.dist == "fixed":  # held at one value (measured jointly with another input)
+            return np.clip(np.full(u.shape, dict(self.args)["value"]), self.lower, self.upper)
         if self.dist == "samples":
             vals = np.sort(np.asarray(dict(self.args)["values"], dtype=float))
             return np.clip(np.quantile(vals, u), self.lower, self.upper)
@@ -241,7 +244,10 @@ def make(name: str, spec: Mapping[str, Any], *, lower: float | None = None,
     hi = math.inf if upper is None else float(upper)
     d = Distribution(name=name, dist=dist, args=tuple(args.items()), lower=lo, upper=hi,
                      rationale=str(spec.get("rationale", "")))
-    if dist != "samples":
+    if dist == "fixed" and not lo <= a["value"] <= hi:
+        raise SensitivityInputError(f"`{name}`: fixed value={a['value']:g} lies outside the "
+                                    f"parameter's range [{lo:g}, {hi:g}]")
+    if dist not in ("samples", "fixed"):
         f = d._frozen()
         inside = (f.cdf(hi) if math.isfinite(hi) else 1.0) - (f.cdf(lo) if math.isfinite(lo)
                                                               else 0.0)

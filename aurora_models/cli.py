@@ -15,6 +15,8 @@ Subcommands compose public functions only; no model lives here.
   template), its usage from ``--usage FILE``.
 - ``aurora-models import-prices OFFER --out BOOK``: AWS's AmazonRDS offer file (CSV or regional
   JSON, on-demand and reserved terms) -> a price book for ``--price-book``.
+- ``aurora-models calibrate METRICS... --queries Q --out my.toml``: a scenario fitted to a
+  cluster's CloudWatch exports (measured demand, per-operation costs with intervals).
 - ``aurora-models datasets``: the bundled data with provenance.
 - ``aurora-models assumptions [--module M]``: every default and its source or rationale.
 
@@ -663,6 +665,43 @@ def _cmd_import_prices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import calibration  # light: pandas work only this command needs
+
+    out = Path(args.out)
+    if out.is_dir() or out.suffix != ".toml":
+        raise UsageError(f"`--out` must be the path of a .toml file, got {args.out!r}")
+    base = sc.load(args.base) if args.base else None
+    frame = calibration.read_metrics(args.metrics, queries=args.queries, period_s=args.period)
+    cal = calibration.calibrate(frame, base=base, engine=args.engine, writer=args.writer,
+                                instance_class=args.instance_class, max_acu=args.max_acu,
+                                level=args.level)
+    calibration.write_scenario(cal, out)  # loads it back: a file that would not load fails here
+    level = f"{cal.level:.0%}"
+    print(f"measured {cal.window} from {len(cal.files)} file(s), {cal.period_s} s period\n")
+    rows = []
+    for f in cal.inputs:
+        shown = f"{f.value:.6g}" if isinstance(f.value, float) else str(f.value)
+        interval = (f"[{f.low:.4g}, {f.high:.4g}]" if f.se is not None else "")
+        rows.append((f.key, shown, f.unit, interval))
+    w = [max(len(r[i]) for r in rows) for i in range(3)]
+    print(f"{'key':<{w[0]}}  {'value':>{w[1]}}  {'unit':<{w[2]}}  {level} interval")
+    for key, shown, unit, interval in rows:
+        print(f"{key:<{w[0]}}  {shown:>{w[1]}}  {unit:<{w[2]}}  {interval}")
+    if len(cal.checks):
+        print("\nchecks (compared, not fitted):")
+        for c in cal.checks.to_dict("records"):
+            model = "" if pd.isna(c["model"]) else f", model {c['model']:.4g}"
+            measured = "" if pd.isna(c["measured"]) else f"{c['measured']:.4g}"
+            print(f"  {c['check']}: {measured} {c['unit']}{model}")
+    demand = out.with_name(out.stem + ".demand.csv")
+    print(f"\nwrote {out} and {demand} ([provenance] says where each value came from)")
+    print(f"next: aurora-models estimate {out} --uncertainty")
+    return 0
+
+
 def _cmd_scenario_init(args: argparse.Namespace) -> int:
     target = Path(args.path)
     if target.is_dir():
@@ -892,6 +931,35 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--out", required=True, metavar="FILE",
                      help="the price book to write (atomically), for --price-book")
     imp.set_defaults(func=_cmd_import_prices)
+
+    cal = add_parser("calibrate", help="fit a scenario to a cluster's CloudWatch exports "
+                                       "(measured demand; I/O, CPU and capacity per operation "
+                                       "with intervals)")
+    cal.add_argument("metrics", nargs="+", metavar="METRICS",
+                     help="get-metric-data result pages (JSON), get-metric-statistics outputs "
+                          "(JSON, with --period) and plain CSVs (timestamp, metric, statistic, "
+                          "period_s, value[, unit, dimensions])")
+    cal.add_argument("--queries", default=None, metavar="FILE",
+                     help="the --metric-data-queries file the get-metric-data pages came from")
+    cal.add_argument("--period", type=int, default=None, metavar="S",
+                     help="the --period of get-metric-statistics outputs, seconds")
+    cal.add_argument("--out", required=True, metavar="FILE.toml",
+                     help="the scenario to write (its demand goes to FILE.demand.csv beside it)")
+    cal.add_argument("--base", default=None, metavar="SCENARIO",
+                     help="scenario whose other keys (regions, failures, pricing, objectives) "
+                          "are kept (default: the bundled one)")
+    cal.add_argument("--engine", choices=["mysql", "postgresql"], default=None,
+                     help="the cluster's engine (default: the base scenario's)")
+    cal.add_argument("--writer", default=None, metavar="ID",
+                     help="the writer's DBInstanceIdentifier (needed with several instances)")
+    cal.add_argument("--instance-class", default=None, metavar="CLASS",
+                     help="a provisioned cluster's class (default: the base scenario's)")
+    cal.add_argument("--max-acu", type=float, default=None, metavar="ACU",
+                     help="a Serverless v2 cluster's max ACU (default: measured from "
+                          "ServerlessDatabaseCapacity / ACUUtilization, else the base's)")
+    cal.add_argument("--level", type=float, default=0.9,
+                     help="two-sided level of the reported intervals (default 0.9)")
+    cal.set_defaults(func=_cmd_calibrate)
 
     scn = add_parser("scenario", help="scenario files")
     scn_sub = scn.add_subparsers(dest="scenario_command", required=True)

@@ -28,8 +28,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "aurora_models"
 #: listed prefix; a family's manifest (``<family>._section``) adapts the family to the scenario
 #: (it reads the cluster and adds bill lines), so it sits above ``billing``.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # (examples: the example data's generator scripts, which import nothing of the package)
     ("foundation", ("exceptions", "_optional", "_resources", "_validate", "_numeric", "_rng",
-                    "_budget", "_output", "results", "_sweep", "_format", "_templates")),
+                    "_budget", "_output", "results", "_sweep", "_format", "_templates",
+                    "examples")),
     ("declarations", ("_assumptions", "units", "_distributions", "_params", "_section",
                       "_registry")),
     ("shared maths", ("markov", "queueing")),
@@ -44,6 +46,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # scenarios written from Terraform plans and CloudFormation templates (issue 27)
     ("infrastructure in", ("infra",)),
     ("sensitivity", ("sensitivity",)),
+    # your own system in: scenarios fitted to a cluster's metrics
+    ("calibration", ("calibration",)),
     # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
     ("front ends and the public API", ("widgets", "plotting", "cli", "")),
 )

@@ -165,7 +165,7 @@ class BillingKeys:
     offer_file: str | None = param(
         None, type="custom", checker=_offer_file, nullable=True, scenario="pricing.offer_file",
         user_input=True, doc="price file to use instead of the bundled snapshot (e.g. written "
-                             "by pricing.import_offer_file), relative to the working directory",
+                             "by `aurora-models import-prices`), relative to the scenario file",
         json_schema_extra={"type": "string"})
 
 

@@ -421,7 +421,8 @@ def build(primary: ClusterIn, secondaries: list[ClusterIn], *, source: str,
 
 # --- writing the scenario -------------------------------------------------------------------
 
-_TABLES = ("scenario", "cluster", "regions", "workload", "failures", "pricing", "uncertainty")
+_TABLES = ("scenario", "cluster", "regions", "workload", "failures", "pricing", "uncertainty",
+           "provenance")
 
 
 def _read_usage(usage: str | Path | dict | None, usage_source: str) -> tuple[dict, str]:

@@ -33,11 +33,13 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
 _TRIALS = params_of(RunSettings)["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 #: What each version of the document changed (newest first; ``docs/scenario_format.md`` is
 #: generated from it).
 SCHEMA_HISTORY = (
+    ("1.5", "an `assumptions.scenario` entry whose key the file's `[provenance]` names has "
+            "kind `measured`, its `source` from the provenance and a `provenance` object"),
     ("1.4", "each bill line has a stable `id` (a diff pairs lines by option, region and id); "
             "`assumptions.scenario` lists every figure the file sets outside `[failures]` and "
             "`[pricing]`; `assumptions.models` lists the registered defaults of every section "
@@ -60,7 +62,8 @@ SCHEMA_HISTORY = (
 SCENARIO_JSON = "`name, description, source, horizon_hours, trials, seed`"
 ASSUMPTIONS_JSON = ("`scenario`: `{key, value, unit, kind, source}` for every figure the file "
                     "sets (its own assumptions about the system) outside `[failures]` and "
-                    "`[pricing]`; `models`: the registered defaults (`name, value, unit, kind, "
+                    "`[pricing]` (kind `measured`, with a `provenance` object, where the "
+                    "file's `[provenance]` names the key); `models`: the registered defaults (`name, value, unit, kind, "
                     "source`) of the sections that ran (`aurora_models.assumptions()` "
                     "restricted to their registry modules, less the user inputs); "
                     "`overrides`: the `[failures]`/`[pricing]` keys given")
@@ -411,16 +414,22 @@ def _assumptions(scenario: Scenario, sections: tuple[str, ...]) -> dict[str, Any
     own = [(t, k, p) for t, kv in keys.items() if t != "scenario" and t not in _OVERRIDE_TABLES
            for k, p in kv.items() if f"{t}.{k}" in scenario.given]
     return {
-        "scenario": [{"key": f"{t}.{k}", "value": plain(list(scenario[t][k])
-                                                        if isinstance(scenario[t][k], tuple)
-                                                        else scenario[t][k]),
-                      "unit": p.unit, "kind": "assumption",
-                      "source": f"scenario file {scenario.source}"}
-                     for t, k, p in own],
+        "scenario": [_own(scenario, t, k, p) for t, k, p in own],
         "models": [{"name": r.name, "value": str(r.value), "unit": r.unit, "kind": r.kind,
                     "source": r.source} for r in used.itertuples()],
         "overrides": overrides,
     }
+
+
+def _own(scenario: Scenario, t: str, k: str, p) -> dict[str, Any]:
+    """One figure the file sets: its own assumption, or a measured value with its provenance."""
+    v = scenario[t][k]
+    entry = {"key": f"{t}.{k}", "value": plain(list(v) if isinstance(v, tuple) else v),
+             "unit": p.unit, "kind": "assumption", "source": f"scenario file {scenario.source}"}
+    prov = scenario.provenance.get(f"{t}.{k}")
+    if prov is not None:
+        entry.update(kind="measured", source=prov["source"], provenance=plain(prov))
+    return entry
 
 
 def summary_rows(doc: dict) -> list[Row]:

@@ -24,7 +24,7 @@ from ._estimate import (
     SCHEMA_HISTORY,
     SCHEMA_VERSION,
 )
-from ._spec import rules, spec, uncertain_keys
+from ._spec import _PROVENANCE_KIND, PROVENANCE_FIELDS, rules, spec, uncertain_keys
 
 __all__ = ["DOC_BEGIN", "DOC_END", "JSON_BEGIN", "JSON_END", "json_markdown", "json_schema",
            "keys_markdown", "update_docs"]
@@ -65,6 +65,7 @@ def json_schema() -> dict[str, Any]:
         if required:
             required_tables.append(table)
     tables["uncertainty"] = _uncertainty_schema()
+    tables["provenance"] = _provenance_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "aurora-models scenario",
             "description": "A scenario file of `aurora-models estimate` (docs/scenario_format.md). "
@@ -88,6 +89,37 @@ def _uncertainty_schema() -> dict[str, Any]:
                            "`estimate --uncertainty`); each overrides the declared one",
             "propertyNames": {"enum": sorted(uncertain_keys())},
             "additionalProperties": {"oneOf": variants}}
+
+
+_PROVENANCE_JSON: dict[str, dict[str, Any]] = {"string": {"type": "string"},
+                    "strings": {"type": "array", "items": {"type": "string"}},
+                    "number": {"type": "number"},
+                    "integer": {"type": "integer", "minimum": 0},
+                    "pair": {"type": "array", "items": {"type": "number"}, "minItems": 2,
+                             "maxItems": 2}}
+
+
+def _provenance_schema() -> dict[str, Any]:
+    """``[provenance]``: ``"table.key" = { source = ..., ... }`` for any scenario key."""
+    props = {f: {**_PROVENANCE_JSON[_PROVENANCE_KIND.get(f, "string")], "description": doc}
+             for f, doc in PROVENANCE_FIELDS.items()}
+    return {"type": "object",
+            "description": "where each measured value came from (`aurora-models calibrate` "
+                           "writes it); each key must be set in the file",
+            "propertyNames": {"enum": sorted(f"{t}.{k}" for t, kv in spec().items() for k in kv)},
+            "additionalProperties": {"type": "object", "additionalProperties": False,
+                                     "properties": props, "required": ["source"]}}
+
+
+def _provenance_markdown() -> list[str]:
+    out = ["### [provenance]", "",
+           "`\"table.key\" = { source = \"...\", ... }` for any key the file sets: where a "
+           "measured value came from. `aurora-models calibrate` writes one entry per value it "
+           "measured; `estimate` reports the entry beside the value (JSON "
+           "`assumptions.scenario`, kind `measured`), and a value changed with "
+           "`Scenario.replace` loses its entry. Fields (`source` required):", ""]
+    out += [f"- `{f}`: {doc}" for f, doc in PROVENANCE_FIELDS.items()]
+    return [*out, ""]
 
 
 def _uncertainty_markdown() -> list[str]:
@@ -123,6 +155,7 @@ def keys_markdown() -> str:
                        f"{p.shown_default()} | {p.unit} | {p.kind} | {meaning} |")
         out.append("")
     out += _uncertainty_markdown()
+    out += _provenance_markdown()
     out += ["Rules over several keys, each declared once beside its parameters:", ""]
     out += [f"- `{r.name}`: {', '.join('`' + n[k] + '`' for k in r.keys)}" for r, n in rules()]
     out += ["", DOC_END]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -125,6 +127,10 @@ class Scenario:
         The ``table.key`` names the file set.
     uncertainty : mapping
         The file's ``[uncertainty]`` table: ``{"table.key": {"dist": ..., ...}}``.
+    provenance : mapping
+        The file's ``[provenance]`` table: ``{"table.key": {"source": ..., ...}}``, where each
+        measured value came from (``aurora-models calibrate`` writes it; the fields are listed
+        in ``docs/scenario_format.md``).
 
     Examples
     --------
@@ -146,6 +152,8 @@ class Scenario:
     #: The file's ``[uncertainty]`` table: ``{"table.key": {"dist": ..., ...}}`` (validated;
     #: :func:`aurora_models.sensitivity.distributions` merges it over the declared ones).
     uncertainty: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The file's ``[provenance]`` table: ``{"table.key": {"source": ..., ...}}`` (validated).
+    provenance: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Immutable all the way down: a nested assignment raises instead of skipping validation.
@@ -153,6 +161,7 @@ class Scenario:
                                                     self.values.items()}))
         object.__setattr__(self, "given", frozenset(self.given))
         object.__setattr__(self, "uncertainty", _freeze(dict(self.uncertainty)))
+        object.__setattr__(self, "provenance", _freeze(dict(self.provenance)))
 
     def __getitem__(self, table: str) -> Mapping[str, Any]:
         return self.values[table]
@@ -160,7 +169,7 @@ class Scenario:
     def __reduce__(self):
         # picklable (process executors, dask workers) although its mappings are read-only views
         return (_rebuild, (_thaw(self.values), self.source, self.text, tuple(self.given),
-                           _thaw(self.uncertainty)))
+                           _thaw(self.uncertainty), _thaw(self.provenance)))
 
     @property
     def name(self) -> str:
@@ -223,13 +232,16 @@ class Scenario:
         _check_rules(values, fail, touching=changed)
         if changed & {"pricing.region", "regions.primary"}:
             _check_region(values, fail)
+        # a changed value is no longer the one its provenance describes
+        kept = {k: v for k, v in self.provenance.items() if k not in changed}
         return Scenario(values=values, source=self.source, text=self.text,
-                        given=self.given | changed, uncertainty=self.uncertainty)
+                        given=self.given | changed, uncertainty=self.uncertainty,
+                        provenance=kept)
 
 
-def _rebuild(values, source, text, given, uncertainty) -> Scenario:
+def _rebuild(values, source, text, given, uncertainty, provenance) -> Scenario:
     return Scenario(values=values, source=source, text=text, given=frozenset(given),
-                    uncertainty=uncertainty)
+                    uncertainty=uncertainty, provenance=provenance)
 
 
 def _thaw(x):
@@ -279,6 +291,62 @@ def _check_uncertainty(table: Any, fail) -> dict[str, Any]:
             raise fail(f"uncertainty {exc}", "uncertainty", name) from None
         out[name] = value
     return out
+
+
+#: The fields of a ``[provenance]`` entry: ``source`` is required, the rest optional.
+PROVENANCE_FIELDS: Mapping[str, str] = MappingProxyType({
+    "source": "what the value was measured from, in words (metrics, statistic, period)",
+    "method": "how it was fitted (e.g. least squares with HAC standard errors)",
+    "metrics": "the CloudWatch metrics used (a list of names)",
+    "files": "the files read (a list of paths)",
+    "window": "the measured period, 'start/end' in ISO 8601",
+    "period_s": "the data's interval, seconds",
+    "n": "the number of data points used",
+    "estimate": "the fitted value",
+    "interval": "its 90 % interval [low, high]",
+    "note": "anything else the reader should know (a diagnostic, an assumption used)",
+})
+_PROVENANCE_KIND = {"metrics": "strings", "files": "strings", "period_s": "number",
+                    "n": "integer", "estimate": "number", "interval": "pair"}
+
+
+def _check_provenance(table: Any, fail) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise fail(f"`provenance` must be a table [provenance], got {type(table).__name__}",
+                   "provenance")
+    keys = {f"{t}.{k}" for t, kv in spec().items() for k in kv}
+    out = {}
+    for name, entry in table.items():
+        if name not in keys:
+            near = difflib.get_close_matches(name, sorted(keys), n=1)
+            hint = f"did you mean `{near[0]}`? " if near else ""
+            raise fail(f"unknown key `provenance.{name}` ({hint}name a scenario key as "
+                       f"\"table.key\")", "provenance", name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            raise fail(f"`provenance.{name}` must be a table {{ source = \"...\", ... }} with a "
+                       f"string `source`", "provenance", name)
+        for f, v in entry.items():
+            if f not in PROVENANCE_FIELDS:
+                raise fail(f"`provenance.{name}` has unknown field `{f}` (known: "
+                           f"{', '.join(PROVENANCE_FIELDS)})", "provenance", name)
+            kind = _PROVENANCE_KIND.get(f, "string")
+            num = isinstance(v, int | float) and not isinstance(v, bool)
+            ok = {"string": isinstance(v, str),
+                  "strings": isinstance(v, list) and all(isinstance(e, str) for e in v),
+                  "number": num and math.isfinite(v),
+                  "integer": isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+                  "pair": isinstance(v, list) and len(v) == 2
+                  and all(isinstance(e, int | float) and not isinstance(e, bool)
+                          and math.isfinite(e) for e in v)}[kind]
+            if not ok:
+                raise fail(f"`provenance.{name}.{f}` must be {_KIND_WORDS[kind]}, got {v!r}",
+                           "provenance", name)
+        out[name] = entry
+    return out
+
+
+_KIND_WORDS = {"string": "a string", "strings": "a list of strings", "number": "a finite number",
+               "integer": "a whole number >= 0", "pair": "a pair [low, high] of finite numbers"}
 
 
 def line_of(text: str, table: str, key: str | None = None) -> int | None:
@@ -369,6 +437,7 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
     table_keys = spec()
     raw = dict(raw)
     uncertainty = _check_uncertainty(raw.pop("uncertainty", {}), fail)
+    provenance = _check_provenance(raw.pop("provenance", {}), fail)
     for table in raw:
         if table not in table_keys:
             raise fail(f"unknown table [{table}] (known: "
@@ -403,10 +472,14 @@ def _validate(raw: dict, *, source: str, text: str) -> Scenario:
             if p.default is None and not p.nullable:
                 raise fail(f"missing required key `{table}.{key}`", table)
             values[table][key] = p.default
+    for name in provenance:
+        if name not in given:
+            raise fail(f"`provenance.{name}` describes a key the file does not set (set "
+                       f"`{name}` or drop its provenance)", "provenance", name)
     _check_rules(values, fail)
     _check_region(values, fail)
     return Scenario(values=values, source=source, text=text, given=frozenset(given),
-                    uncertainty=uncertainty)
+                    uncertainty=uncertainty, provenance=provenance)
 
 
 #: The largest scenario file (characters of text): a scenario is a page of keys, and every
@@ -462,7 +535,7 @@ def _check_size_and_nesting(text: str, source: str) -> None:
         i += 1
 
 
-def loads(text: str, *, source: str = "<string>") -> Scenario:
+def loads(text: str, *, source: str = "<string>", base_dir: str | Path | None = None) -> Scenario:
     """Parse and validate scenario TOML text.
 
     Parameters
@@ -471,6 +544,10 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
         The TOML text (a leading byte-order mark is dropped).
     source : str
         Where it came from, for the messages (a path, or ``"<string>"``).
+    base_dir : str or Path, optional
+        The folder that the file's relative paths (``pricing.offer_file``,
+        ``workload.demand_file``) are relative to: the scenario file's own (:func:`load` passes
+        it); None leaves them relative to the working directory.
 
     Returns
     -------
@@ -510,7 +587,20 @@ def loads(text: str, *, source: str = "<string>") -> Scenario:
             raise ScenarioError(f"malformed TOML{what}: {msg[:m.start()].strip()} "
                                 f"(column {m.group(2)})", source=source, line=line) from None
         raise ScenarioError(f"malformed TOML: {msg}", source=source) from None
-    return _validate(raw, source=source, text=text)
+    scenario = _validate(raw, source=source, text=text)
+    if base_dir is None:
+        return scenario
+    values = {t: dict(kv) for t, kv in scenario.values.items()}
+    for key in FILE_KEYS:
+        t, _, k = key.partition(".")
+        v = values[t][k]
+        if v is not None and not Path(v).is_absolute():
+            values[t][k] = str(Path(base_dir) / v)
+    return dataclasses.replace(scenario, values=values)
+
+
+#: The keys that name a file: a relative path in a scenario file is relative to that file.
+FILE_KEYS = ("pricing.offer_file", "workload.demand_file")
 
 
 def default_path():
@@ -584,4 +674,4 @@ def load(path: str | Path | None = None) -> Scenario:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"not UTF-8 text ({exc.reason})", source=str(p)) from None
-    return loads(text, source=str(p))
+    return loads(text, source=str(p), base_dir=p.parent)

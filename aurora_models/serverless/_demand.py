@@ -1,7 +1,10 @@
-"""Demand: load traces to ACU, daily shapes, seeded synthetic workloads."""
+"""Demand: load traces to ACU, daily shapes, seeded synthetic workloads, measured series."""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import cast
 
 import numpy as np
@@ -16,7 +19,8 @@ from .._validate import (
     check_positive,
     check_probability,
 )
-from ..exceptions import ParameterTypeError, ParameterValueError
+from ..data import read_csv_checked
+from ..exceptions import DataError, ParameterTypeError, ParameterValueError
 
 # ------------------------------------------------------------------------------------------
 # Demand
@@ -218,3 +222,139 @@ def synthetic_demand(*, days: float = 30.0, step_s: float = 60.0, mean_acu: floa
         win = (t >= start * 3600) & (t < (start + dur) * 3600)
         d[win] *= factor
     return d
+
+
+# ------------------------------------------------------------------------------------------
+# Measured demand (a calibrated scenario's workload, ``workload.source = "measured"``)
+
+#: The columns of a measured-demand file (``aurora-models calibrate`` writes it).
+MEASURED_COLUMNS = ("timestamp", "writes_per_s", "reads_per_s")
+
+
+@dataclass(frozen=True)
+class MeasuredDemand:
+    """Request rates measured at a regular period: the series a calibrated scenario replays.
+
+    Parameters
+    ----------
+    period_s : float
+        The interval between rows, seconds (each row is the mean rate over its interval).
+    start : pandas.Timestamp
+        The first row's time (UTC).
+    writes_per_s, reads_per_s : numpy.ndarray
+        Mean writes and reads per second in each interval.
+    source : str
+        The file.
+    """
+
+    period_s: float
+    start: pd.Timestamp
+    writes_per_s: np.ndarray = field(repr=False)
+    reads_per_s: np.ndarray = field(repr=False)
+    source: str = ""
+
+    @property
+    def days(self) -> float:
+        """The length of the series, days."""
+        return self.writes_per_s.size * self.period_s / 86_400.0
+
+
+def load_measured_demand(path: str | Path) -> MeasuredDemand:
+    """Read a measured-demand CSV (``timestamp, writes_per_s, reads_per_s``), once per file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; its timestamps (ISO, UTC) must be increasing and evenly spaced, its rates
+        finite and non-negative.
+
+    Returns
+    -------
+    MeasuredDemand
+        The series (cached by path, size and modification time: a batch of thousands of
+        draws reads it once).
+
+    Raises
+    ------
+    DataError
+        Missing or malformed file, a rate that is negative or not a number, fewer than two
+        rows, or uneven spacing (a gap is not filled on our own: the file's writer decides), each
+        naming the file, the line and the column.
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        raise DataError("file not found (the measured demand that `workload.demand_file` "
+                        "names)", path=str(p)) from None
+    return _load_measured(str(p.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_measured(path: str, _size: int, _mtime: int) -> MeasuredDemand:
+    frame = read_csv_checked(path, {"timestamp": "datetime", "writes_per_s": "float",
+                                    "reads_per_s": "float"}, min_rows=2)
+    t = pd.DatetimeIndex(frame["timestamp"])
+    if t.tz is None:
+        t = t.tz_localize("UTC")
+    dt = np.diff(((t - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(float))
+    if not (dt > 0).all():
+        i = int(np.argmin(dt > 0)) + 1
+        raise DataError(f"`timestamp` must increase, got {t[i]} after {t[i - 1]}", path=path,
+                        line=i + 2)
+    period = float(dt[0])
+    uneven = np.flatnonzero(np.abs(dt - period) > 1e-6 * period)
+    if uneven.size:
+        i = int(uneven[0]) + 1
+        raise DataError(f"`timestamp` must be evenly spaced ({period:g} s from the first two "
+                        f"rows), got {dt[i - 1]:g} s before {t[i]} (fill or cut the gap "
+                        "yourself)", path=path, line=i + 2)
+    out = {}
+    for col in ("writes_per_s", "reads_per_s"):
+        v = frame[col].to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isfinite(v) | (v < 0))
+        if bad.size:
+            i = int(bad[0])
+            raise DataError(f"`{col}` must be a finite rate >= 0, got {v[i]!r}", path=path,
+                            line=i + 2)
+        out[col] = v
+    return MeasuredDemand(period_s=period, start=t[0], source=path, **out)
+
+
+def replay(series: np.ndarray, *, period_s: float, step_s: float, n_steps: int,
+           name: str = "series") -> np.ndarray:
+    """A measured series at another step: held over finer steps, averaged over coarser ones.
+
+    Parameters
+    ----------
+    series : numpy.ndarray
+        Mean values over intervals of ``period_s`` seconds.
+    period_s, step_s : float
+        The series' interval and the wanted step, seconds; one must be a whole multiple of the
+        other.
+    n_steps : int
+        How many steps to return (from the start); the series must cover them.
+    name : str
+        What the series is, for the messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_steps`` values: each a mean over its step (a held value is the mean of its interval).
+    """
+    if abs(period_s - step_s) <= 1e-9 * period_s:
+        vals = series
+    elif period_s > step_s and abs(period_s / step_s - round(period_s / step_s)) < 1e-9:
+        vals = np.repeat(series, round(period_s / step_s))
+    elif step_s > period_s and abs(step_s / period_s - round(step_s / period_s)) < 1e-9:
+        k = round(step_s / period_s)
+        m = series.size // k
+        vals = series[: m * k].reshape(m, k).mean(axis=1)
+    else:
+        raise ParameterValueError(f"`step_s` must divide or be a whole multiple of the "
+                                  f"{name}'s {period_s:g} s interval, got {step_s:g}")
+    if vals.size < n_steps:
+        have = vals.size * step_s / 86_400.0
+        raise ParameterValueError(f"the {name} covers {have:.4g} days, fewer than the "
+                                  f"{n_steps * step_s / 86_400.0:.4g} asked (`workload.days`)")
+    return vals[:n_steps]

@@ -18,9 +18,9 @@ from .._validate import check_nonnegative, check_positive, check_range
 from ..data import load_trace
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..units import SECONDS_PER_MONTH
-from ._demand import daily_shape, synthetic_demand
+from ._demand import daily_shape, load_measured_demand, replay, synthetic_demand
 
-__all__ = ["EVENTS_WITHIN_DAYS", "DemandModel"]
+__all__ = ["EVENTS_WITHIN_DAYS", "MEASURED_FILE", "DemandModel", "ReaderLoad"]
 
 _TRACES = ("elb_request_count", "nyc_taxi_30min", "rds_cpu_utilization")
 _EVENT_KEYS = ("start_hour", "duration_hours", "factor")
@@ -103,6 +103,23 @@ def _rates(v) -> str | None:
 #: A rate is zero (a read-only or write-only workload) or at least MIN_RATE_PER_S.
 RATES_ZERO_OR_REAL = Rule("rates_zero_or_real", ("writes_per_s", "reads_per_s"), _rates)
 
+def _demand_file(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterTypeError(f"`{name}` must be a path string, got {type(value).__name__} "
+                                 f"{value!r}")
+    return value
+
+
+def _measured_file(v) -> str | None:
+    if v["source"] == "measured" and v["demand_file"] is None:
+        return ("`source` = \"measured\" replays a measured series: set `demand_file` (written "
+                "by `aurora-models calibrate`)")
+    return None
+
+
+#: A measured workload names its series.
+MEASURED_FILE = Rule("measured_file", ("source", "demand_file"), _measured_file)
+
 _EVENT_SCHEMA = {"type": "array", "items": {
     "type": "object", "additionalProperties": False,
     "required": list(_EVENT_KEYS),
@@ -127,16 +144,28 @@ class DemandModel:
     The daily shape comes from :func:`synthetic_demand` (mean 1; ``source = "trace"`` uses
     :func:`daily_shape` of a bundled trace), scaled so that the noise-free daily peak equals
     ``writes_per_s`` / ``reads_per_s``; each event multiplies both rates by its factor over its
-    window. ACU demand is
+    window. ``source = "measured"`` replays ``demand_file`` (a measured series, written by
+    ``aurora-models calibrate``) from its start for ``days``, at ``step_s`` (held or averaged),
+    each rate scaled so that its peak outside the events equals ``writes_per_s`` /
+    ``reads_per_s`` (calibrate writes the measured peaks: the series then replays as measured);
+    it adds no noise and ignores the synthetic shape's keys. ACU demand is
     ``base_acu + acu_per_vcpu * (writes * vcpu_ms_per_write + reads * vcpu_ms_per_read) / 1000``.
     """
 
-    __rules__ = (EVENTS_WITHIN_DAYS, RATES_ZERO_OR_REAL)
+    __rules__ = (EVENTS_WITHIN_DAYS, RATES_ZERO_OR_REAL, MEASURED_FILE)
 
-    source: str = param("synthetic", choices=("synthetic", "trace"), scenario="workload.source",
-                        user_input=True, doc="synthetic daily cycle, or a bundled trace's day")
+    source: str = param("synthetic", choices=("synthetic", "trace", "measured"),
+                        scenario="workload.source", user_input=True,
+                        doc="synthetic daily cycle, a bundled trace's day, or your measured "
+                            "series (demand_file)")
     trace: str = param("elb_request_count", choices=_TRACES, scenario="workload.trace",
                        user_input=True, doc="bundled trace used when source = 'trace'")
+    demand_file: str | None = param(
+        None, type="custom", checker=_demand_file, nullable=True, scenario="workload.demand_file",
+        user_input=True,
+        doc="measured request rates (CSV timestamp, writes_per_s, reads_per_s) replayed when "
+            "source = 'measured', written by `aurora-models calibrate`; a relative path is "
+            "relative to the scenario file")
     writes_per_s: float = param(None, "writes/s", low=0.0, high=1e9,
                                 scenario="workload.writes_per_s", user_input=True,
                                 doc="writes per second at the daily peak")
@@ -199,6 +228,8 @@ class DemandModel:
         """Per-step ``time_h``, ``writes_per_s``, ``reads_per_s`` and ``in_event`` of one
         demand draw: everything of :meth:`series` that the per-operation costs
         (:data:`PER_OPERATION`) do not change."""
+        if self.source == "measured":
+            return self._measured_rates()
         shape = None
         if self.source == "trace":
             shape = daily_shape(load_trace(self.trace, fill_gaps="interpolate"),
@@ -215,6 +246,28 @@ class DemandModel:
             in_event |= (t_h >= start) & (t_h < start + dur)
         return {"time_h": t_h, "writes_per_s": self.writes_per_s * unit,
                 "reads_per_s": self.reads_per_s * unit, "in_event": in_event}
+
+    def _measured_rates(self) -> dict[str, np.ndarray]:
+        m = load_measured_demand(self.demand_file)  # type: ignore[arg-type]  # MEASURED_FILE
+        n = round(self.days * 86_400 / self.step_s)
+        t_h = np.arange(n) * self.step_s / 3600.0
+        in_event = np.zeros(n, dtype=bool)
+        factor = np.ones(n)
+        for start, dur, f in self.events:
+            win = (t_h >= start) & (t_h < start + dur)
+            in_event |= win
+            factor[win] *= f
+        out = {"time_h": t_h, "in_event": in_event}
+        for key in ("writes_per_s", "reads_per_s"):
+            measured = replay(getattr(m, key), period_s=m.period_s, step_s=self.step_s,
+                              n_steps=n, name=f"demand file's {key}")
+            target = getattr(self, key)
+            peak = float(measured[~in_event].max())
+            if target > 0 and peak <= 0:
+                raise ParameterValueError(f"`workload.{key}` = {target:g} scales a measured "
+                                          f"series that is zero throughout ({m.source})")
+            out[key] = measured * (target / peak if peak > 0 else 0.0) * factor
+        return out
 
     def loads(self, rates: dict[str, np.ndarray], *, out=None) -> dict[str, np.ndarray]:
         """Per-step ``acu`` and ``read_acu`` of the request rates :meth:`rates` drew (into
@@ -240,3 +293,20 @@ class DemandModel:
         writes = float(series["writes_per_s"].sum()) * self.io_per_write * scale
         reads = float(series["reads_per_s"].sum()) * self.io_per_read * scale
         return writes + reads, writes
+
+
+@declared("serverless")
+@dataclass(frozen=True, kw_only=True)
+class ReaderLoad:
+    """What each reader holds besides its share of the reads (``workload.reader_base_acu``).
+
+    :class:`DemandModel`'s ``base_acu`` is the writer's: the readers' demand is their share of
+    the reads' ACU. A Serverless v2 reader keeps its own buffer pool and background work too;
+    ``aurora-models calibrate`` measures it from the readers' capacity at no load.
+    """
+
+    reader_base_acu: float = param(
+        0.0, "ACU", low=0.0, high=256.0, scenario="workload.reader_base_acu", user_input=True,
+        doc="load-independent ACU of each reader (its buffer pool and background work) on top "
+            "of its share of the reads (0: a reader carries its reads only; at most the "
+            "largest Serverless v2 instance)")

@@ -29,7 +29,7 @@ from ..billing._text import bill_table
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..units import SECONDS_PER_MONTH
 from ._cost_options import CostOptions
-from ._demand_model import PER_OPERATION, DemandModel
+from ._demand_model import PER_OPERATION, DemandModel, ReaderLoad
 from ._policy import ScalingPolicy
 from ._simulate import _scratch, simulate_capacity
 
@@ -177,7 +177,8 @@ def _policy(scenario):
 
 def _capacity(ctx: Context) -> CapacityResult:
     return _capacity_of(ctx.scenario["cluster"], ctx["workload"], _policy(ctx.scenario),
-                        ctx.notes, ctx.evaluation)
+                        ctx.notes, ctx.evaluation,
+                        reader_base=ctx.scenario["workload"]["reader_base_acu"])
 
 
 def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
@@ -195,20 +196,25 @@ def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
             cl_i = {**cl, **{keys[k]: float(v[i]) for k, v in b.values.items()}}
         else:
             policy_i, cl_i = policy, cl
-        out.append(_capacity_of(cl_i, b.results["workload"][i], policy_i, [], True))
+        out.append(_capacity_of(cl_i, b.results["workload"][i], policy_i, [], True,
+                                reader_base=b.scenario["workload"]["reader_base_acu"]))
     return out
 
 
-def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResult:
+def _capacity_of(cl, wl, policy, notes: list, evaluation: bool, *,
+                 reader_base: float = 0.0) -> CapacityResult:
     d, step, replicas = wl.series, wl.step_s, cl["replicas"]
     acu = d["acu"]
     month = SECONDS_PER_MONTH / (acu.size * step)  # as DemandModel.months_per_series
     share = read_share(d, replicas)
 
-    def demand(slot, factor):
+    def demand(slot, factor, base=0.0):
         # an evaluation keeps no series (simulations below): work arrays, one per role
         out = _scratch(slot, acu.size, np.float64) if evaluation else None
-        return np.multiply(acu, factor, out=out)
+        out = np.multiply(acu, factor, out=out)
+        if base:
+            out += base
+        return out
 
     def profile(c):
         if c is None:
@@ -228,7 +234,8 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool) -> CapacityResul
     cap_w = simulate_capacity(demand("writer_demand", 1.0 - share), policy, step_s=step,
                               work_arrays=evaluation, compiled=evaluation)
     writer = profile(cap_w)
-    cap_r = (simulate_capacity(demand("reader_demand", share / replicas), policy, step_s=step,
+    cap_r = (simulate_capacity(demand("reader_demand", share / replicas, reader_base), policy,
+                               step_s=step,
                                work_arrays=evaluation, compiled=evaluation)
              if replicas else None)
     reader = profile(cap_r)
@@ -265,7 +272,7 @@ def _capacity_rows(d) -> list[Row]:
 
 CAPACITY = Section(
     name="serverless", title="Serverless v2 capacity", run=_capacity, rows=_capacity_rows,
-    consumes=("workload",), run_batch=_capacity_batch, declares=(ScalingPolicy,),
+    consumes=("workload",), run_batch=_capacity_batch, declares=(ScalingPolicy, ReaderLoad),
     assumptions=("serverless",), place=60,
     outputs=(Output("writer_demand_not_served", ("writer", "shortfall_share_of_demand"),
                     "fraction", label="writer demand not served while scaling up"),),
@@ -306,7 +313,9 @@ def _usage(s, series, capacity=None):
         policy, month = _policy(s), dm.months_per_series(series)
         share = read_share(series, replicas)
         w = simulate_capacity(series["acu"] * (1.0 - share), policy, step_s=dm.step_s)
-        r = (simulate_capacity(series["acu"] * share / replicas, policy, step_s=dm.step_s)
+        reader_base = s["workload"]["reader_base_acu"]
+        r = (simulate_capacity(series["acu"] * share / replicas + reader_base, policy,
+                               step_s=dm.step_s)
              if replicas else None)
         compute = (w.acu_hours * month, float(w.demand_acu.max()),
                    *((r.acu_hours * month, float(r.demand_acu.max())) if r else (0.0, 0.5)))
