@@ -745,13 +745,8 @@ def _write_infra(found: list, args: argparse.Namespace, source: str, flag: str) 
                                   str(target))
         text = d.to_toml(args.usage)
         # validated before anything is written: with placeholders where no usage was given
-        checked = text if args.usage else d.to_toml({**_PLACEHOLDER_USAGE}, usage_source="-")
-        if args.usage or d.keys():
-            try:
-                sc.loads(checked, source=where)
-            except sc.ScenarioError as exc:
-                if args.usage or "missing required key" not in str(exc):
-                    raise
+        checked = text if args.usage else d.to_toml(_PLACEHOLDER_USAGE, usage_source="-")
+        sc.loads(checked, source=where)
         texts.append((d, target, text))
     for d, target, text in texts:
         for line in (*d.unknown, *d.unsupported):

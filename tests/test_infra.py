@@ -374,3 +374,36 @@ def test_yaml_without_its_extra_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "yaml", None)  # an import of it fails
     with pytest.raises(MissingDependencyError, match=r"pip install 'aurora-arch-models\[iac\]'"):
         infra.from_cloudformation(FIX / "cfn_provisioned.yaml", region="us-east-1")
+
+
+def test_a_state_is_read_like_a_plan():
+    """``terraform show -json`` of a state holds ``values`` instead of ``planned_values``."""
+    plan = _plan("tf_provisioned.json")
+    state = {"format_version": "1.0", "values": plan["planned_values"]}
+    (found,) = infra.from_terraform(state)
+    assert found.keys()["regions.primary"] == "us-east-1"  # from the availability zones
+    assert found.keys()["cluster.replicas"] == 2
+
+
+def test_yaml_tags_in_all_their_forms(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Parameters:\n  Suffix: {Type: String, Default: b}\n"
+        "Resources:\n"
+        "  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n"
+        "      Engine: !Join ['-', [aurora, !Select [1, !Split [',', 'x,postgresql']]]]\n"
+        "      DBClusterIdentifier: !Sub ['db-${S}-${!Literal}', {S: !Ref Suffix}]\n"
+        "      EngineVersion: !GetAtt Other.Version\n"
+        "  W:\n    Type: AWS::RDS::DBInstance\n    Properties:\n"
+        "      DBClusterIdentifier: !Ref Db\n      DBInstanceClass: db.serverless\n")
+    (found,) = infra.from_cloudformation(path, region="eu-north-1")
+    assert found.keys()["cluster.engine"] == "postgresql"
+    assert found.name == "db-b-${Literal}"
+    assert found.unknown == ("Db: `EngineVersion` unknown (!GetAtt Other.Version is known only "
+                             "after the stack is created): its scenario key is left unset",
+                             "Db: `ServerlessV2ScalingConfiguration.MaxCapacity` not set (a "
+                             "Serverless v2 cluster needs a scaling configuration): "
+                             "cluster.min_acu/max_acu left unset")
+    path.write_text("Resources:\n  Db: !Bogus x\n")
+    with pytest.raises(InfraError, match=r"t.yaml: unknown tag !Bogus \(line 2\)"):
+        infra.from_cloudformation(path, region="eu-north-1")
