@@ -236,6 +236,10 @@ def test_usage_file_with_infracost_keys_and_a_base_scenario(tmp_path):
     assert s["workload"]["writes_per_s"] == 2000 and s.name == "Gaming leaderboard"
     assert "# replaced by the infrastructure: cluster.max_acu (was 128)" in text
     assert "regions.secondaries (was ['eu-west-1'], removed)" in text
+    usage.write_text("[workload]\nwrites_per_s = 5\nreads_per_s = 50\nsource = 'measured'\n"
+                     "demand_file = 'demand.csv'\n[cluster]\nvolume_gib = 9\n")
+    text = found.to_toml(usage)  # a path relative to the usage file is made absolute
+    assert f"demand_file = \"{(tmp_path / 'demand.csv').resolve()}\"" in text
     usage.write_text("write_requests_per_sec = 3\n")
     with pytest.raises(InfraError, match=r"`write_requests_per_sec` is infracost's monthly "
                                          r"average write rate, not the daily peak"):

@@ -18,6 +18,7 @@ from typing import Any
 
 from .._optional import require
 from ..exceptions import UserInputError
+from ..scenario._spec import FILE_KEYS
 
 __all__ = [
     "USAGE_ALIASES",
@@ -436,9 +437,16 @@ def _read_usage(usage: str | Path | dict | None, usage_source: str) -> tuple[dic
     except FileNotFoundError:
         raise FileNotFoundError(f"usage file not found: {p}") from None
     try:
-        return tomllib.loads(text.removeprefix("\ufeff")), str(p)
+        raw = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise InfraError(f"malformed TOML: {exc}", source=str(p)) from None
+    # a path the usage file names relative to itself stays right wherever the scenario goes
+    for key in FILE_KEYS:
+        t, _, k = key.partition(".")
+        v = raw.get(t, {}).get(k) if isinstance(raw.get(t), dict) else None
+        if isinstance(v, str) and not Path(v).is_absolute():
+            raw[t][k] = str((p.parent / v).resolve())
+    return raw, str(p)
 
 
 def _write_toml(infra: Infrastructure, usage: Any, usage_source: str) -> str:

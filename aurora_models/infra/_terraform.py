@@ -58,7 +58,7 @@ _UNSUPPORTED_INSTANCE = {
 
 
 def _unset(v: Any) -> bool:
-    return v in (None, False, "", 0, [], {}, "standard")
+    return v in (None, False, "", 0, [], {})
 
 
 def _get(values: dict, unknown: Any, path: str) -> Any:
@@ -184,8 +184,12 @@ def _load(plan: str | Path | dict, source: str | None) -> tuple[dict, str]:
 
 
 def read_plan(plan: str | Path | dict, *, source: str | None = None):
-    """``(clusters, globals, notes, source)`` from a plan: ClusterIn per aws_rds_cluster, the
-    global clusters as ``{address: (identifier, source cluster ref or None)}``."""
+    """What a plan holds: ``(clusters, globals, membership, meta, notes, source, plan)``.
+
+    ``clusters``: a ClusterIn per aws_rds_cluster address, its instances attached;
+    ``globals``: per aws_rds_global_cluster address its identifier and source cluster;
+    ``membership``: cluster address -> the global cluster it joins; ``meta``: per cluster its
+    module path and values; ``notes``: instances no cluster claims."""
     doc, src = _load(plan, source)
     version = str(doc.get("format_version", ""))
     if not re.fullmatch(r"1(\.\d+)*", version):
