@@ -411,3 +411,17 @@ def test_yaml_tags_in_all_their_forms(tmp_path):
     path.write_text("Resources:\n  Db: !Bogus x\n")
     with pytest.raises(InfraError, match=r"t.yaml: unknown tag !Bogus \(line 2\)"):
         infra.from_cloudformation(path, region="eu-north-1")
+
+
+def test_the_global_scenario_from_a_plan_runs_and_bills_every_region():
+    """End to end: the plan's Global Database is billed in its three regions, the secondaries
+    with the instance counts and classes of their clusters (2 x db.r6g.large in Sydney)."""
+    (found,) = infra.from_terraform(FIX / "tf_global.json")
+    s = _loaded(found, {**USAGE, "scenario": {"trials": 200}})
+    bills = {b["option"]: b for b in sc.estimate(s).to_dict()["cost"]["bills"]}
+    lines = bills["provisioned_standard"]["lines"]
+    assert {ln["region"] for ln in lines} == {"us-east-1", "eu-west-1", "ap-southeast-2"}
+    sydney = [ln for ln in lines if ln["region"] == "ap-southeast-2"
+              and ln["id"] == "secondary.compute"]
+    assert len(sydney) == 1 and sydney[0]["quantity"] == 2 * 730  # instance-hours a month
+    assert "db.r6g.large" in sydney[0]["line"]
