@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..exceptions import InfraError
 from ._cloudformation import Template
-from ._shape import USAGE_ALIASES, ClusterIn, InfraError, Infrastructure, Unknown, build
+from ._shape import USAGE_ALIASES, ClusterIn, Infrastructure, Unknown, build
 from ._terraform import primary_of, read_plan
 
 __all__ = ["USAGE_ALIASES", "InfraError", "Infrastructure", "from_cloudformation",

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from .._optional import require
-from ._shape import ClusterIn, InfraError, InstanceIn, Unknown
+from ..exceptions import InfraError
+from ._shape import ClusterIn, InstanceIn, Unknown
 
 __all__ = ["Template"]
 

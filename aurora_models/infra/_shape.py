@@ -17,48 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from .._optional import require
-from ..exceptions import UserInputError
+from ..exceptions import InfraError
 from ..scenario._spec import FILE_KEYS
 
 __all__ = [
     "USAGE_ALIASES",
     "ClusterIn",
-    "InfraError",
     "Infrastructure",
     "InstanceIn",
     "Unknown",
     "build",
 ]
-
-
-class InfraError(UserInputError, ValueError):
-    """A plan or template cannot become a scenario (one line: file, resource, attribute, why).
-
-    Parameters
-    ----------
-    message : str
-        What is wrong and what to do.
-    source : str
-        The plan or template file, prefixed to the message.
-    resource : str
-        The resource address (Terraform) or logical id (CloudFormation) at fault, if any.
-    attribute : str
-        The attribute at fault, if any.
-
-    Examples
-    --------
-    >>> e = InfraError("is unknown until apply", source="plan.json",
-    ...                resource="aws_rds_cluster.main", attribute="engine")
-    >>> str(e)
-    'plan.json: aws_rds_cluster.main: `engine` is unknown until apply'
-    """
-
-    def __init__(self, message: str, *, source: str = "", resource: str = "",
-                 attribute: str = "") -> None:
-        self.source, self.resource, self.attribute = source, resource, attribute
-        where = "".join(f"{p}: " for p in (source, resource) if p)
-        what = f"`{attribute}` " if attribute else ""
-        super().__init__(f"{where}{what}{message}")
 
 
 class Unknown:

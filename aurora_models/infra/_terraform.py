@@ -19,7 +19,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ._shape import ClusterIn, InfraError, InstanceIn, Unknown, region_of_arn, region_of_zone
+from ..exceptions import InfraError
+from ._shape import ClusterIn, InstanceIn, Unknown, region_of_arn, region_of_zone
 
 __all__ = ["read_plan"]
 
