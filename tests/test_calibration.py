@@ -377,3 +377,29 @@ def test_command_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "say which is the writer" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_provisioned_and_mysql_paths_recover_the_same_costs(frame):
+    # The example's CPU is a share of 16 vCPUs: as a provisioned db.r6g.4xlarge (16 vCPUs) the
+    # same series give the same vCPU-ms; as Aurora MySQL the writer's commits are its DML and
+    # the readers' its selects.
+    from aurora_models import pricing
+
+    assert float(pricing.instance_specs().at["db.r6g.4xlarge", "vcpu"]) == 16
+    serverless = {"ServerlessDatabaseCapacity", "ACUUtilization"}
+    prov = calibration.calibrate(frame[~frame["metric"].isin(serverless)], writer="shop-writer",
+                                 instance_class="db.r6g.4xlarge", level=0.999)
+    assert prov["cluster.capacity"].value == "provisioned"
+    mysql = frame.copy()
+    commits = mysql["metric"] == "CommitThroughput"
+    on_writer = mysql["dimensions"].str.endswith("shop-writer")
+    mysql.loc[commits & on_writer, "metric"] = "DMLThroughput"
+    mysql.loc[commits & ~on_writer, "metric"] = "SelectThroughput"
+    my = calibration.calibrate(mysql, writer="shop-writer", engine="mysql", level=0.999)
+    assert my["cluster.engine"].value == "mysql" and my["cluster.replicas"].value == 2
+    for cal in (prov, my):
+        for key in MEASURED_KEYS:
+            f = cal[f"workload.{key}"]
+            assert f.low < TRUTH[key] < f.high, (key, f.low, TRUTH[key], f.high)
+    assert prov["workload.base_acu"].source.startswith("the writer's CPU at no load")
+    assert "workload.reader_base_acu" not in {f.key for f in prov.inputs}

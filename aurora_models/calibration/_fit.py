@@ -313,6 +313,7 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         from .. import scenario as _scenario  # light: the bundled file, only when none is given
 
         base = _scenario.load()
+    engine_source = "given" if engine is not None else "the base scenario"
     engine = engine or base["cluster"]["engine"]
     if engine not in _WRITES:
         raise ParameterValueError(f"`engine` must be 'mysql' or 'postgresql', got {engine!r}")
@@ -380,8 +381,7 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
                     source=f"the peak of the measured reads ({demand_source})",
                     metrics=(rmetric,), n=keep,
                     note="" if R_i else "no reader reported reads: reads taken as none"),
-        FittedInput(key="cluster.engine", value=engine, source="given" if engine else "base",
-                    n=0),
+        FittedInput(key="cluster.engine", value=engine, source=engine_source, n=0),
         FittedInput(key="cluster.capacity", value="serverless" if serverless else "provisioned",
                     source=("ServerlessDatabaseCapacity is reported" if serverless else
                             "no ServerlessDatabaseCapacity: provisioned instances"),

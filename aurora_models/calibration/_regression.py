@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from ..exceptions import ParameterValueError
 
@@ -119,6 +118,8 @@ def fit_hac(X: np.ndarray, y: np.ndarray, names: tuple[str, ...], *, groups=None
     coef = coef_s / scale
     cov = cov_s / np.outer(scale, scale)
     se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    from scipy import stats  # scipy.stats loads scipy.optimize: only when a fit runs
+
     t = float(stats.t.ppf(0.5 + level / 2.0, n - k))
     ss_tot = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - float((e * e).sum()) / ss_tot if ss_tot > 0 else 1.0

@@ -18,6 +18,7 @@ from .._validate import check_nonnegative, check_positive, check_range
 from ..data import load_trace
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..units import SECONDS_PER_MONTH
+from ._defaults import MAX_ACU_LIMIT
 from ._demand import daily_shape, load_measured_demand, replay, synthetic_demand
 
 __all__ = ["EVENTS_WITHIN_DAYS", "MEASURED_FILE", "DemandModel", "ReaderLoad"]
@@ -306,7 +307,8 @@ class ReaderLoad:
     """
 
     reader_base_acu: float = param(
-        0.0, "ACU", low=0.0, high=256.0, scenario="workload.reader_base_acu", user_input=True,
+        0.0, "ACU", low=0.0, high=MAX_ACU_LIMIT, scenario="workload.reader_base_acu",
+        user_input=True,
         doc="load-independent ACU of each reader (its buffer pool and background work) on top "
             "of its share of the reads (0: a reader carries its reads only; at most the "
             "largest Serverless v2 instance)")
