@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -287,6 +287,40 @@ def _timestamp(value: Any, *, path: Path, what: str, line: int | None = None) ->
                         line=line) from None
 
 
+def _timestamps(values: list, *, path: Path, what: str) -> pd.DatetimeIndex:
+    """A series' timestamps at once (ISO 8601 strings, the AWS CLI's output); anything else,
+    or a string pandas cannot read, one by one through :func:`_timestamp` for its message."""
+    if values and all(isinstance(v, str) for v in values):
+        try:
+            idx = pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601"))
+            if not idx.isna().any():  # an empty string parses as NaT
+                return idx
+        except (ValueError, OverflowError):
+            pass  # the loop below names the first bad one
+    return pd.DatetimeIndex([_timestamp(t, path=path, what=f"{what}, field Timestamps[{j}]")
+                             for j, t in enumerate(values)])
+
+
+def _finite_values(values: list, *, path: Path, what: str) -> np.ndarray:
+    """A series' values as floats; the first that is no finite number is named."""
+    arr = None
+    if all(type(v) in (int, float) for v in values):
+        try:
+            arr = np.asarray(values, dtype=float)
+        except OverflowError:  # an integer beyond a double
+            arr = None
+    if arr is None or not np.isfinite(arr).all():
+        for j, v in enumerate(values):
+            try:
+                bad = isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
+            except OverflowError:
+                bad = True
+            if bad:
+                raise DataError(f"{what}: field Values[{j}] {v!r} is not a finite number",
+                                path=str(path))
+    return cast(np.ndarray, arr)
+
+
 def _dimensions(value: Any, *, path: Path, what: str) -> str:
     """``[{"Name": .., "Value": ..}]``, a ``{name: value}`` mapping or a ``"A=b,C=d"`` string,
     as the canonical sorted ``"A=b,C=d"``."""
@@ -378,8 +412,12 @@ def _check_spacing(frame: pd.DataFrame) -> None:
                             path=g["source"].iloc[0])
 
 
-def _finish(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+def _finish(rows: list[dict] | list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows (dicts, or frames of whole series) as one checked, sorted frame."""
+    if rows and isinstance(rows[0], pd.DataFrame):
+        frame = pd.concat(rows, ignore_index=True)[list(COLUMNS)]
+    else:
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
     if frame.empty:
         frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
@@ -500,7 +538,7 @@ def read_metric_data(results: str | Path | Iterable[str | Path],
     files = _paths(results, "results")
     qpath = Path(queries)
     spec = _queries(qpath)
-    rows: list[dict] = []
+    chunks: list[pd.DataFrame] = []
     seen: set[str] = set()
     last_pages: list[Path] = []
     for path in files:
@@ -538,15 +576,11 @@ def read_metric_data(results: str | Path | Iterable[str | Path],
                                 "numbers always match in AWS's output)", path=str(path))
             q = spec[rid]
             seen.add(rid)
-            for j, (t, v) in enumerate(zip(ts, vs, strict=True)):
-                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                    raise DataError(f"{what}: field Values[{j}] {v!r} is not a finite number",
-                                    path=str(path))
-                rows.append({"timestamp": _timestamp(t, path=path,
-                                                     what=f"{what}, field Timestamps[{j}]"),
-                             "metric": q["metric"], "statistic": q["statistic"],
-                             "period_s": q["period_s"], "unit": q["unit"], "value": float(v),
-                             "dimensions": q["dimensions"], "source": str(path)})
+            values = _finite_values(vs, path=path, what=what)
+            chunks.append(pd.DataFrame({
+                "timestamp": _timestamps(ts, path=path, what=what), "metric": q["metric"],
+                "statistic": q["statistic"], "period_s": q["period_s"], "unit": q["unit"],
+                "value": values, "dimensions": q["dimensions"], "source": str(path)}))
     if not last_pages:
         raise DataError("every page has a NextToken: the last page of the export is missing "
                         "(run the command again without --max-items, or give every page)",
@@ -556,7 +590,7 @@ def read_metric_data(results: str | Path | Iterable[str | Path],
         raise DataError(f"query Id {', '.join(map(repr, missing))} has no result in "
                         f"{', '.join(map(str, files))} (the queries file is not the one these "
                         "results were run with)", path=str(qpath))
-    return _finish(rows)
+    return _finish(chunks)
 
 
 def read_metric_statistics(path: str | Path, *, period_s: int, metric: str | None = None,

@@ -591,11 +591,11 @@ def loads(text: str, *, source: str = "<string>", base_dir: str | Path | None = 
     if base_dir is None:
         return scenario
     values = {t: dict(kv) for t, kv in scenario.values.items()}
-    for key in FILE_KEYS:
-        t, _, k = key.partition(".")
-        v = values[t][k]
+    for name in FILE_KEYS:
+        table, _, key = name.partition(".")
+        v = values[table][key]
         if v is not None and not Path(v).is_absolute():
-            values[t][k] = str(Path(base_dir) / v)
+            values[table][key] = str(Path(base_dir) / v)
     return dataclasses.replace(scenario, values=values)
 
 

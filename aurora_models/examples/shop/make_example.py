@@ -117,7 +117,7 @@ def generate(seed: int = SEED, days: int = DAYS, period: int = PERIOD) -> dict:
 
 
 def _query(qid: str, metric: str, dims: list[dict], period: int, stat: str, unit=None) -> dict:
-    q = {"Id": qid, "MetricStat": {"Metric": {"Namespace": "AWS/RDS", "MetricName": metric,
+    q: dict = {"Id": qid, "MetricStat": {"Metric": {"Namespace": "AWS/RDS", "MetricName": metric,
                                              "Dimensions": dims}, "Period": period,
                                   "Stat": stat}, "ReturnData": True}
     if unit:
