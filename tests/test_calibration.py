@@ -132,12 +132,14 @@ def test_example_recovers_the_generated_workload(example):
 
 
 def test_intervals_cover_as_often_as_they_claim():
-    # 50 generated two-day exports (fresh seeds, not the example's): the 90 % intervals of the
-    # four per-operation costs should hold the truth in about 90 % of the 200 fits. The binomial
-    # standard deviation is 2.1 points; [82 %, 97 %] is about 4 of them below and 3 above.
+    # 40 generated weeks (fresh seeds, not the example's): the 90 % intervals of the four
+    # per-operation costs should hold the truth in about 90 % of the 160 fits. The binomial
+    # standard deviation is 2.4 points; [82 %, 97 %] is about 3 of them either side. (On
+    # two-day exports Newey-West runs narrow: 82 % over 200 fits, the I/O per write's errors
+    # 11 % too small; the calibrate docstring says so.)
     hits = total = 0
-    for seed in range(1000, 1050):
-        g = GEN.generate(seed=seed, days=2)
+    for seed in range(1000, 1040):
+        g = GEN.generate(seed=seed, days=7)
         cal = calibration.calibrate(_frame(g), writer="shop-writer", level=0.9)
         for key in MEASURED_KEYS:
             f = cal[f"workload.{key}"]

@@ -290,6 +290,13 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         different periods, a gap in the throughput, fewer than a day of data, or regressors
         that cannot be separated; each in one line naming the metric.
 
+    Notes
+    -----
+    The intervals are Newey-West intervals, valid as the series grows; export a week or more.
+    On generated exports (``tests/test_calibration.py``) the 90 % intervals held the truth in
+    87.5 % of 160 fits on weeks, but in 82 % of 200 fits on two-day exports, where the errors
+    of the I/O per write came out 11 % too small (a known small-sample bias of the estimator).
+
     See Also
     --------
     write_scenario : Writes the calibrated scenario and its demand series.
