@@ -13,6 +13,7 @@ extra                   modules                                          for
 ``distributed``         distributed (dask)                               ``--scheduler``, dask clients
 ``fast``                numba                                            the analyses' compiled kernel
 ``offers``              ijson                                            JSON offer files (import-prices)
+``iac``                 tomlkit, yaml (PyYAML)                           ``scenario from-terraform/-cloudformation``
 ``notebooks``           all of the above and JupyterLab                  an analyst's environment
 ======================  ===============================================  =====================
 
@@ -54,6 +55,8 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "offers": ("ijson",),
     # reading a Parquet CUR 2.0 export (`aurora-models reconcile`)
     "cur": ("pyarrow",),
+    # scenarios from Terraform plans and CloudFormation templates (aurora_models.infra)
+    "iac": ("tomlkit", "yaml"),
 }
 
 

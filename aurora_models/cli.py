@@ -10,6 +10,9 @@ Subcommands compose public functions only; no model lives here.
 - ``aurora-models estimate [SCENARIO]``: every estimate for a scenario file (default: the bundled
   gaming leaderboard); ``--format table|json|csv|markdown``, ``--out DIR`` for plots and a report.
 - ``aurora-models scenario init [PATH]``: write a commented scenario template.
+- ``aurora-models scenario from-terraform PLAN`` / ``from-cloudformation TEMPLATE --region R``:
+  a scenario from the infrastructure code (``terraform show -json`` output, a CloudFormation
+  template), its usage from ``--usage FILE``.
 - ``aurora-models import-prices OFFER --out BOOK``: AWS's AmazonRDS offer file (CSV or regional
   JSON, on-demand and reserved terms) -> a price book for ``--price-book``.
 - ``aurora-models calibrate METRICS... --queries Q --out my.toml``: a scenario fitted to a
@@ -34,7 +37,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import __version__, pricing
+from . import __version__, infra, pricing
 from . import scenario as sc  # `scenario` is a path in several commands
 from ._optional import check_installed
 from ._output import check_out_dir, staged_output, write_file_atomic
@@ -777,6 +780,72 @@ def _cmd_scenario_init(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Usage values that let an infrastructure-only scenario be validated before it is written.
+_PLACEHOLDER_USAGE = {"cluster": {"volume_gib": 1}, "workload": {"writes_per_s": 0,
+                                                                 "reads_per_s": 0}}
+
+
+def _write_infra(found: list, args: argparse.Namespace, source: str, flag: str) -> int:
+    """Write each deployment's scenario (stdout for one without ``--out``)."""
+    if len(found) > 1 and args.out is None:
+        names = ", ".join(d.address for d in found)
+        raise UsageError(f"{source} holds {len(found)} Aurora deployments ({names}): pick one "
+                         f"with {flag} or write one scenario each with --out DIR")
+    targets: list[Path | None]
+    if args.out is None:
+        targets = [None]
+    elif len(found) > 1 or Path(args.out).is_dir():
+        folder = Path(args.out)
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"`--out` must be a folder for {len(found)} scenarios, got "
+                             f"{args.out!r} (a file)")
+        targets = [folder / f"{_slug(d.name)}.toml" for d in found]
+    else:
+        targets = [Path(args.out)]
+    texts = []
+    for d, target in zip(found, targets, strict=True):
+        where = str(target) if target is not None else "<stdout>"
+        if target is not None and target.exists() and not args.force:
+            raise FileExistsError(errno.EEXIST, "already exists; pass --force to overwrite it",
+                                  str(target))
+        text = d.to_toml(args.usage)
+        # validated before anything is written: with placeholders where no usage was given
+        checked = text if args.usage else d.to_toml(_PLACEHOLDER_USAGE, usage_source="-")
+        sc.loads(checked, source=where)
+        texts.append((d, target, text))
+    for d, target, text in texts:
+        for line in (*d.unknown, *d.unsupported):
+            print(f"note: {line}", file=sys.stderr)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            write_file_atomic(target, text)
+            todo = "" if args.usage else " (fill in its REQUIRED usage lines first)"
+            print(f"wrote {target}: {d.address}; run `aurora-models estimate {target}`{todo}",
+                  file=sys.stderr)
+    return 0
+
+
+def _cmd_scenario_from_terraform(args: argparse.Namespace) -> int:
+    found = infra.from_terraform(args.plan, address=args.address, primary=args.primary)
+    return _write_infra(found, args, args.plan, "--address")
+
+
+def _key_value(text: str, flag: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"`{flag}` must be KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def _cmd_scenario_from_cloudformation(args: argparse.Namespace) -> int:
+    parameters = dict(_key_value(p, "--parameter") for p in args.parameter or [])
+    secondaries = [_key_value(s, "--secondary") for s in args.secondary or []]
+    found = infra.from_cloudformation(args.template, region=args.region, parameters=parameters,
+                                      secondaries=secondaries, logical_id=args.logical_id)
+    return _write_infra(found, args, args.template, "--logical-id")
+
+
 def _cmd_scenario_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(schema_text())
     return 0
@@ -971,6 +1040,43 @@ def _parser() -> argparse.ArgumentParser:
                       help="where to write it (default scenario.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=_cmd_scenario_init)
+    usage_help = ("usage TOML: [workload] (and other tables) plus the [cluster] keys the "
+                  "infrastructure does not say (volume_gib, ...), or a base scenario; infracost's "
+                  "storage_gb, backtrack_window_hrs, snapshot_export_size_gb at its top. Without "
+                  "it the REQUIRED usage keys are written as lines to fill in")
+    out_help = ("write the scenario here (default stdout); a folder: one scenario per "
+                "deployment, named after its cluster")
+    tf = scn_sub.add_parser("from-terraform", parents=[common],
+                            help="a scenario from a Terraform plan (`terraform show -json` "
+                                 "output): aws_rds_cluster, aws_rds_cluster_instance, "
+                                 "aws_rds_global_cluster")
+    tf.add_argument("plan", help="the JSON plan: terraform show -json PLANFILE > plan.json")
+    tf.add_argument("--address", default=None,
+                    help="only the deployment holding this aws_rds_cluster address")
+    tf.add_argument("--primary", default=None, metavar="ADDRESS",
+                    help="the primary cluster of a Global Database, when the plan does not "
+                         "tell it")
+    tf.add_argument("--usage", default=None, metavar="FILE", help=usage_help)
+    tf.add_argument("--out", default=None, metavar="PATH", help=out_help)
+    tf.add_argument("--force", action="store_true", help="overwrite existing files")
+    tf.set_defaults(func=_cmd_scenario_from_terraform)
+    cfn = scn_sub.add_parser("from-cloudformation", parents=[common],
+                             help="a scenario from a CloudFormation template (YAML or JSON): "
+                                  "AWS::RDS::DBCluster, DBInstance, GlobalCluster")
+    cfn.add_argument("template", help="the template file (YAML with !Ref/!Sub/... or JSON)")
+    cfn.add_argument("--region", required=True,
+                     help="the stack's region (AWS::Region; a template names none)")
+    cfn.add_argument("--parameter", action="append", metavar="KEY=VALUE",
+                     help="a parameter value (repeatable; others take their Default)")
+    cfn.add_argument("--secondary", action="append", metavar="REGION=TEMPLATE",
+                     help="a Global Database secondary stack: its region and template "
+                          "(repeatable; the same template may serve several regions)")
+    cfn.add_argument("--logical-id", default=None,
+                     help="only the deployment holding this AWS::RDS::DBCluster logical id")
+    cfn.add_argument("--usage", default=None, metavar="FILE", help=usage_help)
+    cfn.add_argument("--out", default=None, metavar="PATH", help=out_help)
+    cfn.add_argument("--force", action="store_true", help="overwrite existing files")
+    cfn.set_defaults(func=_cmd_scenario_from_cloudformation)
     sch = scn_sub.add_parser("schema", help="print the JSON Schema of scenario files (derived "
                                             "from the parameter declarations)")
     sch.set_defaults(func=_cmd_scenario_schema)

@@ -4,8 +4,9 @@ A wrong input raises :class:`ParameterValueError` (a ``ValueError``) or
 :class:`ParameterTypeError` (a ``TypeError``), as scipy.stats raises the built-ins; both are
 :class:`UserInputError` s, so the CLI tells a user error (one line, exit 2) from a bug (a
 traceback, exit 1) by the exception's class, wherever the check lives. The other classes say
-what those do not: a malformed data file, a budget exceeded, a solver that did not converge, a
-queue with no steady state, an optional dependency that is not installed.
+what those do not: a malformed data file, a plan or template that cannot become a scenario, a
+budget exceeded, a solver that did not converge, a queue with no steady state, an optional
+dependency that is not installed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ __all__ = [
     "BudgetError",
     "ConvergenceError",
     "DataError",
+    "InfraError",
     "MissingDependencyError",
     "ParameterTypeError",
     "ParameterValueError",
@@ -102,6 +104,37 @@ class DataError(UserInputError, ValueError):
         super().__init__(where + message)
         self.path = path
         self.line = line
+
+
+class InfraError(UserInputError, ValueError):
+    """A plan or template cannot become a scenario (one line: file, resource, attribute, why).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what to do.
+    source : str
+        The plan or template file, prefixed to the message.
+    resource : str
+        The resource address (Terraform) or logical id (CloudFormation) at fault, if any.
+    attribute : str
+        The attribute at fault, if any.
+
+    Examples
+    --------
+    >>> from aurora_models.exceptions import InfraError
+    >>> e = InfraError("is unknown until apply", source="plan.json",
+    ...                resource="aws_rds_cluster.main", attribute="engine")
+    >>> str(e)
+    'plan.json: aws_rds_cluster.main: `engine` is unknown until apply'
+    """
+
+    def __init__(self, message: str, *, source: str = "", resource: str = "",
+                 attribute: str = "") -> None:
+        self.source, self.resource, self.attribute = source, resource, attribute
+        where = "".join(f"{p}: " for p in (source, resource) if p)
+        what = f"`{attribute}` " if attribute else ""
+        super().__init__(f"{where}{what}{message}")
 
 
 class BudgetError(UserInputError, ValueError):

@@ -43,6 +43,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("family manifests", tuple(f"{f}._section" for f in ("quorum", "serverless", "global_db",
                                                           "availability"))),
     ("scenario", ("scenario",)),
+    # scenarios written from Terraform plans and CloudFormation templates (issue 27)
+    ("infrastructure in", ("infra",)),
     ("sensitivity", ("sensitivity",)),
     # your own system in: scenarios fitted to a cluster's metrics
     ("calibration", ("calibration",)),
