@@ -181,10 +181,8 @@ def test_uncertainty_and_provenance_written(example):
     assert s.uncertainty["workload.io_per_write"]["dist"] == "normal"
     f = example["workload.io_per_write"]
     assert s.uncertainty["workload.io_per_write"]["sd"] == pytest.approx(f.se)
-    assert s.uncertainty["cluster.acu_per_vcpu"] == {"dist": "fixed", "value": 4.0,
-                                                     "rationale": pytest.approx(
-                                                         s.uncertainty["cluster.acu_per_vcpu"]
-                                                         ["rationale"])}
+    held = s.uncertainty["cluster.acu_per_vcpu"]
+    assert (held["dist"], held["value"]) == ("fixed", 4.0) and "held" in held["rationale"]
     assert s.provenance["workload.io_per_write"]["interval"] == (f.low, f.high)
     assert "workload.events" not in s.given  # the synthetic shape's keys are not copied
     # a value changed afterwards is no longer the measured one

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import cloudwatch, pricing
+from .._validate import check_choice, check_range
 from ..exceptions import ParameterValueError
 from ..scenario import Scenario
 from ..units import SECONDS_PER_MONTH
@@ -76,6 +77,9 @@ class FittedInput:
         Data points used.
     note : str
         Diagnostics (R squared, condition number) and assumptions used.
+    kind : {"measured", "held", "given"}
+        ``measured`` from the metrics (it gets a ``[provenance]`` entry), ``held`` at the value
+        a measurement was converted with, ``given`` by the caller or the base scenario.
 
     See Also
     --------
@@ -100,6 +104,7 @@ class FittedInput:
     metrics: tuple[str, ...] = ()
     n: int = 0
     note: str = ""
+    kind: str = "measured"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -314,16 +319,15 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
     if not isinstance(frame, pd.DataFrame):
         raise ParameterValueError("`frame` must be a frame of aurora_models.cloudwatch's "
                                   f"readers, got {type(frame).__name__}")
-    if not 0.0 < float(level) < 1.0:
-        raise ParameterValueError(f"`level` must be in (0, 1), got {level!r}")
+    level = float(check_range("level", level, 0.0, 1.0, low_inclusive=False,
+                              high_inclusive=False))
     if base is None:
         from .. import scenario as _scenario  # light: the bundled file, only when none is given
 
         base = _scenario.load()
     engine_source = "given" if engine is not None else "the base scenario"
     engine = engine or base["cluster"]["engine"]
-    if engine not in _WRITES:
-        raise ParameterValueError(f"`engine` must be 'mysql' or 'postgresql', got {engine!r}")
+    check_choice("engine", engine, _WRITES)
     serverless = "ServerlessDatabaseCapacity" in set(frame["metric"])
     wmetric, rmetric = _WRITES[engine], _READS[engine]
 
@@ -388,7 +392,8 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
                     source=f"the peak of the measured reads ({demand_source})",
                     metrics=(rmetric,), n=keep,
                     note="" if R_i else "no reader reported reads: reads taken as none"),
-        FittedInput(key="cluster.engine", value=engine, source=engine_source, n=0),
+        FittedInput(key="cluster.engine", value=engine, source=engine_source, n=0,
+                    kind="given"),
         FittedInput(key="cluster.capacity", value="serverless" if serverless else "provisioned",
                     source=("ServerlessDatabaseCapacity is reported" if serverless else
                             "no ServerlessDatabaseCapacity: provisioned instances"),
@@ -426,7 +431,7 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
                                   metrics=("ServerlessDatabaseCapacity", "ACUUtilization")
                                   if measured_max else (), n=0,
                                   note=f"median ratio {measured_max:.4g}" if measured_max
-                                  else ""))
+                                  else "", kind="measured" if measured_max else "given"))
         vcpus = max_acu / acu_per_vcpu
         vcpu_source = (f"Serverless v2: CPUUtilization is a share of the CPU at max_acu = "
                        f"{max_acu:g}, taken as {vcpus:g} vCPUs (acu_per_vcpu = {acu_per_vcpu:g})")
@@ -439,7 +444,8 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         vcpus = float(specs.at[cls, "vcpu"])  # type: ignore[arg-type]  # a number column
         vcpu_source = f"{cls}: {vcpus:g} vCPUs (pricing.instance_specs)"
         inputs.append(FittedInput(key="cluster.instance_class", value=cls,
-                                  source="given" if instance_class else "the base scenario"))
+                                  source="given" if instance_class else "the base scenario",
+                                  kind="given"))
 
     # -- CPU per operation -------------------------------------------------------------------
     cpu_inst = _instances(frame, "CPUUtilization")
@@ -555,7 +561,7 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
                 key="cluster.acu_per_vcpu", value=acu_per_vcpu, unit="ACU/vCPU",
                 source=("held: on Serverless v2 the CPU is measured as a share of max_acu, so "
                         "only acu_per_vcpu x vCPU-ms is measured; the vCPU-ms were converted "
-                        f"with {acu_per_vcpu:g}"), n=0))
+                        f"with {acu_per_vcpu:g}"), n=0, kind="held"))
 
     # -- I/O per operation -------------------------------------------------------------------
     io_dims = {m: _cluster_dims(frame, m) for m in ("VolumeReadIOPs", "VolumeWriteIOPs")}

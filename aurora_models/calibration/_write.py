@@ -17,8 +17,6 @@ __all__ = ["scenario_text", "write_scenario"]
 #: Keys of the base scenario that a measured workload does not read (the synthetic shape).
 _UNUSED_WHEN_MEASURED = ("workload.trace", "workload.daily_amplitude",
                          "workload.weekly_amplitude", "workload.noise_cv", "workload.events")
-#: Sources of a key that was not measured (no provenance entry).
-_NOT_MEASURED = ("given", "the base scenario")
 
 
 def _toml(v: Any) -> str:
@@ -45,7 +43,7 @@ def _quoted(key: str) -> str:
 
 
 def _measured(f: FittedInput) -> bool:
-    return f.source not in _NOT_MEASURED
+    return f.kind != "given"  # a held value has a provenance too: what it was held for
 
 
 def _provenance(f: FittedInput, cal: Calibration) -> dict[str, Any]:
@@ -142,7 +140,7 @@ def scenario_text(cal: Calibration, demand_file: str) -> str:
             comment = ""
             if key == "workload.demand_file":
                 comment = "  # measured: the request rates replayed (source = \"measured\")"
-            elif fi is not None and fi.source.startswith("held"):
+            elif fi is not None and fi.kind == "held":
                 comment = "  # held (see [provenance])"
             elif fi is not None and _measured(fi):
                 comment = "  # measured" + (f": {fi.low:.4g} to {fi.high:.4g} ({cal.level:.0%})"
