@@ -32,6 +32,7 @@ from . import (
     nines,
     readers_needed,
     simulate_annual_downtime,
+    workers_per_reader,
 )
 from ._decision import Workload, decision_table, engine_family
 from ._downtime import storage_unavailabilities, storage_unavailability
@@ -251,9 +252,8 @@ FAILOVER = Section(
 def _workers_per_reader(scenario) -> int:
     """Read workers per reader: vCPUs of the instance class, or of the max ACU."""
     cl = scenario["cluster"]
-    if cl["capacity"] == "serverless":
-        return max(1, int(cl["max_acu"] / cl["acu_per_vcpu"]))
-    return int(pricing.instance_specs().loc[cl["instance_class"], "vcpu"])
+    return workers_per_reader(cl["capacity"], instance_class=cl["instance_class"],
+                              max_acu=cl["max_acu"], acu_per_vcpu=cl["acu_per_vcpu"])
 
 
 @dataclass(frozen=True, kw_only=True)
