@@ -10,6 +10,7 @@ laws; each ``simulate_`` sibling draws them and adds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,13 +18,10 @@ import numpy as np
 from .. import queueing
 from .._validate import check_int_range, check_nonnegative, check_positive, check_range
 from ..exceptions import ParameterValueError
+from ..global_db._routing import rtt_ms
 from ..results import Estimate
-from ..write_path import (
-    aurora_path,
-    commit_latency_cdf,
-    commit_latency_mean_ms,
-    sample_commit_latency,
-)
+from ..write_path._graphs import aurora_commit_hops
+from ..write_path._latency import commit_hops, kth_fastest_cdf, sequential_sum_cdf
 from ._params import IN_REGION_RTT_MS, RTT_LOG_SIGMA
 from ._parts import (
     Part,
@@ -34,7 +32,6 @@ from ._parts import (
     sample_sum,
     sum_distribution,
 )
-from ._routing import rtt_ms
 
 __all__ = ["read_latency", "read_latency_law", "simulate_read_latency", "simulate_write_latency",
            "write_latency", "write_latency_law"]
@@ -110,10 +107,30 @@ def read_parts(user_region: str, serving_region: str, *, reads_per_s: float, ser
 
 
 def _commit_part(graph) -> Part:
-    g = aurora_path() if graph is None else graph
-    return Part(name="quorum commit", mean_ms=commit_latency_mean_ms(g),
-                cdf=lambda t: np.asarray(commit_latency_cdf(np.maximum(t, 1e-12), g)),
-                sample=lambda rng, n: sample_commit_latency(g, n_trials=n, rng=rng))
+    """The commit: the k-th fastest storage write (a quorum) or the sum of a chain's writes."""
+    if graph is None:  # Aurora's default path, without building its graph (no networkx)
+        rule = "quorum"
+        k, med, sig = aurora_commit_hops()
+    else:
+        rule, k, med, sig, _ = commit_hops(graph)
+
+    def cdf(t):
+        t = np.maximum(np.asarray(t, float), 1e-12)
+        return np.asarray(kth_fastest_cdf(t, k, med, sig) if rule == "quorum"
+                          else sequential_sum_cdf(t, med, sig))
+
+    def sample(rng, n):
+        x = med * np.exp(sig * rng.standard_normal((n, med.size)))
+        return np.partition(x, k - 1, axis=1)[:, k - 1] if rule == "quorum" else x.sum(axis=1)
+
+    if rule == "chain":
+        mean = float(np.sum(med * np.exp(sig**2 / 2)))
+    else:  # E[T] = integral of the survival function, on a fine grid past its tail
+        hi = float(med.max() * math.exp(10.0 * sig.max()))
+        t = np.linspace(0.0, hi, 1 << 16)
+        mean = float(np.trapezoid(1.0 - cdf(t), t))
+    return Part(name="quorum commit" if rule == "quorum" else "commit chain", mean_ms=mean,
+                cdf=cdf, sample=sample)
 
 
 def write_parts(user_region: str, primary: str, *, via: str | None = None,

@@ -12,11 +12,11 @@ from .._section import Context, LineTable, Row, Section, SectionResult, View
 from ..availability import readers_needed, workers_per_reader
 from ..exceptions import UnstableSystemError
 from ..global_db import ReplicationLink, lag
+from ..global_db._routing import routing_of, secondary_counts
 from ._latency import read_latency_law, write_latency_law
 from ._params import Users
-from ._routing import Routing, route
 
-__all__ = ["SECTIONS", "USERS", "UsersResult", "routing_of"]
+__all__ = ["SECTIONS", "USERS", "UsersResult"]
 
 
 class _Load(Protocol):
@@ -25,20 +25,6 @@ class _Load(Protocol):
     daily_peak_reads_per_s: float
     event_peak_reads_per_s: float
     daily_peak_writes_per_s: float
-
-
-def secondary_counts(regions: Mapping[str, Any]) -> list[int]:
-    """Each secondary's instance count from ``[regions]`` (one number or one per secondary)."""
-    n = regions["secondary_instances"]
-    secs = regions["secondaries"]
-    return [int(x) for x in n] if isinstance(n, list | tuple) else [int(n)] * len(secs)
-
-
-def routing_of(scenario) -> Routing:
-    """The scenario's :class:`~aurora_models.users.Routing` (``[users]`` over ``[regions]``)."""
-    reg, us = scenario["regions"], scenario["users"]
-    return route(reg["primary"], reg["secondaries"], secondary_counts(reg), us["regions"],
-                 write_forwarding=us["write_forwarding"])
 
 
 @dataclass(frozen=True, kw_only=True)

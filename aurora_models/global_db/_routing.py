@@ -1,18 +1,48 @@
-"""Which region serves each user region: nearest readers for reads, the primary for writes."""
+"""Which region serves each user region: nearest readers for reads, the primary for writes.
+
+The Global Database's regions as the users meet them: the ``[users]`` table's user regions
+(:mod:`aurora_models.users`) routed over the primary and its secondaries.
+"""
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..data import load_interregion_rtt
 from ..exceptions import ParameterValueError
-from ..global_db._link import latency_region, stand_in_note
-from ._params import UserRegion
+from ._link import latency_region, stand_in_note
 
-__all__ = ["Route", "Routing", "route", "rtt_ms"]
+__all__ = ["Route", "Routing", "UserRegion", "route", "routing_of", "rtt_ms", "secondary_counts"]
+
+
+@dataclass(frozen=True)
+class UserRegion:
+    """One user region: where the users are and their shares of the reads and writes.
+
+    Parameters
+    ----------
+    region : str
+        A region code of the latency data (or a declared stand-in).
+    reads, writes : float
+        The region's share of all reads and of all writes, in [0, 1].
+
+    See Also
+    --------
+    aurora_models.users.Users : The ``[users]`` table that lists them.
+
+    Examples
+    --------
+    >>> UserRegion("eu-central-1", 0.3, 0.2).reads
+    0.3
+    """
+
+    region: str
+    reads: float
+    writes: float
 
 
 @functools.lru_cache(maxsize=1)
@@ -191,7 +221,7 @@ def route(primary: str, secondaries: Sequence[str], instances: Sequence[int],
 
     Examples
     --------
-    >>> from aurora_models.users import UserRegion, route
+    >>> from aurora_models.global_db import UserRegion, route
     >>> r = route("us-east-1", ["eu-west-1"], [2],
     ...           [UserRegion("us-east-1", 0.7, 0.8), UserRegion("eu-central-1", 0.3, 0.2)])
     >>> [(x.user_region, x.read_region, x.write_region) for x in r.routes]
@@ -221,3 +251,59 @@ def route(primary: str, secondaries: Sequence[str], instances: Sequence[int],
                             stand_in="; ".join(notes) or None))
         share[best] = share.get(best, 0.0) + u.reads
     return Routing(primary=primary, routes=tuple(routes), read_share=share, configured=configured)
+
+
+def secondary_counts(regions: Mapping[str, Any]) -> list[int]:
+    """Each secondary's instance count from a scenario's ``[regions]`` table.
+
+    Parameters
+    ----------
+    regions : mapping
+        The ``[regions]`` table (``secondaries``, ``secondary_instances``: one count or one per
+        secondary).
+
+    Returns
+    -------
+    list of int
+        One count per secondary.
+
+    See Also
+    --------
+    routing_of : Uses it.
+
+    Examples
+    --------
+    >>> secondary_counts({"secondaries": ("eu-west-1", "ap-south-1"), "secondary_instances": 2})
+    [2, 2]
+    """
+    n = regions["secondary_instances"]
+    secs = regions["secondaries"]
+    return [int(x) for x in n] if isinstance(n, list | tuple) else [int(n)] * len(secs)
+
+
+def routing_of(scenario) -> Routing:
+    """The routing of a scenario: its ``[users]`` over its ``[regions]``.
+
+    Parameters
+    ----------
+    scenario : Scenario or mapping
+        A validated scenario (its ``regions`` and ``users`` tables).
+
+    Returns
+    -------
+    Routing
+        As :func:`route` gives it.
+
+    See Also
+    --------
+    route : The routing itself.
+
+    Examples
+    --------
+    >>> from aurora_models import scenario
+    >>> routing_of(scenario.load()).read_share["us-east-1"]
+    1.0
+    """
+    reg, us = scenario["regions"], scenario["users"]
+    return route(reg["primary"], reg["secondaries"], secondary_counts(reg), us["regions"],
+                 write_forwarding=us["write_forwarding"])
