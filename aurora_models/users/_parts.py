@@ -78,7 +78,8 @@ def lognormal(name: str, median_ms: float, sigma: float) -> Part:
         t = np.asarray(t, float)
         out = np.zeros_like(t)
         pos = t > 0
-        out[pos] = ndtr((np.log(t[pos]) - mu) / sig)
+        with np.errstate(over="ignore", divide="ignore"):  # a tiny sigma: a step, +-inf
+            out[pos] = ndtr((np.log(t[pos]) - mu) / sig)
         return out
 
     return Part(name=name, mean_ms=med * math.exp(sig * sig / 2.0), cdf=cdf,
