@@ -15,10 +15,15 @@ from hypothesis import strategies as st
 
 from aurora_models import scenario, users, write_path
 from aurora_models.exceptions import ParameterValueError
-from aurora_models.scenario import ScenarioError
 from aurora_models.global_db import UserRegion, route, rtt_ms
-from aurora_models.users._parts import constant, lognormal, mmc_response, sample_sum
-from aurora_models.users._parts import sum_distribution
+from aurora_models.scenario import ScenarioError
+from aurora_models.users._parts import (
+    constant,
+    lognormal,
+    mmc_response,
+    sample_sum,
+    sum_distribution,
+)
 
 Z = 4.5
 EU = [{"region": "us-east-1", "reads": 0.7, "writes": 0.8},
