@@ -808,6 +808,11 @@ def mg1_sojourn_cdf(t_s, arrival_rate: float, service_mean: float, service_cs2: 
     UnstableSystemError
         When the queue has no steady state (utilisation >= 1).
 
+    See Also
+    --------
+    mg1_sojourn_quantile : Its inverse.
+    aurora_models.write_path.replica_visibility : The in-region read-after-write curve built on it.
+
     Notes
     -----
     Exponential service is exact (``T`` is exponential with rate ``mu - lambda``); constant
@@ -822,11 +827,6 @@ def mg1_sojourn_cdf(t_s, arrival_rate: float, service_mean: float, service_cs2: 
     (3e-6 against the exact M/E2/1 curve at utilisation 0.9).
     ``tests/test_replica_visibility.py`` checks it against both exact cases and a Lindley
     simulation.
-
-    See Also
-    --------
-    mg1_sojourn_quantile : Its inverse.
-    aurora_models.write_path.replica_visibility : The in-region read-after-write curve built on it.
 
     Examples
     --------

@@ -11,6 +11,10 @@ Public names
   the added commit latency, one or more secondaries).
 - :func:`recovery_timeline`: switchover vs failover (detach and promote) outage timelines.
 - :func:`visibility_probability`: P(a read in the secondary t ms after commit sees the write).
+- Write forwarding's read consistency (:data:`CONSISTENCY_LEVELS`: EVENTUAL, SESSION, GLOBAL):
+  :func:`read_visibility` and :func:`read_wait_cdf` (curves), :func:`read_after_write` and
+  :func:`simulate_read_after_write` (a :class:`ReadAfterWrite` of Estimates: P(visible), the
+  read's wait, its quantiles).
 - :func:`compare_regions`: lag, RPO exposure and replicated write I/O cost per candidate.
 
 Facts used (research/aurora_facts.md section 5, VALIDATION.md row 10): lag "typically under a
@@ -20,6 +24,15 @@ unplanned failover RPO of seconds, ``rds.global_db_rpo`` minimum 20 s, blocking 
 every secondary is behind.
 """
 
+from ._consistency import (
+    CONSISTENCY_GUARANTEES,
+    CONSISTENCY_LEVELS,
+    ReadAfterWrite,
+    read_after_write,
+    read_visibility,
+    read_wait_cdf,
+    simulate_read_after_write,
+)
 from ._lag import LagResult, LagSamples, lag, simulate_lag, visibility_probability
 from ._link import DEFAULT_DEGRADATION, MAX_SECONDARIES, Degradation, ReplicationLink, regions
 from ._rpo import (
@@ -34,6 +47,8 @@ from ._rpo import (
 )
 
 __all__ = [
+    "CONSISTENCY_GUARANTEES",
+    "CONSISTENCY_LEVELS",
     "DEFAULT_DEGRADATION",
     "MAX_SECONDARIES",
     "RPO_MIN_S",
@@ -42,14 +57,19 @@ __all__ = [
     "LagSamples",
     "RPOBlocking",
     "RPOExposure",
+    "ReadAfterWrite",
     "RecoveryTimeline",
     "ReplicationLink",
     "compare_regions",
     "lag",
+    "read_after_write",
+    "read_visibility",
+    "read_wait_cdf",
     "recovery_timeline",
     "regions",
     "rpo_blocking",
     "rpo_exposure",
     "simulate_lag",
+    "simulate_read_after_write",
     "visibility_probability",
 ]
