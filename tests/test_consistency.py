@@ -14,6 +14,7 @@ redo sizes the lag is ``L = d + Exp(theta)``, ``theta = mu - lambda`` (the M/M/1
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -100,7 +101,7 @@ def test_global_wait_is_the_hand_written_integral():
             cuts = [x for x in (d - w, d - w + 1.0) if 0.0 < x < upper]
             edges = [0.0, *cuts, upper]
             body = sum(quad(lambda a, w=w: lam * math.exp(-lam * a) * surv(a + w), lo, hi,
-                            limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:]))
+                            limit=200)[0] for lo, hi in itertools.pairwise(edges))
             tail = math.exp(-lam * t) * surv(t + w) if math.isfinite(t) else 0.0
             got = read_wait_cdf(MM1, w, t_ms=t, writes_per_s=20.0, level="global")
             assert 1.0 - got == pytest.approx(body + tail, abs=2e-5), (t, w)

@@ -551,7 +551,7 @@ def simulate_read_after_write(link: ReplicationLink, *, t_ms: float, writes_per_
                        warmup_fraction=warmup_fraction, rng=gen).simulation
     assert sim is not None and sim.commit_times_s is not None  # simulate_lag keeps both
     t_s = t / 1e3
-    per_rep = {"p": [], "mean": [], **{q: [] for q in qs}}
+    per_rep: dict[str | float, list[float]] = {"p": [], "mean": [], **{q: [] for q in qs}}
     n_reads = 0
     for c, lags in zip(sim.commit_times_s, sim.lags_s, strict=True):
         visible_at = np.maximum.accumulate(c + lags)
