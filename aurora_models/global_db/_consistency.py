@@ -374,12 +374,17 @@ def read_after_write(link: ReplicationLink, *, t_ms: float, writes_per_s: float,
 
     Notes
     -----
-    What the pages say (Amazon Aurora User Guide: "Using write forwarding in an Aurora MySQL
-    global database", section "Isolation and consistency", parameter
-    ``aurora_replica_read_consistency``, session scope, no default, write forwarding is off in
-    a session until it is set; "Using write forwarding in an Aurora PostgreSQL global database",
-    parameter ``apg_write_forward.consistency_mode``, values SESSION (the default), EVENTUAL,
-    GLOBAL and OFF):
+    What the pages say. Aurora MySQL (Amazon Aurora User Guide as of 2023, "Isolation and
+    consistency for write forwarding"; the current page, "Using write forwarding in an Aurora
+    MySQL global database", gives the same parameter and Aurora MySQL 2.08.1 and higher): the
+    session parameter ``aurora_replica_read_consistency`` has no default, and a session
+    forwards no write until it is set.
+    Aurora PostgreSQL ("Using write forwarding in an Aurora PostgreSQL global database"): global
+    write forwarding from 14.9 and 15.4 minor versions and every 16 minor version; its parameter
+    ``apg_write_forward.consistency_mode`` takes SESSION, EVENTUAL, GLOBAL or OFF, default
+    SESSION (read on the page for local write forwarding, "Configuring Aurora PostgreSQL for
+    local write forwarding"; the global page's own table was not read, and the level
+    descriptions below, quoted from the Aurora MySQL pages, are assumed to hold for PostgreSQL):
 
     - EVENTUAL: results of the session's own writes are not visible until the write is
       performed on the primary and replicated to this Region; the query does not wait, and may
@@ -400,7 +405,8 @@ def read_after_write(link: ReplicationLink, *, t_ms: float, writes_per_s: float,
 
     Sources: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-write-forwarding-ams.html,
     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-write-forwarding-apg.html,
-    https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-mysql-write-forwarding-consistency.html
+    https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-mysql-write-forwarding-consistency.html,
+    https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-postgresql-write-forwarding-configuring.html
     (and the 2023 guide, ``awsdocs/amazon-aurora-user-guide`` ``doc_source/
     aurora-global-database-write-forwarding.md``, research/aurora_facts.md section 5).
 
