@@ -848,9 +848,12 @@ def mg1_sojourn_cdf(t_s, arrival_rate: float, service_mean: float, service_cs2: 
     elif cs2 == 0.0:
         # Crommelin's series costs grow with t / D and lambda t: beyond the wait's 1 - 1e-13
         # quantile the CDF is 1 to within 1e-13, so only the body is summed
+        # T >= D always, with an atom (1 - rho) at D: a t that misses D by rounding only (a
+        # quantile sent back, a delay added and taken away) is counted as at D
+        served = arr >= es * (1.0 - 1e-12)
         w = np.maximum(arr - es, 0.0)
-        body = (arr >= es) & (w < _md1_wait_hi(lam, es))
-        out = np.where(arr < es, 0.0, 1.0)
+        body = served & (w < _md1_wait_hi(lam, es))
+        out = np.where(served, 1.0, 0.0)
         if body.any():
             out = np.asarray(out, dtype=float).copy()
             out[body] = np.asarray(md1_wait_cdf(w[body], lam, es), dtype=float)

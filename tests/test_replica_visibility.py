@@ -20,6 +20,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aurora_models import queueing
 from aurora_models.exceptions import UnstableSystemError
@@ -138,6 +140,23 @@ def test_cdf_is_a_distribution(cs2):
     assert np.all(np.diff(f) >= -1e-15)
     assert f[0] == 0.0 and f[-1] == pytest.approx(1.0, abs=1e-9)
     assert isinstance(queueing.mg1_sojourn_cdf(1e-3, 800.0, 1e-3, cs2), float)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rho=st.floats(0.0, 0.95), es_us=st.floats(5.0, 5_000.0),
+       cs2=st.one_of(st.just(0.0), st.just(1.0), st.floats(0.05, 20.0)),
+       delay_ms=st.floats(0.0, 5.0))
+def test_any_replica_gives_a_monotone_curve_and_its_inverse(rho, es_us, cs2, delay_ms):
+    params = ReplicaLagParams(engine="mysql_binlog", apply_us_per_write=es_us,
+                              fixed_delay_ms=delay_ms, apply_cs2=cs2)
+    rate = rho / (es_us * 1e-6)
+    q = np.array([0.5, 0.99, 0.999])
+    tq = replica_visibility_quantile(q, rate, params)
+    assert np.all(tq >= delay_ms) and np.all(np.diff(tq) >= 0)
+    t = np.linspace(0.0, tq[-1] * 1.5, 64)
+    p = replica_visibility_probability(t, rate, params)
+    assert np.all((p >= 0) & (p <= 1)) and np.all(np.diff(p) >= -1e-12)
+    assert np.all(replica_visibility_probability(tq, rate, params) >= q - 1e-5)
 
 
 @pytest.mark.parametrize("cs2", [0.0, 0.5, 1.0, 4.0])
