@@ -205,3 +205,14 @@ def test_same_seed_same_result():
     a = simulate_read_after_write(BATCHED, rng=4, **kw).to_frame()
     b = simulate_read_after_write(BATCHED, rng=4, **kw).to_frame()
     assert a.equals(b)
+
+
+def test_session_wait_falls_with_time_since_the_write_and_global_waits_at_most_the_lag():
+    means = [read_after_write(BATCHED, t_ms=t, writes_per_s=RATE, level="session").mean_wait_ms
+             for t in (0.0, 20.0, 35.0, 45.0, 60.0)]
+    assert np.all(np.diff(means[:-1]) < 0) and means[-1] < 1e-6
+    full = 1e3 * lag(BATCHED, writes_per_s=RATE, include_degradation=False).mean_s
+    assert means[0] == pytest.approx(full, rel=1e-4)  # right after the commit: the whole lag
+    g = read_after_write(BATCHED, t_ms=math.inf, writes_per_s=RATE, level="global")
+    assert 0.0 < g.mean_wait_ms <= full
+    assert "GLOBAL read inf ms after its own write" in str(g)

@@ -83,7 +83,9 @@ def _ages(lam: float, t_s: float):
         return np.empty(0), 0.0, 1.0
     mass = -math.expm1(-lam * t_s) if math.isfinite(t_s) else 1.0
     u = (np.arange(_N_AGE) + 0.5) / _N_AGE * mass
-    return -np.log1p(-u) / lam, mass / _N_AGE, 1.0 - mass
+    nodes = -np.log1p(-u) / lam
+    nodes.setflags(write=False)  # cached: shared by every caller
+    return nodes, mass / _N_AGE, 1.0 - mass
 
 
 def _wait_sf(sf, lam, level, own, t_s, w_s):
@@ -272,6 +274,8 @@ class ReadAfterWrite:
     >>> r = read_after_write(link, t_ms=10.0, writes_per_s=1000.0, level="session")
     >>> r.p_visible.value, list(r.to_frame()["statistic"])
     (1.0, ['p_visible', 'mean_wait', 'p50_wait', 'p99_wait', 'p99.9_wait'])
+    >>> print(r)  # doctest: +ELLIPSIS
+    us-east-1 -> eu-west-1, SESSION read 10 ms after its own write at 1000 writes/s: P(sees it) 1; wait mean ... ms, p50 ... ms, p99 ... ms, p99.9 ... ms
     """
 
     link: ReplicationLink
@@ -286,9 +290,22 @@ class ReadAfterWrite:
     guarantee: str = ""
 
     @property
+    def mean_wait_ms(self) -> float:
+        """``mean_wait.value``, milliseconds."""
+        return self.mean_wait.value
+
+    @property
     def wait_quantiles_ms(self) -> dict:
         """``{q: value}`` of :attr:`wait_quantiles`, milliseconds."""
         return {q: e.value for q, e in self.wait_quantiles.items()}
+
+    def __str__(self) -> str:
+        whose = "its own write" if self.own_write else "another session's write"
+        qs = ", ".join(f"{_qname(q)} {v:.4g} ms" for q, v in self.wait_quantiles_ms.items())
+        return (f"{self.link.primary} -> {self.link.secondary}, {self.level.upper()} read "
+                f"{self.t_ms:g} ms after {whose} at {self.writes_per_s:.4g} writes/s: "
+                f"P(sees it) {self.p_visible.value:.4g}; wait mean {self.mean_wait_ms:.4g} ms"
+                + (f", {qs}" if qs else ""))
 
     def to_frame(self):
         """Tabulate the probability, the mean wait and the wait quantiles, one row each.
