@@ -32,7 +32,8 @@ def test_every_expected_pair_is_found():
     expected = {("quorum", "event_probability"), ("quorum", "snapshot_unavailability"),
                 ("quorum", "placement_loss_probability"), ("serverless", "monthly_cost"),
                 ("write_path", "commit_latency"), ("write_path", "vdl_gated_lag"),
-                ("global_db", "lag"), ("availability", "annual_downtime")}
+                ("global_db", "lag"), ("availability", "annual_downtime"),
+                ("users", "read_latency"), ("users", "write_latency")}
     assert expected <= set(PAIRS)
 
 
@@ -100,6 +101,11 @@ def _examples():
         ("write_path", "replica_visibility"): ((3.0, 5_000.0), {}, dict(n_writes=4000, rng=1)),
         ("availability", "annual_downtime"): ((availability.AURORA,), {},
                                               dict(n_trials=500, rng=1)),
+        ("users", "read_latency"): (("eu-central-1", "eu-west-1"),
+                                    dict(reads_per_s=100.0, servers=2, service_ms=1.0),
+                                    dict(n_trials=500, rng=1)),
+        ("users", "write_latency"): (("eu-central-1", "us-east-1"), dict(via="eu-west-1"),
+                                     dict(n_trials=500, rng=1)),
     }
 
 

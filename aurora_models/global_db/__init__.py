@@ -16,6 +16,10 @@ Public names
   :func:`simulate_read_after_write` (a :class:`ReadAfterWrite` of Estimates: P(visible), the
   read's wait, its quantiles).
 - :func:`compare_regions`: lag, RPO exposure and replicated write I/O cost per candidate.
+- :func:`route` (:func:`routing_of` for a scenario): where each user region's reads and writes
+  go, the nearest region with instances by :func:`rtt_ms`, the bundled p50 round trips; each
+  user region a :class:`UserRegion`, each route a :class:`Route` (the latencies they meet:
+  :mod:`aurora_models.users`).
 
 Facts used (research/aurora_facts.md section 5, VALIDATION.md row 10): lag "typically under a
 second" (which the bandwidth, batching and apply defaults are FITTED to, so it is not a
@@ -35,6 +39,7 @@ from ._consistency import (
 )
 from ._lag import LagResult, LagSamples, lag, simulate_lag, visibility_probability
 from ._link import DEFAULT_DEGRADATION, MAX_SECONDARIES, Degradation, ReplicationLink, regions
+from ._routing import Route, Routing, UserRegion, route, routing_of, rtt_ms, secondary_counts
 from ._rpo import (
     RPO_MIN_S,
     RecoveryTimeline,
@@ -60,6 +65,9 @@ __all__ = [
     "ReadAfterWrite",
     "RecoveryTimeline",
     "ReplicationLink",
+    "Route",
+    "Routing",
+    "UserRegion",
     "compare_regions",
     "lag",
     "read_after_write",
@@ -67,8 +75,12 @@ __all__ = [
     "read_wait_cdf",
     "recovery_timeline",
     "regions",
+    "route",
+    "routing_of",
     "rpo_blocking",
     "rpo_exposure",
+    "rtt_ms",
+    "secondary_counts",
     "simulate_lag",
     "simulate_read_after_write",
     "visibility_probability",
