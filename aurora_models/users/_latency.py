@@ -10,7 +10,6 @@ laws; each ``simulate_`` sibling draws them and adds.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,7 +20,7 @@ from ..exceptions import ParameterValueError
 from ..global_db._routing import rtt_ms
 from ..results import Estimate
 from ..write_path._graphs import aurora_commit_hops
-from ..write_path._latency import commit_hops, kth_fastest_cdf, sequential_sum_cdf
+from ..write_path._latency import commit_hops, kth_fastest_cdf, quorum_mean_ms, sequential_sum_cdf
 from ._params import IN_REGION_RTT_MS, RTT_LOG_SIGMA
 from ._parts import (
     Part,
@@ -123,12 +122,8 @@ def _commit_part(graph) -> Part:
         x = med * np.exp(sig * rng.standard_normal((n, med.size)))
         return np.partition(x, k - 1, axis=1)[:, k - 1] if rule == "quorum" else x.sum(axis=1)
 
-    if rule == "chain":
-        mean = float(np.sum(med * np.exp(sig**2 / 2)))
-    else:  # E[T] = integral of the survival function, on a fine grid past its tail
-        hi = float(med.max() * math.exp(10.0 * sig.max()))
-        t = np.linspace(0.0, hi, 1 << 16)
-        mean = float(np.trapezoid(1.0 - cdf(t), t))
+    mean = (float(np.sum(med * np.exp(sig**2 / 2))) if rule == "chain"
+            else quorum_mean_ms(k, med, sig))
     return Part(name="quorum commit" if rule == "quorum" else "commit chain", mean_ms=mean,
                 cdf=cdf, sample=sample)
 

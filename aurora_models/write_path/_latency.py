@@ -32,6 +32,7 @@ __all__ = [
     "fit_lognormal_hop",
     "kth_fastest_cdf",
     "outlier_masking",
+    "quorum_mean_ms",
     "sample_commit_latency",
     "sequential_sum_cdf",
     "simulate_commit_latency",
@@ -251,6 +252,45 @@ def commit_latency_mean_ms(graph) -> float:
     """
     rule, k, med, sig, _ = commit_hops(graph)
     return _mean_ms(rule, k, tuple(med.tolist()), tuple(sig.tolist()))
+
+
+def quorum_mean_ms(k: int, medians_ms, sigmas) -> float:
+    """Mean of the k-th fastest of independent lognormal hops, ms, without scipy's quadrature.
+
+    ``E[T] = integral of P(T > t) dt``, by the trapezoid rule on 65,536 points up to ten
+    spreads past the slowest median (the survival function there is below 1e-20); it agrees
+    with :func:`commit_latency_mean_ms`'s adaptive quadrature to about 1e-15 relative. For
+    callers that must not load ``scipy.optimize`` (the scenario estimate).
+
+    Parameters
+    ----------
+    k : int
+        The acknowledgement awaited (4 of Aurora's 6).
+    medians_ms : array_like
+        Each hop's lognormal median, milliseconds.
+    sigmas : array_like
+        Each hop's lognormal shape (dimensionless).
+
+    Returns
+    -------
+    float
+        The mean, milliseconds.
+
+    See Also
+    --------
+    commit_latency_mean_ms : The same from a write-path graph.
+
+    Examples
+    --------
+    >>> from aurora_models.write_path import aurora_commit_hops
+    >>> round(quorum_mean_ms(*aurora_commit_hops()), 6)
+    2.058862
+    """
+    med, sig = np.asarray(medians_ms, float), np.asarray(sigmas, float)
+    hi = float(med.max() * math.exp(10.0 * sig.max()))
+    t = np.linspace(0.0, hi, 1 << 16)
+    return float(np.trapezoid(1.0 - np.asarray(kth_fastest_cdf(np.maximum(t, 1e-12), k, med,
+                                                                 sig)), t))
 
 
 @functools.lru_cache(maxsize=512)

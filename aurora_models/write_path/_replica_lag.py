@@ -21,9 +21,15 @@ from ._graphs import (
     SAME_AZ_RTT,
     HopLatency,
     _check_graph,
+    aurora_commit_hops,
     aurora_path,
 )
-from ._latency import commit_hops, commit_latency_mean_ms, kth_fastest_cdf, sample_commit_latency
+from ._latency import (
+    commit_hops,
+    kth_fastest_cdf,
+    quorum_mean_ms,
+    sample_commit_latency,
+)
 
 __all__ = ["AURORA_REPLICA", "AURORA_REPLICA_TABLE4", "MYSQL_BINLOG_REPLICA", "TABLE4",
            "ReplicaLagParams", "aurora_replica_delay_ms", "fit_replica_lag",
@@ -71,14 +77,16 @@ def aurora_replica_delay_ms() -> float:
 
     ``E[T_(4:6)] + RTT_cross / 2``: the mean 4/6 quorum commit of :func:`aurora_path` (a replica
     applies only records at or below VDL, SIGMOD'17 §4.2.4) plus the one-way cross-AZ trip to
-    the replica. Cached: it integrates the order-statistic survival function once.
+    the replica. Cached: it integrates the order-statistic survival function once, from the
+    path's hops without building its graph (:func:`aurora_commit_hops`, :func:`quorum_mean_ms`:
+    no networkx or scipy.optimize in a scenario estimate).
 
     Examples
     --------
     >>> round(aurora_replica_delay_ms(), 3)
     2.919
     """
-    return round(commit_latency_mean_ms(aurora_path()) + CROSS_AZ_RTT / 2, 6)
+    return round(quorum_mean_ms(*aurora_commit_hops()) + CROSS_AZ_RTT / 2, 6)
 
 
 def _two_points(writes_per_s, lag_ms):
