@@ -32,7 +32,8 @@ def test_every_expected_pair_is_found():
     expected = {("quorum", "event_probability"), ("quorum", "snapshot_unavailability"),
                 ("quorum", "placement_loss_probability"), ("serverless", "monthly_cost"),
                 ("write_path", "commit_latency"), ("write_path", "vdl_gated_lag"),
-                ("global_db", "lag"), ("availability", "annual_downtime")}
+                ("global_db", "lag"), ("availability", "annual_downtime"),
+                ("availability", "reader_endpoint")}
     assert expected <= set(PAIRS)
 
 
@@ -96,6 +97,9 @@ def _examples():
         ("global_db", "lag"): ((link,), dict(writes_per_s=2000.0), dict(rng=1)),
         ("availability", "annual_downtime"): ((availability.AURORA,), {},
                                               dict(n_trials=500, rng=1)),
+        ("availability", "reader_endpoint"): (
+            (3, 300.0, 10.0, availability.ConnectionPools(pools=6, connections_per_pool=20)),
+            dict(objective="p99"), dict(n_trials=500, rng=1)),
     }
 
 

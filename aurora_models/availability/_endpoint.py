@@ -122,7 +122,7 @@ class ConnectionPools:
         c = self.connections_per_pool
         if self.connections_per_answer is None:
             object.__setattr__(self, "connections_per_answer", c)
-        g = self.connections_per_answer
+        g = int(self.connections_per_answer or c)
         if g > c or c % g:
             raise ParameterValueError(
                 f"`connections_per_answer` must divide `connections_per_pool` = {c} (a pool "
@@ -212,8 +212,11 @@ class ReaderEndpointLoad:
 
     @property
     def penalty_ms(self) -> float:
-        """``latency_ms - even_latency_ms``, milliseconds (>= 0); inf when only the endpoint's
-        latency is unbounded, NaN when the even split is overloaded too."""
+        """The latency penalty against the even split, milliseconds (>= 0).
+
+        ``latency_ms - even_latency_ms``; inf when only the endpoint's latency is unbounded, NaN
+        when the even split is overloaded too.
+        """
         a, b = self.latency_ms.value, self.even_latency_ms
         if math.isinf(b):
             return math.nan
@@ -293,7 +296,9 @@ def max_load_distribution(lookups: int, readers: int) -> tuple[np.ndarray, np.nd
     Poisson(n / R) and ``S = sum_i X_i``, ``P(M <= m) = P(all X_i <= m, S = n) / P(S = n)``.
     The numerator is coefficient n of the R-th convolution power of the Poisson pmf truncated at
     m (a probability vector: no factorials, no overflow; direct convolution for small cases, FFT
-    for large ones, absolute error about 1e-15), the denominator the Poisson(n) pmf at n.
+    for large ones, absolute error about 1e-15), the denominator the Poisson(n) pmf at n. In the
+    upper tail (where ``R P(N_1 > m) < 1e-6``) ``P(M > m)`` is Bonferroni's
+    ``R P(N_1 > m) - C(R, 2) P(N_1 > m, N_2 > m)`` instead (binomial tails: no cancellation).
 
     Examples
     --------
@@ -307,24 +312,54 @@ def max_load_distribution(lookups: int, readers: int) -> tuple[np.ndarray, np.nd
     n, r = lookups, readers
     if r == 1:
         return np.array([n]), np.array([1.0])
-    from scipy import stats
-
-    lam = n / r
-    denom = float(stats.poisson.pmf(n, n))
-    base = _poisson_pmf(lam, n)
-    ms, cdf = [], []
+    ms, sf = [], []
     m = -(-n // r)  # fewer than ceil(n / R) on every reader is impossible
-    while m <= n:
-        c = 1.0 if m == n else min(1.0, _power_at(base[: m + 1], r, n) / denom)
+    while m < n:
         ms.append(m)
-        cdf.append(c)
-        if 1.0 - c <= _TAIL:
+        sf.append(_max_sf(m, n, r))
+        if sf[-1] <= _TAIL:
             break
         m += 1
-    cdf_arr = np.array(cdf)
-    cdf_arr[-1] = 1.0  # the neglected tail (below _TAIL) is folded into the last value
-    pmf = np.diff(cdf_arr, prepend=0.0)
-    return np.array(ms), np.clip(pmf, 0.0, 1.0)
+    else:
+        ms.append(n)
+        sf.append(0.0)
+    # P(M > m) never rises with m (FFT rounding could make it wobble at 1e-15); the neglected
+    # tail (below _TAIL) is folded into the last value
+    tail = np.minimum.accumulate(np.clip(np.array(sf), 0.0, 1.0))
+    tail[-1] = 0.0
+    pmf = -np.diff(tail, prepend=1.0)
+    return np.array(ms), pmf
+
+
+#: Below this union bound the upper tail of the max is taken from Bonferroni's inequalities
+#: (relative error below the bound itself), not as 1 minus the convolution's CDF.
+_BONFERRONI = 1e-6
+
+
+def _max_sf(m: int, n: int, r: int) -> float:
+    """``P(M > m)`` for the max of Multinomial(n, 1/R), without cancellation in the tail.
+
+    ``S1 = R P(N_1 > m)``, ``S2 = C(R, 2) P(N_1 > m, N_2 > m)``; ``S1 - S2 <= P(M > m) <= S1``
+    (Bonferroni), so where ``S1 < 1e-6`` the value ``S1 - S2`` is exact to a relative
+    ``S2 / S1``-order error (about ``S1``) and does not underflow to 0 at 1e-300. Elsewhere
+    ``1 - P(M <= m)`` from the Poissonized convolution.
+    """
+    from scipy import stats
+
+    if m >= n:
+        return 0.0
+    if m < -(-n // r):
+        return 1.0
+    p = 1.0 / r
+    s1 = r * float(stats.binom.sf(m, n, p))
+    if s1 < _BONFERRONI:
+        # N_1's pmf beyond m falls faster than geometrically: 60 sd past m carry nothing
+        a = np.arange(m + 1, min(n, m + 1 + int(60.0 * math.sqrt(n * p) + 60)) + 1)
+        joint = float(np.sum(stats.binom.pmf(a, n, p) * stats.binom.sf(m, n - a, 1.0 / (r - 1))))
+        return max(s1 - r * (r - 1) / 2.0 * joint, 0.0)
+    denom = float(stats.poisson.pmf(n, n))
+    base = _poisson_pmf(n / r, m)
+    return max(0.0, 1.0 - _power_at(base, r, n) / denom)
 
 
 def _weighted_share_pmf(lookups: int, readers: int) -> tuple[np.ndarray, np.ndarray]:
@@ -468,24 +503,52 @@ def reader_endpoint(readers: int, reads_per_s: float, service_time_ms: float,
                                       workers_per_reader, objective)
     n = pools.lookups
     ms, pmf = max_load_distribution(n, readers)
-    over = _overloaded(ms, n, lam, s_ms, k)
+    first = _first_overloaded(n, lam, s_ms, k)  # fewest answers that overload a reader
+    p_over = _max_sf(first - 1, n, readers) if readers > 1 else float(first <= n)
+    # the reads on an overloaded reader: P(J >= first), J - 1 ~ Binomial(n - 1, 1/R)
+    share_over = _weighted_sf(first, n, readers)
     j, w = _weighted_share_pmf(n, readers)
     return _result(readers, n, lam, s_ms, k, q, objective, ms, pmf,
                    Estimate(value=float(np.dot(ms, pmf) / n), method="exact",
                             quantity="E[max reader share]", unit="share", bounds=(0.0, 1.0)),
-                   Estimate(value=float(min(1.0, pmf[over].sum())), method="exact",
+                   Estimate(value=float(min(1.0, p_over)), method="exact",
                             quantity="p(heaviest reader overloaded)", unit="probability",
                             bounds=(0.0, 1.0)),
-                   j, w, None)
+                   share_over, j, w, None)
 
 
-def _result(readers, n, lam, s_ms, k, q, objective, ms, pmf, e_max, p_over, j, w, per_trial):
+def _first_overloaded(n: int, lam: float, s_ms: float, k: int) -> int:
+    """The fewest of the ``n`` answers that put a reader at utilisation >= 1 (``n + 1``: none)."""
+    if lam == 0.0:
+        return n + 1
+    j = max(1, math.floor(n * k * 1000.0 / (lam * s_ms)) - 1)
+    while j <= n and not _overloaded(np.array([j]), n, lam, s_ms, k)[0]:
+        j += 1
+    while j > 1 and _overloaded(np.array([j - 1]), n, lam, s_ms, k)[0]:
+        j -= 1
+    return j
+
+
+def _weighted_sf(first: int, n: int, r: int) -> float:
+    """P(a read meets a reader with ``first`` answers or more)."""
+    from scipy import stats
+
+    if first > n:
+        return 0.0
+    if r == 1:
+        return 1.0
+    return float(stats.binom.sf(first - 2, n - 1, 1.0 / r))
+
+
+def _result(readers, n, lam, s_ms, k, q, objective, ms, pmf, e_max, p_over, share_over, j, w,
+            per_trial):
     mu = 1000.0 / s_ms
     lam_j = lam * j / n
     stable = ~_overloaded(j, n, lam, s_ms, k)
-    share_over = float(min(1.0, w[~stable].sum()))
     if q is None:
-        value = _mixture_mean(w, lam_j, stable, mu, k)
+        value = math.inf if share_over > 0.0 else _mixture_mean(w, lam_j, stable, mu, k)
+    elif share_over >= 1.0 - q:
+        value = math.inf
     else:
         value = _mixture_quantile(q, w, lam_j, stable, mu, k)
     label = "mean" if q is None else objective
@@ -498,9 +561,9 @@ def _result(readers, n, lam, s_ms, k, q, objective, ms, pmf, e_max, p_over, j, w
     latency = Estimate(value=1000.0 * value, standard_error=1000.0 * se_lat, n_trials=n_trials,
                        method=method, quantity=f"{label} read latency via the reader endpoint",
                        unit="ms", bounds=(0.0, math.inf))
-    over = Estimate(value=share_over, standard_error=se_over, n_trials=n_trials, method=method,
-                    quantity="share of reads on an overloaded reader", unit="probability",
-                    bounds=(0.0, 1.0))
+    over = Estimate(value=float(min(1.0, share_over)), standard_error=se_over, n_trials=n_trials,
+                    method=method, quantity="share of reads on an overloaded reader",
+                    unit="probability", bounds=(0.0, 1.0))
     return ReaderEndpointLoad(
         readers=readers, lookups=n, objective=label, max_share_values=ms / n,
         max_share_probabilities=pmf, expected_max_share=e_max, p_overload=p_over,
@@ -550,7 +613,7 @@ def sample_reader_shares(readers: int, pools: ConnectionPools, *, n_trials: int 
     pools : ConnectionPools
         The clients.
     n_trials : int
-        Independent draws (pool restarts), 1 to 10,000,000.
+        Independent draws (pool restarts), at least 1.
     rng : numpy.random.Generator, numpy.random.SeedSequence, int or None
         Randomness (``None``: fresh entropy).
 
@@ -573,7 +636,7 @@ def _sample_counts(readers, pools, n_trials, rng) -> np.ndarray:
     readers = check_int_range("readers", readers, 1, MAX_REPLICAS)
     if not isinstance(pools, ConnectionPools):
         _check(readers, 0.0, 1.0, pools, 1, "mean")
-    n_trials = check_int_range("n_trials", n_trials, 1, 10_000_000)
+    n_trials = check_int_range("n_trials", n_trials, 1)
     gen = as_generator(rng)
     n = pools.lookups
     out = np.empty((n_trials, readers), dtype=np.int64)
@@ -658,4 +721,4 @@ def simulate_reader_endpoint(readers: int, reads_per_s: float, service_time_ms: 
     j = np.nonzero(wts)[0]
     w = wts[j] / wts[j].sum()
     return _result(readers, n, lam, s_ms, k, q, objective, ms, freq / n_trials, e_max, p_over,
-                   j, w, (counts, n_trials))
+                   float(w[_overloaded(j, n, lam, s_ms, k)].sum()), j, w, (counts, n_trials))
