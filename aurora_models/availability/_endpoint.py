@@ -474,8 +474,10 @@ def reader_endpoint(readers: int, reads_per_s: float, service_time_ms: float,
     (the reader sizing's model), so the read latency over all reads and draws has
     ``P(T > t) = sum_j w_j P(T_j > t)`` (:func:`~aurora_models.queueing.mmc_response_sf`),
     reads on an overloaded reader counting as slower than every t. Its quantile (or mean) is
-    ``latency_ms``. Since ``s P(T > t | lambda s)`` is convex in the share s, Jensen's
-    inequality puts this at or above the even split's: the penalty is >= 0.
+    ``latency_ms``. Where ``s P(T > t | lambda s)`` is convex in the share s (for M/M/1 it is
+    ``s exp(-(mu - lambda s) t)``; for M/M/k the tests check the consequence), Jensen's
+    inequality puts the mixture's tail, and so its quantile, at or above the even split's: the
+    penalty is >= 0.
 
     The draw lasts as long as the connections (a pool keeps them for its connection lifetime):
     ``latency_ms`` is the long-run figure over many pool restarts; during one draw the readers
