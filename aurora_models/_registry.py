@@ -39,6 +39,7 @@ FAMILIES: tuple[str, ...] = (
     "aurora_models.quorum._section",
     "aurora_models.availability._section",
     "aurora_models.global_db._section",
+    "aurora_models.users._section",
 )
 
 #: Modules whose declarations every family shares: the file's ``[scenario]`` settings, the

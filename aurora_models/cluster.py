@@ -21,7 +21,7 @@ from .pricing._rules import check_instance_class
 from .quorum._scale import MAX_VOLUME_GIB, OLD_ENGINE_MAX_VOLUME_GIB
 
 __all__ = ["Cluster", "Regions", "engine_version", "max_volume_gib", "region_codes",
-           "supports_auto_pause"]
+           "supports_auto_pause", "supports_write_forwarding"]
 
 
 def _primary(name: str, value: Any) -> str:
@@ -111,6 +111,47 @@ def supports_auto_pause(engine: str, version: str | None) -> bool:
     return v >= first
 
 
+#: First versions with Global Database write forwarding, per major (Aurora User Guide: "Using
+#: write forwarding in an Aurora MySQL global database", 2.08.1 and higher; "... in an Aurora
+#: PostgreSQL global database", 14.9, 15.4 and every 16 or later minor).
+_WRITE_FORWARDING_FROM: dict[str, dict[int, tuple[int, ...]]] = {
+    "mysql": {2: (2, 8, 1), 3: (3,)}, "postgresql": {14: (14, 9), 15: (15, 4), 16: (16,)}}
+
+
+def supports_write_forwarding(engine: str, version: str | None) -> bool:
+    """Whether the engine version can forward writes from a Global Database secondary.
+
+    Parameters
+    ----------
+    engine : {"mysql", "postgresql"}
+        The Aurora engine.
+    version : str or None
+        The engine version; None (unset): a current version, which can.
+
+    Returns
+    -------
+    bool
+        True from Aurora MySQL 2.08.1 and Aurora PostgreSQL 14.9, 15.4 and 16.
+
+    See Also
+    --------
+    supports_auto_pause : The same question for auto-pause.
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import supports_write_forwarding
+    >>> supports_write_forwarding("postgresql", "15.3"), supports_write_forwarding("mysql", "3.04.0")
+    (False, True)
+    """
+    v = engine_version(engine, version)
+    if v is None:
+        return True
+    first = _WRITE_FORWARDING_FROM[engine].get(v[0])
+    if first is None:  # a later major has it; an earlier one (MySQL 1, PostgreSQL 13) not
+        return v[0] > max(_WRITE_FORWARDING_FROM[engine])
+    return v >= first
+
+
 def max_volume_gib(engine: str, version: str | None) -> float:
     """The cluster volume limit of an engine version, GiB.
 
@@ -197,6 +238,26 @@ def _auto_pause(v) -> str | None:
                 f"{v['cluster.engine_version']} (auto-pause needs MySQL 3.08.0, PostgreSQL "
                 f"16.3, 15.7, 14.12 or 13.15 or later), got 0")
     return None
+
+
+def _write_forwarding(v) -> str | None:
+    if not v["users.write_forwarding"]:
+        return None
+    if not v["regions.secondaries"]:
+        return ("`users.write_forwarding` needs a Global Database secondary to forward from "
+                "(`regions.secondaries` is empty), got true")
+    if not supports_write_forwarding(v["cluster.engine"], v["cluster.engine_version"]):
+        first = {"mysql": "2.08.1 or later", "postgresql": "14.9, 15.4, 16 or later"}
+        return (f"`users.write_forwarding` needs Aurora {v['cluster.engine']} "
+                f"{first[v['cluster.engine']]} (Global Database write forwarding), got "
+                f"`cluster.engine_version` {v['cluster.engine_version']!r}")
+    return None
+
+
+#: Write forwarding needs a secondary and an engine version that has it.
+WRITE_FORWARDING = Rule("write_forwarding", ("users.write_forwarding", "regions.secondaries",
+                                             "cluster.engine", "cluster.engine_version"),
+                        _write_forwarding)
 
 
 #: ``min_acu = 0`` (auto-pause) only where AWS pauses: no Global Database, a version that can.
@@ -313,7 +374,7 @@ class Regions:
     ('eu-west-1',)
     """
 
-    __rules__ = (DISTINCT_REGIONS, LINKED_PRIMARY, AUTO_PAUSE)
+    __rules__ = (DISTINCT_REGIONS, LINKED_PRIMARY, AUTO_PAUSE, WRITE_FORWARDING)
 
     primary: str = param(None, type="custom", checker=_primary, scenario="regions.primary",
                          user_input=True, doc="AWS region code of the primary cluster",

@@ -37,11 +37,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("shared maths", ("markov", "queueing")),
     ("data", ("data", "cloudwatch")),
     ("pricing", ("pricing",)),
-    ("model families", ("quorum", "write_path", "serverless", "global_db", "availability")),
+    ("model families", ("quorum", "write_path", "serverless", "global_db", "availability",
+                        "users")),
     ("cluster", ("cluster",)),
     ("billing", ("billing",)),
     ("family manifests", tuple(f"{f}._section" for f in ("quorum", "serverless", "global_db",
-                                                          "availability"))),
+                                                          "availability", "users"))),
     ("scenario", ("scenario",)),
     # scenarios written from Terraform plans and CloudFormation templates (issue 27)
     ("infrastructure in", ("infra",)),
@@ -53,7 +54,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
     ("front ends and the public API", ("widgets", "plotting", "cli", "")),
 )
-FAMILIES = ("quorum", "write_path", "serverless", "global_db", "availability")
+FAMILIES = ("quorum", "write_path", "serverless", "global_db", "availability", "users")
 MARK = "# light:"
 
 

@@ -8,7 +8,8 @@
   (Monte Carlo: also P50, P99), both an :class:`AnnualDowntime`; :func:`downtime_components`,
   :func:`nines`; event rates in :class:`FailureRates`, client effects (DNS TTL, retry, RDS Proxy) in :class:`ClientConfig`;
   Aurora storage write availability from :mod:`aurora_models.quorum`.
-- **Reader sizing**: :func:`readers_needed`, :func:`reader_latency_ms`, :func:`failover_latency`
+- **Reader sizing**: :func:`readers_needed`, :func:`reader_latency_ms`, :func:`failover_latency`,
+  :func:`workers_per_reader`
   (M/M/k per reader, :mod:`aurora_models.queueing`).
 - **Reader endpoint** (DNS answers over pooled connections, not an even split):
   :class:`ConnectionPools`, :func:`reader_endpoint` (exact occupancy distribution) and
@@ -54,7 +55,13 @@ from ._params import (
     LognormalDuration,
     aurora,
 )
-from ._readers import FailoverLatency, failover_latency, reader_latency_ms, readers_needed
+from ._readers import (
+    FailoverLatency,
+    failover_latency,
+    reader_latency_ms,
+    readers_needed,
+    workers_per_reader,
+)
 
 __all__ = [
     "AURORA",
@@ -93,4 +100,5 @@ __all__ = [
     "simulate_annual_downtime",
     "simulate_reader_endpoint",
     "storage_unavailability",
+    "workers_per_reader",
 ]

@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from .. import pricing
 from .._validate import check_bool, check_int_range, check_positive
 from ..exceptions import ParameterValueError
 from ..queueing import erlang_c, mmc_mean_wait, mmc_response_quantile, stability
 from ._params import MAX_REPLICAS
 
 __all__ = ["FailoverLatency", "failover_latency", "parse_objective", "reader_latency_ms",
-           "readers_needed"]
+           "readers_needed", "workers_per_reader"]
 
 
 _FAR = 100.0  # mean service times of waiting beyond which a percentile is reported as inf
@@ -42,6 +44,47 @@ def parse_objective(objective) -> float | None:
     if not m or not 0.0 < float(m.group(1)) < 100.0:
         raise ParameterValueError(msg)
     return float(m.group(1)) / 100.0
+
+
+def workers_per_reader(capacity: str, *, instance_class: str | None = None,
+                       max_acu: float | None = None, acu_per_vcpu: float | None = None) -> int:
+    """Count the reads one reader serves at once: its class's vCPUs, or its maximum ACU's.
+
+    Parameters
+    ----------
+    capacity : {"serverless", "provisioned"}
+        The reader's capacity mode.
+    instance_class : str, optional
+        A provisioned reader's class (its vCPUs from the bundled instance specs).
+    max_acu : float, optional
+        A Serverless v2 reader's maximum ACU.
+    acu_per_vcpu : float, optional
+        ACU per vCPU (``cluster.acu_per_vcpu``).
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    See Also
+    --------
+    readers_needed : Takes it as ``workers_per_reader``.
+
+    Examples
+    --------
+    >>> workers_per_reader("serverless", max_acu=128, acu_per_vcpu=4.0)
+    32
+    >>> workers_per_reader("provisioned", instance_class="db.r6g.2xlarge")
+    8
+    """
+    if capacity == "serverless":
+        if max_acu is None or acu_per_vcpu is None:
+            raise ParameterValueError("a Serverless v2 reader needs `max_acu` and `acu_per_vcpu`")
+        return max(1, int(max_acu / acu_per_vcpu))
+    if instance_class is None:
+        raise ParameterValueError("a provisioned reader needs its `instance_class`")
+    vcpu: Any = pricing.instance_specs().loc[instance_class, "vcpu"]
+    return int(vcpu)
 
 
 def _inputs(reads_per_s, service_time_ms, workers_per_reader, objective):

@@ -21,6 +21,7 @@ from .._section import (
     View,
 )
 from ..exceptions import ParameterValueError
+from ..global_db._routing import routing_of
 from ..quorum._model import FailureModel
 from ..quorum._section import failure_model
 from ..results import Estimate
@@ -32,6 +33,7 @@ from . import (
     nines,
     readers_needed,
     simulate_annual_downtime,
+    workers_per_reader,
 )
 from ._decision import Workload, decision_table, engine_family
 from ._downtime import storage_unavailabilities, storage_unavailability
@@ -251,9 +253,8 @@ FAILOVER = Section(
 def _workers_per_reader(scenario) -> int:
     """Read workers per reader: vCPUs of the instance class, or of the max ACU."""
     cl = scenario["cluster"]
-    if cl["capacity"] == "serverless":
-        return max(1, int(cl["max_acu"] / cl["acu_per_vcpu"]))
-    return int(pricing.instance_specs().loc[cl["instance_class"], "vcpu"])
+    return workers_per_reader(cl["capacity"], instance_class=cl["instance_class"],
+                              max_acu=cl["max_acu"], acu_per_vcpu=cl["acu_per_vcpu"])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,8 +274,10 @@ def _readers(ctx: Context) -> ReadersResult:
     peaks = cast(_Load, ctx["workload"])  # the results are keyed by section name
     workers = _workers_per_reader(s)
     needed: dict[str, int | None] = {}
-    for label, rate in (("daily_peak", peaks.daily_peak_reads_per_s),
-                        ("event_peak", peaks.event_peak_reads_per_s)):
+    # the primary's readers serve its own users' reads (``[users]``; all of them without it)
+    here = routing_of(s).share_of(s["regions"]["primary"])
+    for label, rate in (("daily_peak", peaks.daily_peak_reads_per_s * here),
+                        ("event_peak", peaks.event_peak_reads_per_s * here)):
         try:
             needed[label] = readers_needed(
                 rate, wl["read_service_time_ms"], wl["read_latency_objective_ms"],

@@ -312,6 +312,22 @@ _MAX_ACU_HOURS = 1e8
 _MAX_IO_MILLIONS = 1e9
 
 
+def _peaks(name: str, value: Any) -> tuple[float | None, ...]:
+    if not isinstance(value, list | tuple):
+        raise ParameterTypeError(f"`{name}` must be a tuple of ACU (None: not simulated), got "
+                                 f"{type(value).__name__} {value!r}")
+    out: list[float | None] = []
+    for i, v in enumerate(value):
+        if v is None:
+            out.append(None)
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1e15:
+            raise ParameterValueError(f"`{name}[{i}]` must be a number of ACU in [0, 1e15], "
+                                      f"got {v!r}")
+        out.append(float(v))
+    return tuple(out)
+
+
 def _consumed(default: float, unit: str, doc: str, high: float) -> Any:
     return param(default, unit, low=0.0, high=high, user_input=True, doc=doc)
 
@@ -375,6 +391,9 @@ class Usage:
     secondary_acu : float or tuple of float, optional
         Mean ACU of each Serverless v2 secondary instance (unset: the cluster's ``min_acu``, at
         least 0.5).
+    secondary_peak_acu : tuple of float or None
+        Each secondary instance's peak ACU demand, where its readers are simulated from its own
+        users' reads (the ``[users]`` table); it sizes the class of a provisioned what-if.
     min_acu : float
         Serverless v2 minimum capacity per instance, ACU (0 = auto-pause).
     backup_retention_days : int
@@ -449,6 +468,10 @@ class Usage:
     secondary_instances: int | tuple[int, ...] = like(BillingKeys, "secondary_instances")
     secondary_instance_class: str | tuple[str, ...] | None = like(BillingKeys, "secondary_instance_class")
     secondary_acu: float | tuple[float, ...] | None = like(BillingKeys, "secondary_acu")
+    secondary_peak_acu: tuple[float | None, ...] = param(
+        (), "ACU", type="custom", checker=_peaks, user_input=True,
+        doc="each secondary instance's peak ACU demand from its own users' reads (empty or "
+            "None: not simulated; sizes a provisioned what-if, as `*_peak_acu` do)")
     min_acu: float = like(ScalingPolicy, "min_acu")
     backup_retention_days: int = like(BillingKeys, "backup_retention_days")
     backup_change_rate_per_day: float = like(BillingKeys, "backup_change_rate_per_day")
@@ -483,8 +506,10 @@ class Usage:
         if len(counts) != len(self.secondaries):
             raise ParameterValueError(f"`regions.secondary_instances` must hold one count per secondary "
                              f"({len(self.secondaries)}), got {len(counts)}")
-        for key in ("secondary_instance_class", "secondary_acu"):
+        for key in ("secondary_instance_class", "secondary_acu", "secondary_peak_acu"):
             v = getattr(self, key)
+            if key == "secondary_peak_acu" and not v:
+                continue
             if isinstance(v, list | tuple) and len(v) != len(self.secondaries):
                 raise ParameterValueError(f"`regions.{key}` must hold one value per secondary "
                                  f"({len(self.secondaries)}), got {len(v)}")
@@ -729,17 +754,19 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
               "snapshot export to S3", u.snapshot_export_gib_per_month, "GiB",
               lambda: pb.snapshot_export_gb_usd, "other")
     # -- Global Database secondaries --------------------------------------------------------
-    # A secondary is billed from its own inputs (its class or ACU), never from the primary's
-    # readers, whose load is not the secondary's: unset, the declared idle default.
-    for sec, n, sec_cls, sec_acu in zip(
+    # A secondary is billed from its own inputs (its class or ACU, or its own users' reads
+    # simulated), never from the primary's readers, whose load is not the secondary's: unset,
+    # the declared idle default.
+    peaks = u.secondary_peak_acu or (None,) * len(u.secondaries)
+    for sec, n, sec_cls, sec_acu, sec_peak in zip(
             u.secondaries, u.secondary_counts(),
             u.per_secondary("secondary_instance_class", None),
-            u.per_secondary("secondary_acu", None), strict=True):
+            u.per_secondary("secondary_acu", None), peaks, strict=True):
         sb = books(sec)
         acu = secondary_idle_acu(u.min_acu) if sec_acu is None else sec_acu
         if sec_cls is None:  # the configured class, or (a Serverless cluster) sized to its ACU
             sec_cls = (u.instance_class if u.capacity == "provisioned"
-                       else _sized(u, books, acu, io_opt))
+                       else _sized(u, books, acu if sec_peak is None else sec_peak, io_opt))
         if n:
             if readers_serverless:
                 each = acu * h

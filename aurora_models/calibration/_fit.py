@@ -30,6 +30,7 @@ How each input is measured (the ``source`` of its ``[provenance]`` entry says it
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -611,6 +612,9 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
                                       metrics=("VolumeReadIOPs", "VolumeWriteIOPs", wmetric,
                                                rmetric),
                                       note=diag, positive=False, period_s=q))
+        if "io_per_write" in fit.names:
+            inputs.extend(_write_io_share(Xio[:, 0], counts[1], io_bins, common, fit, level,
+                                          ctx, q, wmetric))
 
     # -- storage ---------------------------------------------------------------------------
     vdims = _cluster_dims(frame, "VolumeBytesUsed")
@@ -654,6 +658,43 @@ _KEY_ORDER = ("cluster.engine", "cluster.capacity", "cluster.instance_class", "c
               "workload.step_s", "workload.writes_per_s", "workload.reads_per_s",
               "workload.base_acu", "workload.reader_base_acu", "workload.vcpu_ms_per_write", "workload.vcpu_ms_per_read",
               "workload.io_per_write", "workload.io_per_read")
+
+
+def _write_io_share(writes, write_counts, io_bins, common, io_fit, level, ctx, q, wmetric):
+    """``workload.write_io_share``: write I/Os per write over billed I/Os per write.
+
+    ``VolumeWriteIOPs`` is regressed on the writes alone, through the origin (reads make no
+    write I/O); the share is that slope over the I/O fit's. Its standard error is the delta
+    method's with the two fits taken as independent (they share the writes, so it is a
+    conservative figure when the errors are positively correlated).
+    """
+    wc = pd.Series(write_counts.to_numpy(float), index=io_bins).loc[common].to_numpy(float)
+    if not np.isfinite(wc).all():
+        return []
+    wfit = fit_hac(writes[:, None], wc, ("write_io_per_write",), level=level,
+                   what="write I/O fit")
+    b, b_se, _, b_hi = wfit["write_io_per_write"]
+    a, a_se = io_fit["io_per_write"][:2]
+    if a <= 0 or b_se <= 0:
+        return []
+    share = b / a
+    se = abs(share) * math.hypot(b_se / b if b else 0.0, a_se / a)
+    z = (b_hi - b) / b_se  # the fit's own t multiplier at ``level``
+    lo, hi = share - z * se, share + z * se
+    value = min(1.0, share)
+    note = (f"write I/Os per write {b:.4g} over billed I/Os per write {a:.4g}; "
+            f"R^2 {wfit.r2:.3f}")
+    if share > 1.0:
+        note += f"; the estimate {share:.4g} is above the key's range: 1 written"
+    return [FittedInput(key="workload.write_io_share", value=_sig(max(0.0, value)),
+                        se=float(se), low=float(lo), high=float(hi), unit="",
+                        source=(f"VolumeWriteIOPs (counts per {q} s) on the writes counted in "
+                                "each interval, over the I/O fit's I/Os per write"),
+                        method=(f"ratio of two least-squares slopes through the origin on "
+                                f"{wfit.n} intervals; delta-method standard error, "
+                                f"Newey-West ({wfit.lags} lags)"),
+                        metrics=("VolumeWriteIOPs", "VolumeReadIOPs", wmetric), n=wfit.n,
+                        note=note)]
 
 
 def _fitted(key, est, se, lo, hi, unit, n, ctx, *, source, method, metrics, note,

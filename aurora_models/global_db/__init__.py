@@ -12,6 +12,10 @@ Public names
 - :func:`recovery_timeline`: switchover vs failover (detach and promote) outage timelines.
 - :func:`visibility_probability`: P(a read in the secondary t ms after commit sees the write).
 - :func:`compare_regions`: lag, RPO exposure and replicated write I/O cost per candidate.
+- :func:`route` (:func:`routing_of` for a scenario): where each user region's reads and writes
+  go, the nearest region with instances by :func:`rtt_ms`, the bundled p50 round trips; each
+  user region a :class:`UserRegion`, each route a :class:`Route` (the latencies they meet:
+  :mod:`aurora_models.users`).
 
 Facts used (research/aurora_facts.md section 5, VALIDATION.md row 10): lag "typically under a
 second" (which the bandwidth, batching and apply defaults are FITTED to, so it is not a
@@ -22,6 +26,7 @@ every secondary is behind.
 
 from ._lag import LagResult, LagSamples, lag, simulate_lag, visibility_probability
 from ._link import DEFAULT_DEGRADATION, MAX_SECONDARIES, Degradation, ReplicationLink, regions
+from ._routing import Route, Routing, UserRegion, route, routing_of, rtt_ms, secondary_counts
 from ._rpo import (
     RPO_MIN_S,
     RecoveryTimeline,
@@ -44,12 +49,19 @@ __all__ = [
     "RPOExposure",
     "RecoveryTimeline",
     "ReplicationLink",
+    "Route",
+    "Routing",
+    "UserRegion",
     "compare_regions",
     "lag",
     "recovery_timeline",
     "regions",
+    "route",
+    "routing_of",
     "rpo_blocking",
     "rpo_exposure",
+    "rtt_ms",
+    "secondary_counts",
     "simulate_lag",
     "visibility_probability",
 ]

@@ -134,7 +134,7 @@ _EVENT_SCHEMA = {"type": "array", "items": {
 #: The fields of :class:`DemandModel` that turn request rates into load and I/O: they leave
 #: the demand draw (:meth:`DemandModel.rates`) unchanged.
 PER_OPERATION = ("base_acu", "vcpu_ms_per_write", "vcpu_ms_per_read", "io_per_write",
-                 "io_per_read", "acu_per_vcpu")
+                 "io_per_read", "write_io_share", "acu_per_vcpu")
 
 
 @declared("workload")
@@ -206,6 +206,12 @@ class DemandModel:
                                 uncertainty={"dist": "lognormal", "p5": 0.5, "p95": 3.0,
                                              "rationale": "batched to index-heavy writes"},
                                 user_input=True, doc="billed I/Os per write (Aurora Standard)")
+    write_io_share: float = param(
+        1.0, "", low=0.0, high=1.0, scenario="workload.write_io_share", user_input=True,
+        doc="share of a write's billed I/Os that are write I/Os, the ones a Global Database "
+            "replicates and bills again in each secondary (1: every I/O of a write is a write "
+            "I/O, an upper bound; the page reads a write makes are read I/Os; aurora-models "
+            "calibrate measures it from VolumeWriteIOPs)")
     io_per_read: float = param(0.02, "I/Os", low=0.0, high=1e4, scenario="workload.io_per_read",
                                uncertainty={"dist": "loguniform", "low": 0.005, "high": 0.2,
                                             "rationale": "99.5 % to 80 % buffer-pool hits"},
@@ -293,7 +299,7 @@ class DemandModel:
         scale = self.step_s * self.months_per_series(series) / 1e6
         writes = float(series["writes_per_s"].sum()) * self.io_per_write * scale
         reads = float(series["reads_per_s"].sum()) * self.io_per_read * scale
-        return writes + reads, writes
+        return writes + reads, writes * self.write_io_share
 
 
 @declared("serverless")

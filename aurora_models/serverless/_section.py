@@ -24,10 +24,12 @@ from .._section import (
     View,
 )
 from ..billing import OPTION_LABELS, OPTIONS, Usage, bill_options, bill_totals
+from ..billing._bill import secondary_idle_acu
 from ..billing._keys import BillingKeys, ReservedKeys
 from ..billing._text import bill_table
 from ..global_db._link import REDO_BYTES_PER_WRITE
-from ..units import SECONDS_PER_MONTH
+from ..global_db._routing import routing_of, secondary_counts
+from ..units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 from ._cost_options import CostOptions
 from ._demand_model import PER_OPERATION, DemandModel, ReaderLoad
 from ._policy import ScalingPolicy
@@ -166,6 +168,9 @@ class CapacityResult(SectionResult):
     reader_each: CapacityProfile | None
     cluster_acu_hours_per_month: float
     simulations: dict = field(repr=False)
+    #: The secondaries whose instances serve users' reads (``[users]``): ``region, instances,
+    #: read_share`` and ``each``, one instance's profile.
+    secondaries: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _policy(scenario):
@@ -175,10 +180,34 @@ def _policy(scenario):
                          scale_down_acu_per_s=cl["scale_down_acu_per_s"])
 
 
+def _routed(scenario) -> tuple[float, tuple[tuple[str, float, int], ...]]:
+    """The primary's share of the reads, and ``(region, share, instances)`` of each secondary
+    that serves some (the ``[users]`` routing; none without it)."""
+    r, reg = routing_of(scenario), scenario["regions"]
+    counts = dict(zip(reg["secondaries"], secondary_counts(reg), strict=True))
+    secs = tuple((sec, r.share_of(sec), counts[sec]) for sec in reg["secondaries"]
+                 if r.share_of(sec) > 0 and counts[sec] > 0)
+    return r.share_of(reg["primary"]), secs
+
+
+def _factors(d, replicas: int, primary_share: float) -> tuple[float, float, float]:
+    """The writer's share of the cluster's ACU demand, the primary readers' (all of them), and
+    the reads' (to split among the secondaries that serve some). Without ``[users]``
+    (``primary_share`` 1) the first two are the cluster's own split, to the last bit."""
+    total = float(d["acu"].sum())
+    reads = float(d["read_acu"].sum()) / total if total > 0 else 0.0
+    if replicas:  # the readers carry the primary's reads, the secondaries the rest
+        share = read_share(d, replicas)
+        return 1.0 - share, share * primary_share, reads
+    # no readers: the writer carries the primary's reads
+    return 1.0 - reads * (1.0 - primary_share), 0.0, reads
+
+
 def _capacity(ctx: Context) -> CapacityResult:
     return _capacity_of(ctx.scenario["cluster"], ctx["workload"], _policy(ctx.scenario),
                         ctx.notes, ctx.evaluation,
-                        reader_base=ctx.scenario["workload"]["reader_base_acu"])
+                        reader_base=ctx.scenario["workload"]["reader_base_acu"],
+                        routed=_routed(ctx.scenario))
 
 
 def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
@@ -189,6 +218,7 @@ def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
     if set(b.values) - set(keys):
         return [_capacity(b.context(i)) for i in range(b.size)]
     cl, policy = b.scenario["cluster"], _policy(b.scenario)
+    routed = _routed(b.scenario)
     out = []
     for i in range(b.size):
         if b.values:
@@ -197,16 +227,19 @@ def _capacity_batch(b: BatchContext) -> list[CapacityResult]:
         else:
             policy_i, cl_i = policy, cl
         out.append(_capacity_of(cl_i, b.results["workload"][i], policy_i, [], True,
-                                reader_base=b.scenario["workload"]["reader_base_acu"]))
+                                reader_base=b.scenario["workload"]["reader_base_acu"],
+                                routed=routed))
     return out
 
 
 def _capacity_of(cl, wl, policy, notes: list, evaluation: bool, *,
-                 reader_base: float = 0.0) -> CapacityResult:
+                 reader_base: float = 0.0, routed=(1.0, ())) -> CapacityResult:
     d, step, replicas = wl.series, wl.step_s, cl["replicas"]
     acu = d["acu"]
     month = SECONDS_PER_MONTH / (acu.size * step)  # as DemandModel.months_per_series
     share = read_share(d, replicas)
+    primary_share, secondaries = routed
+    writer_factor, reader_factor, reads = _factors(d, replicas, primary_share)
 
     def demand(slot, factor, base=0.0):
         # an evaluation keeps no series (simulations below): work arrays, one per role
@@ -231,18 +264,28 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool, *,
     # each profile is read off its simulation at once: in an evaluation the capacity series
     # is a work array the next simulation overwrites
     # an analysis runs the compiled recursion (it repays loading numba over its thousands)
-    cap_w = simulate_capacity(demand("writer_demand", 1.0 - share), policy, step_s=step,
+    cap_w = simulate_capacity(demand("writer_demand", writer_factor), policy, step_s=step,
                               work_arrays=evaluation, compiled=evaluation)
     writer = profile(cap_w)
-    cap_r = (simulate_capacity(demand("reader_demand", share / replicas, reader_base), policy,
+    cap_r = (simulate_capacity(demand("reader_demand", reader_factor / replicas, reader_base),
+                               policy,
                                step_s=step,
                                work_arrays=evaluation, compiled=evaluation)
              if replicas else None)
     reader = profile(cap_r)
+    # each secondary that serves users: its instances share its users' reads (same policy)
+    secs = []
+    for region, sec_share, n in secondaries:
+        cap_s = simulate_capacity(demand("secondary_demand", reads * sec_share / n, reader_base),
+                                  policy, step_s=step, work_arrays=evaluation,
+                                  compiled=evaluation)
+        secs.append({"region": region, "instances": n, "read_share": sec_share,
+                     "each": profile(cap_s)})
     if cl["capacity"] == "provisioned":
         notes.append(f"the cluster is provisioned ({cl['instance_class']}): its Serverless v2 "
                      f"capacity section and the Serverless options are a what-if")
-    for role, p in (("writer", writer), ("each reader", reader)):
+    for role, p in (("writer", writer), ("each reader", reader),
+                    *((f"each {x['region']} instance", x["each"]) for x in secs)):
         if p is not None and p.capped_at_max_acu:
             notes.append(f"{role} demand peaks at {p.peak_demand_acu:.4g} ACU, above "
                          f"max_acu = {cl['max_acu']:g}: raise max_acu or add readers")
@@ -252,7 +295,8 @@ def _capacity_of(cl, wl, policy, notes: list, evaluation: bool, *,
         cluster_acu_hours_per_month=float(
             (cap_w.acu_hours + (cap_r.acu_hours * replicas if cap_r else 0.0)) * month),
         # an analysis keeps no series (a batch holds one result per distinct vector)
-        simulations={} if evaluation else {"writer": cap_w, "reader": cap_r})
+        simulations={} if evaluation else {"writer": cap_w, "reader": cap_r},
+        secondaries=secs)
 
 
 def _capacity_rows(d) -> list[Row]:
@@ -311,19 +355,52 @@ def _usage(s, series, capacity=None):
     if capacity is None:
         replicas = s["cluster"]["replicas"]
         policy, month = _policy(s), dm.months_per_series(series)
-        share = read_share(series, replicas)
-        w = simulate_capacity(series["acu"] * (1.0 - share), policy, step_s=dm.step_s)
+        primary_share, secondaries = _routed(s)
+        writer_factor, reader_factor, reads = _factors(series, replicas, primary_share)
+        w = simulate_capacity(series["acu"] * writer_factor, policy, step_s=dm.step_s)
         reader_base = s["workload"]["reader_base_acu"]
-        r = (simulate_capacity(series["acu"] * share / replicas + reader_base, policy,
+        r = (simulate_capacity(series["acu"] * reader_factor / replicas + reader_base, policy,
                                step_s=dm.step_s)
              if replicas else None)
         compute = (w.acu_hours * month, float(w.demand_acu.max()),
                    *((r.acu_hours * month, float(r.demand_acu.max())) if r else (0.0, 0.5)))
+        served = []
+        for region, sec_share, n in secondaries:
+            c = simulate_capacity(series["acu"] * (reads * sec_share / n) + reader_base, policy,
+                                  step_s=dm.step_s)
+            served.append((region, c.acu_hours * month, float(c.demand_acu.max())))
     else:
         compute = _compute(capacity)
-    return Usage(**_configuration(s), **_consumption(*dm.io_millions_per_month(series),
-                                                     float(series["writes_per_s"].mean()),
-                                                     *compute))
+        served = _served(capacity)
+    config = _configuration(s)
+    return Usage(**{**config, **_secondary_usage(config, served)},
+                 **_consumption(*dm.io_millions_per_month(series),
+                                float(series["writes_per_s"].mean()), *compute))
+
+
+def _served(capacity) -> list[tuple[str, float, float]]:
+    """``(region, ACU-hours a month, peak ACU)`` of one instance of each secondary serving
+    users, from a capacity result."""
+    return [(x["region"], x["each"].acu_hours_per_month, x["each"].peak_demand_acu)
+            for x in capacity.secondaries]
+
+
+def _secondary_usage(config: Mapping[str, Any], served) -> dict[str, Any]:
+    """The Usage fields of the secondaries whose readers serve users: their mean ACU (the
+    simulated ACU-hours over the month) and peak, unless the file gives ``secondary_acu``."""
+    if not served:
+        return {}
+    secs = list(config["secondaries"])
+    given = config["secondary_acu"]
+    acu = list(given) if isinstance(given, list | tuple) else [given] * len(secs)
+    peaks: list[float | None] = [None] * len(secs)
+    for region, acu_hours, peak in served:
+        i = secs.index(region)
+        if acu[i] is None:  # the file's own figure wins over the simulation
+            acu[i], peaks[i] = acu_hours / HOURS_PER_MONTH, peak
+    idle = secondary_idle_acu(config["min_acu"])
+    return {"secondary_acu": tuple(idle if a is None else a for a in acu),
+            "secondary_peak_acu": tuple(peaks)}
 
 
 def _compute(capacity) -> tuple[float, float, float, float]:
@@ -438,9 +515,10 @@ def _cost_batch(b: BatchContext) -> Sequence[CostResult | CostTotals]:
         c = dict(config)
         if "pricing.reserved_discount" in b.values:
             c["reserved_discount"] = float(b.values["pricing.reserved_discount"][i])
-        usages.append(Usage(**c, **_consumption(
+        cap = b.results["serverless"][i]
+        usages.append(Usage(**{**c, **_secondary_usage(c, _served(cap))}, **_consumption(
             load.io_millions_per_month, load.write_io_millions_per_month,
-            load.mean_writes_per_s, *_compute(b.results["serverless"][i]))))
+            load.mean_writes_per_s, *_compute(cap))))
     return _totals(usages, s["pricing"]["offer_file"], _added_batch(b, usages))
 
 

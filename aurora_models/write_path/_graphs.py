@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .._assumptions import register
@@ -22,6 +23,7 @@ __all__ = [
     "POSTGRES_SYSBENCH",
     "HopLatency",
     "TransactionMix",
+    "aurora_commit_hops",
     "aurora_path",
     "io_accounting",
     "io_summary",
@@ -446,10 +448,7 @@ def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout 
     batch = 1.0 / w.txns_per_redo_batch
     redo = {"redo": (batch, w.redo_bytes_per_txn)}
     pipeline = storage_node_pipeline()
-    # round-robin over the AZs: copy r of every AZ that holds more than r copies
-    placement = [a for r in range(max(lay.copies_per_az))
-                 for a, c in enumerate(lay.copies_per_az) if c > r]
-    for i, a in enumerate(placement):
+    for i, a in enumerate(_placement(lay)):
         node = f"storage{i + 1}"
         g.add_node(node, role="storage", az=f"az{a + 1}",
                    pipeline=tuple(pipeline["step"][pipeline["foreground"]]))
@@ -463,6 +462,51 @@ def aurora_path(workload: TransactionMix | None = None, *, layout: QuorumLayout 
         _edge(g, "primary", node, flows=flows, synchronous=False, tier="replica", persist=False,
               note="redo and metadata streamed asynchronously", latency=lat)
     return g
+
+
+def _placement(lay: QuorumLayout) -> list[int]:
+    """The AZ index of each storage copy, round-robin over the AZs (copy r of every AZ that
+    holds more than r copies); the writer sits in AZ 0."""
+    return [a for r in range(max(lay.copies_per_az))
+            for a, c in enumerate(lay.copies_per_az) if c > r]
+
+
+def aurora_commit_hops(*, layout: QuorumLayout | None = None,
+                       latency: HopLatency | None = None) -> tuple[int, np.ndarray, np.ndarray]:
+    """The storage writes Aurora's commit waits for, without building the graph.
+
+    The same hops as :func:`aurora_path`'s synchronous storage edges (and
+    :func:`~aurora_models.write_path.commit_hops` of it), for callers that need only the commit
+    latency and not networkx (the scenario estimate's latency by user region).
+
+    Parameters
+    ----------
+    layout : QuorumLayout, optional
+        Copies per AZ and the write quorum (default :data:`aurora_models.quorum.AURORA`).
+    latency : HopLatency, optional
+        Round trips, persist time and spread (default :data:`LATENCY_DEFAULTS`).
+
+    Returns
+    -------
+    tuple
+        ``(k, medians_ms, sigmas)``: the acknowledgements awaited and each copy's lognormal
+        median (ms) and shape.
+
+    See Also
+    --------
+    aurora_path : The graph with these hops.
+
+    Examples
+    --------
+    >>> k, med, sig = aurora_commit_hops()
+    >>> k, med.size
+    (4, 6)
+    """
+    lat = _check_latency(latency)
+    lay = _check_layout(layout)
+    placement = _placement(lay)
+    med = np.array([lat.median_ms(cross_az=a != 0, persist=True) for a in placement])
+    return int(lay.write_quorum), med, np.full(len(placement), float(lat.sigma))
 
 
 def postgres_sync_standby_path(workload: TransactionMix | None = None, *,

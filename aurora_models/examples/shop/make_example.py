@@ -29,6 +29,9 @@ the calibration's intervals cover the truth as often as they claim.
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,6 +50,7 @@ SEED = 20261102
 #: The made-up workload's own costs per operation (what a calibration should recover).
 TRUTH = {
     "io_per_write": 1.6,       # billed I/Os per write: 1.2 write I/Os + 0.4 read I/Os
+    "write_io_per_write": 1.2,  # the write I/Os among them (replicated to the secondary)
     "io_per_read": 0.04,       # billed read I/Os per read (96 % buffer-pool hits)
     "vcpu_ms_per_write": 0.8,  # busy vCPU-ms per write
     "vcpu_ms_per_read": 0.12,  # busy vCPU-ms per read
@@ -73,13 +77,18 @@ def _ar1(rng, n: int, sd: float, phi: float = 0.7) -> np.ndarray:
     return out
 
 
-def generate(seed: int = SEED, days: int = DAYS, period: int = PERIOD) -> dict:
-    """The week's per-period values (numpy arrays), keyed by metric and instance."""
+def generate(seed: int = SEED, days: int = DAYS, period: int = PERIOD, *, weekday0: int = 0,
+             volume0_gib: float = 120.0) -> dict:
+    """The week's per-period values (numpy arrays), keyed by metric and instance.
+
+    ``weekday0`` is the first day's weekday (0 = Monday) and ``volume0_gib`` the volume at the
+    start: the held-out month continues the week with the same process and another seed.
+    """
     rng = np.random.default_rng(seed)
     n = days * 86_400 // period
     t = np.arange(n) * period
     hour = (t / 3600.0) % 24.0
-    weekend = ((t // 86_400) % 7 >= 5)
+    weekend = ((t // 86_400 + weekday0) % 7 >= 5)
     # Writes peak in the evening (orders), reads at lunch time (browsing); AR(1) noise.
     writes = 300.0 * (0.35 + 0.65 * _bump(hour, 20.0, 3.0)) * np.where(weekend, 1.2, 1.0)
     writes *= np.exp(_ar1(rng, n, 0.08))
@@ -90,8 +99,9 @@ def generate(seed: int = SEED, days: int = DAYS, period: int = PERIOD) -> dict:
     r1 = rng.poisson(reads * share * period).astype(float)
     r2 = rng.poisson(reads * (1 - share) * period).astype(float)
     # I/O: each operation's I/Os vary (gamma, CV 10 % a period), counted per 5 minutes.
-    wio = rng.poisson(1.2 * w_count * rng.gamma(100, 0.01, n))
-    rio = rng.poisson((0.4 * w_count + TRUTH["io_per_read"] * (r1 + r2)) * rng.gamma(100, 0.01, n))
+    w_io, w_rio = TRUTH["write_io_per_write"], TRUTH["io_per_write"] - TRUTH["write_io_per_write"]
+    wio = rng.poisson(w_io * w_count * rng.gamma(100, 0.01, n))
+    rio = rng.poisson((w_rio * w_count + TRUTH["io_per_read"] * (r1 + r2)) * rng.gamma(100, 0.01, n))
     # CPU: idle + per-operation cost, measurement noise 3 %.
     busy = {
         "shop-writer": TRUTH["writer_idle_vcpu_ms_per_s"]
@@ -110,7 +120,7 @@ def generate(seed: int = SEED, days: int = DAYS, period: int = PERIOD) -> dict:
         cap[name] = {"Average": avg, "Minimum": np.maximum(0.5, np.floor(avg * 2) / 2 - 0.5),
                      "Maximum": np.minimum(MAX_ACU, np.ceil(avg * 2) / 2 + 0.5)}
     hours = np.arange(days * 24)
-    volume = (120.0 + GROWTH_GIB_PER_DAY * hours / 24.0 + rng.normal(0, 0.02, hours.size)) * 2**30
+    volume = (volume0_gib + GROWTH_GIB_PER_DAY * hours / 24.0 + rng.normal(0, 0.02, hours.size)) * 2**30
     lag = 90.0 + rng.gamma(2.0, 25.0, n)
     return {"t": t, "w_count": w_count, "r1": r1, "r2": r2, "wio": wio, "rio": rio,
             "cpu": cpu, "cap": cap, "volume": volume, "lag": lag, "n": n, "period": period}
@@ -166,7 +176,86 @@ def exports(g: dict, start: datetime = START) -> tuple[list[dict], list[dict]]:
     return queries, pages  # type: ignore[return-value]
 
 
+# -- The held-out month: December 2026 as a Cost and Usage Report -----------------------------
+
+HELD_OUT_START = datetime(2026, 12, 1, tzinfo=UTC)  # a Tuesday
+HELD_OUT_DAYS = 31
+HELD_OUT_SEED = SEED + 1
+#: List prices typed in from AWS's Aurora pricing page (Aurora PostgreSQL, Aurora Standard):
+#: us-east-1 ACU-hour, GB-month and 1M I/O requests; eu-west-1 GB-month and 1M replicated write
+#: I/Os (the secondary of a Global Database). USD.
+PRICE = {"acu_hour": 0.12, "gb_month": 0.10, "io_per_million": 0.20,
+         "eu_gb_month": 0.11, "eu_replicated_write_io_per_million": 0.22}
+CUR_COLUMNS = ["identity_line_item_id", "line_item_line_item_type", "line_item_product_code",
+               "line_item_usage_type", "line_item_operation", "line_item_resource_id",
+               "line_item_usage_amount", "pricing_unit", "line_item_unblended_cost",
+               "line_item_usage_start_date", "line_item_usage_end_date"]
+
+
+def held_out_month() -> dict:
+    """December 2026 of the same shop: the week's process, another seed, the volume grown on."""
+    grown = 120.0 + GROWTH_GIB_PER_DAY * (HELD_OUT_START - START).days
+    return generate(HELD_OUT_SEED, HELD_OUT_DAYS, weekday0=HELD_OUT_START.weekday(),
+                    volume0_gib=grown)
+
+
+def cur_rows(g: dict, start: datetime = HELD_OUT_START) -> list[list[str]]:
+    """A daily CUR 2.0 export of a generated month, from AWS's usage-type semantics.
+
+    Per day: one ``Aurora:ServerlessV2Usage`` line per instance (ACU-Hr: the capacity's
+    ACU-seconds / 3600, each 5-minute Average times 300 s), ``Aurora:StorageUsage`` (GB-Mo: the
+    day's mean volume in GiB x 24 / hours in the month), ``Aurora:StorageIOUsage`` (IOs: read and
+    write I/Os counted), and for the eu-west-1 secondary (prefix ``EU-``) its storage and
+    ``Aurora:GlobalDBReplicatedWriteIO`` (the primary's write I/Os, each replicated once; this
+    usage-type name is an assumption, see the package's ``data/pricing/aurora_usage_types.md``).
+    Cost = amount x the list price above (no tax, credits or other services).
+    """
+    per_day = 86_400 // g["period"]
+    month_hours = 24 * g["n"] // per_day
+    rows: list[list[str]] = []
+
+    def add(kind, usage, resource, amount, unit, price, day, region="us-east-1"):
+        begin = start + timedelta(days=int(day))
+        arn = f"arn:aws:rds:{region}:111122223333:{resource}"
+        rows.append([f"shop{len(rows):05d}", kind, "AmazonRDS", usage, "CreateDBInstance:0021",
+                     arn, f"{amount:.10g}", unit, f"{amount * price:.10g}",
+                     begin.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     (begin + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")])
+
+    for day in range(g["n"] // per_day):
+        cut = slice(day * per_day, (day + 1) * per_day)
+        for name in INSTANCES:
+            acu_h = float(g["cap"][name]["Average"][cut].sum()) * g["period"] / 3600.0
+            add("Usage", "Aurora:ServerlessV2Usage", f"db:{name}", acu_h, "ACU-Hr",
+                PRICE["acu_hour"], day)
+        gib = float(g["volume"][day * 24:(day + 1) * 24].mean()) / 2**30
+        gb_mo = gib * 24.0 / month_hours
+        add("Usage", "Aurora:StorageUsage", f"cluster:{CLUSTER}", gb_mo, "GB-Mo",
+            PRICE["gb_month"], day)
+        ios = float(g["wio"][cut].sum() + g["rio"][cut].sum())
+        add("Usage", "Aurora:StorageIOUsage", f"cluster:{CLUSTER}", ios, "IOs",
+            PRICE["io_per_million"] / 1e6, day)
+        add("Usage", "EU-Aurora:StorageUsage", "cluster:shop-eu", gb_mo, "GB-Mo",
+            PRICE["eu_gb_month"], day, "eu-west-1")
+        add("Usage", "EU-Aurora:GlobalDBReplicatedWriteIO", "cluster:shop-eu",
+            float(g["wio"][cut].sum()), "IOs", PRICE["eu_replicated_write_io_per_million"] / 1e6,
+            day, "eu-west-1")
+    return rows
+
+
+def write_cur(path: Path, rows: list[list[str]]) -> None:
+    """Write rows as a gzipped CUR CSV, reproducibly (no name, mtime 0 in the gzip header)."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(CUR_COLUMNS)
+    writer.writerows(rows)
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write(text.getvalue().encode())
+
+
 def main() -> None:
+    month = held_out_month()
+    write_cur(HERE / "cur_2026-12.csv.gz", cur_rows(month))
     g = generate()
     queries, pages = exports(g)
     (HERE / "queries.json").write_text(json.dumps(queries, indent=1) + "\n")
@@ -175,7 +264,8 @@ def main() -> None:
     (HERE / "metric_data_page2.json").write_text(json.dumps(
         {"MetricDataResults": pages[1], "Messages": []}) + "\n")
     (HERE / "truth.json").write_text(json.dumps({
-        **TRUTH, "seed": SEED, "days": DAYS, "period_s": PERIOD, "max_acu": MAX_ACU,
+        **TRUTH, "write_io_share": TRUTH["write_io_per_write"] / TRUTH["io_per_write"],
+        "seed": SEED, "days": DAYS, "period_s": PERIOD, "max_acu": MAX_ACU,
         "volume_growth_gib_per_day": GROWTH_GIB_PER_DAY,
         "billed_io_total": float(g["wio"].sum() + g["rio"].sum()),
         "writes_total": float(g["w_count"].sum()),
