@@ -188,6 +188,21 @@ def test_monte_carlo_mean_objective_agrees():
     assert av.reader_endpoint(4, 500.0, 10.0, pools, objective="mean").latency_ms.value == math.inf
 
 
+def test_one_trial_has_an_unbounded_standard_error():
+    pools = av.ConnectionPools(pools=30, connections_per_pool=2, connections_per_answer=1)
+    r = av.simulate_reader_endpoint(3, 100.0, 10.0, pools, n_trials=1, rng=5)
+    for e in (r.expected_max_share, r.p_overload, r.query_share_overloaded, r.latency_ms):
+        assert e.n_trials == 1 and e.standard_error == math.inf
+
+
+def test_no_reads_is_the_idle_reader():
+    pools = av.ConnectionPools(pools=3)
+    r = av.reader_endpoint(3, 0.0, 10.0, pools)
+    assert r.p_overload.value == 0.0 and r.query_share_overloaded.value == 0.0
+    assert r.latency_ms.value == pytest.approx(10.0 * math.log(100.0), rel=1e-9)  # -ln(0.01) S
+    assert r.penalty_ms == pytest.approx(0.0, abs=1e-6)
+
+
 def test_same_seed_same_result():
     pools = av.ConnectionPools(pools=5, connections_per_pool=6)
     a = av.sample_reader_shares(4, pools, n_trials=50, rng=3)

@@ -413,12 +413,17 @@ def _mixture_mean(weights, lam_j, stable, mu: float, k: int) -> float:
                      for w, lam in zip(weights, lam_j, strict=True)))
 
 
-def _check(readers, reads_per_s, service_time_ms, pools, workers_per_reader, objective):
-    readers = check_int_range("readers", readers, 1, MAX_REPLICAS)
-    lam, s_ms, k, q = _inputs(reads_per_s, service_time_ms, workers_per_reader, objective)
+def _check_pools(pools) -> ConnectionPools:
     if not isinstance(pools, ConnectionPools):
         raise ParameterTypeError(f"`pools` must be a ConnectionPools, got "
                                  f"{type(pools).__name__} {pools!r}")
+    return pools
+
+
+def _check(readers, reads_per_s, service_time_ms, pools, workers_per_reader, objective):
+    readers = check_int_range("readers", readers, 1, MAX_REPLICAS)
+    lam, s_ms, k, q = _inputs(reads_per_s, service_time_ms, workers_per_reader, objective)
+    _check_pools(pools)
     return readers, lam, s_ms, k, q
 
 
@@ -591,6 +596,8 @@ def _trial_errors(counts, n, j, lam_j, stable, mu, k, q, value):
     se_over = float(per_over.std(ddof=1) / math.sqrt(t_trials)) if t_trials > 1 else math.inf
     if not math.isfinite(value):  # too many reads on overloaded readers: no finite metric
         return se_over, 0.0
+    if t_trials < 2:
+        return se_over, math.inf
     if q is None:
         means = np.array([1.0 / mu + mmc_mean_wait(k, float(x), mu) if s else math.inf
                           for x, s in zip(lam_j, stable, strict=True)] + [0.0])
@@ -640,8 +647,7 @@ def sample_reader_shares(readers: int, pools: ConnectionPools, *, n_trials: int 
 
 def _sample_counts(readers, pools, n_trials, rng) -> np.ndarray:
     readers = check_int_range("readers", readers, 1, MAX_REPLICAS)
-    if not isinstance(pools, ConnectionPools):
-        _check(readers, 0.0, 1.0, pools, 1, "mean")
+    _check_pools(pools)
     n_trials = check_int_range("n_trials", n_trials, 1)
     gen = as_generator(rng)
     n = pools.lookups
