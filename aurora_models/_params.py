@@ -263,7 +263,9 @@ class Param:
             if self.type == "str":
                 out["maxLength"] = MAX_STR_LEN
         if self.json_schema_extra:
-            out = {**out, **self.json_schema_extra}
+            # a custom value's own schema replaces the string default (an anyOf of numbers
+            # and arrays must not also say "type": "string")
+            out = {**({} if self.type == "custom" else out), **self.json_schema_extra}
         if self.nullable is False and _jsonable(self.default):
             out["default"] = self.default
         out["description"] = desc

@@ -228,6 +228,8 @@ def plain(x):
         return x.to_dict()
     if isinstance(x, Mapping):
         return {str(k): plain(v) for k, v in x.items()}
+    if isinstance(x, tuple) and hasattr(x, "_asdict"):  # a named tuple: its fields by name
+        return plain(x._asdict())
     if isinstance(x, list | tuple):
         return [plain(v) for v in x]
     if isinstance(x, np.bool_ | bool):

@@ -11,7 +11,9 @@ Contents
   backlog grows. Steady-state functions raise :class:`~aurora_models.UnstableSystemError` with that
   growth rate instead of returning a number when utilisation >= 1.
 - M/G/1: :func:`mg1_mean_wait` (Pollaczek-Khinchine), :func:`mg1_wait_sf_approx` and
-  :func:`mg1_wait_quantile_approx` (exponential tail matched to P(W>0) and the mean).
+  :func:`mg1_wait_quantile_approx` (exponential tail matched to P(W>0) and the mean); with
+  gamma service, the sojourn-time distribution :func:`mg1_sojourn_cdf` and its quantile
+  :func:`mg1_sojourn_quantile`.
 - G/G/1: :func:`kingman_mean_wait`.
 - Exact waiting-time distributions: :func:`mm1_wait_cdf`, :func:`md1_wait_cdf`, with quantiles.
 - M/M/c: :func:`erlang_c`, :func:`mmc_mean_wait`, :func:`mmc_wait_sf`, :func:`mmc_response_sf`,
@@ -23,6 +25,7 @@ is E[S]; utilisation rho = lambda E[S] / servers.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -41,6 +44,8 @@ __all__ = [
     "md1_wait_cdf",
     "md1_wait_quantile",
     "mg1_mean_wait",
+    "mg1_sojourn_cdf",
+    "mg1_sojourn_quantile",
     "mg1_wait_quantile_approx",
     "mg1_wait_sf_approx",
     "mm1_wait_cdf",
@@ -755,3 +760,215 @@ def mmc_response_quantile(q: float, servers: int, arrival_rate: float,
     while f(hi) > 0:
         hi *= 2.0
     return float(bracketed_root(f, 0.0, hi, xtol=1e-12 * hi, rtol=1e-12))
+
+
+# -- M/G/1 with gamma service: the sojourn distribution -----------------------------------------
+
+#: Grid points of the numerical M/G/1 sojourn distribution (a power of two, for the FFT).
+_MG1_GRID = 1 << 16
+
+
+def _gamma_cell_masses(edges: np.ndarray, mean: float, cs2: float, *, equilibrium: bool):
+    """Masses of the gamma service time (or of its equilibrium, the residual-life
+    distribution ``F_e(y) = (1 / E[S]) int_0^y P(S > u) du``) on the cells between ``edges``."""
+    from scipy import stats  # scipy.stats loads scipy.optimize: only when a curve is asked for
+
+    k = 1.0 / cs2
+    theta = mean / k
+    if not equilibrium:
+        cdf = stats.gamma.cdf(edges, k, scale=theta)
+    else:  # int_0^y sf = y sf(y) + E[S] F_{k+1}(y)  (as int_0^y u f(u) du = E[S] F_{k+1}(y))
+        cdf = edges * stats.gamma.sf(edges, k, scale=theta) / mean + stats.gamma.cdf(
+            edges, k + 1.0, scale=theta)
+    return np.diff(cdf)
+
+
+def mg1_sojourn_cdf(t_s, arrival_rate: float, service_mean: float, service_cs2: float = 1.0):
+    """P(T <= t) of the M/G/1 sojourn time T = wait + service, gamma-distributed service.
+
+    Parameters
+    ----------
+    t_s : float or array_like
+        Time t, seconds (>= 0).
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_mean : float
+        Mean service time E[S], seconds (> 0).
+    service_cs2 : float
+        Squared coefficient of variation of the (gamma) service time: 1 exponential, 0
+        constant, in [0, 100].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The CDF at each ``t_s``, non-decreasing, in [0, 1].
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    See Also
+    --------
+    mg1_sojourn_quantile : Its inverse.
+    aurora_models.write_path.replica_visibility : The in-region read-after-write curve built on it.
+
+    Notes
+    -----
+    Exponential service is exact (``T`` is exponential with rate ``mu - lambda``); constant
+    service is the exact M/D/1 wait (:func:`md1_wait_cdf`) shifted by the service time (1
+    beyond the wait's 1 - 1e-13 quantile). Any
+    other squared CV is computed from the Pollaczek-Khinchine form of the wait, a geometric
+    sum (``P(N = n) = (1 - rho) rho^n``) of equilibrium service times: its transform
+    ``(1 - rho) / (1 - rho phi_e)`` is inverted by FFT on a grid of 65,536 cells reaching 40
+    tail decay lengths past the mean sojourn, then convolved with the service time; the grid's
+    first-order error is cancelled by extrapolation from half as many cells (Richardson), and
+    values between grid points are interpolated linearly: the absolute error is of order 1e-6
+    (3e-6 against the exact M/E2/1 curve at utilisation 0.9).
+    ``tests/test_replica_visibility.py`` checks it against both exact cases and a Lindley
+    simulation.
+
+    Examples
+    --------
+    >>> round(float(mg1_sojourn_cdf(0.001, 500.0, 0.001, 1.0)), 6)   # 1 - exp(-(1000 - 500) t)
+    0.393469
+    """
+    t = check_positive("t_s", t_s, allow_zero=True)
+    lam = float(check_positive("arrival_rate", arrival_rate, allow_zero=True))
+    es = float(check_positive("service_mean", service_mean))
+    cs2 = float(check_positive("service_cs2", service_cs2, allow_zero=True))
+    if cs2 > 100.0:
+        raise ParameterValueError(f"`service_cs2` must be at most 100 (a tail far heavier than "
+                                  f"any service time's), got {cs2!r}")
+    st = stability(lam, es)
+    st.require_stable("the M/G/1 sojourn-time distribution")
+    arr = np.asarray(t, dtype=float)
+    if cs2 == 1.0:
+        out = -np.expm1(-(1.0 / es - lam) * arr)
+    elif cs2 == 0.0:
+        # Crommelin's series costs grow with t / D and lambda t: beyond the wait's 1 - 1e-13
+        # quantile the CDF is 1 to within 1e-13, so only the body is summed
+        # T >= D always, with an atom (1 - rho) at D: a t that misses D by rounding only (a
+        # quantile sent back, a delay added and taken away) is counted as at D
+        served = arr >= es * (1.0 - 1e-12)
+        w = np.maximum(arr - es, 0.0)
+        body = served & (w < _md1_wait_hi(lam, es))
+        out = np.where(served, 1.0, 0.0)
+        if body.any():
+            out = np.asarray(out, dtype=float).copy()
+            out[body] = np.asarray(md1_wait_cdf(w[body], lam, es), dtype=float)
+    else:
+        grid, cdf = _mg1_table(lam, es, cs2)
+        out = np.interp(arr, grid, cdf, right=1.0)
+    out = np.clip(out, 0.0, 1.0)
+    return out if np.ndim(t) else float(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _md1_wait_hi(lam: float, es: float) -> float:
+    """The M/D/1 wait's 1 - 1e-13 quantile, seconds (0 without arrivals)."""
+    return md1_wait_quantile(1.0 - 1e-13, lam, es) if lam > 0 else 0.0
+
+
+@functools.lru_cache(maxsize=64)
+def _mg1_table(lam: float, es: float, cs2: float):
+    """The sojourn CDF on a grid: two grid widths, extrapolated (Richardson) to width zero."""
+    rho = lam * es
+    # the wait's tail decays like exp(-theta x); the gamma service's like exp(-x k / E[S])
+    mean_t = es + (lam * es * es * (1.0 + cs2) / (2.0 * (1.0 - rho)) if rho > 0 else 0.0)
+    decay = es * max(cs2, 1.0) + (mean_t if rho > 0 else 0.0)
+    x_max = mean_t + 40.0 * decay
+    fine = _mg1_grid_cdf(lam, es, cs2, x_max, _MG1_GRID)
+    coarse = _mg1_grid_cdf(lam, es, cs2, x_max, _MG1_GRID // 2)
+    # each variable of the geometric sum sits up to a cell to the right of its grid point, so the
+    # grid CDF's error is first order in the width: 2 F_h - F_2h cancels it
+    grid = np.arange(_MG1_GRID // 2 + 1) * (x_max / (_MG1_GRID // 2))
+    cdf = np.clip(np.concatenate([[0.0], 2.0 * fine[1::2] - coarse]), 0.0, 1.0)
+    cdf = np.maximum.accumulate(cdf)  # P(T <= 0) = 0: the service time has a density
+    grid.setflags(write=False)  # cached: shared by every caller
+    cdf.setflags(write=False)
+    return grid, cdf
+
+
+def _mg1_grid_cdf(lam: float, es: float, cs2: float, x_max: float, n: int) -> np.ndarray:
+    """P(T < (i + 1) h) on ``n`` cells of width ``h = x_max / n``, each variable at its cell's
+    left end."""
+    rho = lam * es
+    edges = np.arange(n + 1) * (x_max / n)
+    s_pmf = _gamma_cell_masses(edges, es, cs2, equilibrium=False)
+    if rho > 0:
+        e_pmf = _gamma_cell_masses(edges, es, cs2, equilibrium=True)
+        size = 2 * n  # zero padding: the circular convolution must not wrap the tail around
+        phi = np.fft.rfft(e_pmf, size)
+        w_pmf = np.fft.irfft((1.0 - rho) / (1.0 - rho * phi), size)[:n]
+        t_pmf = np.fft.irfft(np.fft.rfft(w_pmf, size) * np.fft.rfft(s_pmf, size), size)[:n]
+    else:
+        t_pmf = s_pmf
+    return np.cumsum(t_pmf)
+
+
+def mg1_sojourn_quantile(q, arrival_rate: float, service_mean: float,
+                         service_cs2: float = 1.0):
+    """Quantile of the M/G/1 sojourn time (gamma service), the inverse of :func:`mg1_sojourn_cdf`.
+
+    Parameters
+    ----------
+    q : float or array_like
+        Probability, in [0, 1].
+    arrival_rate : float
+        Poisson arrival rate lambda, per second (>= 0).
+    service_mean : float
+        Mean service time E[S], seconds (> 0).
+    service_cs2 : float
+        Squared coefficient of variation of the (gamma) service time, in [0, 100].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``inf{t : P(T <= t) >= q}``, seconds (0 at ``q = 0``, inf at ``q = 1``).
+
+    Raises
+    ------
+    UnstableSystemError
+        When the queue has no steady state (utilisation >= 1).
+
+    See Also
+    --------
+    mg1_sojourn_cdf : The distribution inverted.
+
+    Notes
+    -----
+    Exponential service: ``-ln(1 - q) / (mu - lambda)``. Constant service: ``E[S]`` plus the
+    M/D/1 wait quantile (:func:`md1_wait_quantile`). Otherwise the tabulated CDF of
+    :func:`mg1_sojourn_cdf` is inverted by linear interpolation between its grid points
+    (65,536 cells over the 40 decay lengths, so the error is a small fraction of a cell).
+
+    Examples
+    --------
+    >>> round(1e3 * mg1_sojourn_quantile(0.99, 500.0, 0.001, 1.0), 4)   # ln(100) / 500 s
+    9.2103
+    """
+    qq = check_probability("q", q)
+    lam = float(check_positive("arrival_rate", arrival_rate, allow_zero=True))
+    es = float(check_positive("service_mean", service_mean))
+    cs2 = float(check_positive("service_cs2", service_cs2, allow_zero=True))
+    if cs2 > 100.0:
+        raise ParameterValueError(f"`service_cs2` must be at most 100 (a tail far heavier than "
+                                  f"any service time's), got {cs2!r}")
+    stability(lam, es).require_stable("the M/G/1 sojourn-time distribution")
+    arr = np.atleast_1d(np.asarray(qq, dtype=float))
+    if cs2 == 1.0:
+        with np.errstate(divide="ignore"):
+            out = -np.log1p(-arr) / (1.0 / es - lam)
+    elif cs2 == 0.0:
+        out = np.array([es + md1_wait_quantile(float(x), lam, es) if lam > 0 else
+                        (es if x < 1 else math.inf) for x in arr])
+        out[arr == 0.0] = 0.0
+    else:
+        grid, cdf = _mg1_table(lam, es, cs2)
+        i = np.clip(np.searchsorted(cdf, arr, side="left"), 1, cdf.size - 1)
+        lo, hi = cdf[i - 1], cdf[i]
+        frac = np.where(hi > lo, (arr - lo) / np.where(hi > lo, hi - lo, 1.0), 1.0)
+        out = grid[i - 1] + np.clip(frac, 0.0, 1.0) * (grid[i] - grid[i - 1])
+        out = np.where(arr >= 1.0, math.inf, np.where(arr <= 0.0, 0.0, out))
+    return out if np.ndim(qq) else float(out[0])

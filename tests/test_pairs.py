@@ -96,6 +96,10 @@ def _examples():
                                            dict(n_trials=2000, rng=1)),
         ("write_path", "vdl_gated_lag"): ((1000,), {}, dict(n_writes=4000, rng=1)),
         ("global_db", "lag"): ((link,), dict(writes_per_s=2000.0), dict(rng=1)),
+        ("global_db", "read_after_write"): ((link,), dict(t_ms=20.0, writes_per_s=2000.0,
+                                                          level="global"),
+                                            dict(n_writes=2000, n_replications=4, rng=1)),
+        ("write_path", "replica_visibility"): ((3.0, 5_000.0), {}, dict(n_writes=4000, rng=1)),
         ("availability", "annual_downtime"): ((availability.AURORA,), {},
                                               dict(n_trials=500, rng=1)),
         ("availability", "reader_endpoint"): (

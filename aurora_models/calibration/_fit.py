@@ -270,7 +270,8 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
         ``VolumeReadIOPs`` + ``VolumeWriteIOPs`` for the per-operation costs.
     base : Scenario, optional
         The scenario whose other keys (regions, failures, pricing, objectives) the calibrated
-        one keeps (default: the bundled one).
+        one keeps (default: the bundled one without its ``[users]`` regions and secondary
+        readers, which are its game's, not the measured cluster's).
     engine : {"mysql", "postgresql"}, optional
         Default: the base scenario's.
     writer : str, optional
@@ -325,7 +326,8 @@ def calibrate(frame: pd.DataFrame, *, base: Scenario | None = None, engine: str 
     if base is None:
         from .. import scenario as _scenario  # light: the bundled file, only when none is given
 
-        base = _scenario.load()
+        # the bundled game's players and its EU readers are not the measured cluster's
+        base = _scenario.load().replace(users__regions=[], regions__secondary_instances=0)
     engine_source = "given" if engine is not None else "the base scenario"
     engine = engine or base["cluster"]["engine"]
     check_choice("engine", engine, _WRITES)

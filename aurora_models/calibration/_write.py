@@ -31,6 +31,8 @@ def _toml(v: Any) -> str:
         if math.isinf(v):
             return "inf" if v > 0 else "-inf"
         return repr(v)
+    if isinstance(v, tuple) and hasattr(v, "_asdict"):  # a named tuple: an inline table
+        return _toml(v._asdict())
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_toml(e) for e in v) + "]"
     if isinstance(v, dict):

@@ -11,6 +11,10 @@ Public names
   the added commit latency, one or more secondaries).
 - :func:`recovery_timeline`: switchover vs failover (detach and promote) outage timelines.
 - :func:`visibility_probability`: P(a read in the secondary t ms after commit sees the write).
+- Write forwarding's read consistency (:data:`CONSISTENCY_LEVELS`: EVENTUAL, SESSION, GLOBAL):
+  :func:`read_visibility` and :func:`read_wait_cdf` (curves), :func:`read_after_write` and
+  :func:`simulate_read_after_write` (a :class:`ReadAfterWrite` of Estimates: P(visible), the
+  read's wait, its quantiles).
 - :func:`compare_regions`: lag, RPO exposure and replicated write I/O cost per candidate.
 - :func:`route` (:func:`routing_of` for a scenario): where each user region's reads and writes
   go, the nearest region with instances by :func:`rtt_ms`, the bundled p50 round trips; each
@@ -24,6 +28,15 @@ unplanned failover RPO of seconds, ``rds.global_db_rpo`` minimum 20 s, blocking 
 every secondary is behind.
 """
 
+from ._consistency import (
+    CONSISTENCY_GUARANTEES,
+    CONSISTENCY_LEVELS,
+    ReadAfterWrite,
+    read_after_write,
+    read_visibility,
+    read_wait_cdf,
+    simulate_read_after_write,
+)
 from ._lag import LagResult, LagSamples, lag, simulate_lag, visibility_probability
 from ._link import DEFAULT_DEGRADATION, MAX_SECONDARIES, Degradation, ReplicationLink, regions
 from ._routing import Route, Routing, UserRegion, route, routing_of, rtt_ms, secondary_counts
@@ -39,6 +52,8 @@ from ._rpo import (
 )
 
 __all__ = [
+    "CONSISTENCY_GUARANTEES",
+    "CONSISTENCY_LEVELS",
     "DEFAULT_DEGRADATION",
     "MAX_SECONDARIES",
     "RPO_MIN_S",
@@ -47,6 +62,7 @@ __all__ = [
     "LagSamples",
     "RPOBlocking",
     "RPOExposure",
+    "ReadAfterWrite",
     "RecoveryTimeline",
     "ReplicationLink",
     "Route",
@@ -54,6 +70,9 @@ __all__ = [
     "UserRegion",
     "compare_regions",
     "lag",
+    "read_after_write",
+    "read_visibility",
+    "read_wait_cdf",
     "recovery_timeline",
     "regions",
     "route",
@@ -63,5 +82,6 @@ __all__ = [
     "rtt_ms",
     "secondary_counts",
     "simulate_lag",
+    "simulate_read_after_write",
     "visibility_probability",
 ]

@@ -686,6 +686,10 @@ class LagSamples:
     lags_s, instant_lag_s, writes_at_risk_samples, bytes_at_risk_samples, window_samples_s : numpy.ndarray
         Shape (n_replications, m): the samples behind the estimates (lags and windows in
         seconds, bytes at risk in bytes).
+    commit_times_s : numpy.ndarray or None
+        Shape (n_replications, n_writes - warmup_writes): the commit time of each write of
+        ``lags_s`` on the primary, seconds from the start of its replication (None when not
+        kept), so that a write's visibility time on the secondary is ``commit + lag``.
 
     See Also
     --------
@@ -716,6 +720,7 @@ class LagSamples:
     writes_at_risk_samples: np.ndarray
     bytes_at_risk_samples: np.ndarray
     window_samples_s: np.ndarray
+    commit_times_s: np.ndarray | None = None
 
     def to_frame(self):
         """Tabulate every view, one row per (view, statistic).
@@ -941,7 +946,7 @@ def simulate_lag(link: ReplicationLink, *, writes_per_s: float, quantiles=QUANTI
         bytes_at_risk=_stats(bytes_risk, quantity="bytes at risk", unit="bytes"),
         window_s=_stats(window, quantity="loss window", unit="s"),
         lags_s=per_write, instant_lag_s=vlag, writes_at_risk_samples=at_risk,
-        bytes_at_risk_samples=bytes_risk, window_samples_s=window)
+        bytes_at_risk_samples=bytes_risk, window_samples_s=window, commit_times_s=c[:, warm:])
     st = full_link.stability(lam) if include_degradation else link.stability(lam)
     return LagResult(link=full_link, writes_per_s=lam, utilisation=st.utilisation, stable=True,
                      lag_growth_s_per_s=0.0, mean=pw["mean"],

@@ -391,7 +391,7 @@ def build(primary: ClusterIn, secondaries: list[ClusterIn], *, source: str,
 
 # --- writing the scenario -------------------------------------------------------------------
 
-_TABLES = ("scenario", "cluster", "regions", "workload", "failures", "pricing", "uncertainty",
+_TABLES = ("scenario", "cluster", "regions", "workload", "failures", "pricing", "users", "uncertainty",
            "provenance")
 
 

@@ -33,11 +33,15 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
 _TRIALS = params_of(RunSettings)["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 #: What each version of the document changed (newest first; ``docs/scenario_format.md`` is
 #: generated from it).
 SCHEMA_HISTORY = (
+    ("1.6", "a `users` part (latency by user region: the routes, each serving region's read "
+            "load and readers needed, and each user region's read and write latencies) and "
+            "`serverless.secondaries` (the capacity of each secondary whose instances serve "
+            "users' reads)"),
     ("1.5", "an `assumptions.scenario` entry whose key the file's `[provenance]` names has "
             "kind `measured`, its `source` from the provenance and a `provenance` object"),
     ("1.4", "each bill line has a stable `id` (a diff pairs lines by option, region and id); "

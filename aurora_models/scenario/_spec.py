@@ -103,6 +103,8 @@ def rules() -> list[tuple[Rule, dict[str, str]]]:
 def _freeze(x):
     if isinstance(x, dict):
         return MappingProxyType({k: _freeze(v) for k, v in x.items()})
+    if isinstance(x, tuple) and hasattr(x, "_fields"):  # a named tuple is frozen as it is
+        return x
     if isinstance(x, list | tuple):
         return tuple(_freeze(v) for v in x)
     return x
@@ -247,6 +249,8 @@ def _rebuild(values, source, text, given, uncertainty, provenance) -> Scenario:
 def _thaw(x):
     if isinstance(x, Mapping):
         return {k: _thaw(v) for k, v in x.items()}
+    if isinstance(x, tuple) and hasattr(x, "_fields"):  # a named tuple pickles as it is
+        return x
     if isinstance(x, tuple):
         return [_thaw(v) for v in x]
     return x

@@ -154,16 +154,16 @@ def _view(d: Mapping[str, Any]) -> View:
     rows = []
     for u in d["users"]:
         r, w, f = u["read_ms"], u["write_direct_ms"], u["write_forwarded_ms"]
-        rows.append((u["user_region"], u["read_region"], f"{100 * u['reads_share']:.0f} %",
+        rows.append((u["user_region"], u["read_region"],
                      _ms(r and r["p50"]), _ms(r and r["p99"]), _ms(w["p50"]), _ms(w["p99"]),
                      _ms(f and f["p50"]), _ms(f and f["p99"]),
                      _ms(u["read_after_write_t99_ms"])))
     table = LineTable(
         title="Latency by user region", shown=True, wrap=0,
-        head=("user region", "read from", "reads", "read p50 ms", "read p99 ms",
+        head=("user region", "read from", "read p50 ms", "read p99 ms",
               "write p50 ms", "write p99 ms", "fwd write p50 ms", "fwd write p99 ms",
               "visible t99 ms"),
-        rows=tuple(rows), right=frozenset(range(2, 10)), numeric=frozenset(range(2, 10)),
+        rows=tuple(rows), right=frozenset(range(2, 9)), numeric=frozenset(range(2, 9)),
         summary=f"Latency by user region at the {d['at']}")
     writes = "writes to the primary"
     if d["write_forwarding"]:

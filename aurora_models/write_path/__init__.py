@@ -9,7 +9,9 @@ sequential chain (:func:`commit_latency`, :func:`simulate_commit_latency`), a bo
 throughput model (:func:`throughput`, :func:`throughput_ratios`, :func:`concurrency_for_ratio`)
 and in-region replica lag (:func:`replica_lag`, :func:`table4_comparison`; Table 4's load-dependent
 part: :func:`fit_replica_lag`, :func:`vdl_gated_lag`, :func:`fit_vdl_gated_lag`,
-:func:`table4_validation`).
+:func:`table4_validation`), and in-region read-after-write visibility: the replica-lag
+*distribution* (:func:`replica_visibility`, :func:`simulate_replica_visibility`,
+:func:`replica_visibility_probability`, :func:`replica_visibility_quantile`).
 
 Importing this package computes nothing and imports neither networkx nor scipy's integrators:
 the graphs are built, and the Aurora replica's delay (:func:`aurora_replica_delay_ms`) computed,
@@ -23,5 +25,7 @@ from ._replica_lag import *  # noqa: F403
 from ._replica_lag import __all__ as _r
 from ._throughput import *  # noqa: F403
 from ._throughput import __all__ as _t
+from ._visibility import *  # noqa: F403
+from ._visibility import __all__ as _v
 
-__all__ = [*_g, *_l, *_t, *_r]
+__all__ = [*_g, *_l, *_t, *_r, *_v]
