@@ -3,7 +3,7 @@
 Each explorer is two layers:
 
 - a plain function (``quorum_view``, ``write_path_view``, ``cost_view``, ``global_db_view``,
-  ``availability_view``) that takes the controls' values and returns the displayed result, a
+  ``availability_view``, ``users_view``) that takes the controls' values and returns the displayed result, a
   ``dict`` of titled :class:`pandas.DataFrame` tables; tests call these directly;
 - a thin ipywidgets wrapper (``quorum_explorer`` ...) that lays out the controls and re-renders
   the tables when a control moves. ipywidgets is imported only when a wrapper is called (it is in
@@ -46,6 +46,8 @@ __all__ = [
     "global_db_view",
     "quorum_explorer",
     "quorum_view",
+    "users_explorer",
+    "users_view",
     "write_path_explorer",
     "write_path_view",
 ]
@@ -347,6 +349,75 @@ def availability_view(*, deployment: str = "Aurora", replicas: int = 1,
 # --------------------------------------------------------------------------- widget wrappers
 
 
+def users_view(*, user_region: str = "eu-central-1", share: float = 0.33,
+               consistency: str = "session", write_forwarding: bool = False,
+               scenario_file: str | None = None) -> dict[str, pd.DataFrame]:
+    """Latency by user region for the bundled scenario (or a file), one user region moved.
+
+    The scenario's ``[users]`` table is replaced by two regions: the primary with
+    ``1 - share`` of the reads and writes and ``user_region`` with ``share``; then the
+    estimate's "latency by user region" section runs (the same numbers as ``aurora-models
+    estimate``).
+
+    Parameters
+    ----------
+    user_region : str
+        Where the moved users are (a region code of the latency data).
+    share : float
+        Their share of the reads and of the writes, in [0, 1].
+    consistency : {"eventual", "session", "global"}
+        The read consistency of forwarding sessions.
+    write_forwarding : bool
+        Global Database write forwarding on the secondaries.
+    scenario_file : str, optional
+        A scenario file (default: the bundled leaderboard, whose eu-west-1 secondary has two
+        readers).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables, by title: ``"latency by user region"`` (p50 and p99 of each latency, ms)
+        and ``"serving regions"`` (read share, load and readers needed per region).
+
+    Examples
+    --------
+    >>> from aurora_models.widgets import users_view
+    >>> v = users_view(user_region="eu-central-1", share=0.3)
+    >>> v["latency by user region"]["read from"].tolist()
+    ['us-east-1', 'eu-west-1']
+    """
+    from . import scenario as sc  # light: the estimate, only when a view is computed
+
+    share = float(check_positive("share", share, allow_zero=True))
+    if share > 1.0:
+        raise ParameterValueError(f"`share` must be in [0, 1], got {share!r}")
+    base = sc.load(scenario_file) if scenario_file else sc.load()
+    primary = base["regions"]["primary"]
+    regions = ([{"region": primary, "reads": 1.0, "writes": 1.0}] if user_region == primary
+               else [{"region": primary, "reads": 1.0 - share, "writes": 1.0 - share},
+                     {"region": user_region, "reads": share, "writes": share}])
+    s = base.replace(users__regions=regions, users__consistency=consistency,
+                     users__write_forwarding=check_bool("write_forwarding", write_forwarding))
+    d = sc.estimate(s, n_trials=200, only=("users",)).to_dict()["users"]
+    rows = []
+    for u in d["users"]:
+        r, w, f, ryw = (u["read_ms"] or {}, u["write_direct_ms"], u["write_forwarded_ms"] or {},
+                        u["read_your_write"] or {})
+        rows.append({"user region": u["user_region"], "read from": u["read_region"],
+                     "read p50": r.get("p50"), "read p99": r.get("p99"),
+                     "write p50": w["p50"], "write p99": w["p99"],
+                     "forwarded write p50": f.get("p50"), "forwarded write p99": f.get("p99"),
+                     "own write visible": ryw.get("p_visible"),
+                     "next read wait p99": ryw.get("wait_p99_ms"),
+                     "others' writes visible t99": u["read_after_write_t99_ms"]})
+    regions_t = pd.DataFrame([{k: x[k] for k in ("region", "role", "instances", "read_share",
+                                                  "reads_per_s_daily_peak",
+                                                  "utilisation_daily_peak",
+                                                  "readers_needed_daily_peak")}
+                              for x in d["regions"]])
+    return {"latency by user region": pd.DataFrame(rows), "serving regions": regions_t}
+
+
 def _explorer(compute: Callable[..., Mapping[str, pd.DataFrame]], controls: dict, *,
               title: str, fixed: dict | None = None):
     """Controls above an Output that shows ``compute(**values)`` and re-renders on change."""
@@ -577,3 +648,36 @@ def availability_explorer():
         "proxy": w.Checkbox(value=False, description="RDS Proxy"),
     }
     return _explorer(availability_view, controls, title="Availability explorer")
+
+
+def users_explorer():
+    """Explore where the users are: one user region, its share, consistency, forwarding.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above an output area that re-renders on every change; ``box.compute``,
+        ``box.controls`` and ``box.output`` give access to its parts.
+
+    Examples
+    --------
+    Outside a notebook the tables print as text, hence the redirection:
+
+    >>> import contextlib, io
+    >>> from aurora_models import widgets
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = widgets.users_explorer()
+    >>> sorted(box.controls)
+    ['consistency', 'share', 'user_region', 'write_forwarding']
+    """
+    w = require("ipywidgets", extra="widgets", feature="an explorer")
+
+    controls = {
+        "user_region": w.Dropdown(options=global_db.regions(), value="eu-central-1",
+                                  description="user region"),
+        "share": _float(w, "share of users", 0.33, 0.0, 1.0, 0.01),
+        "consistency": w.Dropdown(options=list(global_db.CONSISTENCY_LEVELS), value="session",
+                                  description="consistency"),
+        "write_forwarding": w.Checkbox(value=False, description="write forwarding"),
+    }
+    return _explorer(users_view, controls, title="Where the users are")

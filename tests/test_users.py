@@ -250,3 +250,37 @@ def test_write_forwarding_versions():
     assert ok("mysql", "2.08.1") and ok("mysql", "3.04.0") and not ok("mysql", "2.08.0")
     assert not ok("postgresql", "13.12") and ok("postgresql", None)
 
+
+
+def test_consistency_levels_reach_the_users_table():
+    from aurora_models.global_db import ReplicationLink, read_after_write
+    from aurora_models.write_path import replica_visibility_quantile
+
+    base = scenario.load().replace(users__write_forwarding=True)
+    full = {lv: _doc(base.replace(users__consistency=lv), only=("users",))
+            for lv in ("eventual", "session", "global")}
+    docs = {lv: d["users"] for lv, d in full.items()}
+    fra = {lv: next(u for u in d["users"] if u["user_region"] == "eu-central-1")
+           for lv, d in docs.items()}
+    link = ReplicationLink(primary="us-east-1", secondary="eu-west-1")
+    writes = full["session"]["workload"]["daily_peak_writes_per_s"]
+    t = float(link.one_way_ms)  # the forwarded write's reply reaches Ireland one way after
+    for lv, u in fra.items():
+        ryw = u["read_your_write"]
+        raw = read_after_write(link, t_ms=t, writes_per_s=writes, level=lv)
+        assert ryw["t_ms"] == pytest.approx(t)
+        assert ryw["wait_p99_ms"] == pytest.approx(raw.wait_quantiles[0.99].value)
+        # the write and the wait are independent: means add, quantiles do not
+        assert ryw["write_then_read_ms"]["mean"] == pytest.approx(
+            u["write_forwarded_ms"]["mean"] + raw.mean_wait.value)
+        assert ryw["write_then_read_ms"]["p50"] >= u["write_forwarded_ms"]["p50"] - 0.01
+    assert fra["eventual"]["read_your_write"]["p_visible"] < 0.01  # it has not arrived yet
+    assert fra["session"]["read_your_write"]["p_visible"] == 1.0
+    # GLOBAL: every read of the forwarding session waits for the latest commit
+    assert fra["global"]["read_ms"]["p50"] > fra["session"]["read_ms"]["p50"] + 30.0
+    assert fra["session"]["read_ms"] == fra["eventual"]["read_ms"]
+    # at the primary the in-region replicas' visibility
+    us = next(u for u in docs["session"]["users"] if u["user_region"] == "us-east-1")
+    assert us["read_after_write_t99_ms"] == pytest.approx(replica_visibility_quantile(0.99,
+                                                                                      writes))
+    assert us["read_your_write"] is None and us["write_forwarded_ms"] is None

@@ -137,3 +137,17 @@ def test_every_explorer_builds(make):
     pytest.importorskip("ipywidgets")
     box = make()
     assert box.controls and box.children[-1] is box.output
+
+
+def test_users_view_moves_the_users_and_follows_the_section():
+    near = widgets.users_view(user_region="eu-central-1", share=0.3)["latency by user region"]
+    far = widgets.users_view(user_region="ap-southeast-2", share=0.3)["latency by user region"]
+    fra, syd = near.iloc[1], far.iloc[1]
+    assert fra["read from"] == "eu-west-1" and syd["read from"] == "us-east-1"
+    assert syd["read p50"] > fra["read p50"] + 100.0  # Sydney reads across the Pacific
+    fwd = widgets.users_view(user_region="eu-central-1", write_forwarding=True,
+                             consistency="global")["latency by user region"].iloc[1]
+    assert fwd["forwarded write p50"] > fra["write p50"] and fwd["own write visible"] == 1.0
+    assert fwd["read p50"] > fra["read p50"] + 30.0  # GLOBAL reads wait for the latest commit
+    with pytest.raises(ValueError, match=r"`share` must be in \[0, 1\], got 1.5"):
+        widgets.users_view(share=1.5)

@@ -98,8 +98,10 @@ def _wait_sf(sf, lam, level, own, t_s, w_s):
         return np.clip(sf(t_s + w), 0.0, 1.0)
     nodes, weight, p_last = _ages(lam, t_s)
     out = np.zeros_like(w)
-    if nodes.size:
-        out = weight * sf(nodes[None, :] + w[:, None]).sum(axis=1)
+    if nodes.size:  # in blocks of waits: a (waits x nodes) matrix stays about 4 M cells
+        block = max(1, (1 << 22) // nodes.size)
+        for i in range(0, w.size, block):
+            out[i:i + block] = weight * sf(nodes[None, :] + w[i:i + block, None]).sum(axis=1)
     if p_last > 0.0:
         out = out + p_last * sf(t_s + w)
     return np.clip(out, 0.0, 1.0)

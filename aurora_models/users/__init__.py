@@ -21,9 +21,9 @@ from ._latency import (
     write_latency,
     write_latency_law,
 )
-from ._params import CONSISTENCY_LEVELS, Users
+from ._params import Users
 from ._parts import SumDistribution
 
-__all__ = ["CONSISTENCY_LEVELS", "SumDistribution", "Users", "read_latency", "read_latency_law",
+__all__ = ["SumDistribution", "Users", "read_latency", "read_latency_law",
            "simulate_read_latency", "simulate_write_latency", "write_latency",
            "write_latency_law"]

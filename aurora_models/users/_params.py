@@ -11,14 +11,12 @@ from .._params import declared, param
 from .._validate import check_range
 from ..data import check_region
 from ..exceptions import ParameterTypeError, ParameterValueError
+from ..global_db._consistency import CONSISTENCY_LEVELS
 from ..global_db._link import LATENCY_STAND_INS
 from ..global_db._routing import UserRegion
 
-__all__ = ["CONSISTENCY_LEVELS", "IN_REGION_RTT_MS", "RTT_LOG_SIGMA", "Users"]
+__all__ = ["IN_REGION_RTT_MS", "RTT_LOG_SIGMA", "Users"]
 
-#: Read consistency levels of Global Database write forwarding, weakest first (Aurora MySQL's
-#: ``aurora_replica_read_consistency``, Aurora PostgreSQL's ``apg_write_forward.consistency_mode``).
-CONSISTENCY_LEVELS = ("eventual", "session", "global")
 
 RTT_LOG_SIGMA = register(
     "users.interregion_rtt_log_sigma", 0.05, "-",

@@ -23,11 +23,16 @@ from .._rng import as_generator
 __all__ = ["Part", "SumDistribution", "constant", "lognormal", "mmc_response", "sample_sum",
            "sum_distribution"]
 
-#: Cells of the convolution grid (a power of two, for the FFT).
+#: Fewest cells of the convolution grid (a power of two, for the FFT) ...
 GRID = 1 << 15
-#: A part's support is cut where its survival function falls below this (its mass above is
-#: put in the last cell, so no probability is lost).
-TAIL = 1e-10
+#: ... and most: the grid grows until a cell is at most :data:`CELL_MS` wide, up to this.
+MAX_GRID = 1 << 22
+CELL_MS = 0.005
+#: A part's support is cut where its survival function falls below this; its mass above is
+#: put in the last cell, so no probability is lost and every quantile below
+#: ``1 - (random parts) x TAIL`` is exact to the cell (a Global Database wait has stalls of
+#: seconds in its far tail: cutting there keeps the cells fine where the quantiles are).
+TAIL = 1e-5
 
 
 @dataclass(frozen=True)
@@ -204,8 +209,9 @@ def sum_distribution(parts: Sequence[Part], *, grid: int = GRID) -> SumDistribut
 
     Each random part's mass per cell ``[i h, (i + 1) h)`` is taken at the cell's middle; the
     masses of all parts are multiplied in Fourier space; the constants shift the result. The
-    grid spans the sum of the parts' upper points, so the error of any quantile is at most the
-    number of random parts times half a cell (``h = span / grid``).
+    grid spans the sum of the parts' upper points (each part's ``1 - TAIL`` point), with
+    ``grid`` cells or more, up to :data:`MAX_GRID`, until a cell is :data:`CELL_MS` wide: the
+    error of a quantile below ``1 - m TAIL`` (m random parts) is at most ``m h / 2``.
     """
     parts = tuple(parts)
     shift = math.fsum(p.shift_ms for p in parts if p.shift_ms is not None)
@@ -215,6 +221,8 @@ def sum_distribution(parts: Sequence[Part], *, grid: int = GRID) -> SumDistribut
         return SumDistribution(parts=parts, grid_ms=np.array([shift, shift]),
                                cdf_values=np.array([1.0, 1.0]), mean_ms=mean)
     span = math.fsum(p.upper_ms() for p in random)
+    while grid < MAX_GRID and span / grid > CELL_MS:
+        grid *= 2
     h = span / grid
     edges = np.arange(grid + 1) * h
     size = 2 * grid  # zero-padded: the convolution of grid-long masses, cut back to grid

@@ -7,14 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
+import numpy as np
+
 from .._format import value_text
 from .._section import Context, LineTable, Row, Section, SectionResult, View
 from ..availability import readers_needed, workers_per_reader
 from ..exceptions import UnstableSystemError
-from ..global_db import ReplicationLink, lag
+from ..global_db import ReplicationLink, lag, read_after_write, read_wait_cdf
 from ..global_db._routing import routing_of, secondary_counts
-from ._latency import read_latency_law, write_latency_law
+from ..write_path._visibility import replica_visibility_quantile
+from ._latency import read_parts, write_parts
 from ._params import Users
+from ._parts import Part, sum_distribution
 
 __all__ = ["SECTIONS", "USERS", "UsersResult"]
 
@@ -41,6 +45,35 @@ class UsersResult(SectionResult):
 
 def _summary(d) -> dict[str, float]:
     return {k: float(v) for k, v in d.summary().items()}
+
+
+#: The wait's law is tabulated to this point at 1 ms steps, then geometric to an hour.
+_WAIT_FINE_MS = 2000.0
+
+
+def _wait_part(link, t_ms: float, writes_per_s: float, level: str) -> Part:
+    """The wait a read makes under ``level`` (:func:`~aurora_models.global_db.read_wait_cdf`)
+    as a latency part: its law tabulated once and interpolated, its mean from the same law.
+
+    The far tail (the link's degradation episodes: stalls of seconds, a few in 10,000 waits)
+    is cut where the wait's survival falls below 1e-3, at 2 s or later: its mass sits at the
+    cut, so the quantiles reported (p50, p99) are exact and the grid stays fine; the mean
+    keeps the whole tail. The estimate's closed form only: no sampler.
+    """
+    raw = read_after_write(link, t_ms=t_ms, writes_per_s=writes_per_s, level=level)
+    table = np.unique(np.concatenate([np.linspace(0.0, _WAIT_FINE_MS, 2001),
+                                      np.geomspace(_WAIT_FINE_MS, 3.6e6, 200)]))
+    cdf = np.maximum.accumulate(np.asarray(read_wait_cdf(
+        link, table, t_ms=t_ms, writes_per_s=writes_per_s, level=level), float))
+    cut = float(table[min(int(np.searchsorted(cdf, 1.0 - 1e-3)), table.size - 1)])
+    cut = max(cut, _WAIT_FINE_MS)
+    keep = table <= cut
+
+    def law(w):
+        w = np.asarray(w, float)
+        return np.where(w >= cut, 1.0, np.interp(w, table[keep], cdf[keep]))
+
+    return Part(name=f"{level} wait", mean_ms=raw.mean_wait.value, cdf=law)
 
 
 def _workers(s, region: str, primary: str, index: int | None) -> int:
@@ -99,6 +132,10 @@ def _run(ctx: Context) -> UsersResult:
         else:
             lag_p99_ms[sec] = 0.0
     common = {"access_ms": us["access_latency_ms"]}
+    level, gap = us["consistency"], us["read_after_write_gap_ms"]
+    writes = load.daily_peak_writes_per_s
+    in_region_t99 = (replica_visibility_quantile(0.99, writes) if cl["replicas"] and writes > 0
+                     else 0.0)  # without readers the writer serves: it sees its own commits
     users = []
     for r in routing.routes:
         per, _, k = per_reader[r.read_region]
@@ -108,21 +145,43 @@ def _run(ctx: Context) -> UsersResult:
         if r.stand_in:
             entry["latency_stand_in"] = r.stand_in
             ctx.notes.extend(n for n in r.stand_in.split("; ") if n not in ctx.notes)
+        link = (ReplicationLink(primary=primary, secondary=r.read_region)
+                if r.read_region != primary else None)
+        # a forwarding session's read waits under its level (GLOBAL: for the latest commit)
+        waits = (link is not None and r.forwarded and level == "global" and writes > 0)
         try:
-            entry["read_ms"] = _summary(read_latency_law(
-                r.user_region, r.read_region, reads_per_s=per, servers=k, service_ms=service,
-                **common))
+            parts = read_parts(r.user_region, r.read_region, reads_per_s=per, servers=k,
+                               service_ms=service, **common)
+            if waits:
+                assert link is not None
+                parts.append(_wait_part(link, math.inf, writes, level))
+            entry["read_ms"] = _summary(sum_distribution(parts))
         except UnstableSystemError:
             entry["read_ms"] = None
             entry["note"] = f"the readers in {r.read_region} are overloaded at the daily peak"
-        entry["write_direct_ms"] = _summary(write_latency_law(
-            r.user_region, primary, statements=us["statements_per_write"], **common))
-        entry["write_forwarded_ms"] = (
-            _summary(write_latency_law(r.user_region, primary, via=r.read_region,
-                                   statements=us["statements_per_write"], **common))
-            if r.read_region != primary else None)
-        entry["read_after_write_t99_ms"] = (lag_p99_ms[r.read_region]
-                                            if r.read_region != primary else None)
+        direct = write_parts(r.user_region, primary, statements=us["statements_per_write"],
+                             **common)
+        entry["write_direct_ms"] = _summary(sum_distribution(direct))
+        entry["write_forwarded_ms"] = entry["read_your_write"] = None
+        if link is not None:
+            fwd = write_parts(r.user_region, primary, via=r.read_region,
+                              statements=us["statements_per_write"], **common)
+            entry["write_forwarded_ms"] = _summary(sum_distribution(fwd))
+            if r.forwarded and writes > 0:
+                # the write's reply reaches the secondary one way after the commit; the
+                # session's next read starts the gap later and waits under its level
+                t = float(cast(float, link.one_way_ms)) + gap
+                raw = read_after_write(link, t_ms=t, writes_per_s=writes, level=level)
+                wait = _wait_part(link, t, writes, level)
+                entry["read_your_write"] = {
+                    "level": level, "t_ms": t, "p_visible": raw.p_visible.value,
+                    "wait_mean_ms": raw.mean_wait.value,
+                    "wait_p50_ms": raw.wait_quantiles[0.5].value,
+                    "wait_p99_ms": raw.wait_quantiles[0.99].value,
+                    "write_then_read_ms": _summary(sum_distribution([*fwd, wait])),
+                    "guarantee": raw.guarantee}
+        entry["read_after_write_t99_ms"] = (in_region_t99 if link is None
+                                            else lag_p99_ms[r.read_region])
         users.append(entry)
     return UsersResult(configured=routing.configured, write_forwarding=us["write_forwarding"],
                        consistency=us["consistency"], at="daily peak", regions=regions,
@@ -148,30 +207,35 @@ def _ms(x) -> str:
     return "-" if x is None else value_text(x, "ms")
 
 
+def _pair(d) -> str:
+    return "-" if d is None else f"{_ms(d['p50'])}/{_ms(d['p99'])}"
+
+
 def _view(d: Mapping[str, Any]) -> View:
     if not d["configured"]:
         return View()
     rows = []
     for u in d["users"]:
-        r, w, f = u["read_ms"], u["write_direct_ms"], u["write_forwarded_ms"]
-        rows.append((u["user_region"], u["read_region"],
-                     _ms(r and r["p50"]), _ms(r and r["p99"]), _ms(w["p50"]), _ms(w["p99"]),
-                     _ms(f and f["p50"]), _ms(f and f["p99"]),
-                     _ms(u["read_after_write_t99_ms"])))
+        r, w, f, ryw = (u["read_ms"], u["write_direct_ms"], u["write_forwarded_ms"],
+                        u["read_your_write"])
+        rows.append((f"{u['user_region']} -> {u['read_region']}",
+                     f"read {_pair(r)}", f"write {_pair(w)}",
+                     f"fwd {_pair(f)}" if f else "",
+                     f"fwd+read {_ms(ryw['write_then_read_ms']['p99'])}" if ryw else "",
+                     f"visible {_ms(u['read_after_write_t99_ms'])}"))
     table = LineTable(
-        title="Latency by user region", shown=True, wrap=0,
-        head=("user region", "read from", "read p50 ms", "read p99 ms",
-              "write p50 ms", "write p99 ms", "fwd write p50 ms", "fwd write p99 ms",
-              "visible t99 ms"),
-        rows=tuple(rows), right=frozenset(range(2, 9)), numeric=frozenset(range(2, 9)),
-        summary=f"Latency by user region at the {d['at']}")
+        title="Latency by user region (ms, p50/p99)", shown=True, wrap=0,
+        head=("user region -> read from", "read p50/p99", "write p50/p99 (to the primary)",
+              "forwarded write p50/p99", "forwarded write + next read p99", "visible t99"),
+        rows=tuple(rows), summary=f"Latency by user region at the {d['at']}, ms")
     writes = "writes to the primary"
     if d["write_forwarding"]:
         writes += (", or through the serving secondary (write forwarding, "
                    f"{d['consistency']} consistency)")
-    lines = (f"reads go to the nearest region with instances (p50 round trips); {writes}; "
-             "'visible t99': time after a commit by which 99 % of other users' writes are "
-             "visible in the serving secondary",)
+    lines = (f"latency by user region at the {d['at']}: reads go to the nearest region with "
+             f"instances (p50 round trips); {writes}; 'fwd': the write forwarded by the "
+             "serving secondary, 'fwd+read' with the session's next read and its wait; "
+             "'visible': when 99 % of other sessions' writes are visible where the user reads",)
     return View(tables=(table,), tables_heading="Latency by user region",
                 report_heading="Latency by user region", lines=lines)
 
@@ -186,7 +250,13 @@ USERS = Section(
          "readers_needed_event_peak`; `users`: each user region's `user_region, reads_share, "
          "writes_share, read_region, rtt_to_read_region_ms, write_region, forwarded`, "
          "`read_ms, write_direct_ms, write_forwarded_ms` (`{mean, p50, p99}` in ms, exact "
-         "laws of the sums of their parts; null where none) and `read_after_write_t99_ms` (the "
-         "serving secondary's replication lag p99 at the daily write peak; null at the primary)")
+         "laws of the sums of their parts, a GLOBAL forwarding session's read with its wait; "
+         "`write_forwarded_ms` null for users read at the primary), `read_your_write` (users "
+         "whose writes are forwarded: `level, t_ms, p_visible, wait_mean_ms, wait_p50_ms, "
+         "wait_p99_ms, write_then_read_ms, guarantee`, the session's next read after its "
+         "forwarded write; else null) and `read_after_write_t99_ms` (when 99 % of other "
+         "sessions' writes are visible where the user reads: the in-region replicas' "
+         "visibility at the primary, the replication lag p99 at a secondary, both at the daily "
+         "write peak)")
 
 SECTIONS = (USERS,)
