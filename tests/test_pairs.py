@@ -33,6 +33,7 @@ def test_every_expected_pair_is_found():
                 ("quorum", "placement_loss_probability"), ("serverless", "monthly_cost"),
                 ("write_path", "commit_latency"), ("write_path", "vdl_gated_lag"),
                 ("global_db", "lag"), ("availability", "annual_downtime"),
+                ("availability", "reader_endpoint"),
                 ("users", "read_latency"), ("users", "write_latency")}
     assert expected <= set(PAIRS)
 
@@ -101,6 +102,9 @@ def _examples():
         ("write_path", "replica_visibility"): ((3.0, 5_000.0), {}, dict(n_writes=4000, rng=1)),
         ("availability", "annual_downtime"): ((availability.AURORA,), {},
                                               dict(n_trials=500, rng=1)),
+        ("availability", "reader_endpoint"): (
+            (3, 300.0, 10.0, availability.ConnectionPools(pools=6, connections_per_pool=20)),
+            dict(objective="p99"), dict(n_trials=500, rng=1)),
         ("users", "read_latency"): (("eu-central-1", "eu-west-1"),
                                     dict(reads_per_s=100.0, servers=2, service_ms=1.0),
                                     dict(n_trials=500, rng=1)),

@@ -11,6 +11,10 @@
 - **Reader sizing**: :func:`readers_needed`, :func:`reader_latency_ms`, :func:`failover_latency`,
   :func:`workers_per_reader`
   (M/M/k per reader, :mod:`aurora_models.queueing`).
+- **Reader endpoint** (DNS answers over pooled connections, not an even split):
+  :class:`ConnectionPools`, :func:`reader_endpoint` (exact occupancy distribution) and
+  :func:`simulate_reader_endpoint`, both a :class:`ReaderEndpointLoad`;
+  :func:`max_load_distribution`, :func:`sample_reader_shares`.
 - **Decision**: :class:`Workload` and :func:`decision_table` (costs from :mod:`aurora_models.pricing`).
 
 Every default is in ``am.assumptions("availability")`` with its source or rationale.
@@ -25,6 +29,14 @@ from ._downtime import (
     nines,
     simulate_annual_downtime,
     storage_unavailability,
+)
+from ._endpoint import (
+    ConnectionPools,
+    ReaderEndpointLoad,
+    max_load_distribution,
+    reader_endpoint,
+    sample_reader_shares,
+    simulate_reader_endpoint,
 )
 from ._params import (
     AURORA,
@@ -64,10 +76,12 @@ __all__ = [
     "RDS_SINGLE_AZ",
     "AnnualDowntime",
     "ClientConfig",
+    "ConnectionPools",
     "Deployment",
     "FailoverLatency",
     "FailureRates",
     "LognormalDuration",
+    "ReaderEndpointLoad",
     "StorageUnavailability",
     "Workload",
     "annual_downtime",
@@ -76,11 +90,15 @@ __all__ = [
     "downtime_components",
     "failover_latency",
     "failover_time_s",
+    "max_load_distribution",
     "nines",
     "read_capacity_per_s",
+    "reader_endpoint",
     "reader_latency_ms",
     "readers_needed",
+    "sample_reader_shares",
     "simulate_annual_downtime",
+    "simulate_reader_endpoint",
     "storage_unavailability",
     "workers_per_reader",
 ]
