@@ -284,3 +284,24 @@ def test_consistency_levels_reach_the_users_table():
     assert us["read_after_write_t99_ms"] == pytest.approx(replica_visibility_quantile(0.99,
                                                                                       writes))
     assert us["read_your_write"] is None and us["write_forwarded_ms"] is None
+
+
+def test_the_reader_endpoint_line_is_the_endpoint_model():
+    from aurora_models import availability as av
+
+    s = scenario.load()
+    d = _doc(s, only=("users",))
+    prim = next(r for r in d["users"]["regions"] if r["role"] == "primary")
+    e = prim["reader_endpoint"]
+    pools = av.ConnectionPools(pools=s["users"]["client_pools"],
+                               connections_per_pool=s["users"]["connections_per_pool"])
+    ref = av.reader_endpoint(prim["instances"], prim["reads_per_s_event_peak"],
+                             s["workload"]["read_service_time_ms"], pools,
+                             workers_per_reader=prim["workers_per_instance"], objective="p99")
+    assert e["expected_max_share"] == pytest.approx(ref.expected_max_share.value)
+    assert e["latency_ms"] == pytest.approx(ref.latency_ms.value)
+    assert e["latency_ms"] >= e["even_latency_ms"] - 1e-12
+    one = _doc(s.replace(users__client_pools=1), only=("users",))["users"]["regions"][0]
+    assert one["reader_endpoint"]["expected_max_share"] == 1.0  # one pool: one reader
+    single = _doc(s.replace(cluster__replicas=1), only=("users",))["users"]["regions"][0]
+    assert single["reader_endpoint"] is None  # one reader: nothing to balance

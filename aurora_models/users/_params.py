@@ -106,6 +106,13 @@ class Users:
         Round trips one write makes to the database (1: a single autocommit statement).
     read_after_write_gap_ms : float
         Time between a session's write returning and its next read, ms (0: at once).
+    client_pools : int
+        Application processes, each with its own connection pool, that connect to each serving
+        region's reader endpoint.
+    connections_per_pool : int
+        Connections each pool keeps to the reader endpoint (a pool opens them at start-up,
+        inside one DNS cache window: one reader each, see
+        :class:`~aurora_models.availability.ConnectionPools`).
 
     See Also
     --------
@@ -143,3 +150,13 @@ class Users:
         user_input=True,
         doc="time from a write's reply to the same session's next read (0: at once, the "
             "read-your-writes worst case)")
+    client_pools: int = param(
+        8, "pools", type="int", low=1, high=100_000, scenario="users.client_pools",
+        rationale="an application tier of eight processes per serving region, each with its "
+                  "own pool (no public figure; the readers' imbalance shrinks as it grows)",
+        uncertainty={"dist": "loguniform", "low": 2, "high": 64,
+                     "rationale": "from a pair of servers to a fleet of containers"})
+    connections_per_pool: int = param(
+        10, "connections", type="int", low=1, high=10_000, scenario="users.connections_per_pool",
+        rationale="HikariCP's default maximumPoolSize of 10, opened at start-up inside one "
+                  "5 s DNS TTL window, so one reader per pool")

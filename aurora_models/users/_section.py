@@ -11,7 +11,7 @@ import numpy as np
 
 from .._format import value_text
 from .._section import Context, LineTable, Row, Section, SectionResult, View
-from ..availability import readers_needed, workers_per_reader
+from ..availability import ConnectionPools, reader_endpoint, readers_needed, workers_per_reader
 from ..exceptions import UnstableSystemError
 from ..global_db import ReplicationLink, lag, read_after_write, read_wait_cdf
 from ..global_db._routing import routing_of, secondary_counts
@@ -76,6 +76,22 @@ def _wait_part(link, t_ms: float, writes_per_s: float, level: str) -> Part:
     return Part(name=f"{level} wait", mean_ms=raw.mean_wait.value, cdf=law)
 
 
+def _endpoint(instances: int, reads_per_s: float, service_ms: float, workers: int, us,
+              objective: str) -> dict[str, Any] | None:
+    """The readers' loads behind the reader endpoint (DNS answers over the clients' pools)
+    against the even split, at the region's read load (None with fewer than two readers)."""
+    if instances < 2 or reads_per_s <= 0:
+        return None
+    pools = ConnectionPools(pools=us["client_pools"], connections_per_pool=us["connections_per_pool"])
+    q = objective if objective != "mean" else "p99"
+    r = reader_endpoint(instances, reads_per_s, service_ms, pools, workers_per_reader=workers,
+                        objective=q)
+    return {"pools": pools.pools, "connections": pools.connections, "objective": q,
+            "even_share": r.even_share, "expected_max_share": r.expected_max_share.value,
+            "p_overload": r.p_overload.value, "even_latency_ms": r.even_latency_ms,
+            "latency_ms": r.latency_ms.value, "penalty_ms": r.penalty_ms}
+
+
 def _workers(s, region: str, primary: str, index: int | None) -> int:
     cl, reg = s["cluster"], s["regions"]
     if region == primary or index is None:
@@ -122,6 +138,9 @@ def _run(ctx: Context) -> UsersResult:
                 entry[f"readers_needed_{label}"] = None
                 ctx.notes.append(f"users: readers in {region} at {label.replace('_', ' ')}: "
                                  f"{exc}")
+        # at the event peak, where an uneven split costs something
+        entry["reader_endpoint"] = _endpoint(serving, entry["reads_per_s_event_peak"], service,
+                                             k, us, wl["read_objective"])
         regions.append(entry)
     lag_p99_ms = {}
     for sec in reg["secondaries"]:
@@ -192,6 +211,13 @@ def _rows(d) -> list[Row]:
     if not d["configured"]:
         return []
     rows = []
+    for r in d["regions"]:
+        e = r.get("reader_endpoint")
+        if e:
+            rows.append(Row("users", f"{r['region']} read {e['objective']} at the event peak "
+                            f"through the reader endpoint ({e['pools']} client pools; even "
+                            f"split {e['even_latency_ms']:.4g} ms)", e["latency_ms"], None,
+                            None, "ms"))
     for u in d["users"]:
         who = f"{u['user_region']} users"
         if u["read_ms"] is not None:
@@ -247,7 +273,10 @@ USERS = Section(
          "the latencies are computed at: the daily peak); `regions`: each serving region's "
          "`region, role, instances, read_share, workers_per_instance, reads_per_s_daily_peak, "
          "reads_per_s_event_peak, utilisation_daily_peak, readers_needed_daily_peak, "
-         "readers_needed_event_peak`; `users`: each user region's `user_region, reads_share, "
+         "readers_needed_event_peak` and `reader_endpoint` (two readers or more: `pools, "
+         "connections, objective, even_share, expected_max_share, p_overload, even_latency_ms, "
+         "latency_ms, penalty_ms`, the readers' loads at the event peak behind DNS round robin "
+         "over the client pools, `availability.reader_endpoint`; else null); `users`: each user region's `user_region, reads_share, "
          "writes_share, read_region, rtt_to_read_region_ms, write_region, forwarded`, "
          "`read_ms, write_direct_ms, write_forwarded_ms` (`{mean, p50, p99}` in ms, exact "
          "laws of the sums of their parts, a GLOBAL forwarding session's read with its wait; "
