@@ -255,9 +255,36 @@ class ReaderEndpointLoad:
 # --- the occupancy distribution --------------------------------------------------------------
 
 def _poisson_pmf(lam: float, kmax: int) -> np.ndarray:
-    from scipy import stats
+    """Poisson(lam) pmf at 0..kmax (scipy.special, not scipy.stats: the default estimate calls
+    this model and must not load scipy.optimize)."""
+    from scipy import special
 
-    return stats.poisson.pmf(np.arange(kmax + 1), lam)
+    k = np.arange(kmax + 1, dtype=float)
+    return np.exp(special.xlogy(k, lam) - lam - special.gammaln(k + 1.0))
+
+
+def _binom_pmf(k, n: int, p: float) -> np.ndarray:
+    """Binomial(n, p) pmf at ``k`` (0 outside [0, n]), from log-gamma terms."""
+    from scipy import special
+
+    k = np.asarray(k, dtype=float)
+    inside = (k >= 0) & (k <= n)
+    kk = np.where(inside, k, 0.0)
+    log = (special.gammaln(n + 1.0) - special.gammaln(kk + 1.0) - special.gammaln(n - kk + 1.0)
+           + special.xlogy(kk, p) + special.xlog1py(n - kk, -p))
+    return np.where(inside, np.exp(log), 0.0)
+
+
+def _binom_sf(k, n, p: float) -> np.ndarray:
+    """Binomial(n, p) P(X > k), elementwise over ``k`` and ``n`` (the regularised incomplete
+    beta of ``scipy.special.bdtrc``: no cancellation in the tail)."""
+    from scipy import special
+
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=np.int64), np.asarray(n, dtype=np.int64))
+    inside = (k >= 0) & (k < n)
+    out = np.where(k < 0, 1.0, 0.0)
+    return np.where(inside, special.bdtrc(np.where(inside, k, 0), np.where(inside, n, 1), p),
+                    out)
 
 
 def _power_at(v: np.ndarray, r: int, n: int) -> float:
@@ -348,20 +375,18 @@ def _max_sf(m: int, n: int, r: int) -> float:
     ``S2 / S1``-order error (about ``S1``) and does not underflow to 0 at 1e-300. Elsewhere
     ``1 - P(M <= m)`` from the Poissonized convolution.
     """
-    from scipy import stats
-
     if m >= n:
         return 0.0
     if m < -(-n // r):
         return 1.0
     p = 1.0 / r
-    s1 = r * float(stats.binom.sf(m, n, p))
+    s1 = r * float(_binom_sf(m, n, p))
     if s1 < _BONFERRONI:
         # N_1's pmf beyond m falls faster than geometrically: 60 sd past m carry nothing
         a = np.arange(m + 1, min(n, m + 1 + int(60.0 * math.sqrt(n * p) + 60)) + 1)
-        joint = float(np.sum(stats.binom.pmf(a, n, p) * stats.binom.sf(m, n - a, 1.0 / (r - 1))))
+        joint = float(np.sum(_binom_pmf(a, n, p) * _binom_sf(m, n - a, 1.0 / (r - 1))))
         return max(s1 - r * (r - 1) / 2.0 * joint, 0.0)
-    denom = float(stats.poisson.pmf(n, n))
+    denom = math.exp(n * math.log(n) - n - math.lgamma(n + 1.0))  # Poisson(n) pmf at n
     base = _poisson_pmf(n / r, m)
     return max(0.0, 1.0 - _power_at(base, r, n) / denom)
 
@@ -369,11 +394,9 @@ def _max_sf(m: int, n: int, r: int) -> float:
 def _weighted_share_pmf(lookups: int, readers: int) -> tuple[np.ndarray, np.ndarray]:
     """Answers on the reader a random read meets: ``j`` with probability
     ``R P(N_1 = j) j / n``, which is the Binomial(n - 1, 1/R) pmf at ``j - 1``."""
-    from scipy import stats
-
     n, r = lookups, readers
     j = np.arange(1, n + 1)
-    w = stats.binom.pmf(j - 1, n - 1, 1.0 / r) if r > 1 else (j == n).astype(float)
+    w = _binom_pmf(j - 1, n - 1, 1.0 / r) if r > 1 else (j == n).astype(float)
     keep = w > _MIX_TAIL  # what is cut moves P(T > t) by less than 1e-12
     return j[keep], w[keep] / w[keep].sum()
 
@@ -542,13 +565,11 @@ def _first_overloaded(n: int, lam: float, s_ms: float, k: int) -> int:
 
 def _weighted_sf(first: int, n: int, r: int) -> float:
     """P(a read meets a reader with ``first`` answers or more)."""
-    from scipy import stats
-
     if first > n:
         return 0.0
     if r == 1:
         return 1.0
-    return float(stats.binom.sf(first - 2, n - 1, 1.0 / r))
+    return float(_binom_sf(first - 2, n - 1, 1.0 / r))
 
 
 def _result(readers, n, lam, s_ms, k, q, objective, ms, pmf, e_max, p_over, share_over, j, w,
