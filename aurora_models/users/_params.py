@@ -159,4 +159,6 @@ class Users:
     connections_per_pool: int = param(
         10, "connections", type="int", low=1, high=10_000, scenario="users.connections_per_pool",
         rationale="HikariCP's default maximumPoolSize of 10, opened at start-up inside one "
-                  "5 s DNS TTL window, so one reader per pool")
+                  "5 s DNS TTL window, so one reader per pool",
+        uncertainty={"dist": "loguniform", "low": 4, "high": 50,
+                     "rationale": "a small pool to a large one per process"})

@@ -83,7 +83,7 @@ def _endpoint(instances: int, reads_per_s: float, service_ms: float, workers: in
     if instances < 2 or reads_per_s <= 0:
         return None
     pools = ConnectionPools(pools=us["client_pools"], connections_per_pool=us["connections_per_pool"])
-    q = objective if objective != "mean" else "p99"
+    q = objective if objective and objective != "mean" else "p99"
     r = reader_endpoint(instances, reads_per_s, service_ms, pools, workers_per_reader=workers,
                         objective=q)
     return {"pools": pools.pools, "connections": pools.connections, "objective": q,
@@ -214,10 +214,11 @@ def _rows(d) -> list[Row]:
     for r in d["regions"]:
         e = r.get("reader_endpoint")
         if e:
+            even = e["even_latency_ms"]  # None in the JSON: an overloaded even split
+            even_text = "overloaded" if even is None else f"{even:.4g} ms"
             rows.append(Row("users", f"{r['region']} read {e['objective']} at the event peak "
                             f"through the reader endpoint ({e['pools']} client pools; even "
-                            f"split {e['even_latency_ms']:.4g} ms)", e["latency_ms"], None,
-                            None, "ms"))
+                            f"split {even_text})", e["latency_ms"], None, None, "ms"))
     for u in d["users"]:
         who = f"{u['user_region']} users"
         if u["read_ms"] is not None:
