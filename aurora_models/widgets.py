@@ -27,7 +27,7 @@ from . import availability as av
 from . import billing, global_db, pricing, quorum, serverless, write_path
 from ._optional import require
 from ._params import params_of
-from ._validate import check_bool, check_positive
+from ._validate import check_bool, check_positive, check_range
 from .exceptions import ParameterValueError
 
 # The declarations the explorers start from (light imports: no scipy, networkx or matplotlib).
@@ -388,9 +388,7 @@ def users_view(*, user_region: str = "eu-central-1", share: float = 0.33,
     """
     from . import scenario as sc  # light: the estimate, only when a view is computed
 
-    share = float(check_positive("share", share, allow_zero=True))
-    if share > 1.0:
-        raise ParameterValueError(f"`share` must be in [0, 1], got {share!r}")
+    share = float(check_range("share", share, 0.0, 1.0))
     base = sc.load(scenario_file) if scenario_file else sc.load()
     primary = base["regions"]["primary"]
     regions = ([{"region": primary, "reads": 1.0, "writes": 1.0}] if user_region == primary

@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import queueing
 from .._rng import as_generator
+from ..write_path._latency import _lognorm_cdf
 
 __all__ = ["Part", "SumDistribution", "constant", "lognormal", "mmc_response", "sample_sum",
            "sum_distribution"]
@@ -78,14 +79,8 @@ def lognormal(name: str, median_ms: float, sigma: float) -> Part:
     mu = math.log(med)
 
     def cdf(t):
-        from scipy.special import ndtr
-
-        t = np.asarray(t, float)
-        out = np.zeros_like(t)
-        pos = t > 0
-        with np.errstate(over="ignore", divide="ignore"):  # a tiny sigma: a step, +-inf
-            out[pos] = ndtr((np.log(t[pos]) - mu) / sig)
-        return out
+        with np.errstate(over="ignore"):  # a tiny sigma: a step, the z-scores +-inf
+            return _lognorm_cdf(t, med, sig)
 
     return Part(name=name, mean_ms=med * math.exp(sig * sig / 2.0), cdf=cdf,
                 sample=lambda rng, n: rng.lognormal(mu, sig, n))
@@ -100,7 +95,7 @@ def mmc_response(name: str, servers: int, arrival_rate: float, service_ms: float
     k, lam, mu = int(servers), float(arrival_rate), 1000.0 / float(service_ms)
     p_wait = queueing.erlang_c(k, lam / mu) if lam > 0 else 0.0
     theta = k * mu - lam
-    mean = 1000.0 * (1.0 / mu + (p_wait / theta if lam > 0 else 0.0))
+    mean = 1000.0 * (1.0 / mu + (queueing.mmc_mean_wait(k, lam, mu) if lam > 0 else 0.0))
 
     def cdf(t):
         t = np.asarray(t, float)
