@@ -38,11 +38,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data", ("data", "cloudwatch")),
     ("pricing", ("pricing",)),
     ("model families", ("quorum", "write_path", "serverless", "global_db", "availability",
-                        "users")),
+                        "users", "scaleout")),
     ("cluster", ("cluster",)),
     ("billing", ("billing",)),
     ("family manifests", tuple(f"{f}._section" for f in ("quorum", "serverless", "global_db",
-                                                          "availability", "users"))),
+                                                          "availability", "users",
+                                                          "scaleout"))),
     ("scenario", ("scenario",)),
     # scenarios written from Terraform plans and CloudFormation templates (issue 27)
     ("infrastructure in", ("infra",)),
@@ -54,7 +55,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
     ("front ends and the public API", ("widgets", "plotting", "cli", "")),
 )
-FAMILIES = ("quorum", "write_path", "serverless", "global_db", "availability", "users")
+FAMILIES = ("quorum", "write_path", "serverless", "global_db", "availability", "users",
+            "scaleout")
 MARK = "# light:"
 
 

@@ -3,7 +3,10 @@
 - :class:`Usage`: the cluster as configured and what a month of it consumes.
 - :func:`bill_options`: one :class:`Bill` per deployment option (:data:`OPTIONS`, ids that never
   change), each a tuple of :class:`LineItem` (``quantity x unit_price_usd = amount_usd``), the
-  missing dimensions named, monthly and 12-month totals.
+  missing dimensions named, monthly and 12-month totals; the scale-out options
+  (:data:`SCALE_OUT_OPTIONS`, Aurora Limitless Database and Aurora DSQL) only where a family
+  adds their lines (:func:`default_options`), never marked the cheapest when they are a
+  migration (:func:`is_migration`).
 - :func:`bill_totals`: the options' monthly totals for a batch of usages at once (the
   uncertainty analyses), equal to :func:`bill_options`' per usage.
 - :func:`backup_billed_gib`: AWS's backup rule, ``V (1 + c (R - 1))`` capped at ``V R``,
@@ -16,6 +19,7 @@ from __future__ import annotations
 from ._bill import (
     OPTION_LABELS,
     OPTIONS,
+    SCALE_OUT_OPTIONS,
     Bill,
     LineItem,
     Usage,
@@ -25,10 +29,13 @@ from ._bill import (
     bill_totals,
     bills_frame,
     configured_change,
+    default_options,
     diff_bills,
+    is_migration,
 )
 from ._keys import RESERVED_DISCOUNTS, RESERVED_TERMS
 
-__all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS", "Bill",
-           "LineItem", "Usage", "backup_billed_gib", "bill_by_region", "bill_options", "bill_totals", "bills_frame",
-           "configured_change", "diff_bills"]
+__all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS",
+           "SCALE_OUT_OPTIONS", "Bill", "LineItem", "Usage", "backup_billed_gib",
+           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "configured_change",
+           "default_options", "diff_bills", "is_migration"]
