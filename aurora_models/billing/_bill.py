@@ -688,9 +688,10 @@ def _one_serverless_writer(u: Usage) -> str | None:
 
 
 def default_options(usage: Usage, added=()) -> list[str]:
-    """The options billed by default: every option of :data:`OPTIONS` that applies (the
-    provisioned writer with Serverless readers needs readers; a scale-out option needs lines
-    added for it).
+    """List the options billed by default: every option of :data:`OPTIONS` that applies.
+
+    The provisioned writer with Serverless readers needs readers; a scale-out option needs
+    lines added for it.
 
     Parameters
     ----------
@@ -1014,8 +1015,10 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
 
 
 def is_migration(option: str, engine: str) -> bool:
-    """Whether an option moves the cluster to another engine: Aurora Limitless Database and
-    Aurora DSQL are PostgreSQL-compatible only, so from Aurora MySQL each is a migration.
+    """Tell whether an option moves the cluster to another engine.
+
+    Aurora Limitless Database and Aurora DSQL are PostgreSQL-compatible only, so from Aurora
+    MySQL each is a migration.
 
     Parameters
     ----------

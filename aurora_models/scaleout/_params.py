@@ -80,8 +80,10 @@ SHOW = ("auto", "always", "never")
 @declared("scaleout")
 @dataclass(frozen=True, kw_only=True)
 class ScaleOut:
-    """Beyond one writer (the ``[scaleout]`` table): when to price Aurora Limitless Database
-    and Aurora DSQL, and the assumptions their bills rest on.
+    """Beyond one writer: the ``[scaleout]`` table.
+
+    When to price Aurora Limitless Database and Aurora DSQL, and the assumptions their bills
+    rest on.
 
     Parameters
     ----------

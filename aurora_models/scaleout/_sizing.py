@@ -230,7 +230,7 @@ def dsql_usage(writes_per_s_mean: float, reads_per_s_mean: float, *,
 
 
 def dsql_rates(region: str) -> tuple[float | None, float | None]:
-    """DSQL's published rates in a region: USD per million DPUs and per GB-month.
+    """Look up DSQL's published rates in a region: USD per million DPUs and per GB-month.
 
     Parameters
     ----------
