@@ -970,7 +970,9 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
     Returns
     -------
     list of Bill
-        In :data:`OPTIONS` order. The month's volume is ``volume_gib + growth / 2`` (the first
+        In :data:`OPTIONS` order, the cheapest complete bill flagged: a scale-out option
+        (:data:`SCALE_OUT_OPTIONS`) only when no single-writer option is complete, and never
+        when it is a migration (:func:`is_migration`). The month's volume is ``volume_gib + growth / 2`` (the first
         month's average); the 12-month total bills the twelve months' average volume
         ``volume_gib + 6 x growth`` (every line is linear in the volume).
 
@@ -1006,8 +1008,11 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
         lines = tuple(replace(li, amount_12_months_usd=yearly.get((li.region, li.id), 0.0))
                       for li in first.lines)
         out.append(replace(first, lines=lines, total_12_months_usd=12.0 * year.total_usd))
-    # a migration (a scale-out option from Aurora MySQL) is never marked the cheapest
+    # A migration (a scale-out option from Aurora MySQL) is never marked the cheapest; a
+    # scale-out option (an estimate resting on its sizing assumptions, single-Region) only
+    # when no single-writer option serves the cluster as configured.
     complete = [b for b in out if b.complete and not is_migration(b.option, usage.engine)]
+    complete = [b for b in complete if b.option not in SCALE_OUT_OPTIONS] or complete
     if complete:
         best = min(complete, key=lambda b: b.total_usd).option
         out = [replace(b, cheapest=b.option == best) for b in out]
