@@ -18,7 +18,13 @@ Both options are PostgreSQL-compatible only: from Aurora MySQL each is a migrati
 bill never marks a migration as the cheapest option.
 """
 
-from ._limits import WriterLimit, event_factor_to_outgrow, largest_writer, writer_demand, writer_limit
+from ._limits import (
+    WriterLimit,
+    event_factor_to_outgrow,
+    largest_writer,
+    writer_demand,
+    writer_limit,
+)
 from ._params import (
     DSQL_DPU_PER_MILLION_USD,
     DSQL_STORAGE_GB_MONTH_USD,
@@ -27,7 +33,14 @@ from ._params import (
     LIMITLESS_NODES,
     ScaleOut,
 )
-from ._sizing import DsqlMonth, ShardGroup, dsql_rates, dsql_usage, shard_group_nodes, size_shard_group
+from ._sizing import (
+    DsqlMonth,
+    ShardGroup,
+    dsql_rates,
+    dsql_usage,
+    shard_group_nodes,
+    size_shard_group,
+)
 
 __all__ = ["DSQL_DPU_PER_MILLION_USD", "DSQL_STORAGE_GB_MONTH_USD", "LIMITLESS_MAX_ACU",
            "LIMITLESS_MIN_ACU", "LIMITLESS_NODES", "DsqlMonth", "ScaleOut", "ShardGroup",

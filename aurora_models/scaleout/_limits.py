@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import pricing
 from .._numeric import bracketed_root
 from .._params import params_of, replaced
-from .._section import STREAMS
 from .._rng import spawn_seeds
+from .._section import STREAMS
 from .._validate import check_positive
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ..global_db._routing import routing_of
-from .. import pricing
 from ..pricing import PriceBook, instance_specs
 from ..serverless._defaults import GIB_PER_ACU, MAX_ACU_LIMIT, VCPU_PER_ACU
 from ..serverless._demand_model import MAX_EVENT_FACTOR, DemandModel
@@ -67,7 +67,7 @@ def largest_writer(price_book: PriceBook) -> tuple[str, float]:
 
 
 def _demand_model(scenario) -> DemandModel:
-    keys = {k: p.scenario.partition(".") for k, p in params_of(DemandModel).items()}
+    keys = {k: str(p.scenario).partition(".") for k, p in params_of(DemandModel).items()}
     return DemandModel(**{k: scenario[t][key] for k, (t, _, key) in keys.items()})
 
 
