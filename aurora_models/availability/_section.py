@@ -385,14 +385,18 @@ def _scale_out_rows(scale) -> list[dict[str, Any]]:
     """The decision table's rows of the options beyond one writer, where the ``scaleout``
     section priced them: estimates, their monthly cost only (downtime, failover and read
     latency are not modelled for them, so they are never recommended)."""
-    if scale is None or not getattr(scale, "shown", False):
+    if scale is None:
+        return []
+    # read whether or not they are priced: an analysis' plan holds for every vector
+    shown, limitless, dsql = scale.shown, scale.limitless, scale.dsql
+    if not shown:
         return []
     out = []
     for name, part, nodes, priced in (
-            ("Aurora Limitless Database (estimate)", scale.limitless,
+            ("Aurora Limitless Database (estimate)", limitless,
              lambda p: p["routers"] + p["shards"] + p["standby_shards"],
              lambda p: f"shard group {p['min_acu']:g}-{p['max_acu']:g} ACU"),
-            ("Aurora DSQL (estimate)", scale.dsql, lambda p: None,
+            ("Aurora DSQL (estimate)", dsql, lambda p: None,
              lambda p: f"{p['dpus_per_transaction']:.3g} DPU per request")):
         out.append({
             "deployment": name, "replicas": None, "instances": nodes(part),

@@ -27,7 +27,9 @@ from ._limits import (
 )
 from ._params import (
     DSQL_DPU_PER_MILLION_USD,
+    DSQL_DPUS_PER_TRANSACTION,
     DSQL_STORAGE_GB_MONTH_USD,
+    LIMITLESS_ACU_PRICE_RATIO,
     LIMITLESS_MAX_ACU,
     LIMITLESS_MIN_ACU,
     LIMITLESS_NODES,
@@ -42,7 +44,8 @@ from ._sizing import (
     size_shard_group,
 )
 
-__all__ = ["DSQL_DPU_PER_MILLION_USD", "DSQL_STORAGE_GB_MONTH_USD", "LIMITLESS_MAX_ACU",
+__all__ = ["DSQL_DPUS_PER_TRANSACTION", "DSQL_DPU_PER_MILLION_USD", "DSQL_STORAGE_GB_MONTH_USD",
+           "LIMITLESS_ACU_PRICE_RATIO", "LIMITLESS_MAX_ACU",
            "LIMITLESS_MIN_ACU", "LIMITLESS_NODES", "DsqlMonth", "ScaleOut", "ShardGroup",
            "WriterLimit", "dsql_rates", "dsql_usage", "event_factor_to_outgrow",
            "largest_writer", "shard_group_nodes", "size_shard_group", "writer_demand",

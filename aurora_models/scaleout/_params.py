@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from .._assumptions import register
 from .._params import declared, param
 
-__all__ = ["DSQL_DPU_PER_MILLION_USD", "DSQL_STORAGE_GB_MONTH_USD", "LIMITLESS_MAX_ACU",
+__all__ = ["DSQL_DPUS_PER_TRANSACTION", "DSQL_DPU_PER_MILLION_USD", "DSQL_STORAGE_GB_MONTH_USD",
+           "LIMITLESS_ACU_PRICE_RATIO", "LIMITLESS_MAX_ACU",
            "LIMITLESS_MIN_ACU", "LIMITLESS_NODES", "MIN_ACU_PER_NODE", "SHOW", "ScaleOut"]
 
 #: Where each figure was read (2026-12-08).
@@ -72,6 +73,26 @@ DSQL_STORAGE_GB_MONTH_USD = register(
            "logical copy of your data per Region'); us-east-1 $0.33 and Tokyo $0.40 per "
            "GB-month as quoted by the same three pages")
 
+LIMITLESS_ACU_PRICE_RATIO = register(
+    "scaleout.limitless_acu_price_ratio_default", 1.0, "-",
+    rationale="the Aurora pricing page's Limitless Database ACU-hour rate could not be read in "
+              "the search corpora (2026-12-08); a shard group is sized and scales in ACUs "
+              "'similar to how Aurora Serverless v2 works' and is I/O-Optimized only (User "
+              "Guide), so the region's Serverless v2 I/O-Optimized ACU-hour rate stands in for it",
+    uncertainty={"dist": "lognormal", "p5": 0.8, "p95": 1.25,
+                 "rationale": "a Limitless rate a fifth below to a quarter above the "
+                              "Serverless v2 I/O-Optimized rate"})
+DSQL_DPUS_PER_TRANSACTION = register(
+    "scaleout.dsql_dpus_per_transaction_default", 1.0 / 7.0, "DPUs",
+    rationale="anchored on AWS's own reference on the DSQL pricing page: 100K DPUs run about "
+              "700,000 TPC-C transactions (0.143 DPU each; quoted by https://c.doit.com/blog/"
+              "comparing-aurora-distributed-sql-vs-aurora-serverless-v2-a-practical-cost-"
+              "analysis); every request of the workload (a write or a read) is billed as one "
+              "such transaction, which overstates a cached point read",
+    uncertainty={"dist": "lognormal", "p5": 1.0 / 28.0, "p95": 4.0 / 7.0,
+                 "rationale": "a quarter to four times the TPC-C average: point reads and "
+                              "single-row upserts to multi-statement transactions"})
+
 #: When the scale-out options are priced: only when one writer cannot serve the writer's
 #: demand (``auto``), always, or never.
 SHOW = ("auto", "always", "never")
@@ -97,9 +118,11 @@ class ScaleOut:
         their writer (the RDS API's ComputeRedundancy; AWS's default 0).
     limitless_acu_price_ratio : float
         A Limitless shard group's ACU-hour price over the region's Serverless v2
-        I/O-Optimized ACU-hour price (dimensionless).
+        I/O-Optimized ACU-hour price (dimensionless; default the registered ASSUMPTION 1.0,
+        whose spread an ``[uncertainty]`` entry samples).
     dsql_dpus_per_transaction : float
-        DPUs one request (a write or a read) costs on Aurora DSQL, DPUs.
+        DPUs one request (a write or a read) costs on Aurora DSQL, DPUs (default the
+        registered ASSUMPTION 1/7, anchored on AWS's TPC-C reference).
 
     See Also
     --------
@@ -127,24 +150,14 @@ class ScaleOut:
                "nonzero value, the total number of shards will be doubled or tripled ... The "
                "nodes in compute standbys are scaled up and down to the same capacity as the "
                "writer'")
+    # The two defaults are registered above (with their spreads, for the model's callers):
+    # the scenario analysis samples them only where the file's [uncertainty] asks, so a
+    # scenario whose writer fits one instance keeps its analysis' inputs.
     limitless_acu_price_ratio: float = param(
-        1.0, "-", low=0.1, high=10.0, scenario="scaleout.limitless_acu_price_ratio",
-        rationale="the Aurora pricing page's Limitless Database ACU-hour rate could not be read "
-                  "in the search corpora (2026-12-08); a shard group is sized and scales in "
-                  "ACUs 'similar to how Aurora Serverless v2 works' and is I/O-Optimized only "
-                  "(User Guide), so the region's Serverless v2 I/O-Optimized ACU-hour rate "
-                  "stands in for it",
-        uncertainty={"dist": "lognormal", "p5": 0.8, "p95": 1.25,
-                     "rationale": "a Limitless rate a fifth below to a quarter above the "
-                                  "Serverless v2 I/O-Optimized rate"})
+        LIMITLESS_ACU_PRICE_RATIO, "-", low=0.1, high=10.0,
+        scenario="scaleout.limitless_acu_price_ratio", registered=False,
+        rationale="registered as scaleout.limitless_acu_price_ratio_default")
     dsql_dpus_per_transaction: float = param(
-        1.0 / 7.0, "DPUs", low=1e-4, high=100.0, scenario="scaleout.dsql_dpus_per_transaction",
-        rationale="anchored on AWS's own reference on the DSQL pricing page: 100K DPUs run "
-                  "about 700,000 TPC-C transactions (0.143 DPU each; quoted by "
-                  "https://c.doit.com/blog/comparing-aurora-distributed-sql-vs-aurora-"
-                  "serverless-v2-a-practical-cost-analysis); every request of the workload "
-                  "(a write or a read) is billed as one such transaction, which overstates a "
-                  "cached point read",
-        uncertainty={"dist": "lognormal", "p5": 0.036, "p95": 0.57,
-                     "rationale": "a quarter to four times the TPC-C average: point reads and "
-                                  "single-row upserts to multi-statement transactions"})
+        DSQL_DPUS_PER_TRANSACTION, "DPUs", low=1e-4, high=100.0,
+        scenario="scaleout.dsql_dpus_per_transaction", registered=False,
+        rationale="registered as scaleout.dsql_dpus_per_transaction_default")

@@ -72,8 +72,17 @@ def _total(lines, option: str) -> float | None:
 def _run(ctx: Context) -> ScaleOutResult:
     s = ctx.scenario
     cl, reg, pr = s["cluster"], s["regions"], s["pricing"]
-    so = s["scaleout"]
     load = cast(_Load, ctx["workload"])  # the results are keyed by section name
+    # everything the section may use is read whether or not it prices the options, so an
+    # analysis' plan holds for every vector (a vector may cross one writer's limit)
+    so = {k: s["scaleout"][k] for k in ("options", "limitless_compute_redundancy",
+                                        "limitless_acu_price_ratio",
+                                        "dsql_dpus_per_transaction")}
+    keys = {"headroom": pr["headroom"], "volume_gib": cl["volume_gib"],
+            "growth": cl["storage_growth_gib_per_month"],
+            "retention": cl["backup_retention_days"],
+            "change": cl["backup_change_rate_per_day"],
+            "writes": load.mean_writes_per_s, "reads": load.mean_reads_per_s}
     region = pr["region"] or reg["primary"]
     engine = f"aurora-{cl['engine']}"
     d = load.series
@@ -112,7 +121,7 @@ def _run(ctx: Context) -> ScaleOutResult:
     limitless = dsql = None
     lines: list[dict[str, Any]] = []
     if shown:
-        lines, limitless, dsql = _options(s, load, region, migration, cl)
+        lines, limitless, dsql = _options(so, keys, d["acu"], region, migration)
         limitless["monthly_usd"] = _total(lines, LIMITLESS)
         dsql["monthly_usd"] = _total(lines, DSQL)
         what = ("a migration from Aurora MySQL (both are PostgreSQL-compatible only; never "
@@ -135,17 +144,15 @@ def _run(ctx: Context) -> ScaleOutResult:
              "12 months at the first month's volume")
 
 
-def _options(s, load: _Load, region: str, migration: bool, cl) -> tuple[list, dict, dict]:
+def _options(so, keys, demand_acu, region: str, migration: bool) -> tuple[list, dict, dict]:
     """The lines of both scale-out options, and their sizing."""
-    so = s["scaleout"]
     tag = "; a migration from Aurora MySQL" if migration else ""
-    volume = cl["volume_gib"] + cl["storage_growth_gib_per_month"] / 2.0
+    volume = keys["volume_gib"] + keys["growth"] / 2.0
     # -- Aurora Limitless Database: the cluster's whole demand on one shard group ----------
     pb = pricing.load(region, engine="aurora-postgresql")
     redundancy = so["limitless_compute_redundancy"]
     ratio = so["limitless_acu_price_ratio"]
-    g = size_shard_group(load.series["acu"], headroom=s["pricing"]["headroom"],
-                         compute_redundancy=redundancy)
+    g = size_shard_group(demand_acu, headroom=keys["headroom"], compute_redundancy=redundancy)
     acu_price = _price(lambda: pb.acu_hour_usd(io_optimized=True))
     standby = (f", {g.standby_shards} standby shard{'s' if g.standby_shards != 1 else ''}"
                if g.standby_shards else "")
@@ -162,12 +169,11 @@ def _options(s, load: _Load, region: str, migration: bool, cl) -> tuple[list, di
               "storage (I/O-Optimized: the only configuration Limitless supports)", volume,
               "GiB-months", _price(lambda: pb.storage_gb_month_usd(io_optimized=True)),
               "storage")]
-    billed = backup_billed_gib(volume, cl["backup_retention_days"],
-                               cl["backup_change_rate_per_day"])
+    billed = backup_billed_gib(volume, keys["retention"], keys["change"])
     if billed > 0:
         lines.append(_line(LIMITLESS, "limitless.backup", region,
                            f"backup storage beyond the free allowance "
-                           f"({cl['backup_retention_days']}-day retention)", billed,
+                           f"({keys['retention']}-day retention)", billed,
                            "GiB-months", _price(lambda: pb.backup_gb_month_usd), "backup"))
     limitless = {"max_acu": g.max_acu, "min_acu": g.min_acu, "routers": g.routers,
                  "shards": g.shards, "compute_redundancy": g.compute_redundancy,
@@ -177,8 +183,7 @@ def _options(s, load: _Load, region: str, migration: bool, cl) -> tuple[list, di
                  "migration": migration}
     # -- Aurora DSQL: every request billed in DPUs ----------------------------------------
     dpt = so["dsql_dpus_per_transaction"]
-    m = dsql_usage(load.mean_writes_per_s, load.mean_reads_per_s, dpus_per_transaction=dpt,
-                   volume_gib=volume)
+    m = dsql_usage(keys["writes"], keys["reads"], dpus_per_transaction=dpt, volume_gib=volume)
     dpu_rate, gb_rate = dsql_rates(region)
     lines += [
         _line(DSQL, "dsql.dpu", region,
