@@ -266,3 +266,24 @@ def test_bad_input_names_the_key():
         sc.load().replace(scaleout__options="sometimes")
     with pytest.raises(sc.ScenarioError, match=r"scaleout.limitless_compute_redundancy"):
         sc.load().replace(scaleout__limitless_compute_redundancy=3)
+
+
+def test_an_analysis_whose_vectors_cross_the_limit_keeps_its_plan():
+    """A vector may take the writer past 256 ACU where the scenario's own run does not: the
+    section reads the same inputs either way, and the batch's bill is the estimate's."""
+    from aurora_models import sensitivity as sa
+
+    s = sc.load()
+    f = scaleout.event_factor_to_outgrow(s, limit="serverless")
+    ev = [{"start_hour": a, "duration_hours": b, "factor": 0.97 * f}
+          for a, b, _ in s["workload"]["events"]]
+    s = s.replace(workload__events=ev, scenario__trials=200)
+    assert not sc.estimate(s, only=("scaleout",)).sections["scaleout"]["shown"]
+    crossed = s.replace(workload__vcpu_ms_per_write=1.0)
+    assert sc.estimate(crossed, only=("scaleout",)).sections["scaleout"]["shown"]
+    m = sa.ScenarioModel.of(s, ["workload.vcpu_ms_per_write"])
+    y = m(np.array([[0.5], [1.0]]))
+    j = m.outputs.index("bill_serverless_standard")
+    want = next(o["total_usd"] for o in sc.estimate(crossed).sections["cost"]["options"]
+                if o["option"] == "serverless_standard")
+    assert y[1, j] == pytest.approx(want, rel=1e-12)
