@@ -24,7 +24,6 @@ from aurora_models.planning import (
 )
 from aurora_models.planning._storage_policy import SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS
 
-
 # -- the storage policy: the dynamic programme against every sequence ---------------------------
 
 _costs = st.lists(st.floats(0.0, 1000.0, allow_nan=False), min_size=1, max_size=10)

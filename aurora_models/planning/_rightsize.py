@@ -49,8 +49,9 @@ def class_capacity_acu(book, instance_class: str) -> float:
 
 @dataclass(frozen=True, kw_only=True)
 class ClassFit:
-    """One instance role's sizing: the configured class against the demand, and the cheapest
-    class that holds the event peak with the headroom.
+    """One instance role's sizing: the configured class against the demand, and the best fit.
+
+    The best fit is the cheapest class that holds the event peak with the headroom.
 
     Parameters
     ----------
@@ -71,6 +72,14 @@ class ClassFit:
     configured_usd_month, suggested_usd_month : float or None
         The on-demand compute of one instance for a 730-hour month, USD (None: not a class
         or not priced).
+
+    Examples
+    --------
+    >>> from aurora_models import pricing
+    >>> f = right_size("writer", 4.0, 6.0, book=pricing.load("us-east-1"),
+    ...                instance_class="db.r6g.2xlarge")
+    >>> f.capacity_acu, f.suggested_capacity_acu >= 6.0 * 1.2
+    (32.0, True)
     """
 
     role: str
@@ -87,8 +96,10 @@ class ClassFit:
 
     @property
     def saving_usd_month(self) -> float | None:
-        """What the suggested class saves a month against the configured one, USD (None:
-        no comparison)."""
+        """What the suggested class saves a month against the configured one, USD.
+
+        None when there is nothing to compare (a Serverless instance, no class fits).
+        """
         if self.configured_usd_month is None or self.suggested_usd_month is None:
             return None
         return self.configured_usd_month - self.suggested_usd_month
@@ -117,8 +128,10 @@ def right_size(role: str, daily_peak_acu: float, event_peak_acu: float, *, book,
                instance_class: str | None = None, max_acu: float | None = None,
                headroom: float = 0.2, io_optimized: bool = False,
                meets: Callable[[str], bool] | None = None) -> ClassFit:
-    """The configured capacity's utilisation at both peaks and the cheapest class that holds
-    the event peak with ``headroom`` and meets the role's other objective.
+    """The configured capacity's utilisation at both peaks, and the cheapest class that fits.
+
+    The class fits when it holds the event peak with ``headroom`` and meets the role's other
+    objective (``meets``).
 
     A class holds ``x`` ACU when it has ``2x`` GiB of memory and ``0.25x`` vCPUs (the bill's
     sizing rule). Burstable (``db.t*``) and previous-generation classes are not suggested

@@ -30,6 +30,7 @@ __all__ = ["RIGHTSIZING", "SECTIONS", "YEAR", "RightSizingResult", "YearResult"]
 _SEASONAL = tuple(f.name for f in fields(Usage)
                   if f.name not in ("volume_gib", "storage_growth_gib_per_month"))
 _CONFIG_LABEL = {"standard": "Standard", "io-optimized": "I/O-Optimized"}
+_SHORT = {"standard": "Std", "io-optimized": "I/O-Opt"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +83,7 @@ def _year(ctx: Context) -> YearResult:
     configured = "io_optimized_usd" if usage.storage == "io-optimized" else "standard_usd"
     p = plan.policy
     return YearResult(
-        months=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        months=[{str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
                 for row in f.to_dict("records")],
         capacity=plan.capacity, configured_storage=usage.storage,
         growth_gib_per_month=usage.storage_growth_gib_per_month, seasonal=bool(seasonality),
@@ -138,12 +139,11 @@ def _year_view(d: Mapping[str, Any]) -> View:
                  if saving > 0.5 else "the better fixed configuration throughout"))
     table = LineTable(
         title=(f"The year, month by month ({d['capacity']}): month, average volume GiB, demand "
-               f"multiple, the bill on Standard and on I/O-Optimized (USD), the policy's "
-               f"choice"),
+               f"multiple, the bill on Standard and on I/O-Optimized, the policy's choice"),
         head=("month", "volume GiB", "demand x", "Standard", "I/O-Optimized", "policy"),
         rows=tuple((str(m["month"]), f"{m['volume_gib']:,.1f}", f"{m['demand_multiplier']:g}",
-                    f"{m['standard_usd']:,.2f}", f"{m['io_optimized_usd']:,.2f}",
-                    _CONFIG_LABEL[m["policy"]]) for m in d["months"]),
+                    f"${m['standard_usd']:,.0f}", f"${m['io_optimized_usd']:,.0f}",
+                    _SHORT[m["policy"]]) for m in d["months"]),
         summary=f"the year, month by month: {_money(d['policy_usd'])} with the policy",
         right=frozenset({0, 1, 2, 3, 4}), numeric=frozenset({0, 1, 2, 3, 4}), shown=True)
     return View(
@@ -152,7 +152,7 @@ def _year_view(d: Mapping[str, Any]) -> View:
                 "always_standard": f"always Standard, {n} months",
                 "always_io_optimized": f"always I/O-Optimized, {n} months",
                 "policy": f"switching policy ({k} switch{'es' if k != 1 else ''}), {n} months"},
-        best="policy", best_word="cheapest", lines=(policy,),
+        lines=(policy,),
         facts=(Fact("the year", f"{_money(d['policy_usd'])} over {n} months with the storage "
                                 f"policy ({_months_text(configs)})", 20),),
         tables=(table,), tables_heading="The year, month by month",

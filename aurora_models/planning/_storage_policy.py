@@ -19,6 +19,7 @@ import numpy as np
 
 from .._validate import check_nonnegative
 from ..exceptions import ParameterTypeError, ParameterValueError
+from ..units import HOURS_PER_MONTH
 
 __all__ = ["SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS", "StoragePolicy", "search_storage_policy",
            "storage_policy"]
@@ -46,6 +47,12 @@ class StoragePolicy:
         30-day rule forbids switching to it at the start).
     switches_to_io_optimized : int
         How many times the policy switches to I/O-Optimized.
+
+    Examples
+    --------
+    >>> p = storage_policy([100.0, 100.0], [90.0, 120.0])
+    >>> p.configs, p.saving_vs_best_fixed_usd
+    (('io-optimized', 'standard'), 10.0)
     """
 
     configs: tuple[str, ...]
@@ -71,7 +78,7 @@ def _inputs(standard_usd, io_optimized_usd, days, initial, days_since_switch):
     for name, a in (("standard_usd", s), ("io_optimized_usd", o)):
         if not np.isfinite(a).all():
             raise ParameterValueError(f"`{name}` must be finite, got {a.tolist()}")
-    d = np.full(s.size, 730.0 / 24.0) if days is None else np.asarray(days, dtype=float)
+    d = np.full(s.size, HOURS_PER_MONTH / 24.0) if days is None else np.asarray(days, dtype=float)
     if d.shape != s.shape or not (np.isfinite(d).all() and (d > 0).all()):
         raise ParameterValueError(f"`days` must hold one positive length per period, days, got "
                                   f"{np.asarray(days).tolist()}")
@@ -167,15 +174,16 @@ def storage_policy(standard_usd: Sequence[float], io_optimized_usd: Sequence[flo
 def search_storage_policy(standard_usd: Sequence[float], io_optimized_usd: Sequence[float], *,
                           days: Sequence[float] | None = None, initial: str = "standard",
                           days_since_switch: float | None = None) -> StoragePolicy:
-    """:func:`storage_policy` by brute force: every one of the 2^n sequences, each checked
-    against the 30-day rule by its switch times (up to 20 periods).
+    """:func:`storage_policy` by brute force: every sequence tried (up to 20 periods).
+
+    Each of the 2^n sequences is checked against the 30-day rule by its switch times.
 
     Parameters
     ----------
     standard_usd, io_optimized_usd : sequence of float
         The bill of each period on Aurora Standard and on I/O-Optimized, USD.
     days : sequence of float, optional
-        The length of each period, days (default 730 / 24).
+        The length of each period, days (default a 730-hour month).
     initial : {"standard", "io-optimized"}
         The configuration before the first period.
     days_since_switch : float, optional

@@ -207,6 +207,14 @@ class YearPlan:
         ``"serverless"`` or ``"provisioned"``: the options the policy chooses between.
     policy : StoragePolicy
         The cheapest switching policy under the 30-day rule.
+
+    Examples
+    --------
+    >>> from aurora_models.billing import Usage
+    >>> u = Usage(region="us-east-1", instance_class="db.r6g.large", volume_gib=100.0)
+    >>> plan = year_plan(month_usages(u, months=2))
+    >>> plan.capacity, list(plan.months["policy"])
+    ('provisioned', ['standard', 'standard'])
     """
 
     months: pd.DataFrame
