@@ -13,7 +13,7 @@ from aurora_models import scenario as sc
 
 SCHEMA_KEYS = {"schema_version", "scenario", "workload", "durability", "availability",
                "failover", "serverless", "cost", "readers", "alternatives", "global_database",
-               "users", "scaleout", "assumptions", "notes"}
+               "users", "year", "rightsizing", "scaleout", "assumptions", "notes"}
 
 
 def run(*args, cwd=None):

@@ -73,11 +73,17 @@ def test_detection_says_by_how_much_and_that_one_writer_cannot_serve_it(heavy_pg
         ev["writer_demand_acu"] - so["writer"]["largest_class_acu"])
     assert daily["one_writer_serves"] and daily["excess_over_largest_class_acu"] == 0.0
     assert any("event peak" in n and "one writer cannot serve it" in n for n in heavy_pg.notes)
-    # the single-writer options are unavailable, not a failed bill
+    # the single-writer options: provisioned ones unavailable (not a failed bill), the
+    # Serverless v2 writer billed as capped and flagged; none of them the cheapest
     for b in heavy_pg.sections["cost"]["bills"]:
         if b["option"] in billing.SCALE_OUT_OPTIONS:
             continue
-        assert "cannot serve it" in b["unavailable"], b["option"]
+        assert not b["cheapest"], b["option"]
+        if b["option"].startswith("serverless"):
+            writer = next(li for li in b["lines"] if li["id"] == "compute.writer")
+            assert "NOT SERVED" in writer["line"] and "256 ACU" in writer["line"]
+        else:
+            assert "one writer cannot serve it" in b["unavailable"], b["option"]
 
 
 def test_the_event_factor_to_outgrow_one_writer():
@@ -187,7 +193,8 @@ def test_a_postgresql_write_load_beyond_one_writer_gets_both_options(heavy_pg):
     options = {o["option"]: o for o in cost["options"]}
     assert set(billing.SCALE_OUT_OPTIONS) <= set(options)
     assert not heavy_pg.sections["scaleout"]["migration"]
-    # no single-writer option serves it: the cheapest is a scale-out estimate
+    # no single-writer option serves it: the cheapest is a scale-out estimate (the cluster
+    # is PostgreSQL: neither is a migration)
     assert cost["cheapest"] in billing.SCALE_OUT_OPTIONS
     cheapest = min(billing.SCALE_OUT_OPTIONS, key=lambda o: options[o]["total_usd"])
     assert cost["cheapest"] == cheapest

@@ -687,9 +687,8 @@ def _writer_sized(u: Usage, books: _Books, io_opt: bool) -> tuple[str | None, st
 def _one_serverless_writer(u: Usage) -> str | None:
     """Why one Serverless v2 writer cannot serve the writer's peak (None when it can)."""
     if u.writer_peak_acu > MAX_ACU_LIMIT:
-        return (f"the writer's demand peaks at {u.writer_peak_acu:.4g} ACU, above the "
-                f"{MAX_ACU_LIMIT:g} ACU one Serverless v2 instance scales to: one Serverless "
-                f"writer cannot serve it")
+        return (f"NOT SERVED: the writer's demand peaks at {u.writer_peak_acu:.4g} ACU, above "
+                f"the {MAX_ACU_LIMIT:g} ACU one Serverless v2 instance scales to")
     return None
 
 
@@ -717,7 +716,7 @@ def default_options(usage: Usage, added=()) -> list[str]:
 
     Examples
     --------
-    >>> default_options(Usage(instance_class="db.r6g.large"))[-1]
+    >>> default_options(Usage(region="us-east-1", instance_class="db.r6g.large"))[-1]
     'provisioned_reserved'
     """
     named = {o for a in added for o in (a.options or ())}
@@ -767,8 +766,10 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
         reader_cls = _sized(u, books, u.reader_peak_acu, io_opt)
         if not writer_serverless and too_big:
             unavailable = too_big
-    if writer_serverless:
-        unavailable = _one_serverless_writer(u)
+    # one Serverless v2 writer beyond 256 ACU: billed as simulated (capped), flagged on its
+    # line, and never marked the cheapest (bill_options)
+    capped = f" ({_one_serverless_writer(u)})" if writer_serverless and \
+        _one_serverless_writer(u) else ""
 
     def hourly(book, cls: str):
         def price():
@@ -794,7 +795,7 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
     # -- compute, primary region ------------------------------------------------------------
     if writer_serverless:
         b.add("compute.writer", u.region,
-              f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
+              f"compute: writer, Serverless v2 ({config}){capped}", u.writer_acu_hours,
               acu_unit, lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
         classes.append("1 x serverless")
     elif writer_cls is None:  # no class holds the writer: unavailable (set above)
@@ -894,6 +895,8 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
             b.add(a.id, a.region, a.line, a.quantity, a.unit,
                   (lambda a=a: _added_price(a)), a.component)
     total = _total(b.lines)
+    if writer_cls is None and not writer_serverless:  # no writer to price: no total either
+        total = np.full_like(total, np.nan) if isinstance(total, np.ndarray) else math.nan
     return Bill(option=option, label=OPTION_LABELS[option],
                 configured=option == configured_option,
                 reserved_term=u.reserved_term if option == "provisioned_reserved" else None,
@@ -976,9 +979,10 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
     Returns
     -------
     list of Bill
-        In :data:`OPTIONS` order, the cheapest complete bill flagged: a scale-out option
-        (:data:`SCALE_OUT_OPTIONS`) only when no single-writer option is complete, and never
-        when it is a migration (:func:`is_migration`). The month's volume is ``volume_gib + growth / 2`` (the first
+        In :data:`OPTIONS` order, the cheapest complete bill flagged: never a Serverless v2
+        writer whose peak demand is above 256 ACU (its line says the demand is not served), a
+        scale-out option (:data:`SCALE_OUT_OPTIONS`) only when no single-writer option can be
+        marked, and never one that is a migration (:func:`is_migration`). The month's volume is ``volume_gib + growth / 2`` (the first
         month's average); the 12-month total bills the twelve months' average volume
         ``volume_gib + 6 x growth`` (every line is linear in the volume).
 
@@ -1017,7 +1021,10 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
     # A migration (a scale-out option from Aurora MySQL) is never marked the cheapest; a
     # scale-out option (an estimate resting on its sizing assumptions, single-Region) only
     # when no single-writer option serves the cluster as configured.
-    complete = [b for b in out if b.complete and not is_migration(b.option, usage.engine)]
+    # A Serverless v2 writer beyond 256 ACU does not serve the writer's demand: its bill
+    # (capped capacity) is never marked the cheapest either.
+    complete = [b for b in out if b.complete and not is_migration(b.option, usage.engine)
+                and not (b.option.startswith("serverless") and _one_serverless_writer(usage))]
     complete = [b for b in complete if b.option not in SCALE_OUT_OPTIONS] or complete
     if complete:
         best = min(complete, key=lambda b: b.total_usd).option

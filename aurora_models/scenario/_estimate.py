@@ -133,7 +133,7 @@ class ScenarioResult:
     >>> from aurora_models import scenario
     >>> r = scenario.estimate(scenario.load(), n_trials=100, only=("cost",))
     >>> list(r.results), r.n_trials
-    (['workload', 'cost', 'serverless'], 100)
+    (['workload', 'cost', 'scaleout', 'serverless'], 100)
     >>> r.to_dict()["scenario"]["name"], list(r.summary_frame().columns)
     ('Gaming leaderboard', ['section', 'metric', 'value', 'ci_low', 'ci_high', 'unit'])
     >>> bool(r.cost_frame()["cheapest"].any())
