@@ -294,3 +294,26 @@ def test_an_analysis_whose_vectors_cross_the_limit_keeps_its_plan():
     want = next(o["total_usd"] for o in sc.estimate(crossed).sections["cost"]["options"]
                 if o["option"] == "serverless_standard")
     assert y[1, j] == pytest.approx(want, rel=1e-12)
+
+
+def test_the_bundled_leaderboard_at_the_factor_that_outgrows_one_writer():
+    """Notebook 10's question: at the event factor where the writer reaches the largest class,
+    the estimate still runs (its readers outgrow every class too: those options are
+    unavailable, not a failed bill) and prices both scale-out options."""
+    s = sc.load()
+    f = scaleout.event_factor_to_outgrow(s)
+    ev = [{"start_hour": a, "duration_hours": b, "factor": f}
+          for a, b, _ in s["workload"]["events"]]
+    r = sc.estimate(s.replace(workload__events=ev, scenario__trials=200))
+    so, cost = r.sections["scaleout"], r.sections["cost"]
+    assert so["shown"] and not so["migration"]
+    assert so["writer"]["event_peak"]["writer_demand_acu"] == pytest.approx(
+        so["writer"]["largest_class_acu"], rel=1e-5)
+    options = {o["option"]: o for o in cost["options"]}
+    for o in billing.SCALE_OUT_OPTIONS:
+        assert options[o]["complete"] and options[o]["total_usd"] > 0
+        assert options[o]["total_usd"] == pytest.approx(so[o.split("_")[1]]["monthly_usd"])
+    for o in ("provisioned_standard", "provisioned_io_optimized", "provisioned_reserved"):
+        assert options[o]["unavailable"] and options[o]["total_usd"] is None
+    assert cost["cheapest"] == min(billing.SCALE_OUT_OPTIONS,
+                                   key=lambda o: options[o]["total_usd"])

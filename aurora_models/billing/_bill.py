@@ -684,6 +684,17 @@ def _writer_sized(u: Usage, books: _Books, io_opt: bool) -> tuple[str | None, st
                       f"one writer cannot serve it")
 
 
+def _reader_sized(u: Usage, books: _Books, io_opt: bool) -> tuple[str | None, str | None]:
+    """Each reader's class for its peak, or ``(None, why)`` when no class holds it (the
+    options with provisioned readers are unavailable: add readers)."""
+    try:
+        return _sized(u, books, u.reader_peak_acu, io_opt), None
+    except ParameterValueError as exc:
+        return None, (f"no instance class holds a reader's peak demand of "
+                      f"{u.reader_peak_acu:.4g} ACU with {u.headroom:.0%} headroom ({exc}): "
+                      f"add readers")
+
+
 def _one_serverless_writer(u: Usage) -> str | None:
     """Why one Serverless v2 writer cannot serve the writer's peak (None when it can)."""
     if u.writer_peak_acu > MAX_ACU_LIMIT:
@@ -759,13 +770,16 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
     readers_serverless = writer_serverless or option == "provisioned_writer_serverless_readers"
 
     writer_cls: str | None
+    reader_cls: str | None
     if u.capacity == "provisioned":
         writer_cls = reader_cls = u.instance_class
     else:
         writer_cls, too_big = _writer_sized(u, books, io_opt)
-        reader_cls = _sized(u, books, u.reader_peak_acu, io_opt)
+        reader_cls, readers_too_big = _reader_sized(u, books, io_opt)
         if not writer_serverless and too_big:
             unavailable = too_big
+        elif not readers_serverless and u.replicas and readers_too_big:
+            unavailable = readers_too_big
     # one Serverless v2 writer beyond 256 ACU: billed as simulated (capped), flagged on its
     # line, and never marked the cheapest (bill_options)
     capped = f" ({_one_serverless_writer(u)})" if writer_serverless and \
@@ -815,6 +829,8 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                   u.reader_acu_hours_each * u.replicas, acu_unit,
                   lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
             classes.append(f"{u.replicas} x serverless")
+        elif reader_cls is None:  # no class holds a reader: unavailable (set above)
+            classes.append(f"{u.replicas} x (no class large enough)")
         else:
             b.add("compute.readers", u.region,
                   f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}"
@@ -895,7 +911,9 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
             b.add(a.id, a.region, a.line, a.quantity, a.unit,
                   (lambda a=a: _added_price(a)), a.component)
     total = _total(b.lines)
-    if writer_cls is None and not writer_serverless:  # no writer to price: no total either
+    if (writer_cls is None and not writer_serverless) or (
+            reader_cls is None and not readers_serverless and u.replicas):
+        # no writer (or readers) to price: no total either
         total = np.full_like(total, np.nan) if isinstance(total, np.ndarray) else math.nan
     return Bill(option=option, label=OPTION_LABELS[option],
                 configured=option == configured_option,
@@ -1124,7 +1142,7 @@ def bill_totals(usages, *, options=None, price_file=None, books=None,
     groups: dict = {}
     for i, u in enumerate(usages):
         sized = tuple(_writer_sized(u, bk, io)[0] for io in (False, True)) + tuple(
-            _sized(u, bk, u.reader_peak_acu, io) for io in (False, True)) \
+            _reader_sized(u, bk, io)[0] for io in (False, True)) \
             if u.capacity != "provisioned" else ()
         key = (sized, u.writer_peak_acu > MAX_ACU_LIMIT, *(_hashable(getattr(u, f.name)) for f in fields(Usage)
                         if f.name not in _BATCH_FIELDS and not f.name.endswith("_peak_acu")),
