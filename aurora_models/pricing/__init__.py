@@ -14,6 +14,9 @@ changed row) changes every bill without code changes.
   JSON; Price List Bulk API), streamed, on-demand and reserved terms, and writes a price-book
   file; :meth:`PriceBook.reserved` gives a class's reserved rate per term of
   :data:`RESERVED_TERMS` (effective hourly = upfront / :data:`RESERVED_TERM_HOURS` + hourly).
+- :func:`savings_plan_eligible` and :data:`SAVINGS_PLAN_DISCOUNTS`: Database Savings Plans
+  (December 2025): the one term sold, the eligible usage (Serverless v2, instance generation 7
+  and later) and the registered discount per usage type.
 - :func:`io_optimized_break_even_share` derives AWS's "I/O-Optimized pays from 25 % I/O spend"
   rule and shows where it holds.
 
@@ -46,6 +49,12 @@ from ._load import (
 )
 from ._offer import import_offer_file, offer_file_kind
 from ._reserved import RESERVED_TERM_HOURS, RESERVED_TERMS, effective_hourly_usd
+from ._savings_plans import (
+    SAVINGS_PLAN_DISCOUNTS,
+    SAVINGS_PLAN_MIN_GENERATION,
+    SAVINGS_PLAN_TERMS,
+    savings_plan_eligible,
+)
 from ._rules import (
     AURORA_ENGINES,
     ENGINES,
@@ -67,6 +76,9 @@ __all__ = [
     "RESERVED_ITEM",
     "RESERVED_TERMS",
     "RESERVED_TERM_HOURS",
+    "SAVINGS_PLAN_DISCOUNTS",
+    "SAVINGS_PLAN_MIN_GENERATION",
+    "SAVINGS_PLAN_TERMS",
     "MissingPriceError",
     "PriceBook",
     "ReservedRate",
@@ -82,4 +94,5 @@ __all__ = [
     "load_transfer",
     "offer_file_kind",
     "price_violations",
+    "savings_plan_eligible",
 ]
