@@ -180,7 +180,7 @@ def _spend(name: str, value) -> np.ndarray:
                                   f"shape {s.shape}")
     if not np.all(np.isfinite(s)) or np.any(s < 0):
         raise ParameterValueError(f"`{name}` must hold finite USD per hour >= 0, got "
-                                  f"{s[~(np.isfinite(s) & (s >= 0))][0]!r}")
+                                  f"{float(s[~(np.isfinite(s) & (s >= 0))][0])!r}")
     return s
 
 
@@ -341,7 +341,7 @@ def optimal_commitment(hourly_spend, discount: float) -> Commitment:
     Returns
     -------
     Commitment
-        x* (exact), AWS's plan commitment ``(1 - d) x*``, the expected hourly cost and the
+        The optimum x* (exact), AWS's plan commitment ``(1 - d) x*``, the expected hourly cost and the
         savings against no commitment and against committing at the mean spend.
 
     Raises
@@ -384,11 +384,11 @@ def simulate_optimal_commitment(hourly_spend, discount: float, *, n_trials: int 
 
     The spend curve is cut into days (24 hours, which keep the daily cycle whole); each trial
     draws as many days with replacement, and finds the level of a grid of
-    :data:`GRID_LEVELS` levels from 0 to the largest hourly spend that minimises the trial's
+    ``GRID_LEVELS`` (2,001) levels from 0 to the largest hourly spend that minimises the trial's
     mean cost ``(1 - d) x + mean[(S - x)^+]``. The estimate is the level minimising the
     trials' mean cost (a bootstrap average of the cost curve, whose expectation is the given
     curve's), and its standard error the standard deviation of the trials' own minimisers: the
-    bootstrap standard error, as :func:`scipy.stats.bootstrap` gives it, how far the optimum
+    bootstrap standard error, as ``scipy.stats.bootstrap`` gives it, how far the optimum
     moves from one week like this one to the next. The closed form :func:`optimal_commitment`
     (the d-quantile) lies within it, up to the grid's step.
 
