@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from .._assumptions import register
 from .._rng import as_generator
 from .._validate import check_int_range, check_range
 from ..exceptions import ParameterTypeError, ParameterValueError
-from ..pricing._reserved import RESERVED_DISCOUNTS, RESERVED_TERM_HOURS, RESERVED_TERMS
+from ..pricing._reserved import RESERVED_TERM_HOURS, RESERVED_TERMS
 from ..pricing._savings_plans import (
     SAVINGS_PLAN_DISCOUNTS,
     SAVINGS_PLAN_TERMS,
@@ -65,7 +65,8 @@ def _rate(u: Usage, book, cls: str, io_opt: bool, term: str) -> tuple[float, flo
         return (r.upfront_usd, r.recurring_hourly_usd, r.effective_hourly_usd,
                 f"offer file: {r.source}")
     if how == "hourly":
-        eff, src = float(u.reserved_hourly_usd), "scenario effective hourly rate (split assumed)"
+        eff = float(cast(float, u.reserved_hourly_usd))
+        src = "scenario effective hourly rate (split assumed)"
     else:
         d = u.discount
         eff = on_demand * (1.0 - d)
@@ -458,7 +459,7 @@ def _hourly_mean(series, step_s: float) -> np.ndarray:
     per = 3600.0 / float(step_s)
     if per < 1 or abs(per - round(per)) > 1e-9:
         raise ParameterValueError(f"`step_s` must divide an hour, got {step_s!r}")
-    per_i = int(round(per))
+    per_i = round(per)
     hours = a.size // per_i
     if hours == 0:
         raise ParameterValueError(f"the ACU series must span an hour at least, got {a.size} "
@@ -519,9 +520,10 @@ def eligible_hourly_spend(usage: Usage, bill, *, writer_acu=None, reader_acu=Non
     if (writer_acu is not None or reader_acu is not None) and step_s is None:
         raise ParameterValueError("`step_s` must be given with an ACU series")
     serverless = doc["option"].startswith("serverless")
+    step = float(step_s) if step_s is not None else 0.0
     hours = None
     if serverless and writer_acu is not None:
-        hours = _hourly_mean(writer_acu, step_s).size
+        hours = _hourly_mean(writer_acu, step).size
     n = hours or int(HOURS_PER_MONTH)
     total = np.zeros(n)
     covered, excluded = [], []
@@ -532,7 +534,7 @@ def eligible_hourly_spend(usage: Usage, bill, *, writer_acu=None, reader_acu=Non
         if li["unit"] == "ACU-hours":
             series = {"compute.writer": writer_acu, "compute.readers": reader_acu}.get(li["id"])
             if series is not None:
-                h = _hourly_mean(series, step_s)[:n]
+                h = _hourly_mean(series, step)[:n]
                 count = usage.replicas if li["id"] == "compute.readers" else 1
                 total += h * count * li["unit_price_usd"]
             else:

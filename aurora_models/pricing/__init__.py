@@ -17,6 +17,8 @@ changed row) changes every bill without code changes.
 - :func:`savings_plan_eligible` and :data:`SAVINGS_PLAN_DISCOUNTS`: Database Savings Plans
   (December 2025): the one term sold, the eligible usage (Serverless v2, instance generation 7
   and later) and the registered discount per usage type.
+- :func:`extended_support_year` and :func:`extended_support_price`: RDS Extended Support, the
+  end of standard support of each major version and the surcharge per vCPU-hour or ACU-hour.
 - :func:`io_optimized_break_even_share` derives AWS's "I/O-Optimized pays from 25 % I/O spend"
   rule and shows where it holds.
 
@@ -49,12 +51,6 @@ from ._load import (
 )
 from ._offer import import_offer_file, offer_file_kind
 from ._reserved import RESERVED_TERM_HOURS, RESERVED_TERMS, effective_hourly_usd
-from ._savings_plans import (
-    SAVINGS_PLAN_DISCOUNTS,
-    SAVINGS_PLAN_MIN_GENERATION,
-    SAVINGS_PLAN_TERMS,
-    savings_plan_eligible,
-)
 from ._rules import (
     AURORA_ENGINES,
     ENGINES,
@@ -64,11 +60,27 @@ from ._rules import (
     check_price,
     price_violations,
 )
+from ._extended_support import (
+    EXTENDED_SUPPORT_DATES,
+    EXTENDED_SUPPORT_PRICES,
+    EXTENDED_SUPPORT_REGIONS,
+    extended_support_price,
+    extended_support_year,
+)
+from ._savings_plans import (
+    SAVINGS_PLAN_DISCOUNTS,
+    SAVINGS_PLAN_MIN_GENERATION,
+    SAVINGS_PLAN_TERMS,
+    savings_plan_eligible,
+)
 
 __all__ = [
     "AURORA_ENGINES",
     "CLASS_ITEMS",
     "ENGINES",
+    "EXTENDED_SUPPORT_DATES",
+    "EXTENDED_SUPPORT_PRICES",
+    "EXTENDED_SUPPORT_REGIONS",
     "HOURS_PER_MONTH",
     "ITEMS",
     "MAX_UNIT_PRICE_USD",
@@ -85,6 +97,8 @@ __all__ = [
     "TransferPrices",
     "check_price",
     "effective_hourly_usd",
+    "extended_support_price",
+    "extended_support_year",
     "import_offer_file",
     "instance_specs",
     "io_optimized_break_even_share",

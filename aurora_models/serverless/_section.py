@@ -9,6 +9,7 @@ from typing import Any, TypedDict, cast
 import numpy as np
 
 from .. import pricing
+from .._format import usd
 from .._params import params_of, replaced
 from .._registry import sections
 from .._rng import spawn_seeds
@@ -17,14 +18,13 @@ from .._section import (
     Context,
     Dated,
     Fact,
+    LineTable,
     Output,
     Row,
     Section,
     SectionResult,
     View,
 )
-from .._format import usd
-from .._section import LineTable
 from ..billing import (
     OPTION_LABELS,
     OPTIONS,
@@ -35,7 +35,7 @@ from ..billing import (
     savings_plan_commitment,
 )
 from ..billing._bill import secondary_idle_acu
-from ..billing._keys import BillingKeys, ReservedKeys
+from ..billing._keys import BillingKeys, DateKeys, ReservedKeys
 from ..billing._text import bill_table
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..global_db._routing import routing_of, secondary_counts
@@ -440,7 +440,8 @@ def _configuration(s) -> dict[str, Any]:
         inter_region_transfer=reg["inter_region_transfer"],
         replicated_write_io_on_io_optimized=reg["replicated_write_io_on_io_optimized"],
         redo_bytes_per_write=REDO_BYTES_PER_WRITE, reserved_term=pr["reserved_term"],
-        reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
+        reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"],
+        engine_version=cl["engine_version"], billing_date=pr["billing_date"])
 
 
 class _Consumption(TypedDict):
@@ -666,7 +667,7 @@ def _cost_view(d: Mapping[str, Any]) -> View:
 COST = Section(
     name="cost", title="Monthly cost", run=_cost, rows=_cost_rows, view=_cost_view,
     consumes=("workload", "serverless"), run_batch=_cost_batch,
-    declares=(CostOptions, BillingKeys, ReservedKeys),
+    declares=(CostOptions, BillingKeys, ReservedKeys, DateKeys),
     collects_bill_lines=True,
     assumptions=("billing", "pricing", "serverless", "units"), place=50,
     outputs=(Output("bill_{}", ("options", ("option", "{}"), "total_usd"), "USD/month",
@@ -781,7 +782,7 @@ def _terms_line(d: Mapping[str, Any]) -> str:
 
 def _commitments_view(d: Mapping[str, Any]) -> View:
     p = d["savings_plan"]
-    facts = ()
+    facts: tuple[Fact, ...] = ()
     if p["eligible"]:
         facts = (Fact("Savings Plan", f"commit ${p['plan_commitment_usd_per_hour']:,.2f}/hour "
                       f"(1 year): saves {usd(p['saving_vs_none_usd_per_month'])} a month on "
