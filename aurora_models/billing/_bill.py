@@ -577,7 +577,7 @@ class Usage:
         """
         if self.billing_date is not None:
             return dt.date.fromisoformat(self.billing_date), "pricing.billing_date"
-        return dt.datetime.now(dt.timezone.utc).date(), "today's date, pricing.billing_date unset"
+        return dt.datetime.now(dt.UTC).date(), "today's date, pricing.billing_date unset"
 
     @property
     def discount(self) -> float:

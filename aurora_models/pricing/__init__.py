@@ -41,6 +41,13 @@ from ._book import (
     ReservedRate,
     io_optimized_break_even_share,
 )
+from ._extended_support import (
+    EXTENDED_SUPPORT_DATES,
+    EXTENDED_SUPPORT_PRICES,
+    EXTENDED_SUPPORT_REGIONS,
+    extended_support_price,
+    extended_support_year,
+)
 from ._load import (
     TransferPrices,
     instance_specs,
@@ -59,13 +66,6 @@ from ._rules import (
     MissingPriceError,
     check_price,
     price_violations,
-)
-from ._extended_support import (
-    EXTENDED_SUPPORT_DATES,
-    EXTENDED_SUPPORT_PRICES,
-    EXTENDED_SUPPORT_REGIONS,
-    extended_support_price,
-    extended_support_year,
 )
 from ._savings_plans import (
     SAVINGS_PLAN_DISCOUNTS,
