@@ -248,3 +248,82 @@ def test_the_estimate_shows_the_commitments():
     assert {t["term"] for t in terms} == set(RESERVED_TERMS)
     assert doc["commitments"]["savings_plan"]["commitment_usd_per_hour"] == \
         com.savings_plan["commitment_usd_per_hour"]
+
+
+# -- RDS Extended Support --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("engine", "version", "day", "band"), [
+    ("postgresql", "12.19", "2025-02-28", None),   # the last day of standard support
+    ("postgresql", "12.19", "2025-03-01", "1-2"),  # charged from the day after
+    ("postgresql", "12.19", "2027-02-28", "1-2"),
+    ("postgresql", "12.19", "2027-03-01", "3"),
+    ("postgresql", "12.19", "2028-03-01", None),   # past the end: AWS upgrades the engine
+    ("postgresql", "11.21", "2024-03-15", None),   # enrolled March 1, charged from April 1
+    ("postgresql", "11.21", "2024-04-01", "1-2"),
+    ("aurora-mysql", "5.7.mysql_aurora.2.11.2", "2027-06-01", "1-2"),  # no year-3 rate known
+    ("mysql", "2.12.0", "2024-11-15", None),        # charged from December 1, 2024
+    ("mysql", "8.0.mysql_aurora.3.08.0", "2030-01-01", None),  # no date in the sources
+    ("postgresql", "16.4", "2030-01-01", None),
+    ("postgresql", None, "2030-01-01", None)])
+def test_the_extended_support_band_by_date(engine, version, day, band):
+    assert pricing.extended_support_year(engine, version, day) == band
+
+
+def _es_lines(bill):
+    return [li for li in bill.lines if "extended_support" in li.id]
+
+
+def test_extended_support_lines_are_quantity_times_the_cited_price():
+    u = Usage(region="us-east-1", engine="aurora-postgresql", engine_version="12.19",
+              billing_date="2027-06-01", instance_class="db.r6g.xlarge", replicas=2,
+              writer_acu_hours=900.0, reader_acu_hours_each=400.0, volume_gib=100.0,
+              secondaries=("us-east-2", "eu-west-1"), secondary_instances=1)
+    prov, serv = bill_options(u, options=["provisioned_standard", "serverless_standard"])
+    vcpu = pricing.load().instance_spec("db.r6g.xlarge")[0]
+    got = {(li.id, li.region): li for li in _es_lines(prov)}
+    assert got[("extended_support.writer", "us-east-1")].quantity == 730 * vcpu
+    assert got[("extended_support.readers", "us-east-1")].quantity == 2 * 730 * vcpu
+    assert got[("secondary.extended_support", "us-east-2")].quantity == 730 * vcpu
+    for li in got.values():
+        assert li.unit == "vCPU-hours" and li.unit_price_usd == 0.200  # year 3 of PG 12
+        assert li.amount_usd == li.quantity * li.unit_price_usd and "year 3" in li.line
+    # Serverless: the ACU-hours billed, at the ACU-hour surcharge
+    s = {(li.id, li.region): li for li in _es_lines(serv)}
+    assert s[("extended_support.writer", "us-east-1")].quantity == 900.0
+    assert s[("extended_support.readers", "us-east-1")].quantity == 800.0
+    assert all(li.unit == "ACU-hours" and li.unit_price_usd == 0.17 for li in s.values())
+    # eu-west-1 has no price in the sources: named, never zero
+    assert any("Extended Support" in m and "eu-west-1" in m for m in prov.missing)
+    assert not any(li.region == "eu-west-1" for li in _es_lines(prov))
+    # the same cluster on a current version, or before the charges start: no line
+    for v in ({"engine_version": "16.4"}, {"billing_date": "2025-02-01"}):
+        assert not _es_lines(bill_options(replace(u, **v), options=["provisioned_standard"])[0])
+
+
+def test_the_billing_date_defaults_to_today_and_is_checked():
+    import datetime as dt
+
+    day, how = Usage(region="us-east-1").billed_on()
+    assert day == dt.datetime.now(dt.UTC).date() and how.startswith("today's date")
+    assert Usage(region="us-east-1", billing_date="2026-03-01").billed_on()[0] == dt.date(2026,
+                                                                                          3, 1)
+    with pytest.raises(ValueError, match=r"`billing_date` must be an ISO date such as "
+                                         r"'2026-12-08' \(YYYY-MM-DD\), got '2026-13-01'"):
+        Usage(region="us-east-1", billing_date="2026-13-01")
+    with pytest.raises(ValueError, match=r"`pricing.billing_date` must be an ISO date"):
+        sc.load().replace(pricing__billing_date="1 March")
+
+
+def test_the_bundled_scenario_has_no_extended_support_and_an_old_engine_does():
+    r, _ = _bundled()
+    assert not any("extended_support" in li["id"] for b in r.results["cost"].bills
+                   for li in b["lines"])
+    old = sc.load().replace(scenario__trials=200, cluster__engine_version="12.19",
+                            pricing__billing_date="2026-06-01")
+    bills = sc.estimate(old, only=("cost",)).results["cost"].bills
+    conf = next(b for b in bills if b["configured"])
+    lines = [li for li in conf["lines"] if "extended_support" in li["id"]]
+    assert {li["id"] for li in lines} == {"extended_support.writer", "extended_support.readers"}
+    assert all(li["unit_price_usd"] == 0.085 for li in lines)  # year 1-2, us-east-1
+    assert any("Extended Support" in m for m in conf["missing"])  # the eu-west-1 secondary
