@@ -12,8 +12,8 @@ import pytest
 from aurora_models import scenario as sc
 
 SCHEMA_KEYS = {"schema_version", "scenario", "workload", "durability", "availability",
-               "failover", "serverless", "cost", "commitments", "readers", "alternatives",
-               "global_database", "users", "assumptions", "notes"}
+               "failover", "serverless", "cost", "commitments", "year", "rightsizing",
+               "readers", "alternatives", "global_database", "users", "assumptions", "notes"}
 
 
 def run(*args, cwd=None):
