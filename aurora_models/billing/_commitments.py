@@ -130,7 +130,7 @@ def reserved_terms(usage: Usage, book=None, *, price_file=None) -> Any:
     >>> from aurora_models.billing import Usage, reserved_terms
     >>> t = reserved_terms(Usage(region="us-east-1", instance_class="db.r6g.large"))
     >>> t[["term", "upfront_usd", "effective_hourly_usd"]].round(4).values.tolist()[:2]
-    [['1y-no-upfront', 0.0, 0.182], ['1y-partial-upfront', 738.2, 0.169]]
+    [['1y-no-upfront', 0.0, 0.182], ['1y-partial-upfront', 740.22, 0.169]]
     """
     import pandas as pd
 
