@@ -41,6 +41,7 @@ FAMILIES: tuple[str, ...] = (
     "aurora_models.global_db._section",
     "aurora_models.users._section",
     "aurora_models.planning._section",
+    "aurora_models.scaleout._section",
 )
 
 #: Modules whose declarations every family shares: the file's ``[scenario]`` settings, the

@@ -243,7 +243,7 @@ def test_the_estimate_shows_the_commitments():
     md = sc.render(r, "markdown")
     assert "### Reserved terms" in md and "commit $" in md
     doc = r.to_dict()
-    assert doc["schema_version"] == "1.8"
+    assert doc["schema_version"] == "1.9"
     terms = doc["commitments"]["reserved_terms"]
     assert {t["term"] for t in terms} == set(RESERVED_TERMS)
     assert doc["commitments"]["savings_plan"]["commitment_usd_per_hour"] == \

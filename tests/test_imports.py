@@ -38,14 +38,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data", ("data", "cloudwatch")),
     ("pricing", ("pricing",)),
     ("model families", ("quorum", "write_path", "serverless", "global_db", "availability",
-                        "users")),
+                        "users", "scaleout")),
     ("cluster", ("cluster",)),
     ("billing", ("billing",)),
     # the year: month-by-month bills (it bills with the billing layer, beside it)
     ("planning", ("planning",)),
     ("family manifests", tuple(f"{f}._section" for f in ("quorum", "serverless", "global_db",
                                                           "availability", "users",
-                                                          "planning"))),
+                                                          "planning", "scaleout"))),
     ("scenario", ("scenario",)),
     # scenarios written from Terraform plans and CloudFormation templates (issue 27)
     ("infrastructure in", ("infra",)),
@@ -57,7 +57,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # aurora_models/__init__.py (the curated names, ``__version__``) beside the front ends
     ("front ends and the public API", ("widgets", "plotting", "cli", "")),
 )
-FAMILIES = ("quorum", "write_path", "serverless", "global_db", "availability", "users")
+FAMILIES = ("quorum", "write_path", "serverless", "global_db", "availability", "users",
+            "scaleout")
 MARK = "# light:"
 
 

@@ -413,15 +413,18 @@ def test_model_range_warnings_are_not_repeated_per_evaluation():
 
 
 def test_a_refused_vector_loses_only_the_outputs_of_the_refusing_section():
-    """40 vCPU ms per write puts the writer's peak above every instance class: the bills are
-    refused (NaN, censored per output), the downtime and the rest are still computed, in the
-    batch and in the plain evaluation alike."""
+    """40 vCPU ms per write puts the writer's peak above every instance class: the bills of a
+    provisioned writer are refused (no class holds it: NaN, censored per output; the
+    Serverless v2 bills are of the writer capped at max_acu, as for any peak above it), the
+    downtime and the rest are still computed, in the batch and in the plain evaluation
+    alike."""
     from aurora_models.sensitivity._scenario import ScenarioModel
 
     model = ScenarioModel.of(sc.load(), ["workload.vcpu_ms_per_write"])
     Y = model(np.array([[0.5], [40.0]]))
     out = dict(zip(model.outputs, Y[1], strict=True))
-    assert all(np.isnan(v) for k, v in out.items() if k.startswith("bill_"))
+    assert all(np.isnan(v) for k, v in out.items() if k.startswith("bill_provisioned"))
+    assert all(np.isfinite(v) for k, v in out.items() if k.startswith("bill_serverless"))
     assert np.isfinite(out["downtime_minutes_per_year"]) and np.isfinite(out["p_data_loss"])
     assert np.isfinite(Y[0]).all()
     np.testing.assert_array_equal(Y[1], model.row(np.array([40.0])))

@@ -369,15 +369,45 @@ def _alternatives(ctx: Context) -> AlternativesResult:
 
     workload = replace(workload, instance_class=cls)
     table = decision_table(workload, price_book=pb, rates=failure_rates(s), storage=_storage(s))
+    rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in table.to_dict(orient="records")]
     return AlternativesResult(
         recommendation=table.attrs["recommendation"],
         binding_constraints=list(table.attrs["binding_constraints"]),
-        rows=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-              for row in table.to_dict(orient="records")],
+        rows=rows + _scale_out_rows(ctx.results.get("scaleout")),
         note=(f"provisioned {cls} at the daily peak (availability model){note}; RDS rows "
               f"priced as {_rds_engine(cl['engine']) if source == 'none' else source} "
               f"({wl['licence']}) at the nearest class it sells; RDS Multi-AZ DB clusters are "
               f"not in the price list (ASSUMPTION rows, see price_basis)"))
+
+
+def _scale_out_rows(scale) -> list[dict[str, Any]]:
+    """The decision table's rows of the options beyond one writer, where the ``scaleout``
+    section priced them: estimates, their monthly cost only (downtime, failover and read
+    latency are not modelled for them, so they are never recommended)."""
+    if scale is None:
+        return []
+    # read whether or not they are priced: an analysis' plan holds for every vector
+    shown, limitless, dsql = scale.shown, scale.limitless, scale.dsql
+    if not shown:
+        return []
+    out = []
+    for name, part, nodes, priced in (
+            ("Aurora Limitless Database (estimate)", limitless,
+             lambda p: p["routers"] + p["shards"] + p["standby_shards"],
+             lambda p: f"shard group {p['min_acu']:g}-{p['max_acu']:g} ACU"),
+            ("Aurora DSQL (estimate)", dsql, lambda p: None,
+             lambda p: f"{p['dpus_per_transaction']:.3g} DPU per request")):
+        out.append({
+            "deployment": name, "replicas": None, "instances": nodes(part),
+            "monthly_cost_usd": part["monthly_usd"], "priced_class": priced(part),
+            "price_basis": "ESTIMATE resting on its sizing assumptions (scaleout section)",
+            "annual_downtime_minutes": None, "failover_p90_s": None,
+            "read_capacity_per_s": None, "read_latency_ms": None, "serverless": True,
+            "cross_region": "none", "engine_supported": not part["migration"],
+            "fails_on": "engine (a migration from Aurora MySQL)" if part["migration"] else "",
+            "meets_objectives": None, "recommended": False, "estimate": True})
+    return out
 
 
 def _rds_engine(engine: str) -> str:
@@ -402,10 +432,13 @@ def _alternatives_view(d: Mapping[str, Any]) -> View:
 
 
 ALTERNATIVES = Section(
-    name="alternatives", title="Aurora vs RDS", run=_alternatives, consumes=("workload",),
+    name="alternatives", title="Aurora vs RDS", run=_alternatives,
+    consumes=("workload", "scaleout"),
     view=_alternatives_view,
     declares=(Workload,), assumptions=("availability", "pricing"), place=80,
     json="`recommendation, binding_constraints, rows, note`: `availability.decision_table` "
-         "(Aurora vs RDS, provisioned at the daily peak)")
+         "(Aurora vs RDS, provisioned at the daily peak); where the `scaleout` section priced "
+         "the options beyond one writer, `rows` ends with theirs (`estimate` true: monthly "
+         "cost only, `meets_objectives` null, never recommended)")
 
 SECTIONS = (AVAILABILITY, FAILOVER, READERS, ALTERNATIVES)

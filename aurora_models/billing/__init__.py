@@ -3,7 +3,10 @@
 - :class:`Usage`: the cluster as configured and what a month of it consumes.
 - :func:`bill_options`: one :class:`Bill` per deployment option (:data:`OPTIONS`, ids that never
   change), each a tuple of :class:`LineItem` (``quantity x unit_price_usd = amount_usd``), the
-  missing dimensions named, monthly and 12-month totals.
+  missing dimensions named, monthly and 12-month totals; the scale-out options
+  (:data:`SCALE_OUT_OPTIONS`, Aurora Limitless Database and Aurora DSQL) only where a family
+  adds their lines (:func:`default_options`), never marked the cheapest when they are a
+  migration (:func:`is_migration`).
 - :func:`bill_totals`: the options' monthly totals for a batch of usages at once (the
   uncertainty analyses), equal to :func:`bill_options`' per usage.
 - :func:`backup_billed_gib`: AWS's backup rule, ``V (1 + c (R - 1))`` capped at ``V R``,
@@ -22,6 +25,7 @@ from __future__ import annotations
 from ._bill import (
     OPTION_LABELS,
     OPTIONS,
+    SCALE_OUT_OPTIONS,
     Bill,
     LineItem,
     Usage,
@@ -31,7 +35,9 @@ from ._bill import (
     bill_totals,
     bills_frame,
     configured_change,
+    default_options,
     diff_bills,
+    is_migration,
 )
 from ._commitments import (
     Commitment,
@@ -44,8 +50,9 @@ from ._commitments import (
 )
 from ._keys import RESERVED_DISCOUNTS, RESERVED_TERMS
 
-__all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS", "Bill",
-           "Commitment", "LineItem", "Usage", "backup_billed_gib", "bill_by_region",
-           "bill_options", "bill_totals", "bills_frame", "commitment_cost", "configured_change",
-           "diff_bills", "eligible_hourly_spend", "optimal_commitment", "reserved_terms",
-           "savings_plan_commitment", "simulate_optimal_commitment"]
+__all__ = ["OPTIONS", "OPTION_LABELS", "RESERVED_DISCOUNTS", "RESERVED_TERMS",
+           "SCALE_OUT_OPTIONS", "Bill", "Commitment", "LineItem", "Usage", "backup_billed_gib",
+           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "commitment_cost",
+           "configured_change", "default_options", "diff_bills", "eligible_hourly_spend",
+           "is_migration", "optimal_commitment", "reserved_terms", "savings_plan_commitment",
+           "simulate_optimal_commitment"]

@@ -26,7 +26,7 @@ from ..exceptions import ParameterTypeError, ParameterValueError
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..pricing import MissingPriceError
 from ..serverless._cost_options import CostOptions
-from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
+from ..serverless._defaults import GIB_PER_ACU, MAX_ACU_LIMIT, VCPU_PER_ACU
 from ..serverless._policy import ScalingPolicy
 from ..units import HOURS_PER_MONTH
 from ._keys import (
@@ -46,14 +46,20 @@ def _region_codes(name: str, value: Any) -> tuple[str, ...]:
                         f"{type(value).__name__} {value!r}")
     return tuple(value)
 
-__all__ = ["OPTIONS", "OPTION_LABELS", "Bill", "LineItem", "Usage", "backup_billed_gib",
-           "bill_by_region", "bill_options", "bill_totals", "bills_frame", "configured_change",
-           "diff_bills"]
+__all__ = ["OPTIONS", "OPTION_LABELS", "SCALE_OUT_OPTIONS", "Bill", "LineItem", "Usage",
+           "backup_billed_gib", "bill_by_region", "bill_options", "bill_totals", "bills_frame",
+           "configured_change", "default_options", "diff_bills", "is_migration"]
 
 #: Deployment options, ids that never change (JSON, CSV, diffs join on them).
 OPTIONS = ("serverless_standard", "serverless_io_optimized", "provisioned_standard",
            "provisioned_io_optimized", "provisioned_reserved",
-           "provisioned_writer_serverless_readers")
+           "provisioned_writer_serverless_readers", "aurora_limitless", "aurora_dsql")
+
+#: The options beyond one writer (Aurora Limitless Database, Aurora DSQL): billed only from the
+#: lines a family adds for them (the ``scaleout`` section, when the writer outgrows one
+#: instance or the file asks); PostgreSQL-compatible only, so from Aurora MySQL a migration,
+#: which is never marked the cheapest.
+SCALE_OUT_OPTIONS = ("aurora_limitless", "aurora_dsql")
 
 #: How the options read in tables and reports.
 OPTION_LABELS = {
@@ -63,6 +69,8 @@ OPTION_LABELS = {
     "provisioned_io_optimized": "provisioned, I/O-Optimized",
     "provisioned_reserved": "provisioned, reserved",
     "provisioned_writer_serverless_readers": "provisioned writer + Serverless readers",
+    "aurora_limitless": "Aurora Limitless Database (estimate)",
+    "aurora_dsql": "Aurora DSQL (estimate)",
 }
 
 #: Bytes in the GB of AWS's transfer and storage prices (billed per GiB).
@@ -687,7 +695,89 @@ def _sized(u: Usage, books: _Books, peak: float, io_opt: bool) -> str:
     return books.sized[key]
 
 
+def _writer_sized(u: Usage, books: _Books, io_opt: bool) -> tuple[str | None, str | None]:
+    """The writer's class for its peak, or ``(None, why)`` when no class holds it: one writer
+    cannot serve the writer's demand (the option is unavailable, not a failed bill)."""
+    try:
+        return _sized(u, books, u.writer_peak_acu, io_opt), None
+    except ParameterValueError as exc:
+        return None, (f"no instance class holds the writer's peak demand of "
+                      f"{u.writer_peak_acu:.4g} ACU with {u.headroom:.0%} headroom ({exc}): "
+                      f"one writer cannot serve it")
+
+
+def _reader_sized(u: Usage, books: _Books, io_opt: bool) -> tuple[str | None, str | None]:
+    """Each reader's class for its peak, or ``(None, why)`` when no class holds it (the
+    options with provisioned readers are unavailable: add readers)."""
+    try:
+        return _sized(u, books, u.reader_peak_acu, io_opt), None
+    except ParameterValueError as exc:
+        return None, (f"no instance class holds a reader's peak demand of "
+                      f"{u.reader_peak_acu:.4g} ACU with {u.headroom:.0%} headroom ({exc}): "
+                      f"add readers")
+
+
+def _one_serverless_writer(u: Usage) -> str | None:
+    """Why one Serverless v2 writer cannot serve the writer's peak (None when it can)."""
+    if u.writer_peak_acu > MAX_ACU_LIMIT:
+        return (f"NOT SERVED: the writer's demand peaks at {u.writer_peak_acu:.4g} ACU, above "
+                f"the {MAX_ACU_LIMIT:g} ACU one Serverless v2 instance scales to")
+    return None
+
+
+def default_options(usage: Usage, added=()) -> list[str]:
+    """List the options billed by default: every option of :data:`OPTIONS` that applies.
+
+    The provisioned writer with Serverless readers needs readers; a scale-out option needs
+    lines added for it.
+
+    Parameters
+    ----------
+    usage : Usage
+        The cluster.
+    added : sequence of AddedLine
+        The lines the families add.
+
+    Returns
+    -------
+    list of str
+        Option ids, in :data:`OPTIONS` order.
+
+    See Also
+    --------
+    bill_options : Bills them.
+
+    Examples
+    --------
+    >>> default_options(Usage(region="us-east-1", instance_class="db.r6g.large"))[-1]
+    'provisioned_reserved'
+    """
+    named = {o for a in added for o in (a.options or ())}
+    return [o for o in OPTIONS
+            if (o != "provisioned_writer_serverless_readers" or usage.replicas)
+            and (o not in SCALE_OUT_OPTIONS or o in named)]
+
+
+def _scale_out_bill(option: str, u: Usage, added) -> Bill:
+    """A scale-out option's bill: the lines added for it alone (none: not priced)."""
+    b = _Builder(option)
+    for a in added:
+        if a.options is not None and option in a.options:
+            b.add(a.id, a.region, a.line, a.quantity, a.unit, (lambda a=a: _added_price(a)),
+                  a.component)
+    unavailable = None if b.lines or b.missing else (
+        "not priced: the writer fits one instance (`scaleout.options = \"always\"` prices it)")
+    total = _total(b.lines) if b.lines else math.nan
+    return Bill(option=option, label=OPTION_LABELS[option], configured=False,
+                instance_classes={"aurora_limitless": "1 x shard group",
+                                  "aurora_dsql": "serverless (DPUs)"}[option],
+                lines=tuple(b.lines), missing=tuple(b.missing), unavailable=unavailable,
+                total_usd=cast(float, total))
+
+
 def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) -> Bill:
+    if option in SCALE_OUT_OPTIONS:
+        return _scale_out_bill(option, u, added)
     configured_option = (("serverless_" if u.capacity == "serverless" else "provisioned_")
                          + ("io_optimized" if u.storage == "io-optimized" else "standard"))
     io_opt = {"serverless_standard": False, "serverless_io_optimized": True,
@@ -701,11 +791,21 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
     writer_serverless = option.startswith("serverless")
     readers_serverless = writer_serverless or option == "provisioned_writer_serverless_readers"
 
+    writer_cls: str | None
+    reader_cls: str | None
     if u.capacity == "provisioned":
         writer_cls = reader_cls = u.instance_class
     else:
-        writer_cls = _sized(u, books, u.writer_peak_acu, io_opt)
-        reader_cls = _sized(u, books, u.reader_peak_acu, io_opt)
+        writer_cls, too_big = _writer_sized(u, books, io_opt)
+        reader_cls, readers_too_big = _reader_sized(u, books, io_opt)
+        if not writer_serverless and too_big:
+            unavailable = too_big
+        elif not readers_serverless and u.replicas and readers_too_big:
+            unavailable = readers_too_big
+    # one Serverless v2 writer beyond 256 ACU: billed as simulated (capped), flagged on its
+    # line, and never marked the cheapest (bill_options)
+    capped = f" ({_one_serverless_writer(u)})" if writer_serverless and \
+        _one_serverless_writer(u) else ""
 
     def hourly(book, cls: str):
         def price():
@@ -750,11 +850,13 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
     # -- compute, primary region ------------------------------------------------------------
     if writer_serverless:
         b.add("compute.writer", u.region,
-              f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
+              f"compute: writer, Serverless v2 ({config}){capped}", u.writer_acu_hours,
               acu_unit, lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
         extended("extended_support.writer", u.region, "writer", pb, None, 1,
                  u.writer_acu_hours, "compute")
         classes.append("1 x serverless")
+    elif writer_cls is None:  # no class holds the writer: unavailable (set above)
+        classes.append("1 x (no class large enough)")
     else:
         before = len(b.missing)
         b.add("compute.writer", u.region,
@@ -774,6 +876,8 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
             extended("extended_support.readers", u.region, _plural(u.replicas, "reader"), pb,
                      None, u.replicas, u.reader_acu_hours_each * u.replicas, "compute")
             classes.append(f"{u.replicas} x serverless")
+        elif reader_cls is None:  # no class holds a reader: unavailable (set above)
+            classes.append(f"{u.replicas} x (no class large enough)")
         else:
             b.add("compute.readers", u.region,
                   f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}"
@@ -869,11 +973,15 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
               (lambda region=region, kind=kind: pricing.extended_support_price(
                   region, kind, cast(str, years))), component)
     # -- lines the registered families add (Section.bill_lines) ----------------------------
-    for a in added:
+    for a in added:  # a line for every option is an Aurora cluster's: not a scale-out option's
         if a.options is None or option in a.options:
             b.add(a.id, a.region, a.line, a.quantity, a.unit,
                   (lambda a=a: _added_price(a)), a.component)
     total = _total(b.lines)
+    if (writer_cls is None and not writer_serverless) or (
+            reader_cls is None and not readers_serverless and u.replicas):
+        # no writer (or readers) to price: no total either
+        total = np.full_like(total, np.nan) if isinstance(total, np.ndarray) else math.nan
     return Bill(option=option, label=OPTION_LABELS[option],
                 configured=option == configured_option,
                 reserved_term=u.reserved_term if option == "provisioned_reserved" else None,
@@ -956,7 +1064,10 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
     Returns
     -------
     list of Bill
-        In :data:`OPTIONS` order. The month's volume is ``volume_gib + growth / 2`` (the first
+        In :data:`OPTIONS` order, the cheapest complete bill flagged: never a Serverless v2
+        writer whose peak demand is above 256 ACU (its line says the demand is not served), a
+        scale-out option (:data:`SCALE_OUT_OPTIONS`) only when no single-writer option can be
+        marked, and never one that is a migration (:func:`is_migration`). The month's volume is ``volume_gib + growth / 2`` (the first
         month's average); the 12-month total bills the twelve months' average volume
         ``volume_gib + 6 x growth`` (every line is linear in the volume).
 
@@ -976,13 +1087,12 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
     """
     if not isinstance(usage, Usage):
         raise ParameterTypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
+    added = _check_added(added)
     if options is None:
-        options = [o for o in OPTIONS
-                   if o != "provisioned_writer_serverless_readers" or usage.replicas]
+        options = default_options(usage, added)
     for o in options:
         if o not in OPTIONS:
             raise ParameterValueError(f"`options` must hold only {', '.join(map(repr, OPTIONS))}, got {o!r}")
-    added = _check_added(added)
     bk = _Books(usage.engine, price_file, books)
     g = usage.storage_growth_gib_per_month
     out = []
@@ -993,11 +1103,48 @@ def bill_options(usage: Usage, *, options=None, price_file=None, books=None,
         lines = tuple(replace(li, amount_12_months_usd=yearly.get((li.region, li.id), 0.0))
                       for li in first.lines)
         out.append(replace(first, lines=lines, total_12_months_usd=12.0 * year.total_usd))
-    complete = [b for b in out if b.complete]
+    # A migration (a scale-out option from Aurora MySQL) is never marked the cheapest; a
+    # scale-out option (an estimate resting on its sizing assumptions, single-Region) only
+    # when no single-writer option serves the cluster as configured.
+    # A Serverless v2 writer beyond 256 ACU does not serve the writer's demand: its bill
+    # (capped capacity) is never marked the cheapest either.
+    complete = [b for b in out if b.complete and not is_migration(b.option, usage.engine)
+                and not (b.option.startswith("serverless") and _one_serverless_writer(usage))]
+    complete = [b for b in complete if b.option not in SCALE_OUT_OPTIONS] or complete
     if complete:
         best = min(complete, key=lambda b: b.total_usd).option
         out = [replace(b, cheapest=b.option == best) for b in out]
     return out
+
+
+def is_migration(option: str, engine: str) -> bool:
+    """Tell whether an option moves the cluster to another engine.
+
+    Aurora Limitless Database and Aurora DSQL are PostgreSQL-compatible only, so from Aurora
+    MySQL each is a migration.
+
+    Parameters
+    ----------
+    option : str
+        An option id (:data:`OPTIONS`).
+    engine : str
+        The cluster's engine (``"aurora-mysql"``, ``"aurora-postgresql"``).
+
+    Returns
+    -------
+    bool
+        True for a scale-out option of a cluster whose engine is not PostgreSQL.
+
+    See Also
+    --------
+    bill_options : Never marks a migration the cheapest.
+
+    Examples
+    --------
+    >>> is_migration("aurora_dsql", "aurora-mysql"), is_migration("aurora_dsql", "aurora-postgresql")
+    (True, False)
+    """
+    return option in SCALE_OUT_OPTIONS and not engine.endswith("postgresql")
 
 
 #: Usage fields :func:`bill_totals` takes as arrays over a batch (every other field, and the
@@ -1049,12 +1196,11 @@ def bill_totals(usages, *, options=None, price_file=None, books=None,
     for u in usages:
         if not isinstance(u, Usage):
             raise ParameterTypeError(f"`usages` must hold Usage, got {type(u).__name__}")
-    if options is None:
-        options = [o for o in OPTIONS
-                   if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
     if added is None:
         added = [()] * len(usages)
     added = [_check_added(a) for a in added]
+    if options is None:
+        options = default_options(usages[0], added[0] if added else ())
     if len(added) != len(usages):
         raise ParameterValueError(f"`added` must hold one sequence per usage ({len(usages)}), got "
                          f"{len(added)}")
@@ -1062,9 +1208,10 @@ def bill_totals(usages, *, options=None, price_file=None, books=None,
     out = np.empty((len(usages), len(options)))
     groups: dict = {}
     for i, u in enumerate(usages):
-        sized = tuple(_sized(u, bk, peak, io) for peak in (u.writer_peak_acu, u.reader_peak_acu)
-                      for io in (False, True)) if u.capacity != "provisioned" else ()
-        key = (sized, *(_hashable(getattr(u, f.name)) for f in fields(Usage)
+        sized = tuple(_writer_sized(u, bk, io)[0] for io in (False, True)) + tuple(
+            _reader_sized(u, bk, io)[0] for io in (False, True)) \
+            if u.capacity != "provisioned" else ()
+        key = (sized, u.writer_peak_acu > MAX_ACU_LIMIT, *(_hashable(getattr(u, f.name)) for f in fields(Usage)
                         if f.name not in _BATCH_FIELDS and not f.name.endswith("_peak_acu")),
                # the added lines' shape (their quantities are the group's arrays)
                tuple(replace(a, quantity=None) for a in added[i]))

@@ -33,11 +33,17 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
 _TRIALS = params_of(RunSettings)["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.8"
+SCHEMA_VERSION = "1.9"
 
 #: What each version of the document changed (newest first; ``docs/scenario_format.md`` is
 #: generated from it).
 SCHEMA_HISTORY = (
+    ("1.9", "a `scaleout` part (the writer's demand at its daily and event peaks against the "
+            "largest class and 256 ACU, and beyond one writer the Aurora Limitless Database "
+            "and Aurora DSQL estimates); `cost` options `aurora_limitless` and `aurora_dsql` "
+            "where they are priced; single-writer options beyond their limit `unavailable` "
+            "instead of a failed bill; `alternatives.rows` end with the scale-out estimates "
+            "where priced"),
     ("1.8", "a `commitments` part (every reserved term of the configured classes side by "
             "side, and the Database Savings Plan commitment that minimises the expected cost "
             "of the configured bill's eligible compute)"),
@@ -130,7 +136,7 @@ class ScenarioResult:
     >>> from aurora_models import scenario
     >>> r = scenario.estimate(scenario.load(), n_trials=100, only=("cost",))
     >>> list(r.results), r.n_trials
-    (['workload', 'cost', 'serverless'], 100)
+    (['workload', 'cost', 'scaleout', 'serverless'], 100)
     >>> r.to_dict()["scenario"]["name"], list(r.summary_frame().columns)
     ('Gaming leaderboard', ['section', 'metric', 'value', 'ci_low', 'ci_high', 'unit'])
     >>> bool(r.cost_frame()["cheapest"].any())

@@ -27,10 +27,10 @@ from .._section import (
 )
 from ..billing import (
     OPTION_LABELS,
-    OPTIONS,
     Usage,
     bill_options,
     bill_totals,
+    default_options,
     reserved_terms,
     savings_plan_commitment,
 )
@@ -44,6 +44,8 @@ from ._cost_options import CostOptions
 from ._demand_model import PER_OPERATION, DemandModel, ReaderLoad
 from ._policy import ScalingPolicy
 from ._simulate import _scratch, simulate_capacity
+from ._split import read_share
+from ._split import writer_reader_factors as _factors
 
 __all__ = ["CAPACITY", "COMMITMENTS", "COST", "SECTIONS", "WORKLOAD", "CapacityProfile",
            "CommitmentsResult", "CostResult", "WorkloadResult", "demand_model"]
@@ -146,12 +148,6 @@ WORKLOAD = Section(
          "and the replicated write I/O, millions a month)")
 
 
-def read_share(series: dict, replicas: int) -> float:
-    """The readers' share of the cluster's ACU demand (0 without readers)."""
-    total = float(series["acu"].sum())
-    return float(series["read_acu"].sum()) / total if replicas and total > 0 else 0.0
-
-
 @dataclass(frozen=True, kw_only=True)
 class CapacityProfile(SectionResult):
     """One instance's simulated Serverless v2 capacity, per month."""
@@ -198,19 +194,6 @@ def _routed(scenario) -> tuple[float, tuple[tuple[str, float, int], ...]]:
     secs = tuple((sec, r.share_of(sec), counts[sec]) for sec in reg["secondaries"]
                  if r.share_of(sec) > 0 and counts[sec] > 0)
     return r.share_of(reg["primary"]), secs
-
-
-def _factors(d, replicas: int, primary_share: float) -> tuple[float, float, float]:
-    """The writer's share of the cluster's ACU demand, the primary readers' (all of them), and
-    the reads' (to split among the secondaries that serve some). Without ``[users]``
-    (``primary_share`` 1) the first two are the cluster's own split, to the last bit."""
-    total = float(d["acu"].sum())
-    reads = float(d["read_acu"].sum()) / total if total > 0 else 0.0
-    if replicas:  # the readers carry the primary's reads, the secondaries the rest
-        share = read_share(d, replicas)
-        return 1.0 - share, share * primary_share, reads
-    # no readers: the writer carries the primary's reads
-    return 1.0 - reads * (1.0 - primary_share), 0.0, reads
 
 
 def _capacity(ctx: Context) -> CapacityResult:
@@ -501,8 +484,7 @@ def _added_batch(b: BatchContext, usages) -> list[list]:
 
 
 def _totals(usages, price_file, added=None) -> list[CostTotals]:
-    options = [o for o in OPTIONS
-               if o != "provisioned_writer_serverless_readers" or usages[0].replicas]
+    options = default_options(usages[0], added[0] if added else ())
     totals = bill_totals(usages, options=options, price_file=price_file, added=added)
     return [CostTotals(region=u.region,
                        options=[{"option": o, "total_usd": float(t)}
@@ -687,7 +669,9 @@ COST = Section(
          "component}` (see \"The bill\"; `id` is stable: a diff pairs lines by option, region "
          "and id). Option ids never change: `serverless_standard, serverless_io_optimized, "
          "provisioned_standard, provisioned_io_optimized, provisioned_reserved, "
-         "provisioned_writer_serverless_readers` (the last only with readers). `total_usd` "
+         "provisioned_writer_serverless_readers` (the last only with readers), and beyond one "
+         "writer `aurora_limitless, aurora_dsql` (only where the `scaleout` section prices "
+         "them: estimates, never marked cheapest when they are a migration). `total_usd` "
          "and its parts are the bill of the seeded demand draw; `total_usd_mean` and the 95 % "
          "range `mean -/+ 1.96 sd` are over `demand_draws` (10) seeded draws of the same "
          "workload (demand noise only: the per-operation CPU and I/O numbers are assumptions "
