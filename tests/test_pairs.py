@@ -110,6 +110,7 @@ def _examples():
                                     dict(n_trials=500, rng=1)),
         ("users", "write_latency"): (("eu-central-1", "us-east-1"), dict(via="eu-west-1"),
                                      dict(n_trials=500, rng=1)),
+        ("serverless", "paused_fraction"): ((6.0,), {}, dict(n_trials=500, rng=1)),
     }
 
 

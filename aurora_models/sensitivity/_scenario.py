@@ -99,7 +99,7 @@ def distributions(scenario) -> dict[str, Distribution]:
     """
     keys = uncertain_keys()
     out: dict[str, Distribution] = {}
-    def value(key: str) -> Any:
+    def lookup(key: str) -> Any:
         table, _, k = key.partition(".")
         return scenario[table][k]
 
@@ -107,7 +107,7 @@ def distributions(scenario) -> dict[str, Distribution]:
         spec = scenario.uncertainty.get(name)
         if spec is None:
             if p.uncertainty is None or (p.sampled_when is not None
-                                         and not p.sampled_when(value)):
+                                         and not p.sampled_when(lookup)):
                 continue  # an input that does nothing in this scenario is not sampled
             spec = dict(p.uncertainty)
             if scenario.is_set(name):
