@@ -464,7 +464,7 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     Proxy a failover's outage is multiplied by ``1 - reduction`` and other outages lose the
     client terms. Aurora storage contributes ``p_unavailable x year`` (quorum model).
 
-    Planned changes are one component per kind (:func:`_planned`): patches at
+    Planned changes are one component per kind: patches at
     ``maintenance_events_per_year``, played as above (failover, or restart with no standby);
     with zero-downtime patching the engine share ``s`` of them is split again, a ZDP pause
     ``Z`` (no client terms: connections are kept) with probability ``1 - f`` and the

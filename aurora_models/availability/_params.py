@@ -421,7 +421,11 @@ class FailureRates:
         doc="major version upgrades per year (0: none planned in the year)",
         rationale="a scenario plans its own upgrades (Aurora majors every few years: about "
                   "0.3-0.5 a year for a cluster kept current); none by default, so the "
-                  "default downtime is the patching alone; bounded at one a month")
+                  "default downtime is the patching alone; bounded at one a month",
+        uncertainty={"dist": "uniform", "low": 0.0, "high": 0.5,
+                     "rationale": "none to one major upgrade every two years; a zero default "
+                                  "is taken as known, so the analysis samples it only from a "
+                                  "scenario's [uncertainty] entry"})
     upgrade_method: str = param(
         "in_place", choices=("in_place", "blue_green"), scenario="failures.upgrade_method",
         user_input=True,
@@ -439,7 +443,9 @@ class FailureRates:
     in_place_upgrade_sigma: float = param(
         IN_PLACE_UPGRADE.sigma, "-", low=0.0, high=10.0,
         doc="lognormal shape of an in-place upgrade's outage",
-        rationale="assumed P90 = 3 x P50 (P50 = 20 min, P90 = 60 min)")
+        rationale="assumed P90 = 3 x P50 (P50 = 20 min, P90 = 60 min)",
+        uncertainty={"dist": "uniform", "low": 0.45, "high": 1.25,
+                     "rationale": "P90 from about 1.8 to 5 times the median"})
     switchover_median_s: float = param(
         SWITCHOVER.median_s, "s", low=0.0, low_open=True, high=3600.0,
         scenario="failures.switchover_median_s",
@@ -453,7 +459,9 @@ class FailureRates:
     switchover_sigma: float = param(
         SWITCHOVER.sigma, "-", low=0.0, high=10.0,
         doc="lognormal shape of a blue/green switchover's outage",
-        rationale="assumed equal to the replica failover's (availability.aurora_failover)")
+        rationale="assumed equal to the replica failover's (availability.aurora_failover)",
+        uncertainty={"dist": "uniform", "low": 0.3, "high": 0.78,
+                     "rationale": "P90 from about 1.5 to 2.7 times the median"})
     green_hours_per_deployment: float = param(
         72.0, "h", low=0.0, high=8760.0, scenario="failures.green_hours_per_deployment",
         doc="hours the green copy of the cluster runs per blue/green deployment",
