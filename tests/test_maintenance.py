@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aurora_models import availability, scenario as sc, sensitivity as sa
+from aurora_models import availability
+from aurora_models import scenario as sc
+from aurora_models import sensitivity as sa
 from aurora_models.availability import (
     AURORA,
     AURORA_NO_REPLICA,

@@ -8,7 +8,6 @@ from typing import Any, Protocol, cast
 
 from .. import pricing
 from .._format import value_text
-from ..billing._bill import secondary_idle_acu
 from .._params import params_of, replaced
 from .._section import (
     AddedLine,
@@ -22,6 +21,7 @@ from .._section import (
     SectionResult,
     View,
 )
+from ..billing._bill import secondary_idle_acu
 from ..exceptions import ParameterValueError
 from ..global_db._routing import routing_of
 from ..quorum._model import FailureModel
