@@ -306,7 +306,8 @@ class Cluster:
     volume_gib : float
         Cluster volume size, GiB (at most the version's limit, :func:`max_volume_gib`).
     rds_proxy, logical_replication, zero_etl : bool
-        Connections through RDS Proxy; logical (PostgreSQL) or binlog (MySQL) replication on;
+        Connections through RDS Proxy (the availability figures are then the proxy's:
+        ``availability.PROXY_CLIENT``); logical (PostgreSQL) or binlog (MySQL) replication on;
         a zero-ETL integration. AWS does not auto-pause any of them: with ``min_acu = 0`` they
         are refused (:data:`NO_PAUSE`, the rule ``auto_pause``).
 
@@ -352,7 +353,8 @@ class Cluster:
                               scenario="cluster.volume_gib", user_input=True,
                               doc="cluster volume size")
     rds_proxy: bool = param(False, scenario="cluster.rds_proxy", user_input=True,
-                            doc="applications connect through RDS Proxy (no auto-pause)")
+                            doc="applications connect through RDS Proxy (no auto-pause; the "
+                                "downtime and failover figures are through the proxy)")
     logical_replication: bool = param(
         False, scenario="cluster.logical_replication", user_input=True,
         doc="logical (PostgreSQL) or binlog (MySQL) replication is on (no auto-pause)")

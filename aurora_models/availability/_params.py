@@ -406,14 +406,14 @@ class FailureRates:
                      "rationale": "a quiet cluster to a busy one with long transactions"},
         sampled_when=_sampled_with_zdp)
     zdp_pause_median_s: float = param(
-        ZDP_PAUSE.median_s, "s", low=0.0, low_open=True, high=3600.0,
+        round(ZDP_PAUSE.median_s, 6), "s", low=0.0, low_open=True, high=3600.0,
         scenario="failures.zdp_pause_median_s", doc="median pause of a ZDP engine restart",
         source=f"{_UG_ZDP}: 'The database engine restart can cause a drop in throughput lasting "
                "for a few seconds to approximately one minute'; read as P10 = 5 s, P90 = 60 s",
-        uncertainty=_median_spread(ZDP_PAUSE.median_s, "a phrase read as two quantiles"),
+        uncertainty=_median_spread(round(ZDP_PAUSE.median_s, 6), "a phrase read as two quantiles"),
         sampled_when=_sampled_with_zdp)
     zdp_pause_sigma: float = param(
-        ZDP_PAUSE.sigma, "-", low=0.0, high=10.0, doc="lognormal shape of the ZDP pause",
+        round(ZDP_PAUSE.sigma, 6), "-", low=0.0, high=10.0, doc="lognormal shape of the ZDP pause",
         source=f"{_UG_ZDP}: 'a few seconds to approximately one minute' read as P10 = 5 s, "
                "P90 = 60 s")
     major_upgrades_per_year: float = param(
@@ -425,39 +425,40 @@ class FailureRates:
         uncertainty={"dist": "uniform", "low": 0.0, "high": 0.5,
                      "rationale": "none to one major upgrade every two years; a zero default "
                                   "is taken as known, so the analysis samples it only from a "
-                                  "scenario's [uncertainty] entry"})
+                                  "scenario's [uncertainty] entry"},
+        sampled_when=lambda value: value("failures.major_upgrades_per_year") > 0)
     upgrade_method: str = param(
         "in_place", choices=("in_place", "blue_green"), scenario="failures.upgrade_method",
         user_input=True,
         doc="how a major upgrade is applied: in place (the cluster is down) or through a "
             "blue/green deployment (a switchover; the green copy is billed)")
     in_place_upgrade_median_s: float = param(
-        IN_PLACE_UPGRADE.median_s, "s", low=0.0, low_open=True, high=SECONDS_PER_YEAR / 12,
+        round(IN_PLACE_UPGRADE.median_s, 6), "s", low=0.0, low_open=True, high=SECONDS_PER_YEAR / 12,
         scenario="failures.in_place_upgrade_median_s",
         doc="median outage of an in-place major version upgrade",
         rationale=f"no AWS figure; {_UG_MAJOR}: the in-place upgrade 'involves shutting down "
                   "your DB cluster while the operation takes place' and 'can take substantial "
                   "time'; assumed P50 = 20 min, P90 = 60 min",
-        uncertainty=_median_spread(IN_PLACE_UPGRADE.median_s, "no AWS figure"),
+        uncertainty=_median_spread(round(IN_PLACE_UPGRADE.median_s, 6), "no AWS figure"),
         sampled_when=_sampled_with("in_place"))
     in_place_upgrade_sigma: float = param(
-        IN_PLACE_UPGRADE.sigma, "-", low=0.0, high=10.0,
+        round(IN_PLACE_UPGRADE.sigma, 6), "-", low=0.0, high=10.0,
         doc="lognormal shape of an in-place upgrade's outage",
         rationale="assumed P90 = 3 x P50 (P50 = 20 min, P90 = 60 min)",
         uncertainty={"dist": "uniform", "low": 0.45, "high": 1.25,
                      "rationale": "P90 from about 1.8 to 5 times the median"})
     switchover_median_s: float = param(
-        SWITCHOVER.median_s, "s", low=0.0, low_open=True, high=3600.0,
+        round(SWITCHOVER.median_s, 6), "s", low=0.0, low_open=True, high=3600.0,
         scenario="failures.switchover_median_s",
         doc="median outage of a blue/green switchover",
         source=f"{_UG_BLUE_GREEN}: 'The switchover typically takes under a minute with no data "
                "loss'; read as P90 = 60 s with the replica failover's sigma (median 30 s); "
                "guardrails check both environments first and a switchover longer than its "
                "timeout (30-3,600 s, default 300 s) is rolled back",
-        uncertainty=_median_spread(SWITCHOVER.median_s, "one phrase read as a quantile"),
+        uncertainty=_median_spread(round(SWITCHOVER.median_s, 6), "one phrase read as a quantile"),
         sampled_when=_sampled_with("blue_green"))
     switchover_sigma: float = param(
-        SWITCHOVER.sigma, "-", low=0.0, high=10.0,
+        round(SWITCHOVER.sigma, 6), "-", low=0.0, high=10.0,
         doc="lognormal shape of a blue/green switchover's outage",
         rationale="assumed equal to the replica failover's (availability.aurora_failover)",
         uncertainty={"dist": "uniform", "low": 0.3, "high": 0.78,

@@ -39,7 +39,7 @@ from . import (
 )
 from ._decision import Workload, decision_table, engine_family
 from ._downtime import storage_unavailabilities, storage_unavailability
-from ._params import FailureRates
+from ._params import DIRECT_CLIENT, PROXY_CLIENT, ClientConfig, FailureRates
 
 
 class _Load(Protocol):
@@ -68,6 +68,12 @@ def failure_rates(scenario):
 ZDP_GLOBAL_NOTE = ("failures.zero_downtime_patching is ignored: AWS does not support "
                    "zero-downtime patching for Aurora global databases (Aurora User Guide, "
                    "'Using zero-downtime patching'); patches are modelled as restarts")
+
+
+def _client(scenario) -> ClientConfig:
+    """How the applications connect: through RDS Proxy when ``cluster.rds_proxy`` says so
+    (the proxy's cited cut of failover recovery; no DNS or retry delay on other outages)."""
+    return PROXY_CLIENT if scenario["cluster"]["rds_proxy"] else DIRECT_CLIENT
 
 
 def _storage(scenario):
@@ -109,11 +115,13 @@ def _availability(ctx: Context) -> AvailabilityResult:
             and not ctx.evaluation:
         ctx.notes.append(ZDP_GLOBAL_NOTE)
     dep = aurora(s["cluster"]["replicas"])
-    closed = annual_downtime(dep, rates=rates, storage=storage).mean
+    client = _client(s)
+    closed = annual_downtime(dep, rates=rates, storage=storage, client=client).mean
     if ctx.evaluation:  # an analysis reads the closed form only
         return _closed_only(dep, closed, rates.green_hours_per_year, s["pricing"]["offer_file"])
     objective = s["workload"]["max_annual_downtime_minutes"]
-    sim = simulate_annual_downtime(dep, rates=rates, storage=storage, n_trials=ctx.n_trials,
+    sim = simulate_annual_downtime(dep, rates=rates, storage=storage, client=client,
+                                   n_trials=ctx.n_trials,
                                    rng=ctx.stream(2))
     lo, hi = sim.mean.confidence_interval()
     return AvailabilityResult(
@@ -211,7 +219,8 @@ def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     for i, fm in enumerate(fms):
         rates = replaced(rates0, failures=fm, **{rate_keys[k]: float(v[i])
                                                 for k, v in b.values.items() if k in rate_keys})
-        out.append(_closed_only(dep, annual_downtime(dep, rates=rates, storage=storage[i]).mean,
+        out.append(_closed_only(dep, annual_downtime(dep, rates=rates, storage=storage[i],
+                                                     client=_client(s)).mean,
                                 rates.green_hours_per_year, s["pricing"]["offer_file"]))
     return out
 
@@ -285,10 +294,11 @@ class FailoverResult(SectionResult):
 def _failover(ctx: Context) -> FailoverResult:
     dep = aurora(ctx.scenario["cluster"]["replicas"])
     objective = ctx.scenario["workload"]["max_failover_s"]
-    p90 = failover_time_s(dep, q=0.9)
+    client = _client(ctx.scenario)
+    p90 = failover_time_s(dep, q=0.9, client=client)
     return FailoverResult(
-        deployment=dep.name, p50_s=failover_time_s(dep, q=0.5),
-        p90_s=p90, p99_s=failover_time_s(dep, q=0.99), objective_p90_s=objective,
+        deployment=dep.name, p50_s=failover_time_s(dep, q=0.5, client=client),
+        p90_s=p90, p99_s=failover_time_s(dep, q=0.99, client=client), objective_p90_s=objective,
         meets_objective=None if objective is None else bool(p90 <= objective),
         note=("client-observed outage after a writer failure (failover to a replica; "
               "replacement when there is none), DNS TTL and retry included"))
