@@ -40,6 +40,7 @@ FAMILIES: tuple[str, ...] = (
     "aurora_models.availability._section",
     "aurora_models.global_db._section",
     "aurora_models.users._section",
+    "aurora_models.planning._section",
 )
 
 #: Modules whose declarations every family shares: the file's ``[scenario]`` settings, the

@@ -21,7 +21,7 @@ from .pricing._rules import check_instance_class
 from .quorum._scale import MAX_VOLUME_GIB, OLD_ENGINE_MAX_VOLUME_GIB
 
 __all__ = ["Cluster", "Regions", "engine_version", "max_volume_gib", "region_codes",
-           "supports_auto_pause", "supports_write_forwarding"]
+           "supports_auto_pause", "supports_dynamic_resizing", "supports_write_forwarding"]
 
 
 def _primary(name: str, value: Any) -> str:
@@ -109,6 +109,48 @@ def supports_auto_pause(engine: str, version: str | None) -> bool:
     if first is None:  # a major after the table's (PostgreSQL 17 ...) has it; before, not
         return v[0] > max(_AUTO_PAUSE_FROM[engine])
     return v >= first
+
+
+#: First versions whose volume shrinks when data is dropped (dynamic resizing), per engine
+#: major; every Aurora PostgreSQL version has it (Aurora User Guide, "Managing performance and
+#: scaling for Aurora DB clusters", Storage scaling:
+#: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Managing.Performance.html,
+#: read 2026-12-08: Aurora MySQL 3 all versions, 2.11 and higher; earlier versions reuse the
+#: freed space but the volume never shrinks).
+_DYNAMIC_RESIZING_FROM: dict[int, tuple[int, ...]] = {2: (2, 11), 3: (3,)}
+
+
+def supports_dynamic_resizing(engine: str, version: str | None) -> bool:
+    """Whether the billed volume shrinks when data is removed (an unset version: a current one).
+
+    Dynamic resizing follows ``DROP TABLE``, ``TRUNCATE``, ``DROP PARTITION`` and the like;
+    deleted rows free space only after the table is rebuilt (``OPTIMIZE TABLE``, pg_repack).
+
+    Parameters
+    ----------
+    engine : {"mysql", "postgresql"}
+        The Aurora engine.
+    version : str or None
+        The engine version (``"3.08.0"``, ``"2.10.2"``, ``"16.4"``); None: unset.
+
+    Returns
+    -------
+    bool
+        True on every Aurora PostgreSQL version and Aurora MySQL 2.11 and later.
+
+    Examples
+    --------
+    >>> from aurora_models.cluster import supports_dynamic_resizing
+    >>> supports_dynamic_resizing("mysql", "2.10.2"), supports_dynamic_resizing("mysql", "3.04.0")
+    (False, True)
+    """
+    if engine == "postgresql":
+        return True
+    v = engine_version(engine, version)
+    if v is None:
+        return True
+    first = _DYNAMIC_RESIZING_FROM.get(v[0])
+    return v[0] > 3 if first is None else v >= first
 
 
 #: First versions with Global Database write forwarding, per major (Aurora User Guide: "Using

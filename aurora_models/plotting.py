@@ -152,8 +152,9 @@ def daily_profile(s: pd.Series, *, ax=None, normalise: bool = True, label: str |
 
 
 def capacity_vs_demand(result, *, ax=None, time_unit: str = "h", start_s: float = 0.0,
-                       label: str = "capacity"):
-    """Serverless capacity (step line) against demand.
+                       label: str = "capacity", provisioned_acu: float | None = None,
+                       provisioned_label: str = "provisioned class"):
+    """Serverless capacity (step line) against demand, and a provisioned class's capacity.
 
     Parameters
     ----------
@@ -167,6 +168,11 @@ def capacity_vs_demand(result, *, ax=None, time_unit: str = "h", start_s: float 
         Time of the first step, seconds.
     label : str
         The capacity line's label.
+    provisioned_acu : float, optional
+        A provisioned class's capacity in ACU-equivalents
+        (:func:`aurora_models.planning.class_capacity_acu`), drawn as a dashed level.
+    provisioned_label : str
+        Its label (the class's name).
 
     Returns
     -------
@@ -189,6 +195,9 @@ def capacity_vs_demand(result, *, ax=None, time_unit: str = "h", start_s: float 
     t = (start_s + np.arange(len(result.capacity_acu)) * result.step_s) / scale
     ax.plot(t, result.demand_acu, lw=0.8, color="0.5", label="demand")
     ax.step(t, result.capacity_acu, where="post", lw=1.2, label=label)
+    if provisioned_acu is not None:
+        ax.axhline(float(provisioned_acu), ls="--", lw=1.0, color="C3",
+                   label=f"{provisioned_label} ({float(provisioned_acu):g} ACU)")
     ax.set_xlabel(f"time ({time_unit})")
     ax.set_ylabel("ACU")
     ax.legend(loc="upper right")

@@ -41,8 +41,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                         "users")),
     ("cluster", ("cluster",)),
     ("billing", ("billing",)),
+    # the year: month-by-month bills (it bills with the billing layer, beside it)
+    ("planning", ("planning",)),
     ("family manifests", tuple(f"{f}._section" for f in ("quorum", "serverless", "global_db",
-                                                          "availability", "users"))),
+                                                          "availability", "users",
+                                                          "planning"))),
     ("scenario", ("scenario",)),
     # scenarios written from Terraform plans and CloudFormation templates (issue 27)
     ("infrastructure in", ("infra",)),

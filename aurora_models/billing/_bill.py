@@ -28,7 +28,13 @@ from ..serverless._cost_options import CostOptions
 from ..serverless._defaults import GIB_PER_ACU, VCPU_PER_ACU
 from ..serverless._policy import ScalingPolicy
 from ..units import HOURS_PER_MONTH
-from ._keys import ONE_RESERVED_RATE, RESERVED_DISCOUNTS, BillingKeys, ReservedKeys
+from ._keys import (
+    ONE_RESERVED_RATE,
+    RESERVED_DISCOUNTS,
+    VOLUME_STAYS,
+    BillingKeys,
+    ReservedKeys,
+)
 from ._text import bill_table
 
 
@@ -433,7 +439,7 @@ class Usage:
     ((1, 2), (0.5, 0.5), 'ASSUMPTION (registered default per term)')
     """
 
-    __rules__ = (ONE_RESERVED_RATE,)
+    __rules__ = (ONE_RESERVED_RATE, VOLUME_STAYS)
 
     region: str = param(None, type="str", user_input=True,
                         doc="AWS region code the cluster is billed in")

@@ -28,7 +28,8 @@ MAX_EXPORT_GIB_PER_MONTH = 31.0 * MAX_VOLUME_GIB
 #: are some 50 USD/hour); an effective reserved rate is below the on-demand rate.
 MAX_RESERVED_HOURLY_USD = 1000.0
 
-__all__ = ["RESERVED_DISCOUNTS", "RESERVED_TERMS", "BillingKeys", "ReservedKeys"]
+__all__ = ["RESERVED_DISCOUNTS", "RESERVED_TERMS", "VOLUME_STAYS", "BillingKeys",
+           "ReservedKeys"]
 
 #: Global Database secondary clusters: up to 16 read-only instances (Aurora User Guide 2023,
 #: aurora_facts.md §5).
@@ -113,10 +114,11 @@ class BillingKeys:
         user_input=True, doc="manual snapshots kept beyond the retention window (billed in "
         "full; at most 100 snapshots, the default quota, of the largest volume)")
     storage_growth_gib_per_month: float = param(
-        0.0, "GiB/month", low=0.0, high=MAX_GROWTH_GIB_PER_MONTH,
+        0.0, "GiB/month", low=-MAX_GROWTH_GIB_PER_MONTH, high=MAX_GROWTH_GIB_PER_MONTH,
         scenario="cluster.storage_growth_gib_per_month", user_input=True,
-        doc="volume growth per month (the 12-month total bills it; at most the largest volume "
-            "a month)")
+        doc="volume growth per month, negative for a shrinking volume (dynamic resizing: "
+            "Aurora MySQL 2.11+ and 3, every Aurora PostgreSQL); the 12-month total and the "
+            "month-by-month bill follow it; at most the largest volume a month")
     backtrack_window_hours: float = param(
         0.0, "hours", low=0.0, high=72.0, scenario="cluster.backtrack_window_hours",
         user_input=True, doc="Aurora MySQL backtrack target window (0: disabled)")
@@ -173,6 +175,19 @@ def _one_reserved_rate(v) -> str | None:
     if v["reserved_discount"] is not None and v["reserved_hourly_usd"] is not None:
         return "`reserved_discount` and `reserved_hourly_usd` must not both be set"
     return None
+
+
+def _volume_stays(v) -> str | None:
+    g, vol = v["storage_growth_gib_per_month"], v["volume_gib"]
+    if g >= 0 or vol is None or vol + 12.0 * g >= 0:
+        return None
+    return (f"`storage_growth_gib_per_month` must keep the {vol:g} GiB volume at or above 0 "
+            f"over the 12 months the bill projects (at least {-vol / 12.0:.6g}), got {g:g}")
+
+
+#: A shrinking volume stays non-negative over the bill's 12 months.
+VOLUME_STAYS = Rule("volume_stays", ("storage_growth_gib_per_month", "volume_gib"),
+                    _volume_stays)
 
 
 #: A reserved rate is a discount or an effective hourly rate, not both.

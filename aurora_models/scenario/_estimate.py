@@ -33,11 +33,15 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
 _TRIALS = params_of(RunSettings)["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.6"
+SCHEMA_VERSION = "1.7"
 
 #: What each version of the document changed (newest first; ``docs/scenario_format.md`` is
 #: generated from it).
 SCHEMA_HISTORY = (
+    ("1.7", "a `year` part (the month-by-month bill of the configured capacity on both "
+            "storage configurations and the cheapest switching policy under the 30-day rule) "
+            "and a `rightsizing` part (each instance role's utilisation at the daily and event "
+            "peak and the cheapest class holding the event peak)"),
     ("1.6", "a `users` part (latency by user region: the routes, each serving region's read "
             "load and readers needed, and each user region's read and write latencies) and "
             "`serverless.secondaries` (the capacity of each secondary whose instances serve "

@@ -97,7 +97,7 @@ def fit_columns(rows: list[tuple[str, ...]], right: set[int], *, wrap: int, inde
     w = list(widths) if widths is not None else [max(len(r[i]) for r in rows) for i in range(k)]
     if width is not None:
         others = sum(w) - w[wrap] + 2 * (k - 1) + len(indent)
-        w[wrap] = max(_MIN_WRAP, min(w[wrap], width - others))
+        w[wrap] = min(w[wrap], max(_MIN_WRAP, width - others))  # wrapped, never widened
     out = []
     for r in rows:
         parts = (textwrap.wrap(r[wrap], w[wrap]) or [""]) if len(r[wrap]) > w[wrap] else [r[wrap]]
