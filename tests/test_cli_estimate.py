@@ -12,8 +12,8 @@ import pytest
 from aurora_models import scenario as sc
 
 SCHEMA_KEYS = {"schema_version", "scenario", "workload", "durability", "availability",
-               "failover", "serverless", "cost", "readers", "alternatives", "global_database",
-               "users", "assumptions", "notes"}
+               "failover", "serverless", "cost", "commitments", "year", "rightsizing",
+               "readers", "alternatives", "global_database", "users", "assumptions", "notes"}
 
 
 def run(*args, cwd=None):
@@ -42,7 +42,7 @@ def test_default_run_prints_the_table():
 def test_json_schema(default_json):
     doc = default_json
     assert set(doc) == SCHEMA_KEYS
-    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.6"
+    assert doc["schema_version"] == sc.SCHEMA_VERSION == "1.8"
     est_keys = {"quantity", "value", "standard_error", "ci_low", "ci_high", "n_trials", "method",
                 "unit"}
     assert set(doc["availability"]["annual_downtime_minutes_monte_carlo"]) == est_keys

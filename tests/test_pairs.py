@@ -34,7 +34,8 @@ def test_every_expected_pair_is_found():
                 ("write_path", "commit_latency"), ("write_path", "vdl_gated_lag"),
                 ("global_db", "lag"), ("availability", "annual_downtime"),
                 ("availability", "reader_endpoint"),
-                ("users", "read_latency"), ("users", "write_latency")}
+                ("users", "read_latency"), ("users", "write_latency"),
+                ("billing", "optimal_commitment")}
     assert expected <= set(PAIRS)
 
 
@@ -111,6 +112,8 @@ def _examples():
         ("users", "write_latency"): (("eu-central-1", "us-east-1"), dict(via="eu-west-1"),
                                      dict(n_trials=500, rng=1)),
         ("serverless", "paused_fraction"): ((6.0,), {}, dict(n_trials=500, rng=1)),
+        ("billing", "optimal_commitment"): ((np.tile(np.r_[np.ones(18), np.full(6, 3.0)], 7),
+                                             0.3), {}, dict(n_trials=50, rng=1)),
     }
 
 

@@ -132,12 +132,14 @@ def test_the_full_report_keeps_its_parts(full):
     assert order == sorted(order)
     assert "30 days before this report" in text
     # every bill, the latency by user region (shown: the bundled file has [users]), the
-    # year month by month (shown) and the right-sizing table (folded)
-    assert page.count("<details") == len(full.sections["cost"]["bills"]) + 3
-    assert page.count("<details open>") == 2 + len([b for b in full.sections["cost"]["bills"]
+    # year month by month (shown), the right-sizing table (folded) and the reserved terms
+    # (shown)
+    assert page.count("<details") == len(full.sections["cost"]["bills"]) + 4
+    assert page.count("<details open>") == 3 + len([b for b in full.sections["cost"]["bills"]
                                                     if b["configured"] or b["cheapest"]])
     assert "The year, month by month" in text and "Right-sizing" in text
-    assert "Latency by user region" in text
+    assert "Latency by user region" in text and "Reserved terms: 10 rows" in text
+    assert "Database Savings Plan (1y-no-upfront" in text
     assert page.count("class=cheap") == 1
     assert page.count("<figure>") == 3 and page.count("<img ") == 1  # the one image given
     assert "data:image/png;base64,iVBORw==" in page

@@ -8,6 +8,7 @@ lacks is never zero: the line is left out and named in :attr:`Bill.missing`.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass, fields, replace
@@ -33,6 +34,7 @@ from ._keys import (
     RESERVED_DISCOUNTS,
     VOLUME_STAYS,
     BillingKeys,
+    DateKeys,
     ReservedKeys,
 )
 from ._text import bill_table
@@ -429,6 +431,12 @@ class Usage:
     reserved_hourly_usd : float, optional
         Your effective reserved hourly rate of the configured class, USD per hour (upfront
         amortised).
+    engine_version : str, optional
+        The engine version (unset: a current one); past its major's end of standard support it
+        adds RDS Extended Support lines (:func:`aurora_models.pricing.extended_support_year`).
+    billing_date : str, optional
+        The date the month is billed at, ISO ``YYYY-MM-DD`` (unset: today's date, UTC); it
+        decides the Extended Support band.
 
     Examples
     --------
@@ -502,6 +510,8 @@ class Usage:
     reserved_term: str = like(ReservedKeys, "reserved_term")
     reserved_discount: float | None = like(ReservedKeys, "reserved_discount")
     reserved_hourly_usd: float | None = like(ReservedKeys, "reserved_hourly_usd")
+    engine_version: str | None = like(Cluster, "engine_version")
+    billing_date: str | None = like(DateKeys, "billing_date")
 
     def __post_init__(self) -> None:
         if self.backtrack_window_hours > 0 and self.engine != "aurora-mysql":
@@ -563,6 +573,18 @@ class Usage:
         if self.reserved_discount is not None:
             return "scenario discount"
         return "ASSUMPTION (registered default per term)"
+
+    def billed_on(self) -> tuple[dt.date, str]:
+        """The date billed and how it was chosen (``billing_date``, else today's, UTC).
+
+        Returns
+        -------
+        tuple of (datetime.date, str)
+            The date, and ``"pricing.billing_date"`` or ``"today's date"``.
+        """
+        if self.billing_date is not None:
+            return dt.date.fromisoformat(self.billing_date), "pricing.billing_date"
+        return dt.datetime.now(dt.UTC).date(), "today's date, pricing.billing_date unset"
 
     @property
     def discount(self) -> float:
@@ -706,11 +728,32 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
 
     classes = []
     acu_unit = "ACU-hours"
+    es_lines: list[tuple[str, str, str, Any, str, str]] = []
+
+    def extended(line_id: str, region: str, what: str, book, cls: str | None, count, hours,
+                 component: str) -> None:
+        """Queue the Extended Support line of a compute line: ``count`` instances of ``cls``
+        for ``hours`` (vCPU-hours), or, ``cls`` None, ``hours`` ACU-hours."""
+        if years is None:
+            return
+        if cls is None:
+            es_lines.append((line_id, region, what, hours, "serverless", component))
+            return
+        try:
+            vcpu = book.instance_spec(cls)[0]
+        except MissingPriceError:  # the class is not sold: its compute line says so
+            return
+        es_lines.append((line_id, region, what, vcpu * count * hours, "provisioned", component))
+
+    day, how = u.billed_on()
+    years = pricing.extended_support_year(u.engine, u.engine_version, day)
     # -- compute, primary region ------------------------------------------------------------
     if writer_serverless:
         b.add("compute.writer", u.region,
               f"compute: writer, Serverless v2 ({config})", u.writer_acu_hours,
               acu_unit, lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
+        extended("extended_support.writer", u.region, "writer", pb, None, 1,
+                 u.writer_acu_hours, "compute")
         classes.append("1 x serverless")
     else:
         before = len(b.missing)
@@ -719,6 +762,8 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
               hourly(pb, writer_cls), "compute")
         if len(b.missing) > before and "not sold" in b.missing[-1]:
             unavailable = b.missing[-1]
+        extended("extended_support.writer", u.region, f"writer, {writer_cls}", pb, writer_cls,
+                 1, h, "compute")
         classes.append(f"1 x {writer_cls}")
     if u.replicas:
         if readers_serverless:
@@ -726,12 +771,17 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                   f"compute: {_plural(u.replicas, 'reader')}, Serverless v2 ({config})",
                   u.reader_acu_hours_each * u.replicas, acu_unit,
                   lambda: pb.acu_hour_usd(io_optimized=io_opt), "compute")
+            extended("extended_support.readers", u.region, _plural(u.replicas, "reader"), pb,
+                     None, u.replicas, u.reader_acu_hours_each * u.replicas, "compute")
             classes.append(f"{u.replicas} x serverless")
         else:
             b.add("compute.readers", u.region,
                   f"compute: {_plural(u.replicas, 'reader')}, {reader_cls}"
                   f"{term(pb, reader_cls)}",
                   h * u.replicas, "instance-hours", hourly(pb, reader_cls), "compute")
+            extended("extended_support.readers", u.region,
+                     f"{_plural(u.replicas, 'reader')}, {reader_cls}", pb, reader_cls,
+                     u.replicas, h, "compute")
             classes.append(f"{u.replicas} x {reader_cls}")
     # -- storage, I/O, backups, features ----------------------------------------------------
     b.add("storage", u.region, f"storage ({config})", volume_gib, "GiB-months",
@@ -780,11 +830,17 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
                       f"secondary compute: {_plural(n, 'instance')}, Serverless v2 "
                       f"({config})", each * n, acu_unit,
                       lambda sb=sb: sb.acu_hour_usd(io_optimized=io_opt), "secondary")
+                extended("secondary.extended_support", sec,
+                         f"secondary, {_plural(n, 'instance')}", sb, None, n, each * n,
+                         "secondary")
             else:
                 b.add("secondary.compute", sec,
                       f"secondary compute: {_plural(n, 'instance')}, {sec_cls}"
                       f"{term(sb, sec_cls)}",
                       h * n, "instance-hours", hourly(sb, sec_cls), "secondary")
+                extended("secondary.extended_support", sec,
+                         f"secondary, {_plural(n, 'instance')}, {sec_cls}", sb, sec_cls, n, h,
+                         "secondary")
         b.add("secondary.storage", sec, f"secondary storage ({config})", volume_gib, "GiB-months",
               lambda sb=sb: sb.storage_gb_month_usd(io_optimized=io_opt), "secondary")
         if not io_opt:
@@ -801,6 +857,17 @@ def _build(option: str, u: Usage, books: _Books, volume_gib: float, added=()) ->
             b.add("transfer", sec,
                   f"inter-region transfer {u.region} -> {sec} (ASSUMPTION: billed)", gib,
                   "GiB", lambda sec=sec: books.transfer().usd_per_gb(u.region, sec), "transfer")
+    # -- RDS Extended Support: an engine major past its end of standard support ------------
+    # (quantity: vCPU-hours of each provisioned instance, or the ACU-hours billed; the same for
+    # on-demand and reserved instances; the 12-month total keeps the month's band)
+    for line_id, region, what, qty_, kind, component in es_lines:
+        major = (u.engine_version or "").rsplit("mysql_aurora.", 1)[-1].split(".")[0]
+        b.add(line_id, region,
+              f"RDS Extended Support: {what}, {u.engine} {major}, year {years} (billed at "
+              f"{day.isoformat()}: {how})", qty_,
+              "vCPU-hours" if kind == "provisioned" else acu_unit,
+              (lambda region=region, kind=kind: pricing.extended_support_price(
+                  region, kind, cast(str, years))), component)
     # -- lines the registered families add (Section.bill_lines) ----------------------------
     for a in added:
         if a.options is None or option in a.options:

@@ -6,6 +6,8 @@ derived from these declarations.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +30,7 @@ MAX_EXPORT_GIB_PER_MONTH = 31.0 * MAX_VOLUME_GIB
 #: are some 50 USD/hour); an effective reserved rate is below the on-demand rate.
 MAX_RESERVED_HOURLY_USD = 1000.0
 
-__all__ = ["RESERVED_DISCOUNTS", "RESERVED_TERMS", "VOLUME_STAYS", "BillingKeys",
+__all__ = ["RESERVED_DISCOUNTS", "RESERVED_TERMS", "VOLUME_STAYS", "BillingKeys", "DateKeys",
            "ReservedKeys"]
 
 #: Global Database secondary clusters: up to 16 read-only instances (Aurora User Guide 2023,
@@ -220,3 +222,31 @@ class ReservedKeys:
         doc="your effective reserved hourly rate of the configured class (upfront amortised; at "
             "most 1000, some 20x the dearest on-demand class)")
 
+
+
+def _iso_date(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ParameterTypeError(f"`{name}` must be an ISO date string such as '2026-12-08', got "
+                                 f"{type(value).__name__} {value!r}")
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ParameterValueError(f"`{name}` must be an ISO date such as '2026-12-08' "
+                                  f"(YYYY-MM-DD), got {value!r}") from None
+    return value
+
+
+@declared("billing")
+@dataclass(frozen=True, kw_only=True)
+class DateKeys:
+    """The date a month is billed at: what decides the RDS Extended Support band of an engine
+    version past its end of standard support."""
+
+    billing_date: str | None = param(
+        None, type="custom", checker=_iso_date, nullable=True, scenario="pricing.billing_date",
+        user_input=True, doc="the date the month is billed at, ISO YYYY-MM-DD (unset: today's "
+                             "date, UTC); an engine version past its end of standard support "
+                             "adds RDS Extended Support lines from it",
+        json_schema_extra={"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})

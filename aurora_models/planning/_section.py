@@ -48,6 +48,7 @@ class YearResult(SectionResult):
     always_io_optimized_usd: float | None
     policy_usd: float
     policy_switches: int
+    missing: list[str]
     note: str
 
 
@@ -80,6 +81,9 @@ def _year(ctx: Context) -> YearResult:
                      days_since_switch=s["cluster"]["io_optimized_switched_days_ago"],
                      price_file=s["pricing"]["offer_file"], added=added)
     f = plan.months
+    if f.attrs.get("missing"):
+        ctx.notes.append("the year's bills leave out what the price data lacks: "
+                         + "; ".join(f.attrs["missing"]))
     configured = "io_optimized_usd" if usage.storage == "io-optimized" else "standard_usd"
     p = plan.policy
     return YearResult(
@@ -89,7 +93,7 @@ def _year(ctx: Context) -> YearResult:
         growth_gib_per_month=usage.storage_growth_gib_per_month, seasonal=bool(seasonality),
         configured_usd=float(f[configured].sum()), always_standard_usd=p.always_standard_usd,
         always_io_optimized_usd=p.always_io_optimized_usd, policy_usd=p.total_usd,
-        policy_switches=p.switches_to_io_optimized,
+        policy_switches=p.switches_to_io_optimized, missing=list(f.attrs.get("missing", [])),
         note=("730-hour months; each month bills its average volume (growth "
               f"{usage.storage_growth_gib_per_month:g} GiB/month) and its season's demand "
               "(`workload.seasonality`, the capacity simulated again); the policy switches "
@@ -136,7 +140,10 @@ def _year_view(d: Mapping[str, Any]) -> View:
     policy = (f"storage policy over {n} months: {_months_text(configs)} "
               f"({k} switch{'es' if k != 1 else ''} to I/O-Optimized), "
               + (f"saves {_money(saving)} against the better fixed configuration"
-                 if saving > 0.5 else "the better fixed configuration throughout"))
+                 if saving > 0.5 else "the better fixed configuration throughout")
+              + (f" (incomplete: {len(d['missing'])} dimension"
+                 f"{'s' if len(d['missing']) != 1 else ''} not priced)"
+                 if d.get("missing") else ""))
     table = LineTable(
         title=(f"The year, month by month ({d['capacity']}): month, average volume GiB, demand "
                f"multiple, the bill on Standard and on I/O-Optimized, the policy's choice"),
@@ -168,7 +175,8 @@ YEAR = Section(
          "on each storage configuration and the policy's); `capacity, configured_storage, "
          "growth_gib_per_month, seasonal`; the totals `configured_usd, always_standard_usd, "
          "always_io_optimized_usd` (null when the 30-day rule bars switching at the start), "
-         "`policy_usd, policy_switches`; `note`")
+         "`policy_usd, policy_switches`; `missing` (dimensions the price data lacks: the "
+         "totals leave them out); `note`")
 
 
 @dataclass(frozen=True, kw_only=True)

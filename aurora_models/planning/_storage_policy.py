@@ -141,7 +141,7 @@ def storage_policy(standard_usd: Sequence[float], io_optimized_usd: Sequence[flo
 
     A switch to I/O-Optimized 10 days ago bars another one for 20 days:
 
-    >>> storage_policy([100, 100], [50, 50], days=[15, 15], days_since_switch=10).configs
+    >>> storage_policy([100, 100], [50, 50], days=[20, 20], days_since_switch=10).configs
     ('standard', 'io-optimized')
     """
     s, o, d, start, since = _inputs(standard_usd, io_optimized_usd, days, initial,

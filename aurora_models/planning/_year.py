@@ -159,8 +159,9 @@ def bill_months(usages: Sequence[Usage], *, options: Sequence[str] | None = None
     -------
     pandas.DataFrame
         One row per month: ``month`` (1 first), ``volume_gib`` (the month's average volume,
-        GiB), then each option's total, USD (NaN where the option is unavailable or misses a
-        price).
+        GiB), then each option's total, USD (NaN where the option is unavailable; the total of
+        the priced lines where a price is missing, the missing dimensions in
+        ``frame.attrs["missing"]``).
 
     See Also
     --------
@@ -180,16 +181,19 @@ def bill_months(usages: Sequence[Usage], *, options: Sequence[str] | None = None
         raise ParameterValueError("`usages` must hold at least one month, got none")
     books = {} if books is None else books
     rows = []
+    missing: set[str] = set()
     for m, u in enumerate(usages, start=1):
         bills = bill_options(u, options=options, price_file=price_file, books=books,
                              added=added)
         row: dict[str, float] = {"month": float(m),
                                  "volume_gib": u.volume_gib + u.storage_growth_gib_per_month / 2}
         for b in bills:
-            row[b.option] = b.total_usd if b.complete and not b.unavailable else math.nan
+            row[b.option] = math.nan if b.unavailable else b.total_usd
+            missing.update(b.missing)
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame["month"] = frame["month"].astype(int)
+    frame.attrs["missing"] = sorted(missing)  # what the totals leave out (never priced at 0)
     return frame
 
 
@@ -279,8 +283,8 @@ def year_plan(usages: Sequence[Usage], *, capacity: str | None = None,
                         added=added)
     for name in (std, io):
         if frame[name].isna().any():
-            raise ParameterValueError(f"the {name.replace('_', ' ')} bill misses a price or is "
-                                      f"unavailable in some month: no storage policy")
+            raise ParameterValueError(f"the {name.replace('_', ' ')} option is unavailable in "
+                                      f"some month: no storage policy")
     frame.insert(2, "demand_multiplier", seasonal(seasonality, len(usages)))
     frame = frame.rename(columns={std: "standard_usd", io: "io_optimized_usd"})
     initial = "io-optimized" if usages[0].storage == "io-optimized" else "standard"

@@ -14,6 +14,11 @@ changed row) changes every bill without code changes.
   JSON; Price List Bulk API), streamed, on-demand and reserved terms, and writes a price-book
   file; :meth:`PriceBook.reserved` gives a class's reserved rate per term of
   :data:`RESERVED_TERMS` (effective hourly = upfront / :data:`RESERVED_TERM_HOURS` + hourly).
+- :func:`savings_plan_eligible` and :data:`SAVINGS_PLAN_DISCOUNTS`: Database Savings Plans
+  (December 2025): the one term sold, the eligible usage (Serverless v2, instance generation 7
+  and later) and the registered discount per usage type.
+- :func:`extended_support_year` and :func:`extended_support_price`: RDS Extended Support, the
+  end of standard support of each major version and the surcharge per vCPU-hour or ACU-hour.
 - :func:`io_optimized_break_even_share` derives AWS's "I/O-Optimized pays from 25 % I/O spend"
   rule and shows where it holds.
 
@@ -36,6 +41,13 @@ from ._book import (
     ReservedRate,
     io_optimized_break_even_share,
 )
+from ._extended_support import (
+    EXTENDED_SUPPORT_DATES,
+    EXTENDED_SUPPORT_PRICES,
+    EXTENDED_SUPPORT_REGIONS,
+    extended_support_price,
+    extended_support_year,
+)
 from ._load import (
     TransferPrices,
     instance_specs,
@@ -55,11 +67,20 @@ from ._rules import (
     check_price,
     price_violations,
 )
+from ._savings_plans import (
+    SAVINGS_PLAN_DISCOUNTS,
+    SAVINGS_PLAN_MIN_GENERATION,
+    SAVINGS_PLAN_TERMS,
+    savings_plan_eligible,
+)
 
 __all__ = [
     "AURORA_ENGINES",
     "CLASS_ITEMS",
     "ENGINES",
+    "EXTENDED_SUPPORT_DATES",
+    "EXTENDED_SUPPORT_PRICES",
+    "EXTENDED_SUPPORT_REGIONS",
     "HOURS_PER_MONTH",
     "ITEMS",
     "MAX_UNIT_PRICE_USD",
@@ -67,12 +88,17 @@ __all__ = [
     "RESERVED_ITEM",
     "RESERVED_TERMS",
     "RESERVED_TERM_HOURS",
+    "SAVINGS_PLAN_DISCOUNTS",
+    "SAVINGS_PLAN_MIN_GENERATION",
+    "SAVINGS_PLAN_TERMS",
     "MissingPriceError",
     "PriceBook",
     "ReservedRate",
     "TransferPrices",
     "check_price",
     "effective_hourly_usd",
+    "extended_support_price",
+    "extended_support_year",
     "import_offer_file",
     "instance_specs",
     "io_optimized_break_even_share",
@@ -82,4 +108,5 @@ __all__ = [
     "load_transfer",
     "offer_file_kind",
     "price_violations",
+    "savings_plan_eligible",
 ]

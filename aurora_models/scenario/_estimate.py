@@ -33,11 +33,14 @@ __all__ = ["SCHEMA_VERSION", "ScenarioResult", "demand_series", "estimate", "est
 _TRIALS = params_of(RunSettings)["trials"]
 
 #: Version of the JSON document of :meth:`ScenarioResult.to_dict` (bump on any key change).
-SCHEMA_VERSION = "1.7"
+SCHEMA_VERSION = "1.8"
 
 #: What each version of the document changed (newest first; ``docs/scenario_format.md`` is
 #: generated from it).
 SCHEMA_HISTORY = (
+    ("1.8", "a `commitments` part (every reserved term of the configured classes side by "
+            "side, and the Database Savings Plan commitment that minimises the expected cost "
+            "of the configured bill's eligible compute)"),
     ("1.7", "a `year` part (the month-by-month bill of the configured capacity on both "
             "storage configurations and the cheapest switching policy under the 30-day rule) "
             "and a `rightsizing` part (each instance role's utilisation at the daily and event "

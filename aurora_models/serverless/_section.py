@@ -9,6 +9,7 @@ from typing import Any, TypedDict, cast
 import numpy as np
 
 from .. import pricing
+from .._format import usd
 from .._params import params_of, replaced
 from .._registry import sections
 from .._rng import spawn_seeds
@@ -17,15 +18,24 @@ from .._section import (
     Context,
     Dated,
     Fact,
+    LineTable,
     Output,
     Row,
     Section,
     SectionResult,
     View,
 )
-from ..billing import OPTION_LABELS, OPTIONS, Usage, bill_options, bill_totals
+from ..billing import (
+    OPTION_LABELS,
+    OPTIONS,
+    Usage,
+    bill_options,
+    bill_totals,
+    reserved_terms,
+    savings_plan_commitment,
+)
 from ..billing._bill import secondary_idle_acu
-from ..billing._keys import BillingKeys, ReservedKeys
+from ..billing._keys import BillingKeys, DateKeys, ReservedKeys
 from ..billing._text import bill_table
 from ..global_db._link import REDO_BYTES_PER_WRITE
 from ..global_db._routing import routing_of, secondary_counts
@@ -35,8 +45,8 @@ from ._demand_model import PER_OPERATION, DemandModel, ReaderLoad
 from ._policy import ScalingPolicy
 from ._simulate import _scratch, simulate_capacity
 
-__all__ = ["CAPACITY", "COST", "SECTIONS", "WORKLOAD", "CapacityProfile", "CostResult",
-           "WorkloadResult", "demand_model"]
+__all__ = ["CAPACITY", "COMMITMENTS", "COST", "SECTIONS", "WORKLOAD", "CapacityProfile",
+           "CommitmentsResult", "CostResult", "WorkloadResult", "demand_model"]
 
 #: Seeded demand draws the monthly cost is computed over (its spread is reported).
 COST_DRAWS = 10
@@ -430,7 +440,8 @@ def _configuration(s) -> dict[str, Any]:
         inter_region_transfer=reg["inter_region_transfer"],
         replicated_write_io_on_io_optimized=reg["replicated_write_io_on_io_optimized"],
         redo_bytes_per_write=REDO_BYTES_PER_WRITE, reserved_term=pr["reserved_term"],
-        reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"])
+        reserved_discount=pr["reserved_discount"], reserved_hourly_usd=pr["reserved_hourly_usd"],
+        engine_version=cl["engine_version"], billing_date=pr["billing_date"])
 
 
 class _Consumption(TypedDict):
@@ -656,7 +667,7 @@ def _cost_view(d: Mapping[str, Any]) -> View:
 COST = Section(
     name="cost", title="Monthly cost", run=_cost, rows=_cost_rows, view=_cost_view,
     consumes=("workload", "serverless"), run_batch=_cost_batch,
-    declares=(CostOptions, BillingKeys, ReservedKeys),
+    declares=(CostOptions, BillingKeys, ReservedKeys, DateKeys),
     collects_bill_lines=True,
     assumptions=("billing", "pricing", "serverless", "units"), place=50,
     outputs=(Output("bill_{}", ("options", ("option", "{}"), "total_usd"), "USD/month",
@@ -687,6 +698,120 @@ def _option_label(option: str) -> str:
     return OPTION_LABELS.get(option, option)
 
 
+@dataclass(frozen=True, kw_only=True)
+class CommitmentsResult(SectionResult):
+    """Reserved terms side by side and the Database Savings Plan of the configured cluster
+    (:func:`~aurora_models.billing.reserved_terms`,
+    :func:`~aurora_models.billing.savings_plan_commitment`)."""
+
+    region: str
+    configured: str
+    capacity: str
+    reserved_terms: list[dict[str, Any]]
+    savings_plan: dict[str, Any]
+    note: str
+
+
+def _commitments(ctx: Context) -> CommitmentsResult:
+    s = ctx.scenario
+    cost = cast(CostResult, ctx["cost"])
+    cap = cast(CapacityResult, ctx["serverless"])
+    usage = _usage(s, cast(WorkloadResult, ctx["workload"]).series, cap)
+    price_file = s["pricing"]["offer_file"]
+    terms = reserved_terms(usage, price_file=price_file)
+    bill = next(b for b in cost.bills if b["configured"])
+    sims = cap.simulations
+    w, r = sims.get("writer"), sims.get("reader")
+    plan = savings_plan_commitment(
+        usage, bill, writer_acu=None if w is None else w.capacity_acu,
+        reader_acu=None if r is None else r.capacity_acu,
+        step_s=cast(WorkloadResult, ctx["workload"]).step_s if w is not None else None)
+    return CommitmentsResult(
+        region=usage.region, configured=cost.configured, capacity=usage.capacity,
+        reserved_terms=terms.to_dict("records"), savings_plan=plan,
+        note=("reserved_terms: per instance except `instances` and `saving_usd_per_month`; "
+              "effective_hourly_usd = upfront_usd / term hours + recurring_hourly_usd (8,760 "
+              "hours a year); savings_plan: the commitment minimising the expected cost of the "
+              "configured bill's eligible compute, the d-quantile of its hourly on-demand "
+              "spend (commitment_usd_per_hour, on-demand equivalent; AWS's plan commitment is "
+              "plan_commitment_usd_per_hour = (1 - d) x)"))
+
+
+_TERMS_HEAD = ("region", "term, instances", "upfront", "recurring/h", "effective/h", "a month",
+               "the term", "saved a month", "saving")
+
+
+def _terms_table(d: Mapping[str, Any]) -> LineTable:
+    rows = tuple((t["region"], f"{t['term']}, {t['instances']} x {t['instance_class']}",
+                  usd(t["upfront_usd"]), f"${t['recurring_hourly_usd']:.4f}",
+                  f"${t['effective_hourly_usd']:.4f}", usd(t["monthly_usd"]),
+                  usd(t["term_total_usd"]), usd(t["saving_usd_per_month"]),
+                  f"{t['saving_share']:.0%}")
+                 for t in d["reserved_terms"])
+    what = " (a what-if: the cluster is Serverless v2)" if d["capacity"] == "serverless" else ""
+    return LineTable(title=f"Reserved terms, per instance{what}", head=_TERMS_HEAD, rows=rows,
+                     summary=f"Reserved terms: {len(rows)} rows",
+                     right=frozenset({2, 3, 4, 5, 6, 7}), numeric=frozenset({2, 3, 4, 5, 6, 7, 8}),
+                     wrap=1, shown=True)
+
+
+def _plan_line(p: Mapping[str, Any]) -> str:
+    if not p["eligible"]:
+        why = "; ".join(p["excluded"]) or "no eligible compute"
+        return f"Database Savings Plan: the configured compute is not covered ({why})"
+    return (f"Database Savings Plan ({p['term']}, ASSUMPTION {p['discount']:.0%} off "
+            f"{p['usage_type']} usage): commit ${p['plan_commitment_usd_per_hour']:,.2f}/hour "
+            f"(${p['commitment_usd_per_hour']:,.2f}/hour of on-demand spend, the "
+            f"{p['discount']:.0%} quantile of the hourly spend); eligible compute "
+            f"{usd(p['monthly_cost_usd'])}/month instead of {usd(p['on_demand_monthly_usd'])} "
+            f"on demand: saves {usd(p['saving_vs_none_usd_per_month'])}/month, "
+            f"{usd(p['saving_vs_mean_usd_per_month'])}/month more than committing at the mean")
+
+
+def _terms_line(d: Mapping[str, Any]) -> str:
+    rows = [t for t in d["reserved_terms"] if t["role"] == "writer and readers"]
+    if not rows:
+        return "reserved terms: the configured class has no price in the data"
+    best = max(rows, key=lambda t: t["saving_usd_per_month"])
+    src = "the offer file" if rows[0]["source"].startswith("offer file") else \
+        "the registered discounts, assumptions"
+    return (f"reserved terms of {rows[0]['instance_class']} ({src}): {best['term']} saves the "
+            f"most, {usd(best['saving_usd_per_month'])}/month for "
+            f"{best['instances']} instance{'s' if best['instances'] != 1 else ''}")
+
+
+def _commitments_view(d: Mapping[str, Any]) -> View:
+    p = d["savings_plan"]
+    facts: tuple[Fact, ...] = ()
+    if p["eligible"]:
+        facts = (Fact("Savings Plan", f"commit ${p['plan_commitment_usd_per_hour']:,.2f}/hour "
+                      f"(1 year): saves {usd(p['saving_vs_none_usd_per_month'])} a month on "
+                      f"eligible compute (ASSUMPTION: {p['discount']:.0%} discount)", 30),)
+    return View(lines=(_plan_line(p), _terms_line(d)), facts=facts,
+                tables=(_terms_table(d),), tables_heading="Commitments",
+                report_heading="Commitments")
+
+
+COMMITMENTS = Section(
+    name="commitments", title="Commitments", run=_commitments, view=_commitments_view,
+    consumes=("workload", "serverless", "cost"), assumptions=("billing", "pricing"),
+    place=55,
+    json="`region, configured, capacity, note`; `reserved_terms`: one row per region, class and "
+         "term of `{role, region, instance_class, instances, term, upfront_usd, "
+         "recurring_hourly_usd, effective_hourly_usd, on_demand_hourly_usd, monthly_usd, "
+         "term_total_usd, saving_share, saving_usd_per_month, source}` (per instance except "
+         "`instances` and `saving_usd_per_month`; `source` says whether the offer file, the "
+         "scenario or a registered discount priced it); `savings_plan`: `{term, usage_type, "
+         "discount, discount_source, covered, excluded, eligible}` and, when eligible, "
+         "`commitment_usd_per_hour` (the optimum x*, on-demand equivalent: the d-quantile of "
+         "the configured bill's hourly eligible compute spend), "
+         "`plan_commitment_usd_per_hour` (AWS's commitment, (1 - d) x*), "
+         "`commitment_standard_error, method, expected_cost_usd_per_hour, "
+         "on_demand_usd_per_hour, at_mean_cost_usd_per_hour, saving_vs_none_usd_per_month, "
+         "saving_vs_mean_usd_per_month, coverage, hours, monthly_cost_usd, "
+         "on_demand_monthly_usd`")
+
+
 #: In registry order (which orders the declared keys in a table: the ACU range, then the
 #: demand, then the bill's keys); the JSON document orders sections by ``place``.
-SECTIONS = (CAPACITY, WORKLOAD, COST)
+SECTIONS = (CAPACITY, WORKLOAD, COST, COMMITMENTS)
