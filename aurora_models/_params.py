@@ -69,7 +69,10 @@ class Param:
     ``allow_inf`` admits +inf as "no limit"); ``step`` requires a whole multiple (0.5 ACU);
     ``choices`` lists a ``choice``'s values; ``nullable`` admits None ("not set").
     ``checker`` validates a ``custom`` value (a list of regions, a table of events).
-    ``uncertainty`` is reserved for the distribution the sensitivity analysis samples.
+    ``uncertainty`` is reserved for the distribution the sensitivity analysis samples;
+    ``sampled_when(value)``, where given, says whether it is sampled in a scenario (``value``
+    reads a ``table.key`` of it): an input that does nothing there (the zero-downtime patching
+    inputs of a scenario without it) is not sampled.
     ``registered=False`` keeps the parameter out of the assumptions registry: its default is
     registered under another name (``register(...)`` in its module) or is no claim to list.
     """
@@ -95,6 +98,7 @@ class Param:
     rule_text: str = ""  # a custom type's allowed values in words (default: ``doc``)
     json_schema_extra: Mapping[str, Any] | None = None
     uncertainty: Any = None
+    sampled_when: Callable[[Callable[[str], Any]], bool] | None = None
     #: False keeps the declaration out of the assumptions registry: a copy of another
     #: declaration (:func:`like`), or a default registered under another name.
     registered: bool = True

@@ -269,12 +269,29 @@ ENGINE_VERSION = Rule("engine_version", ("engine_version", "engine"), _version_f
 VOLUME_LIMIT = Rule("volume_limit", ("volume_gib", "engine", "engine_version"), _volume_fits)
 
 
+#: Configurations AWS does not pause, with its rule (Aurora User Guide, 'Scaling to Zero ACUs
+#: with automatic pause and resume for Aurora Serverless v2', https://docs.aws.amazon.com/
+#: AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html, read 2026-12-08;
+#: aurora_facts.md section 3.3).
+NO_PAUSE = (
+    ("cluster.rds_proxy", "RDS Proxy holds open connections to the cluster, so its instances "
+                          "never pause"),
+    ("cluster.logical_replication", "with logical or binlog replication on, the writer (and the "
+                                    "readers of failover tiers 0 and 1) do not pause"),
+    ("cluster.zero_etl", "a zero-ETL integration keeps the writer from pausing"),
+)
+
+
 def _auto_pause(v) -> str | None:
     if v["cluster.min_acu"] != 0:
         return None
     if v["regions.secondaries"]:
         return ("`cluster.min_acu` must be at least 0.5 in a Global Database (AWS does not "
                 "auto-pause the global primary's writer or any secondary cluster), got 0")
+    for key, why in NO_PAUSE:
+        if v[key]:
+            return (f"`cluster.min_acu` must be at least 0.5 with `{key}` = true (AWS does not "
+                    f"auto-pause: {why}), got 0")
     if not supports_auto_pause(v["cluster.engine"], v["cluster.engine_version"]):
         return (f"`cluster.min_acu` must be at least 0.5 on Aurora {v['cluster.engine']} "
                 f"{v['cluster.engine_version']} (auto-pause needs MySQL 3.08.0, PostgreSQL "
@@ -304,7 +321,8 @@ WRITE_FORWARDING = Rule("write_forwarding", ("users.write_forwarding", "regions.
 
 #: ``min_acu = 0`` (auto-pause) only where AWS pauses: no Global Database, a version that can.
 AUTO_PAUSE = Rule("auto_pause", ("cluster.min_acu", "regions.secondaries", "cluster.engine",
-                                 "cluster.engine_version"), _auto_pause)
+                                 "cluster.engine_version", *(k for k, _ in NO_PAUSE)),
+                  _auto_pause)
 
 
 @declared("cluster")
@@ -329,6 +347,11 @@ class Cluster:
         Storage configuration billed today.
     volume_gib : float
         Cluster volume size, GiB (at most the version's limit, :func:`max_volume_gib`).
+    rds_proxy, logical_replication, zero_etl : bool
+        Connections through RDS Proxy (the availability figures are then the proxy's:
+        ``availability.PROXY_CLIENT``); logical (PostgreSQL) or binlog (MySQL) replication on;
+        a zero-ETL integration. AWS does not auto-pause any of them: with ``min_acu = 0`` they
+        are refused (:data:`NO_PAUSE`, the rule ``auto_pause``).
 
     Examples
     --------
@@ -371,6 +394,14 @@ class Cluster:
     volume_gib: float = param(None, "GiB", low=1.0, high=float(MAX_VOLUME_GIB),
                               scenario="cluster.volume_gib", user_input=True,
                               doc="cluster volume size")
+    rds_proxy: bool = param(False, scenario="cluster.rds_proxy", user_input=True,
+                            doc="applications connect through RDS Proxy (no auto-pause; the "
+                                "downtime and failover figures are through the proxy)")
+    logical_replication: bool = param(
+        False, scenario="cluster.logical_replication", user_input=True,
+        doc="logical (PostgreSQL) or binlog (MySQL) replication is on (no auto-pause)")
+    zero_etl: bool = param(False, scenario="cluster.zero_etl", user_input=True,
+                           doc="a zero-ETL integration from the cluster (no auto-pause)")
 
 
 def _distinct_regions(v) -> str | None:

@@ -111,6 +111,7 @@ def _examples():
                                     dict(n_trials=500, rng=1)),
         ("users", "write_latency"): (("eu-central-1", "us-east-1"), dict(via="eu-west-1"),
                                      dict(n_trials=500, rng=1)),
+        ("serverless", "paused_fraction"): ((6.0,), {}, dict(n_trials=500, rng=1)),
         ("billing", "optimal_commitment"): ((np.tile(np.r_[np.ones(18), np.full(6, 3.0)], 7),
                                              0.3), {}, dict(n_trials=50, rng=1)),
     }

@@ -246,11 +246,8 @@ def _components(dep: Deployment, rates: FailureRates, storage: StorageUnavailabi
                 replace(other, p=q_all))
 
     replace_ = _Branch(1.0, dep.recovery, False, True)
-    comps = [
-        _Component("instance failure", lam, failover_or(replace_)),
-        _Component("maintenance", rates.maintenance_events_per_year,
-                   failover_or(_Branch(1.0, RESTART, False, True))),
-    ]
+    comps = [_Component("instance failure", lam, failover_or(replace_)),
+             *_planned(rates, failover_or(_Branch(1.0, RESTART, False, True)))]
     if dep.kind == "rds-single-az":
         az = _Branch(1.0, rates.az_outage, False, True)
     else:  # Aurora storage survives an AZ; a lone writer is recreated in another AZ
@@ -267,6 +264,41 @@ def _components(dep: Deployment, rates: FailureRates, storage: StorageUnavailabi
         comps.append(_Component("storage", rates.ebs_volume_failure_rate_per_year,
                                 failover_or(_Branch(1.0, RESTORE, False, True))))
     return comps
+
+
+def _planned(rates: FailureRates, restart: tuple[_Branch, ...]) -> list[_Component]:
+    """The planned changes, one component per kind (a kind with no events is left out).
+
+    ``restart`` is a patch applied the standard way (a failover with a standby, else a
+    restart). Without zero-downtime patching every patch is one (the ``maintenance`` row);
+    with it, OS patches still are (ZDP does not apply to them) and an engine patch is a ZDP
+    pause (connections kept: no DNS or retry delay) or, with probability
+    ``zdp_fallback_probability``, a standard one. A major upgrade takes the whole cluster
+    down in place (every instance is upgraded: no standby helps), or is a blue/green
+    switchover (the endpoints move to the green copy: DNS and retry delays apply, which
+    RDS Proxy removes).
+    """
+    lam = rates.maintenance_events_per_year
+    out = []
+    if not rates.zero_downtime_patching:
+        out.append(_Component("maintenance", lam, restart))
+    else:
+        share, fb = rates.engine_patch_share, rates.zdp_fallback_probability
+        out.append(_Component("maintenance: OS patches (restart)", lam * (1.0 - share),
+                              restart))
+        out.append(_Component(
+            "maintenance: engine patches (ZDP)", lam * share,
+            (_Branch(1.0 - fb, rates.zdp_pause, False, False),
+             *(replace(b, p=b.p * fb) for b in restart))))
+    if rates.major_upgrades_per_year > 0:
+        if rates.upgrade_method == "blue_green":
+            out.append(_Component("major upgrade: blue/green switchover",
+                                  rates.major_upgrades_per_year,
+                                  (_Branch(1.0, rates.switchover, False, True),)))
+        else:
+            out.append(_Component("major upgrade: in place", rates.major_upgrades_per_year,
+                                  (_Branch(1.0, rates.in_place_upgrade, False, True),)))
+    return out
 
 
 def nines(downtime_minutes_per_year):
@@ -319,7 +351,10 @@ def downtime_components(deployment: Deployment, *, rates: FailureRates | None = 
     -------
     pandas.DataFrame
         One row per component (``instance failure``, ``maintenance``, ``AZ outage``,
-        ``storage``) and a ``total`` row; columns ``events_per_year``, ``mean_outage_s``,
+        ``storage``) and a ``total`` row; the planned changes have one row per kind
+        (with zero-downtime patching ``maintenance: OS patches (restart)`` and
+        ``maintenance: engine patches (ZDP)``; with major upgrades ``major upgrade: in place``
+        or ``major upgrade: blue/green switchover``); columns ``events_per_year``, ``mean_outage_s``,
         ``downtime_minutes_per_year``, ``sd_minutes_per_year`` (standard deviation of one
         year's downtime), ``availability``, ``nines``.
 
@@ -428,6 +463,19 @@ def annual_downtime(deployment: Deployment, *, rates: FailureRates | None = None
     staleness ``U(0, TTL)`` and a uniform wait for its next retry ``U(0, retry)``; through RDS
     Proxy a failover's outage is multiplied by ``1 - reduction`` and other outages lose the
     client terms. Aurora storage contributes ``p_unavailable x year`` (quorum model).
+
+    Planned changes are one component per kind: patches at
+    ``maintenance_events_per_year``, played as above (failover, or restart with no standby);
+    with zero-downtime patching the engine share ``s`` of them is split again, a ZDP pause
+    ``Z`` (no client terms: connections are kept) with probability ``1 - f`` and the
+    standard patch with ``f``:
+
+    ``E[D_zdp] = (1 - f) E[Z] + f E[D_patch]``, rate ``s lambda_m``; the OS patches keep
+    ``E[D_patch]`` at rate ``(1 - s) lambda_m``.
+
+    A major upgrade (rate ``lambda_u``) is an in-place outage ``U`` of the whole cluster or a
+    blue/green switchover ``W`` (client terms apply to both). Each ``Z, U, W`` is lognormal
+    with its declared median and shape (:class:`FailureRates`).
 
     Availability ``A = 1 - E[downtime] / 525,600 min``; nines ``= -log10(1 - A)``.
 

@@ -253,6 +253,49 @@ RESTORE = _dur(
               "P90 = 3 h")
 
 
+#: Sources of the planned-change kinds (read 2026-12-08 through the search tool).
+_UG_UPDATES = ("Aurora User Guide, 'Amazon Aurora updates', https://docs.aws.amazon.com/AmazonRDS/"
+               "latest/AuroraUserGuide/Aurora.Updates.html (read 2026-12-08)")
+_UG_ZDP = ("Aurora User Guide, 'Using zero-downtime patching', https://docs.aws.amazon.com/"
+           "AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.ZDP.html (read 2026-12-08)")
+_UG_BLUE_GREEN = ("Aurora User Guide, 'Overview of Amazon Aurora Blue/Green Deployments', "
+                  "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
+                  "blue-green-deployments-overview.html, and 'Switching a blue/green deployment "
+                  "in Amazon Aurora', .../blue-green-deployments-switching.html (read 2026-12-08)")
+_UG_MAJOR = ("Aurora User Guide, 'Upgrading the major version of an Amazon Aurora MySQL DB "
+             "cluster', https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
+             "AuroraMySQL.Updates.MajorVersionUpgrade.html (read 2026-12-08)")
+
+#: Zero-downtime patching: "a drop in throughput lasting for a few seconds to approximately one
+#: minute", read as P10 = 5 s, P90 = 60 s (the RDS "60-120 seconds" is read the same way).
+ZDP_PAUSE = LognormalDuration.from_quantiles(0.1, 5.0, 0.9, 60.0)
+#: A blue/green switchover: "typically takes under a minute", read as P90 = 60 s, with the
+#: spread of the replica failover (one phrase fixes one quantile): median 30 s.
+SWITCHOVER = LognormalDuration.from_quantile(0.9, 60.0, sigma=AURORA_FAILOVER.sigma)
+#: An in-place major version upgrade: the cluster is shut down for the upgrade, which "can take
+#: substantial time"; AWS gives no figure. Assumed P50 = 20 min, P90 = 60 min.
+IN_PLACE_UPGRADE = LognormalDuration.from_quantiles(0.5, 1200.0, 0.9, 3600.0)
+
+
+def _sampled_with_zdp(value) -> bool:
+    """The zero-downtime patching inputs act only when it is on (and there is patching)."""
+    return bool(value("failures.zero_downtime_patching")) and \
+        value("failures.maintenance_events_per_year") > 0
+
+
+def _sampled_with(method: str):
+    def when(value) -> bool:
+        return value("failures.upgrade_method") == method and \
+            value("failures.major_upgrades_per_year") > 0
+    when.__doc__ = f"The {method} upgrade inputs act only with that method and upgrades."
+    return when
+
+
+def _median_spread(median_s: float, why: str) -> dict:
+    return {"dist": "lognormal", "p5": median_s / 2.0, "p95": median_s * 2.0,
+            "rationale": f"{why}: a factor of two either side of the reading"}
+
+
 PROXY_REDUCTION = register(
     "availability.proxy_recovery_reduction", (0.79, 0.32), "(Aurora, RDS) fraction",
     source="AWS Database Blog, 'Improving application availability with Amazon RDS Proxy': "
@@ -275,6 +318,30 @@ class FailureRates:
         Loss of an RDS EBS volume, per volume-year (RDS deployments only).
     az_outage_p90_over_p50 : float
         Spread of an AZ incident's duration: its P90 over its P50 (lognormal).
+    zero_downtime_patching : bool
+        Engine patches are applied with zero-downtime patching (ZDP): connections are kept and
+        the engine restart costs a brief pause (lognormal ``zdp_pause_median_s``,
+        ``zdp_pause_sigma``); OS patches still restart (ZDP does not apply to them), and ZDP
+        falls back to a restart with probability ``zdp_fallback_probability``.
+    engine_patch_share : float
+        Share of ``maintenance_events_per_year`` that are engine patches (ZDP applies), the
+        rest being OS patches; read only with ZDP.
+    zdp_fallback_probability : float
+        Probability that ZDP finds no safe point (long transactions, temporary tables or
+        locks, pending parameter changes) and the patch falls back to a restart.
+    zdp_pause_median_s, zdp_pause_sigma : float
+        The ZDP pause: median (s) and lognormal shape.
+    major_upgrades_per_year : float
+        Major version upgrades per year (default 0: none planned in the year).
+    upgrade_method : {"in_place", "blue_green"}
+        How a major upgrade is applied: in place (the cluster is down for the upgrade) or
+        through a blue/green deployment (production sees only the switchover).
+    in_place_upgrade_median_s, in_place_upgrade_sigma : float
+        The in-place upgrade's outage: median (s) and lognormal shape.
+    switchover_median_s, switchover_sigma : float
+        A blue/green switchover's outage: median (s) and lognormal shape.
+    green_hours_per_deployment : float
+        Hours the green copy of the cluster runs per blue/green deployment (its bill line).
     failures : quorum.FailureModel
         The one home of the AZ parameters: ``az_outage_rate_per_year`` (incidents taking down
         the writer's AZ, per AZ-year) and ``az_outage_hours`` (their mean duration, what a
@@ -315,6 +382,97 @@ class FailureRates:
         uncertainty={"dist": "triangular", "low": 2.0, "mode": 4.0, "high": 10.0,
                      "rationale": "no duration data: from a narrow spread (P90 twice the "
                                   "median) to a heavy tail (ten times)"})
+    zero_downtime_patching: bool = param(
+        False, scenario="failures.zero_downtime_patching", user_input=True,
+        doc="apply engine patches with zero-downtime patching (connections kept; OS patches "
+            "still restart; not on a Global Database)")
+    engine_patch_share: float = param(
+        0.5, "-", low=0.0, high=1.0, scenario="failures.engine_patch_share",
+        doc="share of the maintenance events that are engine patches (ZDP applies; the rest "
+            "are OS patches, to which it does not)",
+        rationale=f"no public split; half the patches assumed engine patches ({_UG_ZDP}: 'ZDP "
+                  "doesn't apply to operating system (OS) patches and upgrades')",
+        uncertainty={"dist": "uniform", "low": 0.25, "high": 0.75,
+                     "rationale": "mostly OS to mostly engine patches"},
+        sampled_when=_sampled_with_zdp)
+    zdp_fallback_probability: float = param(
+        0.2, "-", low=0.0, high=1.0, scenario="failures.zdp_fallback_probability",
+        doc="probability that zero-downtime patching falls back to a restart",
+        rationale=f"no public rate; {_UG_ZDP}: ZDP is best effort and reverts to the standard "
+                  "behaviour (a restart) when long-running queries or transactions, temporary "
+                  "tables, user or table locks (DDL) or pending parameter changes leave no "
+                  "suitable window; assumed one patch in five",
+        uncertainty={"dist": "uniform", "low": 0.05, "high": 0.35,
+                     "rationale": "a quiet cluster to a busy one with long transactions"},
+        sampled_when=_sampled_with_zdp)
+    zdp_pause_median_s: float = param(
+        round(ZDP_PAUSE.median_s, 6), "s", low=0.0, low_open=True, high=3600.0,
+        scenario="failures.zdp_pause_median_s", doc="median pause of a ZDP engine restart",
+        source=f"{_UG_ZDP}: 'The database engine restart can cause a drop in throughput lasting "
+               "for a few seconds to approximately one minute'; read as P10 = 5 s, P90 = 60 s",
+        uncertainty=_median_spread(round(ZDP_PAUSE.median_s, 6), "a phrase read as two quantiles"),
+        sampled_when=_sampled_with_zdp)
+    zdp_pause_sigma: float = param(
+        round(ZDP_PAUSE.sigma, 6), "-", low=0.0, high=10.0, doc="lognormal shape of the ZDP pause",
+        source=f"{_UG_ZDP}: 'a few seconds to approximately one minute' read as P10 = 5 s, "
+               "P90 = 60 s")
+    major_upgrades_per_year: float = param(
+        0.0, "1/year", low=0.0, high=12.0, scenario="failures.major_upgrades_per_year",
+        doc="major version upgrades per year (0: none planned in the year)",
+        rationale="a scenario plans its own upgrades (Aurora majors every few years: about "
+                  "0.3-0.5 a year for a cluster kept current); none by default, so the "
+                  "default downtime is the patching alone; bounded at one a month",
+        uncertainty={"dist": "uniform", "low": 0.0, "high": 0.5,
+                     "rationale": "none to one major upgrade every two years; a zero default "
+                                  "is taken as known, so the analysis samples it only from a "
+                                  "scenario's [uncertainty] entry"},
+        sampled_when=lambda value: value("failures.major_upgrades_per_year") > 0)
+    upgrade_method: str = param(
+        "in_place", choices=("in_place", "blue_green"), scenario="failures.upgrade_method",
+        user_input=True,
+        doc="how a major upgrade is applied: in place (the cluster is down) or through a "
+            "blue/green deployment (a switchover; the green copy is billed)")
+    in_place_upgrade_median_s: float = param(
+        round(IN_PLACE_UPGRADE.median_s, 6), "s", low=0.0, low_open=True, high=SECONDS_PER_YEAR / 12,
+        scenario="failures.in_place_upgrade_median_s",
+        doc="median outage of an in-place major version upgrade",
+        rationale=f"no AWS figure; {_UG_MAJOR}: the in-place upgrade 'involves shutting down "
+                  "your DB cluster while the operation takes place' and 'can take substantial "
+                  "time'; assumed P50 = 20 min, P90 = 60 min",
+        uncertainty=_median_spread(round(IN_PLACE_UPGRADE.median_s, 6), "no AWS figure"),
+        sampled_when=_sampled_with("in_place"))
+    in_place_upgrade_sigma: float = param(
+        round(IN_PLACE_UPGRADE.sigma, 6), "-", low=0.0, high=10.0,
+        doc="lognormal shape of an in-place upgrade's outage",
+        rationale="assumed P90 = 3 x P50 (P50 = 20 min, P90 = 60 min)",
+        uncertainty={"dist": "uniform", "low": 0.45, "high": 1.25,
+                     "rationale": "P90 from about 1.8 to 5 times the median"})
+    switchover_median_s: float = param(
+        round(SWITCHOVER.median_s, 6), "s", low=0.0, low_open=True, high=3600.0,
+        scenario="failures.switchover_median_s",
+        doc="median outage of a blue/green switchover",
+        source=f"{_UG_BLUE_GREEN}: 'The switchover typically takes under a minute with no data "
+               "loss'; read as P90 = 60 s with the replica failover's sigma (median 30 s); "
+               "guardrails check both environments first and a switchover longer than its "
+               "timeout (30-3,600 s, default 300 s) is rolled back",
+        uncertainty=_median_spread(round(SWITCHOVER.median_s, 6), "one phrase read as a quantile"),
+        sampled_when=_sampled_with("blue_green"))
+    switchover_sigma: float = param(
+        round(SWITCHOVER.sigma, 6), "-", low=0.0, high=10.0,
+        doc="lognormal shape of a blue/green switchover's outage",
+        rationale="assumed equal to the replica failover's (availability.aurora_failover)",
+        uncertainty={"dist": "uniform", "low": 0.3, "high": 0.78,
+                     "rationale": "P90 from about 1.5 to 2.7 times the median"})
+    green_hours_per_deployment: float = param(
+        72.0, "h", low=0.0, high=8760.0, scenario="failures.green_hours_per_deployment",
+        doc="hours the green copy of the cluster runs per blue/green deployment",
+        rationale=f"no AWS figure; the green environment copies the cluster's topology and "
+                  f"instances ({_UG_BLUE_GREEN}) and lives from its creation through the "
+                  "upgrade, the tests and the switchover until the old environment is deleted: "
+                  "assumed three days",
+        uncertainty={"dist": "lognormal", "p5": 24.0, "p95": 216.0,
+                     "rationale": "a day to nine days of testing on green"},
+        sampled_when=_sampled_with("blue_green"))
     failures: FailureModel = field(default_factory=FailureModel)
 
     def __post_init__(self) -> None:
@@ -337,6 +495,29 @@ class FailureRates:
         sigma = math.log(self.az_outage_p90_over_p50) / _Z90
         mean_s = self.failures.az_outage_hours * 3600.0
         return LognormalDuration(median_s=mean_s * math.exp(-sigma ** 2 / 2.0), sigma=sigma)
+
+    @property
+    def zdp_pause(self) -> LognormalDuration:
+        """The pause of a zero-downtime-patching engine restart (lognormal)."""
+        return LognormalDuration(median_s=self.zdp_pause_median_s, sigma=self.zdp_pause_sigma)
+
+    @property
+    def in_place_upgrade(self) -> LognormalDuration:
+        """The outage of an in-place major version upgrade (lognormal)."""
+        return LognormalDuration(median_s=self.in_place_upgrade_median_s,
+                                 sigma=self.in_place_upgrade_sigma)
+
+    @property
+    def switchover(self) -> LognormalDuration:
+        """The outage of a blue/green switchover (lognormal)."""
+        return LognormalDuration(median_s=self.switchover_median_s, sigma=self.switchover_sigma)
+
+    @property
+    def green_hours_per_year(self) -> float:
+        """Hours a green copy of the cluster runs in a year (0 unless blue/green upgrades)."""
+        if self.upgrade_method != "blue_green":
+            return 0.0
+        return self.major_upgrades_per_year * self.green_hours_per_deployment
 
     def with_az_outage_hours(self, hours: float) -> FailureRates:
         """Return the same rates with the mean AZ outage duration set to ``hours``.

@@ -10,6 +10,7 @@ from .. import pricing
 from .._format import value_text
 from .._params import params_of, replaced
 from .._section import (
+    AddedLine,
     BatchContext,
     Context,
     Derived,
@@ -20,6 +21,7 @@ from .._section import (
     SectionResult,
     View,
 )
+from ..billing._bill import secondary_idle_acu
 from ..exceptions import ParameterValueError
 from ..global_db._routing import routing_of
 from ..quorum._model import FailureModel
@@ -37,7 +39,7 @@ from . import (
 )
 from ._decision import Workload, decision_table, engine_family
 from ._downtime import storage_unavailabilities, storage_unavailability
-from ._params import FailureRates
+from ._params import DIRECT_CLIENT, PROXY_CLIENT, ClientConfig, FailureRates
 
 
 class _Load(Protocol):
@@ -52,10 +54,26 @@ __all__ = ["ALTERNATIVES", "AVAILABILITY", "FAILOVER", "READERS", "SECTIONS", "f
 
 def failure_rates(scenario):
     """The scenario's :class:`FailureRates`, over the same quorum failure model (one home of
-    the AZ parameters)."""
+    the AZ parameters). Zero-downtime patching is off in a Global Database, which it does not
+    support (:data:`ZDP_GLOBAL_NOTE`)."""
     fl = scenario["failures"]
-    return FailureRates(failures=failure_model(scenario),
-                        **{k: fl[k] for k in params_of(FailureRates) if k in fl})
+    values = {k: fl[k] for k in params_of(FailureRates) if k in fl}
+    if scenario["regions"]["secondaries"]:
+        values["zero_downtime_patching"] = False
+    return FailureRates(failures=failure_model(scenario), **values)
+
+
+#: Why a Global Database's patches are restarts whatever ``failures.zero_downtime_patching``
+#: says (Aurora User Guide, 'Using zero-downtime patching', read 2026-12-08).
+ZDP_GLOBAL_NOTE = ("failures.zero_downtime_patching is ignored: AWS does not support "
+                   "zero-downtime patching for Aurora global databases (Aurora User Guide, "
+                   "'Using zero-downtime patching'); patches are modelled as restarts")
+
+
+def _client(scenario) -> ClientConfig:
+    """How the applications connect: through RDS Proxy when ``cluster.rds_proxy`` says so
+    (the proxy's cited cut of failover recovery; no DNS or retry delay on other outages)."""
+    return PROXY_CLIENT if scenario["cluster"]["rds_proxy"] else DIRECT_CLIENT
 
 
 def _storage(scenario):
@@ -67,7 +85,7 @@ def _storage(scenario):
 class AvailabilityResult(SectionResult):
     """Expected and simulated annual downtime of the configured Aurora cluster."""
 
-    _private = ("downtime_years",)
+    _private = ("downtime_years", "green_hours_per_year", "price_file")
     deployment: str
     annual_downtime_minutes: Estimate
     #: The Monte Carlo figures: None in an analysis' evaluation (the closed form only).
@@ -84,17 +102,26 @@ class AvailabilityResult(SectionResult):
     #: expected downtime meets it.
     objective_minutes_per_year: float | None = None
     meets_objective: bool | None = None
+    #: Hours a blue/green deployment's green copy runs in a year, and the scenario's price
+    #: file: its bill lines (:func:`green_lines`).
+    green_hours_per_year: float = 0.0
+    price_file: Any = None
 
 
 def _availability(ctx: Context) -> AvailabilityResult:
     s = ctx.scenario
     rates, storage = failure_rates(s), _storage(s)
+    if s["regions"]["secondaries"] and s["failures"]["zero_downtime_patching"] \
+            and not ctx.evaluation:
+        ctx.notes.append(ZDP_GLOBAL_NOTE)
     dep = aurora(s["cluster"]["replicas"])
-    closed = annual_downtime(dep, rates=rates, storage=storage).mean
+    client = _client(s)
+    closed = annual_downtime(dep, rates=rates, storage=storage, client=client).mean
     if ctx.evaluation:  # an analysis reads the closed form only
-        return _closed_only(dep, closed)
+        return _closed_only(dep, closed, rates.green_hours_per_year, s["pricing"]["offer_file"])
     objective = s["workload"]["max_annual_downtime_minutes"]
-    sim = simulate_annual_downtime(dep, rates=rates, storage=storage, n_trials=ctx.n_trials,
+    sim = simulate_annual_downtime(dep, rates=rates, storage=storage, client=client,
+                                   n_trials=ctx.n_trials,
                                    rng=ctx.stream(2))
     lo, hi = sim.mean.confidence_interval()
     return AvailabilityResult(
@@ -107,10 +134,11 @@ def _availability(ctx: Context) -> AvailabilityResult:
         availability_ci_high=1.0 - lo / MINUTES_PER_YEAR,
         nines=float(nines(closed.value)), downtime_years=sim.annual_minutes,
         objective_minutes_per_year=objective,
-        meets_objective=None if objective is None else bool(closed.value <= objective))
+        meets_objective=None if objective is None else bool(closed.value <= objective),
+        green_hours_per_year=rates.green_hours_per_year, price_file=s["pricing"]["offer_file"])
 
 
-def _closed_only(dep, closed) -> AvailabilityResult:
+def _closed_only(dep, closed, green_hours_per_year=0.0, price_file=None) -> AvailabilityResult:
     """The result of an evaluation (:attr:`Context.evaluation`): the closed form, no
     simulated years."""
     a = 1.0 - closed.value / MINUTES_PER_YEAR
@@ -118,7 +146,60 @@ def _closed_only(dep, closed) -> AvailabilityResult:
         deployment=dep.name, annual_downtime_minutes=closed,
         annual_downtime_minutes_monte_carlo=None, annual_downtime_minutes_p50=None,
         annual_downtime_minutes_p99=None, outages_per_year=None, availability=a,
-        availability_ci_low=None, availability_ci_high=None, nines=None, downtime_years=None)
+        availability_ci_low=None, availability_ci_high=None, nines=None, downtime_years=None,
+        green_hours_per_year=green_hours_per_year, price_file=price_file)
+
+
+def green_lines(result, usage) -> list[AddedLine]:
+    """The bill lines of a blue/green deployment's green copy (none without one).
+
+    The green environment copies the cluster's topology: its writer and readers run for
+    ``failures.green_hours_per_deployment`` per deployment, ``major_upgrades_per_year``
+    deployments a year (``green_hours_per_year / 12`` hours a month, a declared assumption).
+    Each option bills the copy as it bills the cluster: instance-hours of the configured class
+    on demand for the provisioned options (the copy lives days: no reservation covers it), and
+    for Serverless v2 instances ACU-hours at the idle ACU ``max(min_acu, 0.5)``
+    (:func:`~aurora_models.billing.secondary_idle_acu`: the copy serves no production traffic,
+    and the blue/green replication keeps it from pausing). The copy's storage is a clone that
+    stores only the changes made on it, and is left out.
+    """
+    month_h = result.green_hours_per_year / 12.0
+    if not month_h > 0:
+        return []
+    book = (pricing.load(usage.region, engine=usage.engine) if result.price_file is None
+            else pricing.load(usage.region, engine=usage.engine, path=result.price_file))
+    n, cls = 1 + usage.replicas, usage.instance_class
+    acu = secondary_idle_acu(usage.min_acu)
+
+    def inst(io: bool):
+        return book.instance_hour_usd(cls, io_optimized=io) if book.has("instance_hour", cls) \
+            else None
+
+    def line(id_, text, qty, unit, price, options):
+        return AddedLine(id=f"blue_green_{id_}", region=usage.region,
+                         line=f"blue/green green copy: {text} (ASSUMPTION: "
+                              f"{result.green_hours_per_year:g} h a year)",
+                         quantity=qty, unit=unit, unit_price_usd=price, component="compute",
+                         options=options)
+
+    std = usage.storage == "io-optimized"
+    return [
+        line("serverless", f"{n} instance(s) at {acu:g} ACU", n * acu * month_h, "ACU-hours",
+             book.acu_hour_usd(False), ("serverless_standard",)),
+        line("serverless_io", f"{n} instance(s) at {acu:g} ACU", n * acu * month_h,
+             "ACU-hours", book.acu_hour_usd(True), ("serverless_io_optimized",)),
+        line("provisioned", f"{n} x {cls} on demand", n * month_h, "instance-hours",
+             inst(False), ("provisioned_standard",)),
+        line("provisioned_io", f"{n} x {cls} on demand", n * month_h, "instance-hours",
+             inst(True), ("provisioned_io_optimized",)),
+        line("reserved", f"{n} x {cls} on demand", n * month_h, "instance-hours", inst(std),
+             ("provisioned_reserved",)),
+        line("mixed_writer", f"writer {cls} on demand", month_h, "instance-hours", inst(std),
+             ("provisioned_writer_serverless_readers",)),
+        *([line("mixed_readers", f"{usage.replicas} reader(s) at {acu:g} ACU",
+                usage.replicas * acu * month_h, "ACU-hours", book.acu_hour_usd(std),
+                ("provisioned_writer_serverless_readers",))] if usage.replicas else []),
+    ]
 
 
 def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
@@ -138,7 +219,9 @@ def _availability_batch(b: BatchContext) -> list[AvailabilityResult]:
     for i, fm in enumerate(fms):
         rates = replaced(rates0, failures=fm, **{rate_keys[k]: float(v[i])
                                                 for k, v in b.values.items() if k in rate_keys})
-        out.append(_closed_only(dep, annual_downtime(dep, rates=rates, storage=storage[i]).mean))
+        out.append(_closed_only(dep, annual_downtime(dep, rates=rates, storage=storage[i],
+                                                     client=_client(s)).mean,
+                                rates.green_hours_per_year, s["pricing"]["offer_file"]))
     return out
 
 
@@ -181,6 +264,7 @@ AVAILABILITY = Section(
     name="availability", title="Availability", run=_availability, rows=_availability_rows,
     view=_availability_view,
     run_batch=_availability_batch, declares=(FailureModel, FailureRates),
+    bill_lines=green_lines,
     assumptions=("availability", "quorum", "units"), place=30,
     outputs=(Output(_DOWNTIME, ("annual_downtime_minutes", "value"), "minutes/year",
                     label="expected downtime a year"),),
@@ -210,10 +294,11 @@ class FailoverResult(SectionResult):
 def _failover(ctx: Context) -> FailoverResult:
     dep = aurora(ctx.scenario["cluster"]["replicas"])
     objective = ctx.scenario["workload"]["max_failover_s"]
-    p90 = failover_time_s(dep, q=0.9)
+    client = _client(ctx.scenario)
+    p90 = failover_time_s(dep, q=0.9, client=client)
     return FailoverResult(
-        deployment=dep.name, p50_s=failover_time_s(dep, q=0.5),
-        p90_s=p90, p99_s=failover_time_s(dep, q=0.99), objective_p90_s=objective,
+        deployment=dep.name, p50_s=failover_time_s(dep, q=0.5, client=client),
+        p90_s=p90, p99_s=failover_time_s(dep, q=0.99, client=client), objective_p90_s=objective,
         meets_objective=None if objective is None else bool(p90 <= objective),
         note=("client-observed outage after a writer failure (failover to a replica; "
               "replacement when there is none), DNS TTL and retry included"))

@@ -75,7 +75,9 @@ def distributions(scenario) -> dict[str, Distribution]:
     ``[uncertainty]`` entry for it, the declared spread is kept and moved to the file's value:
     every location of the declaration (low, mode, high, p5, p95, mean and sd) is multiplied by
     ``value / default``, so the distribution's relative width is the declared one. A key set
-    to zero, or whose default is unset or zero, is taken as known.
+    to zero, or whose default is unset or zero, is taken as known; so is a key that does
+    nothing in the scenario (its declaration's ``sampled_when``: the zero-downtime patching
+    inputs without zero-downtime patching).
 
     Parameters
     ----------
@@ -97,11 +99,16 @@ def distributions(scenario) -> dict[str, Distribution]:
     """
     keys = uncertain_keys()
     out: dict[str, Distribution] = {}
+    def lookup(key: str) -> Any:
+        table, _, k = key.partition(".")
+        return scenario[table][k]
+
     for name, p in keys.items():
         spec = scenario.uncertainty.get(name)
         if spec is None:
-            if p.uncertainty is None:
-                continue
+            if p.uncertainty is None or (p.sampled_when is not None
+                                         and not p.sampled_when(lookup)):
+                continue  # an input that does nothing in this scenario is not sampled
             spec = dict(p.uncertainty)
             if scenario.is_set(name):
                 table, _, key = name.partition(".")
