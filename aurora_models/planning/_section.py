@@ -298,21 +298,21 @@ def _rightsizing_view(d: Mapping[str, Any]) -> View:
         labels[f"{key}_daily_utilisation"] = f"{x['role']}: utilisation of {what}, daily peak"
         labels[f"{key}_event_utilisation"] = f"{x['role']}: utilisation of {what}, event peak"
         if x["suggested"] is None:
-            lines.append(f"{x['role']}: no class the region sells holds the event peak of "
+            lines.append(f"right-sizing, {x['role']}: no class the region sells holds the event peak of "
                          f"{x['event_peak_acu']:.4g} ACU with {d['headroom']:.0%} headroom")
         elif x["configured"] == "Serverless v2":
-            lines.append(f"{x['role']}: peaks at {x['event_peak_acu']:.4g} ACU, "
+            lines.append(f"right-sizing, {x['role']}: peaks at {x['event_peak_acu']:.4g} ACU, "
                          f"{x['event_utilisation']:.0%} of max_acu {x['capacity_acu']:g}; a "
                          f"provisioned instance would need {x['suggested']} "
                          f"({x['suggested_capacity_acu']:g} ACU) with {d['headroom']:.0%} "
                          f"headroom")
         elif x["configured"] == x["suggested"]:
-            lines.append(f"{x['role']}: {x['configured']} is already the cheapest class that "
+            lines.append(f"right-sizing, {x['role']}: {x['configured']} is already the cheapest class that "
                          f"holds the event peak with {d['headroom']:.0%} headroom"
                          + ("" if x["role"] == "writer" else " and the read objective"))
         else:
             save = x["saving_usd_month"]
-            lines.append(f"{x['role']}: {x['suggested']} ({x['suggested_capacity_acu']:g} ACU) "
+            lines.append(f"right-sizing, {x['role']}: {x['suggested']} ({x['suggested_capacity_acu']:g} ACU) "
                          f"holds the event peak of {x['event_peak_acu']:.4g} ACU with "
                          f"{d['headroom']:.0%} headroom"
                          + ("" if x["role"] == "writer" else " and the read objective")
@@ -327,7 +327,8 @@ def _rightsizing_view(d: Mapping[str, Any]) -> View:
         summary="right-sizing: utilisation at the daily and event peak, per role",
         right=frozenset({2, 3, 4}), numeric=frozenset({2, 3, 4}), wrap=0, shown=False)
     return View(labels=labels, lines=tuple(lines),
-                facts=tuple(Fact("right-sizing", line, 60) for line in lines[:1]),
+                facts=tuple(Fact("right-sizing", line.removeprefix("right-sizing, "), 60)
+                            for line in lines[:1]),
                 tables=(table,))
 
 
