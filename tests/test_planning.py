@@ -251,3 +251,18 @@ def test_rightsizing_of_the_provisioned_fixture():
     assert w["suggested_capacity_acu"] >= w["event_peak_acu"] * 1.2
     # the reader must also keep the read objective: it needs its 4 vCPUs (readers section)
     assert roles["each reader"]["suggested"] == "db.r6g.xlarge"
+
+
+def test_the_capacity_plot_draws_a_provisioned_class():
+    import matplotlib.pyplot as plt
+
+    path = "tests/fixtures/scenarios/provisioned_frankfurt.toml"
+    r = scenario.estimate(scenario.load(path), n_trials=200, only=("serverless", "rightsizing"))
+    ax = scenario.plot_capacity(r)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
+    assert "writer and each reader: db.r6g.xlarge (16 ACU-equivalent)" in labels
+    ax = scenario.plot_capacity(scenario.estimate(scenario.load(), n_trials=200,
+                                                  only=("serverless", "rightsizing")))
+    assert not any("ACU-equivalent" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(ax.figure)

@@ -397,7 +397,8 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
 
 
 def plot_capacity(result: ScenarioResult, ax=None):
-    """Hourly peak demand and capacity of the writer and of each reader (ACU).
+    """Hourly peak demand and capacity of the writer and of each reader (ACU), and the
+    configured classes' capacity of a provisioned cluster.
 
     A week at 10-second steps is tens of thousands of points, drawn as a dense band; the hourly
     maximum keeps what matters (the daily cycle, the event and whether capacity keeps up) and
@@ -448,6 +449,15 @@ def plot_capacity(result: ScenarioResult, ax=None):
                 label=f"{label} demand (hourly peak)")
         ax.plot(hours, hourly_max(c.capacity_acu), color=colours[role], lw=1.2,
                 label=f"{label} capacity (hourly peak)")
+    # a provisioned cluster: the configured class's capacity (the right-sizing section's)
+    sizing = result.sections.get("rightsizing") or {}
+    levels: dict[tuple[str, float], list[str]] = {}
+    for x in sizing.get("roles", ()):
+        if x["configured"] != "Serverless v2" and x["role"] in ("writer", "each reader"):
+            levels.setdefault((x["configured"], x["capacity_acu"]), []).append(x["role"])
+    for (cls, acu), roles in levels.items():
+        ax.axhline(acu, color="0.3", lw=1.0, ls="--",
+                   label=f"{' and '.join(roles)}: {cls} ({acu:g} ACU-equivalent)")
     in_event = np.asarray(result.demand["in_event"])
     if in_event.any():
         ax.fill_between(t, 0, 1, where=in_event, color="0.85", transform=ax.get_xaxis_transform(),
