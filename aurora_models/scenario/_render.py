@@ -397,8 +397,9 @@ def render(result: ScenarioResult | dict, fmt: str = "table", *, uncertainty=Non
 
 
 def plot_capacity(result: ScenarioResult, ax=None):
-    """Hourly peak demand and capacity of the writer and of each reader (ACU), and the
-    configured classes' capacity of a provisioned cluster.
+    """Hourly peak demand and capacity of the writer and of each reader (ACU).
+
+    A provisioned cluster's configured classes are drawn at their ACU-equivalents.
 
     A week at 10-second steps is tens of thousands of points, drawn as a dense band; the hourly
     maximum keeps what matters (the daily cycle, the event and whether capacity keeps up) and
