@@ -13,13 +13,8 @@ from .. import pricing
 from .._section import Context, Fact, LineTable, Row, Section, SectionResult, View
 from ..availability import readers_needed, workers_per_reader
 from ..billing import Usage
-from ..serverless._section import (
-    _added,
-    _factors,
-    _routed,
-    _usage,
-    demand_model,
-)
+from ..serverless._section import _added, _routed, _usage, demand_model
+from ..serverless._split import writer_reader_factors
 from ._params import YearKeys, projection_months
 from ._rightsize import right_size
 from ._year import month_usages, year_plan
@@ -195,7 +190,7 @@ def _role_demands(s, series) -> list[tuple[str, np.ndarray, float, int]]:
     primary reader and each serving secondary's instances: the capacity section's split."""
     replicas = s["cluster"]["replicas"]
     primary_share, secondaries = _routed(s)
-    writer_factor, reader_factor, reads = _factors(series, replicas, primary_share)
+    writer_factor, reader_factor, reads = writer_reader_factors(series, replicas, primary_share)
     base = s["workload"]["reader_base_acu"]
     out = [("writer", series["acu"] * writer_factor, 0.0, 1)]
     if replicas:

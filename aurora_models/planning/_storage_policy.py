@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import check_nonnegative
-from ..exceptions import ParameterTypeError, ParameterValueError
+from ..exceptions import ParameterValueError
 from ..units import HOURS_PER_MONTH
 
 __all__ = ["SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS", "StoragePolicy", "search_storage_policy",
@@ -85,14 +85,22 @@ def _inputs(standard_usd, io_optimized_usd, days, initial, days_since_switch):
     if initial not in CONFIGS:
         raise ParameterValueError(f"`initial` must be one of {', '.join(map(repr, CONFIGS))}, "
                                   f"got {initial!r}")
-    if days_since_switch is not None:
-        if isinstance(days_since_switch, bool) or not isinstance(days_since_switch, int | float):
-            raise ParameterTypeError(f"`days_since_switch` must be a number of days or None, "
-                                     f"got {type(days_since_switch).__name__}")
-        check_nonnegative("days_since_switch", days_since_switch)
     since = (SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS if days_since_switch is None
-             else min(float(days_since_switch), SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS))
+             else min(check_nonnegative("days_since_switch", days_since_switch),
+                      SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS))
     return s, o, d, CONFIGS.index(initial), since
+
+
+def _policy(s, o, seq: tuple[int, ...], start: int, since: float) -> StoragePolicy:
+    """The :class:`StoragePolicy` of sequence ``seq`` (codes of :data:`CONFIGS`): its cost
+    summed as the fixed configurations' are, and how often it switches to I/O-Optimized."""
+    barred = start == 0 and since < SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS
+    switches = sum(1 for prev, cur in zip((start, *seq), seq, strict=False) if cur and not prev)
+    return StoragePolicy(configs=tuple(CONFIGS[c] for c in seq),
+                         total_usd=math.fsum(o[i] if c else s[i] for i, c in enumerate(seq)),
+                         always_standard_usd=math.fsum(s),
+                         always_io_optimized_usd=None if barred else math.fsum(o),
+                         switches_to_io_optimized=switches)
 
 
 def storage_policy(standard_usd: Sequence[float], io_optimized_usd: Sequence[float], *,
@@ -163,12 +171,7 @@ def storage_policy(standard_usd: Sequence[float], io_optimized_usd: Sequence[flo
                     nxt[key] = (c, (*seq, choice))
         best = nxt
     _, seq = min(best.values())
-    total = math.fsum(o[i] if c else s[i] for i, c in enumerate(seq))  # as the fixed ones
-    always_io = (None if start == 0 and since < limit else math.fsum(o))
-    switches = sum(1 for prev, cur in zip((start, *seq), seq, strict=False) if cur and not prev)
-    return StoragePolicy(configs=tuple(CONFIGS[c] for c in seq), total_usd=float(total),
-                         always_standard_usd=math.fsum(s), always_io_optimized_usd=always_io,
-                         switches_to_io_optimized=switches)
+    return _policy(s, o, seq, start, since)
 
 
 def search_storage_policy(standard_usd: Sequence[float], io_optimized_usd: Sequence[float], *,
@@ -226,10 +229,4 @@ def search_storage_policy(standard_usd: Sequence[float], io_optimized_usd: Seque
         if found is None or cost < found[0]:
             found = (cost, seq)
     assert found is not None  # always Standard is feasible
-    total, best = found
-    always_io = (None if start == 0 and since < SWITCH_TO_IO_OPTIMIZED_EVERY_DAYS
-                 else math.fsum(o))
-    switches = sum(1 for prev, cur in zip((start, *best), best, strict=False) if cur and not prev)
-    return StoragePolicy(configs=tuple(CONFIGS[c] for c in best), total_usd=float(total),
-                         always_standard_usd=math.fsum(s), always_io_optimized_usd=always_io,
-                         switches_to_io_optimized=switches)
+    return _policy(s, o, found[1], start, since)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._validate import check_int_range, check_positive
 from ..billing import Usage, bill_options
 from ..exceptions import ParameterTypeError, ParameterValueError
 from ._storage_policy import StoragePolicy, storage_policy
@@ -53,14 +54,6 @@ def seasonal(seasonality: Sequence[float], months: int) -> tuple[float, ...]:
     """
     k = tuple(float(x) for x in seasonality) or (1.0,)
     return tuple(k[m % len(k)] for m in range(int(months)))
-
-
-def _check_months(months: Any) -> int:
-    if isinstance(months, bool) or not isinstance(months, int):
-        raise ParameterTypeError(f"`months` must be an integer, got {type(months).__name__}")
-    if not 1 <= months <= MAX_MONTHS:
-        raise ParameterValueError(f"`months` must be in [1, {MAX_MONTHS}], got {months}")
-    return months
 
 
 def month_usages(usage: Usage, *, months: int = 12, seasonality: Sequence[float] = (),
@@ -110,11 +103,9 @@ def month_usages(usage: Usage, *, months: int = 12, seasonality: Sequence[float]
     """
     if not isinstance(usage, Usage):
         raise ParameterTypeError(f"`usage` must be a Usage, got {type(usage).__name__}")
-    n = _check_months(months)
+    n = check_int_range("months", months, 1, MAX_MONTHS)
     ks = seasonal(seasonality, n)
-    if any(not (math.isfinite(k) and k > 0) for k in ks):
-        raise ParameterValueError(f"`seasonality` must hold positive multipliers, got "
-                                  f"{list(seasonality)}")
+    check_positive("seasonality", ks)
     g = usage.storage_growth_gib_per_month
     end = usage.volume_gib + n * g
     if end <= 0:
